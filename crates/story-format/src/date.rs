@@ -1,0 +1,154 @@
+//! `published`/`updated`: `YYYY-MM-DD` or an RFC 3339 date-time, with real
+//! calendar dates (`2026-02-30` is refused).
+
+use std::cmp::Ordering;
+
+/// A checked date or date-time from a story or catalog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    /// The text as the file gave it (goes into `<time datetime>`).
+    pub raw: String,
+    /// Year, month (1-12), day (1-31) as written.
+    pub date: (i32, u8, u8),
+    /// Whether a time of day was given (else only a date).
+    pub has_time: bool,
+    /// Seconds since 1970-01-01T00:00:00Z (a date alone counts as its midnight UTC); for ordering.
+    pub unix: i64,
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.unix.cmp(&other.unix).then_with(|| self.raw.cmp(&other.raw))
+    }
+}
+
+fn num(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// Days in month `m` (1-12) of year `y`.
+pub fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses `YYYY-MM-DD` or an RFC 3339 date-time (`2026-03-14T09:30:00Z`,
+/// `2026-03-14T09:30:00.5+08:00`). Returns a message saying what is wrong.
+pub fn parse(s: &str) -> Result<Timestamp, String> {
+    const FORMS: &str = "use YYYY-MM-DD or an RFC 3339 date-time such as 2026-03-14T09:30:00Z";
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(format!("\"{s}\" is not a date: {FORMS}"));
+    }
+    let (Some(y), Some(m), Some(d)) = (num(&b[0..4]), num(&b[5..7]), num(&b[8..10])) else {
+        return Err(format!("\"{s}\" is not a date: {FORMS}"));
+    };
+    let (y, m, d) = (y as i32, m as u8, d as u8);
+    if !(1..=12).contains(&m) {
+        return Err(format!("\"{s}\" has month {m}, which does not exist"));
+    }
+    if d == 0 || d > days_in_month(y, m) {
+        return Err(format!("\"{s}\": {y:04}-{m:02} has no day {d}"));
+    }
+    let mut unix = days_from_civil(y, m, d) * 86_400;
+    if b.len() == 10 {
+        return Ok(Timestamp { raw: s.to_owned(), date: (y, m, d), has_time: false, unix });
+    }
+    // RFC 3339: 'T' HH:MM:SS [.frac] ('Z' | +HH:MM | -HH:MM)
+    let t = &b[10..];
+    let bad = || format!("\"{s}\" is not a valid date-time: {FORMS}");
+    if t.len() < 10 || !matches!(t[0], b'T' | b't') || t[3] != b':' || t[6] != b':' {
+        return Err(bad());
+    }
+    let (Some(hh), Some(mm), Some(ss)) = (num(&t[1..3]), num(&t[4..6]), num(&t[7..9])) else {
+        return Err(bad());
+    };
+    if hh > 23 || mm > 59 || ss > 60 {
+        return Err(format!("\"{s}\" has a time of day that does not exist"));
+    }
+    let mut rest = &t[9..];
+    if let Some(frac) = rest.strip_prefix(b".") {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return Err(bad());
+        }
+        rest = &frac[n..];
+    }
+    let offset: i64 = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (Some(oh), Some(om)) = (num(&[*h1, *h2]), num(&[*m1, *m2])) else {
+                return Err(bad());
+            };
+            if oh > 23 || om > 59 {
+                return Err(format!("\"{s}\" has a time-zone offset that does not exist"));
+            }
+            let o = i64::from(oh * 3600 + om * 60);
+            if *sign == b'+' { o } else { -o }
+        }
+        _ => return Err(bad()),
+    };
+    unix += i64::from(hh * 3600 + mm * 60 + ss.min(59)) - offset;
+    Ok(Timestamp { raw: s.to_owned(), date: (y, m, d), has_time: true, unix })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_dates_and_date_times() {
+        assert_eq!(parse("2026-03-14").unwrap().date, (2026, 3, 14));
+        assert_eq!(parse("1970-01-01T00:00:00Z").unwrap().unix, 0);
+        assert_eq!(parse("1970-01-01T08:00:00+08:00").unwrap().unix, 0);
+        assert_eq!(parse("2024-02-29").unwrap().date, (2024, 2, 29));
+        assert!(parse("2026-03-14T09:30:00.123-05:30").is_ok());
+        assert!(parse("2016-12-31T23:59:60Z").is_ok());
+    }
+
+    #[test]
+    fn refuses_impossible_dates_and_other_forms() {
+        for bad in [
+            "2026-02-30", "2025-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31",
+            "26-03-14", "2026/03/14", "2026-03-14T25:00:00Z", "2026-03-14T09:30Z",
+            "2026-03-14T09:30:00", "2026-03-14 09:30:00Z", "2026-03-14T09:30:00+0800",
+            "2026-03-14T09:30:00.Z", "", "yesterday", "２０２６-03-14",
+        ] {
+            assert!(parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn orders_by_instant() {
+        assert!(parse("2026-03-14T01:00:00+02:00").unwrap() < parse("2026-03-14T00:00:00Z").unwrap());
+        assert!(parse("2026-03-13").unwrap() < parse("2026-03-14").unwrap());
+    }
+}

@@ -1,0 +1,40 @@
+//! # story-format
+//!
+//! The one parser that decides what a story is. The viewer (in the browser)
+//! and `story-check` (on the command line) both call it, so a publisher sees
+//! the same message in both. It knows nothing about the browser: no web-sys,
+//! no DOM; it builds and is tested natively.
+//!
+//! - [`parse_document`], [`parse_story`], [`parse_catalog`]: bytes and the
+//!   file's own URL in, a [`Parsed`] out: the document *and* every
+//!   [`Diagnostic`], each with a JSON path such as `sections[3].blocks[0].text`.
+//! - [`url::resolve`]: the only way a URL from a file becomes a [`SafeUrl`],
+//!   the only type the viewer puts into `href`/`src`.
+//! - [`text`]: section ids for any script, and reading time.
+//!
+//! ```
+//! use story_format::{parse_story, url::Url};
+//! let base = Url::parse("https://example.com/news/cranes/story.json").unwrap();
+//! let json = r#"{"format":"story/1","id":"cranes","title":"Cranes","published":"2026-03-14",
+//!   "source":{"name":"港口日报","lang":"zh"},"sections":[{"heading":"Why now","blocks":["Hello."]}]}"#.as_bytes();
+//! let parsed = parse_story(json, &base);
+//! assert!(parsed.diagnostics.is_empty());
+//! let story = parsed.value.unwrap();
+//! assert_eq!(story.sections[0].id, "why-now");
+//! ```
+
+pub mod date;
+pub mod diag;
+mod json;
+pub mod model;
+mod parse;
+pub mod text;
+pub mod url;
+
+pub use diag::{Code, Diagnostic, Severity, MAX_DIAGNOSTICS};
+pub use model::*;
+pub use parse::{
+    is_language_tag, parse_catalog, parse_document, parse_story, Parsed, MAX_BLOCKS, MAX_ENTRIES,
+    MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS,
+};
+pub use url::SafeUrl;

@@ -1,0 +1,158 @@
+//! Text rules that depend on the script: section ids and reading time.
+
+use std::collections::HashSet;
+
+/// Derives a section id from a heading. The rule, for any script:
+/// lower-case the heading, keep letters and digits of every script (so
+/// `为什么现在` stays `为什么现在` and Arabic stays Arabic), turn every other
+/// run of characters into one `-`, trim `-` at both ends, and keep at most
+/// 64 characters. A heading with no letters or digits gives `""`; the caller
+/// then uses `section-N`.
+///
+/// ```
+/// assert_eq!(story_format::text::slug("Why now?"), "why-now");
+/// assert_eq!(story_format::text::slug("为什么 现在"), "为什么-现在");
+/// ```
+pub fn slug(heading: &str) -> String {
+    let mut out = String::with_capacity(heading.len().min(256));
+    let mut count = 0;
+    let mut pending_dash = false;
+    for c in heading.chars() {
+        if count >= 64 {
+            break;
+        }
+        if c.is_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+                count += 1;
+            }
+            pending_dash = false;
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+            count += 1;
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// Whether an explicit section id is usable: 1-100 characters, no white
+/// space or control characters (HTML ids may hold any other character).
+pub fn is_valid_id(id: &str) -> bool {
+    let n = id.chars().count();
+    (1..=100).contains(&n) && !id.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Gives every section a unique id. `explicit[i]` is section `i`'s own `id`
+/// (already checked), `headings[i]` its heading. Explicit ids are reserved
+/// first, so a derived id never takes one; a derived id that is taken gets
+/// `-2`, `-3`, ... appended.
+pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<String> {
+    let mut taken: HashSet<String> = explicit.iter().flatten().map(|s| (*s).to_owned()).collect();
+    explicit
+        .iter()
+        .zip(headings)
+        .enumerate()
+        .map(|(i, (own, heading))| {
+            if let Some(own) = own {
+                return (*own).to_owned();
+            }
+            let mut base = heading.map(slug).unwrap_or_default();
+            if base.is_empty() {
+                base = format!("section-{}", i + 1);
+            }
+            let mut id = base.clone();
+            let mut n = 2;
+            while taken.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            taken.insert(id.clone());
+            id
+        })
+        .collect()
+}
+
+/// Counts words for reading time: a run of letters/digits outside CJK
+/// scripts counts as one word; each CJK character (Han, kana, Hangul), which
+/// is written without spaces, counts as its own unit. Returns
+/// `(words, cjk_characters)`.
+pub fn count_words(text: &str) -> (usize, usize) {
+    let (mut words, mut cjk, mut in_word) = (0, 0, false);
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else if c != '\'' && c != '’' && c != '-' {
+            in_word = false;
+        }
+    }
+    (words, cjk)
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x3134F) // Extensions B-G
+}
+
+/// Reading speed for words in space-separated scripts (words per minute).
+pub const WORDS_PER_MINUTE: usize = 230;
+/// Reading speed for CJK text (characters per minute).
+pub const CJK_CHARS_PER_MINUTE: usize = 500;
+
+/// Minutes to read `(words, cjk_characters)`, rounded up, at least 1.
+pub fn reading_minutes(words: usize, cjk: usize) -> u32 {
+    // In 1/(230*500) minute units, to round once.
+    let units = words * CJK_CHARS_PER_MINUTE + cjk * WORDS_PER_MINUTE;
+    let per_minute = WORDS_PER_MINUTE * CJK_CHARS_PER_MINUTE;
+    (units.div_ceil(per_minute)).max(1) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_work_for_any_script() {
+        assert_eq!(slug("Why now?"), "why-now");
+        assert_eq!(slug("  The -- End!  "), "the-end");
+        assert_eq!(slug("为什么现在"), "为什么现在");
+        assert_eq!(slug("لماذا الآن"), "لماذا-الآن");
+        assert_eq!(slug("Ünïcödé Straße"), "ünïcödé-straße");
+        assert_eq!(slug("!!!"), "");
+        assert_eq!(slug(&"a".repeat(500)).chars().count(), 64);
+    }
+
+    #[test]
+    fn ids_are_unique_and_never_take_an_explicit_id() {
+        let ids = section_ids(
+            &[None, Some("why-now"), None, None, None, None],
+            &[Some("Why now"), Some("x"), Some("Why now"), None, Some("???"), Some("Section 5")],
+        );
+        assert_eq!(ids, ["why-now-2", "why-now", "why-now-3", "section-4", "section-5", "section-5-2"]);
+    }
+
+    #[test]
+    fn reading_time_counts_cjk_by_character() {
+        assert_eq!(count_words("The port's cranes - all twelve - went electric."), (7, 0));
+        assert_eq!(count_words("港口起重机全部电动化"), (0, 10));
+        assert_eq!(count_words("Apple 发布 M4"), (2, 2));
+        assert_eq!(reading_minutes(0, 0), 1);
+        assert_eq!(reading_minutes(230, 0), 1);
+        assert_eq!(reading_minutes(231, 0), 2);
+        assert_eq!(reading_minutes(0, 1000), 2);
+        assert_eq!(reading_minutes(115, 250), 1);
+    }
+}
