@@ -55,6 +55,27 @@ pub enum Code {
     Truncated,
 }
 
+impl Code {
+    /// A stable lower-case name, used by `story-check --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::Limit => "limit",
+            Code::Format => "format",
+            Code::Missing => "missing",
+            Code::Type => "type",
+            Code::Invalid => "invalid",
+            Code::UnsafeUrl => "unsafe-url",
+            Code::Duplicate => "duplicate",
+            Code::UnknownField => "unknown-field",
+            Code::UnknownBlock => "unknown-block",
+            Code::MissingAsset => "missing-asset",
+            Code::Mismatch => "mismatch",
+            Code::Truncated => "truncated",
+        }
+    }
+}
+
 /// One problem found in a file, with the JSON path of the field it concerns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {

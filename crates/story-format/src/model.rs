@@ -24,6 +24,17 @@ pub struct Story {
     pub hero: Option<Image>,
     pub tags: Vec<String>,
     pub sections: Vec<Section>,
+    /// Every image URL the story names, with its JSON path (`hero.src`,
+    /// `sections[1].blocks[4].srcset[0].src`): what a bundle must ship.
+    pub assets: Vec<Asset>,
+}
+
+/// An image URL named by a file, with where it was named.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Asset {
+    /// JSON path of the field, e.g. `hero.src`.
+    pub path: String,
+    pub url: SafeUrl,
 }
 
 impl Story {
@@ -147,6 +158,8 @@ pub struct Catalog {
     pub title: String,
     /// Sorted newest first by `published` (entries without a valid date last).
     pub entries: Vec<Entry>,
+    /// Every thumbnail URL, with its JSON path.
+    pub assets: Vec<Asset>,
 }
 
 impl Catalog {
@@ -170,6 +183,8 @@ impl Catalog {
 /// One story in a catalog.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
+    /// Position in the file's `stories` array (for messages: `stories[3]`).
+    pub index: usize,
     pub id: String,
     pub title: String,
     pub published: Option<Timestamp>,

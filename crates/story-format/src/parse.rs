@@ -122,7 +122,7 @@ pub fn parse_document(bytes: &[u8], base: &Url) -> Parsed<Document> {
         Ok(v) => v,
         Err(e) => return Parsed::refused(syntax_error(&e)),
     };
-    let mut cx = Cx { sink: Sink::default(), base };
+    let mut cx = Cx { sink: Sink::default(), base, assets: Vec::new() };
     let value = cx.document(&root);
     Parsed { value, diagnostics: cx.sink.finish() }
 }
@@ -174,6 +174,7 @@ impl<'j, 'a> Obj<'j, 'a> {
 struct Cx<'b> {
     sink: Sink,
     base: &'b Url,
+    assets: Vec<Asset>,
 }
 
 impl Cx<'_> {
@@ -267,6 +268,13 @@ impl Cx<'_> {
                 None
             }
         }
+    }
+
+    /// An image URL: resolved like any URL and remembered as an asset.
+    fn asset(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
+        let url = self.url(reference, path)?;
+        self.assets.push(Asset { path: path.to_string(), url: url.clone() });
+        Some(url)
     }
 
     fn opt_url(&mut self, obj: &Obj<'_, '_>, name: &'static str, path: &Path<'_>) -> Option<SafeUrl> {
@@ -481,7 +489,8 @@ impl Cx<'_> {
         for (s, id) in sections.iter_mut().zip(ids) {
             s.id = id;
         }
-        Some(Story { minor_version, id, lang, title, dek, published, updated, byline, source, hero, tags, sections })
+        let assets = std::mem::take(&mut self.assets);
+        Some(Story { minor_version, id, lang, title, dek, published, updated, byline, source, hero, tags, sections, assets })
     }
 
     fn blocks(&mut self, section: &Obj<'_, '_>, path: &Path<'_>) -> Vec<Block> {
@@ -614,7 +623,7 @@ impl Cx<'_> {
         if matches!(o.get("type"), Some(t) if !matches!(t, Json::Str(s) if s == "image")) {
             self.sink.warning(Code::UnknownField, &path.field("type"), "an image has no \"type\" field here; ignored");
         }
-        let src = self.req_str(&o, "src", path).and_then(|s| self.url(s, &path.field("src")));
+        let src = self.req_str(&o, "src", path).and_then(|s| self.asset(s, &path.field("src")));
         let alt = match self.req_str(&o, "alt", path) {
             Some(a) => a.trim().to_owned(),
             None => String::new(),
@@ -635,7 +644,7 @@ impl Cx<'_> {
                 for (i, item) in items.iter().enumerate() {
                     let ip = sp.index(i);
                     let Some(io) = self.object(item, &ip, SRCSET_FIELDS) else { continue };
-                    let u = self.req_str(&io, "src", &ip).and_then(|s| self.url(s, &ip.field("src")));
+                    let u = self.req_str(&io, "src", &ip).and_then(|s| self.asset(s, &ip.field("src")));
                     let w = match io.get("width") {
                         None => {
                             self.missing(&ip, "width");
@@ -702,6 +711,7 @@ impl Cx<'_> {
                 None => None,
             };
             entries.push(Entry {
+                index: i,
                 id: self.id(&o, &p),
                 title: self.title(&o, &p),
                 published: self.timestamp(&o, "published", &p, true),
@@ -719,7 +729,7 @@ impl Cx<'_> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        Some(Catalog { minor_version, title, entries })
+        Some(Catalog { minor_version, title, entries, assets: std::mem::take(&mut self.assets) })
     }
 }
 
