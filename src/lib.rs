@@ -1,1 +1,40 @@
+//! # story-viewer
+//!
+//! The browser shell over `story-format`: Yew components that draw what the
+//! core decided, a fetch with limits, the standalone page and the
+//! `<story-viewer>` element. `lib.rs` only declares modules and the one
+//! entry point; see ARCHITECTURE.md for the map.
 
+pub mod app;
+pub mod components;
+pub mod dom;
+pub mod embed;
+pub mod fetch;
+pub mod route;
+
+use wasm_bindgen::prelude::*;
+
+use crate::app::{Mode, Viewer, ViewerProps};
+use crate::route::Route;
+
+/// Called once by `embed.js` after the module loads. `asset_base` is the
+/// folder the viewer's files are served from (`new URL('./', import.meta.url)`).
+/// Defines `<story-viewer>`, and on the standalone page (an element with id
+/// `story-viewer-app`) mounts the viewer there.
+#[wasm_bindgen]
+pub fn start(asset_base: &str) {
+    let stylesheet = format!("{}viewer.css", if asset_base.ends_with('/') { asset_base.to_owned() } else { format!("{asset_base}/") });
+    embed::define(&stylesheet);
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("story-viewer-app")) else {
+        return;
+    };
+    let (href, query, fragment) = dom::location();
+    let props = ViewerProps {
+        mode: Mode::Standalone,
+        initial: Route::from_query(&query),
+        default_src: root.get_attribute("data-default-src").unwrap_or_else(|| "samples/stories.json".into()).into(),
+        base: href.into(),
+        focus: fragment.map(Into::into),
+    };
+    yew::Renderer::<Viewer>::with_root_and_props(root, props).render();
+}

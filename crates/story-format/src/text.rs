@@ -156,3 +156,34 @@ mod tests {
         assert_eq!(reading_minutes(115, 250), 1);
     }
 }
+
+/// The writing direction of a BCP 47 language tag: `"rtl"` for languages and
+/// scripts written right to left (Arabic, Hebrew, Persian, Urdu, ... or an
+/// explicit `-Arab`/`-Hebr` script subtag), else `"ltr"`. A Latin script
+/// subtag (`az-Latn`) wins over the language.
+pub fn direction(lang: &str) -> &'static str {
+    const RTL_LANGS: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"];
+    const RTL_SCRIPTS: &[&str] = &["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"];
+    let lower = lang.to_ascii_lowercase();
+    let mut parts = lower.split('-');
+    let primary = parts.next().unwrap_or("");
+    if let Some(script) = parts.find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic())) {
+        return if RTL_SCRIPTS.contains(&script) { "rtl" } else { "ltr" };
+    }
+    if RTL_LANGS.contains(&primary) { "rtl" } else { "ltr" }
+}
+
+#[cfg(test)]
+mod direction_tests {
+    use super::direction;
+
+    #[test]
+    fn right_to_left_languages_and_scripts() {
+        for l in ["ar", "ar-EG", "he", "fa-IR", "ur", "AR", "pa-Arab", "yi"] {
+            assert_eq!(direction(l), "rtl", "{l}");
+        }
+        for l in ["en", "zh-Hans", "ja", "az-Latn", "ku-Latn", "de-CH", ""] {
+            assert_eq!(direction(l), "ltr", "{l}");
+        }
+    }
+}

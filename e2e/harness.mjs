@@ -1,0 +1,46 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium through
+// playwright-core, a page that fails its test on any console error,
+// uncaught exception or Content-Security-Policy violation, and screenshots
+// written to e2e/screenshots/ for people to look at.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const DIST = path.resolve(HERE, '..', 'dist');
+export const SHOTS = path.join(HERE, 'screenshots');
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+}
+
+/**
+ * A fresh page whose problems are collected in `problems`: console errors,
+ * uncaught exceptions and CSP violations. Tests assert it stays empty.
+ * `allow` lists console-error substrings a test expects (a 404 it asked for).
+ */
+export async function openPage(browser, { width = 1280, height = 900, colorScheme = 'light', allow = [] } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !allow.some((a) => m.text().includes(a))) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return { page, context, problems };
+}
+
+export async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}

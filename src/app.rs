@@ -1,0 +1,240 @@
+//! The viewer: decides what to load for a [`Route`], loads it, and shows a
+//! catalog, a story or an error. One component for both uses: the
+//! standalone page (address in the location bar, History API, document
+//! title) and the embedded element (address in its own state; events on the
+//! host element instead of a title).
+
+use std::rc::Rc;
+
+use story_format::url::{resolve, Url};
+use story_format::{Catalog, Diagnostic, Document, Story};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::AbortController;
+use yew::prelude::*;
+
+use crate::components::alert::{ErrorAlert, Problems};
+use crate::components::catalog::{plain_click, CatalogView};
+use crate::components::story::StoryView;
+use crate::dom;
+use crate::fetch::{load, LoadError};
+use crate::route::{Plan, Route};
+
+/// Where the viewer lives.
+#[derive(Clone, PartialEq)]
+pub enum Mode {
+    /// The whole page: reads and writes the address, sets `document.title`.
+    Standalone,
+    /// Inside a `<story-viewer>` element: touches nothing outside it and
+    /// fires `story-load` / `story-error` on it.
+    Embedded(web_sys::HtmlElement),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ViewerProps {
+    pub mode: Mode,
+    /// The first view.
+    pub initial: Route,
+    /// The file shown when the route names no `src`.
+    pub default_src: AttrValue,
+    /// What relative addresses resolve against: the page URL (standalone)
+    /// or the host document's base URL (embedded).
+    pub base: AttrValue,
+    /// Section to scroll to on the first view (`#SECTION-ID`).
+    #[prop_or_default]
+    pub focus: Option<AttrValue>,
+}
+
+/// What is on screen.
+#[derive(Clone, PartialEq)]
+enum View {
+    Loading,
+    Failed(LoadError),
+    Story { story: Rc<Story>, back: Option<Route>, url: AttrValue, problems: Rc<Vec<Diagnostic>> },
+    Catalog { catalog: Rc<Catalog>, url: AttrValue, problems: Rc<Vec<Diagnostic>> },
+}
+
+fn safe(src: &str, base: &str) -> Result<story_format::SafeUrl, LoadError> {
+    let base = Url::parse(base).map_err(|e| LoadError::new(base, format!("The page address cannot be read: {e}")))?;
+    resolve(src, &base).map_err(|e| LoadError::new(src, format!("This address cannot be loaded: {e}.")))
+}
+
+/// Loads what `route` asks for.
+async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cancel: AbortController) -> View {
+    let result = async {
+        match route.plan(&default_src) {
+            Plan::Document(src) => {
+                let loaded = load(&safe(src, &base)?, &cancel).await?;
+                let url = AttrValue::from(loaded.url.to_string());
+                let problems = Rc::new(loaded.diagnostics);
+                Ok(match loaded.doc {
+                    Document::Story(s) => View::Story { story: Rc::new(s), back: None, url, problems },
+                    Document::Catalog(c) => View::Catalog { catalog: Rc::new(c), url, problems },
+                })
+            }
+            Plan::StoryIn { catalog, id } => {
+                let loaded = load(&safe(catalog, &base)?, &cancel).await?;
+                let catalog_url = loaded.url.to_string();
+                let entry = match loaded.doc {
+                    Document::Story(s) if s.id == id => {
+                        let url = AttrValue::from(catalog_url);
+                        return Ok(View::Story { story: Rc::new(s), back: None, url, problems: Rc::new(loaded.diagnostics) });
+                    }
+                    Document::Story(_) => return Err(LoadError::new(&catalog_url, format!("This file is a story, not a catalog with a story \"{id}\"."))),
+                    Document::Catalog(c) => c.find(id).cloned(),
+                };
+                let Some(entry) = entry else {
+                    return Err(LoadError::new(&catalog_url, format!("The catalog has no story with the id \"{id}\".")));
+                };
+                let Some(href) = entry.href else {
+                    return Err(LoadError::new(&catalog_url, format!("The catalog's link to \"{id}\" is not a safe address.")));
+                };
+                let loaded = load(&href, &cancel).await?;
+                let url = AttrValue::from(loaded.url.to_string());
+                match loaded.doc {
+                    Document::Story(s) => Ok(View::Story { story: Rc::new(s), back: Some(route.catalog()), url, problems: Rc::new(loaded.diagnostics) }),
+                    Document::Catalog(_) => Err(LoadError::new(&url, "The catalog points at another catalog here, not at a story.")),
+                }
+            }
+        }
+    };
+    result.await.unwrap_or_else(View::Failed)
+}
+
+/// Tells the host what is shown: the page title (standalone) or events (embedded).
+fn announce(mode: &Mode, view: &View) {
+    match (mode, view) {
+        (Mode::Standalone, View::Story { story, .. }) => dom::set_title(&story.title),
+        (Mode::Standalone, View::Catalog { catalog, .. }) => dom::set_title(&catalog.title),
+        (Mode::Standalone, View::Failed(_)) => dom::set_title("Could not load"),
+        (Mode::Embedded(host), View::Story { story, .. }) => {
+            dom::dispatch(host, "story-load", &[("id", &story.id), ("title", &story.title)]);
+        }
+        (Mode::Embedded(host), View::Failed(e)) => {
+            dom::dispatch(host, "story-error", &[("message", &format!("{} ({})", e.message, e.url))]);
+        }
+        _ => {}
+    }
+}
+
+#[function_component]
+pub fn Viewer(props: &ViewerProps) -> Html {
+    let route = use_state(|| props.initial.clone());
+    let attempt = use_state(|| 0u32);
+    let view = use_state(|| View::Loading);
+    let focus = use_state(|| props.focus.clone());
+    let standalone = props.mode == Mode::Standalone;
+
+    // Load whenever the route (or the attempt) changes; abort what is in flight.
+    {
+        let (view, mode) = (view.clone(), props.mode.clone());
+        let deps = ((*route).clone(), *attempt, props.base.clone(), props.default_src.clone());
+        use_effect_with(deps, move |(route, _, base, default_src)| {
+            let cancel = AbortController::new().ok();
+            view.set(View::Loading);
+            if let Some(cancel) = cancel.clone() {
+                let fut = fetch_view(route.clone(), base.clone(), default_src.clone(), cancel.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let v = fut.await;
+                    if !cancel.signal().aborted() {
+                        announce(&mode, &v);
+                        view.set(v);
+                    }
+                });
+            }
+            move || {
+                if let Some(c) = cancel {
+                    c.abort();
+                }
+            }
+        });
+    }
+
+    // Back and forward (standalone only).
+    {
+        let (route, focus) = (route.clone(), focus.clone());
+        use_effect_with(standalone, move |&standalone| {
+            let listener = standalone.then(|| {
+                let cb = Closure::<dyn Fn()>::new(move || {
+                    let (_, query, fragment) = dom::location();
+                    focus.set(fragment.map(AttrValue::from));
+                    route.set(Route::from_query(&query));
+                });
+                let _ = dom::window().add_event_listener_with_callback("popstate", cb.as_ref().unchecked_ref());
+                cb
+            });
+            move || {
+                if let Some(cb) = listener {
+                    let _ = dom::window().remove_event_listener_with_callback("popstate", cb.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
+    let navigate = {
+        let (route, focus) = (route.clone(), focus.clone());
+        Callback::from(move |next: Route| {
+            if standalone {
+                dom::push_query(&next.to_query());
+                dom::window().scroll_to_with_x_and_y(0.0, 0.0);
+            }
+            focus.set(None);
+            route.set(next);
+        })
+    };
+    let href_for = |r: Route| -> AttrValue {
+        let q = r.to_query();
+        AttrValue::from(if q.is_empty() { "?".to_owned() } else { q })
+    };
+    let retry = {
+        let attempt = attempt.clone();
+        Callback::from(move |()| attempt.set(*attempt + 1))
+    };
+
+    let body = match &*view {
+        View::Loading => html! {
+            <div class="sv-loading" role="status"><span class="sv-loading-text">{ "Loading…" }</span></div>
+        },
+        View::Failed(e) => html! { <ErrorAlert error={ e.clone() } on_retry={ retry } /> },
+        View::Story { story, back, url, problems } => {
+            let back = back.as_ref().map(|b| {
+                let (nav, target) = (navigate.clone(), b.clone());
+                let onclick = Callback::from(move |e: MouseEvent| {
+                    if plain_click(&e) {
+                        e.prevent_default();
+                        nav.emit(target.clone());
+                    }
+                });
+                (href_for(b.clone()), onclick)
+            });
+            let section_link = standalone.then(|| {
+                let (page, _, _) = dom::location();
+                Callback::from(move |id: String| {
+                    let without = page.split('#').next().unwrap_or(&page);
+                    format!("{without}#{}", js_sys::encode_uri_component(&id))
+                })
+            });
+            html! {
+                <>
+                    <Problems url={ url.clone() } items={ (**problems).clone() } />
+                    <StoryView story={ story.clone() } { back } focus={ (*focus).clone() } { section_link } />
+                </>
+            }
+        }
+        View::Catalog { catalog, url, problems } => {
+            let r = (*route).clone();
+            let story_href = { let r = r.clone(); Callback::from(move |id: String| href_for(r.with_story(&id)).to_string()) };
+            let tag_href = { let r = r.clone(); Callback::from(move |t: Option<String>| href_for(r.with_tag(t.as_deref())).to_string()) };
+            let on_open = { let (r, nav) = (r.clone(), navigate.clone()); Callback::from(move |id: String| nav.emit(r.with_story(&id))) };
+            let on_tag = { let (r, nav) = (r.clone(), navigate.clone()); Callback::from(move |t: Option<String>| nav.emit(r.with_tag(t.as_deref()))) };
+            html! {
+                <>
+                    <Problems url={ url.clone() } items={ (**problems).clone() } />
+                    <CatalogView catalog={ catalog.clone() } tag={ r.tag.clone().map(AttrValue::from) }
+                        {story_href} {tag_href} {on_open} {on_tag} />
+                </>
+            }
+        }
+    };
+    html! { <div class="sv-root">{ body }</div> }
+}

@@ -1,0 +1,75 @@
+//! The failure message: `role="alert"`, the file's URL, the field paths or
+//! HTTP status, and "Try again".
+
+use story_format::Diagnostic;
+use yew::prelude::*;
+
+use crate::fetch::LoadError;
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorAlertProps {
+    pub error: LoadError,
+    pub on_retry: Callback<()>,
+}
+
+/// Shown when a file cannot be shown at all.
+#[function_component]
+pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
+    let e = &props.error;
+    let retry = props.on_retry.reform(|_: MouseEvent| ());
+    html! {
+        <div class="sv-alert" role="alert">
+            <h2 class="sv-alert-title">{ "This could not be shown" }</h2>
+            <p>{ e.message.clone() }</p>
+            <p class="sv-alert-file">{ "File: " }<code>{ e.url.clone() }</code></p>
+            <DiagnosticList items={ e.diagnostics.clone() } />
+            <button type="button" class="sv-button" onclick={ retry }>{ "Try again" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ProblemsProps {
+    pub url: AttrValue,
+    pub items: Vec<Diagnostic>,
+}
+
+/// Shown above a story or catalog that has errors in some of its parts:
+/// the rest is shown, and this says what was left out.
+#[function_component]
+pub fn Problems(props: &ProblemsProps) -> Html {
+    let errors: Vec<Diagnostic> = props.items.iter().filter(|d| d.is_error()).cloned().collect();
+    if errors.is_empty() {
+        return html! {};
+    }
+    let n = errors.len();
+    html! {
+        <div class="sv-alert sv-alert-soft" role="alert">
+            <p>{ format!("{n} {} in this file; the parts concerned are not shown.", if n == 1 { "problem" } else { "problems" }) }</p>
+            <details>
+                <summary>{ "Details for the publisher" }</summary>
+                <p class="sv-alert-file">{ "File: " }<code>{ props.url.clone() }</code></p>
+                <DiagnosticList items={ errors } />
+            </details>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DiagnosticListProps {
+    items: Vec<Diagnostic>,
+}
+
+#[function_component]
+fn DiagnosticList(props: &DiagnosticListProps) -> Html {
+    if props.items.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="sv-diagnostics">
+            { for props.items.iter().take(20).map(|d| html! {
+                <li><code>{ d.path.clone() }</code>{ ": " }{ d.message.clone() }</li>
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,234 @@
+//! The story page: an `<article>` drawn from a [`Story`]. Large stories are
+//! drawn progressively: the first screen at once, then more blocks on each
+//! animation frame, in chunk components so that no frame re-draws what is
+//! already on the page (see ARCHITECTURE.md, "Drawing large stories").
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use story_format::{Block, Story};
+use yew::prelude::*;
+
+use super::figure::Figure;
+use super::inline::inline;
+use super::time::Time;
+
+/// Blocks drawn before the first paint.
+pub const FIRST_BLOCKS: usize = 120;
+/// Blocks added per animation frame after that (about 10 ms of work).
+pub const STEP_BLOCKS: usize = 600;
+/// Blocks per chunk component.
+pub const CHUNK: usize = 50;
+
+#[derive(Properties, Clone)]
+pub struct StoryViewProps {
+    pub story: Rc<Story>,
+    /// "Back to stories": its `href` and what a click does.
+    #[prop_or_default]
+    pub back: Option<(AttrValue, Callback<MouseEvent>)>,
+    /// A section id to scroll to once it is drawn (from `#SECTION-ID`).
+    #[prop_or_default]
+    pub focus: Option<AttrValue>,
+    /// Builds the link copied by a section's "Copy link" button (`None`: no buttons).
+    #[prop_or_default]
+    pub section_link: Option<Callback<String, String>>,
+}
+
+impl PartialEq for StoryViewProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.story, &o.story) && self.back == o.back && self.focus == o.focus && self.section_link == o.section_link
+    }
+}
+
+/// Number of blocks before each section, and in all.
+fn offsets(story: &Story) -> (Vec<usize>, usize) {
+    let mut at = 0;
+    let starts = story.sections.iter().map(|s| {
+        let start = at;
+        at += s.blocks.len();
+        start
+    }).collect();
+    (starts, at)
+}
+
+/// The whole article.
+#[function_component]
+pub fn StoryView(props: &StoryViewProps) -> Html {
+    let story = &props.story;
+    let (starts, total) = use_memo(story.clone(), |s| offsets(s)).as_ref().clone();
+    // A deep link draws at least up to its section at once.
+    let first = props.focus.as_ref()
+        .and_then(|f| story.sections.iter().position(|s| s.id == f.as_str()))
+        .map_or(FIRST_BLOCKS, |i| starts[i] + story.sections[i].blocks.len() + FIRST_BLOCKS);
+    let budget = use_state_eq(|| first.min(total));
+    let article = use_node_ref();
+
+    // Draw the rest, one step per animation frame, until all is drawn.
+    {
+        let budget = budget.clone();
+        use_effect_with(*budget, move |&b| {
+            let alive = Rc::new(Cell::new(true));
+            if b < total {
+                let alive = alive.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::dom::next_frame().await;
+                    if alive.get() {
+                        budget.set((b + STEP_BLOCKS).min(total));
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+    // Scroll to the deep-linked section once it is on the page.
+    {
+        let article = article.clone();
+        use_effect_with(props.focus.clone(), move |focus| {
+            if let Some(id) = focus {
+                crate::dom::scroll_to_id(&article, id);
+            }
+        });
+    }
+
+    let lang = AttrValue::from(story.lang.clone());
+    let minutes = story.reading_minutes();
+    // A section is drawn once its first block is within the budget.
+    let drawn = |i: usize| starts[i] < *budget || (starts[i] == *budget && story.sections[i].blocks.is_empty());
+    let sections = story.sections.iter().enumerate().filter(|(i, _)| drawn(*i)).map(|(i, s)| {
+        let shown = (*budget - starts[i]).min(s.blocks.len());
+        html! { <SectionView key={ s.id.clone() } story={ story.clone() } index={ i } { shown } link={ props.section_link.clone() } /> }
+    });
+    html! {
+        <article class="sv-story" lang={ lang.clone() } dir={ story_format::text::direction(&story.lang) } ref={ article }>
+            if let Some((href, onclick)) = &props.back {
+                <nav class="sv-back" aria-label="Stories"><a href={ href.clone() } onclick={ onclick.clone() }>{ "← Back to stories" }</a></nav>
+            }
+            <header class="sv-header">
+                <h1>{ story.title.clone() }</h1>
+                if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
+                <p class="sv-meta">
+                    if let Some(p) = &story.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }
+                    if let Some(u) = &story.updated { <span>{ "Updated " }<Time value={ u.clone() } lang={ lang.clone() } /></span> }
+                    if let Some(b) = &story.byline { <span class="sv-byline">{ "By " }{ b.clone() }</span> }
+                    if !story.source.name.is_empty() {
+                        <span class="sv-source">{ "Source: " }<span lang={ story.source.lang.clone() } dir="auto">{ story.source.name.clone() }</span></span>
+                    }
+                    <span class="sv-reading">{ format!("{minutes} min read") }</span>
+                </p>
+            </header>
+            if let Some(hero) = &story.hero {
+                <Figure image={ hero.clone() } lazy={ false } class="sv-hero" />
+            }
+            <div class="sv-body">{ for sections }</div>
+            <footer class="sv-footer">
+                if !story.tags.is_empty() {
+                    <ul class="sv-tags" aria-label="Tags">{ for story.tags.iter().map(|t| html! { <li>{ t.clone() }</li> }) }</ul>
+                }
+                if let Some(url) = &story.source.url {
+                    <p><a class="sv-source-link" href={ url.to_string() } rel="noopener noreferrer">{ "View original source" }</a></p>
+                }
+            </footer>
+        </article>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct SectionProps {
+    story: Rc<Story>,
+    index: usize,
+    /// How many of its blocks are drawn so far.
+    shown: usize,
+    link: Option<Callback<String, String>>,
+}
+
+impl PartialEq for SectionProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.story, &o.story) && self.index == o.index && self.shown == o.shown && self.link == o.link
+    }
+}
+
+#[function_component]
+fn SectionView(props: &SectionProps) -> Html {
+    let section = &props.story.sections[props.index];
+    let chunks = (0..props.shown).step_by(CHUNK).map(|start| {
+        let end = (start + CHUNK).min(props.shown);
+        html! { <BlockChunk key={ start } story={ props.story.clone() } section={ props.index } { start } { end } /> }
+    });
+    let (section_id, heading) = match &section.heading {
+        Some(h) => (None, Some(h.clone())),
+        None => (Some(section.id.clone()), None),
+    };
+    html! {
+        <section class="sv-section" id={ section_id }>
+            if let Some(h) = heading {
+                <div class="sv-section-head">
+                    <h2 id={ section.id.clone() }>{ h.clone() }</h2>
+                    if let Some(link) = &props.link {
+                        <CopyLink href={ link.emit(section.id.clone()) } heading={ h } />
+                    }
+                </div>
+            }
+            { for chunks }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CopyLinkProps {
+    href: AttrValue,
+    heading: AttrValue,
+}
+
+/// A button that copies the link to a section, and says so.
+#[function_component]
+fn CopyLink(props: &CopyLinkProps) -> Html {
+    let copied = use_state(|| false);
+    let onclick = {
+        let (copied, href) = (copied.clone(), props.href.clone());
+        Callback::from(move |_| {
+            crate::dom::copy_text(&href);
+            copied.set(true);
+        })
+    };
+    html! {
+        <button type="button" class="sv-copy" {onclick} aria-label={ format!("Copy link to section: {}", props.heading) }>
+            { if *copied { "Link copied" } else { "Copy link" } }
+        </button>
+    }
+}
+
+#[derive(Properties, Clone)]
+struct ChunkProps {
+    story: Rc<Story>,
+    section: usize,
+    start: usize,
+    end: usize,
+}
+
+impl PartialEq for ChunkProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.story, &o.story) && (self.section, self.start, self.end) == (o.section, o.start, o.end)
+    }
+}
+
+/// Up to [`CHUNK`] blocks; re-drawn only while it is still growing.
+#[function_component]
+fn BlockChunk(props: &ChunkProps) -> Html {
+    let blocks = &props.story.sections[props.section].blocks[props.start..props.end];
+    html! { <>{ for blocks.iter().map(block) }</> }
+}
+
+fn block(b: &Block) -> Html {
+    match b {
+        Block::Paragraph(runs) => html! { <p>{ inline(runs) }</p> },
+        Block::Quote { text, cite } => html! {
+            <figure class="sv-quote">
+                <blockquote><p>{ inline(text) }</p></blockquote>
+                if let Some(c) = cite { <figcaption>{ "— " }<cite>{ c.clone() }</cite></figcaption> }
+            </figure>
+        },
+        Block::List { ordered: true, items } => html! { <ol>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ol> },
+        Block::List { ordered: false, items } => html! { <ul>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ul> },
+        Block::Image(img) => html! { <Figure image={ img.clone() } /> },
+    }
+}

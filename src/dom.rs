@@ -1,0 +1,78 @@
+//! The few browser calls the components need, each a small function.
+
+use wasm_bindgen::{JsCast, JsValue};
+use yew::NodeRef;
+
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("the viewer runs in a window")
+}
+
+/// Resolves on the next animation frame (or at once when there is no window).
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if window().request_animation_frame(&resolve).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Scrolls the element with this id inside `root` into view (works inside a
+/// shadow root too, where `document.getElementById` cannot see).
+pub fn scroll_to_id(root: &NodeRef, id: &str) {
+    let Some(root) = root.cast::<web_sys::Element>() else { return };
+    let Ok(list) = root.query_selector_all("[id]") else { return };
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+            if el.id() == id {
+                el.scroll_into_view();
+                return;
+            }
+        }
+    }
+}
+
+/// Copies text to the clipboard (best effort; the button says so).
+pub fn copy_text(text: &str) {
+    let _ = window().navigator().clipboard().write_text(text);
+}
+
+pub fn set_title(title: &str) {
+    if let Some(doc) = window().document() {
+        doc.set_title(title);
+    }
+}
+
+/// The page's address, its query string and its fragment (decoded).
+pub fn location() -> (String, String, Option<String>) {
+    let loc = window().location();
+    let hash = loc.hash().unwrap_or_default();
+    let fragment = hash.strip_prefix('#').filter(|h| !h.is_empty()).map(|h| {
+        js_sys::decode_uri_component(h).ok().and_then(|s| s.as_string()).unwrap_or_else(|| h.to_owned())
+    });
+    (loc.href().unwrap_or_default(), loc.search().unwrap_or_default(), fragment)
+}
+
+/// `history.pushState` to `query` on the current path (`""`: no query).
+pub fn push_query(query: &str) {
+    let loc = window().location();
+    let target = if query.is_empty() { loc.pathname().unwrap_or_else(|_| "./".into()) } else { query.to_owned() };
+    if let Ok(h) = window().history() {
+        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&target));
+    }
+}
+
+/// Fires a bubbling, composed `CustomEvent` on `target`.
+pub fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &[(&str, &str)]) {
+    let obj = js_sys::Object::new();
+    for (k, v) in detail {
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&obj);
+    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = target.dispatch_event(&ev);
+    }
+}
