@@ -1,0 +1,358 @@
+//! Component tests in real Chromium (`wasm-pack test --headless --chrome`).
+//! Each test mounts into a fresh element, waits for Yew's scheduler (never a
+//! sleep) or for the event the app fires, and asserts on what a reader
+//! perceives: headings, links, text, attributes.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use story_format::url::{resolve, Url};
+use story_format::{parse_catalog, parse_story, Story};
+use story_viewer::app::{Mode, Viewer, ViewerProps};
+use story_viewer::components::alert::ErrorAlert;
+use story_viewer::components::catalog::CatalogView;
+use story_viewer::components::story::{StoryView, StoryViewProps};
+use story_viewer::fetch::LoadError;
+use story_viewer::route::Route;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BASE: &str = "https://example.com/bundles/cranes/story.json";
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh, attached element to mount into.
+fn fresh_root() -> Element {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap()).collect()
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    all(root, selector).iter().map(text).collect()
+}
+
+fn story(json: &str) -> Rc<Story> {
+    let parsed = parse_story(json.as_bytes(), &Url::parse(BASE).unwrap());
+    Rc::new(parsed.value.expect("the fixture parses"))
+}
+
+const FULL: &str = include_str!("../crates/story-format/tests/fixtures/full-story.json");
+
+async fn mount_story(s: Rc<Story>) -> Element {
+    let root = fresh_root();
+    let props = StoryViewProps { story: s, back: None, focus: None, section_link: None };
+    yew::Renderer::<StoryView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_story_is_semantic_html() {
+    let root = mount_story(story(FULL)).await;
+    // One article in the story's language, with one h1: the title.
+    let article = root.query_selector("article").unwrap().expect("an article");
+    assert_eq!(article.get_attribute("lang").as_deref(), Some("en"));
+    assert_eq!(texts(&root, "h1"), ["Harbour cranes go electric"]);
+    assert_eq!(texts(&root, ".sv-dek"), ["A port swaps diesel for batteries, one crane at a time."]);
+    // Dates in <time datetime>, formatted by Intl for the story's language.
+    let times = all(&root, "time");
+    assert_eq!(times[0].get_attribute("datetime").as_deref(), Some("2026-03-14"));
+    assert_eq!(text(&times[0]), "March 14, 2026");
+    assert_eq!(times[1].get_attribute("datetime").as_deref(), Some("2026-03-15T08:30:00+08:00"));
+    assert!(text(&root).contains("By Mei Lin and Tom Ashdown"));
+    // The source name is marked up in its own language.
+    let source = root.query_selector("[lang=zh]").unwrap().expect("the source name");
+    assert_eq!(text(&source), "港口日报");
+    // Section headings are h2 carrying their ids.
+    let h2: Vec<(String, String)> = all(&root, "h2").iter().map(|h| (h.id(), text(h))).collect();
+    assert_eq!(h2, [("why-now".into(), "Why now".into()), ("zh".into(), "为什么现在".into())]);
+}
+
+#[wasm_bindgen_test]
+async fn hero_figure_has_size_srcset_and_credit() {
+    let root = mount_story(story(FULL)).await;
+    let img = root.query_selector(".sv-hero img").unwrap().expect("hero image");
+    assert_eq!(img.get_attribute("alt").as_deref(), Some("Two cranes above stacked containers at dusk"));
+    assert_eq!(img.get_attribute("src").as_deref(), Some("https://example.com/bundles/cranes/hero.jpg"));
+    assert_eq!(img.get_attribute("width").as_deref(), Some("1600"));
+    assert_eq!(img.get_attribute("height").as_deref(), Some("900"));
+    assert!(img.get_attribute("srcset").unwrap().contains("hero-800.jpg 800w"));
+    assert!(img.get_attribute("sizes").is_some());
+    assert_eq!(img.get_attribute("loading").as_deref(), Some("eager"));
+    let caption = text(&root.query_selector(".sv-hero figcaption").unwrap().unwrap());
+    assert_eq!(caption, "The first electric crane. Photo by A. Photographer on Example Photos (CC BY 4.0)");
+    let provider = all(&root, ".sv-hero figcaption a");
+    assert_eq!(provider[0].get_attribute("href").as_deref(), Some("https://example.com/photos"));
+    assert_eq!(provider[0].get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    // Images below the fold load lazily.
+    let block_img = all(&root, ".sv-body img");
+    assert_eq!(block_img[0].get_attribute("loading").as_deref(), Some("lazy"));
+}
+
+#[wasm_bindgen_test]
+async fn blocks_become_paragraphs_quotes_lists_and_inline_marks() {
+    let root = mount_story(story(FULL)).await;
+    assert!(texts(&root, "p").contains(&"Prices fell by a third in two years.".to_owned()));
+    assert_eq!(texts(&root, "strong"), ["by a third"]);
+    assert_eq!(texts(&root, ".sv-body code"), ["crane.charge()"]);
+    let inline_link = all(&root, ".sv-body p a");
+    assert_eq!(inline_link[0].get_attribute("href").as_deref(), Some("https://example.com/bundles/data/prices.html"));
+    assert_eq!(texts(&root, "blockquote"), ["We charge them at night."]);
+    assert_eq!(texts(&root, "cite"), ["the port's engineer"]);
+    assert_eq!(texts(&root, "ol > li"), ["One", "Two three"]);
+    assert_eq!(texts(&root, "ul:not(.sv-tags) > li"), ["一"]);
+    assert_eq!(texts(&root, ".sv-tags li"), ["Energy", "Logistics"]);
+    let source = all(&root, "a.sv-source-link");
+    assert_eq!(text(&source[0]), "View original source");
+    assert_eq!(source[0].get_attribute("href").as_deref(), Some("https://example.com/cranes"));
+    assert_eq!(source[0].get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+}
+
+#[wasm_bindgen_test]
+async fn unsafe_urls_never_reach_an_attribute() {
+    let json = r#"{"format":"story/1","id":"x","title":"<b>Hi</b>","published":"2026-01-01",
+      "source":{"name":"S","url":"javascript:alert(1)"},
+      "hero":{"src":"java\tscript:alert(1)","alt":"The hero's alt text"},
+      "sections":[{"blocks":[["Click ",{"text":"here","href":"data:text/html,<script>alert(1)</script>"}]]}]}"#;
+    let root = mount_story(story(json)).await;
+    // Text is text: the title shows its nine characters, no <b> element.
+    assert_eq!(texts(&root, "h1"), ["<b>Hi</b>"]);
+    assert!(root.query_selector("h1 b").unwrap().is_none());
+    // The unsafe image is not loaded; its alt text shows instead.
+    assert!(root.query_selector("img").unwrap().is_none());
+    assert_eq!(texts(&root, ".sv-img-missing"), ["The hero's alt text"]);
+    // The unsafe link is plain text; no "View original source" link.
+    assert!(texts(&root, "p").contains(&"Click here".to_owned()));
+    for a in all(&root, "a") {
+        let href = a.get_attribute("href").unwrap_or_default();
+        assert!(href.starts_with("https://") || href.starts_with("http://"), "unsafe href {href}");
+    }
+    assert!(root.query_selector("a.sv-source-link").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn right_to_left_stories_set_dir() {
+    let json = r#"{"format":"story/1","id":"ar","lang":"ar","title":"عنوان","published":"2026-01-28",
+      "source":{"name":"صحيفة"},"sections":[{"heading":"لماذا الآن","blocks":["نص."]}]}"#;
+    let root = mount_story(story(json)).await;
+    let article = root.query_selector("article").unwrap().unwrap();
+    assert_eq!(article.get_attribute("dir").as_deref(), Some("rtl"));
+    // An Arabic heading gets a usable id.
+    assert_eq!(all(&root, "h2")[0].id(), "لماذا-الآن");
+}
+
+#[wasm_bindgen_test]
+async fn a_large_story_draws_in_steps_and_finishes() {
+    // 3,000 blocks: more than the first step, so drawing continues on frames.
+    let blocks: Vec<String> = (0..3000).map(|i| format!("\"Paragraph {i}.\"")).collect();
+    let json = format!(r#"{{"format":"story/1","id":"big","title":"Big","published":"2026-01-01","source":{{"name":"S"}},
+        "sections":[{{"heading":"All","blocks":[{}]}}]}}"#, blocks.join(","));
+    let s = story(&json);
+    let root = mount_story(s).await;
+    let first = all(&root, ".sv-body p").len();
+    assert!(first >= 100 && first < 3000, "first paint draws a first screen, not everything ({first})");
+    // Each frame adds a step; wait frames (the app's own clock) until all is drawn.
+    for _ in 0..20 {
+        story_viewer::dom::next_frame().await;
+        yew::scheduler::flush().await;
+    }
+    assert_eq!(all(&root, ".sv-body p").len(), 3000);
+    assert_eq!(texts(&root, ".sv-body p").last().unwrap(), "Paragraph 2999.");
+}
+
+#[wasm_bindgen_test]
+async fn catalog_lists_newest_first_and_filters_by_tag() {
+    let json = include_str!("../crates/story-format/tests/fixtures/catalog.json");
+    let base = Url::parse("https://example.com/news/stories.json").unwrap();
+    let catalog = Rc::new(parse_catalog(json.as_bytes(), &base).value.unwrap());
+    let root = fresh_root();
+    let opened = Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let log = opened.clone();
+    let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
+        catalog: catalog.clone(),
+        story_href: Callback::from(|id: String| format!("?story={id}")),
+        tag_href: Callback::from(|t: Option<String>| format!("?tag={}", t.unwrap_or_default())),
+        on_open: Callback::from(move |id: String| log.borrow_mut().push(id)),
+        on_tag: Callback::from(|_| ()),
+    });
+    yew::Renderer::<CatalogView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root, "h1"), ["Harbour news"]);
+    // Newest first; the entry with an unsafe href is not a link.
+    assert_eq!(texts(&root, ".sv-entry-title"), ["New", "Mid", "Old", "Bad"]);
+    assert_eq!(texts(&root, ".sv-entry-title a"), ["New", "Mid", "Old"]);
+    assert_eq!(texts(&root, "[lang=zh]"), ["凤凰科技"]);
+    // A plain click opens the story through the app, not the browser.
+    let link: HtmlElement = all(&root, ".sv-entry-title a")[0].clone().dyn_into().unwrap();
+    assert_eq!(link.get_attribute("href").as_deref(), Some("?story=new"));
+    link.click();
+    assert_eq!(*opened.borrow(), ["new"]);
+    // The tag filter offers each tag once.
+    assert_eq!(texts(&root, ".sv-filter a"), ["All", "Tech"]);
+
+    // Filtered by a tag, only its stories remain.
+    let root2 = fresh_root();
+    let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
+        catalog, tag: Some(AttrValue::from("Tech")),
+        story_href: Callback::from(|id: String| id), tag_href: Callback::from(|_| String::new()),
+        on_open: Callback::from(|_| ()), on_tag: Callback::from(|_| ()),
+    });
+    yew::Renderer::<CatalogView>::with_root_and_props(root2.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root2, ".sv-entry-title"), ["New"]);
+    assert_eq!(texts(&root2, ".sv-filter a[aria-current=true]"), ["Tech"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_catalog_of_ten_thousand_draws_one_page() {
+    let entries: Vec<String> = (0..10_000).map(|i| format!(
+        r#"{{"id":"s{i}","title":"Story {i}","published":"2026-01-01","source":{{"name":"S"}},"href":"s{i}/story.json"}}"#)).collect();
+    let json = format!(r#"{{"format":"story-index/1","stories":[{}]}}"#, entries.join(","));
+    let catalog = Rc::new(parse_catalog(json.as_bytes(), &Url::parse(BASE).unwrap()).value.unwrap());
+    let root = fresh_root();
+    let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
+        catalog, story_href: Callback::from(|id: String| id), tag_href: Callback::from(|_| String::new()),
+        on_open: Callback::from(|_| ()), on_tag: Callback::from(|_| ()),
+    });
+    yew::Renderer::<CatalogView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(all(&root, ".sv-entry").len(), 50);
+    let more: HtmlElement = root.query_selector("button").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(text(&more), "Show more stories (50 of 10000 shown)");
+    more.click();
+    yew::scheduler::flush().await;
+    assert_eq!(all(&root, ".sv-entry").len(), 100);
+}
+
+#[wasm_bindgen_test]
+async fn an_error_is_an_alert_with_the_file_and_try_again() {
+    let root = fresh_root();
+    let tries = Rc::new(std::cell::Cell::new(0));
+    let t = tries.clone();
+    let mut error = LoadError::new("https://example.com/x/story.json", "The file was not found (HTTP 404).");
+    error.diagnostics.push(story_format::Diagnostic::error(story_format::Code::Type, "sections[3].blocks[0].text", "expected text"));
+    let props = yew::props!(story_viewer::components::alert::ErrorAlertProps { error, on_retry: Callback::from(move |()| t.set(t.get() + 1)) });
+    yew::Renderer::<ErrorAlert>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let alert = root.query_selector("[role=alert]").unwrap().expect("an alert");
+    let t = text(&alert);
+    assert!(t.contains("https://example.com/x/story.json"), "{t}");
+    assert!(t.contains("HTTP 404"), "{t}");
+    assert!(t.contains("sections[3].blocks[0].text"), "{t}");
+    let button: HtmlElement = alert.query_selector("button").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(text(&button), "Try again");
+    button.click();
+    assert_eq!(tries.get(), 1);
+}
+
+/// Resolves when `target` fires `name`; returns the event's `detail`.
+async fn next_event(target: &web_sys::EventTarget, name: &str) -> JsValue {
+    let target = target.clone();
+    let name = name.to_owned();
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let opts = web_sys::AddEventListenerOptions::new();
+        opts.set_once(true);
+        let f = wasm_bindgen::closure::Closure::once_into_js(move |e: web_sys::CustomEvent| {
+            resolve.call1(&JsValue::NULL, &e.detail()).unwrap();
+        });
+        target.add_event_listener_with_callback_and_add_event_listener_options(&name, f.unchecked_ref(), &opts).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_embedded_viewer_refuses_an_unsafe_src_with_an_event_and_an_alert() {
+    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let root = fresh_root();
+    host.append_child(&root).unwrap();
+    let title_before = document().title();
+    let props = ViewerProps {
+        mode: Mode::Embedded(host.clone()),
+        initial: Route::default(),
+        default_src: "javascript:alert(1)".into(),
+        base: web_sys::window().unwrap().location().href().unwrap().into(),
+        focus: None,
+    };
+    let event = next_event(&host, "story-error");
+    yew::Renderer::<Viewer>::with_root_and_props(root.clone(), props).render();
+    let detail = event.await;
+    let message = js_sys::Reflect::get(&detail, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("javascript"), "{message}");
+    yew::scheduler::flush().await;
+    let alert = root.query_selector("[role=alert]").unwrap().expect("an alert");
+    assert!(text(&alert).contains("only http:, https:"), "{}", text(&alert));
+    assert_eq!(document().title(), title_before, "an embedded viewer never changes the host's title");
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_file_ends_in_an_alert_naming_the_url() {
+    // The test runner's own server answers 404 for a file it does not have.
+    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let props = ViewerProps {
+        mode: Mode::Embedded(host.clone()),
+        initial: Route::default(),
+        default_src: "no-such-bundle/story.json".into(),
+        base: web_sys::window().unwrap().location().href().unwrap().into(),
+        focus: None,
+    };
+    let event = next_event(&host, "story-error");
+    yew::Renderer::<Viewer>::with_root_and_props(host.clone().into(), props).render();
+    let message = js_sys::Reflect::get(&event.await, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("no-such-bundle/story.json"), "{message}");
+    assert!(message.contains("not found"), "{message}");
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    input: String,
+    href: Option<String>,
+    why: String,
+    /// A known place where Chromium departs from the WHATWG standard and the
+    /// core is stricter: what Chromium gives instead.
+    chromium: Option<String>,
+}
+
+/// The hostile-URL corpus against Chromium's own URL parser: where the core
+/// accepts, the browser gives the same URL; where it refuses, the browser
+/// either cannot parse it or gives a scheme other than http(s). Exceptions,
+/// each written in the corpus: empty references (refused by policy) and
+/// known Chromium departures from the standard where the core is stricter.
+#[wasm_bindgen_test]
+fn url_corpus_agrees_with_the_browser() {
+    let cases: Vec<Case> = serde_json::from_str(include_str!("../crates/story-format/tests/url-corpus.json")).unwrap();
+    let base = "https://example.com/news/a/story.json";
+    let core_base = Url::parse(base).unwrap();
+    let mut wrong = Vec::new();
+    for c in &cases {
+        let browser = web_sys::Url::new_with_base(&c.input, base).ok();
+        let core = resolve(&c.input, &core_base).ok().map(|u| u.as_str().to_owned());
+        assert_eq!(core, c.href, "core vs corpus for {:?}", c.input);
+        match (&core, &browser) {
+            (Some(h), Some(b)) if *h == b.href() => {}
+            (None, None) => {}
+            (None, Some(b)) if !matches!(b.protocol().as_str(), "http:" | "https:") => {}
+            (None, Some(_)) if c.input.trim().is_empty() => {} // policy: empty is refused
+            (None, Some(b)) if c.chromium.as_deref() == Some(b.href().as_str()) => {} // known, stricter
+            _ => wrong.push(format!("{:?} ({}): core {:?}, browser {:?}", c.input, c.why, core, browser.map(|b| b.href()))),
+        }
+    }
+    assert!(wrong.is_empty(), "core and browser disagree:\n{}", wrong.join("\n"));
+}
