@@ -22,14 +22,18 @@ export async function launch() {
 /**
  * A fresh page whose problems are collected in `problems`: console errors,
  * uncaught exceptions and CSP violations. Tests assert it stays empty.
- * `allow` lists console-error substrings a test expects (a 404 it asked for).
+ * `allow` lists URL substrings whose HTTP errors a test expects (a 404 it asked for).
  */
 export async function openPage(browser, { width = 1280, height = 900, colorScheme = 'light', allow = [] } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {
-    if (m.type() === 'error' && !allow.some((a) => m.text().includes(a))) problems.push(`console: ${m.text()}`);
+    // A failed request is reported below, with its URL.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !allow.some((a) => r.url().includes(a))) problems.push(`HTTP ${r.status()} ${r.url()}`);
   });
   page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
   await page.addInitScript(() => {

@@ -1,0 +1,304 @@
+// The standalone page, as a reader uses it: the release dist/ on a plain
+// static server with the strict CSP, at the root and under a sub-path.
+// Any console error, uncaught exception or CSP violation fails the test.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { serve } from './server.mjs';
+import { launch, openPage, shot, DIST } from './harness.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const STORY = 'Harbour cranes go electric';
+
+/** Opens `path` on a fresh page; returns the page and its problem list. */
+async function visit(srv, path, opts) {
+  const p = await openPage(browser, opts);
+  await p.page.goto(srv.url(path));
+  return p;
+}
+
+const h1 = (page, name) => page.getByRole('heading', { level: 1, ...(name ? { name } : {}) });
+
+for (const mount of ['/', '/a/b/viewer/']) {
+  describe(`hosted at ${mount}`, () => {
+    let srv;
+    before(async () => { srv = await serve({ root: DIST, mount }); });
+    after(async () => { await srv.close(); });
+
+    test('the default catalog lists the samples newest first', async () => {
+      const { page, problems, context } = await visit(srv, '');
+      await h1(page, 'Sample stories').waitFor();
+      const titles = await page.locator('.sv-entry-title').allTextContents();
+      assert.equal(titles.length, 6);
+      assert.equal(titles[0], 'Night trains return to the northern line');
+      assert.equal(titles.at(-1), 'The library where robots fetch the books');
+      assert.equal(await page.title(), 'Sample stories');
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test('catalog -> story -> back, forward, reload, with the History API', async () => {
+      const { page, problems, context } = await visit(srv, '');
+      await page.getByRole('link', { name: STORY }).click();
+      await h1(page, STORY).waitFor();
+      assert.match(page.url(), /\?story=harbour-cranes-go-electric$/);
+      assert.equal(await page.title(), STORY);
+      // A reload shows the same view.
+      await page.reload();
+      await h1(page, STORY).waitFor();
+      // "Back to stories" goes back to the catalog.
+      await page.getByRole('link', { name: /Back to stories/ }).click();
+      await h1(page, 'Sample stories').waitFor();
+      assert.equal(await page.title(), 'Sample stories');
+      // Browser back and forward.
+      await page.goBack();
+      await h1(page, STORY).waitFor();
+      await page.goForward();
+      await h1(page, 'Sample stories').waitFor();
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test('a copied address with a section opens there', async () => {
+      const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric#the-numbers');
+      const heading = page.getByRole('heading', { level: 2, name: 'The numbers' });
+      await heading.waitFor();
+      assert.equal(await heading.getAttribute('id'), 'the-numbers');
+      await page.waitForFunction(() => {
+        const r = document.getElementById('the-numbers').getBoundingClientRect();
+        return r.top >= 0 && r.top < window.innerHeight;
+      });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test('?src= opens a story directly, told apart by its format', async () => {
+      const { page, problems, context } = await visit(srv, '?src=samples/chip-design-shenzhen/story.json');
+      await h1(page, '深圳开源芯片工作室迎来第一批学生').waitFor();
+      assert.equal(await page.locator('article').getAttribute('lang'), 'zh-Hans');
+      assert.equal(await page.getByRole('link', { name: /Back to stories/ }).count(), 0);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test('a tag filters the catalog and is kept in the address', async () => {
+      const { page, problems, context } = await visit(srv, '');
+      await page.getByRole('navigation', { name: 'Filter by tag' }).getByRole('link', { name: 'Energy' }).click();
+      await page.getByText('1 story tagged “Energy”').waitFor();
+      assert.match(page.url(), /\?tag=Energy$/);
+      await page.reload();
+      await page.getByText('1 story tagged “Energy”').waitFor();
+      assert.deepEqual(await page.locator('.sv-entry-title').allTextContents(), [STORY]);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  });
+}
+
+describe('stories', () => {
+  let srv;
+  before(async () => { srv = await serve({ root: DIST, mount: '/' }); });
+  after(async () => { await srv.close(); });
+
+  test('a story shows every part a reader expects', async () => {
+    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
+    const article = page.getByRole('article');
+    await h1(page, STORY).waitFor();
+    await article.getByText('A container port swaps diesel').waitFor();
+    assert.equal(await article.locator('time').first().getAttribute('datetime'), '2026-03-14');
+    assert.equal(await article.locator('time').first().textContent(), 'March 14, 2026');
+    assert.equal(await article.locator('[lang=zh]').textContent(), '港口日报');
+    const hero = article.locator('figure').first();
+    assert.match(await hero.getByRole('img').getAttribute('srcset'), /hero-600\.png 600w/);
+    assert.match(await hero.locator('figcaption').textContent(), /Photo by make-sample-images\.py on Story Viewer samples \(CC0 1\.0\)/);
+    assert.deepEqual(await article.getByRole('heading', { level: 2 }).allTextContents(),
+      ['Why now', 'What changes on the quay', 'The numbers']);
+    assert.equal(await article.getByRole('blockquote').count(), 1);
+    assert.equal(await article.getByRole('list', { name: 'Tags' }).getByRole('listitem').count(), 3);
+    const source = article.getByRole('link', { name: 'View original source' });
+    assert.equal(await source.getAttribute('rel'), 'noopener noreferrer');
+    assert.equal(await source.getAttribute('href'), 'https://example.com/harbour-daily/cranes');
+    assert.match(await article.textContent(), /2 min read/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('an Arabic story reads right to left', async () => {
+    const { page, problems, context } = await visit(srv, '?story=desert-solar-cooperative');
+    await h1(page, 'تعاونية شمسية في قلب الصحراء').waitFor();
+    assert.equal(await page.locator('article').getAttribute('dir'), 'rtl');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('"Copy link" copies the address of a section', async () => {
+    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const button = page.getByRole('button', { name: 'Copy link to section: The numbers' });
+    await button.click();
+    await page.getByRole('button', { name: 'Copy link to section: The numbers' }).getByText('Link copied').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, srv.url('?story=harbour-cranes-go-electric#the-numbers'));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('failures end in an alert naming the file, with "Try again"', () => {
+  let srv;
+  let hits = 0;
+  const big = Buffer.alloc(64 * 1024, 0x20);
+  before(async () => {
+    srv = await serve({
+      root: DIST, mount: '/',
+      routes: {
+        '/bad/server-error.json': (req, res, h) => { res.writeHead(500, h); res.end('boom'); },
+        // A static host answering a missing file with its index page.
+        '/bad/html.json': (req, res, h) => { res.writeHead(200, { ...h, 'Content-Type': 'text/html' }); res.end('<!doctype html><p>index</p>'); },
+        // 9 MiB, streamed with no Content-Length: the cap must stop it while it streams.
+        '/bad/huge.json': async (req, res, h) => {
+          res.writeHead(200, { ...h, 'Content-Type': 'application/json' });
+          for (let sent = 0; sent < 9 * 1024 * 1024 && !res.destroyed; sent += big.length) {
+            if (!res.write(big)) await new Promise((r) => res.once('drain', r));
+          }
+          res.end();
+        },
+        // Fails once, then works: "Try again" must load it.
+        '/bad/flaky.json': (req, res, h) => {
+          hits += 1;
+          if (hits === 1) { res.writeHead(503, h); return res.end(); }
+          res.writeHead(200, { ...h, 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ format: 'story-index/1', title: 'Recovered', stories: [] }));
+        },
+      },
+      extra: {
+        '/bad/syntax.json': '{"format": "story/1", "title": "x",}',
+        '/bad/future.json': '{"format": "story/2"}',
+        '/bad/one-bad-block/story.json': JSON.stringify({
+          format: 'story/1', id: 'partly', title: 'Partly broken', published: '2026-01-01', source: { name: 'S' },
+          sections: [{ heading: 'Intro', blocks: ['The good paragraph.', { type: 'quote' }, 'Another good one.'] }],
+        }),
+      },
+    });
+  });
+  after(async () => { await srv.close(); });
+
+  async function expectAlert(path, patterns, allow = []) {
+    const { page, problems, context } = await visit(srv, path, { allow });
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    for (const p of patterns) assert.match(text, p);
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    assert.deepEqual(problems, []);
+    return { page, context };
+  }
+
+  test('a missing file (HTTP 404)', async () => {
+    const { context } = await expectAlert('?src=nope/story.json', [/not found \(HTTP 404\)/, /nope\/story\.json/], ['nope/story.json']);
+    await context.close();
+  });
+  test('a server error (HTTP 500)', async () => {
+    const { context } = await expectAlert('?src=/bad/server-error.json', [/HTTP 500/, /server-error\.json/], ['server-error.json']);
+    await context.close();
+  });
+  test('an HTML page where JSON was expected is "not found"', async () => {
+    const { context } = await expectAlert('?src=/bad/html.json', [/not found/, /web page instead of JSON/]);
+    await context.close();
+  });
+  test('a body over 8 MiB without Content-Length is stopped while it streams', async () => {
+    const { context } = await expectAlert('?src=/bad/huge.json', [/8 MiB limit/, /huge\.json/]);
+    await context.close();
+  });
+  test('invalid JSON names the line and column', async () => {
+    const { context } = await expectAlert('?src=/bad/syntax.json', [/line 1, column 36/, /trailing comma/]);
+    await context.close();
+  });
+  test('an unknown major version names the version found', async () => {
+    const { context } = await expectAlert('?src=/bad/future.json', [/"story\/2"/]);
+    await context.close();
+  });
+  test('an unknown story id in the catalog', async () => {
+    const { context } = await expectAlert('?story=no-such-story', [/no story with the id "no-such-story"/, /stories\.json/]);
+    await context.close();
+  });
+  test('an unsafe src is never fetched', async () => {
+    const { context } = await expectAlert('?src=javascript:alert(1)', [/only http:, https:/]);
+    await context.close();
+  });
+  test('a story with one bad block shows the rest, and says what was left out', async () => {
+    const { page, problems, context } = await visit(srv, '?src=/bad/one-bad-block/story.json');
+    await h1(page, 'Partly broken').waitFor();
+    assert.deepEqual(await page.locator('.sv-body p').allTextContents(), ['The good paragraph.', 'Another good one.']);
+    const alert = page.getByRole('alert');
+    assert.match(await alert.textContent(), /1 problem in this file/);
+    await alert.getByText('Details for the publisher').click();
+    assert.match(await alert.textContent(), /sections\[0\]\.blocks\[1\]\.text/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+  test('"Try again" loads the file once it works', async () => {
+    const { page, context } = await expectAlert('?src=/bad/flaky.json', [/HTTP 503/], ['flaky.json']);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await h1(page, 'Recovered').waitFor();
+    await context.close();
+  });
+});
+
+describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
+  let srv;
+  before(async () => { srv = await serve({ root: DIST, mount: '/' }); });
+  after(async () => { await srv.close(); });
+  const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+  for (const [name, path, ready] of [
+    ['the catalog', '', 'Sample stories'],
+    ['a story', '?story=harbour-cranes-go-electric', STORY],
+    ['an Arabic story', '?story=desert-solar-cooperative', 'تعاونية شمسية في قلب الصحراء'],
+    ['an error page', '?src=/missing.json', null],
+  ]) {
+    for (const colorScheme of ['light', 'dark']) {
+      test(`${name} (${colorScheme}) has no violations`, async () => {
+        const { page, context } = await visit(srv, path, { colorScheme, allow: ['missing.json'] });
+        if (ready) await h1(page, ready).waitFor(); else await page.getByRole('alert').waitFor();
+        const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+        const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        assert.deepEqual(summary, []);
+        await context.close();
+      });
+    }
+  }
+});
+
+describe('screenshots (written to e2e/screenshots/ for people to look at)', () => {
+  let srv;
+  before(async () => { srv = await serve({ root: DIST, mount: '/' }); });
+  after(async () => { await srv.close(); });
+  const pages = [
+    ['catalog', '', 'Sample stories'],
+    ['story-en', '?story=harbour-cranes-go-electric', STORY],
+    ['story-zh', '?story=shenzhen-open-chip-studio', '深圳开源芯片工作室迎来第一批学生'],
+    ['story-ar', '?story=desert-solar-cooperative', 'تعاونية شمسية في قلب الصحراء'],
+    ['error', '?src=missing.json', null],
+  ];
+  for (const [width, device] of [[360, 'phone'], [1280, 'desktop']]) {
+    for (const colorScheme of ['light', 'dark']) {
+      test(`${device} ${colorScheme}`, async () => {
+        for (const [name, path, ready] of pages) {
+          const { page, problems, context } = await visit(srv, path, { width, height: 800, colorScheme, allow: ['missing.json'] });
+          if (ready) await h1(page, ready).waitFor(); else await page.getByRole('alert').waitFor();
+          await page.evaluate(() => document.fonts.ready);
+          await shot(page, `${name}-${device}-${colorScheme}`);
+          // Nothing overflows sideways on a phone.
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at ${width}px`);
+          assert.deepEqual(problems, []);
+          await context.close();
+        }
+      });
+    }
+  }
+});
