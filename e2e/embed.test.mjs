@@ -1,0 +1,151 @@
+// The <story-viewer> element in a host page, as a publisher embeds it: the
+// viewer's files under /assets/viewer/, the host page elsewhere
+// (/site/news/), hostile host styles, the strict CSP, two elements.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { serve } from './server.mjs';
+import { launch, openPage, shot, DIST } from './harness.mjs';
+
+const STORY = 'Harbour cranes go electric';
+const HOST_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Host page</title>
+<link rel="stylesheet" href="hostile.css">
+<script src="host.js"></script>
+<script type="module" src="/assets/viewer/embed.js"></script>
+</head><body>
+<h1>The host's own heading</h1>
+<p id="host-p">The host's own paragraph.</p>
+<story-viewer id="featured" src="../../assets/viewer/samples/harbour-cranes/story.json"></story-viewer>
+<story-viewer id="more" src="/assets/viewer/samples/stories.json"></story-viewer>
+</body></html>`;
+// As hostile as a host stylesheet gets.
+const HOSTILE_CSS = `* { color: red !important; font-size: 40px; font-family: monospace !important; }
+h1 { display: none; } p { margin: 100px; } a { display: none !important; } img { display: none; }`;
+// The host listens to the viewer's events (an external file: the CSP forbids inline scripts).
+const HOST_JS = `window.__events = [];
+for (const name of ['story-load', 'story-error'])
+  document.addEventListener(name, (e) => window.__events.push({ name, target: e.target.id, detail: e.detail }));`;
+
+let browser, srv;
+before(async () => {
+  browser = await launch();
+  srv = await serve({
+    root: DIST, mount: '/assets/viewer/',
+    extra: { '/site/news/page.html': HOST_PAGE, '/site/news/hostile.css': HOSTILE_CSS, '/site/news/host.js': HOST_JS },
+  });
+});
+after(async () => { await srv?.close(); await browser?.close(); });
+
+async function hostPage() {
+  const p = await openPage(browser, { allow: ['missing.json'] });
+  await p.page.goto(srv.origin + '/site/news/page.html');
+  return p;
+}
+const events = (page) => page.evaluate(() => window.__events);
+const waitEvent = (page, name, target) => page.waitForFunction(
+  ([n, t]) => window.__events.some((e) => e.name === n && e.target === t), [name, target]);
+
+test('two elements draw a story and a catalog, untouched by hostile host styles', async () => {
+  const { page, problems, context } = await hostPage();
+  const featured = page.locator('#featured');
+  const heading = featured.getByRole('heading', { level: 1, name: STORY });
+  await heading.waitFor();
+  await page.locator('#more').getByRole('heading', { level: 1, name: 'Sample stories' }).waitFor();
+  const style = await heading.evaluate((h) => { const s = getComputedStyle(h); return { color: s.color, display: s.display, font: s.fontFamily }; });
+  assert.notEqual(style.color, 'rgb(255, 0, 0)');
+  assert.equal(style.display, 'block');
+  assert.doesNotMatch(style.font, /^monospace$/);
+  const para = featured.locator('.sv-body p').first();
+  assert.notEqual(await para.evaluate((p) => getComputedStyle(p).fontSize), '40px');
+  assert.equal(await featured.getByRole('link', { name: 'View original source' }).isVisible(), true);
+  // ...and the viewer's styles change nothing outside its elements.
+  const host = await page.locator('#host-p').evaluate((p) => ({ size: getComputedStyle(p).fontSize, bg: getComputedStyle(document.body).backgroundColor }));
+  assert.deepEqual(host, { size: '40px', bg: 'rgba(0, 0, 0, 0)' });
+  assert.equal(await page.locator('body > h1').isVisible(), false);
+  await shot(page, 'embed-hostile-host');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('events reach the host: story-load with id and title', async () => {
+  const { page, problems, context } = await hostPage();
+  await waitEvent(page, 'story-load', 'featured');
+  const e = (await events(page)).find((x) => x.target === 'featured');
+  assert.deepEqual(e.detail, { id: 'harbour-cranes-go-electric', title: STORY });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('catalog -> story -> back inside an element leaves the host address, history and title alone', async () => {
+  const { page, problems, context } = await hostPage();
+  const more = page.locator('#more');
+  await more.getByRole('heading', { level: 1, name: 'Sample stories' }).waitFor();
+  const before = await page.evaluate(() => ({ href: location.href, length: history.length, title: document.title }));
+  await more.getByRole('link', { name: 'Night trains return to the northern line' }).click();
+  await more.getByRole('heading', { level: 1, name: 'Night trains return to the northern line' }).waitFor();
+  await waitEvent(page, 'story-load', 'more');
+  await more.getByRole('link', { name: /Back to stories/ }).click();
+  await more.getByRole('heading', { level: 1, name: 'Sample stories' }).waitFor();
+  const afterwards = await page.evaluate(() => ({ href: location.href, length: history.length, title: document.title }));
+  assert.deepEqual(afterwards, before);
+  // The other element did not move.
+  await page.locator('#featured').getByRole('heading', { level: 1, name: STORY }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('changing src loads the new file; removing an element cleans it up', async () => {
+  const { page, problems, context } = await hostPage();
+  await waitEvent(page, 'story-load', 'featured');
+  const mounted = () => page.evaluate(async () => (await import('/assets/viewer/story-viewer.js')).mountedViewers());
+  assert.equal(await mounted(), 2);
+  await page.evaluate(() => document.getElementById('featured').setAttribute('src', '/assets/viewer/samples/night-trains/story.json'));
+  await page.locator('#featured').getByRole('heading', { level: 1, name: 'Night trains return to the northern line' }).waitFor();
+  assert.equal(await mounted(), 2);
+  await page.evaluate(() => document.getElementById('featured').remove());
+  assert.equal(await mounted(), 1);
+  // An element added later starts by itself.
+  await page.evaluate(() => {
+    const el = document.createElement('story-viewer');
+    el.id = 'late';
+    el.setAttribute('src', '/assets/viewer/samples/desert-solar/story.json');
+    document.body.append(el);
+  });
+  await page.locator('#late').getByRole('heading', { level: 1, name: 'تعاونية شمسية في قلب الصحراء' }).waitFor();
+  assert.equal(await mounted(), 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a file that cannot be shown: an alert inside the element and a story-error event', async () => {
+  const { page, problems, context } = await hostPage();
+  await page.evaluate(() => {
+    const el = document.createElement('story-viewer');
+    el.id = 'broken';
+    el.setAttribute('src', 'missing.json');
+    document.body.append(el);
+  });
+  const alert = page.locator('#broken').getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /not found \(HTTP 404\).*\/site\/news\/missing\.json/s);
+  await page.locator('#broken').getByRole('button', { name: 'Try again' }).waitFor();
+  await waitEvent(page, 'story-error', 'broken');
+  const e = (await events(page)).find((x) => x.target === 'broken');
+  assert.match(e.detail.message, /missing\.json/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the embedding example page has no accessibility violations', async () => {
+  const { page, problems, context } = await openPage(browser);
+  await page.goto(srv.url('embed-example.html'));
+  await page.locator('#featured').getByRole('heading', { level: 1, name: STORY }).waitFor();
+  await page.locator('#more').getByRole('heading', { level: 1, name: 'Sample stories' }).waitFor();
+  // axe-core injects inline styles of its own (CSP reports); the page must be clean before it runs.
+  assert.deepEqual(problems, []);
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']).analyze();
+  assert.deepEqual(result.violations.map((v) => v.id), []);
+  await shot(page, 'embed-example');
+  await context.close();
+});
