@@ -463,13 +463,14 @@ impl Cx<'_> {
         let tags = self.tags(&obj, &path);
 
         let mut explicit = Vec::with_capacity(sections_json.len());
+        let mut seen_ids = std::collections::HashSet::new();
         let mut sections = Vec::with_capacity(sections_json.len());
         for (i, s) in sections_json.iter().enumerate() {
             let p = sp.index(i);
             let Some(o) = self.object(s, &p, SECTION_FIELDS) else { continue };
             let heading = self.opt_text(&o, "heading", &p);
             let own_id = match self.opt_str(&o, "id", &p) {
-                Some(id) if text::is_valid_id(id) && !explicit.contains(&Some(id)) => Some(id),
+                Some(id) if text::is_valid_id(id) && seen_ids.insert(id) => Some(id),
                 Some(id) if text::is_valid_id(id) => {
                     self.sink.error(Code::Duplicate, &p.field("id"), format!("another section already has the id \"{id}\"; this one gets a derived id"));
                     None

@@ -1,6 +1,6 @@
 //! Text rules that depend on the script: section ids and reading time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Derives a section id from a heading. The rule, for any script:
 /// lower-case the heading, keep letters and digits of every script (so
@@ -51,6 +51,8 @@ pub fn is_valid_id(id: &str) -> bool {
 /// `-2`, `-3`, ... appended.
 pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<String> {
     let mut taken: HashSet<String> = explicit.iter().flatten().map(|s| (*s).to_owned()).collect();
+    // Next suffix to try for each base, so repeated headings stay linear.
+    let mut next: HashMap<String, usize> = HashMap::new();
     explicit
         .iter()
         .zip(headings)
@@ -64,10 +66,10 @@ pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<
                 base = format!("section-{}", i + 1);
             }
             let mut id = base.clone();
-            let mut n = 2;
+            let n = next.entry(base.clone()).or_insert(2);
             while taken.contains(&id) {
                 id = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             taken.insert(id.clone());
             id

@@ -1,0 +1,162 @@
+//! Property tests: whatever the input, parse + validate ends in a document or
+//! diagnostics, never a panic; what reaches the model is safe; and the
+//! edge cases of JSON itself (depth, surrogates, BOM, duplicates, huge
+//! numbers) end in clear messages.
+
+use proptest::prelude::*;
+use story_format::url::Url;
+use story_format::{parse_document, Document, MAX_DIAGNOSTICS};
+
+fn base() -> Url {
+    Url::parse("https://example.com/news/a/story.json").unwrap()
+}
+
+/// Keys of the format, so random objects often hit real fields.
+const KEYS: &[&str] = &[
+    "format", "id", "lang", "title", "dek", "published", "updated", "byline", "source", "hero", "tags", "sections",
+    "name", "url", "src", "alt", "width", "height", "srcset", "caption", "credit", "author", "author_url", "provider",
+    "license", "heading", "blocks", "type", "text", "cite", "items", "ordered", "em", "strong", "code", "href",
+    "stories", "thumbnail", "x",
+];
+const STRINGS: &[&str] = &[
+    "story/1", "story-index/1", "story/1.9", "story/2", "paragraph", "quote", "list", "image", "video", "2026-03-14",
+    "2026-02-30", "2026-03-14T09:30:00Z", "javascript:alert(1)", " java\tscript:x", "hero.png", "https://e.com/x",
+    "//evil.example/", "data:,x", "", "   ", "为什么现在", "لماذا", "a-b-c", "Bad ID", "\u{0}", "en", "zh-Hans",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+];
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| Value::from(n)),
+        (-1.0e6f64..1.0e6).prop_map(|f| Value::from(f)),
+        prop::sample::select(STRINGS).prop_map(|s| Value::String(s.to_owned())),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(6, 256, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec((prop::sample::select(KEYS), inner), 0..10)
+                .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}
+
+/// A story skeleton with random parts, so that most cases reach deep validation.
+fn story_like() -> impl Strategy<Value = serde_json::Value> {
+    (json_value(), json_value(), prop::collection::vec(json_value(), 0..6), json_value()).prop_map(|(hero, source, blocks, tags)| {
+        serde_json::json!({
+            "format": "story/1", "id": "x", "title": "T", "published": "2026-01-01",
+            "source": source, "hero": hero, "tags": tags,
+            "sections": [{ "heading": "H", "blocks": blocks }, { "heading": "H", "blocks": ["p"] }]
+        })
+    })
+}
+
+fn check_invariants(bytes: &[u8]) {
+    let parsed = parse_document(bytes, &base());
+    assert!(parsed.diagnostics.len() <= MAX_DIAGNOSTICS + 1);
+    for d in &parsed.diagnostics {
+        assert!(!d.path.is_empty() && !d.message.is_empty());
+    }
+    if let Some(Document::Story(s)) = &parsed.value {
+        // Every URL that reached the model is http(s).
+        for a in &s.assets {
+            assert!(matches!(a.url.url().scheme(), "http" | "https"), "{}", a.url);
+        }
+        if let Some(u) = &s.source.url {
+            assert!(matches!(u.url().scheme(), "http" | "https"));
+        }
+        // Section ids are unique.
+        let mut ids: Vec<&str> = s.sections.iter().map(|x| x.id.as_str()).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate section ids");
+        let _ = s.reading_minutes();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_end_in_a_value_or_diagnostics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        check_invariants(&bytes);
+    }
+
+    #[test]
+    fn any_json_ends_in_a_value_or_diagnostics(v in json_value()) {
+        check_invariants(serde_json::to_string(&v).unwrap().as_bytes());
+    }
+
+    #[test]
+    fn any_story_like_document_keeps_the_invariants(v in story_like()) {
+        check_invariants(serde_json::to_string(&v).unwrap().as_bytes());
+    }
+}
+
+fn errors(json: &str) -> Vec<String> {
+    parse_document(json.as_bytes(), &base()).diagnostics.into_iter().map(|d| d.to_string()).collect()
+}
+
+#[test]
+fn nesting_deeper_than_128_is_a_message() {
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let e = errors(&deep);
+    assert_eq!(e.len(), 1);
+    assert!(e[0].contains("nested more than 128 levels"), "{e:?}");
+    let deep_obj = format!(r#"{{"format":"story/1","x":{}1{}}}"#, r#"{"a":"#.repeat(100_000), "}".repeat(100_000));
+    assert!(errors(&deep_obj)[0].contains("nested more than 128 levels"));
+}
+
+#[test]
+fn json_edge_cases_are_messages() {
+    assert!(errors(r#"{"format":"story/1","title":"\ud800"}"#)[0].contains("not valid JSON"));
+    assert!(errors(r#"{"format":"story/1","title":1e400}"#)[0].contains("not valid JSON"));
+    assert!(errors("")[0].contains("not valid JSON"));
+    assert!(errors("\u{feff}")[0].contains("not valid JSON"));
+    // A byte-order mark before the document is accepted, as browsers do.
+    let bom = format!("\u{feff}{}", r#"{"format":"story-index/1","stories":[]}"#);
+    assert!(errors(&bom).is_empty());
+    assert!(errors(r#"{"format":"story-index/1","stories":[],"stories":[1]}"#)[0].contains("stories: error: this field appears more than once"));
+    // Invalid UTF-8 inside a string.
+    let bad = b"{\"format\":\"story/1\",\"title\":\"\xff\"}";
+    assert!(parse_document(bad, &base()).diagnostics[0].message.contains("not valid JSON"));
+}
+
+#[test]
+fn limits_name_the_limit_and_the_excess() {
+    let big = vec![b' '; story_format::MAX_FILE_BYTES + 10];
+    assert_eq!(errors(std::str::from_utf8(&big).unwrap()), ["$: error: the file is 8388618 bytes, over the limit of 8 MiB (8388608 bytes) by 10 bytes"]);
+    let sections = vec![r#"{"blocks":["x"]}"#; 2001].join(",");
+    let e = errors(&format!(r#"{{"format":"story/1","sections":[{sections}]}}"#));
+    assert_eq!(e, ["sections: error: the story has 2001 sections, over the limit of 2000 by 1"]);
+    let blocks = vec![r#""x""#; 25_001].join(",");
+    let e = errors(&format!(r#"{{"format":"story/1","sections":[{{"blocks":[{blocks}]}},{{"blocks":[{blocks}]}}]}}"#));
+    assert_eq!(e, ["sections: error: the story has 50002 blocks in all, over the limit of 50000 by 2"]);
+    let entries = vec!["1"; 10_001].join(",");
+    assert_eq!(errors(&format!(r#"{{"format":"story-index/1","stories":[{entries}]}}"#)),
+        ["stories: error: the catalog has 10001 entries, over the limit of 10000 by 1"]);
+}
+
+#[test]
+fn a_flood_of_problems_is_capped() {
+    let fields: Vec<String> = (0..10_000).map(|i| format!(r#""unknown{i}":1"#)).collect();
+    let json = format!(r#"{{"format":"story-index/1","stories":[],{}}}"#, fields.join(","));
+    let d = parse_document(json.as_bytes(), &base()).diagnostics;
+    assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+    assert_eq!(d.last().unwrap().message, format!("{} more problems were found but not listed", 10_000 - MAX_DIAGNOSTICS));
+}
+
+#[test]
+fn two_thousand_identical_headings_get_unique_ids() {
+    let sections = vec![r#"{"heading":"Update","blocks":["x"]}"#; 2000].join(",");
+    let json = format!(r#"{{"format":"story/1","id":"x","title":"T","published":"2026-01-01","source":{{"name":"S"}},"sections":[{sections}]}}"#);
+    let parsed = parse_document(json.as_bytes(), &base());
+    let Some(Document::Story(s)) = parsed.value else { panic!("a story") };
+    assert_eq!(s.sections[0].id, "update");
+    assert_eq!(s.sections[1999].id, "update-2000");
+}
