@@ -1,99 +1,105 @@
-//! A borrowed JSON tree, read with `serde_json` (the one JSON reader of the
-//! project). Strings without escapes borrow from the input; objects keep
-//! every key in order, duplicates included, so they can be reported.
+//! Reading JSON values one field at a time, straight from `serde_json`'s
+//! tokenizer, with no intermediate tree: scalars as [`Val`] (strings borrow
+//! from the input when they have no escapes), object keys as [`Key`], and a
+//! [`Source`] of field values that is either the live stream or a captured
+//! raw slice (for a block whose `type` comes after its other fields).
 
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
-/// A JSON value whose strings borrow from the input where they can.
+/// A field's value when a scalar is expected; arrays and objects are
+/// skipped and only their kind is kept (for the message).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Json<'a> {
+pub(crate) enum Val<'de> {
     Null,
     Bool(bool),
     /// A whole number that fits in `i64`/`u64`, kept exactly.
     Int(i128),
     Float(f64),
-    Str(Cow<'a, str>),
-    Arr(Vec<Json<'a>>),
-    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+    Str(Cow<'de, str>),
+    Arr,
+    Obj,
 }
 
-impl Json<'_> {
+impl Val<'_> {
     /// The JSON type's name, for messages ("expected a string, found a number").
     pub fn kind(&self) -> &'static str {
-        match self {
-            Json::Null => "null",
-            Json::Bool(_) => "a boolean",
-            Json::Int(_) | Json::Float(_) => "a number",
-            Json::Str(_) => "a string",
-            Json::Arr(_) => "an array",
-            Json::Obj(_) => "an object",
-        }
+        kind_name(self)
     }
 }
 
-struct ValueVisitor;
+fn kind_name(v: &Val<'_>) -> &'static str {
+    match v {
+        Val::Null => "null",
+        Val::Bool(_) => "a boolean",
+        Val::Int(_) | Val::Float(_) => "a number",
+        Val::Str(_) => "a string",
+        Val::Arr => "an array",
+        Val::Obj => "an object",
+    }
+}
 
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Json<'de>;
+/// Reads any value as a [`Val`].
+pub(crate) struct ValSeed;
+
+impl<'de> DeserializeSeed<'de> for ValSeed {
+    type Value = Val<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Val<'de>, D::Error> {
+        d.deserialize_any(ValVisitor)
+    }
+}
+
+struct ValVisitor;
+
+impl<'de> Visitor<'de> for ValVisitor {
+    type Value = Val<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Json::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Val<'de>, E> {
+        Ok(Val::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Json::Int(v.into()))
+    fn visit_i64<E>(self, v: i64) -> Result<Val<'de>, E> {
+        Ok(Val::Int(v.into()))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Json::Int(v.into()))
+    fn visit_u64<E>(self, v: u64) -> Result<Val<'de>, E> {
+        Ok(Val::Int(v.into()))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Json::Float(v))
+    fn visit_f64<E>(self, v: f64) -> Result<Val<'de>, E> {
+        Ok(Val::Float(v))
     }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Json::Str(Cow::Borrowed(v)))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Borrowed(v)))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Json::Str(Cow::Owned(v.to_owned())))
+    fn visit_str<E>(self, v: &str) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(v.to_owned())))
     }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Json::Str(Cow::Owned(v)))
+    fn visit_string<E>(self, v: String) -> Result<Val<'de>, E> {
+        Ok(Val::Str(Cow::Owned(v)))
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Json::Null)
+    fn visit_unit<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Null)
     }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Json::Null)
+    fn visit_none<E>(self) -> Result<Val<'de>, E> {
+        Ok(Val::Null)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-        while let Some(x) = seq.next_element()? {
-            v.push(x);
-        }
-        Ok(Json::Arr(v))
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Val<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Val::Arr)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut v = Vec::new();
-        while let Some(Key(k)) = map.next_key()? {
-            v.push((k, map.next_value()?));
-        }
-        Ok(Json::Obj(v))
-    }
-}
-
-impl<'de> Deserialize<'de> for Json<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Val<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Val::Obj)
     }
 }
 
 /// An object key that borrows from the input when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
+pub(crate) struct Key<'a>(pub Cow<'a, str>);
 
-impl<'de> Deserialize<'de> for Key<'de> {
+impl<'de> de::Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
         impl<'de> Visitor<'de> for KeyVisitor {
@@ -115,12 +121,42 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reads `bytes` as one JSON document. A leading UTF-8 byte-order mark is
-/// skipped (browsers strip it too). Errors carry serde_json's line and column.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Json<'_>, serde_json::Error> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = Json::deserialize(&mut de)?;
-    de.end()?;
-    Ok(value)
+/// Where the next field value comes from: the live stream (`MapAccess`) or
+/// a raw slice captured earlier.
+pub(crate) trait Source<'de> {
+    type Error: de::Error;
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Self::Error>;
+    fn skip(&mut self) -> Result<(), Self::Error>;
+}
+
+/// The live stream: the value after the key just read.
+pub(crate) struct Live<'m, A>(pub &'m mut A);
+
+impl<'de, A: MapAccess<'de>> Source<'de> for Live<'_, A> {
+    type Error = A::Error;
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.0.next_value_seed(seed)
+    }
+    fn skip(&mut self) -> Result<(), A::Error> {
+        self.0.next_value::<IgnoredAny>().map(|_| ())
+    }
+}
+
+/// A value captured as raw JSON text, read now.
+pub(crate) struct Raw<'de>(pub &'de RawValue);
+
+impl<'de> Source<'de> for Raw<'de> {
+    type Error = serde_json::Error;
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(self.0.get());
+        seed.deserialize(&mut de)
+    }
+    fn skip(&mut self) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+}
+
+/// Strips a leading UTF-8 byte-order mark (browsers strip it too).
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }

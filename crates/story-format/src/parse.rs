@@ -1,13 +1,22 @@
 //! From bytes to a [`Story`], [`Catalog`] or [`Document`], with every
-//! diagnostic. Limits are checked before work grows with the input: the byte
-//! size before parsing, the section, block and entry counts before any of
-//! them is converted.
+//! diagnostic, in one streaming pass: `serde_json` tokenizes and each
+//! field is validated and converted as it arrives, with no intermediate
+//! tree. A value of the wrong JSON type is a diagnostic, never an error that
+//! stops the parse; only broken JSON stops it.
+//!
+//! Limits are checked before work grows with the input: the byte size before
+//! parsing; sections, blocks and entries are counted as they stream, and past
+//! a limit the rest is only counted (at tokenizer speed), never converted.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::date::{self, Timestamp};
 use crate::diag::{Code, Diagnostic, Path, Sink};
-use crate::json::{self, Json};
+use crate::json::{self, Key, Live, Raw, Source as ValueSource, Val, ValSeed};
 use crate::model::*;
 use crate::text;
 use crate::url::{self, SafeUrl, Url};
@@ -78,7 +87,7 @@ fn expect_kind<T>(p: Parsed<Document>, want: Kind, pick: impl Fn(Document) -> Op
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Story,
     Catalog,
@@ -105,6 +114,10 @@ impl Kind {
     }
 }
 
+/// The marker error that sends a file whose `format` is not its first key
+/// down the two-pass path.
+const FORMAT_NOT_FIRST: &str = "\u{0}format-not-first";
+
 /// Parses a story or a catalog, told apart by its `format`.
 pub fn parse_document(bytes: &[u8], base: &Url) -> Parsed<Document> {
     if bytes.len() > MAX_FILE_BYTES {
@@ -118,13 +131,34 @@ pub fn parse_document(bytes: &[u8], base: &Url) -> Parsed<Document> {
             ),
         ));
     }
-    let root = match json::parse(bytes) {
-        Ok(v) => v,
+    let bytes = json::strip_bom(bytes);
+    // Usually `format` comes first and one pass suffices.
+    match read_root(bytes, base, None) {
+        Err(e) if e.to_string().starts_with(FORMAT_NOT_FIRST) => {}
+        Err(e) => return Parsed::refused(syntax_error(&e)),
+        Ok(parsed) => return parsed,
+    }
+    // Otherwise find `format` first (skipping everything else), then read.
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let format = match PeekFormat.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
+        Ok(f) => f,
         Err(e) => return Parsed::refused(syntax_error(&e)),
     };
-    let mut cx = Cx { sink: Sink::default(), base, assets: Vec::new() };
-    let value = cx.document(&root);
-    Parsed { value, diagnostics: cx.sink.finish() }
+    match read_root(bytes, base, Some(format)) {
+        Ok(parsed) => parsed,
+        Err(e) => Parsed::refused(syntax_error(&e)),
+    }
+}
+
+fn read_root<'de>(bytes: &'de [u8], base: &Url, format: Option<Option<Val<'de>>>) -> Result<Parsed<Document>, serde_json::Error> {
+    let mut cx = Cx { sink: Sink::default(), base, assets: Vec::new(), blocks: 0, refused: None };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = RootSeed { cx: &mut cx, format }.deserialize(&mut de)?;
+    de.end()?;
+    if let Some(limit) = cx.refused {
+        return Ok(Parsed::refused(limit));
+    }
+    Ok(Parsed { value, diagnostics: cx.sink.finish() })
 }
 
 fn syntax_error(e: &serde_json::Error) -> Diagnostic {
@@ -141,8 +175,10 @@ fn syntax_error(e: &serde_json::Error) -> Diagnostic {
 
 const STORY_FIELDS: &[&str] =
     &["format", "id", "lang", "title", "dek", "published", "updated", "byline", "source", "hero", "tags", "sections"];
+const CATALOG_FIELDS: &[&str] = &["format", "title", "stories"];
 const SOURCE_FIELDS: &[&str] = &["name", "lang", "url"];
-const IMAGE_FIELDS: &[&str] = &["src", "alt", "width", "height", "srcset", "caption", "credit", "type"];
+const IMAGE_FIELDS: &[&str] = &["src", "alt", "width", "height", "srcset", "caption", "credit"];
+const IMAGE_BLOCK_FIELDS: &[&str] = &["type", "src", "alt", "width", "height", "srcset", "caption", "credit"];
 const SRCSET_FIELDS: &[&str] = &["src", "width"];
 const CREDIT_FIELDS: &[&str] = &["author", "author_url", "provider", "provider_url", "license", "license_url"];
 const SECTION_FIELDS: &[&str] = &["heading", "id", "blocks"];
@@ -150,111 +186,98 @@ const PARAGRAPH_FIELDS: &[&str] = &["type", "text"];
 const QUOTE_FIELDS: &[&str] = &["type", "text", "cite"];
 const LIST_FIELDS: &[&str] = &["type", "items", "ordered"];
 const RUN_FIELDS: &[&str] = &["text", "em", "strong", "code", "href"];
-const CATALOG_FIELDS: &[&str] = &["format", "title", "stories"];
 const ENTRY_FIELDS: &[&str] = &["id", "title", "published", "source", "href", "dek", "thumbnail", "tags"];
 
-/// The fields of one JSON object, looked up by name among the known ones.
-struct Obj<'j, 'a> {
-    entries: &'j [(Cow<'a, str>, Json<'a>)],
-    known: &'static [&'static str],
-    slots: [Option<u32>; 12],
+/// What a structured field held: `null` (counts as absent), something of
+/// the wrong type (already reported), or a value.
+enum Slot<T> {
+    Null,
+    Bad,
+    Got(T),
 }
 
-impl<'j, 'a> Obj<'j, 'a> {
-    fn get(&self, name: &str) -> Option<&'j Json<'a>> {
-        let i = self.known.iter().position(|k| *k == name)?;
-        let at = self.slots[i]?;
-        match &self.entries[at as usize].1 {
-            Json::Null => None, // an optional field given as null counts as absent
-            v => Some(v),
+impl<T> Slot<T> {
+    fn get(self) -> Option<T> {
+        match self {
+            Slot::Got(v) => Some(v),
+            _ => None,
         }
     }
 }
 
+/// A structured field that is present and not null.
+fn present<T>(s: &Option<Slot<T>>) -> bool {
+    matches!(s, Some(Slot::Got(_) | Slot::Bad))
+}
+
+/// The parse context: diagnostics, the file's URL, what has been counted.
 struct Cx<'b> {
     sink: Sink,
     base: &'b Url,
     assets: Vec<Asset>,
+    /// Blocks seen so far, all sections together.
+    blocks: usize,
+    /// Set when a limit was passed: the file is refused with this message.
+    refused: Option<Diagnostic>,
 }
 
 impl Cx<'_> {
-    fn type_error(&mut self, path: &Path<'_>, want: &str, found: &Json<'_>) {
-        self.sink.error(Code::Type, path, format!("expected {want}, found {}", found.kind()));
-    }
-
-    /// Opens an object: warns about unknown fields, reports duplicates (the
-    /// first wins). One pass over the keys.
-    fn object<'j, 'a>(&mut self, v: &'j Json<'a>, path: &Path<'_>, known: &'static [&'static str]) -> Option<Obj<'j, 'a>> {
-        let Json::Obj(entries) = v else {
-            self.type_error(path, "an object", v);
-            return None;
-        };
-        let mut obj = Obj { entries, known, slots: [None; 12] };
-        for (at, (key, _)) in entries.iter().enumerate() {
-            match known.iter().position(|k| *k == key.as_ref()) {
-                Some(i) if obj.slots[i].is_some() => {
-                    let p = path.field(key);
-                    self.sink.error(Code::Duplicate, &p, "this field appears more than once; the first one is used");
-                }
-                Some(i) => obj.slots[i] = Some(at as u32),
-                None => {
-                    let p = path.field(key);
-                    self.sink.warning(Code::UnknownField, &p, "unknown field, ignored");
-                }
-            }
-        }
-        Some(obj)
+    fn type_error(&mut self, path: &Path<'_>, want: &str, found: &str) {
+        self.sink.error(Code::Type, path, format!("expected {want}, found {found}"));
     }
 
     fn missing(&mut self, path: &Path<'_>, name: &str) {
         self.sink.error(Code::Missing, &path.field(name), format!("the required field \"{name}\" is missing"));
     }
 
-    fn opt_str<'j>(&mut self, obj: &Obj<'j, '_>, name: &'static str, path: &Path<'_>) -> Option<&'j str> {
-        match obj.get(name)? {
-            Json::Str(s) => Some(s),
+    /// An optional string field; `null` counts as absent.
+    fn opt_str<'de>(&mut self, v: Option<Val<'de>>, name: &'static str, path: &Path<'_>) -> Option<Cow<'de, str>> {
+        match v? {
+            Val::Str(s) => Some(s),
+            Val::Null => None,
             other => {
-                self.type_error(&path.field(name), "a string", other);
+                self.type_error(&path.field(name), "a string", other.kind());
                 None
             }
         }
     }
 
-    fn req_str<'j>(&mut self, obj: &Obj<'j, '_>, name: &'static str, path: &Path<'_>) -> Option<&'j str> {
-        if obj.get(name).is_none() {
+    fn req_str<'de>(&mut self, v: Option<Val<'de>>, name: &'static str, path: &Path<'_>) -> Option<Cow<'de, str>> {
+        if matches!(v, None | Some(Val::Null)) {
             self.missing(path, name);
             return None;
         }
-        self.opt_str(obj, name, path)
+        self.opt_str(v, name, path)
     }
 
     /// An optional text field, trimmed; empty text counts as absent.
-    fn opt_text(&mut self, obj: &Obj<'_, '_>, name: &'static str, path: &Path<'_>) -> Option<String> {
-        let s = self.opt_str(obj, name, path)?.trim();
-        (!s.is_empty()).then(|| s.to_owned())
+    fn opt_text(&mut self, v: Option<Val<'_>>, name: &'static str, path: &Path<'_>) -> Option<String> {
+        let s = self.opt_str(v, name, path)?;
+        let t = s.trim();
+        (!t.is_empty()).then(|| t.to_owned())
     }
 
-    fn opt_bool(&mut self, obj: &Obj<'_, '_>, name: &'static str, path: &Path<'_>) -> bool {
-        match obj.get(name) {
-            None => false,
-            Some(Json::Bool(b)) => *b,
+    fn opt_bool(&mut self, v: Option<Val<'_>>, name: &'static str, path: &Path<'_>) -> bool {
+        match v {
+            None | Some(Val::Null) => false,
+            Some(Val::Bool(b)) => b,
             Some(other) => {
-                self.type_error(&path.field(name), "true or false", other);
+                self.type_error(&path.field(name), "true or false", other.kind());
                 false
             }
         }
     }
 
-    fn opt_uint(&mut self, obj: &Obj<'_, '_>, name: &'static str, path: &Path<'_>) -> Option<u32> {
-        let v = obj.get(name)?;
-        match v {
-            Json::Int(n) if (1..=100_000).contains(n) => Some(*n as u32),
-            Json::Int(_) | Json::Float(_) => {
+    fn opt_uint(&mut self, v: Option<Val<'_>>, name: &'static str, path: &Path<'_>) -> Option<u32> {
+        match v? {
+            Val::Null => None,
+            Val::Int(n) if (1..=100_000).contains(&n) => Some(n as u32),
+            Val::Int(_) | Val::Float(_) => {
                 self.sink.error(Code::Invalid, &path.field(name), "must be a whole number of pixels from 1 to 100000");
                 None
             }
             other => {
-                self.type_error(&path.field(name), "a whole number", other);
+                self.type_error(&path.field(name), "a whole number", other.kind());
                 None
             }
         }
@@ -277,24 +300,24 @@ impl Cx<'_> {
         Some(url)
     }
 
-    fn opt_url(&mut self, obj: &Obj<'_, '_>, name: &'static str, path: &Path<'_>) -> Option<SafeUrl> {
-        let s = self.opt_str(obj, name, path)?;
-        self.url(s, &path.field(name))
+    fn opt_url(&mut self, v: Option<Val<'_>>, name: &'static str, path: &Path<'_>) -> Option<SafeUrl> {
+        let s = self.opt_str(v, name, path)?;
+        self.url(&s, &path.field(name))
     }
 
-    fn lang(&mut self, obj: &Obj<'_, '_>, path: &Path<'_>) -> Option<String> {
-        let s = self.opt_str(obj, "lang", path)?;
-        if is_language_tag(s) {
-            Some(s.to_owned())
+    fn lang(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> Option<String> {
+        let s = self.opt_str(v, "lang", path)?;
+        if is_language_tag(&s) {
+            Some(s.into_owned())
         } else {
             self.sink.error(Code::Invalid, &path.field("lang"), format!("\"{s}\" is not a BCP 47 language tag such as \"en\" or \"zh-Hans\""));
             None
         }
     }
 
-    fn timestamp(&mut self, obj: &Obj<'_, '_>, name: &'static str, path: &Path<'_>, required: bool) -> Option<Timestamp> {
-        let s = if required { self.req_str(obj, name, path)? } else { self.opt_str(obj, name, path)? };
-        match date::parse(s) {
+    fn timestamp(&mut self, v: Option<Val<'_>>, name: &'static str, path: &Path<'_>, required: bool) -> Option<Timestamp> {
+        let s = if required { self.req_str(v, name, path)? } else { self.opt_str(v, name, path)? };
+        match date::parse(&s) {
             Ok(t) => Some(t),
             Err(msg) => {
                 self.sink.error(Code::Invalid, &path.field(name), msg);
@@ -304,9 +327,9 @@ impl Cx<'_> {
     }
 
     /// The `format` field: `PREFIX1` or `PREFIX1.N`.
-    fn format(&mut self, obj: &Obj<'_, '_>) -> Option<(Kind, u32)> {
+    fn format(&mut self, v: Option<Val<'_>>) -> Option<(Kind, u32)> {
         let root = Path::Root;
-        let Some(f) = self.req_str(obj, "format", &root) else { return None };
+        let f = self.req_str(v, "format", &root)?;
         let kind = if f.starts_with(Kind::Catalog.prefix()) {
             Kind::Catalog
         } else if f.starts_with(Kind::Story.prefix()) {
@@ -330,33 +353,19 @@ impl Cx<'_> {
         None
     }
 
-    fn document(&mut self, root: &Json<'_>) -> Option<Document> {
-        let path = Path::Root;
-        let Json::Obj(entries) = root else {
-            self.type_error(&path, "an object with a \"format\" field", root);
-            return None;
-        };
-        // Read `format` first: it decides which fields the root may have.
-        let peek = Obj { entries, known: &["format"], slots: first_slot(entries, "format") };
-        match self.format(&peek)? {
-            (Kind::Story, minor) => self.story(root, minor).map(Document::Story),
-            (Kind::Catalog, minor) => self.catalog(root, minor).map(Document::Catalog),
-        }
-    }
-
-    fn id(&mut self, obj: &Obj<'_, '_>, path: &Path<'_>) -> String {
-        let Some(id) = self.req_str(obj, "id", path) else { return String::new() };
+    fn id(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> String {
+        let Some(id) = self.req_str(v, "id", path) else { return String::new() };
         let ok = (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if ok {
-            id.to_owned()
+            id.into_owned()
         } else {
-            self.sink.error(Code::Invalid, &path.field("id"), format!("\"{}\" is not a valid id: use 1-100 characters of a-z, 0-9 and -", truncate(id, 120)));
+            self.sink.error(Code::Invalid, &path.field("id"), format!("\"{}\" is not a valid id: use 1-100 characters of a-z, 0-9 and -", truncate(&id, 120)));
             String::new()
         }
     }
 
-    fn title(&mut self, obj: &Obj<'_, '_>, path: &Path<'_>) -> String {
-        let Some(t) = self.req_str(obj, "title", path) else { return String::new() };
+    fn title(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> String {
+        let Some(t) = self.req_str(v, "title", path) else { return String::new() };
         let t = t.trim();
         let n = t.chars().count();
         if n == 0 {
@@ -367,362 +376,917 @@ impl Cx<'_> {
         t.to_owned()
     }
 
-    fn tags(&mut self, obj: &Obj<'_, '_>, path: &Path<'_>) -> Vec<String> {
-        let p = path.field("tags");
-        let Some(v) = obj.get("tags") else { return Vec::new() };
-        let Json::Arr(items) = v else {
-            self.type_error(&p, "an array of strings", v);
-            return Vec::new();
-        };
-        if items.len() > MAX_TAGS {
-            self.sink.error(Code::Limit, &p, format!("{} tags, over the limit of {MAX_TAGS} by {}; only the first {MAX_TAGS} are used", items.len(), items.len() - MAX_TAGS));
+    fn source(&mut self, s: Option<Slot<Source>>, path: &Path<'_>) -> Source {
+        match s {
+            None | Some(Slot::Null) => {
+                self.missing(path, "source");
+                Source::default()
+            }
+            Some(s) => s.get().unwrap_or_default(),
         }
-        let mut tags = Vec::new();
-        for (i, item) in items.iter().take(MAX_TAGS).enumerate() {
-            let ip = p.index(i);
-            match item {
-                Json::Str(s) => {
-                    let s = s.trim();
-                    let n = s.chars().count();
-                    if (1..=60).contains(&n) {
-                        tags.push(s.to_owned());
-                    } else {
-                        self.sink.error(Code::Invalid, &ip, format!("a tag must be 1-60 characters; this one is {n}"));
-                    }
-                }
-                other => self.type_error(&ip, "a string", other),
+    }
+}
+
+/// Reads an object's fields: reports unknown fields (skipped) and
+/// duplicates (the first wins), and hands each known field to `acc`.
+/// `seen` marks fields already read (a `format` consumed before).
+fn read_fields<'de, A: MapAccess<'de>, F: Fields<'de>>(
+    cx: &mut Cx<'_>,
+    map: &mut A,
+    path: &Path<'_>,
+    known: &'static [&'static str],
+    mut seen: u32,
+    acc: &mut F,
+) -> Result<(), A::Error> {
+    while let Some(Key(k)) = map.next_key()? {
+        match known.iter().position(|x| *x == k) {
+            Some(i) if seen & (1 << i) != 0 => {
+                cx.sink.error(Code::Duplicate, &path.field(&k), "this field appears more than once; the first one is used");
+                map.next_value::<IgnoredAny>()?;
+            }
+            Some(i) => {
+                seen |= 1 << i;
+                acc.field(cx, known[i], &mut Live(map), path)?;
+            }
+            None => {
+                cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored");
+                map.next_value::<IgnoredAny>()?;
             }
         }
-        tags
     }
+    Ok(())
+}
 
-    fn source(&mut self, obj: &Obj<'_, '_>, path: &Path<'_>) -> Source {
-        let p = path.field("source");
-        let Some(v) = obj.get("source") else {
-            self.missing(path, "source");
-            return Source::default();
+/// Collects the fields of one kind of object as they arrive.
+trait Fields<'de> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error>;
+}
+
+/// Where a structured value is read: the context and its path.
+struct At<'c, 'b, 'p> {
+    cx: &'c mut Cx<'b>,
+    path: &'p Path<'p>,
+}
+
+/// A structured value: what it accepts (strings, arrays, objects); any
+/// other JSON type is reported as "expected WANT, found …" and skipped.
+trait Shape<'de>: Sized {
+    type Out;
+    const WANT: &'static str;
+    /// Reports "expected WANT, found `found`" at this value's path.
+    fn reject(&mut self, found: &str) -> Slot<Self::Out>;
+    fn on_str(mut self, _s: Cow<'de, str>) -> Slot<Self::Out> {
+        self.reject("a string")
+    }
+    fn on_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.reject("an array"))
+    }
+    fn on_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Slot<Self::Out>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(self.reject("an object"))
+    }
+}
+
+struct ShapeSeed<S>(S);
+struct ShapeVisitor<S>(S);
+
+impl<'de, S: Shape<'de>> DeserializeSeed<'de> for ShapeSeed<S> {
+    type Value = Slot<S::Out>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ShapeVisitor(self.0))
+    }
+}
+
+impl<'de, S: Shape<'de>> Visitor<'de> for ShapeVisitor<S> {
+    type Value = Slot<S::Out>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(S::WANT)
+    }
+    fn visit_bool<E>(mut self, _: bool) -> Result<Self::Value, E> {
+        Ok(self.0.reject("a boolean"))
+    }
+    fn visit_i64<E>(mut self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.0.reject("a number"))
+    }
+    fn visit_u64<E>(mut self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.0.reject("a number"))
+    }
+    fn visit_f64<E>(mut self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.0.reject("a number"))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(self.0.on_str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.on_str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(self.0.on_str(Cow::Owned(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Slot::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Slot::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.on_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.on_map(map)
+    }
+}
+
+/// Declares a shape: a newtype over [`At`] with what it expects.
+macro_rules! shape {
+    ($name:ident, $want:expr) => {
+        struct $name<'c, 'b, 'p>(At<'c, 'b, 'p>);
+        impl<'c, 'b, 'p> $name<'c, 'b, 'p> {
+            fn seed(cx: &'c mut Cx<'b>, path: &'p Path<'p>) -> ShapeSeed<Self> {
+                ShapeSeed($name(At { cx, path }))
+            }
+        }
+    };
+}
+
+macro_rules! at_impl {
+    () => {
+        fn reject(&mut self, found: &str) -> Slot<Self::Out> {
+            self.0.cx.type_error(self.0.path, Self::WANT, found);
+            Slot::Bad
+        }
+    };
+}
+
+// ---------------------------------------------------------------- the root
+
+/// Peeks at the root's `format` (skipping everything else).
+struct PeekFormat;
+
+impl<'de> DeserializeSeed<'de> for PeekFormat {
+    type Value = Option<Val<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PeekFormat {
+    type Value = Option<Val<'de>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut format = None;
+        while let Some(Key(k)) = map.next_key()? {
+            if k == "format" && format.is_none() {
+                format = Some(map.next_value_seed(ValSeed)?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(format)
+    }
+}
+
+struct RootSeed<'c, 'b, 'de> {
+    cx: &'c mut Cx<'b>,
+    /// `Some` on the second pass: the `format` value found by [`PeekFormat`].
+    format: Option<Option<Val<'de>>>,
+}
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_, 'de> {
+    type Value = Option<Document>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> RootSeed<'_, '_, 'de> {
+    fn not_an_object(self, found: &str) -> Option<Document> {
+        self.cx.type_error(&Path::Root, "an object with a \"format\" field", found);
+        None
+    }
+}
+
+impl<'de> Visitor<'de> for RootSeed<'_, '_, 'de> {
+    type Value = Option<Document>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object with a \"format\" field")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("a string"))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(self.not_an_object("null"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.not_an_object("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let cx = self.cx;
+        let (format, format_read) = match self.format {
+            Some(f) => (f, false),
+            None => match map.next_key::<Key<'de>>()? {
+                None => (None, true),
+                Some(Key(k)) if k == "format" => (Some(map.next_value_seed(ValSeed)?), true),
+                Some(_) => return Err(de::Error::custom(FORMAT_NOT_FIRST)),
+            },
         };
-        let Some(o) = self.object(v, &p, SOURCE_FIELDS) else { return Source::default() };
-        let name = match self.req_str(&o, "name", &p).map(str::trim) {
+        let Some((kind, minor_version)) = cx.format(format) else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(None);
+        };
+        let path = Path::Root;
+        // `format` is field 0 of both lists: mark it read, or skip it when met.
+        let seen = u32::from(format_read);
+        match kind {
+            Kind::Story => {
+                let mut acc = StoryAcc::default();
+                read_fields(cx, &mut map, &path, STORY_FIELDS, seen, &mut acc)?;
+                Ok(acc.finish(cx, minor_version).map(Document::Story))
+            }
+            Kind::Catalog => {
+                let mut acc = CatalogAcc::default();
+                read_fields(cx, &mut map, &path, CATALOG_FIELDS, seen, &mut acc)?;
+                Ok(acc.finish(cx, minor_version).map(Document::Catalog))
+            }
+        }
+    }
+}
+
+// --------------------------------------------------------------- the story
+
+/// The story's fields, each validated as it arrives (so diagnostics come in
+/// file order); `None`: not seen yet (required ones are reported at the end).
+#[derive(Default)]
+struct StoryAcc {
+    id: Option<String>,
+    lang: Option<Option<String>>,
+    title: Option<String>,
+    dek: Option<String>,
+    published: Option<Option<Timestamp>>,
+    updated: Option<Timestamp>,
+    byline: Option<String>,
+    source: Option<Slot<Source>>,
+    hero: Option<Image>,
+    tags: Vec<String>,
+    sections: Option<Slot<Vec<RawSection>>>,
+}
+
+impl<'de> Fields<'de> for StoryAcc {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+        let p = path.field(name);
+        match name {
+            "id" => self.id = Some(cx.id(Some(src.value(ValSeed)?), path)),
+            "lang" => self.lang = Some(cx.lang(Some(src.value(ValSeed)?), path)),
+            "title" => self.title = Some(cx.title(Some(src.value(ValSeed)?), path)),
+            "dek" => self.dek = cx.opt_text(Some(src.value(ValSeed)?), "dek", path),
+            "published" => self.published = Some(cx.timestamp(Some(src.value(ValSeed)?), "published", path, true)),
+            "updated" => self.updated = cx.timestamp(Some(src.value(ValSeed)?), "updated", path, false),
+            "byline" => self.byline = cx.opt_text(Some(src.value(ValSeed)?), "byline", path),
+            "source" => self.source = Some(src.value(SourceShape::seed(cx, &p))?),
+            "hero" => self.hero = src.value(ImageShape::seed(cx, &p))?.get(),
+            "tags" => self.tags = src.value(TagsShape::seed(cx, &p))?.get().unwrap_or_default(),
+            "sections" => self.sections = Some(src.value(SectionsShape::seed(cx, &p))?),
+            _ => src.skip()?, // `format`, read before
+        }
+        Ok(())
+    }
+}
+
+/// A section before its id is settled (ids need every section first).
+struct RawSection {
+    heading: Option<String>,
+    own_id: Option<String>,
+    blocks: Vec<Block>,
+}
+
+impl StoryAcc {
+    fn finish(self, cx: &mut Cx<'_>, minor_version: u32) -> Option<Story> {
+        if cx.refused.is_some() {
+            return None;
+        }
+        let path = Path::Root;
+        // Required fields never seen are reported now.
+        let id = self.id.unwrap_or_else(|| cx.id(None, &path));
+        let title = self.title.unwrap_or_else(|| cx.title(None, &path));
+        let published = self.published.unwrap_or_else(|| cx.timestamp(None, "published", &path, true));
+        let source = cx.source(self.source, &path);
+        let raw_sections = match self.sections {
+            None | Some(Slot::Null) => {
+                cx.missing(&path, "sections");
+                Vec::new()
+            }
+            Some(s) => s.get().unwrap_or_default(),
+        };
+        let lang = self.lang.flatten().unwrap_or_else(|| "en".to_owned());
+        let (dek, updated, byline) = (self.dek, self.updated, self.byline);
+
+        let explicit: Vec<Option<&str>> = raw_sections.iter().map(|s| s.own_id.as_deref()).collect();
+        let headings: Vec<Option<&str>> = raw_sections.iter().map(|s| s.heading.as_deref()).collect();
+        let ids = text::section_ids(&explicit, &headings);
+        let sections = raw_sections
+            .into_iter()
+            .zip(ids)
+            .map(|(s, id)| Section { heading: s.heading, id, blocks: s.blocks })
+            .collect();
+        let assets = std::mem::take(&mut cx.assets);
+        Some(Story { minor_version, id, lang, title, dek, published, updated, byline, source, hero: self.hero, tags: self.tags, sections, assets })
+    }
+}
+
+shape!(SectionsShape, "an array of sections");
+impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
+    type Out = Vec<RawSection>;
+    const WANT: &'static str = "an array of sections";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        let mut ids = HashSet::new();
+        let mut count = 0usize;
+        loop {
+            if count >= MAX_SECTIONS {
+                // Past the limit: only count what is left.
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                break;
+            }
+            let p = path.index(count);
+            let Some(slot) = seq.next_element_seed(SectionShape::seed(cx, &p))? else { break };
+            count += 1;
+            if let Slot::Got(mut s) = slot {
+                // A second section with the same explicit id gets a derived one.
+                if let Some(id) = &s.own_id {
+                    if !ids.insert(id.clone()) {
+                        cx.sink.error(Code::Duplicate, &p.field("id"), format!("another section already has the id \"{id}\"; this one gets a derived id"));
+                        s.own_id = None;
+                    }
+                }
+                out.push(s);
+            }
+        }
+        if count > MAX_SECTIONS {
+            cx.refused = Some(Diagnostic::error(Code::Limit, path.to_string(), format!(
+                "the story has {count} sections, over the limit of {MAX_SECTIONS} by {}", count - MAX_SECTIONS)));
+        } else if cx.blocks > MAX_BLOCKS && cx.refused.is_none() {
+            cx.refused = Some(Diagnostic::error(Code::Limit, path.to_string(), format!(
+                "the story has {} blocks in all, over the limit of {MAX_BLOCKS} by {}", cx.blocks, cx.blocks - MAX_BLOCKS)));
+        } else if count == 0 {
+            cx.sink.error(Code::Invalid, path, "a story needs at least one section");
+        }
+        Ok(Slot::Got(out))
+    }
+}
+
+shape!(SectionShape, "an object");
+impl<'de> Shape<'de> for SectionShape<'_, '_, '_> {
+    type Out = RawSection;
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = SectionAcc::default();
+        read_fields(cx, &mut map, path, SECTION_FIELDS, 0, &mut acc)?;
+        let heading = cx.opt_text(acc.heading, "heading", path);
+        let own_id = match cx.opt_str(acc.id, "id", path) {
+            Some(id) if text::is_valid_id(&id) => Some(id.into_owned()),
+            Some(_) => {
+                cx.sink.error(Code::Invalid, &path.field("id"), "a section id must be 1-100 characters with no spaces");
+                None
+            }
+            None => None,
+        };
+        let blocks = match acc.blocks {
+            None | Some(Slot::Null) => {
+                cx.missing(path, "blocks");
+                Vec::new()
+            }
+            Some(b) => b.get().unwrap_or_default(),
+        };
+        Ok(Slot::Got(RawSection { heading, own_id, blocks }))
+    }
+}
+
+#[derive(Default)]
+struct SectionAcc<'de> {
+    heading: Option<Val<'de>>,
+    id: Option<Val<'de>>,
+    blocks: Option<Slot<Vec<Block>>>,
+}
+
+impl<'de> Fields<'de> for SectionAcc<'de> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+        let p = path.field(name);
+        match name {
+            "heading" => self.heading = Some(src.value(ValSeed)?),
+            "id" => self.id = Some(src.value(ValSeed)?),
+            _ => self.blocks = Some(src.value(BlocksShape::seed(cx, &p))?),
+        }
+        Ok(())
+    }
+}
+
+shape!(BlocksShape, "an array of blocks");
+impl<'de> Shape<'de> for BlocksShape<'_, '_, '_> {
+    type Out = Vec<Block>;
+    const WANT: &'static str = "an array of blocks";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            if cx.blocks >= MAX_BLOCKS {
+                // Past the limit: only count what is left.
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    cx.blocks += 1;
+                    i += 1;
+                }
+                break;
+            }
+            let p = path.index(i);
+            let Some(slot) = seq.next_element_seed(BlockShape::seed(cx, &p))? else { break };
+            cx.blocks += 1;
+            i += 1;
+            if let Slot::Got(b) = slot {
+                out.push(b);
+            }
+        }
+        if i == 0 {
+            cx.sink.error(Code::Invalid, path, "a section needs at least one block");
+        }
+        Ok(Slot::Got(out))
+    }
+}
+
+shape!(BlockShape, "a string, an array of runs or an object with a \"type\"");
+impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
+    type Out = Block;
+    const WANT: &'static str = "a string, an array of runs or an object with a \"type\"";
+    at_impl!();
+    fn on_str(self, s: Cow<'de, str>) -> Slot<Block> {
+        Slot::Got(Block::Paragraph(vec![Run::plain(s)]))
+    }
+    fn on_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Slot<Block>, A::Error> {
+        let At { cx, path } = self.0;
+        Ok(match InlineShape(At { cx, path }).on_seq(seq)? {
+            Slot::Got(runs) => Slot::Got(Block::Paragraph(runs)),
+            _ => Slot::Bad,
+        })
+    }
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Block>, A::Error> {
+        let At { cx, path } = self.0;
+        // Usually `type` comes first: read the rest knowing it.
+        let first = map.next_key::<Key<'de>>()?;
+        if let Some(Key(k)) = &first {
+            if k == "type" {
+                let ty = map.next_value_seed(ValSeed)?;
+                let Some(known) = block_type(cx, ty, path) else {
+                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    return Ok(Slot::Bad);
+                };
+                let mut acc = BlockAcc::default();
+                read_fields(cx, &mut map, path, known, 1, &mut acc)?;
+                return Ok(acc.finish(cx, known, path));
+            }
+        }
+        // Otherwise capture the fields as raw JSON, find `type`, then read them.
+        let mut fields: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::new();
+        if let Some(Key(k)) = first {
+            fields.push((k, map.next_value()?));
+        }
+        while let Some(Key(k)) = map.next_key()? {
+            fields.push((k, map.next_value()?));
+        }
+        let ty = fields.iter().find(|(k, _)| k == "type").map(|(_, raw)| Raw(raw).value(ValSeed)).transpose().map_err(de::Error::custom)?;
+        let Some(ty) = ty else {
+            cx.missing(path, "type");
+            return Ok(Slot::Bad);
+        };
+        let Some(known) = block_type(cx, ty, path) else { return Ok(Slot::Bad) };
+        let mut acc = BlockAcc::default();
+        let mut seen = 0u32;
+        for (k, raw) in fields {
+            match known.iter().position(|x| *x == k) {
+                Some(i) if seen & (1 << i) != 0 => {
+                    cx.sink.error(Code::Duplicate, &path.field(&k), "this field appears more than once; the first one is used");
+                }
+                Some(0) => seen |= 1, // `type`, read above
+                Some(i) => {
+                    seen |= 1 << i;
+                    acc.field(cx, known[i], &mut Raw(raw), path).map_err(de::Error::custom)?;
+                }
+                None => cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored"),
+            }
+        }
+        Ok(acc.finish(cx, known, path))
+    }
+}
+
+/// The fields a block of this `type` may have, or `None` (reported) when
+/// the type is not a string or is unknown.
+fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<&'static [&'static str]> {
+    match ty {
+        Val::Str(t) => match t.as_ref() {
+            "paragraph" => Some(PARAGRAPH_FIELDS),
+            "quote" => Some(QUOTE_FIELDS),
+            "list" => Some(LIST_FIELDS),
+            "image" => Some(IMAGE_BLOCK_FIELDS),
+            other => {
+                cx.sink.warning(Code::UnknownBlock, &path.field("type"), format!("unknown block type \"{}\", skipped", truncate(other, 60)));
+                None
+            }
+        },
+        Val::Null => {
+            cx.missing(path, "type");
+            None
+        }
+        other => {
+            cx.type_error(&path.field("type"), "a string", other.kind());
+            None
+        }
+    }
+}
+
+#[derive(Default)]
+struct BlockAcc<'de> {
+    text: Option<Slot<Inline>>,
+    cite: Option<Val<'de>>,
+    items: Option<Slot<Vec<Inline>>>,
+    ordered: Option<Val<'de>>,
+    image: ImageAcc<'de>,
+}
+
+impl<'de> Fields<'de> for BlockAcc<'de> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+        let p = path.field(name);
+        match name {
+            "text" => self.text = Some(src.value(InlineShape::seed(cx, &p))?),
+            "cite" => self.cite = Some(src.value(ValSeed)?),
+            "items" => self.items = Some(src.value(ItemsShape::seed(cx, &p))?),
+            "ordered" => self.ordered = Some(src.value(ValSeed)?),
+            "type" => src.skip()?,
+            _ => self.image.field(cx, name, src, path)?,
+        }
+        Ok(())
+    }
+}
+
+impl BlockAcc<'_> {
+    fn finish(self, cx: &mut Cx<'_>, known: &'static [&'static str], path: &Path<'_>) -> Slot<Block> {
+        let text = |cx: &mut Cx<'_>, t: Option<Slot<Inline>>| match t {
+            None | Some(Slot::Null) => {
+                cx.missing(path, "text");
+                None
+            }
+            Some(t) => t.get(),
+        };
+        let block = if known == PARAGRAPH_FIELDS {
+            text(cx, self.text).map(Block::Paragraph)
+        } else if known == QUOTE_FIELDS {
+            text(cx, self.text).map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) })
+        } else if known == LIST_FIELDS {
+            let ordered = cx.opt_bool(self.ordered, "ordered", path);
+            match self.items {
+                None | Some(Slot::Null) => {
+                    cx.missing(path, "items");
+                    None
+                }
+                Some(Slot::Bad) => None,
+                Some(Slot::Got(items)) if items.is_empty() => {
+                    cx.sink.error(Code::Invalid, &path.field("items"), "a list needs at least one item");
+                    None
+                }
+                Some(Slot::Got(items)) => Some(Block::List { ordered, items }),
+            }
+        } else {
+            self.image.finish(cx, path).map(Block::Image)
+        };
+        block.map_or(Slot::Bad, Slot::Got)
+    }
+}
+
+shape!(ItemsShape, "an array of list items");
+impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
+    type Out = Vec<Inline>;
+    const WANT: &'static str = "an array of list items";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            let p = path.index(i);
+            let Some(slot) = seq.next_element_seed(InlineShape::seed(cx, &p))? else { break };
+            i += 1;
+            match slot {
+                Slot::Got(item) => out.push(item),
+                Slot::Null => cx.type_error(&p, InlineShape::WANT, "null"),
+                Slot::Bad => {}
+            }
+        }
+        Ok(Slot::Got(out))
+    }
+}
+
+shape!(InlineShape, "text (a string or an array of runs)");
+impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
+    type Out = Inline;
+    const WANT: &'static str = "text (a string or an array of runs)";
+    at_impl!();
+    fn on_str(self, s: Cow<'de, str>) -> Slot<Inline> {
+        Slot::Got(vec![Run::plain(s)])
+    }
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Inline>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut runs = Vec::new();
+        let mut i = 0;
+        loop {
+            let p = path.index(i);
+            let Some(slot) = seq.next_element_seed(RunShape::seed(cx, &p))? else { break };
+            i += 1;
+            match slot {
+                Slot::Got(r) => runs.push(r),
+                Slot::Null => cx.type_error(&p, RunShape::WANT, "null"),
+                Slot::Bad => {}
+            }
+        }
+        Ok(Slot::Got(runs))
+    }
+}
+
+shape!(RunShape, "an object");
+impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
+    type Out = Run;
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_str(self, s: Cow<'de, str>) -> Slot<Run> {
+        Slot::Got(Run::plain(s))
+    }
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Run>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = ScalarAcc::default();
+        read_fields(cx, &mut map, path, RUN_FIELDS, 0, &mut acc)?;
+        let [text, em, strong, code, href, ..] = acc.0;
+        let Some(text) = cx.req_str(text, "text", path) else { return Ok(Slot::Bad) };
+        Ok(Slot::Got(Run {
+            text: text.into_owned(),
+            em: cx.opt_bool(em, "em", path),
+            strong: cx.opt_bool(strong, "strong", path),
+            code: cx.opt_bool(code, "code", path),
+            href: cx.opt_url(href, "href", path),
+        }))
+    }
+}
+
+/// Up to eight scalar fields, in the order of the object's field list.
+#[derive(Default)]
+struct ScalarAcc<'de>([Option<Val<'de>>; 8]);
+
+/// Field lists read with [`ScalarAcc`] (positions in these lists).
+const SCALAR_LISTS: [&[&str]; 4] = [RUN_FIELDS, SOURCE_FIELDS, CREDIT_FIELDS, SRCSET_FIELDS];
+
+impl<'de> Fields<'de> for ScalarAcc<'de> {
+    fn field<S: ValueSource<'de>>(&mut self, _: &mut Cx<'_>, name: &'static str, src: &mut S, _: &Path<'_>) -> Result<(), S::Error> {
+        let i = SCALAR_LISTS.iter().find_map(|l| l.iter().position(|f| *f == name)).unwrap_or(7);
+        self.0[i] = Some(src.value(ValSeed)?);
+        Ok(())
+    }
+}
+
+shape!(SourceShape, "an object");
+impl<'de> Shape<'de> for SourceShape<'_, '_, '_> {
+    type Out = Source;
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Source>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = ScalarAcc::default();
+        read_fields(cx, &mut map, path, SOURCE_FIELDS, 0, &mut acc)?;
+        let [name, lang, url, ..] = acc.0;
+        let name = match cx.req_str(name, "name", path).as_deref().map(str::trim) {
             Some("") => {
-                self.sink.error(Code::Invalid, &p.field("name"), "the source name is empty");
+                cx.sink.error(Code::Invalid, &path.field("name"), "the source name is empty");
                 String::new()
             }
             Some(n) => n.to_owned(),
             None => String::new(),
         };
-        Source { name, lang: self.lang(&o, &p), url: self.opt_url(&o, "url", &p) }
+        Ok(Slot::Got(Source { name, lang: cx.lang(lang, path), url: cx.opt_url(url, "url", path) }))
     }
+}
 
-    fn story(&mut self, root: &Json<'_>, minor_version: u32) -> Option<Story> {
-        let path = Path::Root;
-        let obj = self.object(root, &path, STORY_FIELDS)?;
-        // Limits first, before converting anything that grows with them.
-        let sp = path.field("sections");
-        let sections_json = match obj.get("sections") {
-            None => {
-                self.missing(&path, "sections");
-                &[][..]
+shape!(TagsShape, "an array of strings");
+impl<'de> Shape<'de> for TagsShape<'_, '_, '_> {
+    type Out = Vec<String>;
+    const WANT: &'static str = "an array of strings";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut tags = Vec::new();
+        let mut n = 0;
+        while let Some(v) = seq.next_element_seed(ValSeed)? {
+            n += 1;
+            if n > MAX_TAGS {
+                continue;
             }
-            Some(Json::Arr(s)) => &s[..],
-            Some(other) => {
-                self.type_error(&sp, "an array of sections", other);
-                &[][..]
-            }
-        };
-        if sections_json.len() > MAX_SECTIONS {
-            self.sink.error(Code::Limit, &sp, format!(
-                "the story has {} sections, over the limit of {MAX_SECTIONS} by {}", sections_json.len(), sections_json.len() - MAX_SECTIONS));
-            return None;
-        }
-        let blocks: usize = sections_json.iter().map(|s| match s {
-            Json::Obj(fields) => fields.iter().find(|(k, _)| k == "blocks").map_or(0, |(_, b)| match b {
-                Json::Arr(b) => b.len(),
-                _ => 0,
-            }),
-            _ => 0,
-        }).sum();
-        if blocks > MAX_BLOCKS {
-            self.sink.error(Code::Limit, &sp, format!(
-                "the story has {blocks} blocks in all, over the limit of {MAX_BLOCKS} by {}", blocks - MAX_BLOCKS));
-            return None;
-        }
-        if obj.get("sections").is_some() && sections_json.is_empty() {
-            self.sink.error(Code::Invalid, &sp, "a story needs at least one section");
-        }
-
-        let id = self.id(&obj, &path);
-        let lang = self.lang(&obj, &path).unwrap_or_else(|| "en".to_owned());
-        let title = self.title(&obj, &path);
-        let dek = self.opt_text(&obj, "dek", &path);
-        let published = self.timestamp(&obj, "published", &path, true);
-        let updated = self.timestamp(&obj, "updated", &path, false);
-        let byline = self.opt_text(&obj, "byline", &path);
-        let source = self.source(&obj, &path);
-        let hero = obj.get("hero").and_then(|h| self.image(h, &path.field("hero")));
-        let tags = self.tags(&obj, &path);
-
-        let mut explicit = Vec::with_capacity(sections_json.len());
-        let mut seen_ids = std::collections::HashSet::new();
-        let mut sections = Vec::with_capacity(sections_json.len());
-        for (i, s) in sections_json.iter().enumerate() {
-            let p = sp.index(i);
-            let Some(o) = self.object(s, &p, SECTION_FIELDS) else { continue };
-            let heading = self.opt_text(&o, "heading", &p);
-            let own_id = match self.opt_str(&o, "id", &p) {
-                Some(id) if text::is_valid_id(id) && seen_ids.insert(id) => Some(id),
-                Some(id) if text::is_valid_id(id) => {
-                    self.sink.error(Code::Duplicate, &p.field("id"), format!("another section already has the id \"{id}\"; this one gets a derived id"));
-                    None
-                }
-                Some(_) => {
-                    self.sink.error(Code::Invalid, &p.field("id"), "a section id must be 1-100 characters with no spaces");
-                    None
-                }
-                None => None,
-            };
-            let blocks = self.blocks(&o, &p);
-            explicit.push(own_id);
-            sections.push(Section { heading, id: String::new(), blocks });
-        }
-        let headings: Vec<Option<&str>> = sections.iter().map(|s| s.heading.as_deref()).collect();
-        let ids = text::section_ids(&explicit, &headings);
-        for (s, id) in sections.iter_mut().zip(ids) {
-            s.id = id;
-        }
-        let assets = std::mem::take(&mut self.assets);
-        Some(Story { minor_version, id, lang, title, dek, published, updated, byline, source, hero, tags, sections, assets })
-    }
-
-    fn blocks(&mut self, section: &Obj<'_, '_>, path: &Path<'_>) -> Vec<Block> {
-        let bp = path.field("blocks");
-        let items = match section.get("blocks") {
-            None => {
-                self.missing(path, "blocks");
-                return Vec::new();
-            }
-            Some(Json::Arr(items)) => items,
-            Some(other) => {
-                self.type_error(&bp, "an array of blocks", other);
-                return Vec::new();
-            }
-        };
-        if items.is_empty() {
-            self.sink.error(Code::Invalid, &bp, "a section needs at least one block");
-        }
-        let mut out = Vec::with_capacity(items.len());
-        for (i, b) in items.iter().enumerate() {
-            if let Some(block) = self.block(b, &bp.index(i)) {
-                out.push(block);
-            }
-        }
-        out
-    }
-
-    fn block(&mut self, v: &Json<'_>, path: &Path<'_>) -> Option<Block> {
-        match v {
-            Json::Str(_) | Json::Arr(_) => return self.inline(v, path).map(Block::Paragraph),
-            Json::Obj(_) => {}
-            other => {
-                self.type_error(path, "a string, an array of runs or an object with a \"type\"", other);
-                return None;
-            }
-        }
-        let ty = match v {
-            Json::Obj(entries) => entries.iter().find(|(k, _)| k == "type").map(|(_, t)| t),
-            _ => None,
-        };
-        let ty = match ty {
-            Some(Json::Str(t)) => t.as_ref(),
-            Some(other) => {
-                self.type_error(&path.field("type"), "a string", other);
-                return None;
-            }
-            None => {
-                self.missing(path, "type");
-                return None;
-            }
-        };
-        match ty {
-            "paragraph" => {
-                let o = self.object(v, path, PARAGRAPH_FIELDS)?;
-                self.req_inline(&o, "text", path).map(Block::Paragraph)
-            }
-            "quote" => {
-                let o = self.object(v, path, QUOTE_FIELDS)?;
-                let text = self.req_inline(&o, "text", path)?;
-                Some(Block::Quote { text, cite: self.opt_text(&o, "cite", path) })
-            }
-            "list" => {
-                let o = self.object(v, path, LIST_FIELDS)?;
-                let ordered = self.opt_bool(&o, "ordered", path);
-                let ip = path.field("items");
-                let items = match o.get("items") {
-                    None => {
-                        self.missing(path, "items");
-                        return None;
-                    }
-                    Some(Json::Arr(items)) => items,
-                    Some(other) => {
-                        self.type_error(&ip, "an array of list items", other);
-                        return None;
-                    }
-                };
-                let items: Vec<Inline> = items.iter().enumerate().filter_map(|(i, item)| self.inline(item, &ip.index(i))).collect();
-                if items.is_empty() {
-                    self.sink.error(Code::Invalid, &ip, "a list needs at least one item");
-                    return None;
-                }
-                Some(Block::List { ordered, items })
-            }
-            "image" => self.image(v, path).map(Block::Image),
-            other => {
-                self.sink.warning(Code::UnknownBlock, &path.field("type"), format!("unknown block type \"{}\", skipped", truncate(other, 60)));
-                None
-            }
-        }
-    }
-
-    fn req_inline(&mut self, obj: &Obj<'_, '_>, name: &'static str, path: &Path<'_>) -> Option<Inline> {
-        match obj.get(name) {
-            Some(v) => self.inline(v, &path.field(name)),
-            None => {
-                self.missing(path, name);
-                None
-            }
-        }
-    }
-
-    fn inline(&mut self, v: &Json<'_>, path: &Path<'_>) -> Option<Inline> {
-        match v {
-            Json::Str(s) => Some(vec![Run::plain(s.as_ref())]),
-            Json::Arr(runs) => Some(runs.iter().enumerate().filter_map(|(i, r)| self.run(r, &path.index(i))).collect()),
-            other => {
-                self.type_error(path, "text (a string or an array of runs)", other);
-                None
-            }
-        }
-    }
-
-    fn run(&mut self, v: &Json<'_>, path: &Path<'_>) -> Option<Run> {
-        if let Json::Str(s) = v {
-            return Some(Run::plain(s.as_ref()));
-        }
-        let o = self.object(v, path, RUN_FIELDS)?;
-        let text = self.req_str(&o, "text", path)?.to_owned();
-        Some(Run {
-            text,
-            em: self.opt_bool(&o, "em", path),
-            strong: self.opt_bool(&o, "strong", path),
-            code: self.opt_bool(&o, "code", path),
-            href: self.opt_url(&o, "href", path),
-        })
-    }
-
-    fn image(&mut self, v: &Json<'_>, path: &Path<'_>) -> Option<Image> {
-        let o = self.object(v, path, IMAGE_FIELDS)?;
-        if matches!(o.get("type"), Some(t) if !matches!(t, Json::Str(s) if s == "image")) {
-            self.sink.warning(Code::UnknownField, &path.field("type"), "an image has no \"type\" field here; ignored");
-        }
-        let src = self.req_str(&o, "src", path).and_then(|s| self.asset(s, &path.field("src")));
-        let alt = match self.req_str(&o, "alt", path) {
-            Some(a) => a.trim().to_owned(),
-            None => String::new(),
-        };
-        let (w, h) = (self.opt_uint(&o, "width", path), self.opt_uint(&o, "height", path));
-        let size = match (o.get("width").is_some(), o.get("height").is_some()) {
-            (true, false) | (false, true) => {
-                self.sink.error(Code::Invalid, path, "give both \"width\" and \"height\", or neither");
-                None
-            }
-            _ => w.zip(h),
-        };
-        let mut srcset = Vec::new();
-        let sp = path.field("srcset");
-        match o.get("srcset") {
-            None => {}
-            Some(Json::Arr(items)) => {
-                for (i, item) in items.iter().enumerate() {
-                    let ip = sp.index(i);
-                    let Some(io) = self.object(item, &ip, SRCSET_FIELDS) else { continue };
-                    let u = self.req_str(&io, "src", &ip).and_then(|s| self.asset(s, &ip.field("src")));
-                    let w = match io.get("width") {
-                        None => {
-                            self.missing(&ip, "width");
-                            None
-                        }
-                        Some(_) => self.opt_uint(&io, "width", &ip),
-                    };
-                    if let (Some(u), Some(w)) = (u, w) {
-                        srcset.push((u, w));
+            let p = path.index(n - 1);
+            match v {
+                Val::Str(s) => {
+                    let s = s.trim();
+                    let len = s.chars().count();
+                    if (1..=60).contains(&len) {
+                        tags.push(s.to_owned());
+                    } else {
+                        cx.sink.error(Code::Invalid, &p, format!("a tag must be 1-60 characters; this one is {len}"));
                     }
                 }
+                other => cx.type_error(&p, "a string", other.kind()),
             }
-            Some(other) => self.type_error(&sp, "an array of {src, width}", other),
         }
-        let caption = o.get("caption").and_then(|c| self.inline(c, &path.field("caption")));
-        let credit = o.get("credit").and_then(|c| self.credit(c, &path.field("credit")));
-        Some(Image { src, alt, size, srcset, caption, credit })
+        if n > MAX_TAGS {
+            cx.sink.error(Code::Limit, path, format!("{n} tags, over the limit of {MAX_TAGS} by {}; only the first {MAX_TAGS} are used", n - MAX_TAGS));
+        }
+        Ok(Slot::Got(tags))
     }
+}
 
-    fn credit(&mut self, v: &Json<'_>, path: &Path<'_>) -> Option<Credit> {
-        let o = self.object(v, path, CREDIT_FIELDS)?;
+// ------------------------------------------------------------------ images
+
+#[derive(Default)]
+struct ImageAcc<'de> {
+    src: Option<Val<'de>>,
+    alt: Option<Val<'de>>,
+    width: Option<Val<'de>>,
+    height: Option<Val<'de>>,
+    srcset: Vec<(SafeUrl, u32)>,
+    caption: Option<Inline>,
+    credit: Option<Credit>,
+}
+
+impl<'de> Fields<'de> for ImageAcc<'de> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+        let p = path.field(name);
+        match name {
+            "src" => self.src = Some(src.value(ValSeed)?),
+            "alt" => self.alt = Some(src.value(ValSeed)?),
+            "width" => self.width = Some(src.value(ValSeed)?),
+            "height" => self.height = Some(src.value(ValSeed)?),
+            "srcset" => self.srcset = src.value(SrcsetShape::seed(cx, &p))?.get().unwrap_or_default(),
+            "caption" => self.caption = src.value(InlineShape::seed(cx, &p))?.get(),
+            "credit" => self.credit = src.value(CreditShape::seed(cx, &p))?.get(),
+            _ => src.skip()?,
+        }
+        Ok(())
+    }
+}
+
+impl ImageAcc<'_> {
+    fn finish(self, cx: &mut Cx<'_>, path: &Path<'_>) -> Option<Image> {
+        let src = cx.req_str(self.src, "src", path).and_then(|s| cx.asset(&s, &path.field("src")));
+        let alt = cx.req_str(self.alt, "alt", path).map(|a| a.trim().to_owned()).unwrap_or_default();
+        let has = |v: &Option<Val<'_>>| !matches!(v, None | Some(Val::Null));
+        let (has_w, has_h) = (has(&self.width), has(&self.height));
+        let (w, h) = (cx.opt_uint(self.width, "width", path), cx.opt_uint(self.height, "height", path));
+        let size = if has_w != has_h {
+            cx.sink.error(Code::Invalid, path, "give both \"width\" and \"height\", or neither");
+            None
+        } else {
+            w.zip(h)
+        };
+        Some(Image { src, alt, size, srcset: self.srcset, caption: self.caption, credit: self.credit })
+    }
+}
+
+shape!(ImageShape, "an object");
+impl<'de> Shape<'de> for ImageShape<'_, '_, '_> {
+    type Out = Image;
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Image>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = ImageAcc::default();
+        read_fields(cx, &mut map, path, IMAGE_FIELDS, 0, &mut acc)?;
+        Ok(acc.finish(cx, path).map_or(Slot::Bad, Slot::Got))
+    }
+}
+
+shape!(SrcsetShape, "an array of {src, width}");
+impl<'de> Shape<'de> for SrcsetShape<'_, '_, '_> {
+    type Out = Vec<(SafeUrl, u32)>;
+    const WANT: &'static str = "an array of {src, width}";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            let p = path.index(i);
+            let Some(slot) = seq.next_element_seed(SrcsetItemShape::seed(cx, &p))? else { break };
+            i += 1;
+            if let Slot::Got(item) = slot {
+                out.push(item);
+            }
+        }
+        Ok(Slot::Got(out))
+    }
+}
+
+shape!(SrcsetItemShape, "an object");
+impl<'de> Shape<'de> for SrcsetItemShape<'_, '_, '_> {
+    type Out = (SafeUrl, u32);
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = ScalarAcc::default();
+        read_fields(cx, &mut map, path, SRCSET_FIELDS, 0, &mut acc)?;
+        let [src, width, ..] = acc.0;
+        let u = cx.req_str(src, "src", path).and_then(|s| cx.asset(&s, &path.field("src")));
+        let w = if matches!(width, None | Some(Val::Null)) {
+            cx.missing(path, "width");
+            None
+        } else {
+            cx.opt_uint(width, "width", path)
+        };
+        Ok(u.zip(w).map_or(Slot::Bad, Slot::Got))
+    }
+}
+
+shape!(CreditShape, "an object");
+impl<'de> Shape<'de> for CreditShape<'_, '_, '_> {
+    type Out = Credit;
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Credit>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = ScalarAcc::default();
+        read_fields(cx, &mut map, path, CREDIT_FIELDS, 0, &mut acc)?;
+        let none = acc.0.iter().all(|v| matches!(v, None | Some(Val::Null)));
+        let [author, author_url, provider, provider_url, license, license_url, ..] = acc.0;
         let c = Credit {
-            author: self.opt_text(&o, "author", path),
-            author_url: self.opt_url(&o, "author_url", path),
-            provider: self.opt_text(&o, "provider", path),
-            provider_url: self.opt_url(&o, "provider_url", path),
-            license: self.opt_text(&o, "license", path),
-            license_url: self.opt_url(&o, "license_url", path),
+            author: cx.opt_text(author, "author", path),
+            author_url: cx.opt_url(author_url, "author_url", path),
+            provider: cx.opt_text(provider, "provider", path),
+            provider_url: cx.opt_url(provider_url, "provider_url", path),
+            license: cx.opt_text(license, "license", path),
+            license_url: cx.opt_url(license_url, "license_url", path),
         };
-        if CREDIT_FIELDS.iter().all(|f| o.get(f).is_none()) {
-            self.sink.error(Code::Invalid, path, "a credit needs at least one of author, author_url, provider, provider_url, license, license_url");
-            return None;
+        if none {
+            cx.sink.error(Code::Invalid, path, "a credit needs at least one of author, author_url, provider, provider_url, license, license_url");
+            return Ok(Slot::Bad);
         }
-        Some(c)
+        Ok(Slot::Got(c))
     }
+}
 
-    fn catalog(&mut self, root: &Json<'_>, minor_version: u32) -> Option<Catalog> {
-        let path = Path::Root;
-        let obj = self.object(root, &path, CATALOG_FIELDS)?;
-        let title = self.opt_text(&obj, "title", &path).unwrap_or_else(|| "Stories".to_owned());
-        let sp = path.field("stories");
-        let items = match obj.get("stories") {
-            None => {
-                self.missing(&path, "stories");
-                &[][..]
-            }
-            Some(Json::Arr(items)) => &items[..],
-            Some(other) => {
-                self.type_error(&sp, "an array of entries", other);
-                &[][..]
-            }
-        };
-        if items.len() > MAX_ENTRIES {
-            self.sink.error(Code::Limit, &sp, format!(
-                "the catalog has {} entries, over the limit of {MAX_ENTRIES} by {}", items.len(), items.len() - MAX_ENTRIES));
+// ------------------------------------------------------------- the catalog
+
+#[derive(Default)]
+struct CatalogAcc<'de> {
+    title: Option<Val<'de>>,
+    stories: Option<Slot<Vec<Entry>>>,
+}
+
+impl<'de> Fields<'de> for CatalogAcc<'de> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+        let p = path.field(name);
+        match name {
+            "title" => self.title = Some(src.value(ValSeed)?),
+            "stories" => self.stories = Some(src.value(EntriesShape::seed(cx, &p))?),
+            _ => src.skip()?,
+        }
+        Ok(())
+    }
+}
+
+impl CatalogAcc<'_> {
+    fn finish(self, cx: &mut Cx<'_>, minor_version: u32) -> Option<Catalog> {
+        if cx.refused.is_some() {
             return None;
         }
-        let mut entries = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let p = sp.index(i);
-            let Some(o) = self.object(item, &p, ENTRY_FIELDS) else { continue };
-            let href = match self.req_str(&o, "href", &p) {
-                Some(h) => self.url(h, &p.field("href")),
-                None => None,
-            };
-            entries.push(Entry {
-                index: i,
-                id: self.id(&o, &p),
-                title: self.title(&o, &p),
-                published: self.timestamp(&o, "published", &p, true),
-                source: self.source(&o, &p),
-                href,
-                dek: self.opt_text(&o, "dek", &p),
-                thumbnail: o.get("thumbnail").and_then(|t| self.image(t, &p.field("thumbnail"))),
-                tags: self.tags(&o, &p),
-            });
+        let path = Path::Root;
+        let title = cx.opt_text(self.title, "title", &path).unwrap_or_else(|| "Stories".to_owned());
+        if !present(&self.stories) {
+            cx.missing(&path, "stories");
         }
+        let mut entries = self.stories.and_then(Slot::get).unwrap_or_default();
         // Newest first; entries without a valid date last; stable otherwise.
         entries.sort_by(|a, b| match (&a.published, &b.published) {
             (Some(x), Some(y)) => y.cmp(x),
@@ -730,14 +1294,93 @@ impl Cx<'_> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        Some(Catalog { minor_version, title, entries, assets: std::mem::take(&mut self.assets) })
+        Some(Catalog { minor_version, title, entries, assets: std::mem::take(&mut cx.assets) })
     }
 }
 
-fn first_slot(entries: &[(Cow<'_, str>, Json<'_>)], name: &str) -> [Option<u32>; 12] {
-    let mut slots = [None; 12];
-    slots[0] = entries.iter().position(|(k, _)| k == name).map(|i| i as u32);
-    slots
+shape!(EntriesShape, "an array of entries");
+impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
+    type Out = Vec<Entry>;
+    const WANT: &'static str = "an array of entries";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        let mut count = 0usize;
+        loop {
+            if count >= MAX_ENTRIES {
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                break;
+            }
+            let p = path.index(count);
+            let Some(slot) = seq.next_element_seed(EntryShape::seed(cx, &p))? else { break };
+            if let Slot::Got(mut e) = slot {
+                e.index = count;
+                out.push(e);
+            }
+            count += 1;
+        }
+        if count > MAX_ENTRIES {
+            cx.refused = Some(Diagnostic::error(Code::Limit, path.to_string(), format!(
+                "the catalog has {count} entries, over the limit of {MAX_ENTRIES} by {}", count - MAX_ENTRIES)));
+        }
+        Ok(Slot::Got(out))
+    }
+}
+
+#[derive(Default)]
+struct EntryAcc<'de> {
+    id: Option<Val<'de>>,
+    title: Option<Val<'de>>,
+    published: Option<Val<'de>>,
+    source: Option<Slot<Source>>,
+    href: Option<Val<'de>>,
+    dek: Option<Val<'de>>,
+    thumbnail: Option<Image>,
+    tags: Vec<String>,
+}
+
+impl<'de> Fields<'de> for EntryAcc<'de> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+        let p = path.field(name);
+        match name {
+            "id" => self.id = Some(src.value(ValSeed)?),
+            "title" => self.title = Some(src.value(ValSeed)?),
+            "published" => self.published = Some(src.value(ValSeed)?),
+            "source" => self.source = Some(src.value(SourceShape::seed(cx, &p))?),
+            "href" => self.href = Some(src.value(ValSeed)?),
+            "dek" => self.dek = Some(src.value(ValSeed)?),
+            "thumbnail" => self.thumbnail = src.value(ImageShape::seed(cx, &p))?.get(),
+            _ => self.tags = src.value(TagsShape::seed(cx, &p))?.get().unwrap_or_default(),
+        }
+        Ok(())
+    }
+}
+
+shape!(EntryShape, "an object");
+impl<'de> Shape<'de> for EntryShape<'_, '_, '_> {
+    type Out = Entry;
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Entry>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = EntryAcc::default();
+        read_fields(cx, &mut map, path, ENTRY_FIELDS, 0, &mut acc)?;
+        let href = cx.req_str(acc.href, "href", path).and_then(|h| cx.url(&h, &path.field("href")));
+        Ok(Slot::Got(Entry {
+            index: 0,
+            id: cx.id(acc.id, path),
+            title: cx.title(acc.title, path),
+            published: cx.timestamp(acc.published, "published", path, true),
+            source: cx.source(acc.source, path),
+            href,
+            dek: cx.opt_text(acc.dek, "dek", path),
+            thumbnail: acc.thumbnail,
+            tags: acc.tags,
+        }))
+    }
 }
 
 /// Whether `s` looks like a BCP 47 tag: a 2-8 letter language subtag, then

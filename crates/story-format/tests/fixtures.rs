@@ -92,3 +92,7 @@ fn not_an_object() {
 fn trailing_comma() {
     check("trailing-comma");
 }
+#[test]
+fn format_last() {
+    check("format-last");
+}
