@@ -304,3 +304,97 @@ describe('screenshots (written to e2e/screenshots/ for people to look at)', () =
     }
   }
 });
+
+describe('a story at the limits (50,000 blocks)', () => {
+  let srv;
+  before(async () => {
+    // 2,000 sections of 25 blocks: every block kind, as publishers write them.
+    const sections = [];
+    for (let s = 0; s < 2000; s++) {
+      const blocks = [];
+      for (let b = 0; b < 25; b++) {
+        const t = `Paragraph ${s}.${b}: the eight cranes ran on diesel that idled between lifts.`;
+        blocks.push(b % 5 === 1 ? ['Prices fell ', { text: 'by a third', strong: true }, ` (${s}.${b}).`]
+          : b % 5 === 2 ? { type: 'quote', text: t, cite: 'the engineer' }
+          : b % 5 === 3 ? { type: 'list', items: ['one', 'two', t] } : t);
+      }
+      sections.push({ heading: `Part ${s}`, blocks });
+    }
+    const story = { format: 'story/1', id: 'big', title: 'A story at the limits', published: '2026-03-14', source: { name: 'S' }, sections };
+    srv = await serve({ root: DIST, mount: '/', extra: { '/big/story.json': JSON.stringify(story) } });
+  });
+  after(async () => { await srv.close(); });
+
+  test('shows its first screen, then draws the rest without long tasks', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    const start = Date.now();
+    await page.goto(srv.url('?src=/big/story.json'));
+    await h1(page, 'A story at the limits').waitFor();
+    const firstScreen = await page.evaluate(() => performance.now());
+    const firstMs = Date.now() - start;
+    // Everything is drawn in the end: the last paragraph of the last section.
+    await page.getByText('Paragraph 1999.24: the eight cranes').waitFor({ state: 'attached', timeout: 120_000 });
+    const allMs = Date.now() - start;
+    const tasks = await page.evaluate(() => window.__longTasks);
+    const during = tasks.filter((t) => t.start >= firstScreen);
+    const longest = Math.max(0, ...during.map((t) => t.duration));
+    console.log(`50,000 blocks: first screen ${firstMs} ms, all drawn ${allMs} ms, ` +
+      `long tasks before first screen: ${tasks.filter((t) => t.start < firstScreen).map((t) => Math.round(t.duration)).join(', ') || 'none'}, ` +
+      `while drawing: ${during.length} (longest ${Math.round(longest)} ms)`);
+    assert.ok(longest <= 50, `a task of ${Math.round(longest)} ms blocked the main thread while drawing`);
+    assert.equal(await page.locator('.sv-section').count(), 2000);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a deep link far down opens there at once', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(srv.url('?src=/big/story.json#part-1500'));
+    const heading = page.getByRole('heading', { level: 2, name: 'Part 1500', exact: true });
+    await heading.waitFor();
+    await page.waitForFunction(() => {
+      const r = document.getElementById('part-1500').getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('loading', () => {
+  let srv;
+  const pending = [];
+  before(async () => {
+    srv = await serve({
+      root: DIST, mount: '/',
+      routes: {
+        // Answers only when the test says so.
+        '/slow/stories.json': (req, res, h) => pending.push(() => {
+          res.writeHead(200, { ...h, 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ format: 'story-index/1', title: 'Slow but here', stories: [] }));
+        }),
+      },
+    });
+  });
+  after(async () => { pending.forEach((f) => f()); await srv.close(); });
+
+  test('a slow file shows a loading state, announced to screen readers', async () => {
+    const { page, problems, context } = await openPage(browser);
+    await page.goto(srv.url('?src=/slow/stories.json'));
+    const status = page.getByRole('status');
+    await status.getByText('Loading…').waitFor();
+    // It appears only after 300 ms, so fast loads never flash it.
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.sv-loading-text')).opacity === '1');
+    pending.shift()();
+    await h1(page, 'Slow but here').waitFor();
+    assert.equal(await page.getByRole('status').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});

@@ -10,6 +10,7 @@ pub mod components;
 pub mod dom;
 pub mod embed;
 pub mod fetch;
+pub mod labels;
 pub mod route;
 
 use wasm_bindgen::prelude::*;

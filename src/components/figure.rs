@@ -4,6 +4,17 @@ use story_format::{Credit, Image, SafeUrl};
 use yew::prelude::*;
 
 use super::inline::inline;
+use crate::labels::{self, Labels};
+
+/// A label in the viewer's words, marked with its own `lang` when the
+/// content around it is in another language.
+pub fn say(l: &Labels, content_lang: &str, text: impl Into<AttrValue>) -> Html {
+    let text = text.into();
+    match labels::lang_attr(l, content_lang) {
+        Some(lang) => html! { <span {lang}>{ text }</span> },
+        None => html! { { text } },
+    }
+}
 
 /// The `sizes` attribute for a figure inside the reading column.
 pub const SIZES: &str = "(min-width: 50rem) 46rem, 100vw";
@@ -16,6 +27,11 @@ pub struct FigureProps {
     pub lazy: bool,
     #[prop_or_default]
     pub class: Classes,
+    /// The words around the credit, and the language of the content.
+    #[prop_or(&labels::EN)]
+    pub labels: &'static Labels,
+    #[prop_or(AttrValue::Static("en"))]
+    pub lang: AttrValue,
 }
 
 /// A `<figure>`: the image (or its alt text when its URL was unsafe), then a
@@ -43,7 +59,7 @@ pub fn Figure(props: &FigureProps) -> Html {
             if has_caption {
                 <figcaption>
                     if let Some(c) = &img.caption { <span class="sv-caption">{ inline(c) }</span> }
-                    if let Some(c) = &img.credit { { " " }<span class="sv-credit">{ credit(c) }</span> }
+                    if let Some(c) = &img.credit { { " " }<span class="sv-credit">{ credit(c, props.labels, &props.lang) }</span> }
                 </figcaption>
             }
         </figure>
@@ -51,7 +67,7 @@ pub fn Figure(props: &FigureProps) -> Html {
 }
 
 fn name_or_link(name: Option<&str>, url: Option<&SafeUrl>) -> Option<Html> {
-    let text = name.map(str::to_owned).or_else(|| url.and_then(|u| u.url().host_str().map(str::to_owned)))?;
+    let text = name.map(str::to_owned).or_else(|| url.and_then(|u| u.host().map(str::to_owned)))?;
     Some(match url {
         Some(u) => html! { <a href={ u.to_string() } rel="noopener noreferrer">{ text }</a> },
         None => html! { { text } },
@@ -59,15 +75,15 @@ fn name_or_link(name: Option<&str>, url: Option<&SafeUrl>) -> Option<Html> {
 }
 
 /// "Photo by AUTHOR on PROVIDER (LICENSE)", each name a link when its URL is given.
-pub fn credit(c: &Credit) -> Html {
+pub fn credit(c: &Credit, l: &Labels, lang: &str) -> Html {
     let author = name_or_link(c.author.as_deref(), c.author_url.as_ref());
     let provider = name_or_link(c.provider.as_deref(), c.provider_url.as_ref());
     let license = name_or_link(c.license.as_deref(), c.license_url.as_ref());
     let main = match (author, provider) {
-        (Some(a), Some(p)) => html! { <>{ "Photo by " }{ a }{ " on " }{ p }</> },
-        (Some(a), None) => html! { <>{ "Photo by " }{ a }</> },
-        (None, Some(p)) => html! { <>{ "Photo: " }{ p }</> },
-        (None, None) => html! { { "Photo" } },
+        (Some(a), Some(p)) => html! { <>{ say(l, lang, l.photo_by) }{ a }{ say(l, lang, l.photo_on) }{ p }</> },
+        (Some(a), None) => html! { <>{ say(l, lang, l.photo_by) }{ a }</> },
+        (None, Some(p)) => html! { <>{ say(l, lang, l.photo_only_provider) }{ p }</> },
+        (None, None) => html! {},
     };
     html! {
         <>

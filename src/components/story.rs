@@ -9,7 +9,8 @@ use std::rc::Rc;
 use story_format::{Block, Story};
 use yew::prelude::*;
 
-use super::figure::Figure;
+use super::figure::{say, Figure};
+use crate::labels::{self, Labels};
 use super::inline::inline;
 use super::time::Time;
 
@@ -92,40 +93,41 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
 
     let lang = AttrValue::from(story.lang.clone());
     let minutes = story.reading_minutes();
+    let l = labels::for_lang(&story.lang);
     // A section is drawn once its first block is within the budget.
     let drawn = |i: usize| starts[i] < *budget || (starts[i] == *budget && story.sections[i].blocks.is_empty());
     let sections = story.sections.iter().enumerate().filter(|(i, _)| drawn(*i)).map(|(i, s)| {
         let shown = (*budget - starts[i]).min(s.blocks.len());
-        html! { <SectionView key={ s.id.clone() } story={ story.clone() } index={ i } { shown } link={ props.section_link.clone() } /> }
+        html! { <SectionView key={ s.id.clone() } story={ story.clone() } index={ i } { shown } link={ props.section_link.clone() } labels={ l } /> }
     });
     html! {
         <article class="sv-story" lang={ lang.clone() } dir={ story_format::text::direction(&story.lang) } ref={ article }>
             if let Some((href, onclick)) = &props.back {
-                <nav class="sv-back" aria-label="Stories"><a href={ href.clone() } onclick={ onclick.clone() }>{ "← Back to stories" }</a></nav>
+                <nav class="sv-back" aria-label="Stories" lang="en"><a href={ href.clone() } onclick={ onclick.clone() } lang={ l.lang }>{ l.back }</a></nav>
             }
             <header class="sv-header">
                 <h1>{ story.title.clone() }</h1>
                 if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
                 <p class="sv-meta">
                     if let Some(p) = &story.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }
-                    if let Some(u) = &story.updated { <span>{ "Updated " }<Time value={ u.clone() } lang={ lang.clone() } /></span> }
-                    if let Some(b) = &story.byline { <span class="sv-byline">{ "By " }{ b.clone() }</span> }
+                    if let Some(u) = &story.updated { <span>{ say(l, &lang, l.updated) }<Time value={ u.clone() } lang={ lang.clone() } /></span> }
+                    if let Some(b) = &story.byline { <span class="sv-byline">{ say(l, &lang, l.by) }{ b.clone() }</span> }
                     if !story.source.name.is_empty() {
-                        <span class="sv-source">{ "Source: " }<span lang={ story.source.lang.clone() } dir="auto">{ story.source.name.clone() }</span></span>
+                        <span class="sv-source">{ say(l, &lang, l.source) }<span lang={ story.source.lang.clone() } dir="auto">{ story.source.name.clone() }</span></span>
                     }
-                    <span class="sv-reading">{ format!("{minutes} min read") }</span>
+                    <span class="sv-reading">{ say(l, &lang, l.reading_time(minutes)) }</span>
                 </p>
             </header>
             if let Some(hero) = &story.hero {
-                <Figure image={ hero.clone() } lazy={ false } class="sv-hero" />
+                <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
             }
             <div class="sv-body">{ for sections }</div>
             <footer class="sv-footer">
                 if !story.tags.is_empty() {
-                    <ul class="sv-tags" aria-label="Tags">{ for story.tags.iter().map(|t| html! { <li>{ t.clone() }</li> }) }</ul>
+                    <ul class="sv-tags" aria-label={ l.tags }>{ for story.tags.iter().map(|t| html! { <li>{ t.clone() }</li> }) }</ul>
                 }
                 if let Some(url) = &story.source.url {
-                    <p><a class="sv-source-link" href={ url.to_string() } rel="noopener noreferrer">{ "View original source" }</a></p>
+                    <p><a class="sv-source-link" href={ url.to_string() } rel="noopener noreferrer">{ say(l, &lang, l.view_source) }</a></p>
                 }
             </footer>
         </article>
@@ -139,11 +141,13 @@ struct SectionProps {
     /// How many of its blocks are drawn so far.
     shown: usize,
     link: Option<Callback<String, String>>,
+    labels: &'static Labels,
 }
 
 impl PartialEq for SectionProps {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.story, &o.story) && self.index == o.index && self.shown == o.shown && self.link == o.link
+            && std::ptr::eq(self.labels, o.labels)
     }
 }
 
@@ -152,7 +156,7 @@ fn SectionView(props: &SectionProps) -> Html {
     let section = &props.story.sections[props.index];
     let chunks = (0..props.shown).step_by(CHUNK).map(|start| {
         let end = (start + CHUNK).min(props.shown);
-        html! { <BlockChunk key={ start } story={ props.story.clone() } section={ props.index } { start } { end } /> }
+        html! { <BlockChunk key={ start } story={ props.story.clone() } section={ props.index } { start } { end } labels={ props.labels } /> }
     });
     let (section_id, heading) = match &section.heading {
         Some(h) => (None, Some(h.clone())),
@@ -164,7 +168,7 @@ fn SectionView(props: &SectionProps) -> Html {
                 <div class="sv-section-head">
                     <h2 id={ section.id.clone() }>{ h.clone() }</h2>
                     if let Some(link) = &props.link {
-                        <CopyLink href={ link.emit(section.id.clone()) } heading={ h } />
+                        <CopyLink href={ link.emit(section.id.clone()) } heading={ h } labels={ props.labels } />
                     }
                 </div>
             }
@@ -177,6 +181,7 @@ fn SectionView(props: &SectionProps) -> Html {
 struct CopyLinkProps {
     href: AttrValue,
     heading: AttrValue,
+    labels: &'static Labels,
 }
 
 /// A button that copies the link to a section, and says so.
@@ -191,8 +196,8 @@ fn CopyLink(props: &CopyLinkProps) -> Html {
         })
     };
     html! {
-        <button type="button" class="sv-copy" {onclick} aria-label={ format!("Copy link to section: {}", props.heading) }>
-            { if *copied { "Link copied" } else { "Copy link" } }
+        <button type="button" class="sv-copy" {onclick} aria-label={ props.labels.copy_link_to(&props.heading) }>
+            { if *copied { props.labels.link_copied } else { props.labels.copy_link } }
         </button>
     }
 }
@@ -203,6 +208,7 @@ struct ChunkProps {
     section: usize,
     start: usize,
     end: usize,
+    labels: &'static Labels,
 }
 
 impl PartialEq for ChunkProps {
@@ -215,10 +221,11 @@ impl PartialEq for ChunkProps {
 #[function_component]
 fn BlockChunk(props: &ChunkProps) -> Html {
     let blocks = &props.story.sections[props.section].blocks[props.start..props.end];
-    html! { <>{ for blocks.iter().map(block) }</> }
+    let lang = AttrValue::from(props.story.lang.clone());
+    html! { <>{ for blocks.iter().map(|b| block(b, props.labels, &lang)) }</> }
 }
 
-fn block(b: &Block) -> Html {
+fn block(b: &Block, labels: &'static Labels, lang: &AttrValue) -> Html {
     match b {
         Block::Paragraph(runs) => html! { <p>{ inline(runs) }</p> },
         Block::Quote { text, cite } => html! {
@@ -229,6 +236,6 @@ fn block(b: &Block) -> Html {
         },
         Block::List { ordered: true, items } => html! { <ol>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ol> },
         Block::List { ordered: false, items } => html! { <ul>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ul> },
-        Block::Image(img) => html! { <Figure image={ img.clone() } /> },
+        Block::Image(img) => html! { <Figure image={ img.clone() } {labels} lang={ lang.clone() } /> },
     }
 }

@@ -139,7 +139,7 @@ fn check_file(path: &Path) -> Report {
 /// Every relative (local) asset must exist next to the file.
 fn check_assets(assets: &[story_format::Asset], out: &mut Vec<Diagnostic>) {
     for a in assets {
-        if let Ok(p) = a.url.url().to_file_path() {
+        if let Ok(p) = a.url.to_url().to_file_path() {
             if !p.is_file() {
                 out.push(Diagnostic::error(Code::MissingAsset, a.path.clone(), format!("the image {} does not exist", p.display())));
             }
@@ -151,7 +151,7 @@ fn check_assets(assets: &[story_format::Asset], out: &mut Vec<Diagnostic>) {
 /// published date agree with the entry.
 fn check_entry(entry: &story_format::Entry, out: &mut Vec<Diagnostic>) {
     let Some(href) = &entry.href else { return };
-    let Ok(path) = href.url().to_file_path() else { return }; // remote: not checked offline
+    let Ok(path) = href.to_url().to_file_path() else { return }; // remote: not checked offline
     let at = |field: &str| format!("stories[{}].{field}", entry.index);
     let bytes = match read_limited(&path) {
         Ok(b) => b,
@@ -160,7 +160,7 @@ fn check_entry(entry: &story_format::Entry, out: &mut Vec<Diagnostic>) {
             return;
         }
     };
-    let parsed = parse_story(&bytes, href.url());
+    let parsed = parse_story(&bytes, &href.to_url());
     let Some(story) = parsed.value else {
         out.push(Diagnostic::error(Code::Mismatch, at("href"), format!("{} is not a readable story; check it with story-check", path.display())));
         return;

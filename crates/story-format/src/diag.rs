@@ -127,14 +127,14 @@ pub(crate) struct Sink {
 impl Sink {
     pub fn error(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
         if self.list.len() < MAX_DIAGNOSTICS {
-            self.list.push(Diagnostic::error(code, path.to_string(), message));
+            self.list.push(Diagnostic::error(code, path.render(), message));
         } else {
             self.dropped += 1;
         }
     }
     pub fn warning(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
         if self.list.len() < MAX_DIAGNOSTICS {
-            self.list.push(Diagnostic::warning(code, path.to_string(), message));
+            self.list.push(Diagnostic::warning(code, path.render(), message));
         } else {
             self.dropped += 1;
         }
@@ -170,14 +170,52 @@ impl<'p> Path<'p> {
     }
 }
 
+impl Path<'_> {
+    /// `sections[3].blocks[0].text`, built with `push_str` (it runs for every
+    /// asset of a large story, where `fmt` machinery showed in profiles).
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(32);
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        match self {
+            Path::Root => out.push('$'),
+            Path::Field(Path::Root, name) => out.push_str(name),
+            Path::Field(parent, name) => {
+                parent.render_into(out);
+                out.push('.');
+                out.push_str(name);
+            }
+            Path::Index(parent, i) => {
+                if !matches!(parent, Path::Root) {
+                    parent.render_into(out);
+                }
+                out.push('[');
+                push_number(out, *i);
+                out.push(']');
+            }
+        }
+    }
+}
+
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
+}
+
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Path::Root => f.write_str("$"),
-            Path::Field(Path::Root, name) => f.write_str(name),
-            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
-            Path::Index(Path::Root, i) => write!(f, "[{i}]"),
-            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
-        }
+        f.write_str(&self.render())
     }
 }

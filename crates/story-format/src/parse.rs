@@ -296,7 +296,7 @@ impl Cx<'_> {
     /// An image URL: resolved like any URL and remembered as an asset.
     fn asset(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
         let url = self.url(reference, path)?;
-        self.assets.push(Asset { path: path.to_string(), url: url.clone() });
+        self.assets.push(Asset { path: path.render(), url: url.clone() });
         Some(url)
     }
 

@@ -1,0 +1,132 @@
+//! The viewer's own words ("By", "min read", "Back to stories"…) in the
+//! story's language where we have them (English, Chinese, Arabic), else in
+//! English, marked `lang="en"` so that a screen reader does not read them
+//! with the story's voice. Plain data: no browser APIs, tested natively.
+
+/// One language's labels.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Labels {
+    /// BCP 47 tag of these labels.
+    pub lang: &'static str,
+    pub by: &'static str,
+    pub source: &'static str,
+    pub updated: &'static str,
+    /// `{n}` is replaced by the number of minutes.
+    pub reading: &'static str,
+    pub back: &'static str,
+    pub copy_link: &'static str,
+    pub link_copied: &'static str,
+    /// `{h}` is replaced by the section heading.
+    pub copy_link_to: &'static str,
+    pub view_source: &'static str,
+    pub tags: &'static str,
+    /// "Photo by AUTHOR on PROVIDER": the three pieces around the names.
+    pub photo_by: &'static str,
+    pub photo_on: &'static str,
+    pub photo_only_provider: &'static str,
+}
+
+pub const EN: Labels = Labels {
+    lang: "en",
+    by: "By ",
+    source: "Source: ",
+    updated: "Updated ",
+    reading: "{n} min read",
+    back: "← Back to stories",
+    copy_link: "Copy link",
+    link_copied: "Link copied",
+    copy_link_to: "Copy link to section: {h}",
+    view_source: "View original source",
+    tags: "Tags",
+    photo_by: "Photo by ",
+    photo_on: " on ",
+    photo_only_provider: "Photo: ",
+};
+
+pub const ZH: Labels = Labels {
+    lang: "zh",
+    by: "作者：",
+    source: "来源：",
+    updated: "更新于 ",
+    reading: "阅读约 {n} 分钟",
+    back: "← 返回文章列表",
+    copy_link: "复制链接",
+    link_copied: "已复制链接",
+    copy_link_to: "复制本节链接：{h}",
+    view_source: "查看原文",
+    tags: "标签",
+    photo_by: "摄影：",
+    photo_on: "，来源：",
+    photo_only_provider: "图片来源：",
+};
+
+pub const AR: Labels = Labels {
+    lang: "ar",
+    by: "بقلم ",
+    source: "المصدر: ",
+    updated: "حُدِّث في ",
+    reading: "مدة القراءة: {n} د",
+    back: "→ العودة إلى القصص",
+    copy_link: "نسخ الرابط",
+    link_copied: "تم نسخ الرابط",
+    copy_link_to: "نسخ رابط القسم: {h}",
+    view_source: "عرض المصدر الأصلي",
+    tags: "الوسوم",
+    photo_by: "تصوير ",
+    photo_on: " عبر ",
+    photo_only_provider: "الصورة: ",
+};
+
+/// The labels for a story in `lang` (its primary subtag decides).
+pub fn for_lang(lang: &str) -> &'static Labels {
+    match lang.split('-').next().unwrap_or("").to_ascii_lowercase().as_str() {
+        "zh" => &ZH,
+        "ar" => &AR,
+        _ => &EN,
+    }
+}
+
+/// The `lang` attribute a label needs inside content in `content_lang`:
+/// `None` when the label is already in that language.
+pub fn lang_attr(labels: &Labels, content_lang: &str) -> Option<&'static str> {
+    let primary = content_lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    (primary != labels.lang).then_some(labels.lang)
+}
+
+impl Labels {
+    /// "3 min read" / "阅读约 3 分钟".
+    pub fn reading_time(&self, minutes: u32) -> String {
+        self.reading.replace("{n}", &minutes.to_string())
+    }
+    /// "Copy link to section: Why now".
+    pub fn copy_link_to(&self, heading: &str) -> String {
+        self.copy_link_to.replace("{h}", heading)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_labels_by_primary_language() {
+        assert_eq!(for_lang("zh-Hans").lang, "zh");
+        assert_eq!(for_lang("AR-eg").lang, "ar");
+        assert_eq!(for_lang("de").lang, "en");
+        assert_eq!(for_lang("").lang, "en");
+    }
+
+    #[test]
+    fn english_labels_are_marked_inside_other_languages() {
+        assert_eq!(lang_attr(for_lang("de"), "de"), Some("en"));
+        assert_eq!(lang_attr(for_lang("en-GB"), "en-GB"), None);
+        assert_eq!(lang_attr(for_lang("zh-Hans"), "zh-Hans"), None);
+    }
+
+    #[test]
+    fn fills_in_numbers_and_headings() {
+        assert_eq!(EN.reading_time(3), "3 min read");
+        assert_eq!(ZH.reading_time(3), "阅读约 3 分钟");
+        assert_eq!(EN.copy_link_to("Why now"), "Copy link to section: Why now");
+    }
+}
