@@ -45,8 +45,8 @@ pub struct ViewerProps {
     pub focus: Option<AttrValue>,
 }
 
-/// What is on screen.
-#[derive(Clone, PartialEq)]
+/// What is on screen. (No `PartialEq`: comparing would walk whole stories.)
+#[derive(Clone)]
 enum View {
     Loading,
     Failed(LoadError),

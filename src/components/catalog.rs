@@ -47,8 +47,8 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
         use_effect_with(props.tag.clone(), move |_| pages.set(1));
     }
     let chosen = props.tag.as_deref();
-    let matching: Rc<Vec<usize>> = use_memo((catalog.clone(), props.tag.clone()), |(c, tag)| {
-        c.entries.iter().enumerate().filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t.as_str()))).map(|(i, _)| i).collect()
+    let matching: Rc<Vec<usize>> = use_memo((super::ByPtr(catalog.clone()), props.tag.clone()), |(c, tag)| {
+        c.0.entries.iter().enumerate().filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t.as_str()))).map(|(i, _)| i).collect()
     });
     let shown = (*pages * PAGE).min(matching.len());
     let tags = catalog.all_tags();
