@@ -293,6 +293,8 @@ describe('screenshots (written to e2e/screenshots/ for people to look at)', () =
           const { page, problems, context } = await visit(srv, path, { width, height: 800, colorScheme, allow: ['missing.json'] });
           if (ready) await h1(page, ready).waitFor(); else await page.getByRole('alert').waitFor();
           await page.evaluate(() => document.fonts.ready);
+          // Eager images (the hero) must be on screen before the picture is taken.
+          await page.waitForFunction(() => [...document.images].filter((i) => i.loading !== 'lazy').every((i) => i.complete));
           await shot(page, `${name}-${device}-${colorScheme}`);
           // Nothing overflows sideways on a phone.
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -68,9 +68,10 @@ pub fn Figure(props: &FigureProps) -> Html {
 
 fn name_or_link(name: Option<&str>, url: Option<&SafeUrl>) -> Option<Html> {
     let text = name.map(str::to_owned).or_else(|| url.and_then(|u| u.host().map(str::to_owned)))?;
+    // <bdi>: a Latin name inside Arabic text (or the reverse) keeps its own order.
     Some(match url {
-        Some(u) => html! { <a href={ u.to_string() } rel="noopener noreferrer">{ text }</a> },
-        None => html! { { text } },
+        Some(u) => html! { <bdi><a href={ u.to_string() } rel="noopener noreferrer">{ text }</a></bdi> },
+        None => html! { <bdi>{ text }</bdi> },
     })
 }
 
