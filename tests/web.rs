@@ -68,6 +68,8 @@ async fn a_story_is_semantic_html() {
     // One article in the story's language, with one h1: the title.
     let article = root.query_selector("article").unwrap().expect("an article");
     assert_eq!(article.get_attribute("lang").as_deref(), Some("en"));
+    // A short story renders every section exactly (no content-visibility).
+    assert!(!article.class_list().contains("sv-long"));
     assert_eq!(texts(&root, "h1"), ["Harbour cranes go electric"]);
     assert_eq!(texts(&root, ".sv-dek"), ["A port swaps diesel for batteries, one crane at a time."]);
     // Dates in <time datetime>, formatted by Intl for the story's language.
@@ -165,6 +167,7 @@ async fn a_large_story_draws_in_steps_and_finishes() {
         "sections":[{{"heading":"All","blocks":[{}]}}]}}"#, blocks.join(","));
     let s = story(&json);
     let root = mount_story(s).await;
+    assert!(root.query_selector("article").unwrap().unwrap().class_list().contains("sv-long"));
     let first = all(&root, ".sv-body p").len();
     assert!(first >= 100 && first < 3000, "first paint draws a first screen, not everything ({first})");
     // Each frame adds a step; wait frames (the app's own clock) until all is drawn.

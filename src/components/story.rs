@@ -22,6 +22,9 @@ pub const FIRST_BLOCKS: usize = 120;
 pub const STEP_BLOCKS: usize = 400;
 /// Blocks per chunk component.
 pub const CHUNK: usize = 50;
+/// Stories with more blocks than this get `content-visibility: auto` on
+/// their sections (class `sv-long`).
+pub const LONG_STORY_BLOCKS: usize = 500;
 /// Sections per group component: a frame re-lists at most
 /// `sections / GROUP` groups, never every section.
 pub const GROUP: usize = 40;
@@ -112,7 +115,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             link={ props.section_link.clone() } labels={ l } />
     });
     html! {
-        <article class="sv-story" lang={ lang.clone() } dir={ story_format::text::direction(&story.lang) } ref={ article }>
+        <article class={ classes!("sv-story", (total > LONG_STORY_BLOCKS).then_some("sv-long")) } lang={ lang.clone() } dir={ story_format::text::direction(&story.lang) } ref={ article }>
             if let Some((href, onclick)) = &props.back {
                 <nav class="sv-back" aria-label="Stories" lang="en"><a href={ href.clone() } onclick={ onclick.clone() } lang={ l.lang }>{ l.back }</a></nav>
             }
