@@ -519,6 +519,26 @@ macro_rules! at_impl {
     };
 }
 
+/// Reads every element of an array with `$shape`, keeping what parsed; a
+/// `null` element is reported as "expected …, found null".
+macro_rules! elements {
+    ($seq:ident, $cx:ident, $path:ident, $shape:ident) => {{
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            let p = $path.index(i);
+            let Some(slot) = $seq.next_element_seed($shape::seed($cx, &p))? else { break };
+            i += 1;
+            match slot {
+                Slot::Got(item) => out.push(item),
+                Slot::Null => $cx.type_error(&p, $shape::WANT, "null"),
+                Slot::Bad => {}
+            }
+        }
+        out
+    }};
+}
+
 // ---------------------------------------------------------------- the root
 
 /// Peeks at the root's `format` (skipping everything else).
@@ -989,19 +1009,7 @@ impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        let mut out = Vec::new();
-        let mut i = 0;
-        loop {
-            let p = path.index(i);
-            let Some(slot) = seq.next_element_seed(InlineShape::seed(cx, &p))? else { break };
-            i += 1;
-            match slot {
-                Slot::Got(item) => out.push(item),
-                Slot::Null => cx.type_error(&p, InlineShape::WANT, "null"),
-                Slot::Bad => {}
-            }
-        }
-        Ok(Slot::Got(out))
+        Ok(Slot::Got(elements!(seq, cx, path, InlineShape)))
     }
 }
 
@@ -1015,19 +1023,7 @@ impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
     }
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Inline>, A::Error> {
         let At { cx, path } = self.0;
-        let mut runs = Vec::new();
-        let mut i = 0;
-        loop {
-            let p = path.index(i);
-            let Some(slot) = seq.next_element_seed(RunShape::seed(cx, &p))? else { break };
-            i += 1;
-            match slot {
-                Slot::Got(r) => runs.push(r),
-                Slot::Null => cx.type_error(&p, RunShape::WANT, "null"),
-                Slot::Bad => {}
-            }
-        }
-        Ok(Slot::Got(runs))
+        Ok(Slot::Got(elements!(seq, cx, path, RunShape)))
     }
 }
 
@@ -1194,17 +1190,7 @@ impl<'de> Shape<'de> for SrcsetShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        let mut out = Vec::new();
-        let mut i = 0;
-        loop {
-            let p = path.index(i);
-            let Some(slot) = seq.next_element_seed(SrcsetItemShape::seed(cx, &p))? else { break };
-            i += 1;
-            if let Slot::Got(item) = slot {
-                out.push(item);
-            }
-        }
-        Ok(Slot::Got(out))
+        Ok(Slot::Got(elements!(seq, cx, path, SrcsetItemShape)))
     }
 }
 
