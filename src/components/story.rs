@@ -285,6 +285,6 @@ fn block(b: &Block, labels: &'static Labels, lang: &AttrValue) -> Html {
         },
         Block::List { ordered: true, items } => html! { <ol>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ol> },
         Block::List { ordered: false, items } => html! { <ul>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ul> },
-        Block::Image(img) => html! { <Figure image={ img.clone() } {labels} lang={ lang.clone() } /> },
+        Block::Image(img) => html! { <Figure image={ (**img).clone() } {labels} lang={ lang.clone() } /> },
     }
 }

@@ -996,7 +996,7 @@ impl BlockAcc<'_> {
                 Some(Slot::Got(items)) => Some(Block::List { ordered, items }),
             }
         } else {
-            self.image.finish(cx, path).map(Block::Image)
+            self.image.finish(cx, path).map(|i| Block::Image(Box::new(i)))
         };
         block.map_or(Slot::Bad, Slot::Got)
     }

@@ -30,8 +30,8 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
-        (-1.0e6f64..1.0e6).prop_map(|f| Value::from(f)),
+        any::<i64>().prop_map(Value::from),
+        (-1.0e6f64..1.0e6).prop_map(Value::from),
         prop::sample::select(STRINGS).prop_map(|s| Value::String(s.to_owned())),
         ".{0,12}".prop_map(Value::String),
     ];
