@@ -149,3 +149,29 @@ test('the embedding example page has no accessibility violations', async () => {
   await shot(page, 'embed-example');
   await context.close();
 });
+
+test('the viewer served from another origin works on the host page', async () => {
+  // The viewer's files on one origin (with CORS), the host page on another,
+  // whose policy names the viewer's origin.
+  const viewer = await serve({ root: DIST, mount: '/viewer/', csp: false, cors: true });
+  const page = HOST_PAGE.replace('/assets/viewer/embed.js', `${viewer.origin}/viewer/embed.js`)
+    .replace('../../assets/viewer/samples/harbour-cranes/story.json', `${viewer.origin}/viewer/samples/harbour-cranes/story.json`)
+    .replace('/assets/viewer/samples/stories.json', `${viewer.origin}/viewer/samples/stories.json`);
+  const csp = `default-src 'self'; script-src 'self' ${viewer.origin} 'wasm-unsafe-eval'; style-src 'self' ${viewer.origin}; ` +
+    `img-src 'self' ${viewer.origin}; connect-src 'self' ${viewer.origin}`;
+  const host = await serve({ root: DIST, mount: '/none/', csp,
+    extra: { '/site/page.html': page, '/site/hostile.css': HOSTILE_CSS, '/site/host.js': HOST_JS } });
+  try {
+    const { page: p, problems, context } = await openPage(browser);
+    await p.goto(host.origin + '/site/page.html');
+    await p.locator('#featured').getByRole('heading', { level: 1, name: STORY }).waitFor();
+    await p.locator('#more').getByRole('link', { name: 'Night trains return to the northern line' }).click();
+    await p.locator('#more').getByRole('heading', { level: 1, name: 'Night trains return to the northern line' }).waitFor();
+    assert.notEqual(host.origin, viewer.origin);
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await host.close();
+    await viewer.close();
+  }
+});

@@ -25,14 +25,17 @@ const TYPES = {
 };
 
 /**
- * @param {{root: string, mount?: string, csp?: boolean, routes?: Record<string, (req, res) => void>, extra?: Record<string, string>}} opts
- *   root: folder served; mount: URL prefix ("/a/b/viewer/"); routes: exact paths answered by a function;
- *   extra: exact paths answered with a file's text content (path -> file contents).
+ * @param {{root: string, mount?: string, csp?: boolean | string, cors?: boolean, routes?: Record<string, (req, res) => void>, extra?: Record<string, string>}} opts
+ *   root: folder served; mount: URL prefix ("/a/b/viewer/"); csp: true for the README's policy, or a
+ *   policy of its own; cors: allow any origin (viewer files served to another origin's page);
+ *   routes: exact paths answered by a function; extra: exact paths answered with the given content.
  */
-export async function serve({ root, mount = '/', csp = true, routes = {}, extra = {} }) {
+export async function serve({ root, mount = '/', csp = true, cors = false, routes = {}, extra = {} }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    const headers = csp ? { 'Content-Security-Policy': CSP } : {};
+    const headers = {};
+    if (csp) headers['Content-Security-Policy'] = csp === true ? CSP : csp;
+    if (cors) headers['Access-Control-Allow-Origin'] = '*';
     if (routes[url.pathname]) return routes[url.pathname](req, res, headers);
     if (url.pathname in extra) {
       const type = TYPES[path.extname(url.pathname)] ?? 'application/octet-stream';

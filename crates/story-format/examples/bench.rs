@@ -14,11 +14,12 @@ use serde::de::IgnoredAny;
 use story_format::url::Url;
 use story_format::{parse_document, Document};
 
-/// A story at the limits: every block kind, runs, links, images.
-pub fn limit_story() -> String {
-    let mut sections = Vec::with_capacity(2000);
+/// A story at the limits (2,000 sections): every block kind, runs, links,
+/// images. `sections` scales it down for the linearity check.
+pub fn limit_story(section_count: usize) -> String {
+    let mut sections = Vec::with_capacity(section_count);
     let para = "Eight cranes ran on diesel that idled between lifts; new ones charge at night.";
-    for s in 0..2000 {
+    for s in 0..section_count {
         let mut blocks = Vec::with_capacity(25);
         for b in 0..25 {
             let block = match b % 5 {
@@ -53,7 +54,7 @@ fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let json = limit_story();
+    let json = limit_story(2000);
     if let Some(i) = std::env::args().position(|a| a == "--write") {
         let file = std::env::args().nth(i + 1).expect("--write FILE");
         std::fs::write(&file, &json).unwrap();
@@ -76,4 +77,11 @@ fn main() {
     println!("parse_document (parse + validate):       {ours:8.2} ms");
     println!("ratio parse_document / Value:     {:.2}x", ours / value);
     println!("ratio parse_document / IgnoredAny: {:.2}x", ours / skip);
+    // Linear time: a quarter of the story should take a quarter of the time.
+    let quarter = limit_story(500);
+    let q = median_ms(runs, || { std::hint::black_box(parse_document(quarter.as_bytes(), &base)); });
+    let qv = median_ms(runs, || { serde_json::from_slice::<serde_json::Value>(quarter.as_bytes()).unwrap(); });
+    let qs = median_ms(runs, || { serde_json::from_slice::<IgnoredAny>(quarter.as_bytes()).unwrap(); });
+    println!("linearity (full / quarter; 4.00 is linear; memory and caches add some):");
+    println!("  parse_document {:.2}, serde_json Value {:.2}, IgnoredAny {:.2}", ours / q, value / qv, skip / qs);
 }
