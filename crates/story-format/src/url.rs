@@ -95,8 +95,8 @@ pub fn resolve(reference: &str, base: &Url) -> Result<SafeUrl, UrlError> {
         return Err(UrlError::Empty);
     }
     // A non-ASCII host is written as Punycode first (this build has no IDNA tables).
-    let rewritten = ascii_host(reference).map_err(|()| {
-        UrlError::Invalid("its host name has characters that cannot be written as an ASCII (xn--) name; write the host in its ASCII form".into())
+    let rewritten = ascii_host(reference, base.scheme()).map_err(|()| {
+        UrlError::Invalid("its host name has characters that cannot be used as they are; write the host in plain ASCII (xn-- for international names)".into())
     })?;
     let joined = base.join(rewritten.as_deref().unwrap_or(reference)).map_err(|e| UrlError::Invalid(e.to_string()))?;
     if is_web(joined.scheme()) {
@@ -157,14 +157,18 @@ fn plain_relative(reference: &str, base: &Url) -> Option<String> {
 }
 
 /// This build has no IDNA tables (`idna_adapter` 1.0 saves 37 KB of
-/// brotli'd wasm), so a reference whose host is not ASCII is rewritten
-/// here: each label of letters and digits of any script becomes Punycode
-/// (`例子` → `xn--fsqu00a`). `Ok(None)`: nothing to rewrite; `Err`: a label
-/// with anything else (compatibility forms such as fullwidth letters,
-/// symbols), refused rather than guessed. The corpus checks the results
-/// against Chromium's own parser.
-fn ascii_host(reference: &str) -> Result<Option<String>, ()> {
-    if reference.is_ascii() {
+/// brotli'd wasm), so the `url` crate must never see a host that is not
+/// plain ASCII. A reference whose host is not ASCII is rewritten here: each
+/// label of letters and digits of any script becomes Punycode (`例子` →
+/// `xn--fsqu00a`). `Ok(None)`: nothing to rewrite; `Err`: a label with
+/// anything else (compatibility forms such as fullwidth letters, symbols)
+/// or a percent-encoded host, refused rather than guessed. Where a host
+/// starts follows the WHATWG parser: after `//`, or, for a special scheme
+/// other than the base's, after any slashes (`http:例子.com`). The corpus
+/// checks the results against Chromium's own parser; the fuzzer found the
+/// percent-encoded case.
+fn ascii_host(reference: &str, base_scheme: &str) -> Result<Option<String>, ()> {
+    if reference.is_ascii() && !reference.contains('%') {
         return Ok(None);
     }
     // WHATWG pre-processing: trim C0 controls and spaces, drop tabs and newlines.
@@ -175,7 +179,10 @@ fn ascii_host(reference: &str) -> Result<Option<String>, ()> {
         .map_or(0, |i| i + 1);
     let rest = &cleaned[scheme_len..];
     let slashes = rest.bytes().take_while(|b| *b == b'/' || *b == b'\\').count();
-    if slashes < 2 {
+    let scheme = cleaned[..scheme_len.saturating_sub(1)].to_ascii_lowercase();
+    let special = matches!(scheme.as_str(), "http" | "https" | "ws" | "wss" | "ftp" | "file");
+    let has_authority = slashes >= 2 || (special && scheme != base_scheme);
+    if !has_authority {
         return Ok(None);
     }
     let auth_start = scheme_len + slashes;
@@ -185,6 +192,9 @@ fn ascii_host(reference: &str) -> Result<Option<String>, ()> {
     let host_and_port = &authority[host_start..];
     let host_len = host_and_port.rfind(':').filter(|&i| host_and_port[i + 1..].bytes().all(|b| b.is_ascii_digit())).unwrap_or(host_and_port.len());
     let host = &host_and_port[..host_len];
+    if host.contains('%') {
+        return Err(());
+    }
     if host.is_ascii() {
         return Ok(None);
     }
@@ -296,10 +306,15 @@ mod tests {
 
     #[test]
     fn hosts_are_rewritten_only_when_plain() {
-        assert_eq!(ascii_host("https://例子。测试/路径"), Ok(Some("https://xn--fsqu00a.xn--0zwm56d/路径".into())));
-        assert_eq!(ascii_host("//user@Bücher.example:8080/x"), Ok(Some("//user@xn--bcher-kva.example:8080/x".into())));
-        assert_eq!(ascii_host("https://ｅｘａｍｐｌｅ.com/"), Err(()));
-        assert_eq!(ascii_host("https://example.com/例子"), Ok(None));
-        assert_eq!(ascii_host("例子/x.png"), Ok(None));
+        let h = |r: &str| ascii_host(r, "https");
+        assert_eq!(h("https://例子。测试/路径"), Ok(Some("https://xn--fsqu00a.xn--0zwm56d/路径".into())));
+        assert_eq!(h("//user@Bücher.example:8080/x"), Ok(Some("//user@xn--bcher-kva.example:8080/x".into())));
+        assert_eq!(h("http:Bücher.example/x"), Ok(Some("http:xn--bcher-kva.example/x".into())));
+        assert_eq!(h("https:例子/x"), Ok(None), "same scheme, no slashes: a relative path");
+        assert_eq!(h("https://ｅｘａｍｐｌｅ.com/"), Err(()));
+        assert_eq!(h("https://examLL%8E77G/"), Err(()), "found by the fuzzer");
+        assert_eq!(h("https://example.com/%E4%BE%8B"), Ok(None));
+        assert_eq!(h("https://example.com/例子"), Ok(None));
+        assert_eq!(h("例子/x.png"), Ok(None));
     }
 }
