@@ -95,6 +95,20 @@ test('catalog -> story -> back inside an element leaves the host address, histor
   await context.close();
 });
 
+test('a section link scrolls within the element, leaving the host address alone', async () => {
+  const { page, problems, context } = await hostPage();
+  const featured = page.locator('#featured');
+  await featured.getByRole('heading', { level: 1, name: STORY }).waitFor();
+  const before = await page.evaluate(() => ({ href: location.href, length: history.length }));
+  await featured.getByRole('link', { name: 'the numbers' }).click();
+  const target = featured.getByRole('heading', { level: 2, name: 'The numbers' });
+  await page.waitForFunction((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; },
+    await target.elementHandle());
+  assert.deepEqual(await page.evaluate(() => ({ href: location.href, length: history.length })), before);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('changing src loads the new file; removing an element cleans it up', async () => {
   const { page, problems, context } = await hostPage();
   await waitEvent(page, 'story-load', 'featured');

@@ -126,6 +126,18 @@ describe('stories', () => {
     await context.close();
   });
 
+  test('a section link scrolls to the section and goes in the address', async () => {
+    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
+    await page.getByRole('article').getByRole('link', { name: 'the numbers' }).click();
+    await page.waitForFunction(() => {
+      const r = document.getElementById('the-numbers').getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    });
+    assert.match(page.url(), /\?story=harbour-cranes-go-electric#the-numbers$/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('an Arabic story reads right to left', async () => {
     const { page, problems, context } = await visit(srv, '?story=desert-solar-cooperative');
     await h1(page, 'تعاونية شمسية في قلب الصحراء').waitFor();

@@ -62,6 +62,13 @@ pub fn push_query(query: &str) {
     }
 }
 
+/// `history.pushState` to a full URL (a section link on the standalone page).
+pub fn push_url(url: &str) {
+    if let Ok(h) = window().history() {
+        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
 /// Fires a bubbling, composed `CustomEvent` on `target`.
 pub fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &[(&str, &str)]) {
     let obj = js_sys::Object::new();

@@ -113,8 +113,10 @@ async fn blocks_become_paragraphs_quotes_lists_and_inline_marks() {
     assert!(texts(&root, "p").contains(&"Prices fell by a third in two years.".to_owned()));
     assert_eq!(texts(&root, "strong"), ["by a third"]);
     assert_eq!(texts(&root, ".sv-body code"), ["crane.charge()"]);
-    let inline_link = all(&root, ".sv-body p a");
-    assert_eq!(inline_link[0].get_attribute("href").as_deref(), Some("https://example.com/bundles/data/prices.html"));
+    let link = |name: &str| all(&root, ".sv-body p a").into_iter().find(|a| text(a) == name).expect(name);
+    assert_eq!(link("years").get_attribute("href").as_deref(), Some("https://example.com/bundles/data/prices.html"));
+    // A link to a section of the story stays in the page.
+    assert_eq!(link("why now").get_attribute("href").as_deref(), Some("#why-now"));
     assert_eq!(texts(&root, "blockquote"), ["We charge them at night."]);
     assert_eq!(texts(&root, "cite"), ["the port's engineer"]);
     assert_eq!(texts(&root, "ol > li"), ["One", "Two three"]);

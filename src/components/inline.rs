@@ -4,6 +4,11 @@
 use story_format::Run;
 use yew::prelude::*;
 
+/// Provided by the story page: what a click on a section link does (draw
+/// up to that section and scroll to it, inside the viewer).
+#[derive(Clone, PartialEq)]
+pub struct SectionNav(pub Callback<String>);
+
 /// Draws a sequence of runs.
 pub fn inline(runs: &[Run]) -> Html {
     runs.iter().map(run).collect()
@@ -22,6 +27,33 @@ fn run(r: &Run) -> Html {
     }
     if let Some(href) = &r.href {
         node = html! { <a href={ href.to_string() } rel="noopener noreferrer">{ node }</a> };
+    } else if let Some(id) = &r.section {
+        node = html! { <SectionLink id={ id.clone() }>{ node }</SectionLink> };
     }
     node
+}
+
+#[derive(Properties, PartialEq)]
+struct SectionLinkProps {
+    id: AttrValue,
+    children: Html,
+}
+
+/// `<a href="#id">`: a plain click goes to the section through the story
+/// page (so it works inside an element and before the section is drawn);
+/// other clicks keep the browser's behaviour.
+#[function_component]
+fn SectionLink(props: &SectionLinkProps) -> Html {
+    let nav = use_context::<SectionNav>();
+    let id = props.id.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if let Some(SectionNav(go)) = &nav {
+            if crate::components::catalog::plain_click(&e) {
+                e.prevent_default();
+                go.emit(id.to_string());
+            }
+        }
+    });
+    let href = format!("#{}", js_sys::encode_uri_component(&props.id));
+    html! { <a {href} {onclick}>{ props.children.clone() }</a> }
 }

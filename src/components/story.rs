@@ -10,6 +10,7 @@ use story_format::{Block, Story};
 use yew::prelude::*;
 
 use super::figure::{say, Figure};
+use super::inline::SectionNav;
 use crate::labels::{self, Labels};
 use super::inline::inline;
 use super::time::Time;
@@ -66,11 +67,23 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
     let story = &props.story;
     let offsets = use_memo(super::ByPtr(story.clone()), |s| offsets(&s.0));
     let (starts, total) = (Rc::new(offsets.0.clone()), offsets.1);
-    // A deep link draws at least up to its section at once.
-    let first = props.focus.as_ref()
-        .and_then(|f| story.sections.iter().position(|s| s.id == f.as_str()))
-        .map_or(FIRST_BLOCKS, |i| starts[i] + story.sections[i].blocks.len() + FIRST_BLOCKS);
-    let budget = use_state_eq(|| first.min(total));
+    // The section to show: from the address at first, then from section links.
+    let focus = use_state_eq(|| props.focus.clone());
+    {
+        let focus = focus.clone();
+        use_effect_with(props.focus.clone(), move |f| focus.set(f.clone()));
+    }
+    // Blocks that must be drawn for the focused section to be on the page.
+    let needed = |f: &Option<AttrValue>| {
+        f.as_ref()
+            .and_then(|f| story.sections.iter().position(|s| s.id == f.as_str()))
+            .map_or(0, |i| starts[i] + story.sections[i].blocks.len() + FIRST_BLOCKS)
+            .min(total)
+    };
+    let budget = use_state_eq(|| FIRST_BLOCKS.max(needed(&focus)).min(total));
+    if needed(&focus) > *budget {
+        budget.set(needed(&focus));
+    }
     let article = use_node_ref();
 
     // Draw the rest, one step per animation frame, until all is drawn.
@@ -90,15 +103,30 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             move || alive.set(false)
         });
     }
-    // Scroll to the deep-linked section once it is on the page.
+    // Scroll to the focused section once it is on the page (again on every
+    // click of a section link: `jumps` counts them).
+    let jumps = use_state(|| 0u32);
     {
         let article = article.clone();
-        use_effect_with(props.focus.clone(), move |focus| {
-            if let Some(id) = focus {
+        let drawn = needed(&focus) <= *budget;
+        use_effect_with(((*focus).clone(), drawn, *jumps), move |(focus, drawn, _)| {
+            if let (Some(id), true) = (focus, drawn) {
                 crate::dom::scroll_to_id(&article, id);
             }
         });
     }
+    // Section links inside the story: focus (draw, then scroll) in place;
+    // on the standalone page the address follows, so back and copy work.
+    let nav = {
+        let (focus, jumps, link) = (focus.clone(), jumps.clone(), props.section_link.clone());
+        SectionNav(Callback::from(move |id: String| {
+            if let Some(link) = &link {
+                crate::dom::push_url(&link.emit(id.clone()));
+            }
+            focus.set(Some(AttrValue::from(id)));
+            jumps.set(*jumps + 1);
+        }))
+    };
 
     let lang = AttrValue::from(story.lang.clone());
     let minutes = story.reading_minutes();
@@ -115,6 +143,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             link={ props.section_link.clone() } labels={ l } />
     });
     html! {
+        <ContextProvider<SectionNav> context={ nav }>
         <article class={ classes!("sv-story", (total > LONG_STORY_BLOCKS).then_some("sv-long")) } lang={ lang.clone() } dir={ story_format::text::direction(&story.lang) } ref={ article }>
             if let Some((href, onclick)) = &props.back {
                 <nav class="sv-back" aria-label="Stories" lang="en"><a href={ href.clone() } onclick={ onclick.clone() } lang={ l.lang }>{ l.back }</a></nav>
@@ -145,6 +174,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                 }
             </footer>
         </article>
+        </ContextProvider<SectionNav>>
     }
 }
 

@@ -125,6 +125,13 @@ pub(crate) struct Sink {
 }
 
 impl Sink {
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.list.len() < MAX_DIAGNOSTICS {
+            self.list.push(d);
+        } else {
+            self.dropped += 1;
+        }
+    }
     pub fn error(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
         if self.list.len() < MAX_DIAGNOSTICS {
             self.list.push(Diagnostic::error(code, path.render(), message));

@@ -132,6 +132,9 @@ pub struct Run {
     pub code: bool,
     /// A link target; `None` for plain text and for links whose URL was unsafe.
     pub href: Option<SafeUrl>,
+    /// A link to a section of this story (`"href": "#why-now"`): the
+    /// section's id. The viewer scrolls to it in place.
+    pub section: Option<String>,
 }
 
 impl Run {

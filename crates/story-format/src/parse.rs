@@ -151,7 +151,7 @@ pub fn parse_document(bytes: &[u8], base: &Url) -> Parsed<Document> {
 }
 
 fn read_root<'de>(bytes: &'de [u8], base: &Url, format: Option<Option<Val<'de>>>) -> Result<Parsed<Document>, serde_json::Error> {
-    let mut cx = Cx { sink: Sink::default(), base, assets: Vec::new(), blocks: 0, refused: None };
+    let mut cx = Cx { sink: Sink::default(), base, assets: Vec::new(), section_links: Vec::new(), blocks: 0, refused: None };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = RootSeed { cx: &mut cx, format }.deserialize(&mut de)?;
     de.end()?;
@@ -215,6 +215,8 @@ struct Cx<'b> {
     sink: Sink,
     base: &'b Url,
     assets: Vec<Asset>,
+    /// Links to sections (`#id`), with their paths: checked once ids are known.
+    section_links: Vec<(String, String)>,
     /// Blocks seen so far, all sections together.
     blocks: usize,
     /// Set when a limit was passed: the file is refused with this message.
@@ -719,6 +721,15 @@ impl StoryAcc {
         let explicit: Vec<Option<&str>> = raw_sections.iter().map(|s| s.own_id.as_deref()).collect();
         let headings: Vec<Option<&str>> = raw_sections.iter().map(|s| s.heading.as_deref()).collect();
         let ids = text::section_ids(&explicit, &headings);
+        // Section links must name a section of this story.
+        if !cx.section_links.is_empty() {
+            let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
+            for (path, id) in std::mem::take(&mut cx.section_links) {
+                if !known.contains(id.as_str()) {
+                    cx.sink.push(Diagnostic::warning(Code::Invalid, path, format!("no section has the id \"{id}\"; the link goes nowhere")));
+                }
+            }
+        }
         let sections = raw_sections
             .into_iter()
             .zip(ids)
@@ -1041,12 +1052,25 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
         read_fields(cx, &mut map, path, RUN_FIELDS, 0, &mut acc)?;
         let [text, em, strong, code, href, ..] = acc.0;
         let Some(text) = cx.req_str(text, "text", path) else { return Ok(Slot::Bad) };
+        // `#id` is a link to a section of this story, not to the file.
+        let fragment = match &href {
+            Some(Val::Str(h)) => h.trim().strip_prefix('#').map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned()),
+            _ => None,
+        };
+        let (href, section) = match fragment {
+            Some(id) => {
+                cx.section_links.push((path.field("href").render(), id.clone()));
+                (None, Some(id))
+            }
+            None => (cx.opt_url(href, "href", path), None),
+        };
         Ok(Slot::Got(Run {
             text: text.into_owned(),
             em: cx.opt_bool(em, "em", path),
             strong: cx.opt_bool(strong, "strong", path),
             code: cx.opt_bool(code, "code", path),
-            href: cx.opt_url(href, "href", path),
+            href,
+            section,
         }))
     }
 }
