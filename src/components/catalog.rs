@@ -140,14 +140,16 @@ fn entry(e: &Entry, story_href: &Callback<String, String>, on_open: &Callback<St
                 <Figure image={ t.clone() } class="sv-thumb" />
             }
             <div class="sv-entry-text">
-                <h2 class="sv-entry-title">
+                // The catalog format has no language per entry: let each
+                // title and dek take its own direction at least.
+                <h2 class="sv-entry-title" dir="auto">
                     if e.href.is_some() {
                         <a href={ story_href.emit(e.id.clone()) } {onclick}>{ e.title.clone() }</a>
                     } else {
                         { e.title.clone() }
                     }
                 </h2>
-                if let Some(d) = &e.dek { <p class="sv-dek">{ d.clone() }</p> }
+                if let Some(d) = &e.dek { <p class="sv-dek" dir="auto">{ d.clone() }</p> }
                 <p class="sv-meta">
                     if let Some(p) = &e.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }
                     if !e.source.name.is_empty() { <span lang={ e.source.lang.clone() }>{ e.source.name.clone() }</span> }
