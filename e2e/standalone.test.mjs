@@ -138,6 +138,18 @@ describe('stories', () => {
     await context.close();
   });
 
+  test('printed, a story drops the controls and shows where the source is', async () => {
+    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
+    await h1(page, STORY).waitFor();
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.getByRole('button', { name: /Copy link/ }).first().isVisible(), false);
+    const after = await page.getByRole('link', { name: 'View original source' })
+      .evaluate((a) => getComputedStyle(a, '::after').content);
+    assert.match(after, /https:\/\/example\.com\/harbour-daily\/cranes/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('an Arabic story reads right to left', async () => {
     const { page, problems, context } = await visit(srv, '?story=desert-solar-cooperative');
     await h1(page, 'تعاونية شمسية في قلب الصحراء').waitFor();
