@@ -500,9 +500,9 @@ impl<'de, S: Shape<'de>> Visitor<'de> for ShapeVisitor<S> {
     }
 }
 
-/// Declares a shape: a newtype over [`At`] with what it expects.
+/// Declares a shape: a newtype over [`At`], built by `Name::seed(cx, path)`.
 macro_rules! shape {
-    ($name:ident, $want:expr) => {
+    ($name:ident) => {
         struct $name<'c, 'b, 'p>(At<'c, 'b, 'p>);
         impl<'c, 'b, 'p> $name<'c, 'b, 'p> {
             fn seed(cx: &'c mut Cx<'b>, path: &'p Path<'p>) -> ShapeSeed<Self> {
@@ -740,7 +740,7 @@ impl StoryAcc {
     }
 }
 
-shape!(SectionsShape, "an array of sections");
+shape!(SectionsShape);
 impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
     type Out = Vec<RawSection>;
     const WANT: &'static str = "an array of sections";
@@ -785,7 +785,7 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
     }
 }
 
-shape!(SectionShape, "an object");
+shape!(SectionShape);
 impl<'de> Shape<'de> for SectionShape<'_, '_, '_> {
     type Out = RawSection;
     const WANT: &'static str = "an object";
@@ -833,7 +833,7 @@ impl<'de> Fields<'de> for SectionAcc<'de> {
     }
 }
 
-shape!(BlocksShape, "an array of blocks");
+shape!(BlocksShape);
 impl<'de> Shape<'de> for BlocksShape<'_, '_, '_> {
     type Out = Vec<Block>;
     const WANT: &'static str = "an array of blocks";
@@ -866,7 +866,7 @@ impl<'de> Shape<'de> for BlocksShape<'_, '_, '_> {
     }
 }
 
-shape!(BlockShape, "a string, an array of runs or an object with a \"type\"");
+shape!(BlockShape);
 impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
     type Out = Block;
     const WANT: &'static str = "a string, an array of runs or an object with a \"type\"";
@@ -1013,7 +1013,7 @@ impl BlockAcc<'_> {
     }
 }
 
-shape!(ItemsShape, "an array of list items");
+shape!(ItemsShape);
 impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
     type Out = Vec<Inline>;
     const WANT: &'static str = "an array of list items";
@@ -1024,7 +1024,7 @@ impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
     }
 }
 
-shape!(InlineShape, "text (a string or an array of runs)");
+shape!(InlineShape);
 impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
     type Out = Inline;
     const WANT: &'static str = "text (a string or an array of runs)";
@@ -1038,7 +1038,7 @@ impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
     }
 }
 
-shape!(RunShape, "an object");
+shape!(RunShape);
 impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
     type Out = Run;
     const WANT: &'static str = "an object";
@@ -1090,7 +1090,7 @@ impl<'de> Fields<'de> for ScalarAcc<'de> {
     }
 }
 
-shape!(SourceShape, "an object");
+shape!(SourceShape);
 impl<'de> Shape<'de> for SourceShape<'_, '_, '_> {
     type Out = Source;
     const WANT: &'static str = "an object";
@@ -1112,7 +1112,7 @@ impl<'de> Shape<'de> for SourceShape<'_, '_, '_> {
     }
 }
 
-shape!(TagsShape, "an array of strings");
+shape!(TagsShape);
 impl<'de> Shape<'de> for TagsShape<'_, '_, '_> {
     type Out = Vec<String>;
     const WANT: &'static str = "an array of strings";
@@ -1194,7 +1194,7 @@ impl ImageAcc<'_> {
     }
 }
 
-shape!(ImageShape, "an object");
+shape!(ImageShape);
 impl<'de> Shape<'de> for ImageShape<'_, '_, '_> {
     type Out = Image;
     const WANT: &'static str = "an object";
@@ -1207,7 +1207,7 @@ impl<'de> Shape<'de> for ImageShape<'_, '_, '_> {
     }
 }
 
-shape!(SrcsetShape, "an array of {src, width}");
+shape!(SrcsetShape);
 impl<'de> Shape<'de> for SrcsetShape<'_, '_, '_> {
     type Out = Vec<(SafeUrl, u32)>;
     const WANT: &'static str = "an array of {src, width}";
@@ -1218,7 +1218,7 @@ impl<'de> Shape<'de> for SrcsetShape<'_, '_, '_> {
     }
 }
 
-shape!(SrcsetItemShape, "an object");
+shape!(SrcsetItemShape);
 impl<'de> Shape<'de> for SrcsetItemShape<'_, '_, '_> {
     type Out = (SafeUrl, u32);
     const WANT: &'static str = "an object";
@@ -1239,7 +1239,7 @@ impl<'de> Shape<'de> for SrcsetItemShape<'_, '_, '_> {
     }
 }
 
-shape!(CreditShape, "an object");
+shape!(CreditShape);
 impl<'de> Shape<'de> for CreditShape<'_, '_, '_> {
     type Out = Credit;
     const WANT: &'static str = "an object";
@@ -1308,7 +1308,7 @@ impl CatalogAcc<'_> {
     }
 }
 
-shape!(EntriesShape, "an array of entries");
+shape!(EntriesShape);
 impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
     type Out = Vec<Entry>;
     const WANT: &'static str = "an array of entries";
@@ -1369,7 +1369,7 @@ impl<'de> Fields<'de> for EntryAcc<'de> {
     }
 }
 
-shape!(EntryShape, "an object");
+shape!(EntryShape);
 impl<'de> Shape<'de> for EntryShape<'_, '_, '_> {
     type Out = Entry;
     const WANT: &'static str = "an object";
