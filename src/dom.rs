@@ -7,6 +7,18 @@ pub fn window() -> web_sys::Window {
     web_sys::window().expect("the viewer runs in a window")
 }
 
+/// Resolves in a new task of the event loop (`setTimeout(0)`), so that the
+/// browser can render (style, layout, paint) between two steps of drawing,
+/// in its own task rather than in ours.
+pub async fn yield_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if window().set_timeout_with_callback(&resolve).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Resolves on the next animation frame (or at once when there is no window).
 pub async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

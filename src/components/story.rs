@@ -17,10 +17,10 @@ use super::time::Time;
 
 /// Blocks drawn before the first paint.
 pub const FIRST_BLOCKS: usize = 120;
-/// Blocks added per animation frame after that. Measured on a 2-core test
-/// machine in headless Chromium: 400 kept every frame's task under 50 ms on
-/// an idle machine but reached 52 ms with the other core busy; 300 leaves
-/// room (see ARCHITECTURE.md, "Drawing large stories").
+/// Blocks added per step after that; each step runs in a task of its own
+/// (`dom::yield_task`), so the browser renders between steps. Measured on a
+/// 2-core machine in headless Chromium, even with the other core busy: no
+/// task over 50 ms (see ARCHITECTURE.md, "Drawing large stories").
 pub const STEP_BLOCKS: usize = 300;
 /// Blocks per chunk component.
 pub const CHUNK: usize = 50;
@@ -87,7 +87,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
     }
     let article = use_node_ref();
 
-    // Draw the rest, one step per animation frame, until all is drawn.
+    // Draw the rest, one step per task, until all is drawn.
     {
         let budget = budget.clone();
         use_effect_with(*budget, move |&b| {
@@ -95,7 +95,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             if b < total {
                 let alive = alive.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    crate::dom::next_frame().await;
+                    crate::dom::yield_task().await;
                     if alive.get() {
                         budget.set((b + STEP_BLOCKS).min(total));
                     }
