@@ -171,6 +171,7 @@ async fn a_large_story_draws_in_steps_and_finishes() {
     let root = mount_story(s).await;
     assert!(root.query_selector("article").unwrap().unwrap().class_list().contains("sv-long"));
     let first = all(&root, ".sv-body p").len();
+    assert_eq!(root.query_selector("article").unwrap().unwrap().get_attribute("aria-busy").as_deref(), Some("true"));
     assert!((100..3000).contains(&first), "first paint draws a first screen, not everything ({first})");
     // Each frame adds a step; wait frames (the app's own clock) until all is drawn.
     for _ in 0..20 {
@@ -178,6 +179,8 @@ async fn a_large_story_draws_in_steps_and_finishes() {
         yew::scheduler::flush().await;
     }
     assert_eq!(all(&root, ".sv-body p").len(), 3000);
+    let article = root.query_selector("article").unwrap().unwrap();
+    assert_eq!(article.get_attribute("aria-busy").as_deref(), Some("false"), "no longer busy once all is drawn");
     assert_eq!(texts(&root, ".sv-body p").last().unwrap(), "Paragraph 2999.");
 }
 

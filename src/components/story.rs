@@ -145,7 +145,9 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
     });
     html! {
         <ContextProvider<SectionNav> context={ nav }>
-        <article class={ classes!("sv-story", (total > LONG_STORY_BLOCKS).then_some("sv-long")) } lang={ lang.clone() } dir={ story_format::text::direction(&story.lang) } ref={ article }>
+        // aria-busy while the rest of a long story is still being drawn.
+        <article class={ classes!("sv-story", (total > LONG_STORY_BLOCKS).then_some("sv-long")) }
+            aria-busy={ if *budget < total { "true" } else { "false" } } lang={ lang.clone() } dir={ story_format::text::direction(&story.lang) } ref={ article }>
             if let Some((href, onclick)) = &props.back {
                 <nav class="sv-back" aria-label="Stories" lang="en"><a href={ href.clone() } onclick={ onclick.clone() } lang={ l.lang }>{ l.back }</a></nav>
             }
