@@ -14,7 +14,8 @@ use web_sys::AbortController;
 use yew::prelude::*;
 
 use crate::components::alert::{ErrorAlert, Problems};
-use crate::components::catalog::{plain_click, CatalogView};
+use crate::components::catalog::CatalogView;
+use crate::components::in_app_click;
 use crate::components::story::StoryView;
 use crate::dom;
 use crate::fetch::{load, LoadError};
@@ -197,16 +198,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         },
         View::Failed(e) => html! { <ErrorAlert error={ e.clone() } on_retry={ retry } /> },
         View::Story { story, back, url, problems } => {
-            let back = back.as_ref().map(|b| {
-                let (nav, target) = (navigate.clone(), b.clone());
-                let onclick = Callback::from(move |e: MouseEvent| {
-                    if plain_click(&e) {
-                        e.prevent_default();
-                        nav.emit(target.clone());
-                    }
-                });
-                (href_for(b.clone()), onclick)
-            });
+            let back = back.as_ref().map(|b| (href_for(b.clone()), in_app_click(navigate.clone(), b.clone())));
             let section_link = standalone.then(|| {
                 let (page, _, _) = dom::location();
                 Callback::from(move |id: String| {

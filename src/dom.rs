@@ -19,16 +19,6 @@ pub async fn yield_task() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Resolves on the next animation frame (or at once when there is no window).
-pub async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if window().request_animation_frame(&resolve).is_err() {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
 /// Scrolls the element with this id inside `root` into view (works inside a
 /// shadow root too, where `document.getElementById` cannot see).
 pub fn scroll_to_id(root: &NodeRef, id: &str) {

@@ -173,9 +173,9 @@ async fn a_large_story_draws_in_steps_and_finishes() {
     let first = all(&root, ".sv-body p").len();
     assert_eq!(root.query_selector("article").unwrap().unwrap().get_attribute("aria-busy").as_deref(), Some("true"));
     assert!((100..3000).contains(&first), "first paint draws a first screen, not everything ({first})");
-    // Each frame adds a step; wait frames (the app's own clock) until all is drawn.
+    // Each task adds a step; wait tasks (the app's own clock) until all is drawn.
     for _ in 0..20 {
-        story_viewer::dom::next_frame().await;
+        story_viewer::dom::yield_task().await;
         yew::scheduler::flush().await;
     }
     assert_eq!(all(&root, ".sv-body p").len(), 3000);

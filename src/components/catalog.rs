@@ -33,11 +33,6 @@ impl PartialEq for CatalogViewProps {
     }
 }
 
-/// A click that the app handles itself (not one meant for a new tab or window).
-pub fn plain_click(e: &MouseEvent) -> bool {
-    e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key())
-}
-
 #[function_component]
 pub fn CatalogView(props: &CatalogViewProps) -> Html {
     let catalog = &props.catalog;
@@ -54,14 +49,7 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
     let tags = catalog.all_tags();
     let tag_link = |tag: Option<&str>, label: String| {
         let owned = tag.map(str::to_owned);
-        let on_tag = props.on_tag.clone();
-        let arg = owned.clone();
-        let onclick = Callback::from(move |e: MouseEvent| {
-            if plain_click(&e) {
-                e.prevent_default();
-                on_tag.emit(arg.clone());
-            }
-        });
+        let onclick = super::in_app_click(props.on_tag.clone(), owned.clone());
         let current = (tag == chosen).then_some("true");
         html! { <li><a href={ props.tag_href.emit(owned) } aria-current={ current } {onclick}>{ label }</a></li> }
     };
@@ -125,14 +113,7 @@ fn EntryPage(props: &EntryPageProps) -> Html {
 }
 
 fn entry(e: &Entry, story_href: &Callback<String, String>, on_open: &Callback<String>) -> Html {
-    let id = e.id.clone();
-    let on_open = on_open.clone();
-    let onclick = Callback::from(move |ev: MouseEvent| {
-        if plain_click(&ev) {
-            ev.prevent_default();
-            on_open.emit(id.clone());
-        }
-    });
+    let onclick = super::in_app_click(on_open.clone(), e.id.clone());
     let lang = AttrValue::from("en");
     html! {
         <li class="sv-entry" key={ e.id.clone() }>

@@ -44,16 +44,7 @@ struct SectionLinkProps {
 /// other clicks keep the browser's behaviour.
 #[function_component]
 fn SectionLink(props: &SectionLinkProps) -> Html {
-    let nav = use_context::<SectionNav>();
-    let id = props.id.clone();
-    let onclick = Callback::from(move |e: MouseEvent| {
-        if let Some(SectionNav(go)) = &nav {
-            if crate::components::catalog::plain_click(&e) {
-                e.prevent_default();
-                go.emit(id.to_string());
-            }
-        }
-    });
+    let onclick = use_context::<SectionNav>().map(|SectionNav(go)| super::in_app_click(go, props.id.to_string()));
     let href = format!("#{}", js_sys::encode_uri_component(&props.id));
     html! { <a {href} {onclick}>{ props.children.clone() }</a> }
 }

@@ -52,22 +52,21 @@ impl PartialEq for StoryViewProps {
 }
 
 /// Number of blocks before each section, and in all.
-fn offsets(story: &Story) -> (Vec<usize>, usize) {
+fn offsets(story: &Story) -> (Rc<Vec<usize>>, usize) {
     let mut at = 0;
     let starts = story.sections.iter().map(|s| {
         let start = at;
         at += s.blocks.len();
         start
     }).collect();
-    (starts, at)
+    (Rc::new(starts), at)
 }
 
 /// The whole article.
 #[function_component]
 pub fn StoryView(props: &StoryViewProps) -> Html {
     let story = &props.story;
-    let offsets = use_memo(super::ByPtr(story.clone()), |s| offsets(&s.0));
-    let (starts, total) = (Rc::new(offsets.0.clone()), offsets.1);
+    let (starts, total) = use_memo(super::ByPtr(story.clone()), |s| offsets(&s.0)).as_ref().clone();
     // The section to show: from the address at first, then from section links.
     let focus = use_state_eq(|| props.focus.clone());
     {

@@ -27,18 +27,14 @@ pub(crate) enum Val<'de> {
 impl Val<'_> {
     /// The JSON type's name, for messages ("expected a string, found a number").
     pub fn kind(&self) -> &'static str {
-        kind_name(self)
-    }
-}
-
-fn kind_name(v: &Val<'_>) -> &'static str {
-    match v {
-        Val::Null => "null",
-        Val::Bool(_) => "a boolean",
-        Val::Int(_) | Val::Float(_) => "a number",
-        Val::Str(_) => "a string",
-        Val::Arr => "an array",
-        Val::Obj => "an object",
+        match self {
+            Val::Null => "null",
+            Val::Bool(_) => "a boolean",
+            Val::Int(_) | Val::Float(_) => "a number",
+            Val::Str(_) => "a string",
+            Val::Arr => "an array",
+            Val::Obj => "an object",
+        }
     }
 }
 
