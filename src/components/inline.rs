@@ -1,7 +1,7 @@
 //! Inline text: runs with emphasis, strong, code and links. Text is only
 //! ever a text node; a link's `href` is only ever a [`story_format::SafeUrl`].
 
-use story_format::Run;
+use story_format::{Inline, Run};
 use yew::prelude::*;
 
 /// Provided by the story page: what a click on a section link does (draw
@@ -9,13 +9,13 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 pub struct SectionNav(pub Callback<String>);
 
-/// Draws a sequence of runs.
-pub fn inline(runs: &[Run]) -> Html {
-    runs.iter().map(run).collect()
+/// Draws inline text, run by run.
+pub fn inline(text: &Inline) -> Html {
+    text.runs().map(run).collect()
 }
 
-fn run(r: &Run) -> Html {
-    let mut node = html! { { r.text.clone() } };
+fn run(Run { text, marks: r }: Run<'_>) -> Html {
+    let mut node = html! { { text.to_owned() } };
     if r.code {
         node = html! { <code>{ node }</code> };
     }

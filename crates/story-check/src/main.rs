@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use story_format::url::Url;
-use story_format::{parse_document, parse_story, Code, Diagnostic, Document, Severity, MAX_FILE_BYTES};
+use story_format::{parse_document_with_assets, parse_story, Code, Diagnostic, Document, Severity, MAX_FILE_BYTES};
 
 const USAGE: &str = "usage: story-check [--json] PATH...   (story.json, stories.json or folders)
        story-check --schema                print the JSON Schema of both formats";
@@ -121,17 +121,13 @@ fn check_file(path: &Path) -> Report {
             return Report { file, diagnostics: vec![d] };
         }
     };
-    let parsed = parse_document(&bytes, &base);
+    let (parsed, assets) = parse_document_with_assets(&bytes, &base);
     let mut diagnostics = parsed.diagnostics;
-    match &parsed.value {
-        Some(Document::Story(story)) => check_assets(&story.assets, &mut diagnostics),
-        Some(Document::Catalog(catalog)) => {
-            check_assets(&catalog.assets, &mut diagnostics);
-            for entry in &catalog.entries {
-                check_entry(entry, &mut diagnostics);
-            }
+    check_assets(&assets, &mut diagnostics);
+    if let Some(Document::Catalog(catalog)) = &parsed.value {
+        for entry in &catalog.entries {
+            check_entry(entry, &mut diagnostics);
         }
-        None => {}
     }
     Report { file, diagnostics }
 }

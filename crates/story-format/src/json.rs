@@ -144,9 +144,9 @@ pub(crate) struct Raw<'de>(pub &'de RawValue);
 impl<'de> Source<'de> for Raw<'de> {
     type Error = serde_json::Error;
     fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, serde_json::Error> {
-        // from_slice, like the main parse: the same reader type, so every
+        // from_str, like the main parse: the same reader type, so every
         // visitor is compiled once, not twice (measured: wasm size).
-        let mut de = serde_json::Deserializer::from_slice(self.0.get().as_bytes());
+        let mut de = serde_json::Deserializer::from_str(self.0.get());
         seed.deserialize(&mut de)
     }
     fn skip(&mut self) -> Result<(), serde_json::Error> {

@@ -24,15 +24,13 @@ pub struct Story {
     pub hero: Option<Image>,
     pub tags: Vec<String>,
     pub sections: Vec<Section>,
-    /// Every image URL the story names, with its JSON path (`hero.src`,
-    /// `sections[1].blocks[4].srcset[0].src`): what a bundle must ship.
-    pub assets: Vec<Asset>,
 }
 
-/// An image URL named by a file, with where it was named.
+/// An image URL named by a file, with where it was named
+/// ([`crate::parse_document_with_assets`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Asset {
-    /// JSON path of the field, e.g. `hero.src`.
+    /// JSON path of the field: `hero.src`, `sections[1].blocks[4].srcset[0].src`.
     pub path: String,
     pub url: SafeUrl,
 }
@@ -52,9 +50,8 @@ impl Story {
             }
             for block in &section.blocks {
                 match block {
-                    Block::Paragraph(runs) => runs.iter().for_each(|r| add(&r.text)),
-                    Block::Quote { text, .. } => text.iter().for_each(|r| add(&r.text)),
-                    Block::List { items, .. } => items.iter().flatten().for_each(|r| add(&r.text)),
+                    Block::Paragraph(text) | Block::Quote { text, .. } => add(text.text()),
+                    Block::List { items, .. } => items.iter().for_each(|i| add(i.text())),
                     Block::Image(_) => {}
                 }
             }
@@ -120,13 +117,27 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
-/// Inline text: a sequence of runs.
-pub type Inline = Vec<Run>;
-
-/// A piece of inline text with its marks.
+/// Inline text: a sequence of runs, stored as one string (every run's text,
+/// joined) and, when any run is marked, where each run ends and its marks.
+/// Plain text, the common case, is one string and nothing else: a story at
+/// the limits allocates a third less than with one `String` per run.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct Run {
-    pub text: String,
+pub struct Inline {
+    text: String,
+    /// Empty when the text is one plain run; otherwise one entry per run.
+    runs: Vec<RunEnd>,
+}
+
+/// Where a run ends in [`Inline`]'s text, and its marks.
+#[derive(Clone, Debug, PartialEq)]
+struct RunEnd {
+    end: u32,
+    marks: Marks,
+}
+
+/// How a run of inline text is marked.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Marks {
     pub em: bool,
     pub strong: bool,
     pub code: bool,
@@ -137,10 +148,69 @@ pub struct Run {
     pub section: Option<String>,
 }
 
-impl Run {
-    /// A plain text run.
+impl Marks {
+    /// No marks: plain text.
+    pub const PLAIN: Marks = Marks { em: false, strong: false, code: false, href: None, section: None };
+
+    fn is_plain(&self) -> bool {
+        *self == Marks::PLAIN
+    }
+}
+
+static PLAIN: Marks = Marks::PLAIN;
+
+/// One run of an [`Inline`]: its text and its marks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Run<'a> {
+    pub text: &'a str,
+    pub marks: &'a Marks,
+}
+
+impl Inline {
+    /// Plain text, one run.
     pub fn plain(text: impl Into<String>) -> Self {
-        Run { text: text.into(), ..Run::default() }
+        Inline { text: text.into(), runs: Vec::new() }
+    }
+
+    /// Appends a run.
+    pub fn push(&mut self, text: &str, marks: Marks) {
+        if self.runs.is_empty() && marks.is_plain() {
+            self.text.push_str(text);
+            return;
+        }
+        if self.runs.is_empty() && !self.text.is_empty() {
+            // The plain text so far becomes a run of its own.
+            self.runs.push(RunEnd { end: self.end(), marks: Marks::PLAIN });
+        }
+        self.text.push_str(text);
+        self.runs.push(RunEnd { end: self.end(), marks });
+    }
+
+    fn end(&self) -> u32 {
+        // Texts come from files of at most 8 MiB.
+        u32::try_from(self.text.len()).unwrap_or(u32::MAX)
+    }
+
+    /// All the text, runs joined, without marks.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether there is no text at all.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty() && self.runs.is_empty()
+    }
+
+    /// The runs, in order. Empty text gives no run.
+    pub fn runs(&self) -> impl Iterator<Item = Run<'_>> + '_ {
+        let plain = (self.runs.is_empty() && !self.text.is_empty()).then(|| Run { text: &self.text, marks: &PLAIN });
+        let mut start = 0;
+        plain.into_iter().chain(self.runs.iter().map(move |r| {
+            let end = r.end as usize;
+            let run = Run { text: &self.text[start..end], marks: &r.marks };
+            start = end;
+            run
+        }))
     }
 }
 
@@ -163,8 +233,6 @@ pub struct Catalog {
     pub title: String,
     /// Sorted newest first by `published` (entries without a valid date last).
     pub entries: Vec<Entry>,
-    /// Every thumbnail URL, with its JSON path.
-    pub assets: Vec<Asset>,
 }
 
 impl Catalog {
@@ -207,4 +275,40 @@ pub struct Entry {
 pub enum Document {
     Story(Story),
     Catalog(Catalog),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(i: &Inline) -> Vec<(&str, bool, bool)> {
+        i.runs().map(|r| (r.text, r.marks.em, r.marks.strong)).collect()
+    }
+
+    #[test]
+    fn inline_keeps_runs_and_their_marks() {
+        let em = Marks { em: true, ..Marks::default() };
+        let strong = Marks { strong: true, ..Marks::default() };
+
+        let mut plain = Inline::default();
+        assert!(plain.is_empty());
+        assert_eq!(runs(&plain), []);
+        plain.push("Prices ", Marks::PLAIN);
+        plain.push("fell", Marks::PLAIN);
+        // Plain runs side by side read the same as one.
+        assert_eq!(runs(&plain), [("Prices fell", false, false)]);
+
+        let mut marked = Inline::plain("Prices ");
+        marked.push("fell", em.clone());
+        marked.push(" by ", Marks::PLAIN);
+        marked.push("", strong.clone());
+        marked.push("a third", strong);
+        assert_eq!(marked.text(), "Prices fell by a third");
+        assert_eq!(runs(&marked), [("Prices ", false, false), ("fell", true, false), (" by ", false, false), ("", false, true), ("a third", false, true)]);
+
+        let mut first_marked = Inline::default();
+        first_marked.push("Só", em);
+        first_marked.push("为什么", Marks::PLAIN);
+        assert_eq!(runs(&first_marked), [("Só", true, false), ("为什么", false, false)]);
+    }
 }

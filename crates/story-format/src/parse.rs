@@ -120,6 +120,23 @@ const FORMAT_NOT_FIRST: &str = "\u{0}format-not-first";
 
 /// Parses a story or a catalog, told apart by its `format`.
 pub fn parse_document(bytes: &[u8], base: &Url) -> Parsed<Document> {
+    parse(bytes, base, None)
+}
+
+/// Parses like [`parse_document`] and also lists every image URL the file
+/// names (`hero.src`, `sections[1].blocks[4].srcset[0].src`, thumbnails),
+/// with its JSON path: what a bundle must ship. For `story-check`; the viewer
+/// does not pay for the list.
+pub fn parse_document_with_assets(bytes: &[u8], base: &Url) -> (Parsed<Document>, Vec<Asset>) {
+    let mut assets = Vec::new();
+    let parsed = parse(bytes, base, Some(&mut assets));
+    if parsed.value.is_none() {
+        assets.clear();
+    }
+    (parsed, assets)
+}
+
+fn parse(bytes: &[u8], base: &Url, mut assets: Option<&mut Vec<Asset>>) -> Parsed<Document> {
     if bytes.len() > MAX_FILE_BYTES {
         return Parsed::refused(Diagnostic::error(
             Code::Limit,
@@ -131,34 +148,56 @@ pub fn parse_document(bytes: &[u8], base: &Url) -> Parsed<Document> {
             ),
         ));
     }
-    let bytes = json::strip_bom(bytes);
+    // UTF-8 is checked once for the whole file, so the tokenizer need not
+    // check each string again.
+    let text = match std::str::from_utf8(json::strip_bom(bytes)) {
+        Ok(text) => text,
+        Err(e) => return Parsed::refused(not_utf8(json::strip_bom(bytes), e.valid_up_to())),
+    };
     // Usually `format` comes first and one pass suffices.
-    match read_root(bytes, base, None) {
+    let base = url::Base::new(base);
+    match read_root(text, &base, None, assets.as_deref_mut()) {
         Err(e) if e.to_string().starts_with(FORMAT_NOT_FIRST) => {}
         Err(e) => return Parsed::refused(syntax_error(&e)),
         Ok(parsed) => return parsed,
     }
     // Otherwise find `format` first (skipping everything else), then read.
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_str(text);
     let format = match PeekFormat.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
         Ok(f) => f,
         Err(e) => return Parsed::refused(syntax_error(&e)),
     };
-    match read_root(bytes, base, Some(format)) {
+    if let Some(a) = assets.as_deref_mut() {
+        a.clear(); // from the first pass
+    }
+    match read_root(text, &base, Some(format), assets) {
         Ok(parsed) => parsed,
         Err(e) => Parsed::refused(syntax_error(&e)),
     }
 }
 
-fn read_root<'de>(bytes: &'de [u8], base: &Url, format: Option<Option<Val<'de>>>) -> Result<Parsed<Document>, serde_json::Error> {
-    let mut cx = Cx { sink: Sink::default(), base, assets: Vec::new(), section_links: Vec::new(), blocks: 0, refused: None };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+fn read_root<'de>(
+    text: &'de str,
+    base: &url::Base<'_>,
+    format: Option<Option<Val<'de>>>,
+    assets: Option<&mut Vec<Asset>>,
+) -> Result<Parsed<Document>, serde_json::Error> {
+    let mut cx = Cx { sink: Sink::default(), base, assets, section_links: Vec::new(), blocks: 0, refused: None };
+    let mut de = serde_json::Deserializer::from_str(text);
     let value = RootSeed { cx: &mut cx, format }.deserialize(&mut de)?;
     de.end()?;
     if let Some(limit) = cx.refused {
         return Ok(Parsed::refused(limit));
     }
     Ok(Parsed { value, diagnostics: cx.sink.finish() })
+}
+
+/// The file is not UTF-8 from byte `at` on: where, as line and column.
+fn not_utf8(bytes: &[u8], at: usize) -> Diagnostic {
+    let before = &bytes[..at];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+    Diagnostic::error(Code::Syntax, format!("line {line}, column {column}"), "not valid JSON: the bytes here are not UTF-8 text (save the file as UTF-8)")
 }
 
 fn syntax_error(e: &serde_json::Error) -> Diagnostic {
@@ -213,8 +252,10 @@ fn present<T>(s: &Option<Slot<T>>) -> bool {
 /// The parse context: diagnostics, the file's URL, what has been counted.
 struct Cx<'b> {
     sink: Sink,
-    base: &'b Url,
-    assets: Vec<Asset>,
+    /// The file's own URL, against which its references resolve.
+    base: &'b url::Base<'b>,
+    /// Image URLs with their paths, when the caller asked for them.
+    assets: Option<&'b mut Vec<Asset>>,
     /// Links to sections (`#id`), with their paths: checked once ids are known.
     section_links: Vec<(String, String)>,
     /// Blocks seen so far, all sections together.
@@ -286,7 +327,7 @@ impl Cx<'_> {
     }
 
     fn url(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
-        match url::resolve(reference, self.base) {
+        match self.base.resolve(reference) {
             Ok(u) => Some(u),
             Err(e) => {
                 self.sink.error(Code::UnsafeUrl, path, e.to_string());
@@ -298,7 +339,9 @@ impl Cx<'_> {
     /// An image URL: resolved like any URL and remembered as an asset.
     fn asset(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
         let url = self.url(reference, path)?;
-        self.assets.push(Asset { path: path.render(), url: url.clone() });
+        if let Some(assets) = &mut self.assets {
+            assets.push(Asset { path: path.render(), url: url.clone() });
+        }
         Some(url)
     }
 
@@ -408,7 +451,7 @@ fn read_fields<'de, A: MapAccess<'de>, F: Fields<'de>>(
             }
             Some(i) => {
                 seen |= 1 << i;
-                acc.field(cx, known[i], &mut Live(map), path)?;
+                acc.field(cx, i, known[i], &mut Live(map), path)?;
             }
             None => {
                 cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored");
@@ -421,7 +464,8 @@ fn read_fields<'de, A: MapAccess<'de>, F: Fields<'de>>(
 
 /// Collects the fields of one kind of object as they arrive.
 trait Fields<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error>;
+    /// Reads field `name`, at position `i` of the list given to [`read_fields`].
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, i: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error>;
 }
 
 /// Where a structured value is read: the context and its path.
@@ -670,7 +714,7 @@ struct StoryAcc {
 }
 
 impl<'de> Fields<'de> for StoryAcc {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "id" => self.id = Some(cx.id(Some(src.value(ValSeed)?), path)),
@@ -735,8 +779,7 @@ impl StoryAcc {
             .zip(ids)
             .map(|(s, id)| Section { heading: s.heading, id, blocks: s.blocks })
             .collect();
-        let assets = std::mem::take(&mut cx.assets);
-        Some(Story { minor_version, id, lang, title, dek, published, updated, byline, source, hero: self.hero, tags: self.tags, sections, assets })
+        Some(Story { minor_version, id, lang, title, dek, published, updated, byline, source, hero: self.hero, tags: self.tags, sections })
     }
 }
 
@@ -822,7 +865,7 @@ struct SectionAcc<'de> {
 }
 
 impl<'de> Fields<'de> for SectionAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "heading" => self.heading = Some(src.value(ValSeed)?),
@@ -872,7 +915,7 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
     const WANT: &'static str = "a string, an array of runs or an object with a \"type\"";
     at_impl!();
     fn on_str(self, s: Cow<'de, str>) -> Slot<Block> {
-        Slot::Got(Block::Paragraph(vec![Run::plain(s)]))
+        Slot::Got(Block::Paragraph(Inline::plain(s)))
     }
     fn on_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Slot<Block>, A::Error> {
         let At { cx, path } = self.0;
@@ -921,7 +964,7 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
                 Some(0) => seen |= 1, // `type`, read above
                 Some(i) => {
                     seen |= 1 << i;
-                    acc.field(cx, known[i], &mut Raw(raw), path).map_err(de::Error::custom)?;
+                    acc.field(cx, i, known[i], &mut Raw(raw), path).map_err(de::Error::custom)?;
                 }
                 None => cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored"),
             }
@@ -965,7 +1008,7 @@ struct BlockAcc<'de> {
 }
 
 impl<'de> Fields<'de> for BlockAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "text" => self.text = Some(src.value(InlineShape::seed(cx, &p))?),
@@ -973,7 +1016,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
             "items" => self.items = Some(src.value(ItemsShape::seed(cx, &p))?),
             "ordered" => self.ordered = Some(src.value(ValSeed)?),
             "type" => src.skip()?,
-            _ => self.image.field(cx, name, src, path)?,
+            _ => self.image.field(cx, usize::MAX, name, src, path)?,
         }
         Ok(())
     }
@@ -1030,23 +1073,35 @@ impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
     const WANT: &'static str = "text (a string or an array of runs)";
     at_impl!();
     fn on_str(self, s: Cow<'de, str>) -> Slot<Inline> {
-        Slot::Got(vec![Run::plain(s)])
+        Slot::Got(Inline::plain(s))
     }
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Inline>, A::Error> {
         let At { cx, path } = self.0;
-        Ok(Slot::Got(elements!(seq, cx, path, RunShape)))
+        let mut out = Inline::default();
+        let mut i = 0;
+        loop {
+            let p = path.index(i);
+            let Some(slot) = seq.next_element_seed(RunShape::seed(cx, &p))? else { break };
+            i += 1;
+            match slot {
+                Slot::Got((text, marks)) => out.push(&text, marks),
+                Slot::Null => cx.type_error(&p, RunShape::WANT, "null"),
+                Slot::Bad => {}
+            }
+        }
+        Ok(Slot::Got(out))
     }
 }
 
 shape!(RunShape);
 impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
-    type Out = Run;
+    type Out = (Cow<'de, str>, Marks);
     const WANT: &'static str = "an object";
     at_impl!();
-    fn on_str(self, s: Cow<'de, str>) -> Slot<Run> {
-        Slot::Got(Run::plain(s))
+    fn on_str(self, s: Cow<'de, str>) -> Slot<Self::Out> {
+        Slot::Got((s, Marks::PLAIN))
     }
-    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Run>, A::Error> {
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
         let mut acc = ScalarAcc::default();
         read_fields(cx, &mut map, path, RUN_FIELDS, 0, &mut acc)?;
@@ -1064,28 +1119,27 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
             }
             None => (cx.opt_url(href, "href", path), None),
         };
-        Ok(Slot::Got(Run {
-            text: text.into_owned(),
+        let marks = Marks {
             em: cx.opt_bool(em, "em", path),
             strong: cx.opt_bool(strong, "strong", path),
             code: cx.opt_bool(code, "code", path),
             href,
             section,
-        }))
+        };
+        Ok(Slot::Got((text, marks)))
     }
 }
 
-/// Up to eight scalar fields, in the order of the object's field list.
+/// Up to eight scalar fields, at their positions in the object's field list.
 #[derive(Default)]
 struct ScalarAcc<'de>([Option<Val<'de>>; 8]);
 
-/// Field lists read with [`ScalarAcc`] (positions in these lists).
-const SCALAR_LISTS: [&[&str]; 4] = [RUN_FIELDS, SOURCE_FIELDS, CREDIT_FIELDS, SRCSET_FIELDS];
-
 impl<'de> Fields<'de> for ScalarAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, _: &mut Cx<'_>, name: &'static str, src: &mut S, _: &Path<'_>) -> Result<(), S::Error> {
-        let i = SCALAR_LISTS.iter().find_map(|l| l.iter().position(|f| *f == name)).unwrap_or(7);
-        self.0[i] = Some(src.value(ValSeed)?);
+    fn field<S: ValueSource<'de>>(&mut self, _: &mut Cx<'_>, i: usize, _: &'static str, src: &mut S, _: &Path<'_>) -> Result<(), S::Error> {
+        let v = src.value(ValSeed)?;
+        if let Some(slot) = self.0.get_mut(i) {
+            *slot = Some(v);
+        }
         Ok(())
     }
 }
@@ -1161,7 +1215,7 @@ struct ImageAcc<'de> {
 }
 
 impl<'de> Fields<'de> for ImageAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "src" => self.src = Some(src.value(ValSeed)?),
@@ -1275,7 +1329,7 @@ struct CatalogAcc<'de> {
 }
 
 impl<'de> Fields<'de> for CatalogAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "title" => self.title = Some(src.value(ValSeed)?),
@@ -1304,7 +1358,7 @@ impl CatalogAcc<'_> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        Some(Catalog { minor_version, title, entries, assets: std::mem::take(&mut cx.assets) })
+        Some(Catalog { minor_version, title, entries })
     }
 }
 
@@ -1353,7 +1407,7 @@ struct EntryAcc<'de> {
 }
 
 impl<'de> Fields<'de> for EntryAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "id" => self.id = Some(src.value(ValSeed)?),

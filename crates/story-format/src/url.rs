@@ -88,9 +88,46 @@ fn is_web(scheme: &str) -> bool {
 /// assert!(resolve(" java\tscript:alert(1)", &base).is_err());
 /// ```
 pub fn resolve(reference: &str, base: &Url) -> Result<SafeUrl, UrlError> {
-    if let Some(fast) = plain_relative(reference, base) {
-        return Ok(SafeUrl(fast));
+    Base::new(base).resolve(reference)
+}
+
+/// A base URL prepared once for the many references of one file: [`resolve`]
+/// without working out the base's directory again for each of them.
+pub struct Base<'a> {
+    url: &'a Url,
+    /// `scheme://host/dir/` of an http(s) base, for the fast path;
+    /// the path starts at byte `origin_len`.
+    dir: Option<(String, usize)>,
+}
+
+impl<'a> Base<'a> {
+    /// Prepares `url` (the URL of the file that holds the references).
+    pub fn new(url: &'a Url) -> Self {
+        let dir = (is_web(url.scheme()) && !url.cannot_be_a_base()).then(|| {
+            let full = url.as_str();
+            let origin_len = full.len() - url[url::Position::BeforePath..].len();
+            let path = url.path();
+            let dir_len = path.rfind('/').map_or(0, |i| i + 1);
+            (format!("{}{}", &full[..origin_len], &path[..dir_len]), origin_len)
+        });
+        Base { url, dir }
     }
+
+    /// The base URL itself.
+    pub fn url(&self) -> &'a Url {
+        self.url
+    }
+
+    /// Exactly [`resolve`]`(reference, self.url())`.
+    pub fn resolve(&self, reference: &str) -> Result<SafeUrl, UrlError> {
+        if let Some(fast) = self.plain_relative(reference) {
+            return Ok(SafeUrl(fast));
+        }
+        resolve_slow(reference, self.url)
+    }
+}
+
+fn resolve_slow(reference: &str, base: &Url) -> Result<SafeUrl, UrlError> {
     if reference.trim_matches(|c: char| c <= ' ').is_empty() {
         return Err(UrlError::Empty);
     }
@@ -109,51 +146,51 @@ pub fn resolve(reference: &str, base: &Url) -> Result<SafeUrl, UrlError> {
     Err(UrlError::Unsafe(joined.scheme().to_owned()))
 }
 
-/// The common case, without a full parse: a path-relative reference of
-/// characters that URL parsing never changes (`A-Z a-z 0-9 - _ . ~ /`),
-/// optionally led by `./` and `../` segments, with no other dot segment and
-/// no empty segment, against an http(s) base. The WHATWG result is then the
-/// base's directory (minus one folder per `../`, never above the root) plus
-/// the rest. Anything else returns `None` and takes the full parser; the
-/// corpus test checks both against Chromium.
-fn plain_relative(reference: &str, base: &Url) -> Option<String> {
-    if reference.is_empty() || reference.len() > 2048 || !is_web(base.scheme()) || base.cannot_be_a_base() {
-        return None;
-    }
-    let ok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/');
-    if !reference.bytes().all(ok) || reference.starts_with('/') {
-        return None;
-    }
-    let mut rest = reference;
-    let mut up = 0;
-    loop {
-        if let Some(r) = rest.strip_prefix("./") {
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix("../") {
-            rest = r;
-            up += 1;
-        } else {
-            break;
+impl Base<'_> {
+    /// The common case, without a full parse: a path-relative reference of
+    /// characters that URL parsing never changes (`A-Z a-z 0-9 - _ . ~ /`),
+    /// optionally led by `./` and `../` segments, with no other dot segment and
+    /// no empty segment, against an http(s) base. The WHATWG result is then the
+    /// base's directory (minus one folder per `../`, never above the root) plus
+    /// the rest. Anything else returns `None` and takes the full parser; the
+    /// corpus test checks both against Chromium.
+    fn plain_relative(&self, reference: &str) -> Option<String> {
+        let (prefix, origin_len) = self.dir.as_ref()?;
+        if reference.is_empty() || reference.len() > 2048 {
+            return None;
         }
-    }
-    if rest.is_empty() || rest.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
-        return None;
-    }
-    let full = base.as_str();
-    let path_start = full.len() - base[url::Position::BeforePath..].len();
-    let path = base.path();
-    let mut dir = &path[..path.rfind('/')? + 1];
-    for _ in 0..up {
-        if dir.len() > 1 {
-            let trimmed = &dir[..dir.len() - 1];
-            dir = &trimmed[..trimmed.rfind('/')? + 1];
+        let ok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/');
+        if !reference.bytes().all(ok) || reference.starts_with('/') {
+            return None;
         }
+        let mut rest = reference;
+        let mut up = 0;
+        loop {
+            if let Some(r) = rest.strip_prefix("./") {
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("../") {
+                rest = r;
+                up += 1;
+            } else {
+                break;
+            }
+        }
+        if rest.is_empty() || rest.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+            return None;
+        }
+        let mut dir = prefix.as_str();
+        for _ in 0..up {
+            // Up one folder, never above the root.
+            if dir.len() > origin_len + 1 {
+                let trimmed = &dir[..dir.len() - 1];
+                dir = &trimmed[..trimmed.rfind('/')? + 1];
+            }
+        }
+        let mut out = String::with_capacity(dir.len() + rest.len());
+        out.push_str(dir);
+        out.push_str(rest);
+        Some(out)
     }
-    let mut out = String::with_capacity(path_start + dir.len() + rest.len());
-    out.push_str(&full[..path_start]);
-    out.push_str(dir);
-    out.push_str(rest);
-    Some(out)
 }
 
 /// This build has no IDNA tables (`idna_adapter` 1.0 saves 37 KB of

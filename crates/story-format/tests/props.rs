@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use story_format::url::Url;
-use story_format::{parse_document, Document, MAX_DIAGNOSTICS};
+use story_format::{parse_document, parse_document_with_assets, Document, MAX_DIAGNOSTICS};
 
 fn base() -> Url {
     Url::parse("https://example.com/news/a/story.json").unwrap()
@@ -56,16 +56,17 @@ fn story_like() -> impl Strategy<Value = serde_json::Value> {
 }
 
 fn check_invariants(bytes: &[u8]) {
-    let parsed = parse_document(bytes, &base());
+    let (parsed, assets) = parse_document_with_assets(bytes, &base());
+    assert_eq!(parsed, parse_document(bytes, &base()), "listing assets changes nothing else");
     assert!(parsed.diagnostics.len() <= MAX_DIAGNOSTICS + 1);
+    // Every URL that reached the model is http(s).
+    for a in &assets {
+        assert!(matches!(a.url.scheme(), "http" | "https"), "{}", a.url);
+    }
     for d in &parsed.diagnostics {
         assert!(!d.path.is_empty() && !d.message.is_empty());
     }
     if let Some(Document::Story(s)) = &parsed.value {
-        // Every URL that reached the model is http(s).
-        for a in &s.assets {
-            assert!(matches!(a.url.scheme(), "http" | "https"), "{}", a.url);
-        }
         if let Some(u) = &s.source.url {
             assert!(matches!(u.scheme(), "http" | "https"));
         }
@@ -128,8 +129,11 @@ fn json_edge_cases_are_messages() {
     assert!(errors(&bom).is_empty());
     assert!(errors(r#"{"format":"story-index/1","stories":[],"stories":[1]}"#)[0].contains("stories: error: this field appears more than once"));
     // Invalid UTF-8 inside a string.
-    let bad = b"{\"format\":\"story/1\",\"title\":\"\xff\"}";
-    assert!(parse_document(bad, &base()).diagnostics[0].message.contains("not valid JSON"));
+    let bad = b"{\"format\":\"story/1\",\n \"title\":\"\xff\"}";
+    assert_eq!(
+        parse_document(bad, &base()).diagnostics[0].to_string(),
+        "line 2, column 11: error: not valid JSON: the bytes here are not UTF-8 text (save the file as UTF-8)"
+    );
 }
 
 #[test]
