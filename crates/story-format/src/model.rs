@@ -186,6 +186,15 @@ impl Inline {
         self.runs.push(RunEnd { end: self.end(), marks });
     }
 
+    /// Moves the runs out into an `Inline` of exactly their size, leaving
+    /// this one empty with its capacity (the parser reuses one as scratch,
+    /// so the text and run list are allocated once each, never regrown).
+    pub(crate) fn take_exact(&mut self) -> Inline {
+        let out = Inline { text: self.text.as_str().into(), runs: self.runs.drain(..).collect() };
+        self.text.clear();
+        out
+    }
+
     fn end(&self) -> u32 {
         // Texts come from files of at most 8 MiB.
         u32::try_from(self.text.len()).unwrap_or(u32::MAX)

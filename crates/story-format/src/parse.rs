@@ -182,7 +182,7 @@ fn read_root<'de>(
     format: Option<Option<Val<'de>>>,
     assets: Option<&mut Vec<Asset>>,
 ) -> Result<Parsed<Document>, serde_json::Error> {
-    let mut cx = Cx { sink: Sink::default(), base, assets, section_links: Vec::new(), blocks: 0, refused: None };
+    let mut cx = Cx { sink: Sink::default(), base, assets, section_links: Vec::new(), blocks: 0, refused: None, scratch: Inline::default() };
     let mut de = serde_json::Deserializer::from_str(text);
     let value = RootSeed { cx: &mut cx, format }.deserialize(&mut de)?;
     de.end()?;
@@ -262,6 +262,8 @@ struct Cx<'b> {
     blocks: usize,
     /// Set when a limit was passed: the file is refused with this message.
     refused: Option<Diagnostic>,
+    /// Reused while reading each array of runs (see `InlineShape`).
+    scratch: Inline,
 }
 
 impl Cx<'_> {
@@ -1077,7 +1079,8 @@ impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
     }
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Inline>, A::Error> {
         let At { cx, path } = self.0;
-        let mut out = Inline::default();
+        // Runs never hold inline text, so one scratch serves every array.
+        let mut out = std::mem::take(&mut cx.scratch);
         let mut i = 0;
         loop {
             let p = path.index(i);
@@ -1089,7 +1092,9 @@ impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
                 Slot::Bad => {}
             }
         }
-        Ok(Slot::Got(out))
+        let inline = out.take_exact();
+        cx.scratch = out;
+        Ok(Slot::Got(inline))
     }
 }
 

@@ -50,8 +50,10 @@ pub fn is_valid_id(id: &str) -> bool {
 /// first, so a derived id never takes one; a derived id that is taken gets
 /// `-2`, `-3`, ... appended.
 pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<String> {
-    let mut taken: HashSet<String> = explicit.iter().flatten().map(|s| (*s).to_owned()).collect();
-    // Next suffix to try for each base, so repeated headings stay linear.
+    let mut taken: HashSet<String> = HashSet::with_capacity(explicit.len());
+    taken.extend(explicit.iter().flatten().map(|s| (*s).to_owned()));
+    // Next suffix to try for each base that was taken, so repeated headings
+    // stay linear.
     let mut next: HashMap<String, usize> = HashMap::new();
     explicit
         .iter()
@@ -61,14 +63,18 @@ pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<
             if let Some(own) = own {
                 return (*own).to_owned();
             }
-            let mut base = heading.map(slug).unwrap_or_default();
-            if base.is_empty() {
-                base = format!("section-{}", i + 1);
+            let mut id = heading.map(slug).unwrap_or_default();
+            if id.is_empty() {
+                id = format!("section-{}", i + 1);
             }
-            let mut id = base.clone();
-            let n = next.entry(base.clone()).or_insert(2);
-            while taken.contains(&id) {
+            if taken.contains(&id) {
+                let base = id;
+                let n = next.entry(base.clone()).or_insert(2);
                 id = format!("{base}-{n}");
+                while taken.contains(&id) {
+                    *n += 1;
+                    id = format!("{base}-{n}");
+                }
                 *n += 1;
             }
             taken.insert(id.clone());

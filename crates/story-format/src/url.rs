@@ -175,7 +175,7 @@ impl Base<'_> {
                 break;
             }
         }
-        if rest.is_empty() || rest.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+        if rest.is_empty() || rest.as_bytes().split(|&b| b == b'/').any(|seg| matches!(seg, b"" | b"." | b"..")) {
             return None;
         }
         let mut dir = prefix.as_str();
