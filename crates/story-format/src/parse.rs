@@ -933,13 +933,13 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
         if let Some(Key(k)) = &first {
             if k == "type" {
                 let ty = map.next_value_seed(ValSeed)?;
-                let Some(known) = block_type(cx, ty, path) else {
+                let Some(kind) = block_type(cx, ty, path) else {
                     while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                     return Ok(Slot::Bad);
                 };
                 let mut acc = BlockAcc::default();
-                read_fields(cx, &mut map, path, known, 1, &mut acc)?;
-                return Ok(acc.finish(cx, known, path));
+                read_fields(cx, &mut map, path, kind.fields(), 1, &mut acc)?;
+                return Ok(acc.finish(cx, kind, path));
             }
         }
         // Otherwise capture the fields as raw JSON, find `type`, then read them.
@@ -955,7 +955,8 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
             cx.missing(path, "type");
             return Ok(Slot::Bad);
         };
-        let Some(known) = block_type(cx, ty, path) else { return Ok(Slot::Bad) };
+        let Some(kind) = block_type(cx, ty, path) else { return Ok(Slot::Bad) };
+        let known = kind.fields();
         let mut acc = BlockAcc::default();
         let mut seen = 0u32;
         for (k, raw) in fields {
@@ -971,19 +972,40 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
                 None => cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored"),
             }
         }
-        Ok(acc.finish(cx, known, path))
+        Ok(acc.finish(cx, kind, path))
     }
 }
 
-/// The fields a block of this `type` may have, or `None` (reported) when
-/// the type is not a string or is unknown.
-fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<&'static [&'static str]> {
+/// The block types this viewer draws.
+#[derive(Clone, Copy)]
+enum BlockKind {
+    Paragraph,
+    Quote,
+    List,
+    Image,
+}
+
+impl BlockKind {
+    /// The fields a block of this type may have.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            BlockKind::Paragraph => PARAGRAPH_FIELDS,
+            BlockKind::Quote => QUOTE_FIELDS,
+            BlockKind::List => LIST_FIELDS,
+            BlockKind::Image => IMAGE_BLOCK_FIELDS,
+        }
+    }
+}
+
+/// The block's `type`, or `None` (reported) when the type is not a string
+/// or is unknown.
+fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockKind> {
     match ty {
         Val::Str(t) => match t.as_ref() {
-            "paragraph" => Some(PARAGRAPH_FIELDS),
-            "quote" => Some(QUOTE_FIELDS),
-            "list" => Some(LIST_FIELDS),
-            "image" => Some(IMAGE_BLOCK_FIELDS),
+            "paragraph" => Some(BlockKind::Paragraph),
+            "quote" => Some(BlockKind::Quote),
+            "list" => Some(BlockKind::List),
+            "image" => Some(BlockKind::Image),
             other => {
                 cx.sink.warning(Code::UnknownBlock, &path.field("type"), format!("unknown block type \"{}\", skipped", truncate(other, 60)));
                 None
@@ -1025,7 +1047,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
 }
 
 impl BlockAcc<'_> {
-    fn finish(self, cx: &mut Cx<'_>, known: &'static [&'static str], path: &Path<'_>) -> Slot<Block> {
+    fn finish(self, cx: &mut Cx<'_>, kind: BlockKind, path: &Path<'_>) -> Slot<Block> {
         let text = |cx: &mut Cx<'_>, t: Option<Slot<Inline>>| match t {
             None | Some(Slot::Null) => {
                 cx.missing(path, "text");
@@ -1033,26 +1055,25 @@ impl BlockAcc<'_> {
             }
             Some(t) => t.get(),
         };
-        let block = if known == PARAGRAPH_FIELDS {
-            text(cx, self.text).map(Block::Paragraph)
-        } else if known == QUOTE_FIELDS {
-            text(cx, self.text).map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) })
-        } else if known == LIST_FIELDS {
-            let ordered = cx.opt_bool(self.ordered, "ordered", path);
-            match self.items {
-                None | Some(Slot::Null) => {
-                    cx.missing(path, "items");
-                    None
+        let block = match kind {
+            BlockKind::Paragraph => text(cx, self.text).map(Block::Paragraph),
+            BlockKind::Quote => text(cx, self.text).map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
+            BlockKind::List => {
+                let ordered = cx.opt_bool(self.ordered, "ordered", path);
+                match self.items {
+                    None | Some(Slot::Null) => {
+                        cx.missing(path, "items");
+                        None
+                    }
+                    Some(Slot::Bad) => None,
+                    Some(Slot::Got(items)) if items.is_empty() => {
+                        cx.sink.error(Code::Invalid, &path.field("items"), "a list needs at least one item");
+                        None
+                    }
+                    Some(Slot::Got(items)) => Some(Block::List { ordered, items }),
                 }
-                Some(Slot::Bad) => None,
-                Some(Slot::Got(items)) if items.is_empty() => {
-                    cx.sink.error(Code::Invalid, &path.field("items"), "a list needs at least one item");
-                    None
-                }
-                Some(Slot::Got(items)) => Some(Block::List { ordered, items }),
             }
-        } else {
-            self.image.finish(cx, path).map(|i| Block::Image(Box::new(i)))
+            BlockKind::Image => self.image.finish(cx, path).map(|i| Block::Image(Box::new(i))),
         };
         block.map_or(Slot::Bad, Slot::Got)
     }

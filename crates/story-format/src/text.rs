@@ -27,8 +27,10 @@ pub fn slug(heading: &str) -> String {
                 count += 1;
             }
             pending_dash = false;
-            for l in c.to_lowercase() {
-                out.push(l);
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
             }
             count += 1;
         } else {

@@ -69,6 +69,18 @@ impl fmt::Display for UrlError {
     }
 }
 
+/// The bytes URL parsing never changes in a path: `A-Z a-z 0-9 - _ . ~ /`.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~' | b'/');
+        b += 1;
+    }
+    t
+};
+
 fn is_web(scheme: &str) -> bool {
     scheme == "http" || scheme == "https"
 }
@@ -159,8 +171,7 @@ impl Base<'_> {
         if reference.is_empty() || reference.len() > 2048 {
             return None;
         }
-        let ok = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/');
-        if !reference.bytes().all(ok) || reference.starts_with('/') {
+        if !reference.bytes().all(|b| PLAIN[usize::from(b)]) || reference.starts_with('/') {
             return None;
         }
         let mut rest = reference;
