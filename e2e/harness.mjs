@@ -46,5 +46,14 @@ export async function openPage(browser, { width = 1280, height = 900, colorSchem
 
 export async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
+  // A full-page shot shows the whole article, so lazy images below the fold
+  // are loaded first (a reader scrolling there would see them load).
+  await page.evaluate(async () => {
+    const images = [...document.images];
+    for (const img of images) img.loading = 'eager';
+    // decode(): loaded and ready to paint (the images decode asynchronously).
+    const ready = images.map((img) => img.decode().catch(() => {}));
+    await Promise.race([Promise.all(ready), new Promise((r) => setTimeout(r, 3000))]);
+  });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
