@@ -6,7 +6,8 @@
 //! floor), and `parse_document` (parse + validate). Prints medians and ratios.
 //!
 //! `cargo run --release -p story-format --example bench [-- --write FILE]`
-//! (`--write` also saves the story, for the browser benchmark `e2e/bench.mjs`).
+//! (`--write` also saves the story and a quarter of it, for the browser
+//! benchmark `e2e/bench.mjs`).
 
 use std::time::Instant;
 
@@ -56,9 +57,13 @@ fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
 fn main() {
     let json = limit_story(2000);
     if let Some(i) = std::env::args().position(|a| a == "--write") {
+        // FILE, and FILE with `-quarter` before `.json` (500 sections), for
+        // the browser's linearity check.
         let file = std::env::args().nth(i + 1).expect("--write FILE");
         std::fs::write(&file, &json).unwrap();
-        eprintln!("wrote {file}");
+        let quarter_file = file.strip_suffix(".json").unwrap_or(&file).to_owned() + "-quarter.json";
+        std::fs::write(&quarter_file, limit_story(500)).unwrap();
+        eprintln!("wrote {file} and {quarter_file}");
     }
     let bytes = json.as_bytes();
     let base = Url::parse("https://example.com/bundles/limit/story.json").unwrap();
