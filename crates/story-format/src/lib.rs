@@ -8,6 +8,8 @@
 //! - [`parse_document`], [`parse_story`], [`parse_catalog`]: bytes and the
 //!   file's own URL in, a [`Parsed`] out: the document *and* every
 //!   [`Diagnostic`], each with a JSON path such as `sections[3].blocks[0].text`.
+//!   [`parse_document_with_assets`] also lists every image URL the file names
+//!   (for `story-check`).
 //! - [`url::resolve`]: the only way a URL from a file becomes a [`SafeUrl`],
 //!   the only type the viewer puts into `href`/`src`.
 //! - [`text`]: section ids for any script, and reading time.
