@@ -150,9 +150,10 @@ fn parse(bytes: &[u8], base: &Url, mut assets: Option<&mut Vec<Asset>>) -> Parse
     }
     // UTF-8 is checked once for the whole file, so the tokenizer need not
     // check each string again.
-    let text = match std::str::from_utf8(json::strip_bom(bytes)) {
+    let bytes = json::strip_bom(bytes);
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => return Parsed::refused(not_utf8(json::strip_bom(bytes), e.valid_up_to())),
+        Err(e) => return Parsed::refused(not_utf8(bytes, e.valid_up_to())),
     };
     // Usually `format` comes first and one pass suffices.
     let base = url::Base::new(base);
@@ -167,9 +168,7 @@ fn parse(bytes: &[u8], base: &Url, mut assets: Option<&mut Vec<Asset>>) -> Parse
         Ok(f) => f,
         Err(e) => return Parsed::refused(syntax_error(&e)),
     };
-    if let Some(a) = assets.as_deref_mut() {
-        a.clear(); // from the first pass
-    }
+    // The first pass stopped at its first key, before any asset.
     match read_root(text, &base, Some(format), assets) {
         Ok(parsed) => parsed,
         Err(e) => Parsed::refused(syntax_error(&e)),
@@ -567,23 +566,27 @@ macro_rules! at_impl {
     };
 }
 
-/// Reads every element of an array with `$shape`, keeping what parsed; a
-/// `null` element is reported as "expected …, found null".
+/// Reads every element of an array with `$shape`, keeping what parsed (in
+/// a `Vec`, or handed to `|item| …`); a `null` element is reported as
+/// "expected …, found null".
 macro_rules! elements {
     ($seq:ident, $cx:ident, $path:ident, $shape:ident) => {{
         let mut out = Vec::new();
+        elements!($seq, $cx, $path, $shape, |item| out.push(item));
+        out
+    }};
+    ($seq:ident, $cx:ident, $path:ident, $shape:ident, |$item:pat_param| $keep:expr) => {{
         let mut i = 0;
         loop {
             let p = $path.index(i);
             let Some(slot) = $seq.next_element_seed($shape::seed($cx, &p))? else { break };
             i += 1;
             match slot {
-                Slot::Got(item) => out.push(item),
+                Slot::Got($item) => $keep,
                 Slot::Null => $cx.type_error(&p, $shape::WANT, "null"),
                 Slot::Bad => {}
             }
         }
-        out
     }};
 }
 
@@ -1032,7 +1035,7 @@ struct BlockAcc<'de> {
 }
 
 impl<'de> Fields<'de> for BlockAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, i: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "text" => self.text = Some(src.value(InlineShape::seed(cx, &p))?),
@@ -1040,7 +1043,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
             "items" => self.items = Some(src.value(ItemsShape::seed(cx, &p))?),
             "ordered" => self.ordered = Some(src.value(ValSeed)?),
             "type" => src.skip()?,
-            _ => self.image.field(cx, usize::MAX, name, src, path)?,
+            _ => self.image.field(cx, i, name, src, path)?,
         }
         Ok(())
     }
@@ -1102,17 +1105,7 @@ impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
         let At { cx, path } = self.0;
         // Runs never hold inline text, so one scratch serves every array.
         let mut out = std::mem::take(&mut cx.scratch);
-        let mut i = 0;
-        loop {
-            let p = path.index(i);
-            let Some(slot) = seq.next_element_seed(RunShape::seed(cx, &p))? else { break };
-            i += 1;
-            match slot {
-                Slot::Got((text, marks)) => out.push(&text, marks),
-                Slot::Null => cx.type_error(&p, RunShape::WANT, "null"),
-                Slot::Bad => {}
-            }
-        }
+        elements!(seq, cx, path, RunShape, |(text, marks)| out.push(&text, marks));
         let inline = out.take_exact();
         cx.scratch = out;
         Ok(Slot::Got(inline))

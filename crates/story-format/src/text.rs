@@ -72,12 +72,13 @@ pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<
             if taken.contains(&id) {
                 let base = id;
                 let n = next.entry(base.clone()).or_insert(2);
-                id = format!("{base}-{n}");
-                while taken.contains(&id) {
-                    *n += 1;
+                loop {
                     id = format!("{base}-{n}");
+                    *n += 1;
+                    if !taken.contains(&id) {
+                        break;
+                    }
                 }
-                *n += 1;
             }
             taken.insert(id.clone());
             id

@@ -125,12 +125,7 @@ impl<'a> Base<'a> {
         Base { url, dir }
     }
 
-    /// The base URL itself.
-    pub fn url(&self) -> &'a Url {
-        self.url
-    }
-
-    /// Exactly [`resolve`]`(reference, self.url())`.
+    /// Exactly [`resolve`]`(reference, url)` for the `url` it was made from.
     pub fn resolve(&self, reference: &str) -> Result<SafeUrl, UrlError> {
         if let Some(fast) = self.plain_relative(reference) {
             return Ok(SafeUrl(fast));
