@@ -56,7 +56,8 @@ enum View {
 }
 
 fn safe(src: &str, base: &str) -> Result<story_format::SafeUrl, LoadError> {
-    let base = Url::parse(base).map_err(|e| LoadError::new(base, format!("The page address cannot be read: {e}")))?;
+    let base = Url::parse(base)
+        .map_err(|e| LoadError::new(base, format!("The page address cannot be read: {e}")))?;
     resolve(src, &base).map_err(|e| LoadError::new(src, format!("This address cannot be loaded: {e}.")))
 }
 
@@ -79,22 +80,46 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                 let entry = match loaded.doc {
                     Document::Story(s) if s.id == id => {
                         let url = AttrValue::from(catalog_url);
-                        return Ok(View::Story { story: Rc::new(s), back: None, url, problems: Rc::new(loaded.diagnostics) });
+                        return Ok(View::Story {
+                            story: Rc::new(s),
+                            back: None,
+                            url,
+                            problems: Rc::new(loaded.diagnostics),
+                        });
                     }
-                    Document::Story(_) => return Err(LoadError::new(&catalog_url, format!("This file is a story, not a catalog with a story \"{id}\"."))),
+                    Document::Story(_) => {
+                        return Err(LoadError::new(
+                            &catalog_url,
+                            format!("This file is a story, not a catalog with a story \"{id}\"."),
+                        ))
+                    }
                     Document::Catalog(c) => c.find(id).cloned(),
                 };
                 let Some(entry) = entry else {
-                    return Err(LoadError::new(&catalog_url, format!("The catalog has no story with the id \"{id}\".")));
+                    return Err(LoadError::new(
+                        &catalog_url,
+                        format!("The catalog has no story with the id \"{id}\"."),
+                    ));
                 };
                 let Some(href) = entry.href else {
-                    return Err(LoadError::new(&catalog_url, format!("The catalog's link to \"{id}\" is not a safe address.")));
+                    return Err(LoadError::new(
+                        &catalog_url,
+                        format!("The catalog's link to \"{id}\" is not a safe address."),
+                    ));
                 };
                 let loaded = load(&href, &cancel).await?;
                 let url = AttrValue::from(loaded.url.to_string());
                 match loaded.doc {
-                    Document::Story(s) => Ok(View::Story { story: Rc::new(s), back: Some(route.catalog()), url, problems: Rc::new(loaded.diagnostics) }),
-                    Document::Catalog(_) => Err(LoadError::new(&url, "The catalog points at another catalog here, not at a story.")),
+                    Document::Story(s) => Ok(View::Story {
+                        story: Rc::new(s),
+                        back: Some(route.catalog()),
+                        url,
+                        problems: Rc::new(loaded.diagnostics),
+                    }),
+                    Document::Catalog(_) => Err(LoadError::new(
+                        &url,
+                        "The catalog points at another catalog here, not at a story.",
+                    )),
                 }
             }
         }
@@ -161,12 +186,14 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                     focus.set(fragment.map(AttrValue::from));
                     route.set(Route::from_query(&query));
                 });
-                let _ = dom::window().add_event_listener_with_callback("popstate", cb.as_ref().unchecked_ref());
+                let _ =
+                    dom::window().add_event_listener_with_callback("popstate", cb.as_ref().unchecked_ref());
                 cb
             });
             move || {
                 if let Some(cb) = listener {
-                    let _ = dom::window().remove_event_listener_with_callback("popstate", cb.as_ref().unchecked_ref());
+                    let _ = dom::window()
+                        .remove_event_listener_with_callback("popstate", cb.as_ref().unchecked_ref());
                 }
             }
         });
@@ -198,7 +225,8 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         },
         View::Failed(e) => html! { <ErrorAlert error={ e.clone() } on_retry={ retry } /> },
         View::Story { story, back, url, problems } => {
-            let back = back.as_ref().map(|b| (href_for(b.clone()), in_app_click(navigate.clone(), b.clone())));
+            let back =
+                back.as_ref().map(|b| (href_for(b.clone()), in_app_click(navigate.clone(), b.clone())));
             let section_link = standalone.then(|| {
                 let (page, _, _) = dom::location();
                 Callback::from(move |id: String| {
@@ -215,10 +243,22 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         }
         View::Catalog { catalog, url, problems } => {
             let r = (*route).clone();
-            let story_href = { let r = r.clone(); Callback::from(move |id: String| href_for(r.with_story(&id)).to_string()) };
-            let tag_href = { let r = r.clone(); Callback::from(move |t: Option<String>| href_for(r.with_tag(t.as_deref())).to_string()) };
-            let on_open = { let (r, nav) = (r.clone(), navigate.clone()); Callback::from(move |id: String| nav.emit(r.with_story(&id))) };
-            let on_tag = { let (r, nav) = (r.clone(), navigate.clone()); Callback::from(move |t: Option<String>| nav.emit(r.with_tag(t.as_deref()))) };
+            let story_href = {
+                let r = r.clone();
+                Callback::from(move |id: String| href_for(r.with_story(&id)).to_string())
+            };
+            let tag_href = {
+                let r = r.clone();
+                Callback::from(move |t: Option<String>| href_for(r.with_tag(t.as_deref())).to_string())
+            };
+            let on_open = {
+                let (r, nav) = (r.clone(), navigate.clone());
+                Callback::from(move |id: String| nav.emit(r.with_story(&id)))
+            };
+            let on_tag = {
+                let (r, nav) = (r.clone(), navigate.clone());
+                Callback::from(move |t: Option<String>| nav.emit(r.with_tag(t.as_deref())))
+            };
             html! {
                 <>
                     <Problems url={ url.clone() } items={ (**problems).clone() } />

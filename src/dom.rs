@@ -58,7 +58,8 @@ pub fn location() -> (String, String, Option<String>) {
 /// `history.pushState` to `query` on the current path (`""`: no query).
 pub fn push_query(query: &str) {
     let loc = window().location();
-    let target = if query.is_empty() { loc.pathname().unwrap_or_else(|_| "./".into()) } else { query.to_owned() };
+    let target =
+        if query.is_empty() { loc.pathname().unwrap_or_else(|_| "./".into()) } else { query.to_owned() };
     if let Ok(h) = window().history() {
         let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&target));
     }

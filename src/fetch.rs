@@ -52,7 +52,11 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
         Some(doc) => Ok(Loaded { doc, url: url.clone(), diagnostics: parsed.diagnostics }),
         None => {
             let first = parsed.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
-            Err(LoadError { url: url.as_str().to_owned(), message: format!("This file cannot be shown: {first}"), diagnostics: parsed.diagnostics })
+            Err(LoadError {
+                url: url.as_str().to_owned(),
+                message: format!("This file cannot be shown: {first}"),
+                diagnostics: parsed.diagnostics,
+            })
         }
     }
 }
@@ -87,11 +91,14 @@ async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, Loa
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut bytes = Vec::new();
     loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(|e| fail(network_message(&signal, &js_message(&e))))?;
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| fail(network_message(&signal, &js_message(&e))))?;
         if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
-        let value: Uint8Array = Reflect::get(&chunk, &"value".into()).map_err(|e| fail(js_message(&e)))?.unchecked_into();
+        let value: Uint8Array =
+            Reflect::get(&chunk, &"value".into()).map_err(|e| fail(js_message(&e)))?.unchecked_into();
         let n = value.length() as usize;
         if bytes.len() + n > MAX_FILE_BYTES {
             let _ = reader.cancel();

@@ -24,16 +24,24 @@ use crate::route::Route;
 /// `story-viewer-app`) mounts the viewer there.
 #[wasm_bindgen]
 pub fn start(asset_base: &str) {
-    let stylesheet = format!("{}viewer.css", if asset_base.ends_with('/') { asset_base.to_owned() } else { format!("{asset_base}/") });
+    let stylesheet = format!(
+        "{}viewer.css",
+        if asset_base.ends_with('/') { asset_base.to_owned() } else { format!("{asset_base}/") }
+    );
     embed::define(&stylesheet);
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("story-viewer-app")) else {
+    let Some(root) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("story-viewer-app"))
+    else {
         return;
     };
     let (href, query, fragment) = dom::location();
     let props = ViewerProps {
         mode: Mode::Standalone,
         initial: Route::from_query(&query),
-        default_src: root.get_attribute("data-default-src").unwrap_or_else(|| "samples/stories.json".into()).into(),
+        default_src: root
+            .get_attribute("data-default-src")
+            .unwrap_or_else(|| "samples/stories.json".into())
+            .into(),
         base: href.into(),
         focus: fragment.map(Into::into),
     };

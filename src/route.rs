@@ -42,7 +42,11 @@ impl Route {
             }
         }
         let q = q.finish();
-        if q.is_empty() { q } else { format!("?{q}") }
+        if q.is_empty() {
+            q
+        } else {
+            format!("?{q}")
+        }
     }
 
     /// The catalog view this route belongs to (for "Back to stories").
@@ -87,16 +91,26 @@ mod tests {
 
     #[test]
     fn query_round_trips() {
-        let r = Route { src: Some("https://example.com/a b/stories.json".into()), story: Some("x-1".into()), tag: None };
+        let r = Route {
+            src: Some("https://example.com/a b/stories.json".into()),
+            story: Some("x-1".into()),
+            tag: None,
+        };
         assert_eq!(r.to_query(), "?src=https%3A%2F%2Fexample.com%2Fa+b%2Fstories.json&story=x-1");
         assert_eq!(Route::from_query(&r.to_query()), r);
         assert_eq!(Route::default().to_query(), "");
-        assert_eq!(Route::from_query("?tag=%E7%A7%91%E6%8A%80&x=1"), Route { tag: Some("科技".into()), ..Route::default() });
+        assert_eq!(
+            Route::from_query("?tag=%E7%A7%91%E6%8A%80&x=1"),
+            Route { tag: Some("科技".into()), ..Route::default() }
+        );
     }
 
     #[test]
     fn first_value_wins_and_blank_is_absent() {
-        assert_eq!(Route::from_query("story=a&story=b&src="), Route { story: Some("a".into()), ..Route::default() });
+        assert_eq!(
+            Route::from_query("story=a&story=b&src="),
+            Route { story: Some("a".into()), ..Route::default() }
+        );
     }
 
     #[test]

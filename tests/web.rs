@@ -114,7 +114,10 @@ async fn blocks_become_paragraphs_quotes_lists_and_inline_marks() {
     assert_eq!(texts(&root, "strong"), ["by a third"]);
     assert_eq!(texts(&root, ".sv-body code"), ["crane.charge()"]);
     let link = |name: &str| all(&root, ".sv-body p a").into_iter().find(|a| text(a) == name).expect(name);
-    assert_eq!(link("years").get_attribute("href").as_deref(), Some("https://example.com/bundles/data/prices.html"));
+    assert_eq!(
+        link("years").get_attribute("href").as_deref(),
+        Some("https://example.com/bundles/data/prices.html")
+    );
     // A link to a section of the story stays in the page.
     assert_eq!(link("why now").get_attribute("href").as_deref(), Some("#why-now"));
     assert_eq!(texts(&root, "blockquote"), ["We charge them at night."]);
@@ -165,13 +168,19 @@ async fn right_to_left_stories_set_dir() {
 async fn a_large_story_draws_in_steps_and_finishes() {
     // 3,000 blocks: more than the first step, so drawing continues on frames.
     let blocks: Vec<String> = (0..3000).map(|i| format!("\"Paragraph {i}.\"")).collect();
-    let json = format!(r#"{{"format":"story/1","id":"big","title":"Big","published":"2026-01-01","source":{{"name":"S"}},
-        "sections":[{{"heading":"All","blocks":[{}]}}]}}"#, blocks.join(","));
+    let json = format!(
+        r#"{{"format":"story/1","id":"big","title":"Big","published":"2026-01-01","source":{{"name":"S"}},
+        "sections":[{{"heading":"All","blocks":[{}]}}]}}"#,
+        blocks.join(",")
+    );
     let s = story(&json);
     let root = mount_story(s).await;
     assert!(root.query_selector("article").unwrap().unwrap().class_list().contains("sv-long"));
     let first = all(&root, ".sv-body p").len();
-    assert_eq!(root.query_selector("article").unwrap().unwrap().get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(
+        root.query_selector("article").unwrap().unwrap().get_attribute("aria-busy").as_deref(),
+        Some("true")
+    );
     assert!((100..3000).contains(&first), "first paint draws a first screen, not everything ({first})");
     // Each task adds a step; wait tasks (the app's own clock) until all is drawn.
     for _ in 0..20 {
@@ -180,7 +189,11 @@ async fn a_large_story_draws_in_steps_and_finishes() {
     }
     assert_eq!(all(&root, ".sv-body p").len(), 3000);
     let article = root.query_selector("article").unwrap().unwrap();
-    assert_eq!(article.get_attribute("aria-busy").as_deref(), Some("false"), "no longer busy once all is drawn");
+    assert_eq!(
+        article.get_attribute("aria-busy").as_deref(),
+        Some("false"),
+        "no longer busy once all is drawn"
+    );
     assert_eq!(texts(&root, ".sv-body p").last().unwrap(), "Paragraph 2999.");
 }
 
@@ -217,9 +230,12 @@ async fn catalog_lists_newest_first_and_filters_by_tag() {
     // Filtered by a tag, only its stories remain.
     let root2 = fresh_root();
     let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
-        catalog, tag: Some(AttrValue::from("Tech")),
-        story_href: Callback::from(|id: String| id), tag_href: Callback::from(|_| String::new()),
-        on_open: Callback::from(|_| ()), on_tag: Callback::from(|_| ()),
+        catalog,
+        tag: Some(AttrValue::from("Tech")),
+        story_href: Callback::from(|id: String| id),
+        tag_href: Callback::from(|_| String::new()),
+        on_open: Callback::from(|_| ()),
+        on_tag: Callback::from(|_| ()),
     });
     yew::Renderer::<CatalogView>::with_root_and_props(root2.clone(), props).render();
     yew::scheduler::flush().await;
@@ -235,8 +251,11 @@ async fn a_catalog_of_ten_thousand_draws_one_page() {
     let catalog = Rc::new(parse_catalog(json.as_bytes(), &Url::parse(BASE).unwrap()).value.unwrap());
     let root = fresh_root();
     let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
-        catalog, story_href: Callback::from(|id: String| id), tag_href: Callback::from(|_| String::new()),
-        on_open: Callback::from(|_| ()), on_tag: Callback::from(|_| ()),
+        catalog,
+        story_href: Callback::from(|id: String| id),
+        tag_href: Callback::from(|_| String::new()),
+        on_open: Callback::from(|_| ()),
+        on_tag: Callback::from(|_| ()),
     });
     yew::Renderer::<CatalogView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -254,8 +273,15 @@ async fn an_error_is_an_alert_with_the_file_and_try_again() {
     let tries = Rc::new(std::cell::Cell::new(0));
     let t = tries.clone();
     let mut error = LoadError::new("https://example.com/x/story.json", "The file was not found (HTTP 404).");
-    error.diagnostics.push(story_format::Diagnostic::error(story_format::Code::Type, "sections[3].blocks[0].text", "expected text"));
-    let props = yew::props!(story_viewer::components::alert::ErrorAlertProps { error, on_retry: Callback::from(move |()| t.set(t.get() + 1)) });
+    error.diagnostics.push(story_format::Diagnostic::error(
+        story_format::Code::Type,
+        "sections[3].blocks[0].text",
+        "expected text",
+    ));
+    let props = yew::props!(story_viewer::components::alert::ErrorAlertProps {
+        error,
+        on_retry: Callback::from(move |()| t.set(t.get() + 1))
+    });
     yew::Renderer::<ErrorAlert>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
     let alert = root.query_selector("[role=alert]").unwrap().expect("an alert");
@@ -279,7 +305,9 @@ async fn next_event(target: &web_sys::EventTarget, name: &str) -> JsValue {
         let f = wasm_bindgen::closure::Closure::once_into_js(move |e: web_sys::CustomEvent| {
             resolve.call1(&JsValue::NULL, &e.detail()).unwrap();
         });
-        target.add_event_listener_with_callback_and_add_event_listener_options(&name, f.unchecked_ref(), &opts).unwrap();
+        target
+            .add_event_listener_with_callback_and_add_event_listener_options(&name, f.unchecked_ref(), &opts)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap()
 }
@@ -345,7 +373,8 @@ struct Case {
 /// known Chromium departures from the standard where the core is stricter.
 #[wasm_bindgen_test]
 fn url_corpus_agrees_with_the_browser() {
-    let cases: Vec<Case> = serde_json::from_str(include_str!("../crates/story-format/tests/url-corpus.json")).unwrap();
+    let cases: Vec<Case> =
+        serde_json::from_str(include_str!("../crates/story-format/tests/url-corpus.json")).unwrap();
     let base = "https://example.com/news/a/story.json";
     let core_base = Url::parse(base).unwrap();
     let mut wrong = Vec::new();
@@ -359,7 +388,13 @@ fn url_corpus_agrees_with_the_browser() {
             (None, Some(b)) if !matches!(b.protocol().as_str(), "http:" | "https:") => {}
             (None, Some(_)) if c.input.trim().is_empty() => {} // policy: empty is refused
             (None, Some(b)) if c.chromium.as_deref() == Some(b.href().as_str()) => {} // known, stricter
-            _ => wrong.push(format!("{:?} ({}): core {:?}, browser {:?}", c.input, c.why, core, browser.map(|b| b.href()))),
+            _ => wrong.push(format!(
+                "{:?} ({}): core {:?}, browser {:?}",
+                c.input,
+                c.why,
+                core,
+                browser.map(|b| b.href())
+            )),
         }
     }
     assert!(wrong.is_empty(), "core and browser disagree:\n{}", wrong.join("\n"));

@@ -28,8 +28,12 @@ pub struct CatalogViewProps {
 
 impl PartialEq for CatalogViewProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.catalog, &o.catalog) && self.tag == o.tag && self.story_href == o.story_href
-            && self.tag_href == o.tag_href && self.on_open == o.on_open && self.on_tag == o.on_tag
+        Rc::ptr_eq(&self.catalog, &o.catalog)
+            && self.tag == o.tag
+            && self.story_href == o.story_href
+            && self.tag_href == o.tag_href
+            && self.on_open == o.on_open
+            && self.on_tag == o.on_tag
     }
 }
 
@@ -42,9 +46,15 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
         use_effect_with(props.tag.clone(), move |_| pages.set(1));
     }
     let chosen = props.tag.as_deref();
-    let matching: Rc<Vec<usize>> = use_memo((super::ByPtr(catalog.clone()), props.tag.clone()), |(c, tag)| {
-        c.0.entries.iter().enumerate().filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t.as_str()))).map(|(i, _)| i).collect()
-    });
+    let matching: Rc<Vec<usize>> =
+        use_memo((super::ByPtr(catalog.clone()), props.tag.clone()), |(c, tag)| {
+            c.0.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t.as_str())))
+                .map(|(i, _)| i)
+                .collect()
+        });
     let shown = (*pages * PAGE).min(matching.len());
     let tags = catalog.all_tags();
     let tag_link = |tag: Option<&str>, label: String| {
@@ -100,8 +110,12 @@ struct EntryPageProps {
 
 impl PartialEq for EntryPageProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.catalog, &o.catalog) && Rc::ptr_eq(&self.indexes, &o.indexes) && self.start == o.start
-            && self.end == o.end && self.story_href == o.story_href && self.on_open == o.on_open
+        Rc::ptr_eq(&self.catalog, &o.catalog)
+            && Rc::ptr_eq(&self.indexes, &o.indexes)
+            && self.start == o.start
+            && self.end == o.end
+            && self.story_href == o.story_href
+            && self.on_open == o.on_open
     }
 }
 

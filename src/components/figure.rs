@@ -81,7 +81,9 @@ pub fn credit(c: &Credit, l: &Labels, lang: &str) -> Html {
     let provider = name_or_link(c.provider.as_deref(), c.provider_url.as_ref());
     let license = name_or_link(c.license.as_deref(), c.license_url.as_ref());
     let main = match (author, provider) {
-        (Some(a), Some(p)) => html! { <>{ say(l, lang, l.photo_by) }{ a }{ say(l, lang, l.photo_on) }{ p }</> },
+        (Some(a), Some(p)) => {
+            html! { <>{ say(l, lang, l.photo_by) }{ a }{ say(l, lang, l.photo_on) }{ p }</> }
+        }
         (Some(a), None) => html! { <>{ say(l, lang, l.photo_by) }{ a }</> },
         (None, Some(p)) => html! { <>{ say(l, lang, l.photo_only_provider) }{ p }</> },
         (None, None) => html! {},

@@ -44,7 +44,8 @@ struct SectionLinkProps {
 /// other clicks keep the browser's behaviour.
 #[function_component]
 fn SectionLink(props: &SectionLinkProps) -> Html {
-    let onclick = use_context::<SectionNav>().map(|SectionNav(go)| super::in_app_click(go, props.id.to_string()));
+    let onclick =
+        use_context::<SectionNav>().map(|SectionNav(go)| super::in_app_click(go, props.id.to_string()));
     let href = format!("#{}", js_sys::encode_uri_component(&props.id));
     html! { <a {href} {onclick}>{ props.children.clone() }</a> }
 }

@@ -10,10 +10,10 @@ use story_format::{Block, Story};
 use yew::prelude::*;
 
 use super::figure::{say, Figure};
-use super::inline::SectionNav;
-use crate::labels::{self, Labels};
 use super::inline::inline;
+use super::inline::SectionNav;
 use super::time::Time;
+use crate::labels::{self, Labels};
 
 /// Blocks drawn before the first paint.
 pub const FIRST_BLOCKS: usize = 120;
@@ -47,18 +47,25 @@ pub struct StoryViewProps {
 
 impl PartialEq for StoryViewProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.story, &o.story) && self.back == o.back && self.focus == o.focus && self.section_link == o.section_link
+        Rc::ptr_eq(&self.story, &o.story)
+            && self.back == o.back
+            && self.focus == o.focus
+            && self.section_link == o.section_link
     }
 }
 
 /// Number of blocks before each section, and in all.
 fn offsets(story: &Story) -> (Rc<Vec<usize>>, usize) {
     let mut at = 0;
-    let starts = story.sections.iter().map(|s| {
-        let start = at;
-        at += s.blocks.len();
-        start
-    }).collect();
+    let starts = story
+        .sections
+        .iter()
+        .map(|s| {
+            let start = at;
+            at += s.blocks.len();
+            start
+        })
+        .collect();
     (Rc::new(starts), at)
 }
 
@@ -194,8 +201,10 @@ struct GroupProps {
 
 impl PartialEq for GroupProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.story, &o.story) && (self.first, self.last, self.shown) == (o.first, o.last, o.shown)
-            && self.link == o.link && std::ptr::eq(self.labels, o.labels)
+        Rc::ptr_eq(&self.story, &o.story)
+            && (self.first, self.last, self.shown) == (o.first, o.last, o.shown)
+            && self.link == o.link
+            && std::ptr::eq(self.labels, o.labels)
     }
 }
 
@@ -205,7 +214,9 @@ fn SectionGroup(props: &GroupProps) -> Html {
     let story = &props.story;
     let budget = props.shown;
     // A section is drawn once its first block is within the budget.
-    let drawn = |i: usize| props.starts[i] < budget || (props.starts[i] == budget && story.sections[i].blocks.is_empty());
+    let drawn = |i: usize| {
+        props.starts[i] < budget || (props.starts[i] == budget && story.sections[i].blocks.is_empty())
+    };
     html! {
         <>{ for (props.first..props.last).filter(|&i| drawn(i)).map(|i| {
             let s = &story.sections[i];
@@ -227,7 +238,10 @@ struct SectionProps {
 
 impl PartialEq for SectionProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.story, &o.story) && self.index == o.index && self.shown == o.shown && self.link == o.link
+        Rc::ptr_eq(&self.story, &o.story)
+            && self.index == o.index
+            && self.shown == o.shown
+            && self.link == o.link
             && std::ptr::eq(self.labels, o.labels)
     }
 }
@@ -294,7 +308,8 @@ struct ChunkProps {
 
 impl PartialEq for ChunkProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.story, &o.story) && (self.section, self.start, self.end) == (o.section, o.start, o.end)
+        Rc::ptr_eq(&self.story, &o.story)
+            && (self.section, self.start, self.end) == (o.section, o.start, o.end)
     }
 }
 
@@ -315,8 +330,12 @@ fn block(b: &Block, labels: &'static Labels, lang: &AttrValue) -> Html {
                 if let Some(c) = cite { <figcaption>{ "— " }<cite>{ c.clone() }</cite></figcaption> }
             </figure>
         },
-        Block::List { ordered: true, items } => html! { <ol>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ol> },
-        Block::List { ordered: false, items } => html! { <ul>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ul> },
+        Block::List { ordered: true, items } => {
+            html! { <ol>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ol> }
+        }
+        Block::List { ordered: false, items } => {
+            html! { <ul>{ for items.iter().map(|i| html! { <li>{ inline(i) }</li> }) }</ul> }
+        }
         Block::Image(img) => html! { <Figure image={ (**img).clone() } {labels} lang={ lang.clone() } /> },
     }
 }

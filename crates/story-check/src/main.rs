@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use story_format::url::Url;
-use story_format::{parse_document_with_assets, parse_story, Code, Diagnostic, Document, Severity, MAX_FILE_BYTES};
+use story_format::{
+    parse_document_with_assets, parse_story, Code, Diagnostic, Document, Severity, MAX_FILE_BYTES,
+};
 
 const USAGE: &str = "usage: story-check [--json] PATH...   (story.json, stories.json or folders)
        story-check --schema                print the JSON Schema of both formats";
@@ -55,17 +57,22 @@ fn main() -> ExitCode {
         }
     }
     let reports: Vec<Report> = files.iter().map(|f| check_file(f)).collect();
-    let (errors, warnings) = reports.iter().flat_map(|r| &r.diagnostics).fold((0, 0), |(e, w), d| match d.severity {
-        Severity::Error => (e + 1, w),
-        Severity::Warning => (e, w + 1),
-    });
+    let (errors, warnings) =
+        reports.iter().flat_map(|r| &r.diagnostics).fold((0, 0), |(e, w), d| match d.severity {
+            Severity::Error => (e + 1, w),
+            Severity::Warning => (e, w + 1),
+        });
     let mut out = io::stdout().lock();
     let written = if json { print_json(&mut out, &reports) } else { print_lines(&mut out, &reports) };
     if written.is_err() {
         return ExitCode::from(2);
     }
     eprintln!("story-check: {} files checked: {errors} errors, {warnings} warnings", files.len());
-    if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -81,7 +88,8 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         out.push(path.to_owned());
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
     entries.sort();
     for e in entries {
         if e.is_dir() {
@@ -105,7 +113,10 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, Diagnostic> {
         return Err(Diagnostic::error(
             Code::Limit,
             "$",
-            format!("the file is {len} bytes, over the limit of 8 MiB ({MAX_FILE_BYTES} bytes) by {} bytes", len - MAX_FILE_BYTES as u64),
+            format!(
+                "the file is {len} bytes, over the limit of 8 MiB ({MAX_FILE_BYTES} bytes) by {} bytes",
+                len - MAX_FILE_BYTES as u64
+            ),
         ));
     }
     std::fs::read(path).map_err(fail)
@@ -137,7 +148,11 @@ fn check_assets(assets: &[story_format::Asset], out: &mut Vec<Diagnostic>) {
     for a in assets {
         if let Ok(p) = a.url.to_url().to_file_path() {
             if !p.is_file() {
-                out.push(Diagnostic::error(Code::MissingAsset, a.path.clone(), format!("the image {} does not exist", p.display())));
+                out.push(Diagnostic::error(
+                    Code::MissingAsset,
+                    a.path.clone(),
+                    format!("the image {} does not exist", p.display()),
+                ));
             }
         }
     }
@@ -152,27 +167,48 @@ fn check_entry(entry: &story_format::Entry, out: &mut Vec<Diagnostic>) {
     let bytes = match read_limited(&path) {
         Ok(b) => b,
         Err(_) => {
-            out.push(Diagnostic::error(Code::MissingAsset, at("href"), format!("the story {} does not exist", path.display())));
+            out.push(Diagnostic::error(
+                Code::MissingAsset,
+                at("href"),
+                format!("the story {} does not exist", path.display()),
+            ));
             return;
         }
     };
     let parsed = parse_story(&bytes, &href.to_url());
     let Some(story) = parsed.value else {
-        out.push(Diagnostic::error(Code::Mismatch, at("href"), format!("{} is not a readable story; check it with story-check", path.display())));
+        out.push(Diagnostic::error(
+            Code::Mismatch,
+            at("href"),
+            format!("{} is not a readable story; check it with story-check", path.display()),
+        ));
         return;
     };
     if story.id != entry.id {
-        out.push(Diagnostic::error(Code::Mismatch, at("id"), format!("the entry says \"{}\" but the story's id is \"{}\"", entry.id, story.id)));
+        out.push(Diagnostic::error(
+            Code::Mismatch,
+            at("id"),
+            format!("the entry says \"{}\" but the story's id is \"{}\"", entry.id, story.id),
+        ));
     }
     if story.title != entry.title {
-        out.push(Diagnostic::error(Code::Mismatch, at("title"), format!("the entry says \"{}\" but the story's title is \"{}\"", entry.title, story.title)));
+        out.push(Diagnostic::error(
+            Code::Mismatch,
+            at("title"),
+            format!("the entry says \"{}\" but the story's title is \"{}\"", entry.title, story.title),
+        ));
     }
-    let raw = |t: &Option<story_format::date::Timestamp>| t.as_ref().map(|t| t.raw.clone()).unwrap_or_default();
+    let raw =
+        |t: &Option<story_format::date::Timestamp>| t.as_ref().map(|t| t.raw.clone()).unwrap_or_default();
     if story.published.as_ref().map(|t| t.unix) != entry.published.as_ref().map(|t| t.unix) {
         out.push(Diagnostic::error(
             Code::Mismatch,
             at("published"),
-            format!("the entry says \"{}\" but the story was published \"{}\"", raw(&entry.published), raw(&story.published)),
+            format!(
+                "the entry says \"{}\" but the story was published \"{}\"",
+                raw(&entry.published),
+                raw(&story.published)
+            ),
         ));
     }
 }

@@ -53,15 +53,28 @@ fn json_output_has_the_same_diagnostics() {
 fn catalog_entries_are_checked_against_their_stories() {
     let dir = std::env::temp_dir().join(format!("story-check-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("a")).unwrap();
-    std::fs::write(dir.join("a/story.json"), r#"{"format":"story/1","id":"a","title":"Real title","published":"2026-01-02",
-        "source":{"name":"S"},"hero":{"src":"missing.png","alt":"x"},"sections":[{"blocks":["x"]}]}"#).unwrap();
-    std::fs::write(dir.join("stories.json"), r#"{"format":"story-index/1","stories":[
+    std::fs::write(
+        dir.join("a/story.json"),
+        r#"{"format":"story/1","id":"a","title":"Real title","published":"2026-01-02",
+        "source":{"name":"S"},"hero":{"src":"missing.png","alt":"x"},"sections":[{"blocks":["x"]}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("stories.json"),
+        r#"{"format":"story-index/1","stories":[
         {"id":"a","title":"Other title","published":"2026-01-01","source":{"name":"S"},"href":"a/story.json"},
-        {"id":"b","title":"B","published":"2026-01-01","source":{"name":"S"},"href":"b/story.json"}]}"#).unwrap();
+        {"id":"b","title":"B","published":"2026-01-01","source":{"name":"S"},"href":"b/story.json"}]}"#,
+    )
+    .unwrap();
     let out = run(&[dir.to_str().unwrap()]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text.contains("stories[0].title: error: the entry says \"Other title\" but the story's title is \"Real title\""), "{text}");
+    assert!(
+        text.contains(
+            "stories[0].title: error: the entry says \"Other title\" but the story's title is \"Real title\""
+        ),
+        "{text}"
+    );
     assert!(text.contains("stories[0].published: error"), "{text}");
     assert!(text.contains("stories[1].href: error: the story"), "{text}");
     assert!(text.contains("a/story.json: hero.src: error: the image"), "{text}");
@@ -80,7 +93,11 @@ fn the_committed_schema_is_current() {
     let out = run(&["--schema"]);
     assert_eq!(out.status.code(), Some(0));
     let committed = std::fs::read_to_string(root().join("schema/story-bundle.schema.json")).unwrap();
-    assert_eq!(stdout(&out), committed, "run `cargo run -p story-check -- --schema > schema/story-bundle.schema.json`");
+    assert_eq!(
+        stdout(&out),
+        committed,
+        "run `cargo run -p story-check -- --schema > schema/story-bundle.schema.json`"
+    );
     let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
 }

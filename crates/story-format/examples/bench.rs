@@ -25,10 +25,21 @@ pub fn limit_story(section_count: usize) -> String {
         for b in 0..25 {
             let block = match b % 5 {
                 0 => format!("\"{para} ({s}.{b})\""),
-                1 => format!(r#"["Prices fell ", {{"text": "by a third", "strong": true}}, " in two years, says the ", {{"text": "tariff study", "href": "../data/t{s}.html"}}, ". {para}"]"#),
-                2 => format!(r#"{{"type": "quote", "text": "We charge them at night, when nobody else wants the power ({s}.{b}). {}", "cite": "the engineer"}}"#, &para[..60]),
-                3 => format!(r#"{{"type": "list", "ordered": true, "items": ["One crane converted", ["Seven ", {{"text": "to go", "em": true}}], "{}"]}}"#, &para[..40]),
-                _ => format!(r#"{{"type": "image", "src": "img/{s}-{b}.png", "alt": "A crane at dusk", "width": 1200, "height": 675, "caption": "Figure {s}.{b}: {}"}}"#, &para[..40]),
+                1 => format!(
+                    r#"["Prices fell ", {{"text": "by a third", "strong": true}}, " in two years, says the ", {{"text": "tariff study", "href": "../data/t{s}.html"}}, ". {para}"]"#
+                ),
+                2 => format!(
+                    r#"{{"type": "quote", "text": "We charge them at night, when nobody else wants the power ({s}.{b}). {}", "cite": "the engineer"}}"#,
+                    &para[..60]
+                ),
+                3 => format!(
+                    r#"{{"type": "list", "ordered": true, "items": ["One crane converted", ["Seven ", {{"text": "to go", "em": true}}], "{}"]}}"#,
+                    &para[..40]
+                ),
+                _ => format!(
+                    r#"{{"type": "image", "src": "img/{s}-{b}.png", "alt": "A crane at dusk", "width": 1200, "height": 675, "caption": "Figure {s}.{b}: {}"}}"#,
+                    &para[..40]
+                ),
             };
             blocks.push(block);
         }
@@ -73,10 +84,21 @@ fn main() {
     assert_eq!((story.sections.len(), blocks, parsed.diagnostics.len()), (2000, 50_000, 0));
 
     let runs = 9;
-    let skip = median_ms(runs, || { serde_json::from_slice::<IgnoredAny>(bytes).unwrap(); });
-    let value = median_ms(runs, || { serde_json::from_slice::<serde_json::Value>(bytes).unwrap(); });
-    let ours = median_ms(runs, || { std::hint::black_box(parse_document(bytes, &base)); });
-    println!("story: {:.2} MiB, {} sections, {} blocks (median of {runs} runs, native, release)", bytes.len() as f64 / 1048576.0, story.sections.len(), blocks);
+    let skip = median_ms(runs, || {
+        serde_json::from_slice::<IgnoredAny>(bytes).unwrap();
+    });
+    let value = median_ms(runs, || {
+        serde_json::from_slice::<serde_json::Value>(bytes).unwrap();
+    });
+    let ours = median_ms(runs, || {
+        std::hint::black_box(parse_document(bytes, &base));
+    });
+    println!(
+        "story: {:.2} MiB, {} sections, {} blocks (median of {runs} runs, native, release)",
+        bytes.len() as f64 / 1048576.0,
+        story.sections.len(),
+        blocks
+    );
     println!("serde_json IgnoredAny (tokenizer floor): {skip:8.2} ms");
     println!("serde_json Value (untyped baseline):     {value:8.2} ms");
     println!("parse_document (parse + validate):       {ours:8.2} ms");
@@ -84,9 +106,20 @@ fn main() {
     println!("ratio parse_document / IgnoredAny: {:.2}x", ours / skip);
     // Linear time: a quarter of the story should take a quarter of the time.
     let quarter = limit_story(500);
-    let q = median_ms(runs, || { std::hint::black_box(parse_document(quarter.as_bytes(), &base)); });
-    let qv = median_ms(runs, || { serde_json::from_slice::<serde_json::Value>(quarter.as_bytes()).unwrap(); });
-    let qs = median_ms(runs, || { serde_json::from_slice::<IgnoredAny>(quarter.as_bytes()).unwrap(); });
+    let q = median_ms(runs, || {
+        std::hint::black_box(parse_document(quarter.as_bytes(), &base));
+    });
+    let qv = median_ms(runs, || {
+        serde_json::from_slice::<serde_json::Value>(quarter.as_bytes()).unwrap();
+    });
+    let qs = median_ms(runs, || {
+        serde_json::from_slice::<IgnoredAny>(quarter.as_bytes()).unwrap();
+    });
     println!("linearity (full / quarter; 4.00 is linear; memory and caches add some):");
-    println!("  parse_document {:.2}, serde_json Value {:.2}, IgnoredAny {:.2}", ours / q, value / qv, skip / qs);
+    println!(
+        "  parse_document {:.2}, serde_json Value {:.2}, IgnoredAny {:.2}",
+        ours / q,
+        value / qv,
+        skip / qs
+    );
 }

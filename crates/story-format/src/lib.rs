@@ -36,7 +36,7 @@ pub mod url;
 pub use diag::{Code, Diagnostic, Severity, MAX_DIAGNOSTICS};
 pub use model::*;
 pub use parse::{
-    is_language_tag, parse_catalog, parse_document, parse_document_with_assets, parse_story, Parsed, MAX_BLOCKS, MAX_ENTRIES,
-    MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS,
+    is_language_tag, parse_catalog, parse_document, parse_document_with_assets, parse_story, Parsed,
+    MAX_BLOCKS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS,
 };
 pub use url::SafeUrl;

@@ -212,7 +212,8 @@ impl Inline {
 
     /// The runs, in order. Empty text gives no run.
     pub fn runs(&self) -> impl Iterator<Item = Run<'_>> + '_ {
-        let plain = (self.runs.is_empty() && !self.text.is_empty()).then(|| Run { text: &self.text, marks: &PLAIN });
+        let plain =
+            (self.runs.is_empty() && !self.text.is_empty()).then(|| Run { text: &self.text, marks: &PLAIN });
         let mut start = 0;
         plain.into_iter().chain(self.runs.iter().map(move |r| {
             let end = r.end as usize;
@@ -227,8 +228,14 @@ impl Inline {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
     Paragraph(Inline),
-    Quote { text: Inline, cite: Option<String> },
-    List { ordered: bool, items: Vec<Inline> },
+    Quote {
+        text: Inline,
+        cite: Option<String>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Inline>,
+    },
     /// Boxed: an image is ~250 bytes, the other blocks ~50, and a story
     /// holds up to 50,000 blocks.
     Image(Box<Image>),
@@ -313,7 +320,16 @@ mod tests {
         marked.push("", strong.clone());
         marked.push("a third", strong);
         assert_eq!(marked.text(), "Prices fell by a third");
-        assert_eq!(runs(&marked), [("Prices ", false, false), ("fell", true, false), (" by ", false, false), ("", false, true), ("a third", false, true)]);
+        assert_eq!(
+            runs(&marked),
+            [
+                ("Prices ", false, false),
+                ("fell", true, false),
+                (" by ", false, false),
+                ("", false, true),
+                ("a third", false, true)
+            ]
+        );
 
         let mut first_marked = Inline::default();
         first_marked.push("Só", em);

@@ -181,7 +181,15 @@ fn read_root<'de>(
     format: Option<Option<Val<'de>>>,
     assets: Option<&mut Vec<Asset>>,
 ) -> Result<Parsed<Document>, serde_json::Error> {
-    let mut cx = Cx { sink: Sink::default(), base, assets, section_links: Vec::new(), blocks: 0, refused: None, scratch: Inline::default() };
+    let mut cx = Cx {
+        sink: Sink::default(),
+        base,
+        assets,
+        section_links: Vec::new(),
+        blocks: 0,
+        refused: None,
+        scratch: Inline::default(),
+    };
     let mut de = serde_json::Deserializer::from_str(text);
     let value = RootSeed { cx: &mut cx, format }.deserialize(&mut de)?;
     de.end()?;
@@ -196,7 +204,11 @@ fn not_utf8(bytes: &[u8], at: usize) -> Diagnostic {
     let before = &bytes[..at];
     let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
     let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
-    Diagnostic::error(Code::Syntax, format!("line {line}, column {column}"), "not valid JSON: the bytes here are not UTF-8 text (save the file as UTF-8)")
+    Diagnostic::error(
+        Code::Syntax,
+        format!("line {line}, column {column}"),
+        "not valid JSON: the bytes here are not UTF-8 text (save the file as UTF-8)",
+    )
 }
 
 fn syntax_error(e: &serde_json::Error) -> Diagnostic {
@@ -211,14 +223,27 @@ fn syntax_error(e: &serde_json::Error) -> Diagnostic {
     Diagnostic::error(Code::Syntax, format!("line {}, column {}", e.line(), e.column()), explain)
 }
 
-const STORY_FIELDS: &[&str] =
-    &["format", "id", "lang", "title", "dek", "published", "updated", "byline", "source", "hero", "tags", "sections"];
+const STORY_FIELDS: &[&str] = &[
+    "format",
+    "id",
+    "lang",
+    "title",
+    "dek",
+    "published",
+    "updated",
+    "byline",
+    "source",
+    "hero",
+    "tags",
+    "sections",
+];
 const CATALOG_FIELDS: &[&str] = &["format", "title", "stories"];
 const SOURCE_FIELDS: &[&str] = &["name", "lang", "url"];
 const IMAGE_FIELDS: &[&str] = &["src", "alt", "width", "height", "srcset", "caption", "credit"];
 const IMAGE_BLOCK_FIELDS: &[&str] = &["type", "src", "alt", "width", "height", "srcset", "caption", "credit"];
 const SRCSET_FIELDS: &[&str] = &["src", "width"];
-const CREDIT_FIELDS: &[&str] = &["author", "author_url", "provider", "provider_url", "license", "license_url"];
+const CREDIT_FIELDS: &[&str] =
+    &["author", "author_url", "provider", "provider_url", "license", "license_url"];
 const SECTION_FIELDS: &[&str] = &["heading", "id", "blocks"];
 const PARAGRAPH_FIELDS: &[&str] = &["type", "text"];
 const QUOTE_FIELDS: &[&str] = &["type", "text", "cite"];
@@ -271,11 +296,20 @@ impl Cx<'_> {
     }
 
     fn missing(&mut self, path: &Path<'_>, name: &str) {
-        self.sink.error(Code::Missing, &path.field(name), format!("the required field \"{name}\" is missing"));
+        self.sink.error(
+            Code::Missing,
+            &path.field(name),
+            format!("the required field \"{name}\" is missing"),
+        );
     }
 
     /// An optional string field; `null` counts as absent.
-    fn opt_str<'de>(&mut self, v: Option<Val<'de>>, name: &'static str, path: &Path<'_>) -> Option<Cow<'de, str>> {
+    fn opt_str<'de>(
+        &mut self,
+        v: Option<Val<'de>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<Cow<'de, str>> {
         match v? {
             Val::Str(s) => Some(s),
             Val::Null => None,
@@ -286,7 +320,12 @@ impl Cx<'_> {
         }
     }
 
-    fn req_str<'de>(&mut self, v: Option<Val<'de>>, name: &'static str, path: &Path<'_>) -> Option<Cow<'de, str>> {
+    fn req_str<'de>(
+        &mut self,
+        v: Option<Val<'de>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<Cow<'de, str>> {
         if matches!(v, None | Some(Val::Null)) {
             self.missing(path, name);
             return None;
@@ -317,7 +356,11 @@ impl Cx<'_> {
             Val::Null => None,
             Val::Int(n) if (1..=100_000).contains(&n) => Some(n as u32),
             Val::Int(_) | Val::Float(_) => {
-                self.sink.error(Code::Invalid, &path.field(name), "must be a whole number of pixels from 1 to 100000");
+                self.sink.error(
+                    Code::Invalid,
+                    &path.field(name),
+                    "must be a whole number of pixels from 1 to 100000",
+                );
                 None
             }
             other => {
@@ -356,12 +399,22 @@ impl Cx<'_> {
         if is_language_tag(&s) {
             Some(s.into_owned())
         } else {
-            self.sink.error(Code::Invalid, &path.field("lang"), format!("\"{s}\" is not a BCP 47 language tag such as \"en\" or \"zh-Hans\""));
+            self.sink.error(
+                Code::Invalid,
+                &path.field("lang"),
+                format!("\"{s}\" is not a BCP 47 language tag such as \"en\" or \"zh-Hans\""),
+            );
             None
         }
     }
 
-    fn timestamp(&mut self, v: Option<Val<'_>>, name: &'static str, path: &Path<'_>, required: bool) -> Option<Timestamp> {
+    fn timestamp(
+        &mut self,
+        v: Option<Val<'_>>,
+        name: &'static str,
+        path: &Path<'_>,
+        required: bool,
+    ) -> Option<Timestamp> {
         let s = if required { self.req_str(v, name, path)? } else { self.opt_str(v, name, path)? };
         match date::parse(&s) {
             Ok(t) => Some(t),
@@ -381,7 +434,11 @@ impl Cx<'_> {
         } else if f.starts_with(Kind::Story.prefix()) {
             Kind::Story
         } else {
-            self.sink.error(Code::Format, &root.field("format"), format!("\"{f}\" is not a format this viewer reads (\"story/1\" or \"story-index/1\")"));
+            self.sink.error(
+                Code::Format,
+                &root.field("format"),
+                format!("\"{f}\" is not a format this viewer reads (\"story/1\" or \"story-index/1\")"),
+            );
             return None;
         };
         let version = &f[kind.prefix().len()..];
@@ -401,11 +458,19 @@ impl Cx<'_> {
 
     fn id(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> String {
         let Some(id) = self.req_str(v, "id", path) else { return String::new() };
-        let ok = (1..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok = (1..=100).contains(&id.len())
+            && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if ok {
             id.into_owned()
         } else {
-            self.sink.error(Code::Invalid, &path.field("id"), format!("\"{}\" is not a valid id: use 1-100 characters of a-z, 0-9 and -", truncate(&id, 120)));
+            self.sink.error(
+                Code::Invalid,
+                &path.field("id"),
+                format!(
+                    "\"{}\" is not a valid id: use 1-100 characters of a-z, 0-9 and -",
+                    truncate(&id, 120)
+                ),
+            );
             String::new()
         }
     }
@@ -417,7 +482,11 @@ impl Cx<'_> {
         if n == 0 {
             self.sink.error(Code::Invalid, &path.field("title"), "the title is empty");
         } else if n > 300 {
-            self.sink.error(Code::Invalid, &path.field("title"), format!("the title is {n} characters long; the limit is 300"));
+            self.sink.error(
+                Code::Invalid,
+                &path.field("title"),
+                format!("the title is {n} characters long; the limit is 300"),
+            );
         }
         t.to_owned()
     }
@@ -447,7 +516,11 @@ fn read_fields<'de, A: MapAccess<'de>, F: Fields<'de>>(
     while let Some(Key(k)) = map.next_key()? {
         match known.iter().position(|x| *x == k) {
             Some(i) if seen & (1 << i) != 0 => {
-                cx.sink.error(Code::Duplicate, &path.field(&k), "this field appears more than once; the first one is used");
+                cx.sink.error(
+                    Code::Duplicate,
+                    &path.field(&k),
+                    "this field appears more than once; the first one is used",
+                );
                 map.next_value::<IgnoredAny>()?;
             }
             Some(i) => {
@@ -466,7 +539,14 @@ fn read_fields<'de, A: MapAccess<'de>, F: Fields<'de>>(
 /// Collects the fields of one kind of object as they arrive.
 trait Fields<'de> {
     /// Reads field `name`, at position `i` of the list given to [`read_fields`].
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, i: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error>;
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        i: usize,
+        name: &'static str,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error>;
 }
 
 /// Where a structured value is read: the context and its path.
@@ -719,14 +799,23 @@ struct StoryAcc {
 }
 
 impl<'de> Fields<'de> for StoryAcc {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        _: usize,
+        name: &'static str,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "id" => self.id = Some(cx.id(Some(src.value(ValSeed)?), path)),
             "lang" => self.lang = Some(cx.lang(Some(src.value(ValSeed)?), path)),
             "title" => self.title = Some(cx.title(Some(src.value(ValSeed)?), path)),
             "dek" => self.dek = cx.opt_text(Some(src.value(ValSeed)?), "dek", path),
-            "published" => self.published = Some(cx.timestamp(Some(src.value(ValSeed)?), "published", path, true)),
+            "published" => {
+                self.published = Some(cx.timestamp(Some(src.value(ValSeed)?), "published", path, true))
+            }
             "updated" => self.updated = cx.timestamp(Some(src.value(ValSeed)?), "updated", path, false),
             "byline" => self.byline = cx.opt_text(Some(src.value(ValSeed)?), "byline", path),
             "source" => self.source = Some(src.value(SourceShape::seed(cx, &p))?),
@@ -775,7 +864,11 @@ impl StoryAcc {
             let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
             for (path, id) in std::mem::take(&mut cx.section_links) {
                 if !known.contains(id.as_str()) {
-                    cx.sink.push(Diagnostic::warning(Code::Invalid, path, format!("no section has the id \"{id}\"; the link goes nowhere")));
+                    cx.sink.push(Diagnostic::warning(
+                        Code::Invalid,
+                        path,
+                        format!("no section has the id \"{id}\"; the link goes nowhere"),
+                    ));
                 }
             }
         }
@@ -784,7 +877,20 @@ impl StoryAcc {
             .zip(ids)
             .map(|(s, id)| Section { heading: s.heading, id, blocks: s.blocks })
             .collect();
-        Some(Story { minor_version, id, lang, title, dek, published, updated, byline, source, hero: self.hero, tags: self.tags, sections })
+        Some(Story {
+            minor_version,
+            id,
+            lang,
+            title,
+            dek,
+            published,
+            updated,
+            byline,
+            source,
+            hero: self.hero,
+            tags: self.tags,
+            sections,
+        })
     }
 }
 
@@ -813,7 +919,13 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
                 // A second section with the same explicit id gets a derived one.
                 if let Some(id) = &s.own_id {
                     if !ids.insert(id.clone()) {
-                        cx.sink.error(Code::Duplicate, &p.field("id"), format!("another section already has the id \"{id}\"; this one gets a derived id"));
+                        cx.sink.error(
+                            Code::Duplicate,
+                            &p.field("id"),
+                            format!(
+                                "another section already has the id \"{id}\"; this one gets a derived id"
+                            ),
+                        );
                         s.own_id = None;
                     }
                 }
@@ -821,11 +933,24 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
             }
         }
         if count > MAX_SECTIONS {
-            cx.refused = Some(Diagnostic::error(Code::Limit, path.to_string(), format!(
-                "the story has {count} sections, over the limit of {MAX_SECTIONS} by {}", count - MAX_SECTIONS)));
+            cx.refused = Some(Diagnostic::error(
+                Code::Limit,
+                path.to_string(),
+                format!(
+                    "the story has {count} sections, over the limit of {MAX_SECTIONS} by {}",
+                    count - MAX_SECTIONS
+                ),
+            ));
         } else if cx.blocks > MAX_BLOCKS && cx.refused.is_none() {
-            cx.refused = Some(Diagnostic::error(Code::Limit, path.to_string(), format!(
-                "the story has {} blocks in all, over the limit of {MAX_BLOCKS} by {}", cx.blocks, cx.blocks - MAX_BLOCKS)));
+            cx.refused = Some(Diagnostic::error(
+                Code::Limit,
+                path.to_string(),
+                format!(
+                    "the story has {} blocks in all, over the limit of {MAX_BLOCKS} by {}",
+                    cx.blocks,
+                    cx.blocks - MAX_BLOCKS
+                ),
+            ));
         } else if count == 0 {
             cx.sink.error(Code::Invalid, path, "a story needs at least one section");
         }
@@ -846,7 +971,11 @@ impl<'de> Shape<'de> for SectionShape<'_, '_, '_> {
         let own_id = match cx.opt_str(acc.id, "id", path) {
             Some(id) if text::is_valid_id(&id) => Some(id.into_owned()),
             Some(_) => {
-                cx.sink.error(Code::Invalid, &path.field("id"), "a section id must be 1-100 characters with no spaces");
+                cx.sink.error(
+                    Code::Invalid,
+                    &path.field("id"),
+                    "a section id must be 1-100 characters with no spaces",
+                );
                 None
             }
             None => None,
@@ -870,7 +999,14 @@ struct SectionAcc<'de> {
 }
 
 impl<'de> Fields<'de> for SectionAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        _: usize,
+        name: &'static str,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "heading" => self.heading = Some(src.value(ValSeed)?),
@@ -953,7 +1089,12 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
         while let Some(Key(k)) = map.next_key()? {
             fields.push((k, map.next_value()?));
         }
-        let ty = fields.iter().find(|(k, _)| k == "type").map(|(_, raw)| Raw(raw).value(ValSeed)).transpose().map_err(de::Error::custom)?;
+        let ty = fields
+            .iter()
+            .find(|(k, _)| k == "type")
+            .map(|(_, raw)| Raw(raw).value(ValSeed))
+            .transpose()
+            .map_err(de::Error::custom)?;
         let Some(ty) = ty else {
             cx.missing(path, "type");
             return Ok(Slot::Bad);
@@ -965,7 +1106,11 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
         for (k, raw) in fields {
             match known.iter().position(|x| *x == k) {
                 Some(i) if seen & (1 << i) != 0 => {
-                    cx.sink.error(Code::Duplicate, &path.field(&k), "this field appears more than once; the first one is used");
+                    cx.sink.error(
+                        Code::Duplicate,
+                        &path.field(&k),
+                        "this field appears more than once; the first one is used",
+                    );
                 }
                 Some(0) => seen |= 1, // `type`, read above
                 Some(i) => {
@@ -1010,7 +1155,11 @@ fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockKind
             "list" => Some(BlockKind::List),
             "image" => Some(BlockKind::Image),
             other => {
-                cx.sink.warning(Code::UnknownBlock, &path.field("type"), format!("unknown block type \"{}\", skipped", truncate(other, 60)));
+                cx.sink.warning(
+                    Code::UnknownBlock,
+                    &path.field("type"),
+                    format!("unknown block type \"{}\", skipped", truncate(other, 60)),
+                );
                 None
             }
         },
@@ -1035,7 +1184,14 @@ struct BlockAcc<'de> {
 }
 
 impl<'de> Fields<'de> for BlockAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, i: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        i: usize,
+        name: &'static str,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "text" => self.text = Some(src.value(InlineShape::seed(cx, &p))?),
@@ -1060,7 +1216,8 @@ impl BlockAcc<'_> {
         };
         let block = match kind {
             BlockKind::Paragraph => text(cx, self.text).map(Block::Paragraph),
-            BlockKind::Quote => text(cx, self.text).map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
+            BlockKind::Quote => text(cx, self.text)
+                .map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
             BlockKind::List => {
                 let ordered = cx.opt_bool(self.ordered, "ordered", path);
                 match self.items {
@@ -1128,7 +1285,10 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
         let Some(text) = cx.req_str(text, "text", path) else { return Ok(Slot::Bad) };
         // `#id` is a link to a section of this story, not to the file.
         let fragment = match &href {
-            Some(Val::Str(h)) => h.trim().strip_prefix('#').map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned()),
+            Some(Val::Str(h)) => h
+                .trim()
+                .strip_prefix('#')
+                .map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned()),
             _ => None,
         };
         let (href, section) = match fragment {
@@ -1154,7 +1314,14 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
 struct ScalarAcc<'de>([Option<Val<'de>>; 8]);
 
 impl<'de> Fields<'de> for ScalarAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, _: &mut Cx<'_>, i: usize, _: &'static str, src: &mut S, _: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        _: &mut Cx<'_>,
+        i: usize,
+        _: &'static str,
+        src: &mut S,
+        _: &Path<'_>,
+    ) -> Result<(), S::Error> {
         let v = src.value(ValSeed)?;
         if let Some(slot) = self.0.get_mut(i) {
             *slot = Some(v);
@@ -1207,14 +1374,25 @@ impl<'de> Shape<'de> for TagsShape<'_, '_, '_> {
                     if (1..=60).contains(&len) {
                         tags.push(s.to_owned());
                     } else {
-                        cx.sink.error(Code::Invalid, &p, format!("a tag must be 1-60 characters; this one is {len}"));
+                        cx.sink.error(
+                            Code::Invalid,
+                            &p,
+                            format!("a tag must be 1-60 characters; this one is {len}"),
+                        );
                     }
                 }
                 other => cx.type_error(&p, "a string", other.kind()),
             }
         }
         if n > MAX_TAGS {
-            cx.sink.error(Code::Limit, path, format!("{n} tags, over the limit of {MAX_TAGS} by {}; only the first {MAX_TAGS} are used", n - MAX_TAGS));
+            cx.sink.error(
+                Code::Limit,
+                path,
+                format!(
+                    "{n} tags, over the limit of {MAX_TAGS} by {}; only the first {MAX_TAGS} are used",
+                    n - MAX_TAGS
+                ),
+            );
         }
         Ok(Slot::Got(tags))
     }
@@ -1234,7 +1412,14 @@ struct ImageAcc<'de> {
 }
 
 impl<'de> Fields<'de> for ImageAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        _: usize,
+        name: &'static str,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "src" => self.src = Some(src.value(ValSeed)?),
@@ -1348,7 +1533,14 @@ struct CatalogAcc<'de> {
 }
 
 impl<'de> Fields<'de> for CatalogAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        _: usize,
+        name: &'static str,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "title" => self.title = Some(src.value(ValSeed)?),
@@ -1406,8 +1598,14 @@ impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
             count += 1;
         }
         if count > MAX_ENTRIES {
-            cx.refused = Some(Diagnostic::error(Code::Limit, path.to_string(), format!(
-                "the catalog has {count} entries, over the limit of {MAX_ENTRIES} by {}", count - MAX_ENTRIES)));
+            cx.refused = Some(Diagnostic::error(
+                Code::Limit,
+                path.to_string(),
+                format!(
+                    "the catalog has {count} entries, over the limit of {MAX_ENTRIES} by {}",
+                    count - MAX_ENTRIES
+                ),
+            ));
         }
         Ok(Slot::Got(out))
     }
@@ -1426,7 +1624,14 @@ struct EntryAcc<'de> {
 }
 
 impl<'de> Fields<'de> for EntryAcc<'de> {
-    fn field<S: ValueSource<'de>>(&mut self, cx: &mut Cx<'_>, _: usize, name: &'static str, src: &mut S, path: &Path<'_>) -> Result<(), S::Error> {
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        _: usize,
+        name: &'static str,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
         let p = path.field(name);
         match name {
             "id" => self.id = Some(src.value(ValSeed)?),

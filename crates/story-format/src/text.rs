@@ -173,7 +173,8 @@ mod tests {
 /// explicit `-Arab`/`-Hebr` script subtag), else `"ltr"`. A Latin script
 /// subtag (`az-Latn`) wins over the language.
 pub fn direction(lang: &str) -> &'static str {
-    const RTL_LANGS: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"];
+    const RTL_LANGS: &[&str] =
+        &["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"];
     const RTL_SCRIPTS: &[&str] = &["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"];
     let lower = lang.to_ascii_lowercase();
     let mut parts = lower.split('-');
@@ -181,7 +182,11 @@ pub fn direction(lang: &str) -> &'static str {
     if let Some(script) = parts.find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic())) {
         return if RTL_SCRIPTS.contains(&script) { "rtl" } else { "ltr" };
     }
-    if RTL_LANGS.contains(&primary) { "rtl" } else { "ltr" }
+    if RTL_LANGS.contains(&primary) {
+        "rtl"
+    } else {
+        "ltr"
+    }
 }
 
 #[cfg(test)]

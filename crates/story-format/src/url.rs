@@ -34,7 +34,8 @@ impl SafeUrl {
         let rest = self.0.split_once("://")?.1;
         let authority = rest.split(['/', '?', '#']).next()?;
         let host = authority.rsplit('@').next()?;
-        let host = if host.starts_with('[') { host.split_inclusive(']').next()? } else { host.split(':').next()? };
+        let host =
+            if host.starts_with('[') { host.split_inclusive(']').next()? } else { host.split(':').next()? };
         (!host.is_empty()).then_some(host)
     }
 }
@@ -142,7 +143,8 @@ fn resolve_slow(reference: &str, base: &Url) -> Result<SafeUrl, UrlError> {
     let rewritten = ascii_host(reference, base.scheme()).map_err(|()| {
         UrlError::Invalid("its host name has characters that cannot be used as they are; write the host in plain ASCII (xn-- for international names)".into())
     })?;
-    let joined = base.join(rewritten.as_deref().unwrap_or(reference)).map_err(|e| UrlError::Invalid(e.to_string()))?;
+    let joined =
+        base.join(rewritten.as_deref().unwrap_or(reference)).map_err(|e| UrlError::Invalid(e.to_string()))?;
     if is_web(joined.scheme()) {
         return Ok(SafeUrl(joined.into()));
     }
@@ -181,7 +183,9 @@ impl Base<'_> {
                 break;
             }
         }
-        if rest.is_empty() || rest.as_bytes().split(|&b| b == b'/').any(|seg| matches!(seg, b"" | b"." | b"..")) {
+        if rest.is_empty()
+            || rest.as_bytes().split(|&b| b == b'/').any(|seg| matches!(seg, b"" | b"." | b".."))
+        {
             return None;
         }
         let mut dir = prefix.as_str();
@@ -215,10 +219,19 @@ fn ascii_host(reference: &str, base_scheme: &str) -> Result<Option<String>, ()> 
         return Ok(None);
     }
     // WHATWG pre-processing: trim C0 controls and spaces, drop tabs and newlines.
-    let cleaned: String = reference.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned: String = reference
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     let scheme_len = cleaned
         .find(':')
-        .filter(|&i| i > 0 && cleaned[..i].bytes().enumerate().all(|(j, b)| b.is_ascii_alphabetic() || (j > 0 && (b.is_ascii_digit() || b"+-.".contains(&b)))))
+        .filter(|&i| {
+            i > 0
+                && cleaned[..i].bytes().enumerate().all(|(j, b)| {
+                    b.is_ascii_alphabetic() || (j > 0 && (b.is_ascii_digit() || b"+-.".contains(&b)))
+                })
+        })
         .map_or(0, |i| i + 1);
     let rest = &cleaned[scheme_len..];
     let slashes = rest.bytes().take_while(|b| *b == b'/' || *b == b'\\').count();
@@ -233,7 +246,10 @@ fn ascii_host(reference: &str, base_scheme: &str) -> Result<Option<String>, ()> 
     let authority = &cleaned[auth_start..auth_start + auth_len];
     let host_start = authority.rfind('@').map_or(0, |i| i + 1);
     let host_and_port = &authority[host_start..];
-    let host_len = host_and_port.rfind(':').filter(|&i| host_and_port[i + 1..].bytes().all(|b| b.is_ascii_digit())).unwrap_or(host_and_port.len());
+    let host_len = host_and_port
+        .rfind(':')
+        .filter(|&i| host_and_port[i + 1..].bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(host_and_port.len());
     let host = &host_and_port[..host_len];
     if host.contains('%') {
         return Err(());
@@ -280,7 +296,11 @@ fn punycode(input: &[char]) -> Option<String> {
     const TMIN: u32 = 1;
     const TMAX: u32 = 26;
     fn digit(d: u32) -> char {
-        if d < 26 { (b'a' + d as u8) as char } else { (b'0' + (d - 26) as u8) as char }
+        if d < 26 {
+            (b'a' + d as u8) as char
+        } else {
+            (b'0' + (d - 26) as u8) as char
+        }
     }
     fn adapt(mut delta: u32, points: u32, first: bool) -> u32 {
         delta = if first { delta / 700 } else { delta / 2 };
@@ -312,7 +332,13 @@ fn punycode(input: &[char]) -> Option<String> {
                 let mut q = delta;
                 let mut k = BASE;
                 loop {
-                    let t = if k <= bias { TMIN } else if k >= bias + TMAX { TMAX } else { k - bias };
+                    let t = if k <= bias {
+                        TMIN
+                    } else if k >= bias + TMAX {
+                        TMAX
+                    } else {
+                        k - bias
+                    };
                     if q < t {
                         break;
                     }

@@ -20,19 +20,42 @@ fn summary(doc: &Document) -> String {
                 s.tags,
                 s.reading_minutes()
             );
-            writeln!(out, "source {:?} lang={:?} url={:?}", s.source.name, s.source.lang, s.source.url.as_ref().map(|u| u.as_str())).unwrap();
+            writeln!(
+                out,
+                "source {:?} lang={:?} url={:?}",
+                s.source.name,
+                s.source.lang,
+                s.source.url.as_ref().map(|u| u.as_str())
+            )
+            .unwrap();
             if let Some(h) = &s.hero {
-                writeln!(out, "hero src={:?} size={:?} srcset={:?} credit={}", h.src.as_ref().map(|u| u.as_str()), h.size, h.srcset_attr(), h.credit.is_some()).unwrap();
+                writeln!(
+                    out,
+                    "hero src={:?} size={:?} srcset={:?} credit={}",
+                    h.src.as_ref().map(|u| u.as_str()),
+                    h.size,
+                    h.srcset_attr(),
+                    h.credit.is_some()
+                )
+                .unwrap();
             }
             for sec in &s.sections {
-                writeln!(out, "section #{} heading={:?} blocks={}", sec.id, sec.heading, sec.blocks.len()).unwrap();
+                writeln!(out, "section #{} heading={:?} blocks={}", sec.id, sec.heading, sec.blocks.len())
+                    .unwrap();
             }
             out
         }
         Document::Catalog(c) => {
             let mut out = format!("catalog {:?}\n", c.title);
             for e in &c.entries {
-                writeln!(out, "entry {} published={:?} href={:?}", e.id, e.published.as_ref().map(|t| &t.raw), e.href.as_ref().map(|u| u.as_str())).unwrap();
+                writeln!(
+                    out,
+                    "entry {} published={:?} href={:?}",
+                    e.id,
+                    e.published.as_ref().map(|t| &t.raw),
+                    e.href.as_ref().map(|u| u.as_str())
+                )
+                .unwrap();
             }
             out
         }

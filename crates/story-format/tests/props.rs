@@ -13,15 +13,74 @@ fn base() -> Url {
 
 /// Keys of the format, so random objects often hit real fields.
 const KEYS: &[&str] = &[
-    "format", "id", "lang", "title", "dek", "published", "updated", "byline", "source", "hero", "tags", "sections",
-    "name", "url", "src", "alt", "width", "height", "srcset", "caption", "credit", "author", "author_url", "provider",
-    "license", "heading", "blocks", "type", "text", "cite", "items", "ordered", "em", "strong", "code", "href",
-    "stories", "thumbnail", "x",
+    "format",
+    "id",
+    "lang",
+    "title",
+    "dek",
+    "published",
+    "updated",
+    "byline",
+    "source",
+    "hero",
+    "tags",
+    "sections",
+    "name",
+    "url",
+    "src",
+    "alt",
+    "width",
+    "height",
+    "srcset",
+    "caption",
+    "credit",
+    "author",
+    "author_url",
+    "provider",
+    "license",
+    "heading",
+    "blocks",
+    "type",
+    "text",
+    "cite",
+    "items",
+    "ordered",
+    "em",
+    "strong",
+    "code",
+    "href",
+    "stories",
+    "thumbnail",
+    "x",
 ];
 const STRINGS: &[&str] = &[
-    "story/1", "story-index/1", "story/1.9", "story/2", "paragraph", "quote", "list", "image", "video", "2026-03-14",
-    "2026-02-30", "2026-03-14T09:30:00Z", "javascript:alert(1)", " java\tscript:x", "hero.png", "https://e.com/x",
-    "//evil.example/", "data:,x", "", "   ", "为什么现在", "لماذا", "a-b-c", "Bad ID", "\u{0}", "en", "zh-Hans",
+    "story/1",
+    "story-index/1",
+    "story/1.9",
+    "story/2",
+    "paragraph",
+    "quote",
+    "list",
+    "image",
+    "video",
+    "2026-03-14",
+    "2026-02-30",
+    "2026-03-14T09:30:00Z",
+    "javascript:alert(1)",
+    " java\tscript:x",
+    "hero.png",
+    "https://e.com/x",
+    "//evil.example/",
+    "data:,x",
+    "",
+    "   ",
+    "为什么现在",
+    "لماذا",
+    "a-b-c",
+    "Bad ID",
+    "\u{0}",
+    "en",
+    "zh-Hans",
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 ];
 
@@ -46,13 +105,15 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 
 /// A story skeleton with random parts, so that most cases reach deep validation.
 fn story_like() -> impl Strategy<Value = serde_json::Value> {
-    (json_value(), json_value(), prop::collection::vec(json_value(), 0..6), json_value()).prop_map(|(hero, source, blocks, tags)| {
-        serde_json::json!({
-            "format": "story/1", "id": "x", "title": "T", "published": "2026-01-01",
-            "source": source, "hero": hero, "tags": tags,
-            "sections": [{ "heading": "H", "blocks": blocks }, { "heading": "H", "blocks": ["p"] }]
-        })
-    })
+    (json_value(), json_value(), prop::collection::vec(json_value(), 0..6), json_value()).prop_map(
+        |(hero, source, blocks, tags)| {
+            serde_json::json!({
+                "format": "story/1", "id": "x", "title": "T", "published": "2026-01-01",
+                "source": source, "hero": hero, "tags": tags,
+                "sections": [{ "heading": "H", "blocks": blocks }, { "heading": "H", "blocks": ["p"] }]
+            })
+        },
+    )
 }
 
 fn check_invariants(bytes: &[u8]) {
@@ -109,9 +170,13 @@ fn deep_nesting_is_a_message_not_a_crash() {
     // keeps a heap stack, not recursion): a million levels cannot overflow.
     let deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
     assert_eq!(errors(&deep), [r#"$: error: expected an object with a "format" field, found an array"#]);
-    let story = |field: &str, depth: usize| format!(
-        r#"{{"format":"story/1","id":"x","title":"T","published":"2026-01-01","source":{{"name":"S"}},"sections":[{{"blocks":["p"]}}],"{field}":{}1{}}}"#,
-        "[".repeat(depth), "]".repeat(depth));
+    let story = |field: &str, depth: usize| {
+        format!(
+            r#"{{"format":"story/1","id":"x","title":"T","published":"2026-01-01","source":{{"name":"S"}},"sections":[{{"blocks":["p"]}}],"{field}":{}1{}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    };
     assert_eq!(errors(&story("dek", 500_000)), ["dek: error: expected a string, found an array"]);
     assert_eq!(errors(&story("later", 500_000)), ["later: warning: unknown field, ignored"]);
     // Unclosed nesting is a syntax error with its position.
@@ -127,7 +192,8 @@ fn json_edge_cases_are_messages() {
     // A byte-order mark before the document is accepted, as browsers do.
     let bom = format!("\u{feff}{}", r#"{"format":"story-index/1","stories":[]}"#);
     assert!(errors(&bom).is_empty());
-    assert!(errors(r#"{"format":"story-index/1","stories":[],"stories":[1]}"#)[0].contains("stories: error: this field appears more than once"));
+    assert!(errors(r#"{"format":"story-index/1","stories":[],"stories":[1]}"#)[0]
+        .contains("stories: error: this field appears more than once"));
     // Invalid UTF-8 inside a string.
     let bad = b"{\"format\":\"story/1\",\n \"title\":\"\xff\"}";
     assert_eq!(
@@ -139,16 +205,23 @@ fn json_edge_cases_are_messages() {
 #[test]
 fn limits_name_the_limit_and_the_excess() {
     let big = vec![b' '; story_format::MAX_FILE_BYTES + 10];
-    assert_eq!(errors(std::str::from_utf8(&big).unwrap()), ["$: error: the file is 8388618 bytes, over the limit of 8 MiB (8388608 bytes) by 10 bytes"]);
+    assert_eq!(
+        errors(std::str::from_utf8(&big).unwrap()),
+        ["$: error: the file is 8388618 bytes, over the limit of 8 MiB (8388608 bytes) by 10 bytes"]
+    );
     let sections = vec![r#"{"blocks":["x"]}"#; 2001].join(",");
     let e = errors(&format!(r#"{{"format":"story/1","sections":[{sections}]}}"#));
     assert_eq!(e, ["sections: error: the story has 2001 sections, over the limit of 2000 by 1"]);
     let blocks = vec![r#""x""#; 25_001].join(",");
-    let e = errors(&format!(r#"{{"format":"story/1","sections":[{{"blocks":[{blocks}]}},{{"blocks":[{blocks}]}}]}}"#));
+    let e = errors(&format!(
+        r#"{{"format":"story/1","sections":[{{"blocks":[{blocks}]}},{{"blocks":[{blocks}]}}]}}"#
+    ));
     assert_eq!(e, ["sections: error: the story has 50002 blocks in all, over the limit of 50000 by 2"]);
     let entries = vec!["1"; 10_001].join(",");
-    assert_eq!(errors(&format!(r#"{{"format":"story-index/1","stories":[{entries}]}}"#)),
-        ["stories: error: the catalog has 10001 entries, over the limit of 10000 by 1"]);
+    assert_eq!(
+        errors(&format!(r#"{{"format":"story-index/1","stories":[{entries}]}}"#)),
+        ["stories: error: the catalog has 10001 entries, over the limit of 10000 by 1"]
+    );
 }
 
 #[test]
@@ -157,13 +230,18 @@ fn a_flood_of_problems_is_capped() {
     let json = format!(r#"{{"format":"story-index/1","stories":[],{}}}"#, fields.join(","));
     let d = parse_document(json.as_bytes(), &base()).diagnostics;
     assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
-    assert_eq!(d.last().unwrap().message, format!("{} more problems were found but not listed", 10_000 - MAX_DIAGNOSTICS));
+    assert_eq!(
+        d.last().unwrap().message,
+        format!("{} more problems were found but not listed", 10_000 - MAX_DIAGNOSTICS)
+    );
 }
 
 #[test]
 fn two_thousand_identical_headings_get_unique_ids() {
     let sections = vec![r#"{"heading":"Update","blocks":["x"]}"#; 2000].join(",");
-    let json = format!(r#"{{"format":"story/1","id":"x","title":"T","published":"2026-01-01","source":{{"name":"S"}},"sections":[{sections}]}}"#);
+    let json = format!(
+        r#"{{"format":"story/1","id":"x","title":"T","published":"2026-01-01","source":{{"name":"S"}},"sections":[{sections}]}}"#
+    );
     let parsed = parse_document(json.as_bytes(), &base());
     let Some(Document::Story(s)) = parsed.value else { panic!("a story") };
     assert_eq!(s.sections[0].id, "update");
