@@ -51,6 +51,9 @@ pub enum Code {
     MissingAsset,
     /// A catalog entry disagrees with the story it points at (story-check only).
     Mismatch,
+    /// A file cannot be read from disk: absent, unreadable, not a file
+    /// (the command line only).
+    Io,
     /// Too many diagnostics; the rest were not listed.
     Truncated,
 }
@@ -71,6 +74,7 @@ impl Code {
             Code::UnknownBlock => "unknown-block",
             Code::MissingAsset => "missing-asset",
             Code::Mismatch => "mismatch",
+            Code::Io => "io",
             Code::Truncated => "truncated",
         }
     }
@@ -112,9 +116,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// At most this many diagnostics are kept per file; past it one
-/// [`Code::Truncated`] warning says how many more there were.
-pub const MAX_DIAGNOSTICS: usize = 200;
+pub use crate::limits::MAX_DIAGNOSTICS;
 
 /// Collects diagnostics for one file, capped at [`MAX_DIAGNOSTICS`] so that a
 /// hostile file cannot make the list grow without bound.

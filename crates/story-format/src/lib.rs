@@ -28,15 +28,17 @@
 pub mod date;
 pub mod diag;
 mod json;
+pub mod limits;
 pub mod model;
 mod parse;
 pub mod text;
 pub mod url;
 
-pub use diag::{Code, Diagnostic, Severity, MAX_DIAGNOSTICS};
+pub use diag::{Code, Diagnostic, Severity};
+pub use limits::{MAX_BLOCKS, MAX_DIAGNOSTICS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS};
 pub use model::*;
 pub use parse::{
-    is_language_tag, parse_catalog, parse_document, parse_document_with_assets, parse_story, Parsed,
-    MAX_BLOCKS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS,
+    is_language_tag, known_fields, parse_catalog, parse_document, parse_document_with_assets, parse_story,
+    Parsed,
 };
 pub use url::SafeUrl;

@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::limits::{MAX_SECTION_ID_CHARS, MAX_SLUG_CHARS};
+
 /// Derives a section id from a heading. The rule, for any script:
 /// lower-case the heading, keep letters and digits of every script (so
 /// `为什么现在` stays `为什么现在` and Arabic stays Arabic), turn every other
@@ -18,7 +20,7 @@ pub fn slug(heading: &str) -> String {
     let mut count = 0;
     let mut pending_dash = false;
     for c in heading.chars() {
-        if count >= 64 {
+        if count >= MAX_SLUG_CHARS {
             break;
         }
         if c.is_alphanumeric() {
@@ -42,9 +44,9 @@ pub fn slug(heading: &str) -> String {
 
 /// Whether an explicit section id is usable: 1-100 characters, no white
 /// space or control characters (HTML ids may hold any other character).
-pub fn is_valid_id(id: &str) -> bool {
+pub fn is_valid_section_id(id: &str) -> bool {
     let n = id.chars().count();
-    (1..=100).contains(&n) && !id.chars().any(|c| c.is_whitespace() || c.is_control())
+    (1..=MAX_SECTION_ID_CHARS).contains(&n) && !id.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Gives every section a unique id. `explicit[i]` is section `i`'s own `id`
@@ -168,6 +170,13 @@ mod tests {
     }
 }
 
+/// The primary language subtag of a BCP 47 tag, lower-cased: `"zh"` for
+/// `"zh-Hans"`, `"ar"` for `"AR-eg"`, `""` for `""`. The one place a
+/// language tag is split.
+pub fn primary_language(tag: &str) -> String {
+    tag.split('-').next().unwrap_or("").to_ascii_lowercase()
+}
+
 /// The writing direction of a BCP 47 language tag: `"rtl"` for languages and
 /// scripts written right to left (Arabic, Hebrew, Persian, Urdu, ... or an
 /// explicit `-Arab`/`-Hebr` script subtag), else `"ltr"`. A Latin script
@@ -177,12 +186,12 @@ pub fn direction(lang: &str) -> &'static str {
         &["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "syr", "ug", "ur", "yi"];
     const RTL_SCRIPTS: &[&str] = &["arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"];
     let lower = lang.to_ascii_lowercase();
-    let mut parts = lower.split('-');
-    let primary = parts.next().unwrap_or("");
+    let primary = primary_language(&lower);
+    let mut parts = lower.split('-').skip(1);
     if let Some(script) = parts.find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic())) {
         return if RTL_SCRIPTS.contains(&script) { "rtl" } else { "ltr" };
     }
-    if RTL_LANGS.contains(&primary) {
+    if RTL_LANGS.contains(&primary.as_str()) {
         "rtl"
     } else {
         "ltr"

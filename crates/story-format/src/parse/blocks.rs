@@ -1,0 +1,370 @@
+//! Blocks (paragraphs, quotes, lists, images) and the inline text inside
+//! them: runs with marks, links and section links.
+
+use std::borrow::Cow;
+
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess};
+use serde_json::value::RawValue;
+
+use super::cx::{truncate, Cx};
+use super::images::{ImageAcc, ImageField};
+use super::shape::{read_fields, At, Field, Fields, Shape, Slot};
+use crate::diag::{Code, Path};
+use crate::json::{Key, Raw, Source as ValueSource, Val, ValSeed};
+use crate::limits::MAX_BLOCKS;
+use crate::model::{Block, Inline, Marks};
+
+fields!(
+    /// Every field of any block type; [`BlockKind::fields`] says which
+    /// ones each type allows (`type` first in each).
+    BlockField {
+        Type = "type",
+        Text = "text",
+        Cite = "cite",
+        Items = "items",
+        Ordered = "ordered",
+        Src = "src",
+        Alt = "alt",
+        Width = "width",
+        Height = "height",
+        Srcset = "srcset",
+        Caption = "caption",
+        Credit = "credit",
+    }
+);
+
+scalars!(
+    /// A run's fields (a run given as an object).
+    RunField => RunAcc {
+        Text: text = "text",
+        Em: em = "em",
+        Strong: strong = "strong",
+        Code: code = "code",
+        Href: href = "href",
+    }
+);
+
+shape!(BlocksShape);
+impl<'de> Shape<'de> for BlocksShape<'_, '_, '_> {
+    type Out = Vec<Block>;
+    const WANT: &'static str = "an array of blocks";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        let mut i = 0;
+        loop {
+            if cx.blocks >= MAX_BLOCKS {
+                // Past the limit: only count what is left.
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    cx.blocks += 1;
+                    i += 1;
+                }
+                break;
+            }
+            let p = path.index(i);
+            let Some(slot) = seq.next_element_seed(BlockShape::seed(cx, &p))? else { break };
+            cx.blocks += 1;
+            i += 1;
+            if let Slot::Got(b) = slot {
+                out.push(b);
+            }
+        }
+        if i == 0 {
+            cx.sink.error(Code::Invalid, path, "a section needs at least one block");
+        }
+        Ok(Slot::Got(out))
+    }
+}
+
+shape!(BlockShape);
+impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
+    type Out = Block;
+    const WANT: &'static str = "a string, an array of runs or an object with a \"type\"";
+    at_impl!();
+    fn on_str(self, s: Cow<'de, str>) -> Slot<Block> {
+        Slot::Got(Block::Paragraph(Inline::plain(s)))
+    }
+    fn on_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Slot<Block>, A::Error> {
+        let At { cx, path } = self.0;
+        Ok(match InlineShape(At { cx, path }).on_seq(seq)? {
+            Slot::Got(runs) => Slot::Got(Block::Paragraph(runs)),
+            _ => Slot::Bad,
+        })
+    }
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Block>, A::Error> {
+        let At { cx, path } = self.0;
+        // Usually `type` comes first: read the rest knowing it.
+        let first = map.next_key::<Key<'de>>()?;
+        if let Some(Key(k)) = &first {
+            if k == "type" {
+                let ty = map.next_value_seed(ValSeed)?;
+                let Some(kind) = block_type(cx, ty, path) else {
+                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    return Ok(Slot::Bad);
+                };
+                let mut acc = BlockAcc::default();
+                read_fields(cx, &mut map, path, kind.fields(), 1, &mut acc)?;
+                return Ok(acc.finish(cx, kind, path));
+            }
+        }
+        // Otherwise capture the fields as raw JSON, find `type`, then read them.
+        let mut fields: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::new();
+        if let Some(Key(k)) = first {
+            fields.push((k, map.next_value()?));
+        }
+        while let Some(Key(k)) = map.next_key()? {
+            fields.push((k, map.next_value()?));
+        }
+        let ty = fields
+            .iter()
+            .find(|(k, _)| k == "type")
+            .map(|(_, raw)| Raw(raw).value(ValSeed))
+            .transpose()
+            .map_err(de::Error::custom)?;
+        let Some(ty) = ty else {
+            cx.missing(path, "type");
+            return Ok(Slot::Bad);
+        };
+        let Some(kind) = block_type(cx, ty, path) else { return Ok(Slot::Bad) };
+        let known = kind.fields();
+        let mut acc = BlockAcc::default();
+        let mut seen = 0u32;
+        for (k, raw) in fields {
+            match known.iter().position(|f| f.name() == k) {
+                Some(i) if seen & (1 << i) != 0 => {
+                    cx.sink.error(
+                        Code::Duplicate,
+                        &path.field(&k),
+                        "this field appears more than once; the first one is used",
+                    );
+                }
+                Some(0) => seen |= 1, // `type`, read above
+                Some(i) => {
+                    seen |= 1 << i;
+                    acc.field(cx, known[i], &mut Raw(raw), path).map_err(de::Error::custom)?;
+                }
+                None => cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored"),
+            }
+        }
+        Ok(acc.finish(cx, kind, path))
+    }
+}
+
+/// The block types this viewer draws.
+#[derive(Clone, Copy)]
+pub(super) enum BlockKind {
+    Paragraph,
+    Quote,
+    List,
+    Image,
+}
+
+impl BlockKind {
+    /// Every block type.
+    pub(super) const ALL: [BlockKind; 4] =
+        [BlockKind::Paragraph, BlockKind::Quote, BlockKind::List, BlockKind::Image];
+
+    /// The block's `type`.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::Quote => "quote",
+            BlockKind::List => "list",
+            BlockKind::Image => "image",
+        }
+    }
+
+    /// The fields a block of this type may have, `type` first.
+    pub(super) fn fields(self) -> &'static [BlockField] {
+        use BlockField::*;
+        match self {
+            BlockKind::Paragraph => &[Type, Text],
+            BlockKind::Quote => &[Type, Text, Cite],
+            BlockKind::List => &[Type, Items, Ordered],
+            BlockKind::Image => &[Type, Src, Alt, Width, Height, Srcset, Caption, Credit],
+        }
+    }
+}
+
+/// The block's `type`, or `None` (reported) when the type is not a string
+/// or is unknown.
+fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockKind> {
+    match ty {
+        Val::Str(t) => match BlockKind::ALL.into_iter().find(|k| k.name() == t) {
+            Some(kind) => Some(kind),
+            None => {
+                cx.sink.warning(
+                    Code::UnknownBlock,
+                    &path.field("type"),
+                    format!("unknown block type \"{}\", skipped", truncate(&t, 60)),
+                );
+                None
+            }
+        },
+        Val::Null => {
+            cx.missing(path, "type");
+            None
+        }
+        other => {
+            cx.type_error(&path.field("type"), "a string", other.kind());
+            None
+        }
+    }
+}
+
+#[derive(Default)]
+struct BlockAcc<'de> {
+    text: Option<Slot<Inline>>,
+    cite: Option<Val<'de>>,
+    items: Option<Slot<Vec<Inline>>>,
+    ordered: Option<Val<'de>>,
+    image: ImageAcc<'de>,
+}
+
+impl<'de> Fields<'de> for BlockAcc<'de> {
+    type Field = BlockField;
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        f: BlockField,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
+        let p = path.field(f.name());
+        let image_field = match f {
+            BlockField::Type => return src.skip(), // read before
+            BlockField::Text => {
+                self.text = Some(src.value(InlineShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Cite => {
+                self.cite = Some(src.value(ValSeed)?);
+                None
+            }
+            BlockField::Items => {
+                self.items = Some(src.value(ItemsShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Ordered => {
+                self.ordered = Some(src.value(ValSeed)?);
+                None
+            }
+            BlockField::Src => Some(ImageField::Src),
+            BlockField::Alt => Some(ImageField::Alt),
+            BlockField::Width => Some(ImageField::Width),
+            BlockField::Height => Some(ImageField::Height),
+            BlockField::Srcset => Some(ImageField::Srcset),
+            BlockField::Caption => Some(ImageField::Caption),
+            BlockField::Credit => Some(ImageField::Credit),
+        };
+        if let Some(f) = image_field {
+            self.image.field(cx, f, src, path)?;
+        }
+        Ok(())
+    }
+}
+
+impl BlockAcc<'_> {
+    fn finish(self, cx: &mut Cx<'_>, kind: BlockKind, path: &Path<'_>) -> Slot<Block> {
+        let text = |cx: &mut Cx<'_>, t: Option<Slot<Inline>>| match t {
+            None | Some(Slot::Null) => {
+                cx.missing(path, "text");
+                None
+            }
+            Some(t) => t.get(),
+        };
+        let block = match kind {
+            BlockKind::Paragraph => text(cx, self.text).map(Block::Paragraph),
+            BlockKind::Quote => text(cx, self.text)
+                .map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
+            BlockKind::List => {
+                let ordered = cx.opt_bool(self.ordered, "ordered", path);
+                match self.items {
+                    None | Some(Slot::Null) => {
+                        cx.missing(path, "items");
+                        None
+                    }
+                    Some(Slot::Bad) => None,
+                    Some(Slot::Got(items)) if items.is_empty() => {
+                        cx.sink.error(Code::Invalid, &path.field("items"), "a list needs at least one item");
+                        None
+                    }
+                    Some(Slot::Got(items)) => Some(Block::List { ordered, items }),
+                }
+            }
+            BlockKind::Image => self.image.finish(cx, path).map(|i| Block::Image(Box::new(i))),
+        };
+        block.map_or(Slot::Bad, Slot::Got)
+    }
+}
+
+shape!(ItemsShape);
+impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
+    type Out = Vec<Inline>;
+    const WANT: &'static str = "an array of list items";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        Ok(Slot::Got(elements!(seq, cx, path, InlineShape)))
+    }
+}
+
+shape!(InlineShape);
+impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
+    type Out = Inline;
+    const WANT: &'static str = "text (a string or an array of runs)";
+    at_impl!();
+    fn on_str(self, s: Cow<'de, str>) -> Slot<Inline> {
+        Slot::Got(Inline::plain(s))
+    }
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Inline>, A::Error> {
+        let At { cx, path } = self.0;
+        // Runs never hold inline text, so one scratch serves every array.
+        let mut out = std::mem::take(&mut cx.scratch);
+        elements!(seq, cx, path, RunShape, |(text, marks)| out.push(&text, marks));
+        let inline = out.take_exact();
+        cx.scratch = out;
+        Ok(Slot::Got(inline))
+    }
+}
+
+shape!(RunShape);
+impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
+    type Out = (Cow<'de, str>, Marks);
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_str(self, s: Cow<'de, str>) -> Slot<Self::Out> {
+        Slot::Got((s, Marks::PLAIN))
+    }
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = RunAcc::default();
+        read_fields(cx, &mut map, path, RunField::ALL, 0, &mut acc)?;
+        let RunAcc { text, em, strong, code, href } = acc;
+        let Some(text) = cx.req_str(text, "text", path) else { return Ok(Slot::Bad) };
+        // `#id` is a link to a section of this story, not to the file.
+        let fragment = match &href {
+            Some(Val::Str(h)) => h
+                .trim()
+                .strip_prefix('#')
+                .map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned()),
+            _ => None,
+        };
+        let (href, section) = match fragment {
+            Some(id) => {
+                cx.section_links.push((path.field("href").render(), id.clone()));
+                (None, Some(id))
+            }
+            None => (cx.opt_url(href, "href", path), None),
+        };
+        let marks = Marks {
+            em: cx.opt_bool(em, "em", path),
+            strong: cx.opt_bool(strong, "strong", path),
+            code: cx.opt_bool(code, "code", path),
+            href,
+            section,
+        };
+        Ok(Slot::Got((text, marks)))
+    }
+}

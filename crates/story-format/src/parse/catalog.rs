@@ -1,0 +1,176 @@
+//! The catalog object and its entries.
+
+use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+
+use super::common::{SourceShape, TagsShape};
+use super::cx::Cx;
+use super::images::ImageShape;
+use super::shape::{present, read_fields, At, Field, Fields, Shape, Slot};
+use crate::diag::{Code, Diagnostic, Path};
+use crate::json::{Source as ValueSource, Val, ValSeed};
+use crate::limits::MAX_ENTRIES;
+use crate::model::{Catalog, Entry, Image, Source};
+
+fields!(
+    /// A catalog's fields (`format` first: the root reads it).
+    CatalogField { Format = "format", Title = "title", Stories = "stories" }
+);
+
+fields!(
+    /// A catalog entry's fields.
+    EntryField {
+        Id = "id",
+        Title = "title",
+        Published = "published",
+        Source = "source",
+        Href = "href",
+        Dek = "dek",
+        Thumbnail = "thumbnail",
+        Tags = "tags",
+    }
+);
+
+#[derive(Default)]
+pub(super) struct CatalogAcc<'de> {
+    title: Option<Val<'de>>,
+    stories: Option<Slot<Vec<Entry>>>,
+}
+
+impl<'de> Fields<'de> for CatalogAcc<'de> {
+    type Field = CatalogField;
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        f: CatalogField,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
+        let p = path.field(f.name());
+        match f {
+            CatalogField::Format => src.skip()?, // read by the root
+            CatalogField::Title => self.title = Some(src.value(ValSeed)?),
+            CatalogField::Stories => self.stories = Some(src.value(EntriesShape::seed(cx, &p))?),
+        }
+        Ok(())
+    }
+}
+
+impl CatalogAcc<'_> {
+    pub(super) fn finish(self, cx: &mut Cx<'_>, minor_version: u32) -> Option<Catalog> {
+        if cx.refused.is_some() {
+            return None;
+        }
+        let path = Path::Root;
+        let title = cx.opt_text(self.title, "title", &path).unwrap_or_else(|| "Stories".to_owned());
+        if !present(&self.stories) {
+            cx.missing(&path, "stories");
+        }
+        let mut entries = self.stories.and_then(Slot::get).unwrap_or_default();
+        // Newest first; entries without a valid date last; stable otherwise.
+        entries.sort_by(|a, b| match (&a.published, &b.published) {
+            (Some(x), Some(y)) => y.cmp(x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        Some(Catalog { minor_version, title, entries })
+    }
+}
+
+shape!(EntriesShape);
+impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
+    type Out = Vec<Entry>;
+    const WANT: &'static str = "an array of entries";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        let mut count = 0usize;
+        loop {
+            if count >= MAX_ENTRIES {
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                break;
+            }
+            let p = path.index(count);
+            let Some(slot) = seq.next_element_seed(EntryShape::seed(cx, &p))? else { break };
+            if let Slot::Got(mut e) = slot {
+                e.index = count;
+                out.push(e);
+            }
+            count += 1;
+        }
+        if count > MAX_ENTRIES {
+            cx.refused = Some(Diagnostic::error(
+                Code::Limit,
+                path.to_string(),
+                format!(
+                    "the catalog has {count} entries, over the limit of {MAX_ENTRIES} by {}",
+                    count - MAX_ENTRIES
+                ),
+            ));
+        }
+        Ok(Slot::Got(out))
+    }
+}
+
+#[derive(Default)]
+struct EntryAcc<'de> {
+    id: Option<Val<'de>>,
+    title: Option<Val<'de>>,
+    published: Option<Val<'de>>,
+    source: Option<Slot<Source>>,
+    href: Option<Val<'de>>,
+    dek: Option<Val<'de>>,
+    thumbnail: Option<Image>,
+    tags: Vec<String>,
+}
+
+impl<'de> Fields<'de> for EntryAcc<'de> {
+    type Field = EntryField;
+    fn field<S: ValueSource<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        f: EntryField,
+        src: &mut S,
+        path: &Path<'_>,
+    ) -> Result<(), S::Error> {
+        let p = path.field(f.name());
+        match f {
+            EntryField::Id => self.id = Some(src.value(ValSeed)?),
+            EntryField::Title => self.title = Some(src.value(ValSeed)?),
+            EntryField::Published => self.published = Some(src.value(ValSeed)?),
+            EntryField::Source => self.source = Some(src.value(SourceShape::seed(cx, &p))?),
+            EntryField::Href => self.href = Some(src.value(ValSeed)?),
+            EntryField::Dek => self.dek = Some(src.value(ValSeed)?),
+            EntryField::Thumbnail => self.thumbnail = src.value(ImageShape::seed(cx, &p))?.get(),
+            EntryField::Tags => self.tags = src.value(TagsShape::seed(cx, &p))?.get().unwrap_or_default(),
+        }
+        Ok(())
+    }
+}
+
+shape!(EntryShape);
+impl<'de> Shape<'de> for EntryShape<'_, '_, '_> {
+    type Out = Entry;
+    const WANT: &'static str = "an object";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Entry>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = EntryAcc::default();
+        read_fields(cx, &mut map, path, EntryField::ALL, 0, &mut acc)?;
+        let href = cx.req_str(acc.href, "href", path).and_then(|h| cx.url(&h, &path.field("href")));
+        Ok(Slot::Got(Entry {
+            index: 0,
+            id: cx.id(acc.id, path),
+            title: cx.title(acc.title, path),
+            published: cx.req_timestamp(acc.published, "published", path),
+            source: cx.source(acc.source, path),
+            href,
+            dek: cx.opt_text(acc.dek, "dek", path),
+            thumbnail: acc.thumbnail,
+            tags: acc.tags,
+        }))
+    }
+}

@@ -1,0 +1,299 @@
+//! `Cx`, the context of one parse (diagnostics, the file's URL, counts),
+//! and its validators of scalar fields: each reads a [`Val`], reports what
+//! is wrong at its path, and returns what may be kept.
+
+use std::borrow::Cow;
+
+use super::Kind;
+use crate::date::{self, Timestamp};
+use crate::diag::{Code, Diagnostic, Path, Sink};
+use crate::json::Val;
+use crate::limits::{MAX_ID_BYTES, MAX_PIXELS, MAX_TITLE_CHARS};
+use crate::model::{Asset, Inline, Source};
+use crate::url::{self, SafeUrl};
+
+use super::shape::Slot;
+
+/// The parse context: diagnostics, the file's URL, what has been counted.
+pub(super) struct Cx<'b> {
+    pub(super) sink: Sink,
+    /// The file's own URL, against which its references resolve.
+    pub(super) base: &'b url::Base<'b>,
+    /// Image URLs with their paths, when the caller asked for them.
+    pub(super) assets: Option<&'b mut Vec<Asset>>,
+    /// Links to sections (`#id`), with their paths: checked once ids are known.
+    pub(super) section_links: Vec<(String, String)>,
+    /// Blocks seen so far, all sections together.
+    pub(super) blocks: usize,
+    /// Set when a limit was passed: the file is refused with this message.
+    pub(super) refused: Option<Diagnostic>,
+    /// Set when the root's first key is not `format`: the pass stops, and
+    /// the file is read again once `format` is found.
+    pub(super) format_not_first: bool,
+    /// Reused while reading each array of runs (see `InlineShape`).
+    pub(super) scratch: Inline,
+}
+
+impl Cx<'_> {
+    pub(super) fn type_error(&mut self, path: &Path<'_>, want: &str, found: &str) {
+        self.sink.error(Code::Type, path, format!("expected {want}, found {found}"));
+    }
+
+    pub(super) fn missing(&mut self, path: &Path<'_>, name: &str) {
+        self.sink.error(
+            Code::Missing,
+            &path.field(name),
+            format!("the required field \"{name}\" is missing"),
+        );
+    }
+
+    /// An optional string field; `null` counts as absent.
+    pub(super) fn opt_str<'de>(
+        &mut self,
+        v: Option<Val<'de>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<Cow<'de, str>> {
+        match v? {
+            Val::Str(s) => Some(s),
+            Val::Null => None,
+            other => {
+                self.type_error(&path.field(name), "a string", other.kind());
+                None
+            }
+        }
+    }
+
+    pub(super) fn req_str<'de>(
+        &mut self,
+        v: Option<Val<'de>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<Cow<'de, str>> {
+        if matches!(v, None | Some(Val::Null)) {
+            self.missing(path, name);
+            return None;
+        }
+        self.opt_str(v, name, path)
+    }
+
+    /// An optional text field, trimmed; empty text counts as absent.
+    pub(super) fn opt_text(
+        &mut self,
+        v: Option<Val<'_>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<String> {
+        let s = self.opt_str(v, name, path)?;
+        let t = s.trim();
+        (!t.is_empty()).then(|| t.to_owned())
+    }
+
+    pub(super) fn opt_bool(&mut self, v: Option<Val<'_>>, name: &'static str, path: &Path<'_>) -> bool {
+        match v {
+            None | Some(Val::Null) => false,
+            Some(Val::Bool(b)) => b,
+            Some(other) => {
+                self.type_error(&path.field(name), "true or false", other.kind());
+                false
+            }
+        }
+    }
+
+    pub(super) fn opt_uint(
+        &mut self,
+        v: Option<Val<'_>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<u32> {
+        match v? {
+            Val::Null => None,
+            Val::Int(n) if (1..=i128::from(MAX_PIXELS)).contains(&n) => Some(n as u32),
+            Val::Int(_) | Val::Float(_) => {
+                self.sink.error(
+                    Code::Invalid,
+                    &path.field(name),
+                    format!("must be a whole number of pixels from 1 to {MAX_PIXELS}"),
+                );
+                None
+            }
+            other => {
+                self.type_error(&path.field(name), "a whole number", other.kind());
+                None
+            }
+        }
+    }
+
+    pub(super) fn url(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
+        match self.base.resolve(reference) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                self.sink.error(Code::UnsafeUrl, path, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// An image URL: resolved like any URL and remembered as an asset.
+    pub(super) fn asset(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
+        let url = self.url(reference, path)?;
+        if let Some(assets) = &mut self.assets {
+            assets.push(Asset { path: path.render(), url: url.clone() });
+        }
+        Some(url)
+    }
+
+    pub(super) fn opt_url(
+        &mut self,
+        v: Option<Val<'_>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<SafeUrl> {
+        let s = self.opt_str(v, name, path)?;
+        self.url(&s, &path.field(name))
+    }
+
+    pub(super) fn lang(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> Option<String> {
+        let s = self.opt_str(v, "lang", path)?;
+        if is_language_tag(&s) {
+            Some(s.into_owned())
+        } else {
+            self.sink.error(
+                Code::Invalid,
+                &path.field("lang"),
+                format!("\"{s}\" is not a BCP 47 language tag such as \"en\" or \"zh-Hans\""),
+            );
+            None
+        }
+    }
+
+    /// A required date (`published`): absent is reported.
+    pub(super) fn req_timestamp(
+        &mut self,
+        v: Option<Val<'_>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<Timestamp> {
+        let s = self.req_str(v, name, path)?;
+        self.date(&s, name, path)
+    }
+
+    /// An optional date (`updated`); `null` counts as absent.
+    pub(super) fn opt_timestamp(
+        &mut self,
+        v: Option<Val<'_>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<Timestamp> {
+        let s = self.opt_str(v, name, path)?;
+        self.date(&s, name, path)
+    }
+
+    fn date(&mut self, s: &str, name: &'static str, path: &Path<'_>) -> Option<Timestamp> {
+        match date::parse(s) {
+            Ok(t) => Some(t),
+            Err(msg) => {
+                self.sink.error(Code::Invalid, &path.field(name), msg);
+                None
+            }
+        }
+    }
+
+    /// The `format` field: `PREFIX1` or `PREFIX1.N`.
+    pub(super) fn format(&mut self, v: Option<Val<'_>>) -> Option<(Kind, u32)> {
+        let root = Path::Root;
+        let f = self.req_str(v, "format", &root)?;
+        let kind = if f.starts_with(Kind::Catalog.prefix()) {
+            Kind::Catalog
+        } else if f.starts_with(Kind::Story.prefix()) {
+            Kind::Story
+        } else {
+            self.sink.error(
+                Code::Format,
+                &root.field("format"),
+                format!("\"{f}\" is not a format this viewer reads (\"story/1\" or \"story-index/1\")"),
+            );
+            return None;
+        };
+        let version = &f[kind.prefix().len()..];
+        let (major, minor) = version.split_once('.').unwrap_or((version, "0"));
+        let digits = |s: &str| !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit());
+        if major == "1" && digits(minor) {
+            return Some((kind, minor.parse().unwrap_or(0)));
+        }
+        let p = kind.prefix();
+        self.sink.error(
+            Code::Format,
+            &root.field("format"),
+            format!("the file is \"{f}\", a version this viewer does not read; it reads {p}1 and its minor versions ({p}1.x)"),
+        );
+        None
+    }
+
+    pub(super) fn id(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> String {
+        let Some(id) = self.req_str(v, "id", path) else { return String::new() };
+        let ok = (1..=MAX_ID_BYTES).contains(&id.len())
+            && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            id.into_owned()
+        } else {
+            self.sink.error(
+                Code::Invalid,
+                &path.field("id"),
+                format!(
+                    "\"{}\" is not a valid id: use 1-{MAX_ID_BYTES} characters of a-z, 0-9 and -",
+                    truncate(&id, 120)
+                ),
+            );
+            String::new()
+        }
+    }
+
+    pub(super) fn title(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> String {
+        let Some(t) = self.req_str(v, "title", path) else { return String::new() };
+        let t = t.trim();
+        let n = t.chars().count();
+        if n == 0 {
+            self.sink.error(Code::Invalid, &path.field("title"), "the title is empty");
+        } else if n > MAX_TITLE_CHARS {
+            self.sink.error(
+                Code::Invalid,
+                &path.field("title"),
+                format!("the title is {n} characters long; the limit is {MAX_TITLE_CHARS}"),
+            );
+        }
+        t.to_owned()
+    }
+
+    pub(super) fn source(&mut self, s: Option<Slot<Source>>, path: &Path<'_>) -> Source {
+        match s {
+            None | Some(Slot::Null) => {
+                self.missing(path, "source");
+                Source::default()
+            }
+            Some(s) => s.get().unwrap_or_default(),
+        }
+    }
+}
+
+/// Reads an object's fields: reports unknown fields (skipped) and
+/// Whether `s` looks like a BCP 47 tag: a 2-8 letter language subtag, then
+/// subtags of 1-8 letters or digits separated by `-`.
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// `s`, cut to `max` characters with `…` when longer (for quoting input in a message).
+pub(super) fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}
