@@ -7,12 +7,16 @@
 //! ```
 //! Exit status: 0 no errors (warnings allowed), 1 errors, 2 could not run.
 
+// The schema is one `json!` literal, deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 mod schema;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use story_format::limits::file_too_large;
 use story_format::url::Url;
 use story_format::{
     parse_document_with_assets, parse_story, Code, Diagnostic, Document, Severity, MAX_FILE_BYTES,
@@ -107,17 +111,10 @@ fn file_url(path: &Path) -> Option<Url> {
 
 /// Reads a file, refusing one over the size limit before reading it.
 fn read_limited(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let fail = |e: io::Error| Diagnostic::error(Code::Missing, "$", format!("cannot read the file: {e}"));
+    let fail = |e: io::Error| Diagnostic::error(Code::Io, "$", format!("cannot read the file: {e}"));
     let len = std::fs::metadata(path).map_err(fail)?.len();
     if len > MAX_FILE_BYTES as u64 {
-        return Err(Diagnostic::error(
-            Code::Limit,
-            "$",
-            format!(
-                "the file is {len} bytes, over the limit of 8 MiB ({MAX_FILE_BYTES} bytes) by {} bytes",
-                len - MAX_FILE_BYTES as u64
-            ),
-        ));
+        return Err(Diagnostic::error(Code::Limit, "$", file_too_large(len)));
     }
     std::fs::read(path).map_err(fail)
 }
@@ -128,7 +125,7 @@ fn check_file(path: &Path) -> Report {
         (Ok(b), Some(u)) => (b, u),
         (Err(d), _) => return Report { file, diagnostics: vec![d] },
         (Ok(_), None) => {
-            let d = Diagnostic::error(Code::Missing, "$", "cannot turn the path into a file URL");
+            let d = Diagnostic::error(Code::Io, "$", "cannot turn the path into a file URL");
             return Report { file, diagnostics: vec![d] };
         }
     };

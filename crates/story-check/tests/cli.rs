@@ -101,3 +101,18 @@ fn the_committed_schema_is_current() {
     let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
 }
+
+#[test]
+fn the_schema_describes_every_field_the_parser_reads() {
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&run(&["--schema"]))).unwrap();
+    for (object, fields) in story_format::known_fields() {
+        let def = object.replace(':', "-");
+        let props = schema["$defs"][&def]["properties"].as_object();
+        let props = props.unwrap_or_else(|| panic!("the schema has no $defs.{def}.properties"));
+        let mut in_schema: Vec<&str> = props.keys().map(String::as_str).collect();
+        let mut in_parser = fields.clone();
+        in_schema.sort_unstable();
+        in_parser.sort_unstable();
+        assert_eq!(in_schema, in_parser, "$defs.{def} and the parser's {object} fields differ");
+    }
+}
