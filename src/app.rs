@@ -14,11 +14,13 @@ use web_sys::AbortController;
 use yew::prelude::*;
 
 use crate::components::alert::{ErrorAlert, Problems};
-use crate::components::catalog::CatalogView;
-use crate::components::in_app_click;
-use crate::components::story::StoryView;
+use crate::components::{in_app_click, ByPtr};
 use crate::dom;
+use crate::fetch::LoadErrorKind::*;
 use crate::fetch::{load, LoadError};
+use crate::labels::ui;
+use crate::pages::catalog::CatalogView;
+use crate::pages::story::StoryView;
 use crate::route::{Plan, Route};
 
 /// Where the viewer lives.
@@ -55,10 +57,11 @@ enum View {
     Catalog { catalog: Rc<Catalog>, url: AttrValue, problems: Rc<Vec<Diagnostic>> },
 }
 
-fn safe(src: &str, base: &str) -> Result<story_format::SafeUrl, LoadError> {
-    let base = Url::parse(base)
-        .map_err(|e| LoadError::new(base, format!("The page address cannot be read: {e}")))?;
-    resolve(src, &base).map_err(|e| LoadError::new(src, format!("This address cannot be loaded: {e}.")))
+/// The address `src` (from the route or the element), resolved against
+/// `base` through the core's one URL gate: only http(s) comes out.
+fn resolve_address(src: &str, base: &str) -> Result<story_format::SafeUrl, LoadError> {
+    let base = Url::parse(base).map_err(|e| LoadError::new(base, PageAddress(e.to_string())))?;
+    resolve(src, &base).map_err(|e| LoadError::new(src, Address(e.to_string())))
 }
 
 /// Loads what `route` asks for.
@@ -66,7 +69,7 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
     let result = async {
         match route.plan(&default_src) {
             Plan::Document(src) => {
-                let loaded = load(&safe(src, &base)?, &cancel).await?;
+                let loaded = load(&resolve_address(src, &base)?, &cancel).await?;
                 let url = AttrValue::from(loaded.url.to_string());
                 let problems = Rc::new(loaded.diagnostics);
                 Ok(match loaded.doc {
@@ -75,7 +78,7 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                 })
             }
             Plan::StoryIn { catalog, id } => {
-                let loaded = load(&safe(catalog, &base)?, &cancel).await?;
+                let loaded = load(&resolve_address(catalog, &base)?, &cancel).await?;
                 let catalog_url = loaded.url.to_string();
                 let entry = match loaded.doc {
                     Document::Story(s) if s.id == id => {
@@ -88,24 +91,15 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                         });
                     }
                     Document::Story(_) => {
-                        return Err(LoadError::new(
-                            &catalog_url,
-                            format!("This file is a story, not a catalog with a story \"{id}\"."),
-                        ))
+                        return Err(LoadError::new(&catalog_url, StoryNotCatalog(id.to_owned())))
                     }
                     Document::Catalog(c) => c.find(id).cloned(),
                 };
                 let Some(entry) = entry else {
-                    return Err(LoadError::new(
-                        &catalog_url,
-                        format!("The catalog has no story with the id \"{id}\"."),
-                    ));
+                    return Err(LoadError::new(&catalog_url, NoSuchStory(id.to_owned())));
                 };
                 let Some(href) = entry.href else {
-                    return Err(LoadError::new(
-                        &catalog_url,
-                        format!("The catalog's link to \"{id}\" is not a safe address."),
-                    ));
+                    return Err(LoadError::new(&catalog_url, UnsafeLink(id.to_owned())));
                 };
                 let loaded = load(&href, &cancel).await?;
                 let url = AttrValue::from(loaded.url.to_string());
@@ -116,10 +110,7 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                         url,
                         problems: Rc::new(loaded.diagnostics),
                     }),
-                    Document::Catalog(_) => Err(LoadError::new(
-                        &url,
-                        "The catalog points at another catalog here, not at a story.",
-                    )),
+                    Document::Catalog(_) => Err(LoadError::new(&url, CatalogNotStory)),
                 }
             }
         }
@@ -132,12 +123,12 @@ fn announce(mode: &Mode, view: &View) {
     match (mode, view) {
         (Mode::Standalone, View::Story { story, .. }) => dom::set_title(&story.title),
         (Mode::Standalone, View::Catalog { catalog, .. }) => dom::set_title(&catalog.title),
-        (Mode::Standalone, View::Failed(_)) => dom::set_title("Could not load"),
+        (Mode::Standalone, View::Failed(_)) => dom::set_title(ui::FAILED_TITLE),
         (Mode::Embedded(host), View::Story { story, .. }) => {
             dom::dispatch(host, "story-load", &[("id", &story.id), ("title", &story.title)]);
         }
         (Mode::Embedded(host), View::Failed(e)) => {
-            dom::dispatch(host, "story-error", &[("message", &format!("{} ({})", e.message, e.url))]);
+            dom::dispatch(host, "story-error", &[("message", &format!("{e} ({})", e.url))]);
         }
         _ => {}
     }
@@ -221,7 +212,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
 
     let body = match &*view {
         View::Loading => html! {
-            <div class="sv-loading" role="status"><span class="sv-loading-text">{ "Loading…" }</span></div>
+            <div class="sv-loading" role="status"><span class="sv-loading-text">{ ui::LOADING }</span></div>
         },
         View::Failed(e) => html! { <ErrorAlert error={ e.clone() } on_retry={ retry } /> },
         View::Story { story, back, url, problems } => {
@@ -237,7 +228,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
             html! {
                 <>
                     <Problems url={ url.clone() } items={ (**problems).clone() } />
-                    <StoryView story={ story.clone() } { back } focus={ (*focus).clone() } { section_link } />
+                    <StoryView story={ ByPtr(story.clone()) } { back } focus={ (*focus).clone() } { section_link } />
                 </>
             }
         }
@@ -262,7 +253,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
             html! {
                 <>
                     <Problems url={ url.clone() } items={ (**problems).clone() } />
-                    <CatalogView catalog={ catalog.clone() } tag={ r.tag.clone().map(AttrValue::from) }
+                    <CatalogView catalog={ ByPtr(catalog.clone()) } tag={ r.tag.clone().map(AttrValue::from) }
                         {story_href} {tag_href} {on_open} {on_tag} />
                 </>
             }

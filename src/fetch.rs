@@ -11,20 +11,84 @@ use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
 /// How long one request may take, headers and body together.
 pub const TIMEOUT_MS: u32 = 15_000;
 
-/// Why a file could not be shown.
+/// Why a file could not be shown: the file's URL, what kind of failure,
+/// and the parser's diagnostics when the file was read. Its `Display` is
+/// the message a reader sees.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadError {
-    /// The URL of the file (as resolved).
+    /// The URL of the file (as resolved), or the address as given.
     pub url: String,
-    /// What went wrong, for a reader.
-    pub message: String,
+    /// What went wrong.
+    pub kind: LoadErrorKind,
     /// The parser's errors, each with its field path, when the file was read.
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What kind of failure a [`LoadError`] is.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum LoadErrorKind {
+    /// The page's own address does not parse (cannot happen in a browser
+    /// window; kept as a message rather than a panic).
+    PageAddress(String),
+    /// The address to load is not a safe http(s) URL; why, from the core.
+    Address(String),
+    /// HTTP 404 or 410.
+    NotFound(u16),
+    /// The server sent a web page where JSON belongs (a static host or
+    /// `trunk serve` answering a missing file with `index.html`).
+    WebPage,
+    /// Any other HTTP error status, with its reason phrase.
+    Http(u16, String),
+    /// The body is over the size limit; at least this many bytes.
+    TooLarge(u64),
+    /// No complete answer within [`TIMEOUT_MS`].
+    Timeout,
+    /// The load was aborted because the view changed.
+    Cancelled,
+    /// The request failed (offline, refused, blocked by CORS); the browser's words.
+    Network(String),
+    /// The file was read but cannot be shown at all; the parser's first message.
+    Unreadable(String),
+    /// A story was given where a catalog with story `id` was expected.
+    StoryNotCatalog(String),
+    /// The catalog has no story with this id.
+    NoSuchStory(String),
+    /// The catalog's link to this story is not a safe address.
+    UnsafeLink(String),
+    /// A catalog entry points at another catalog, not at a story.
+    CatalogNotStory,
+}
+
 impl LoadError {
-    pub fn new(url: &str, message: impl Into<String>) -> Self {
-        LoadError { url: url.to_owned(), message: message.into(), diagnostics: Vec::new() }
+    /// A failure of `kind` for the file at `url`, with no diagnostics.
+    pub fn new(url: &str, kind: LoadErrorKind) -> Self {
+        LoadError { url: url.to_owned(), kind, diagnostics: Vec::new() }
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use LoadErrorKind::*;
+        match &self.kind {
+            PageAddress(e) => write!(f, "The page address cannot be read: {e}"),
+            Address(e) => write!(f, "This address cannot be loaded: {e}."),
+            NotFound(status) => write!(f, "The file was not found (HTTP {status})."),
+            WebPage => f.write_str("The file was not found (the server sent a web page instead of JSON)."),
+            Http(status, reason) => write!(f, "The server answered HTTP {status} {reason}."),
+            TooLarge(at_least) => write!(
+                f,
+                "The file is larger than the 8 MiB limit (at least {at_least} bytes); it was not read."
+            ),
+            Timeout => write!(f, "The server did not answer within {} seconds.", TIMEOUT_MS / 1000),
+            Cancelled => f.write_str("Loading was cancelled."),
+            Network(detail) => write!(f, "The file could not be fetched (network error: {detail})."),
+            Unreadable(first) => write!(f, "This file cannot be shown: {first}"),
+            StoryNotCatalog(id) => write!(f, "This file is a story, not a catalog with a story \"{id}\"."),
+            NoSuchStory(id) => write!(f, "The catalog has no story with the id \"{id}\"."),
+            UnsafeLink(id) => write!(f, "The catalog's link to \"{id}\" is not a safe address."),
+            CatalogNotStory => f.write_str("The catalog points at another catalog here, not at a story."),
+        }
     }
 }
 
@@ -46,7 +110,8 @@ fn js_message(e: &JsValue) -> String {
 /// Fetches and parses the file at `url`. `cancel` aborts it (the view changed).
 pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, LoadError> {
     let bytes = fetch_bytes(url.as_str(), cancel).await?;
-    let base = Url::parse(url.as_str()).map_err(|e| LoadError::new(url.as_str(), e.to_string()))?;
+    let base = Url::parse(url.as_str())
+        .map_err(|e| LoadError::new(url.as_str(), LoadErrorKind::Address(e.to_string())))?;
     let parsed = parse_document(&bytes, &base);
     match parsed.value {
         Some(doc) => Ok(Loaded { doc, url: url.clone(), diagnostics: parsed.diagnostics }),
@@ -54,7 +119,7 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
             let first = parsed.diagnostics.first().map(|d| d.message.clone()).unwrap_or_default();
             Err(LoadError {
                 url: url.as_str().to_owned(),
-                message: format!("This file cannot be shown: {first}"),
+                kind: LoadErrorKind::Unreadable(first),
                 diagnostics: parsed.diagnostics,
             })
         }
@@ -62,29 +127,28 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
 }
 
 async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, LoadError> {
-    let fail = |m: String| LoadError::new(url, m);
+    let fail = |kind: LoadErrorKind| LoadError::new(url, kind);
     let signals = js_sys::Array::of2(&cancel.signal(), &AbortSignal::timeout_with_u32(TIMEOUT_MS));
     let signal = AbortSignal::any(&signals);
     let response = gloo_net::http::Request::get(url)
         .abort_signal(Some(&signal))
         .send()
         .await
-        .map_err(|e| fail(network_message(&signal, &e.to_string())))?;
+        .map_err(|e| fail(network_failure(&signal, &e.to_string())))?;
     let status = response.status();
     if status == 404 || status == 410 {
-        return Err(fail(format!("The file was not found (HTTP {status}).")));
+        return Err(fail(LoadErrorKind::NotFound(status)));
     }
     if !response.ok() {
-        return Err(fail(format!("The server answered HTTP {status} {}.", response.status_text())));
+        return Err(fail(LoadErrorKind::Http(status, response.status_text())));
     }
     let ctype = response.headers().get("content-type").unwrap_or_default().to_ascii_lowercase();
     if ctype.contains("text/html") {
-        // A static host or `trunk serve` answers a missing file with index.html.
-        return Err(fail("The file was not found (the server sent a web page instead of JSON).".into()));
+        return Err(fail(LoadErrorKind::WebPage));
     }
     if let Some(len) = response.headers().get("content-length").and_then(|l| l.trim().parse::<u64>().ok()) {
         if len > MAX_FILE_BYTES as u64 {
-            return Err(fail(too_large(len)));
+            return Err(fail(LoadErrorKind::TooLarge(len)));
         }
     }
     let Some(body) = response.body() else { return Ok(Vec::new()) };
@@ -93,16 +157,17 @@ async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, Loa
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
-            .map_err(|e| fail(network_message(&signal, &js_message(&e))))?;
+            .map_err(|e| fail(network_failure(&signal, &js_message(&e))))?;
         if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
         }
-        let value: Uint8Array =
-            Reflect::get(&chunk, &"value".into()).map_err(|e| fail(js_message(&e)))?.unchecked_into();
+        let value: Uint8Array = Reflect::get(&chunk, &"value".into())
+            .map_err(|e| fail(LoadErrorKind::Network(js_message(&e))))?
+            .unchecked_into();
         let n = value.length() as usize;
         if bytes.len() + n > MAX_FILE_BYTES {
             let _ = reader.cancel();
-            return Err(fail(too_large((bytes.len() + n) as u64)));
+            return Err(fail(LoadErrorKind::TooLarge((bytes.len() + n) as u64)));
         }
         let start = bytes.len();
         bytes.resize(start + n, 0);
@@ -111,17 +176,14 @@ async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, Loa
     Ok(bytes)
 }
 
-fn too_large(len: u64) -> String {
-    format!("The file is larger than the 8 MiB limit (at least {len} bytes); it was not read.")
-}
-
-fn network_message(signal: &AbortSignal, detail: &str) -> String {
+/// A failed request: timed out, cancelled (the view changed), or a network error.
+fn network_failure(signal: &AbortSignal, detail: &str) -> LoadErrorKind {
     if signal.aborted() {
         let reason = js_message(&signal.reason());
         if reason.to_ascii_lowercase().contains("timed out") || reason.contains("Timeout") {
-            return format!("The server did not answer within {} seconds.", TIMEOUT_MS / 1000);
+            return LoadErrorKind::Timeout;
         }
-        return "Loading was cancelled.".into();
+        return LoadErrorKind::Cancelled;
     }
-    format!("The file could not be fetched (network error: {detail}).")
+    LoadErrorKind::Network(detail.to_owned())
 }

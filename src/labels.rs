@@ -1,7 +1,12 @@
 //! The viewer's own words ("By", "min read", "Back to stories"…) in the
 //! story's language where we have them (English, Chinese, Arabic), else in
 //! English, marked `lang="en"` so that a screen reader does not read them
-//! with the story's voice. Plain data: no browser APIs, tested natively.
+//! with the story's voice. Words outside a story (the catalog, loading,
+//! failures) are in [`ui`], in English: a catalog has no language of its
+//! own. Every word the viewer shows is in this file. Plain data: no browser
+//! APIs, tested natively.
+
+use story_format::text::primary_language;
 
 /// One language's labels.
 #[derive(Debug, PartialEq, Eq)]
@@ -79,7 +84,7 @@ pub const AR: Labels = Labels {
 
 /// The labels for a story in `lang` (its primary subtag decides).
 pub fn for_lang(lang: &str) -> &'static Labels {
-    match lang.split('-').next().unwrap_or("").to_ascii_lowercase().as_str() {
+    match primary_language(lang).as_str() {
         "zh" => &ZH,
         "ar" => &AR,
         _ => &EN,
@@ -89,8 +94,7 @@ pub fn for_lang(lang: &str) -> &'static Labels {
 /// The `lang` attribute a label needs inside content in `content_lang`:
 /// `None` when the label is already in that language.
 pub fn lang_attr(labels: &Labels, content_lang: &str) -> Option<&'static str> {
-    let primary = content_lang.split('-').next().unwrap_or("").to_ascii_lowercase();
-    (primary != labels.lang).then_some(labels.lang)
+    (primary_language(content_lang) != labels.lang).then_some(labels.lang)
 }
 
 impl Labels {
@@ -101,6 +105,56 @@ impl Labels {
     /// "Copy link to section: Why now".
     pub fn copy_link_to(&self, heading: &str) -> String {
         self.copy_link_to.replace("{h}", heading)
+    }
+}
+
+/// The viewer's words outside a story: catalog, loading and failures.
+pub mod ui {
+    /// Shown while a file loads.
+    pub const LOADING: &str = "Loading…";
+    /// The heading of a failure.
+    pub const NOT_SHOWN: &str = "This could not be shown";
+    /// Before a file's URL in a failure.
+    pub const FILE: &str = "File: ";
+    /// The button that loads a failed file again.
+    pub const TRY_AGAIN: &str = "Try again";
+    /// The summary of the diagnostics above a partly shown file.
+    pub const DETAILS: &str = "Details for the publisher";
+    /// The document title after a failure (standalone page).
+    pub const FAILED_TITLE: &str = "Could not load";
+    /// The name of the "Back to stories" landmark.
+    pub const STORIES: &str = "Stories";
+    /// The tag filter: its landmark name and its first choice.
+    pub const FILTER_BY_TAG: &str = "Filter by tag";
+    pub const ALL_TAGS: &str = "All";
+    /// The name of a catalog card's list of tags.
+    pub const TAGS: &str = "Tags";
+
+    /// "1 story", "3 stories tagged “Energy”", "No stories.".
+    pub fn story_count(n: usize, tag: Option<&str>) -> String {
+        match (n, tag) {
+            (0, _) => "No stories.".to_owned(),
+            (n, Some(t)) => format!("{n} {} tagged “{t}”", plural(n, "story", "stories")),
+            (n, None) => format!("{n} {}", plural(n, "story", "stories")),
+        }
+    }
+
+    /// The button that draws another page of the catalog.
+    pub fn show_more(shown: usize, total: usize) -> String {
+        format!("Show more stories ({shown} of {total} shown)")
+    }
+
+    /// Above a story or catalog shown without its broken parts.
+    pub fn problems_in_file(n: usize) -> String {
+        format!("{n} {} in this file; the parts concerned are not shown.", plural(n, "problem", "problems"))
+    }
+
+    fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+        if n == 1 {
+            one
+        } else {
+            many
+        }
     }
 }
 
@@ -121,6 +175,15 @@ mod tests {
         assert_eq!(lang_attr(for_lang("de"), "de"), Some("en"));
         assert_eq!(lang_attr(for_lang("en-GB"), "en-GB"), None);
         assert_eq!(lang_attr(for_lang("zh-Hans"), "zh-Hans"), None);
+    }
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(ui::story_count(0, None), "No stories.");
+        assert_eq!(ui::story_count(1, None), "1 story");
+        assert_eq!(ui::story_count(3, Some("Energy")), "3 stories tagged “Energy”");
+        assert_eq!(ui::problems_in_file(1), "1 problem in this file; the parts concerned are not shown.");
+        assert_eq!(ui::show_more(50, 10_000), "Show more stories (50 of 10000 shown)");
     }
 
     #[test]

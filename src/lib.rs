@@ -11,6 +11,8 @@ pub mod dom;
 pub mod embed;
 pub mod fetch;
 pub mod labels;
+pub mod pages;
+pub mod progressive;
 pub mod route;
 
 use wasm_bindgen::prelude::*;

@@ -1,7 +1,8 @@
 //! Component tests in real Chromium (`wasm-pack test --headless --chrome`).
-//! Each test mounts into a fresh element, waits for Yew's scheduler (never a
-//! sleep) or for the event the app fires, and asserts on what a reader
-//! perceives: headings, links, text, attributes.
+//! Each test mounts into a fresh element ([`mount`]), waits for Yew's
+//! scheduler (never a sleep) or for the event the app fires, and asserts on
+//! what a reader perceives: headings, links, text, attributes. The app is
+//! destroyed and its element removed when the test's [`Mounted`] drops.
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;
@@ -10,17 +11,28 @@ use story_format::url::{resolve, Url};
 use story_format::{parse_catalog, parse_story, Story};
 use story_viewer::app::{Mode, Viewer, ViewerProps};
 use story_viewer::components::alert::ErrorAlert;
-use story_viewer::components::catalog::CatalogView;
-use story_viewer::components::story::{StoryView, StoryViewProps};
-use story_viewer::fetch::LoadError;
+use story_viewer::components::alert::ErrorAlertProps;
+use story_viewer::components::ByPtr;
+use story_viewer::fetch::{LoadError, LoadErrorKind};
+use story_viewer::pages::catalog::{CatalogView, CatalogViewProps};
+use story_viewer::pages::story::{StoryView, StoryViewProps};
 use story_viewer::route::Route;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
+use yew::{AppHandle, BaseComponent};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+// The core's shared test support: the URL corpus and its base.
+#[path = "../crates/story-format/tests/support/corpus.rs"]
+mod corpus;
+#[path = "../crates/story-format/tests/support/invariants.rs"]
+#[allow(dead_code)]
+mod invariants;
+
+/// The base of the test stories, as `crates/story-format/tests/fixtures.rs` uses it.
 const BASE: &str = "https://example.com/bundles/cranes/story.json";
 
 fn document() -> web_sys::Document {
@@ -32,6 +44,41 @@ fn fresh_root() -> Element {
     let el = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&el).unwrap();
     el
+}
+
+/// A component mounted for one test: derefs to its root element; dropping
+/// it destroys the app and removes the element.
+struct Mounted<C: BaseComponent> {
+    root: Element,
+    app: Option<AppHandle<C>>,
+}
+
+impl<C: BaseComponent> std::ops::Deref for Mounted<C> {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Mounts `C` into `root` (attached to the page) and waits for its first render.
+async fn mount_into<C: BaseComponent>(root: Element, props: C::Properties) -> Mounted<C> {
+    let app = yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    Mounted { root, app: Some(app) }
+}
+
+/// Mounts `C` into a fresh element and waits for its first render.
+async fn mount<C: BaseComponent>(props: C::Properties) -> Mounted<C> {
+    mount_into(fresh_root(), props).await
 }
 
 fn all(root: &Element, selector: &str) -> Vec<Element> {
@@ -54,12 +101,8 @@ fn story(json: &str) -> Rc<Story> {
 
 const FULL: &str = include_str!("../crates/story-format/tests/fixtures/full-story.json");
 
-async fn mount_story(s: Rc<Story>) -> Element {
-    let root = fresh_root();
-    let props = StoryViewProps { story: s, back: None, focus: None, section_link: None };
-    yew::Renderer::<StoryView>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
-    root
+async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
+    mount(StoryViewProps { story: ByPtr(s), back: None, focus: None, section_link: None }).await
 }
 
 #[wasm_bindgen_test]
@@ -201,19 +244,17 @@ async fn a_large_story_draws_in_steps_and_finishes() {
 async fn catalog_lists_newest_first_and_filters_by_tag() {
     let json = include_str!("../crates/story-format/tests/fixtures/catalog.json");
     let base = Url::parse("https://example.com/news/stories.json").unwrap();
-    let catalog = Rc::new(parse_catalog(json.as_bytes(), &base).value.unwrap());
-    let root = fresh_root();
+    let catalog = ByPtr(Rc::new(parse_catalog(json.as_bytes(), &base).value.unwrap()));
     let opened = Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
     let log = opened.clone();
-    let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
+    let root = mount::<CatalogView>(yew::props!(CatalogViewProps {
         catalog: catalog.clone(),
         story_href: Callback::from(|id: String| format!("?story={id}")),
         tag_href: Callback::from(|t: Option<String>| format!("?tag={}", t.unwrap_or_default())),
         on_open: Callback::from(move |id: String| log.borrow_mut().push(id)),
         on_tag: Callback::from(|_| ()),
-    });
-    yew::Renderer::<CatalogView>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+    }))
+    .await;
     assert_eq!(texts(&root, "h1"), ["Harbour news"]);
     // Newest first; the entry with an unsafe href is not a link.
     assert_eq!(texts(&root, ".sv-entry-title"), ["New", "Mid", "Old", "Bad"]);
@@ -228,17 +269,15 @@ async fn catalog_lists_newest_first_and_filters_by_tag() {
     assert_eq!(texts(&root, ".sv-filter a"), ["All", "Tech"]);
 
     // Filtered by a tag, only its stories remain.
-    let root2 = fresh_root();
-    let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
+    let root2 = mount::<CatalogView>(yew::props!(CatalogViewProps {
         catalog,
         tag: Some(AttrValue::from("Tech")),
         story_href: Callback::from(|id: String| id),
         tag_href: Callback::from(|_| String::new()),
         on_open: Callback::from(|_| ()),
         on_tag: Callback::from(|_| ()),
-    });
-    yew::Renderer::<CatalogView>::with_root_and_props(root2.clone(), props).render();
-    yew::scheduler::flush().await;
+    }))
+    .await;
     assert_eq!(texts(&root2, ".sv-entry-title"), ["New"]);
     assert_eq!(texts(&root2, ".sv-filter a[aria-current=true]"), ["Tech"]);
 }
@@ -248,17 +287,15 @@ async fn a_catalog_of_ten_thousand_draws_one_page() {
     let entries: Vec<String> = (0..10_000).map(|i| format!(
         r#"{{"id":"s{i}","title":"Story {i}","published":"2026-01-01","source":{{"name":"S"}},"href":"s{i}/story.json"}}"#)).collect();
     let json = format!(r#"{{"format":"story-index/1","stories":[{}]}}"#, entries.join(","));
-    let catalog = Rc::new(parse_catalog(json.as_bytes(), &Url::parse(BASE).unwrap()).value.unwrap());
-    let root = fresh_root();
-    let props = yew::props!(story_viewer::components::catalog::CatalogViewProps {
+    let catalog = ByPtr(Rc::new(parse_catalog(json.as_bytes(), &Url::parse(BASE).unwrap()).value.unwrap()));
+    let root = mount::<CatalogView>(yew::props!(CatalogViewProps {
         catalog,
         story_href: Callback::from(|id: String| id),
         tag_href: Callback::from(|_| String::new()),
         on_open: Callback::from(|_| ()),
         on_tag: Callback::from(|_| ()),
-    });
-    yew::Renderer::<CatalogView>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+    }))
+    .await;
     assert_eq!(all(&root, ".sv-entry").len(), 50);
     let more: HtmlElement = root.query_selector("button").unwrap().unwrap().dyn_into().unwrap();
     assert_eq!(text(&more), "Show more stories (50 of 10000 shown)");
@@ -269,21 +306,19 @@ async fn a_catalog_of_ten_thousand_draws_one_page() {
 
 #[wasm_bindgen_test]
 async fn an_error_is_an_alert_with_the_file_and_try_again() {
-    let root = fresh_root();
     let tries = Rc::new(std::cell::Cell::new(0));
     let t = tries.clone();
-    let mut error = LoadError::new("https://example.com/x/story.json", "The file was not found (HTTP 404).");
+    let mut error = LoadError::new("https://example.com/x/story.json", LoadErrorKind::NotFound(404));
     error.diagnostics.push(story_format::Diagnostic::error(
         story_format::Code::Type,
         "sections[3].blocks[0].text",
         "expected text",
     ));
-    let props = yew::props!(story_viewer::components::alert::ErrorAlertProps {
+    let root = mount::<ErrorAlert>(ErrorAlertProps {
         error,
-        on_retry: Callback::from(move |()| t.set(t.get() + 1))
-    });
-    yew::Renderer::<ErrorAlert>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+        on_retry: Callback::from(move |()| t.set(t.get() + 1)),
+    })
+    .await;
     let alert = root.query_selector("[role=alert]").unwrap().expect("an alert");
     let t = text(&alert);
     assert!(t.contains("https://example.com/x/story.json"), "{t}");
@@ -295,10 +330,25 @@ async fn an_error_is_an_alert_with_the_file_and_try_again() {
     assert_eq!(tries.get(), 1);
 }
 
+/// A host element attached to the page, and the props of a viewer embedded
+/// in it (as `<story-viewer src=...>` makes them) showing `src`.
+fn embedded(src: &str) -> (HtmlElement, ViewerProps) {
+    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let props = ViewerProps {
+        mode: Mode::Embedded(host.clone()),
+        initial: Route::default(),
+        default_src: src.into(),
+        base: web_sys::window().unwrap().location().href().unwrap().into(),
+        focus: None,
+    };
+    (host, props)
+}
+
 /// Resolves when `target` fires `name`; returns the event's `detail`.
-async fn next_event(target: &web_sys::EventTarget, name: &str) -> JsValue {
-    let target = target.clone();
-    let name = name.to_owned();
+/// The listener is added at once (not when the future is first polled), so
+/// an event fired while the component mounts is not missed.
+fn next_event(target: &web_sys::EventTarget, name: &str) -> impl std::future::Future<Output = JsValue> {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let opts = web_sys::AddEventListenerOptions::new();
         opts.set_once(true);
@@ -306,28 +356,18 @@ async fn next_event(target: &web_sys::EventTarget, name: &str) -> JsValue {
             resolve.call1(&JsValue::NULL, &e.detail()).unwrap();
         });
         target
-            .add_event_listener_with_callback_and_add_event_listener_options(&name, f.unchecked_ref(), &opts)
+            .add_event_listener_with_callback_and_add_event_listener_options(name, f.unchecked_ref(), &opts)
             .unwrap();
     });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap()
+    async move { wasm_bindgen_futures::JsFuture::from(promise).await.unwrap() }
 }
 
 #[wasm_bindgen_test]
 async fn the_embedded_viewer_refuses_an_unsafe_src_with_an_event_and_an_alert() {
-    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
-    document().body().unwrap().append_child(&host).unwrap();
-    let root = fresh_root();
-    host.append_child(&root).unwrap();
     let title_before = document().title();
-    let props = ViewerProps {
-        mode: Mode::Embedded(host.clone()),
-        initial: Route::default(),
-        default_src: "javascript:alert(1)".into(),
-        base: web_sys::window().unwrap().location().href().unwrap().into(),
-        focus: None,
-    };
+    let (host, props) = embedded("javascript:alert(1)");
     let event = next_event(&host, "story-error");
-    yew::Renderer::<Viewer>::with_root_and_props(root.clone(), props).render();
+    let root = mount_into::<Viewer>(host.into(), props).await;
     let detail = event.await;
     let message = js_sys::Reflect::get(&detail, &"message".into()).unwrap().as_string().unwrap();
     assert!(message.contains("javascript"), "{message}");
@@ -340,30 +380,12 @@ async fn the_embedded_viewer_refuses_an_unsafe_src_with_an_event_and_an_alert() 
 #[wasm_bindgen_test]
 async fn a_missing_file_ends_in_an_alert_naming_the_url() {
     // The test runner's own server answers 404 for a file it does not have.
-    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
-    document().body().unwrap().append_child(&host).unwrap();
-    let props = ViewerProps {
-        mode: Mode::Embedded(host.clone()),
-        initial: Route::default(),
-        default_src: "no-such-bundle/story.json".into(),
-        base: web_sys::window().unwrap().location().href().unwrap().into(),
-        focus: None,
-    };
+    let (host, props) = embedded("no-such-bundle/story.json");
     let event = next_event(&host, "story-error");
-    yew::Renderer::<Viewer>::with_root_and_props(host.clone().into(), props).render();
+    let _viewer = mount_into::<Viewer>(host.into(), props).await;
     let message = js_sys::Reflect::get(&event.await, &"message".into()).unwrap().as_string().unwrap();
     assert!(message.contains("no-such-bundle/story.json"), "{message}");
     assert!(message.contains("not found"), "{message}");
-}
-
-#[derive(serde::Deserialize)]
-struct Case {
-    input: String,
-    href: Option<String>,
-    why: String,
-    /// A known place where Chromium departs from the WHATWG standard and the
-    /// core is stricter: what Chromium gives instead.
-    chromium: Option<String>,
 }
 
 /// The hostile-URL corpus against Chromium's own URL parser: where the core
@@ -373,10 +395,9 @@ struct Case {
 /// known Chromium departures from the standard where the core is stricter.
 #[wasm_bindgen_test]
 fn url_corpus_agrees_with_the_browser() {
-    let cases: Vec<Case> =
-        serde_json::from_str(include_str!("../crates/story-format/tests/url-corpus.json")).unwrap();
-    let base = "https://example.com/news/a/story.json";
-    let core_base = Url::parse(base).unwrap();
+    let cases = corpus::cases();
+    let base = invariants::BASE;
+    let core_base = invariants::base();
     let mut wrong = Vec::new();
     for c in &cases {
         let browser = web_sys::Url::new_with_base(&c.input, base).ok();

@@ -5,6 +5,7 @@ use story_format::Diagnostic;
 use yew::prelude::*;
 
 use crate::fetch::LoadError;
+use crate::labels::ui;
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorAlertProps {
@@ -19,11 +20,11 @@ pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
     let retry = props.on_retry.reform(|_: MouseEvent| ());
     html! {
         <div class="sv-alert" role="alert">
-            <h2 class="sv-alert-title">{ "This could not be shown" }</h2>
-            <p>{ e.message.clone() }</p>
-            <p class="sv-alert-file">{ "File: " }<code>{ e.url.clone() }</code></p>
+            <h2 class="sv-alert-title">{ ui::NOT_SHOWN }</h2>
+            <p>{ e.to_string() }</p>
+            <p class="sv-alert-file">{ ui::FILE }<code>{ e.url.clone() }</code></p>
             <DiagnosticList items={ e.diagnostics.clone() } />
-            <button type="button" class="sv-button" onclick={ retry }>{ "Try again" }</button>
+            <button type="button" class="sv-button" onclick={ retry }>{ ui::TRY_AGAIN }</button>
         </div>
     }
 }
@@ -45,10 +46,10 @@ pub fn Problems(props: &ProblemsProps) -> Html {
     let n = errors.len();
     html! {
         <div class="sv-alert sv-alert-soft" role="alert">
-            <p>{ format!("{n} {} in this file; the parts concerned are not shown.", if n == 1 { "problem" } else { "problems" }) }</p>
+            <p>{ ui::problems_in_file(n) }</p>
             <details>
-                <summary>{ "Details for the publisher" }</summary>
-                <p class="sv-alert-file">{ "File: " }<code>{ props.url.clone() }</code></p>
+                <summary>{ ui::DETAILS }</summary>
+                <p class="sv-alert-file">{ ui::FILE }<code>{ props.url.clone() }</code></p>
                 <DiagnosticList items={ errors } />
             </details>
         </div>

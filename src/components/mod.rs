@@ -1,11 +1,11 @@
-//! Components that draw what the core decided. None of them parses,
-//! validates or resolves a URL: they receive `story_format` types.
+//! Shared widgets that draw what the core decided (the route-level views
+//! are in `crate::pages`). None of them parses, validates or resolves a
+//! URL: they receive `story_format` types.
 
 pub mod alert;
-pub mod catalog;
 pub mod figure;
 pub mod inline;
-pub mod story;
+pub mod sections;
 pub mod time;
 
 use std::rc::Rc;
@@ -31,7 +31,9 @@ pub fn in_app_click<T: Clone + 'static>(go: Callback<T>, arg: T) -> Callback<Mou
 
 /// An `Rc` compared by identity, for hook dependencies and props: `Rc<T>`'s
 /// own `PartialEq` compares the contents, which for a 50,000-block story
-/// on every frame is the difference between 1 s and 16 s of drawing.
+/// on every step is the difference between 1 s and 16 s of drawing. Every
+/// prop that holds a story, a catalog or a list derived from one is a
+/// `ByPtr`, so props derive `PartialEq` and never compare by value.
 #[derive(Debug)]
 pub struct ByPtr<T>(pub Rc<T>);
 

@@ -3,13 +3,11 @@
 //! edge cases of JSON itself (depth, surrogates, BOM, duplicates, huge
 //! numbers) end in clear messages.
 
-use proptest::prelude::*;
-use story_format::url::Url;
-use story_format::{parse_document, parse_document_with_assets, Document, MAX_DIAGNOSTICS};
+mod support;
 
-fn base() -> Url {
-    Url::parse("https://example.com/news/a/story.json").unwrap()
-}
+use proptest::prelude::*;
+use story_format::{parse_document, Document, MAX_DIAGNOSTICS};
+use support::invariants::{base, check_invariants};
 
 /// Keys of the format, so random objects often hit real fields.
 const KEYS: &[&str] = &[
@@ -114,31 +112,6 @@ fn story_like() -> impl Strategy<Value = serde_json::Value> {
             })
         },
     )
-}
-
-fn check_invariants(bytes: &[u8]) {
-    let (parsed, assets) = parse_document_with_assets(bytes, &base());
-    assert_eq!(parsed, parse_document(bytes, &base()), "listing assets changes nothing else");
-    assert!(parsed.diagnostics.len() <= MAX_DIAGNOSTICS + 1);
-    // Every URL that reached the model is http(s).
-    for a in &assets {
-        assert!(matches!(a.url.scheme(), "http" | "https"), "{}", a.url);
-    }
-    for d in &parsed.diagnostics {
-        assert!(!d.path.is_empty() && !d.message.is_empty());
-    }
-    if let Some(Document::Story(s)) = &parsed.value {
-        if let Some(u) = &s.source.url {
-            assert!(matches!(u.scheme(), "http" | "https"));
-        }
-        // Section ids are unique.
-        let mut ids: Vec<&str> = s.sections.iter().map(|x| x.id.as_str()).collect();
-        ids.sort_unstable();
-        let n = ids.len();
-        ids.dedup();
-        assert_eq!(ids.len(), n, "duplicate section ids");
-        let _ = s.reading_minutes();
-    }
 }
 
 proptest! {

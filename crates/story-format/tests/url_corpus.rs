@@ -1,26 +1,18 @@
 //! The hostile-URL corpus, checked natively. `tests/web.rs` at the project
 //! root checks the same file against Chromium's own `URL` parser.
 
+mod support;
+
 use story_format::url::{resolve, Url};
-
-#[derive(serde::Deserialize)]
-struct Case {
-    input: String,
-    href: Option<String>,
-    why: String,
-}
-
-/// The base every case resolves against: a bundle's `story.json`.
-const BASE: &str = "https://example.com/news/a/story.json";
+use support::invariants::base;
 
 #[test]
 fn corpus_resolves_as_expected() {
-    let cases: Vec<Case> = serde_json::from_str(include_str!("url-corpus.json")).unwrap();
+    let cases = support::corpus::cases();
     assert!(cases.len() >= 50, "the corpus must keep at least 50 cases");
-    let base = Url::parse(BASE).unwrap();
     let mut wrong = Vec::new();
     for c in &cases {
-        let got = resolve(&c.input, &base).ok().map(|u| u.as_str().to_owned());
+        let got = resolve(&c.input, &base()).ok().map(|u| u.as_str().to_owned());
         if got != c.href {
             wrong.push(format!("{:?} ({}): expected {:?}, got {:?}", c.input, c.why, c.href, got));
         }

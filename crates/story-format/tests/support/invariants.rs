@@ -1,0 +1,57 @@
+//! What must hold after parsing *any* bytes: one list, checked by the
+//! property tests (`tests/props.rs`), the fuzz target (`fuzz/`) and nothing
+//! else, so the two cannot drift apart.
+
+use story_format::url::Url;
+use story_format::{parse_document, parse_document_with_assets, Block, Document, Inline, MAX_DIAGNOSTICS};
+
+/// The URL the generated and corpus inputs are read from: a bundle's `story.json`.
+pub const BASE: &str = "https://example.com/news/a/story.json";
+
+/// [`BASE`], parsed.
+pub fn base() -> Url {
+    Url::parse(BASE).expect("BASE is a URL")
+}
+
+/// Parses `bytes` and panics if any invariant is broken: listing assets
+/// changes nothing else; diagnostics are capped and say where and what;
+/// every URL that reached the model is http(s); section ids are unique;
+/// every inline text's runs join back into its text on char boundaries.
+pub fn check_invariants(bytes: &[u8]) {
+    let (parsed, assets) = parse_document_with_assets(bytes, &base());
+    assert_eq!(parsed, parse_document(bytes, &base()), "listing assets changes nothing else");
+    assert!(parsed.diagnostics.len() <= MAX_DIAGNOSTICS + 1);
+    for d in &parsed.diagnostics {
+        assert!(!d.path.is_empty() && !d.message.is_empty(), "{d:?}");
+    }
+    for a in &assets {
+        assert!(matches!(a.url.scheme(), "http" | "https"), "{}", a.url);
+    }
+    let inline = |i: &Inline| assert_eq!(i.runs().map(|r| r.text).collect::<String>(), i.text());
+    match &parsed.value {
+        Some(Document::Story(s)) => {
+            if let Some(u) = &s.source.url {
+                assert!(matches!(u.scheme(), "http" | "https"), "{u}");
+            }
+            for block in s.sections.iter().flat_map(|s| &s.blocks) {
+                match block {
+                    Block::Paragraph(t) | Block::Quote { text: t, .. } => inline(t),
+                    Block::List { items, .. } => items.iter().for_each(inline),
+                    Block::Image(img) => img.caption.iter().for_each(inline),
+                }
+            }
+            let mut ids: Vec<&str> = s.sections.iter().map(|x| x.id.as_str()).collect();
+            ids.sort_unstable();
+            let n = ids.len();
+            ids.dedup();
+            assert_eq!(ids.len(), n, "duplicate section ids");
+            let _ = s.reading_minutes();
+        }
+        Some(Document::Catalog(c)) => {
+            for h in c.entries.iter().filter_map(|e| e.href.as_ref()) {
+                assert!(matches!(h.scheme(), "http" | "https"), "{h}");
+            }
+        }
+        None => {}
+    }
+}

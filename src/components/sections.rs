@@ -1,0 +1,144 @@
+//! A story's sections and blocks, drawn in groups and chunks so that each
+//! step of progressive drawing touches only what is new (the sizes and the
+//! arithmetic are in `crate::progressive`). Props compare by pointer and by
+//! clamped counts: a finished group or chunk is never drawn again.
+
+use story_format::{Block, Story};
+use yew::prelude::*;
+
+use super::figure::Figure;
+use super::inline::inline;
+use super::ByPtr;
+use crate::labels::Labels;
+use crate::progressive::{chunks, Group, Layout};
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct SectionGroupProps {
+    pub story: ByPtr<Story>,
+    pub layout: ByPtr<Layout>,
+    /// Which sections, and how many of the story's blocks are drawn.
+    pub group: Group,
+    /// Builds a section's "Copy link" address (`None`: no buttons).
+    pub link: Option<Callback<String, String>>,
+    pub labels: &'static Labels,
+}
+
+/// Up to [`crate::progressive::GROUP`] sections; drawn again only while
+/// its blocks are growing.
+#[function_component]
+pub fn SectionGroup(props: &SectionGroupProps) -> Html {
+    let Group { first, last, shown } = props.group;
+    let sections = (first..last).filter_map(|i| {
+        let shown = props.layout.0.section_shown(i, shown)?;
+        let s = &props.story.0.sections[i];
+        Some(html! {
+            <SectionView key={ s.id.clone() } story={ props.story.clone() } index={ i } { shown }
+                link={ props.link.clone() } labels={ props.labels } />
+        })
+    });
+    html! { <>{ for sections }</> }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct SectionProps {
+    story: ByPtr<Story>,
+    index: usize,
+    /// How many of its blocks are drawn so far.
+    shown: usize,
+    link: Option<Callback<String, String>>,
+    labels: &'static Labels,
+}
+
+/// One `<section>`: its heading (an `h2` with the section's id, and "Copy
+/// link" on the standalone page), then its blocks in chunks.
+#[function_component]
+fn SectionView(props: &SectionProps) -> Html {
+    let section = &props.story.0.sections[props.index];
+    let chunks = chunks(props.shown).map(|(start, end)| {
+        html! {
+            <BlockChunk key={ start } story={ props.story.clone() } section={ props.index } { start } { end }
+                labels={ props.labels } />
+        }
+    });
+    // Without a heading, the section itself carries the id.
+    let (section_id, heading) = match &section.heading {
+        Some(h) => (None, Some(h.clone())),
+        None => (Some(section.id.clone()), None),
+    };
+    html! {
+        <section class="sv-section" id={ section_id }>
+            if let Some(h) = heading {
+                <div class="sv-section-head">
+                    <h2 id={ section.id.clone() }>{ h.clone() }</h2>
+                    if let Some(link) = &props.link {
+                        <CopyLink href={ link.emit(section.id.clone()) } heading={ h } labels={ props.labels } />
+                    }
+                </div>
+            }
+            { for chunks }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CopyLinkProps {
+    href: AttrValue,
+    heading: AttrValue,
+    labels: &'static Labels,
+}
+
+/// A button that copies the link to a section, and says so.
+#[function_component]
+fn CopyLink(props: &CopyLinkProps) -> Html {
+    let copied = use_state(|| false);
+    let onclick = {
+        let (copied, href) = (copied.clone(), props.href.clone());
+        Callback::from(move |_| {
+            crate::dom::copy_text(&href);
+            copied.set(true);
+        })
+    };
+    let l = props.labels;
+    html! {
+        <button type="button" class="sv-copy" {onclick} aria-label={ l.copy_link_to(&props.heading) }>
+            { if *copied { l.link_copied } else { l.copy_link } }
+        </button>
+    }
+}
+
+#[derive(Properties, Clone, PartialEq)]
+struct ChunkProps {
+    story: ByPtr<Story>,
+    section: usize,
+    start: usize,
+    end: usize,
+    labels: &'static Labels,
+}
+
+/// Up to [`crate::progressive::CHUNK`] blocks; re-drawn only while it is
+/// still growing.
+#[function_component]
+fn BlockChunk(props: &ChunkProps) -> Html {
+    let story = &props.story.0;
+    let blocks = &story.sections[props.section].blocks[props.start..props.end];
+    let lang = AttrValue::from(story.lang.clone());
+    html! { <>{ for blocks.iter().map(|b| block(b, props.labels, &lang)) }</> }
+}
+
+fn block(b: &Block, labels: &'static Labels, lang: &AttrValue) -> Html {
+    let items = |items: &[story_format::Inline]| -> Html {
+        items.iter().map(|i| html! { <li>{ inline(i) }</li> }).collect()
+    };
+    match b {
+        Block::Paragraph(runs) => html! { <p>{ inline(runs) }</p> },
+        Block::Quote { text, cite } => html! {
+            <figure class="sv-quote">
+                <blockquote><p>{ inline(text) }</p></blockquote>
+                if let Some(c) = cite { <figcaption>{ "— " }<cite>{ c.clone() }</cite></figcaption> }
+            </figure>
+        },
+        Block::List { ordered: true, items: i } => html! { <ol>{ items(i) }</ol> },
+        Block::List { ordered: false, items: i } => html! { <ul>{ items(i) }</ul> },
+        Block::Image(img) => html! { <Figure image={ (**img).clone() } {labels} lang={ lang.clone() } /> },
+    }
+}

@@ -1,0 +1,170 @@
+//! The story page: an `<article>` drawn from a [`Story`]: header (title,
+//! dek, dates, byline, source, reading time), hero, sections, footer (tags,
+//! source link). Large stories are drawn progressively, one step per task
+//! of the event loop; `crate::progressive` decides how much each step
+//! draws.
+
+use std::cell::Cell;
+
+use story_format::Story;
+use yew::prelude::*;
+
+use crate::components::figure::{say, Figure};
+use crate::components::inline::SectionNav;
+use crate::components::sections::SectionGroup;
+use crate::components::time::Time;
+use crate::components::ByPtr;
+use crate::labels::{self, ui};
+use crate::progressive::Layout;
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct StoryViewProps {
+    /// The story, compared by pointer (never by value: see `ByPtr`).
+    pub story: ByPtr<Story>,
+    /// "Back to stories": its `href` and what a click does.
+    #[prop_or_default]
+    pub back: Option<(AttrValue, Callback<MouseEvent>)>,
+    /// A section id to scroll to once it is drawn (from `#SECTION-ID`).
+    #[prop_or_default]
+    pub focus: Option<AttrValue>,
+    /// Builds the link copied by a section's "Copy link" button (`None`: no buttons).
+    #[prop_or_default]
+    pub section_link: Option<Callback<String, String>>,
+}
+
+/// The whole article.
+#[function_component]
+pub fn StoryView(props: &StoryViewProps) -> Html {
+    let story = &props.story.0;
+    let layout = ByPtr(use_memo(props.story.clone(), |s| Layout::of(&s.0)));
+    let total = layout.0.total();
+    // The section to show: from the address at first, then from section links.
+    let focus = use_state_eq(|| props.focus.clone());
+    {
+        let focus = focus.clone();
+        use_effect_with(props.focus.clone(), move |f| focus.set(f.clone()));
+    }
+    // Blocks that must be drawn for the focused section to be on the page.
+    let needed = |f: &Option<AttrValue>| {
+        layout.0.needed_for(f.as_ref().and_then(|f| story.sections.iter().position(|s| s.id == f.as_str())))
+    };
+    let budget = use_state_eq(|| layout.0.first_budget(needed(&focus)));
+    if needed(&focus) > *budget {
+        budget.set(needed(&focus));
+    }
+    let article = use_node_ref();
+
+    // Draw the rest, one step per task, until all is drawn.
+    {
+        let (budget, layout) = (budget.clone(), layout.clone());
+        use_effect_with(*budget, move |&b| {
+            let alive = std::rc::Rc::new(Cell::new(true));
+            if b < total {
+                let alive = alive.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    crate::dom::yield_task().await;
+                    if alive.get() {
+                        budget.set(layout.0.next_budget(b));
+                    }
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+    // Scroll to the focused section once it is on the page (again on every
+    // click of a section link: `jumps` counts them).
+    let jumps = use_state(|| 0u32);
+    {
+        let article = article.clone();
+        let drawn = needed(&focus) <= *budget;
+        use_effect_with(((*focus).clone(), drawn, *jumps), move |(focus, drawn, _)| {
+            if let (Some(id), true) = (focus, drawn) {
+                crate::dom::scroll_to_id(&article, id);
+            }
+        });
+    }
+    // Section links inside the story: focus (draw, then scroll) in place;
+    // on the standalone page the address follows, so back and copy work.
+    let nav = {
+        let (focus, jumps, link) = (focus.clone(), jumps.clone(), props.section_link.clone());
+        SectionNav(Callback::from(move |id: String| {
+            if let Some(link) = &link {
+                crate::dom::push_url(&link.emit(id.clone()));
+            }
+            focus.set(Some(AttrValue::from(id)));
+            jumps.set(*jumps + 1);
+        }))
+    };
+
+    let lang = AttrValue::from(story.lang.clone());
+    let l = labels::for_lang(&story.lang);
+    let groups = layout.0.groups(*budget).into_iter().map(|group| {
+        html! {
+            <SectionGroup key={ group.first } story={ props.story.clone() } layout={ layout.clone() } { group }
+                link={ props.section_link.clone() } labels={ l } />
+        }
+    });
+    let busy = if *budget < total { "true" } else { "false" };
+    let class = classes!("sv-story", layout.0.is_long().then_some("sv-long"));
+    let dir = story_format::text::direction(&story.lang);
+    html! {
+        <ContextProvider<SectionNav> context={ nav }>
+        // aria-busy while the rest of a long story is still being drawn.
+        <article {class} aria-busy={ busy } lang={ lang.clone() } {dir} ref={ article }>
+            if let Some((href, onclick)) = &props.back {
+                <nav class="sv-back" aria-label={ ui::STORIES } lang="en">
+                    <a href={ href.clone() } onclick={ onclick.clone() } lang={ l.lang }>{ l.back }</a>
+                </nav>
+            }
+            <header class="sv-header">
+                <h1>{ story.title.clone() }</h1>
+                if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
+                { meta(story, l, &lang) }
+            </header>
+            if let Some(hero) = &story.hero {
+                <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
+            }
+            <div class="sv-body">{ for groups }</div>
+            <footer class="sv-footer">
+                if !story.tags.is_empty() {
+                    <ul class="sv-tags" aria-label={ l.tags }>
+                        { for story.tags.iter().map(|t| html! { <li>{ t.clone() }</li> }) }
+                    </ul>
+                }
+                if let Some(url) = &story.source.url {
+                    <p>
+                        <a class="sv-source-link" href={ url.to_string() } rel="noopener noreferrer">
+                            { say(l, &lang, l.view_source) }
+                        </a>
+                    </p>
+                }
+            </footer>
+        </article>
+        </ContextProvider<SectionNav>>
+    }
+}
+
+/// The line under the dek: dates, byline, source, reading time.
+fn meta(story: &Story, l: &'static labels::Labels, lang: &AttrValue) -> Html {
+    let source = &story.source;
+    html! {
+        <p class="sv-meta">
+            if let Some(p) = &story.published {
+                <span><Time value={ p.clone() } lang={ lang.clone() } /></span>
+            }
+            if let Some(u) = &story.updated {
+                <span>{ say(l, lang, l.updated) }<Time value={ u.clone() } lang={ lang.clone() } /></span>
+            }
+            if let Some(b) = &story.byline {
+                <span class="sv-byline">{ say(l, lang, l.by) }{ b.clone() }</span>
+            }
+            if !source.name.is_empty() {
+                <span class="sv-source">
+                    { say(l, lang, l.source) }
+                    <span lang={ source.lang.clone() } dir="auto">{ source.name.clone() }</span>
+                </span>
+            }
+            <span class="sv-reading">{ say(l, lang, l.reading_time(story.reading_minutes())) }</span>
+        </p>
+    }
+}
