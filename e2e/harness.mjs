@@ -3,6 +3,7 @@
 // uncaught exception or Content-Security-Policy violation, and screenshots
 // written to e2e/screenshots/ for people to look at.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,33 @@ export async function openPage(browser, { width = 1280, height = 900, colorSchem
   });
   return { page, context, problems };
 }
+
+/**
+ * Runs `body({ page, context, problems })` on a fresh page (opened at
+ * `opts.url` when given), then checks that the page had no problems, and
+ * closes its context whatever happened. `opts` as for `openPage`.
+ */
+export async function withPage(browser, opts, body) {
+  const p = await openPage(browser, opts);
+  try {
+    if (opts.url) await p.page.goto(opts.url);
+    await body(p);
+    assert.deepEqual(p.problems, []);
+  } finally {
+    await p.context.close();
+  }
+}
+
+/** Resolves once the element with this id has its top inside the viewport. */
+export function waitInViewport(page, id) {
+  return page.waitForFunction((id) => {
+    const r = document.getElementById(id).getBoundingClientRect();
+    return r.top >= 0 && r.top < window.innerHeight;
+  }, id);
+}
+
+/** The WCAG levels axe-core checks: 2.0, 2.1 and 2.2, A and AA. */
+export const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
 export async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });

@@ -5,7 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { serve } from './server.mjs';
-import { launch, openPage, shot, DIST } from './harness.mjs';
+import { launch, withPage, waitInViewport, shot, DIST, WCAG } from './harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -13,11 +13,10 @@ after(async () => { await browser?.close(); });
 
 const STORY = 'Harbour cranes go electric';
 
-/** Opens `path` on a fresh page; returns the page and its problem list. */
-async function visit(srv, path, opts) {
-  const p = await openPage(browser, opts);
-  await p.page.goto(srv.url(path));
-  return p;
+/** Runs `body` on a fresh page opened at `path` of `srv` (see `withPage`). */
+function visit(srv, path, opts, body) {
+  if (!body) [opts, body] = [{}, opts];
+  return withPage(browser, { ...opts, url: srv.url(path) }, body);
 }
 
 const h1 = (page, name) => page.getByRole('heading', { level: 1, ...(name ? { name } : {}) });
@@ -29,71 +28,63 @@ for (const mount of ['/', '/a/b/viewer/']) {
     after(async () => { await srv.close(); });
 
     test('the default catalog lists the samples newest first', async () => {
-      const { page, problems, context } = await visit(srv, '');
-      await h1(page, 'Sample stories').waitFor();
-      const titles = await page.locator('.sv-entry-title').allTextContents();
-      assert.equal(titles.length, 6);
-      assert.equal(titles[0], 'Night trains return to the northern line');
-      assert.equal(titles.at(-1), 'The library where robots fetch the books');
-      assert.equal(await page.title(), 'Sample stories');
-      assert.deepEqual(problems, []);
-      await context.close();
+      await visit(srv, '', async ({ page }) => {
+        await h1(page, 'Sample stories').waitFor();
+        const titles = await page.locator('.sv-entry-title').allTextContents();
+        assert.equal(titles.length, 6);
+        assert.equal(titles[0], 'Night trains return to the northern line');
+        assert.equal(titles.at(-1), 'The library where robots fetch the books');
+        assert.equal(await page.title(), 'Sample stories');
+      });
     });
 
     test('catalog -> story -> back, forward, reload, with the History API', async () => {
-      const { page, problems, context } = await visit(srv, '');
-      await page.getByRole('link', { name: STORY }).click();
-      await h1(page, STORY).waitFor();
-      assert.match(page.url(), /\?story=harbour-cranes-go-electric$/);
-      assert.equal(await page.title(), STORY);
-      // A reload shows the same view.
-      await page.reload();
-      await h1(page, STORY).waitFor();
-      // "Back to stories" goes back to the catalog.
-      await page.getByRole('link', { name: /Back to stories/ }).click();
-      await h1(page, 'Sample stories').waitFor();
-      assert.equal(await page.title(), 'Sample stories');
-      // Browser back and forward.
-      await page.goBack();
-      await h1(page, STORY).waitFor();
-      await page.goForward();
-      await h1(page, 'Sample stories').waitFor();
-      assert.deepEqual(problems, []);
-      await context.close();
+      await visit(srv, '', async ({ page }) => {
+        await page.getByRole('link', { name: STORY }).click();
+        await h1(page, STORY).waitFor();
+        assert.match(page.url(), /\?story=harbour-cranes-go-electric$/);
+        assert.equal(await page.title(), STORY);
+        // A reload shows the same view.
+        await page.reload();
+        await h1(page, STORY).waitFor();
+        // "Back to stories" goes back to the catalog.
+        await page.getByRole('link', { name: /Back to stories/ }).click();
+        await h1(page, 'Sample stories').waitFor();
+        assert.equal(await page.title(), 'Sample stories');
+        // Browser back and forward.
+        await page.goBack();
+        await h1(page, STORY).waitFor();
+        await page.goForward();
+        await h1(page, 'Sample stories').waitFor();
+      });
     });
 
     test('a copied address with a section opens there', async () => {
-      const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric#the-numbers');
-      const heading = page.getByRole('heading', { level: 2, name: 'The numbers' });
-      await heading.waitFor();
-      assert.equal(await heading.getAttribute('id'), 'the-numbers');
-      await page.waitForFunction(() => {
-        const r = document.getElementById('the-numbers').getBoundingClientRect();
-        return r.top >= 0 && r.top < window.innerHeight;
+      await visit(srv, '?story=harbour-cranes-go-electric#the-numbers', async ({ page }) => {
+        const heading = page.getByRole('heading', { level: 2, name: 'The numbers' });
+        await heading.waitFor();
+        assert.equal(await heading.getAttribute('id'), 'the-numbers');
+        await waitInViewport(page, 'the-numbers');
       });
-      assert.deepEqual(problems, []);
-      await context.close();
     });
 
     test('?src= opens a story directly, told apart by its format', async () => {
-      const { page, problems, context } = await visit(srv, '?src=samples/chip-design-shenzhen/story.json');
-      await h1(page, '深圳开源芯片工作室迎来第一批学生').waitFor();
-      assert.equal(await page.locator('article').getAttribute('lang'), 'zh-Hans');
-      assert.equal(await page.getByRole('link', { name: /Back to stories/ }).count(), 0);
-      assert.deepEqual(problems, []);
-      await context.close();
+      await visit(srv, '?src=samples/chip-design-shenzhen/story.json', async ({ page }) => {
+        await h1(page, '深圳开源芯片工作室迎来第一批学生').waitFor();
+        assert.equal(await page.locator('article').getAttribute('lang'), 'zh-Hans');
+        assert.equal(await page.getByRole('link', { name: /Back to stories/ }).count(), 0);
+      });
     });
 
     test('a tag filters the catalog and is kept in the address', async () => {
-      const { page, problems, context } = await visit(srv, '');
-      await page.getByRole('navigation', { name: 'Filter by tag' }).getByRole('link', { name: 'Energy' }).click();
-      await page.getByText('1 story tagged “Energy”').waitFor();
-      assert.match(page.url(), /\?tag=Energy$/);
-      await page.reload();
-      await page.getByText('1 story tagged “Energy”').waitFor();
-      assert.deepEqual(await page.locator('.sv-entry-title').allTextContents(), [STORY]);
-      assert.deepEqual(problems, []);
-      await context.close();
+      await visit(srv, '', async ({ page }) => {
+        await page.getByRole('navigation', { name: 'Filter by tag' }).getByRole('link', { name: 'Energy' }).click();
+        await page.getByText('1 story tagged “Energy”').waitFor();
+        assert.match(page.url(), /\?tag=Energy$/);
+        await page.reload();
+        await page.getByText('1 story tagged “Energy”').waitFor();
+        assert.deepEqual(await page.locator('.sv-entry-title').allTextContents(), [STORY]);
+      });
     });
   });
 }
@@ -104,70 +95,62 @@ describe('stories', () => {
   after(async () => { await srv.close(); });
 
   test('a story shows every part a reader expects', async () => {
-    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
-    const article = page.getByRole('article');
-    await h1(page, STORY).waitFor();
-    await article.getByText('A container port swaps diesel').waitFor();
-    assert.equal(await article.locator('time').first().getAttribute('datetime'), '2026-03-14');
-    assert.equal(await article.locator('time').first().textContent(), 'March 14, 2026');
-    assert.equal(await article.locator('[lang=zh]').textContent(), '港口日报');
-    const hero = article.locator('figure').first();
-    assert.match(await hero.getByRole('img').getAttribute('srcset'), /hero-600\.png 600w/);
-    assert.match(await hero.locator('figcaption').textContent(), /Photo by make-sample-images\.py on Story Viewer samples \(CC0 1\.0\)/);
-    assert.deepEqual(await article.getByRole('heading', { level: 2 }).allTextContents(),
-      ['Why now', 'What changes on the quay', 'The numbers']);
-    assert.equal(await article.getByRole('blockquote').count(), 1);
-    assert.equal(await article.getByRole('list', { name: 'Tags' }).getByRole('listitem').count(), 3);
-    const source = article.getByRole('link', { name: 'View original source' });
-    assert.equal(await source.getAttribute('rel'), 'noopener noreferrer');
-    assert.equal(await source.getAttribute('href'), 'https://example.com/harbour-daily/cranes');
-    assert.match(await article.textContent(), /2 min read/);
-    assert.deepEqual(problems, []);
-    await context.close();
+    await visit(srv, '?story=harbour-cranes-go-electric', async ({ page }) => {
+      const article = page.getByRole('article');
+      await h1(page, STORY).waitFor();
+      await article.getByText('A container port swaps diesel').waitFor();
+      assert.equal(await article.locator('time').first().getAttribute('datetime'), '2026-03-14');
+      assert.equal(await article.locator('time').first().textContent(), 'March 14, 2026');
+      assert.equal(await article.locator('[lang=zh]').textContent(), '港口日报');
+      const hero = article.locator('figure').first();
+      assert.match(await hero.getByRole('img').getAttribute('srcset'), /hero-600\.png 600w/);
+      assert.match(await hero.locator('figcaption').textContent(), /Photo by make-sample-images\.py on Story Viewer samples \(CC0 1\.0\)/);
+      assert.deepEqual(await article.getByRole('heading', { level: 2 }).allTextContents(),
+        ['Why now', 'What changes on the quay', 'The numbers']);
+      assert.equal(await article.getByRole('blockquote').count(), 1);
+      assert.equal(await article.getByRole('list', { name: 'Tags' }).getByRole('listitem').count(), 3);
+      const source = article.getByRole('link', { name: 'View original source' });
+      assert.equal(await source.getAttribute('rel'), 'noopener noreferrer');
+      assert.equal(await source.getAttribute('href'), 'https://example.com/harbour-daily/cranes');
+      assert.match(await article.textContent(), /2 min read/);
+    });
   });
 
   test('a section link scrolls to the section and goes in the address', async () => {
-    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
-    await page.getByRole('article').getByRole('link', { name: 'the numbers' }).click();
-    await page.waitForFunction(() => {
-      const r = document.getElementById('the-numbers').getBoundingClientRect();
-      return r.top >= 0 && r.top < window.innerHeight;
+    await visit(srv, '?story=harbour-cranes-go-electric', async ({ page }) => {
+      await page.getByRole('article').getByRole('link', { name: 'the numbers' }).click();
+      await waitInViewport(page, 'the-numbers');
+      assert.match(page.url(), /\?story=harbour-cranes-go-electric#the-numbers$/);
     });
-    assert.match(page.url(), /\?story=harbour-cranes-go-electric#the-numbers$/);
-    assert.deepEqual(problems, []);
-    await context.close();
   });
 
   test('printed, a story drops the controls and shows where the source is', async () => {
-    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
-    await h1(page, STORY).waitFor();
-    await page.emulateMedia({ media: 'print' });
-    assert.equal(await page.getByRole('button', { name: /Copy link/ }).first().isVisible(), false);
-    const after = await page.getByRole('link', { name: 'View original source' })
-      .evaluate((a) => getComputedStyle(a, '::after').content);
-    assert.match(after, /https:\/\/example\.com\/harbour-daily\/cranes/);
-    assert.deepEqual(problems, []);
-    await context.close();
+    await visit(srv, '?story=harbour-cranes-go-electric', async ({ page }) => {
+      await h1(page, STORY).waitFor();
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.getByRole('button', { name: /Copy link/ }).first().isVisible(), false);
+      const after = await page.getByRole('link', { name: 'View original source' })
+        .evaluate((a) => getComputedStyle(a, '::after').content);
+      assert.match(after, /https:\/\/example\.com\/harbour-daily\/cranes/);
+    });
   });
 
   test('an Arabic story reads right to left', async () => {
-    const { page, problems, context } = await visit(srv, '?story=desert-solar-cooperative');
-    await h1(page, 'تعاونية شمسية في قلب الصحراء').waitFor();
-    assert.equal(await page.locator('article').getAttribute('dir'), 'rtl');
-    assert.deepEqual(problems, []);
-    await context.close();
+    await visit(srv, '?story=desert-solar-cooperative', async ({ page }) => {
+      await h1(page, 'تعاونية شمسية في قلب الصحراء').waitFor();
+      assert.equal(await page.locator('article').getAttribute('dir'), 'rtl');
+    });
   });
 
   test('"Copy link" copies the address of a section', async () => {
-    const { page, problems, context } = await visit(srv, '?story=harbour-cranes-go-electric');
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    const button = page.getByRole('button', { name: 'Copy link to section: The numbers' });
-    await button.click();
-    await page.getByRole('button', { name: 'Copy link to section: The numbers' }).getByText('Link copied').waitFor();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
-    assert.equal(copied, srv.url('?story=harbour-cranes-go-electric#the-numbers'));
-    assert.deepEqual(problems, []);
-    await context.close();
+    await visit(srv, '?story=harbour-cranes-go-electric', async ({ page, context }) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      const button = page.getByRole('button', { name: 'Copy link to section: The numbers' });
+      await button.click();
+      await page.getByRole('button', { name: 'Copy link to section: The numbers' }).getByText('Link copied').waitFor();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(copied, srv.url('?story=harbour-cranes-go-electric#the-numbers'));
+    });
   });
 });
 
@@ -212,77 +195,57 @@ describe('failures end in an alert naming the file, with "Try again"', () => {
   });
   after(async () => { await srv.close(); });
 
-  async function expectAlert(path, patterns, allow = []) {
-    const { page, problems, context } = await visit(srv, path, { allow });
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    const text = await alert.textContent();
-    for (const p of patterns) assert.match(text, p);
-    await page.getByRole('button', { name: 'Try again' }).waitFor();
-    assert.deepEqual(problems, []);
-    return { page, context };
+  /** Opens `path`, expects an alert matching every pattern and "Try again", then runs `then`. */
+  function expectAlert(path, patterns, allow = [], then = async () => {}) {
+    return visit(srv, path, { allow }, async ({ page }) => {
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      const text = await alert.textContent();
+      for (const p of patterns) assert.match(text, p);
+      await page.getByRole('button', { name: 'Try again' }).waitFor();
+      await then(page);
+    });
   }
 
-  test('a missing file (HTTP 404)', async () => {
-    const { context } = await expectAlert('?src=nope/story.json', [/not found \(HTTP 404\)/, /nope\/story\.json/], ['nope/story.json']);
-    await context.close();
-  });
-  test('a server error (HTTP 500)', async () => {
-    const { context } = await expectAlert('?src=/bad/server-error.json', [/HTTP 500/, /server-error\.json/], ['server-error.json']);
-    await context.close();
-  });
-  test('an HTML page where JSON was expected is "not found"', async () => {
-    const { context } = await expectAlert('?src=/bad/html.json', [/not found/, /web page instead of JSON/]);
-    await context.close();
-  });
-  test('a body over 8 MiB without Content-Length is stopped while it streams', async () => {
-    const { context } = await expectAlert('?src=/bad/huge.json', [/8 MiB limit/, /huge\.json/]);
-    await context.close();
-  });
-  test('invalid JSON names the line and column', async () => {
-    const { context } = await expectAlert('?src=/bad/syntax.json', [/line 1, column 36/, /trailing comma/]);
-    await context.close();
-  });
-  test('an unknown major version names the version found', async () => {
-    const { context } = await expectAlert('?src=/bad/future.json', [/"story\/2"/]);
-    await context.close();
-  });
-  test('an unknown story id in the catalog', async () => {
-    const { context } = await expectAlert('?story=no-such-story', [/no story with the id "no-such-story"/, /stories\.json/]);
-    await context.close();
-  });
-  test('an unsafe src is never fetched', async () => {
-    const { context } = await expectAlert('?src=javascript:alert(1)', [/only http:, https:/]);
-    await context.close();
-  });
+  test('a missing file (HTTP 404)', () =>
+    expectAlert('?src=nope/story.json', [/not found \(HTTP 404\)/, /nope\/story\.json/], ['nope/story.json']));
+  test('a server error (HTTP 500)', () =>
+    expectAlert('?src=/bad/server-error.json', [/HTTP 500/, /server-error\.json/], ['server-error.json']));
+  test('an HTML page where JSON was expected is "not found"', () =>
+    expectAlert('?src=/bad/html.json', [/not found/, /web page instead of JSON/]));
+  test('a body over 8 MiB without Content-Length is stopped while it streams', () =>
+    expectAlert('?src=/bad/huge.json', [/8 MiB limit/, /huge\.json/]));
+  test('invalid JSON names the line and column', () =>
+    expectAlert('?src=/bad/syntax.json', [/line 1, column 36/, /trailing comma/]));
+  test('an unknown major version names the version found', () =>
+    expectAlert('?src=/bad/future.json', [/"story\/2"/]));
+  test('an unknown story id in the catalog', () =>
+    expectAlert('?story=no-such-story', [/no story with the id "no-such-story"/, /stories\.json/]));
+  test('an unsafe src is never fetched', () =>
+    expectAlert('?src=javascript:alert(1)', [/only http:, https:/]));
   test('a story with one bad block shows the rest, and says what was left out', async () => {
-    const { page, problems, context } = await visit(srv, '?src=/bad/one-bad-block/story.json');
-    await h1(page, 'Partly broken').waitFor();
-    assert.deepEqual(await page.locator('.sv-body p').allTextContents(), ['The good paragraph.', 'Another good one.']);
-    const alert = page.getByRole('alert');
-    assert.match(await alert.textContent(), /1 problem in this file/);
-    await alert.getByText('Details for the publisher').click();
-    assert.match(await alert.textContent(), /sections\[0\]\.blocks\[1\]\.text/);
-    assert.deepEqual(problems, []);
-    await context.close();
+    await visit(srv, '?src=/bad/one-bad-block/story.json', async ({ page }) => {
+      await h1(page, 'Partly broken').waitFor();
+      assert.deepEqual(await page.locator('.sv-body p').allTextContents(), ['The good paragraph.', 'Another good one.']);
+      const alert = page.getByRole('alert');
+      assert.match(await alert.textContent(), /1 problem in this file/);
+      await alert.getByText('Details for the publisher').click();
+      assert.match(await alert.textContent(), /sections\[0\]\.blocks\[1\]\.text/);
+    });
   });
-  test('a server that never answers times out', async () => {
-    const { context } = await expectAlert('?src=/bad/hang.json', [/did not answer within 15 seconds/, /hang\.json/]);
-    await context.close();
-  });
-  test('"Try again" loads the file once it works', async () => {
-    const { page, context } = await expectAlert('?src=/bad/flaky.json', [/HTTP 503/], ['flaky.json']);
-    await page.getByRole('button', { name: 'Try again' }).click();
-    await h1(page, 'Recovered').waitFor();
-    await context.close();
-  });
+  test('a server that never answers times out', () =>
+    expectAlert('?src=/bad/hang.json', [/did not answer within 15 seconds/, /hang\.json/]));
+  test('"Try again" loads the file once it works', () =>
+    expectAlert('?src=/bad/flaky.json', [/HTTP 503/], ['flaky.json'], async (page) => {
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await h1(page, 'Recovered').waitFor();
+    }));
 });
 
 describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
   let srv;
   before(async () => { srv = await serve({ root: DIST, mount: '/' }); });
   after(async () => { await srv.close(); });
-  const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
   for (const [name, path, ready] of [
     ['the catalog', '', 'Sample stories'],
@@ -292,14 +255,15 @@ describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
   ]) {
     for (const colorScheme of ['light', 'dark']) {
       test(`${name} (${colorScheme}) has no violations`, async () => {
-        const { page, problems, context } = await visit(srv, path, { colorScheme, allow: ['missing.json'] });
-        if (ready) await h1(page, ready).waitFor(); else await page.getByRole('alert').waitFor();
-        // axe-core injects inline styles of its own (CSP reports); the page must be clean before it runs.
-        assert.deepEqual(problems, []);
-        const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-        const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        assert.deepEqual(summary, []);
-        await context.close();
+        await visit(srv, path, { colorScheme, allow: ['missing.json'] }, async ({ page, problems }) => {
+          if (ready) await h1(page, ready).waitFor(); else await page.getByRole('alert').waitFor();
+          // axe-core injects inline styles of its own (CSP reports); the page must be clean before it runs.
+          assert.deepEqual(problems, []);
+          const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+          const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          assert.deepEqual(summary, []);
+          problems.length = 0; // axe's own styles, reported as CSP violations: not the page's
+        });
       });
     }
   }
@@ -320,17 +284,16 @@ describe('screenshots (written to e2e/screenshots/ for people to look at)', () =
     for (const colorScheme of ['light', 'dark']) {
       test(`${device} ${colorScheme}`, async () => {
         for (const [name, path, ready] of pages) {
-          const { page, problems, context } = await visit(srv, path, { width, height: 800, colorScheme, allow: ['missing.json'] });
-          if (ready) await h1(page, ready).waitFor(); else await page.getByRole('alert').waitFor();
-          await page.evaluate(() => document.fonts.ready);
-          // Eager images (the hero) must be on screen before the picture is taken.
-          await page.waitForFunction(() => [...document.images].filter((i) => i.loading !== 'lazy').every((i) => i.complete));
-          await shot(page, `${name}-${device}-${colorScheme}`);
-          // Nothing overflows sideways on a phone.
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-          assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at ${width}px`);
-          assert.deepEqual(problems, []);
-          await context.close();
+          await visit(srv, path, { width, height: 800, colorScheme, allow: ['missing.json'] }, async ({ page }) => {
+            if (ready) await h1(page, ready).waitFor(); else await page.getByRole('alert').waitFor();
+            await page.evaluate(() => document.fonts.ready);
+            // Eager images (the hero) must be on screen before the picture is taken.
+            await page.waitForFunction(() => [...document.images].filter((i) => i.loading !== 'lazy').every((i) => i.complete));
+            await shot(page, `${name}-${device}-${colorScheme}`);
+            // Nothing overflows sideways on a phone.
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+            assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at ${width}px`);
+          });
         }
       });
     }
@@ -363,47 +326,42 @@ describe('a story at the limits (50,000 blocks)', () => {
   after(async () => { await srv.close(); });
 
   test('shows its first screen, then draws the rest without long tasks', async () => {
-    const { page, problems, context } = await openPage(browser);
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
+    await withPage(browser, {}, async ({ page }) => {
+      await page.addInitScript(() => {
+        window.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+        }).observe({ type: 'longtask', buffered: true });
+      });
+      const start = Date.now();
+      await page.goto(srv.url('?src=/big/story.json'));
+      await h1(page, 'A story at the limits').waitFor();
+      const firstScreen = await page.evaluate(() => performance.now());
+      const firstMs = Date.now() - start;
+      // Everything is drawn in the end: the article stops being busy. Polled
+      // once a second with a cheap attribute check: a text search over 300,000
+      // nodes (getByText) would itself be a long task in the page.
+      await page.waitForFunction(() => document.querySelector('article[aria-busy="false"]'), null, { polling: 1000, timeout: 120_000 });
+      const allMs = Date.now() - start;
+      const tasks = await page.evaluate(() => window.__longTasks);
+      const during = tasks.filter((t) => t.start >= firstScreen);
+      const longest = Math.max(0, ...during.map((t) => t.duration));
+      console.log(`50,000 blocks: first screen ${firstMs} ms, all drawn ${allMs} ms, ` +
+        `long tasks before first screen: ${tasks.filter((t) => t.start < firstScreen).map((t) => Math.round(t.duration)).join(', ') || 'none'}, ` +
+        `while drawing: ${during.length} (longest ${Math.round(longest)} ms)`);
+      assert.ok(longest <= 50, `a task of ${Math.round(longest)} ms blocked the main thread while drawing`);
+      assert.equal(await page.locator('.sv-section').count(), 2000);
+      assert.equal(await page.evaluate(() => document.querySelector('.sv-body').lastElementChild.textContent.includes('Paragraph 1999.24')), true);
     });
-    const start = Date.now();
-    await page.goto(srv.url('?src=/big/story.json'));
-    await h1(page, 'A story at the limits').waitFor();
-    const firstScreen = await page.evaluate(() => performance.now());
-    const firstMs = Date.now() - start;
-    // Everything is drawn in the end: the article stops being busy. Polled
-    // once a second with a cheap attribute check: a text search over 300,000
-    // nodes (getByText) would itself be a long task in the page.
-    await page.waitForFunction(() => document.querySelector('article[aria-busy="false"]'), null, { polling: 1000, timeout: 120_000 });
-    const allMs = Date.now() - start;
-    const tasks = await page.evaluate(() => window.__longTasks);
-    const during = tasks.filter((t) => t.start >= firstScreen);
-    const longest = Math.max(0, ...during.map((t) => t.duration));
-    console.log(`50,000 blocks: first screen ${firstMs} ms, all drawn ${allMs} ms, ` +
-      `long tasks before first screen: ${tasks.filter((t) => t.start < firstScreen).map((t) => Math.round(t.duration)).join(', ') || 'none'}, ` +
-      `while drawing: ${during.length} (longest ${Math.round(longest)} ms)`);
-    assert.ok(longest <= 50, `a task of ${Math.round(longest)} ms blocked the main thread while drawing`);
-    assert.equal(await page.locator('.sv-section').count(), 2000);
-    assert.equal(await page.evaluate(() => document.querySelector('.sv-body').lastElementChild.textContent.includes('Paragraph 1999.24')), true);
-    assert.deepEqual(problems, []);
-    await context.close();
   });
 
   test('a deep link far down opens there at once', async () => {
-    const { page, problems, context } = await openPage(browser);
-    await page.goto(srv.url('?src=/big/story.json#part-1500'));
-    const heading = page.getByRole('heading', { level: 2, name: 'Part 1500', exact: true });
-    await heading.waitFor();
-    await page.waitForFunction(() => {
-      const r = document.getElementById('part-1500').getBoundingClientRect();
-      return r.top >= 0 && r.top < window.innerHeight;
+    await withPage(browser, {}, async ({ page }) => {
+      await page.goto(srv.url('?src=/big/story.json#part-1500'));
+      const heading = page.getByRole('heading', { level: 2, name: 'Part 1500', exact: true });
+      await heading.waitFor();
+      await waitInViewport(page, 'part-1500');
     });
-    assert.deepEqual(problems, []);
-    await context.close();
   });
 });
 
@@ -425,16 +383,15 @@ describe('loading', () => {
   after(async () => { pending.forEach((f) => f()); await srv.close(); });
 
   test('a slow file shows a loading state, announced to screen readers', async () => {
-    const { page, problems, context } = await openPage(browser);
-    await page.goto(srv.url('?src=/slow/stories.json'));
-    // It appears (and reaches the accessibility tree) only after 300 ms,
-    // so fast loads never flash or announce it.
-    await page.getByRole('status').getByText('Loading…').waitFor();
-    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.sv-loading-text')).visibility), 'visible');
-    pending.shift()();
-    await h1(page, 'Slow but here').waitFor();
-    assert.equal(await page.getByRole('status').count(), 0);
-    assert.deepEqual(problems, []);
-    await context.close();
+    await withPage(browser, {}, async ({ page }) => {
+      await page.goto(srv.url('?src=/slow/stories.json'));
+      // It appears (and reaches the accessibility tree) only after 300 ms,
+      // so fast loads never flash or announce it.
+      await page.getByRole('status').getByText('Loading…').waitFor();
+      assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.sv-loading-text')).visibility), 'visible');
+      pending.shift()();
+      await h1(page, 'Slow but here').waitFor();
+      assert.equal(await page.getByRole('status').count(), 0);
+    });
   });
 });

@@ -2,7 +2,8 @@
 //! APIs, no yew; tested natively): how many blocks are drawn first, how the
 //! budget grows, which groups of sections and chunks of blocks a budget puts
 //! on the page. `pages::story` and `components::sections` only draw what
-//! this decides. Why these numbers: ARCHITECTURE.md, "Drawing large stories".
+//! this decides. Why these numbers, measured: docs/perf.md, "Drawing large
+//! stories".
 
 use story_format::Story;
 

@@ -31,7 +31,7 @@ pub fn in_app_click<T: Clone + 'static>(go: Callback<T>, arg: T) -> Callback<Mou
 
 /// An `Rc` compared by identity, for hook dependencies and props: `Rc<T>`'s
 /// own `PartialEq` compares the contents, which for a 50,000-block story
-/// on every step is the difference between 1 s and 16 s of drawing. Every
+/// on every step doubled the drawing time (docs/perf.md). Every
 /// prop that holds a story, a catalog or a list derived from one is a
 /// `ByPtr`, so props derive `PartialEq` and never compare by value.
 #[derive(Debug)]
