@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 
 use super::cx::{truncate, Cx};
 use super::images::{ImageAcc, ImageField};
-use super::shape::{read_fields, At, Field, Fields, Shape, Slot};
+use super::shape::{first_of, read_fields, At, Field, Fields, Shape, Slot};
 use crate::diag::{Code, Path};
 use crate::json::{Key, Raw, Source as ValueSource, Val, ValSeed};
 use crate::limits::MAX_BLOCKS;
@@ -131,20 +131,9 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
         let mut acc = BlockAcc::default();
         let mut seen = 0u32;
         for (k, raw) in fields {
-            match known.iter().position(|f| f.name() == k) {
-                Some(i) if seen & (1 << i) != 0 => {
-                    cx.sink.error(
-                        Code::Duplicate,
-                        &path.field(&k),
-                        "this field appears more than once; the first one is used",
-                    );
-                }
-                Some(0) => seen |= 1, // `type`, read above
-                Some(i) => {
-                    seen |= 1 << i;
-                    acc.field(cx, known[i], &mut Raw(raw), path).map_err(de::Error::custom)?;
-                }
-                None => cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored"),
+            // `type` (read above) is skipped by `BlockAcc::field`.
+            if let Some(f) = first_of(cx, path, known, &mut seen, &k) {
+                acc.field(cx, f, &mut Raw(raw), path).map_err(de::Error::custom)?;
             }
         }
         Ok(acc.finish(cx, kind, path))

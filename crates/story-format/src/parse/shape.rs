@@ -99,26 +99,42 @@ pub(super) fn read_fields<'de, A: MapAccess<'de>, F: Fields<'de>>(
     acc: &mut F,
 ) -> Result<(), A::Error> {
     while let Some(Key(k)) = map.next_key()? {
-        match known.iter().position(|f| f.name() == k) {
-            Some(i) if seen & (1 << i) != 0 => {
-                cx.sink.error(
-                    Code::Duplicate,
-                    &path.field(&k),
-                    "this field appears more than once; the first one is used",
-                );
-                map.next_value::<IgnoredAny>()?;
-            }
-            Some(i) => {
-                seen |= 1 << i;
-                acc.field(cx, known[i], &mut Live(map), path)?;
-            }
+        match first_of(cx, path, known, &mut seen, &k) {
+            Some(f) => acc.field(cx, f, &mut Live(map), path)?,
             None => {
-                cx.sink.warning(Code::UnknownField, &path.field(&k), "unknown field, ignored");
                 map.next_value::<IgnoredAny>()?;
             }
         }
     }
     Ok(())
+}
+
+/// Sorts key `k` of an object: the field it names when that field is known
+/// and not seen before (then marked in `seen`), else `None`, with the
+/// duplicate reported as an error or the unknown field as a warning.
+#[inline]
+pub(super) fn first_of<F: Field>(
+    cx: &mut Cx<'_>,
+    path: &Path<'_>,
+    known: &[F],
+    seen: &mut u32,
+    k: &str,
+) -> Option<F> {
+    match known.iter().position(|f| f.name() == k) {
+        Some(i) if *seen & (1 << i) != 0 => {
+            let msg = "this field appears more than once; the first one is used";
+            cx.sink.error(Code::Duplicate, &path.field(k), msg);
+            None
+        }
+        Some(i) => {
+            *seen |= 1 << i;
+            Some(known[i])
+        }
+        None => {
+            cx.sink.warning(Code::UnknownField, &path.field(k), "unknown field, ignored");
+            None
+        }
+    }
 }
 
 /// Collects the fields of one kind of object as they arrive.
