@@ -2,8 +2,9 @@
 //! body streams, and a check that the answer is JSON; then the core parser.
 
 use js_sys::{Reflect, Uint8Array};
+use story_format::limits::{MAX_FILE_BYTES, MAX_FILE_MIB};
 use story_format::url::Url;
-use story_format::{parse_document, Diagnostic, Document, SafeUrl, MAX_FILE_BYTES};
+use story_format::{parse_document, Diagnostic, Document, SafeUrl};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
@@ -78,7 +79,7 @@ impl std::fmt::Display for LoadError {
             Http(status, reason) => write!(f, "The server answered HTTP {status} {reason}."),
             TooLarge(at_least) => write!(
                 f,
-                "The file is larger than the 8 MiB limit (at least {at_least} bytes); it was not read."
+                "The file is larger than the {MAX_FILE_MIB} MiB limit (at least {at_least} bytes); it was not read."
             ),
             Timeout => write!(f, "The server did not answer within {} seconds.", TIMEOUT_MS / 1000),
             Cancelled => f.write_str("Loading was cancelled."),

@@ -3,8 +3,10 @@
 //! the command line refuse a file over [`MAX_FILE_BYTES`] before reading it,
 //! and the format doc quotes them. Change a limit here and nowhere else.
 
-/// Largest `story.json` or `stories.json`, in bytes (8 MiB).
-pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+/// Largest `story.json` or `stories.json`, in MiB, as messages say it.
+pub const MAX_FILE_MIB: usize = 8;
+/// Largest `story.json` or `stories.json`, in bytes.
+pub const MAX_FILE_BYTES: usize = MAX_FILE_MIB * 1024 * 1024;
 /// Most sections in one story.
 pub const MAX_SECTIONS: usize = 2_000;
 /// Most blocks in one story, all sections together.
@@ -33,7 +35,7 @@ pub const MAX_DIAGNOSTICS: usize = 200;
 pub fn file_too_large(len: u64) -> String {
     let max = MAX_FILE_BYTES as u64;
     format!(
-        "the file is {len} bytes, over the limit of 8 MiB ({max} bytes) by {} bytes",
+        "the file is {len} bytes, over the limit of {MAX_FILE_MIB} MiB ({max} bytes) by {} bytes",
         len.saturating_sub(max)
     )
 }
