@@ -12,7 +12,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// `"error"` or `"warning"`, as printed by `story-check`.
+    /// `"error"` or `"warning"`, as printed by `story check`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -47,9 +47,9 @@ pub enum Code {
     UnknownField,
     /// A block whose `type` this version does not know (skipped).
     UnknownBlock,
-    /// A relative asset named by a bundle does not exist (story-check only).
+    /// A relative asset named by a bundle does not exist (`story check` only).
     MissingAsset,
-    /// A catalog entry disagrees with the story it points at (story-check only).
+    /// A catalog entry disagrees with the story it points at (`story check` only).
     Mismatch,
     /// A file cannot be read from disk: absent, unreadable, not a file
     /// (the command line only).
@@ -59,7 +59,7 @@ pub enum Code {
 }
 
 impl Code {
-    /// A stable lower-case name, used by `story-check --json`.
+    /// A stable lower-case name, used by `story check --json`.
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Syntax => "syntax",
@@ -110,7 +110,7 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `PATH: error|warning: MESSAGE`; `story-check` puts the file in front.
+    /// `PATH: error|warning: MESSAGE`; `story check` puts the file in front.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}: {}", self.path, self.severity.as_str(), self.message)
     }

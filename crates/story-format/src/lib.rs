@@ -1,7 +1,7 @@
 //! # story-format
 //!
 //! The one parser that decides what a story is. The viewer (in the browser)
-//! and `story-check` (on the command line) both call it, so a publisher sees
+//! and `story check` (on the command line) both call it, so a publisher sees
 //! the same message in both. It knows nothing about the browser: no web-sys,
 //! no DOM; it builds and is tested natively.
 //!
@@ -9,7 +9,7 @@
 //!   file's own URL in, a [`Parsed`] out: the document *and* every
 //!   [`Diagnostic`], each with a JSON path such as `sections[3].blocks[0].text`.
 //!   [`parse_document_with_assets`] also lists every image URL the file names
-//!   (for `story-check`).
+//!   (for `story check`).
 //! - [`url::resolve`]: the only way a URL from a file becomes a [`SafeUrl`],
 //!   the only type the viewer puts into `href`/`src`.
 //! - [`text`]: section ids for any script, and reading time.

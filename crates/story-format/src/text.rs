@@ -170,6 +170,27 @@ mod tests {
     }
 }
 
+/// The known name closest to a mistyped `word`, if one is close enough to
+/// be what was meant: `deck` gives `dek`, `Title` gives `title`, `colour`
+/// gives nothing among the story's fields. Close means at most one edit for
+/// short names and two for names of six letters or more, ignoring case.
+///
+/// ```
+/// use story_format::text::did_you_mean;
+/// assert_eq!(did_you_mean("deck", &["title", "dek"]), Some("dek"));
+/// assert_eq!(did_you_mean("colour", &["title", "dek"]), None);
+/// ```
+pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    let most = if lower.chars().count() >= 6 { 2 } else { 1 };
+    known
+        .iter()
+        .map(|k| (strsim::osa_distance(&lower, k), *k))
+        .filter(|&(d, k)| d <= most && k != word)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
 /// The primary language subtag of a BCP 47 tag, lower-cased: `"zh"` for
 /// `"zh-Hans"`, `"ar"` for `"AR-eg"`, `""` for `""`. The one place a
 /// language tag is split.
@@ -195,6 +216,22 @@ pub fn direction(lang: &str) -> &'static str {
         "rtl"
     } else {
         "ltr"
+    }
+}
+
+#[cfg(test)]
+mod did_you_mean_tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn close_names_are_suggested_and_far_ones_are_not() {
+        let story = ["id", "lang", "title", "dek", "published", "updated", "byline", "source", "tags"];
+        assert_eq!(did_you_mean("deck", &story), Some("dek"));
+        assert_eq!(did_you_mean("Title", &story), Some("title"));
+        assert_eq!(did_you_mean("publshed", &story), Some("published"));
+        assert_eq!(did_you_mean("tag", &story), Some("tags"));
+        assert_eq!(did_you_mean("colour", &story), None);
+        assert_eq!(did_you_mean("x", &story), None);
     }
 }
 

@@ -1,9 +1,8 @@
 //! Data-driven tests: every `fixtures/NAME.json` is parsed and its
 //! diagnostics (plus a short summary of the value) compared with
-//! `fixtures/NAME.expect`. The folder is listed, so a new fixture is run
-//! without a line of code (one without an `.expect` file fails until one is
-//! written). Run with `UPDATE_EXPECT=1` to rewrite the expectations, then
-//! read the diff.
+//! `fixtures/NAME.expect`, through `support::expect::check_folder`.
+
+mod support;
 
 use std::fmt::Write;
 use std::path::Path;
@@ -64,10 +63,10 @@ fn summary(doc: &Document) -> String {
     }
 }
 
-/// Parses one fixture and compares the outcome with its `.expect` file:
-/// `Err` with both texts when they differ.
-fn check(dir: &Path, name: &str) -> Result<(), String> {
-    let bytes = std::fs::read(dir.join(format!("{name}.json"))).unwrap();
+/// Parses one fixture: its diagnostics, `--`, then a summary of the value.
+fn render(path: &Path) -> String {
+    let name = path.file_stem().unwrap().to_string_lossy();
+    let bytes = std::fs::read(path).unwrap();
     let base = Url::parse(&format!("https://example.com/bundles/{name}/story.json")).unwrap();
     let parsed = parse_document(&bytes, &base);
     let mut actual = String::new();
@@ -76,35 +75,11 @@ fn check(dir: &Path, name: &str) -> Result<(), String> {
     }
     actual.push_str("--\n");
     actual.push_str(&parsed.value.as_ref().map_or("(nothing to show)\n".to_owned(), summary));
-    let expect_path = dir.join(format!("{name}.expect"));
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&expect_path, &actual).unwrap();
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&expect_path).unwrap_or_default();
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(format!("fixture {name}:\n--- expected\n{expected}--- actual\n{actual}"))
-    }
+    actual
 }
 
 #[test]
 fn every_fixture_matches_its_expect_file() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.unwrap().file_name().into_string().ok())
-        .filter_map(|n| n.strip_suffix(".json").map(str::to_owned))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 9, "the fixtures folder lost files: {names:?}");
-    let failures: Vec<String> = names.iter().filter_map(|n| check(&dir, n).err()).collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} fixtures changed; rerun with UPDATE_EXPECT=1 and review the diff:\n{}",
-        failures.len(),
-        names.len(),
-        failures.join("\n")
-    );
+    support::expect::check_folder(&dir, "json", 10, render);
 }

@@ -161,7 +161,7 @@ pub fn parse_document(bytes: &[u8], base: &Url) -> Parsed<Document> {
 
 /// Parses like [`parse_document`] and also lists every image URL the file
 /// names (`hero.src`, `sections[1].blocks[4].srcset[0].src`, thumbnails),
-/// with its JSON path: what a bundle must ship. For `story-check`; the viewer
+/// with its JSON path: what a bundle must ship. For `story check`; the viewer
 /// does not pay for the list.
 pub fn parse_document_with_assets(bytes: &[u8], base: &Url) -> (Parsed<Document>, Vec<Asset>) {
     let mut assets = Vec::new();

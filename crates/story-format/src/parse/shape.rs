@@ -131,7 +131,12 @@ pub(super) fn first_of<F: Field>(
             Some(known[i])
         }
         None => {
-            cx.sink.warning(Code::UnknownField, &path.field(k), "unknown field, ignored");
+            let names = || known.iter().map(|f| f.name()).collect::<Vec<_>>();
+            let msg = match crate::text::did_you_mean(k, &names()) {
+                Some(name) => format!("unknown field \"{k}\", ignored; did you mean \"{name}\"?"),
+                None => "unknown field, ignored".to_owned(),
+            };
+            cx.sink.warning(Code::UnknownField, &path.field(k), msg);
             None
         }
     }

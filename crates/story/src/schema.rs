@@ -1,5 +1,5 @@
 //! The JSON Schema (2020-12) of `story/1` and `story-index/1`, for editors.
-//! It describes shapes; `story-check` also checks what a schema cannot
+//! It describes shapes; `story check` also checks what a schema cannot
 //! (real calendar dates, URL safety, unique ids, limits on totals).
 
 use serde_json::{json, Value};

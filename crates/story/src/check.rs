@@ -1,0 +1,338 @@
+//! `story check`: every `story.json`, `story.md` and `stories.json` given
+//! (or found below a folder) through the one parser, plus what needs a file
+//! system: local images exist, catalog entries agree with their stories.
+//!
+//! Order of the report: every story first (a story a catalog points at is
+//! reported once, under its own file, even when only the catalog was
+//! named), then every catalog. A catalog entry whose story has errors says
+//! only that; it is not compared field by field with a broken story.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use story_format::limits::{file_too_large, MAX_FILE_BYTES};
+use story_format::url::Url;
+use story_format::{parse_document_with_assets, Code, Diagnostic, Document, Entry, Severity, Story};
+
+use crate::markdown;
+
+/// The diagnostics of one file.
+pub struct Report {
+    /// The file as the user named it (or as found below a folder).
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// A file read and parsed: its report and, when it could be read, the document.
+pub struct Checked {
+    pub report: Report,
+    pub doc: Option<Document>,
+}
+
+/// Checks every file in `files`; returns the reports in the order they are
+/// printed (stories, then catalogs).
+pub fn check_files(files: &[PathBuf]) -> Vec<Report> {
+    let mut cache = Cache::default();
+    let mut catalogs = Vec::new();
+    for f in files {
+        let key = cache.load(f);
+        if matches!(cache.get(&key).doc, Some(Document::Catalog(_))) {
+            catalogs.push(key);
+        } else {
+            cache.order.push(key);
+        }
+    }
+    let mut catalog_reports = Vec::new();
+    for key in catalogs {
+        let Checked { report, doc } = cache.take(&key);
+        let Some(Document::Catalog(catalog)) = &doc else { unreachable!("sorted as a catalog") };
+        let mut report = report;
+        for entry in &catalog.entries {
+            check_entry(entry, &mut cache, &mut report.diagnostics);
+        }
+        catalog_reports.push(report);
+    }
+    let order = std::mem::take(&mut cache.order);
+    let mut out: Vec<Report> = order.iter().map(|k| cache.take(k).report).collect();
+    out.extend(catalog_reports);
+    out
+}
+
+/// Files read so far, by canonical path, and the order their reports go out.
+#[derive(Default)]
+struct Cache {
+    files: HashMap<PathBuf, Option<Checked>>,
+    order: Vec<PathBuf>,
+}
+
+impl Cache {
+    /// Reads and checks `path` once; returns its key.
+    fn load(&mut self, path: &Path) -> PathBuf {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        self.files.entry(key.clone()).or_insert_with(|| Some(check_file(path)));
+        key
+    }
+    fn get(&self, key: &Path) -> &Checked {
+        self.files[key].as_ref().expect("not taken yet")
+    }
+    fn take(&mut self, key: &Path) -> Checked {
+        self.files.get_mut(key).and_then(Option::take).unwrap_or_else(|| Checked {
+            report: Report { file: shown(key), diagnostics: Vec::new() },
+            doc: None,
+        })
+    }
+}
+
+/// The URL of a local file, against which its references resolve.
+pub fn file_url(path: &Path) -> Option<Url> {
+    Url::from_file_path(std::fs::canonicalize(path).ok()?).ok()
+}
+
+/// Reads a file, refusing one over the size limit before reading it.
+pub fn read_limited(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let fail = |e: io::Error| Diagnostic::error(Code::Io, "$", format!("cannot read the file: {e}"));
+    let len = std::fs::metadata(path).map_err(fail)?.len();
+    if len > MAX_FILE_BYTES as u64 {
+        return Err(Diagnostic::error(Code::Limit, "$", file_too_large(len)));
+    }
+    std::fs::read(path).map_err(fail)
+}
+
+/// Reads and parses one file: JSON through the parser, Markdown through the
+/// importer (and then the parser); then checks its local images.
+pub fn check_file(path: &Path) -> Checked {
+    let file = path.display().to_string();
+    let failed =
+        |d: Diagnostic| Checked { report: Report { file: file.clone(), diagnostics: vec![d] }, doc: None };
+    let bytes = match read_limited(path) {
+        Ok(b) => b,
+        Err(d) => return failed(d),
+    };
+    let Some(base) = file_url(path) else {
+        return failed(Diagnostic::error(Code::Io, "$", "cannot turn the path into a file URL"));
+    };
+    let json = if path.extension().is_some_and(|e| e == "md") {
+        match markdown::import_bytes(&bytes, path) {
+            Ok(imported) => imported.json.into_bytes(),
+            Err(problems) => {
+                let diagnostics = problems.into_iter().map(|p| p.to_diagnostic()).collect();
+                return Checked { report: Report { file, diagnostics }, doc: None };
+            }
+        }
+    } else {
+        bytes
+    };
+    let (parsed, assets) = parse_document_with_assets(&json, &base);
+    let mut diagnostics = parsed.diagnostics;
+    for a in &assets {
+        if let Ok(p) = a.url.to_url().to_file_path() {
+            if !p.is_file() {
+                let msg = format!("the image {} does not exist", p.display());
+                diagnostics.push(Diagnostic::error(Code::MissingAsset, a.path.clone(), msg));
+            }
+        }
+    }
+    Checked { report: Report { file, diagnostics }, doc: parsed.value }
+}
+
+/// A catalog entry's local `href` must name a readable story whose id,
+/// title and date agree with the entry (errors) and whose dek, tags and hero
+/// agree with its dek, tags and thumbnail (warnings).
+fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
+    let Some(href) = &entry.href else { return };
+    let Ok(path) = href.to_url().to_file_path() else { return }; // remote: not checked offline
+    let at = |field: &str| format!("stories[{}].{field}", entry.index);
+    if !path.is_file() {
+        let msg = format!("the story {} does not exist", path.display());
+        out.push(Diagnostic::error(Code::MissingAsset, at("href"), msg));
+        return;
+    }
+    let key = cache.load(&PathBuf::from(shown(&path)));
+    if !cache.order.contains(&key) {
+        cache.order.push(key.clone()); // reported under its own file, once
+    }
+    let checked = cache.get(&key);
+    let story = match &checked.doc {
+        Some(Document::Story(s)) if !checked.report.has_errors() => s,
+        Some(Document::Catalog(_)) => {
+            let msg = format!("{} is a catalog, not a story", path.display());
+            out.push(Diagnostic::error(Code::Mismatch, at("href"), msg));
+            return;
+        }
+        _ => {
+            let msg = format!("points at {}, a story with errors (listed under that file)", shown(&path));
+            out.push(Diagnostic::warning(Code::Mismatch, at("href"), msg));
+            return;
+        }
+    };
+    for d in compare(entry, story) {
+        out.push(Diagnostic { path: at(&d.path), ..d });
+    }
+}
+
+/// What an entry says that its story does not, as diagnostics whose path is
+/// the entry's field.
+pub fn compare(entry: &Entry, story: &Story) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut differ = |severity: Severity, field: &str, entry_says: String, story_says: String| {
+        let message = match field {
+            "published" => format!("the entry says {entry_says} but the story was published {story_says}"),
+            "tags" => format!("the entry says {entry_says} but the story's tags are {story_says}"),
+            _ => format!("the entry says {entry_says} but the story's {field} is {story_says}"),
+        };
+        out.push(Diagnostic { severity, code: Code::Mismatch, path: field.to_owned(), message });
+    };
+    let quoted = |s: &str| format!("\"{s}\"");
+    let or_none = |s: Option<&str>| s.map_or_else(|| "absent".to_owned(), quoted);
+    if story.id != entry.id {
+        differ(Severity::Error, "id", quoted(&entry.id), quoted(&story.id));
+    }
+    if story.title != entry.title {
+        differ(Severity::Error, "title", quoted(&entry.title), quoted(&story.title));
+    }
+    fn date(t: &Option<story_format::date::Timestamp>) -> Option<&str> {
+        t.as_ref().map(|t| t.raw.as_str())
+    }
+    if story.published.as_ref().map(|t| t.unix) != entry.published.as_ref().map(|t| t.unix) {
+        differ(
+            Severity::Error,
+            "published",
+            or_none(date(&entry.published)),
+            or_none(date(&story.published)),
+        );
+    }
+    if story.dek != entry.dek {
+        differ(Severity::Warning, "dek", or_none(entry.dek.as_deref()), or_none(story.dek.as_deref()));
+    }
+    let sorted = |t: &[String]| {
+        let mut t = t.to_vec();
+        t.sort();
+        t
+    };
+    if sorted(&entry.tags) != sorted(&story.tags) {
+        let list = |t: &[String]| format!("[{}]", t.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", "));
+        differ(Severity::Warning, "tags", list(&entry.tags), list(&story.tags));
+    }
+    if let Some(thumb) = entry.thumbnail.as_ref().and_then(|t| t.src.as_ref()) {
+        let hero = story.hero.as_ref();
+        let is_hero =
+            hero.is_some_and(|h| h.src.as_ref() == Some(thumb) || h.srcset.iter().any(|(u, _)| u == thumb));
+        if !is_hero {
+            let hero_src = hero.and_then(|h| h.src.as_ref()).map(|u| u.to_string());
+            let message = match hero_src {
+                Some(h) => {
+                    format!("the thumbnail {thumb} is not the story's hero image ({h}) nor in its srcset")
+                }
+                None => format!("the thumbnail {thumb} is shown for a story that has no hero image"),
+            };
+            out.push(Diagnostic::warning(Code::Mismatch, "thumbnail", message));
+        }
+    }
+    out
+}
+
+/// "1 error", "2 errors", "no warnings" (for a word whose plural adds an s).
+pub fn count(n: usize, one: &str) -> String {
+    count_as(n, one, &format!("{one}s"))
+}
+
+/// "1 story", "3 stories", "no stories".
+pub fn count_as(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
+/// `path` as the user would write it: relative to the working folder when inside it.
+pub fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd.as_ref().ok().and_then(|c| path.strip_prefix(c).ok()) {
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+/// The closing line: "7 files checked: no errors, 1 warning".
+pub fn summary(files: usize, reports: &[Report]) -> String {
+    let all = reports.iter().flat_map(|r| &r.diagnostics);
+    let errors = all.clone().filter(|d| d.is_error()).count();
+    let warnings = all.filter(|d| !d.is_error()).count();
+    let checked = if files == 1 { "1 file checked".to_owned() } else { format!("{files} files checked") };
+    format!("{checked}: {}, {}", count(errors, "error"), count(warnings, "warning"))
+}
+
+/// A file is checked whatever its name; a folder contributes every
+/// `story.json`, `story.md` and `stories.json` below it, in sorted order
+/// (a `story.md` only where no `story.json` stands beside it: that one is
+/// what is published).
+pub fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_dir() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    entries.sort();
+    for e in &entries {
+        if e.is_dir() {
+            collect(e, out)?;
+            continue;
+        }
+        match e.file_name().and_then(|n| n.to_str()) {
+            Some("story.json" | "stories.json") => out.push(e.clone()),
+            Some("story.md") if !e.with_file_name("story.json").exists() => out.push(e.clone()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `FILE: PATH: severity: MESSAGE`, one line each.
+pub fn print_lines(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
+    for r in reports {
+        for d in &r.diagnostics {
+            writeln!(out, "{}: {d}", r.file)?;
+        }
+    }
+    Ok(())
+}
+
+/// The same diagnostics as a JSON array of `{file, path, severity, code, message}`.
+pub fn print_json(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
+    let list: Vec<serde_json::Value> = reports
+        .iter()
+        .flat_map(|r| {
+            r.diagnostics.iter().map(move |d| {
+                serde_json::json!({
+                    "file": r.file, "path": d.path, "severity": d.severity.as_str(),
+                    "code": d.code.as_str(), "message": d.message,
+                })
+            })
+        })
+        .collect();
+    writeln!(out, "{}", serde_json::to_string_pretty(&list).map_err(io::Error::other)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(count(0, "error"), "no errors");
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(2, "warning"), "2 warnings");
+        assert_eq!(summary(1, &[]), "1 file checked: no errors, no warnings");
+    }
+}

@@ -1,0 +1,116 @@
+//! `story index SITE`: the catalog of every bundle below SITE, written from
+//! the stories themselves (newest first), so nobody copies a title, date or
+//! tag by hand. A `stories.json` already there keeps its title.
+
+use std::path::{Path, PathBuf};
+
+use story_format::url::Url;
+use story_format::{Document, SafeUrl, Story};
+
+use crate::check::{check_file, file_url, Report};
+use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
+
+/// The catalog for `site` as JSON, or the reports of the stories that have
+/// errors (then nothing is written).
+pub fn build(site: &Path) -> Result<String, Vec<Report>> {
+    let mut files = Vec::new();
+    find_stories(site, &mut files).map_err(|e| vec![io_report(site, &e)])?;
+    let catalog_path = site.join("stories.json");
+    let title = existing_title(&catalog_path).unwrap_or_else(|| "Stories".to_owned());
+    let Some(base) = site_url(site) else {
+        return Err(vec![io_report(site, &std::io::Error::other("cannot turn the path into a file URL"))]);
+    };
+    let mut stories = Vec::new();
+    let mut failed = Vec::new();
+    for f in &files {
+        let checked = check_file(f);
+        match checked.doc {
+            Some(Document::Story(s)) if !checked.report.has_errors() => stories.push((f.clone(), s)),
+            _ => failed.push(checked.report),
+        }
+    }
+    if !failed.is_empty() {
+        return Err(failed);
+    }
+    // Newest first; the same date in path order, so the output is stable.
+    stories.sort_by(|(pa, a), (pb, b)| {
+        let key = |s: &Story| s.published.as_ref().map(|t| t.unix);
+        key(b).cmp(&key(a)).then_with(|| pa.cmp(pb))
+    });
+    let entries = stories.iter().map(|(path, s)| entry(path, s, &base)).collect();
+    Ok(crate::out::to_json(&CatalogOut { format: "story-index/1", title, stories: entries }))
+}
+
+/// The file URL of `site/stories.json`, which the catalog's references are relative to.
+fn site_url(site: &Path) -> Option<Url> {
+    let dir = std::fs::canonicalize(site).ok()?;
+    Url::from_file_path(dir.join("stories.json")).ok()
+}
+
+fn entry(path: &Path, s: &Story, base: &Url) -> EntryOut {
+    let href = file_url(path).map_or_else(|| path.display().to_string(), |u| relative(base, &u));
+    let rel = |u: &SafeUrl| relative(base, &u.to_url());
+    EntryOut {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        published: s.published.as_ref().map(|t| t.raw.clone()).unwrap_or_default(),
+        source: SourceOut {
+            name: s.source.name.clone(),
+            lang: s.source.lang.clone(),
+            url: s.source.url.as_ref().map(rel),
+        },
+        href,
+        dek: s.dek.clone(),
+        thumbnail: s.hero.as_ref().and_then(|h| {
+            let src = h.src.as_ref()?;
+            Some(ImageOut {
+                src: rel(src),
+                alt: h.alt.clone(),
+                width: h.size.map(|(w, _)| w),
+                height: h.size.map(|(_, h)| h),
+                ..ImageOut::default()
+            })
+        }),
+        tags: s.tags.clone(),
+    }
+}
+
+/// `url` relative to `base` when both are local files; else absolute.
+fn relative(base: &Url, url: &Url) -> String {
+    if url.scheme() == "file" {
+        if let Some(r) = base.make_relative(url) {
+            return r;
+        }
+    }
+    url.to_string()
+}
+
+fn existing_title(catalog: &Path) -> Option<String> {
+    let bytes = std::fs::read(catalog).ok()?;
+    let base = file_url(catalog)?;
+    match story_format::parse_document(&bytes, &base).value? {
+        Document::Catalog(c) => Some(c.title),
+        Document::Story(_) => None,
+    }
+}
+
+/// Every `story.json` below `dir`, in sorted order.
+fn find_stories(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            find_stories(&e, out)?;
+        } else if e.file_name().is_some_and(|n| n == "story.json") {
+            out.push(e);
+        }
+    }
+    Ok(())
+}
+
+fn io_report(path: &Path, e: &std::io::Error) -> Report {
+    let d =
+        story_format::Diagnostic::error(story_format::Code::Io, "$", format!("cannot read the folder: {e}"));
+    Report { file: path.display().to_string(), diagnostics: vec![d] }
+}

@@ -1,0 +1,21 @@
+//! The `story` command line as a library: the binary (`main.rs`) only reads
+//! its arguments and calls these. Every file it reads goes through the one
+//! parser in `story-format`, so a publisher sees the viewer's messages.
+//!
+//! - [`check`]: `story check`, bundles and catalogs against the format and
+//!   against each other;
+//! - [`index`]: `story index`, a catalog written from the bundles;
+//! - [`markdown`]: `story import`, a `story.json` from Markdown;
+//! - [`scaffold`]: `story new`, a bundle to start from;
+//! - [`schema`]: `story schema`, the JSON Schema of both formats;
+//! - [`out`]: what the command line writes, and how (never half a file).
+
+// The schema is one `json!` literal, deeper than the default limit allows.
+#![recursion_limit = "256"]
+
+pub mod check;
+pub mod index;
+pub mod markdown;
+pub mod out;
+pub mod scaffold;
+pub mod schema;

@@ -1,0 +1,215 @@
+//! `story`: check story bundles and catalogs, write a catalog from the
+//! bundles, write a bundle from Markdown. The work is in the `story_cli`
+//! library; this file reads the arguments. Exit status: 0 done (warnings
+//! allowed), 1 errors in the input (nothing written), 2 could not run.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use story_cli::{check, index, markdown, out, scaffold, schema};
+
+const USAGE: &str = "usage: story COMMAND ...
+
+  story check [--json] PATH...        check story.json, story.md and stories.json
+                                      files, or every one below a folder
+  story index SITE [--out FILE]       write SITE/stories.json (or FILE) from the
+                                      bundles below SITE, newest first
+  story new DIR                       start a bundle: DIR/story.md to edit
+  story import FILE.md [--out DIR]    write story.json from Markdown (beside it,
+                                      or in DIR with its images)
+  story schema                        print the JSON Schema of both formats
+
+Exit status: 0 done, 1 errors in the input (nothing is written), 2 could not run.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else { return usage_error("no command given") };
+    match command.as_str() {
+        "check" => cmd_check(rest),
+        "index" => cmd_index(rest),
+        "new" => cmd_new(rest),
+        "import" => cmd_import(rest),
+        "schema" => {
+            println!("{}", schema::schema_text());
+            ExitCode::SUCCESS
+        }
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => usage_error(&format!("unknown command \"{other}\"")),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("story: {msg}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("story: {msg}");
+    ExitCode::from(2)
+}
+
+/// Splits `--flag VALUE` options from positional arguments.
+struct Args<'a> {
+    flags: Vec<&'a str>,
+    out: Option<&'a str>,
+    paths: Vec<&'a str>,
+}
+
+fn parse_args<'a>(args: &'a [String], known: &[&str]) -> Result<Args<'a>, String> {
+    let mut parsed = Args { flags: Vec::new(), out: None, paths: Vec::new() };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--out" => parsed.out = Some(it.next().ok_or("--out needs a value")?),
+            s if s.starts_with('-') && known.contains(&s) => parsed.flags.push(s),
+            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
+            s => parsed.paths.push(s),
+        }
+    }
+    Ok(parsed)
+}
+
+fn cmd_check(args: &[String]) -> ExitCode {
+    let args = match parse_args(args, &["--json"]) {
+        Ok(a) if a.out.is_none() && !a.paths.is_empty() => a,
+        Ok(_) => return usage_error("story check takes PATH... and --json"),
+        Err(e) => return usage_error(&e),
+    };
+    let mut files = Vec::new();
+    for p in &args.paths {
+        if let Err(e) = check::collect(Path::new(p), &mut files) {
+            return fail(format!("{p}: {e}"));
+        }
+    }
+    let reports = check::check_files(&files);
+    let mut stdout = io::stdout().lock();
+    let written = if args.flags.contains(&"--json") {
+        check::print_json(&mut stdout, &reports)
+    } else {
+        check::print_lines(&mut stdout, &reports)
+    };
+    if written.is_err() {
+        return ExitCode::from(2);
+    }
+    eprintln!("story check: {}", check::summary(reports.len(), &reports));
+    exit_for(&reports)
+}
+
+fn exit_for(reports: &[check::Report]) -> ExitCode {
+    if reports.iter().any(check::Report::has_errors) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_index(args: &[String]) -> ExitCode {
+    let args = match parse_args(args, &[]) {
+        Ok(a) if a.paths.len() == 1 => a,
+        Ok(_) => return usage_error("story index takes one SITE folder"),
+        Err(e) => return usage_error(&e),
+    };
+    let site = Path::new(args.paths[0]);
+    if !site.is_dir() {
+        return fail(format!("{}: not a folder", site.display()));
+    }
+    let target = args.out.map_or_else(|| site.join("stories.json"), PathBuf::from);
+    match index::build(site) {
+        Ok(json) => match out::write_atomic(&target, json.as_bytes()) {
+            Ok(()) => {
+                let n = json.matches("\"href\"").count();
+                eprintln!(
+                    "story index: wrote {} ({})",
+                    target.display(),
+                    check::count_as(n, "story", "stories")
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(format!("{}: {e}", target.display())),
+        },
+        Err(reports) => {
+            let _ = check::print_lines(&mut io::stdout().lock(), &reports);
+            eprintln!("story index: {} not written; fix the stories above first", target.display());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn cmd_new(args: &[String]) -> ExitCode {
+    let [dir] = args else { return usage_error("story new takes one DIR") };
+    let dir = Path::new(dir);
+    let md = dir.join("story.md");
+    if md.exists() || dir.join("story.json").exists() {
+        return fail(format!("{}: a bundle is already there; nothing was changed", dir.display()));
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return fail(format!("{}: {e}", dir.display()));
+    }
+    let text = scaffold::template(&scaffold::id_for(dir), &scaffold::today());
+    if let Err(e) = out::write_atomic(&md, text.as_bytes()) {
+        return fail(format!("{}: {e}", md.display()));
+    }
+    eprintln!("story new: wrote {}\nnext: edit it, then run `story import {}`", md.display(), md.display());
+    ExitCode::SUCCESS
+}
+
+fn cmd_import(args: &[String]) -> ExitCode {
+    let args = match parse_args(args, &[]) {
+        Ok(a) if a.paths.len() == 1 => a,
+        Ok(_) => return usage_error("story import takes one FILE.md"),
+        Err(e) => return usage_error(&e),
+    };
+    let md = Path::new(args.paths[0]);
+    let bytes = match check::read_limited(md) {
+        Ok(b) => b,
+        Err(d) => return fail(format!("{}: {}", md.display(), d.message)),
+    };
+    let imported = match markdown::import_bytes(&bytes, md) {
+        Ok(i) => i,
+        Err(problems) => {
+            for p in &problems {
+                println!("{}: {p}", md.display());
+            }
+            eprintln!("story import: {}; nothing was written", check::count(problems.len(), "error"));
+            return ExitCode::from(1);
+        }
+    };
+    for w in &imported.warnings {
+        println!("{}: {w}", md.display());
+    }
+    let src_dir = md.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let out_dir = args.out.map_or_else(|| src_dir.to_owned(), PathBuf::from);
+    if let Err(e) = std::fs::create_dir_all(&out_dir) {
+        return fail(format!("{}: {e}", out_dir.display()));
+    }
+    // With --out, the bundle's images go with it, at the same relative paths.
+    if args.out.is_some() {
+        for img in &imported.images {
+            let rel = Path::new(img);
+            if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+                return fail(format!(
+                    "{img}: an image outside the Markdown file's folder cannot be copied with --out"
+                ));
+            }
+            let (from, to) = (src_dir.join(rel), out_dir.join(rel));
+            if from.canonicalize().ok() == to.canonicalize().ok() {
+                continue;
+            }
+            let copied =
+                to.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::copy(&from, &to));
+            if let Err(e) = copied {
+                return fail(format!("{}: {e}", from.display()));
+            }
+        }
+    }
+    let target = out_dir.join("story.json");
+    if let Err(e) = out::write_atomic(&target, imported.json.as_bytes()) {
+        return fail(format!("{}: {e}", target.display()));
+    }
+    eprintln!("story import: wrote {}", target.display());
+    ExitCode::SUCCESS
+}

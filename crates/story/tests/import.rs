@@ -1,0 +1,123 @@
+//! `story import` through fixtures: every `import/NAME.md` is imported and
+//! the result (the `story.json`, or each refusal with its line and column)
+//! compared with `import/NAME.expect`, by the parser fixtures' helper.
+//! Property tests: any Markdown ends in a story or in problems, never a panic.
+
+#[path = "../../story-format/tests/support/expect.rs"]
+mod expect;
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use story_cli::markdown::{import, import_bytes, Env};
+
+fn render(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    match import_bytes(&bytes, path) {
+        Ok(imported) => {
+            let mut out = imported.json;
+            for w in &imported.warnings {
+                out.push_str(&format!("warning: {w}\n"));
+            }
+            out.push_str(&format!("images: {:?}\n", imported.images));
+            out
+        }
+        Err(problems) => problems.iter().map(|p| format!("{p}\n")).collect(),
+    }
+}
+
+#[test]
+fn every_markdown_fixture_imports_as_expected() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import");
+    expect::check_folder(&dir, "md", 5, render);
+}
+
+#[test]
+fn an_import_is_a_story_the_parser_accepts_and_the_same_bytes_twice() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import/full.md");
+    let bytes = std::fs::read(&path).unwrap();
+    let first = import_bytes(&bytes, &path).unwrap();
+    let second = import_bytes(&bytes, &path).unwrap();
+    assert_eq!(first.json, second.json);
+    let base = story_format::url::Url::parse("https://example.com/a/story.json").unwrap();
+    let parsed = story_format::parse_story(first.json.as_bytes(), &base);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    assert_eq!(parsed.value.unwrap().sections[1].id, "why");
+}
+
+/// Pieces of Markdown and front matter, so random documents reach every
+/// construct the importer knows, and many it refuses.
+const PIECES: &[&str] = &[
+    "---\n",
+    "title: T\n",
+    "published: 2026-01-01\n",
+    "source: {name: S}\n",
+    "id: x\n",
+    "hero: {src: a.png, alt: A}\n",
+    "tags: [a, b]\n",
+    "# ",
+    "## ",
+    "### ",
+    "> ",
+    "- ",
+    "1. ",
+    "  - ",
+    "**",
+    "*",
+    "`",
+    "[",
+    "](",
+    ")",
+    "![",
+    "\n",
+    "\n\n",
+    "text ",
+    "为什么",
+    "— ",
+    "-- ",
+    "<b>",
+    "| a |\n|---|\n",
+    "[^1]",
+    "```\n",
+    "{#id}",
+    "\t",
+    "\\",
+    "&amp;",
+    "https://example.com",
+    "#x",
+    "\u{feff}",
+    "\r\n",
+    "...",
+    ": ",
+    "{",
+    "}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_markdown_ends_in_a_story_or_problems(pieces in prop::collection::vec(prop::sample::select(PIECES), 0..40)) {
+        let text: String = pieces.concat();
+        let env = Env { sizes: &|_| Some((4, 3)), exists: &|_| true, folder: "bundle", base: None };
+        match import(&text, &env) {
+            Ok(imported) => {
+                let base = story_format::url::Url::parse("https://example.com/a/story.json").unwrap();
+                let parsed = story_format::parse_story(imported.json.as_bytes(), &base);
+                prop_assert!(!parsed.has_errors(), "an accepted import must parse: {:?}", parsed.diagnostics);
+            }
+            Err(problems) => {
+                prop_assert!(!problems.is_empty());
+                for p in &problems {
+                    prop_assert!(p.line >= 1 && p.column >= 1 && !p.message.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn any_text_at_all_ends_in_a_story_or_problems(text in "\\PC{0,200}") {
+        let env = Env { sizes: &|_| None, exists: &|_| false, folder: "bundle", base: None };
+        let _ = import(&text, &env);
+    }
+}
