@@ -11,7 +11,67 @@ use story_format::limits::{
 /// The schema as pretty JSON; the committed `schema/story-bundle.schema.json`
 /// must equal it (a test checks).
 pub fn schema_text() -> String {
-    serde_json::to_string_pretty(&schema()).expect("a JSON value always serialises")
+    let mut schema = schema();
+    describe(&mut schema);
+    serde_json::to_string_pretty(&schema).expect("a JSON value always serialises")
+}
+
+/// The format's documentation: its field tables give the schema's
+/// descriptions and examples, so an editor shows the same words.
+const FORMAT_DOC: &str = include_str!("../../../docs/format.md");
+
+/// One row of a field table in `docs/format.md`.
+#[derive(Debug)]
+pub struct DocField {
+    /// The object, as the parser names it (`story`, `block:quote`, …).
+    pub object: String,
+    pub field: String,
+    /// The "meaning" column.
+    pub meaning: String,
+    /// The "example" column, when it holds JSON.
+    pub example: Option<Value>,
+}
+
+/// Every row of every field table in `docs/format.md`. A table belongs to
+/// the object named at the end of the heading above it, as in
+/// "## A story (`story`)".
+pub fn doc_fields() -> Vec<DocField> {
+    let mut out = Vec::new();
+    let mut object: Option<String> = None;
+    for line in FORMAT_DOC.lines() {
+        if line.starts_with('#') {
+            object = line
+                .trim_end()
+                .strip_suffix("`)")
+                .and_then(|l| l.rsplit_once("(`"))
+                .map(|(_, name)| name.to_owned());
+            continue;
+        }
+        let (Some(obj), Some(row)) = (&object, line.strip_prefix("| `")) else { continue };
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let [field, _type, _required, meaning, example] = cells[..] else { continue };
+        let example = example.trim_end_matches('|').trim().trim_matches('`');
+        out.push(DocField {
+            object: obj.clone(),
+            field: field.trim_end_matches('`').to_owned(),
+            meaning: meaning.replace('`', "\""),
+            example: serde_json::from_str(example).ok(),
+        });
+    }
+    out
+}
+
+/// Adds each property's description (and example) from the documentation.
+fn describe(schema: &mut Value) {
+    for f in doc_fields() {
+        let def = f.object.replace(':', "-");
+        let Some(prop) = schema["$defs"][&def]["properties"].get_mut(&f.field) else { continue };
+        let Some(prop) = prop.as_object_mut() else { continue };
+        prop.insert("description".into(), Value::String(f.meaning));
+        if let Some(example) = f.example {
+            prop.insert("examples".into(), Value::Array(vec![example]));
+        }
+    }
 }
 
 fn schema() -> Value {
@@ -136,4 +196,61 @@ fn image_properties(block: bool) -> Value {
         p["type"] = json!({ "const": "image" });
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documentation_lists_exactly_the_fields_the_parser_reads() {
+        let doc = doc_fields();
+        for (object, fields) in story_format::known_fields() {
+            let mut documented: Vec<&str> =
+                doc.iter().filter(|f| f.object == object).map(|f| f.field.as_str()).collect();
+            let mut read = fields.clone();
+            documented.sort_unstable();
+            read.sort_unstable();
+            assert_eq!(documented, read, "docs/format.md's table for `{object}` and the parser differ");
+        }
+        let objects: Vec<&str> = story_format::known_fields().iter().map(|(o, _)| *o).collect();
+        for f in &doc {
+            assert!(
+                objects.contains(&f.object.as_str()),
+                "docs/format.md documents an unknown object {}",
+                f.object
+            );
+        }
+    }
+
+    #[test]
+    fn the_documentation_states_every_limit() {
+        use story_format::limits::*;
+        let n = |v: usize| {
+            let s = v.to_string();
+            let mut out = String::new();
+            for (i, c) in s.chars().enumerate() {
+                if i > 0 && (s.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let doc = FORMAT_DOC.split_whitespace().collect::<Vec<_>>().join(" ");
+        for phrase in [
+            format!("{MAX_FILE_MIB} MiB"),
+            format!("{} sections", n(MAX_SECTIONS)),
+            format!("{} blocks", n(MAX_BLOCKS)),
+            format!("{} entries", n(MAX_ENTRIES)),
+            format!("{} tags of at most {} characters", n(MAX_TAGS), n(MAX_TAG_CHARS)),
+            format!("titles of at most {} characters", n(MAX_TITLE_CHARS)),
+            format!("ids of at most {} characters", n(MAX_ID_BYTES)),
+            format!("{} pixels", n(MAX_PIXELS as usize)),
+            format!("{} problems", n(MAX_DIAGNOSTICS)),
+            format!("at most {} characters", n(MAX_SLUG_CHARS)),
+        ] {
+            assert!(doc.contains(&phrase), "docs/format.md does not say \"{phrase}\"");
+        }
+    }
 }

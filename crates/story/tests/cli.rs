@@ -258,6 +258,17 @@ fn the_committed_schema_is_current() {
 }
 
 #[test]
+fn every_property_of_the_schema_has_a_description() {
+    let schema: serde_json::Value = serde_json::from_str(&stdout(&run(&["schema"]))).unwrap();
+    for (def, body) in schema["$defs"].as_object().unwrap() {
+        for (name, prop) in body["properties"].as_object().into_iter().flatten() {
+            let d = prop["description"].as_str().unwrap_or("");
+            assert!(!d.is_empty(), "$defs.{def}.properties.{name} has no description (docs/format.md)");
+        }
+    }
+}
+
+#[test]
 fn the_schema_describes_every_field_the_parser_reads() {
     let schema: serde_json::Value = serde_json::from_str(&stdout(&run(&["schema"]))).unwrap();
     for (object, fields) in story_format::known_fields() {
