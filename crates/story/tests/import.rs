@@ -121,3 +121,15 @@ proptest! {
         let _ = import(&text, &env);
     }
 }
+
+#[test]
+fn the_markdown_sample_and_its_story_json_agree() {
+    // static/samples/library-robots is kept as Markdown; its story.json is
+    // the import's output, byte for byte.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/samples/library-robots");
+    let md = dir.join("story.md");
+    let imported = import_bytes(&std::fs::read(&md).unwrap(), &md).expect("the sample imports");
+    let committed = std::fs::read_to_string(dir.join("story.json")).unwrap();
+    assert_eq!(imported.json, committed, "run `cargo run -p story -- import {}`", md.display());
+    assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
+}
