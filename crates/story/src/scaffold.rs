@@ -10,13 +10,16 @@ pub fn template(id: &str, today: &str) -> String {
         r#"---
 # The story's fields; the same names and nesting as story.json.
 # Required: title, published, source.name. Text is plain text, never HTML.
-id: {id}                      # a-z, 0-9 and -; stable: deep links use it
+# id: a-z, 0-9 and -; stable, as addresses use it.
+id: {id}
 title: Your headline here
 # dek: One or two sentences under the headline, also shown in lists.
-published: {today}            # YYYY-MM-DD, or 2026-03-14T09:30:00+01:00
+# published: YYYY-MM-DD, or a date-time such as 2026-03-14T09:30:00+01:00.
+published: {today}
 # updated: {today}
 # byline: Your Name
-# lang: en                    # BCP 47: en, zh-Hans, ar... (default en)
+# lang: the story's language (BCP 47: en, zh-Hans, ar...); en by default.
+# lang: en
 source:
   name: Your publication
   # lang: en                  # the language of the name, if not the story's
