@@ -107,11 +107,19 @@ fn exit_for(reports: &[check::Report]) -> ExitCode {
     }
 }
 
+/// The arguments of a command that takes one path and `--out`.
+fn one_path<'a>(args: &'a [String], usage: &str) -> Result<Args<'a>, ExitCode> {
+    match parse_args(args, &[]) {
+        Ok(a) if a.paths.len() == 1 => Ok(a),
+        Ok(_) => Err(usage_error(usage)),
+        Err(e) => Err(usage_error(&e)),
+    }
+}
+
 fn cmd_index(args: &[String]) -> ExitCode {
-    let args = match parse_args(args, &[]) {
-        Ok(a) if a.paths.len() == 1 => a,
-        Ok(_) => return usage_error("story index takes one SITE folder"),
-        Err(e) => return usage_error(&e),
+    let args = match one_path(args, "story index takes one SITE folder") {
+        Ok(a) => a,
+        Err(code) => return code,
     };
     let site = Path::new(args.paths[0]);
     if !site.is_dir() {
@@ -158,10 +166,9 @@ fn cmd_new(args: &[String]) -> ExitCode {
 }
 
 fn cmd_import(args: &[String]) -> ExitCode {
-    let args = match parse_args(args, &[]) {
-        Ok(a) if a.paths.len() == 1 => a,
-        Ok(_) => return usage_error("story import takes one FILE.md"),
-        Err(e) => return usage_error(&e),
+    let args = match one_path(args, "story import takes one FILE.md") {
+        Ok(a) => a,
+        Err(code) => return code,
     };
     let md = Path::new(args.paths[0]);
     let bytes = match check::read_limited(md) {
