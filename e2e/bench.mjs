@@ -6,15 +6,38 @@
 // and garbage collector; prints the median and the fastest of 21 runs of
 // each, and both ratios. JSON.parse's times spread (its garbage is collected
 // during later runs) while the wasm's stay within ~1 ms. Run with `./dev bench`.
+//
+// Then catalog search: a catalog of 10,000 entries (Latin, Chinese and
+// Arabic text), a query typed one key at a time; for each keystroke, the time
+// from the input event to the new count on screen, the longest task while
+// typing (goal: none over 50 ms), and, as a baseline in the same page, a
+// plain-JS filter of the same entries (lower-case, NFKD, no marks, includes).
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from './server.mjs';
 import { launch, openPage, DIST, HERE } from './harness.mjs';
 
 const file = (name) => fs.readFileSync(path.resolve(HERE, '..', 'target', name));
+/** A catalog of `n` entries with varied words in three scripts. */
+function bigCatalog(n) {
+  const words = ['harbour', 'cranes', 'electric', 'night', 'trains', 'river', 'library', 'robots', 'solar', 'desert',
+    'école', 'Süd', 'café', '港口', '芯片', '学生', 'صحيفة', 'شمسية', 'energy', 'ports'];
+  const pick = (i, k) => words[(i * 7 + k * 13) % words.length];
+  const stories = [];
+  for (let i = 0; i < n; i++) {
+    stories.push({
+      id: `s${i}`, title: `${pick(i, 1)} ${pick(i, 2)} story ${i}`, dek: `A dek about ${pick(i, 3)} and ${pick(i, 4)}.`,
+      published: `2026-01-${String(1 + (i % 28)).padStart(2, '0')}`, source: { name: `${pick(i, 5)} Daily` },
+      href: `s${i}/story.json`, tags: [pick(i, 6), pick(i, 7)],
+    });
+  }
+  return JSON.stringify({ format: 'story-index/1', title: 'Ten thousand', stories });
+}
+
 const srv = await serve({ root: DIST, mount: '/', extra: {
   '/bench/story.json': file('bench-story.json'),
   '/bench/quarter.json': file('bench-story-quarter.json'),
+  '/bench/catalog.json': bigCatalog(10_000),
 } });
 const browser = await launch();
 try {
@@ -53,6 +76,54 @@ try {
   console.log(`ratio wasm / JSON.parse: ${(median(result.wasm) / median(result.js)).toFixed(2)}x by medians, ${(result.wasm[0] / result.js[0]).toFixed(2)}x fastest to fastest (goal: within 1.5x)`);
   const q = result.quarter;
   console.log(`linearity (full / quarter by medians; 4.00 is linear): wasm ${(median(result.wasm) / median(q.wasm)).toFixed(2)}, JSON.parse ${(median(result.js) / median(q.js)).toFixed(2)}`);
+
+  // Catalog search, one keystroke at a time.
+  const { page: p2 } = await openPage(browser);
+  await p2.addInitScript(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__long.push(e.duration)))
+      .observe({ type: 'longtask', buffered: true });
+  });
+  await p2.goto(srv.url('?src=/bench/catalog.json'));
+  await p2.getByRole('heading', { level: 1, name: 'Ten thousand' }).waitFor();
+  await p2.evaluate(() => {
+    window.__long = [];
+    window.__keys = [];
+    const count = document.querySelector('.sv-count');
+    let t0 = 0;
+    document.addEventListener('input', () => { t0 = performance.now(); }, true);
+    new MutationObserver(() => { if (t0) { window.__keys.push(performance.now() - t0); t0 = 0; } })
+      .observe(count, { childList: true, subtree: true, characterData: true });
+  });
+  const query = 'harbour cr';
+  await p2.getByRole('searchbox').focus();
+  for (const key of query) {
+    const before = await p2.locator('.sv-count').textContent();
+    await p2.keyboard.type(key);
+    if (key !== ' ') await p2.waitForFunction((b) => document.querySelector('.sv-count').textContent !== b, before);
+  }
+  const typed = await p2.evaluate(() => ({ keys: window.__keys, long: window.__long }));
+  const baseline = await p2.evaluate(async (q) => {
+    const data = await (await fetch('/bench/catalog.json')).json();
+    const fold = (s) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    const t = performance.now();
+    const text = data.stories.map((e) => fold([e.title, e.dek, e.source.name, ...e.tags].join('\u001f')));
+    const build = performance.now() - t;
+    const times = [];
+    for (let i = 1; i <= q.length; i++) {
+      const words = fold(q.slice(0, i)).split(/\s+/).filter(Boolean);
+      const s = performance.now();
+      text.filter((x) => words.every((w) => x.includes(w)));
+      times.push(performance.now() - s);
+    }
+    return { build, times };
+  }, query);
+  const count = await p2.locator('.sv-count').textContent();
+  const ms = (a) => a.map((x) => x.toFixed(1)).join(', ');
+  console.log(`catalog search, 10,000 entries, typing "${query}" (${count}):`);
+  console.log(`  viewer, input to new count, per keystroke: ${ms(typed.keys)} ms (first includes folding every entry)`);
+  console.log(`  longest task while typing: ${typed.long.length ? Math.max(...typed.long).toFixed(0) + ' ms' : 'none over 50 ms'} (goal: none over 50 ms)`);
+  console.log(`  plain-JS baseline, filter only: ${ms(baseline.times)} ms; folding every entry once ${baseline.build.toFixed(1)} ms`);
 } finally {
   await browser.close();
   await srv.close();

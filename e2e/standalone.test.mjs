@@ -195,22 +195,26 @@ describe('failures end in an alert naming the file, with "Try again"', () => {
   });
   after(async () => { await srv.close(); });
 
-  /** Opens `path`, expects an alert matching every pattern and "Try again", then runs `then`. */
-  function expectAlert(path, patterns, allow = [], then = async () => {}) {
+  /**
+   * Opens `path`, expects an alert matching every pattern, and "Try again"
+   * only when `retry` (a failure a retry can fix: network, timeout, 5xx),
+   * then runs `then`.
+   */
+  function expectAlert(path, patterns, { allow = [], retry = false } = {}, then = async () => {}) {
     return visit(srv, path, { allow }, async ({ page }) => {
       const alert = page.getByRole('alert');
       await alert.waitFor();
       const text = await alert.textContent();
       for (const p of patterns) assert.match(text, p);
-      await page.getByRole('button', { name: 'Try again' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), retry ? 1 : 0);
       await then(page);
     });
   }
 
-  test('a missing file (HTTP 404)', () =>
-    expectAlert('?src=nope/story.json', [/not found \(HTTP 404\)/, /nope\/story\.json/], ['nope/story.json']));
-  test('a server error (HTTP 500)', () =>
-    expectAlert('?src=/bad/server-error.json', [/HTTP 500/, /server-error\.json/], ['server-error.json']));
+  test('a missing file (HTTP 404): no "Try again", it would not help', () =>
+    expectAlert('?src=nope/story.json', [/not found \(HTTP 404\)/, /nope\/story\.json/], { allow: ['nope/story.json'] }));
+  test('a server error (HTTP 500) offers "Try again"', () =>
+    expectAlert('?src=/bad/server-error.json', [/HTTP 500/, /server-error\.json/], { allow: ['server-error.json'], retry: true }));
   test('an HTML page where JSON was expected is "not found"', () =>
     expectAlert('?src=/bad/html.json', [/not found/, /web page instead of JSON/]));
   test('a body over 8 MiB without Content-Length is stopped while it streams', () =>
@@ -219,8 +223,11 @@ describe('failures end in an alert naming the file, with "Try again"', () => {
     expectAlert('?src=/bad/syntax.json', [/line 1, column 36/, /trailing comma/]));
   test('an unknown major version names the version found', () =>
     expectAlert('?src=/bad/future.json', [/"story\/2"/]));
-  test('an unknown story id in the catalog', () =>
-    expectAlert('?story=no-such-story', [/no story with the id "no-such-story"/, /stories\.json/]));
+  test('an unknown story id in the catalog keeps "Back to stories"', () =>
+    expectAlert('?story=no-such-story', [/no story with the id "no-such-story"/, /stories\.json/], {}, async (page) => {
+      await page.getByRole('link', { name: /Back to stories/ }).click();
+      await h1(page, 'Sample stories').waitFor();
+    }));
   test('an unsafe src is never fetched', () =>
     expectAlert('?src=javascript:alert(1)', [/only http:, https:/]));
   test('a story with one bad block shows the rest, and says what was left out', async () => {
@@ -233,13 +240,124 @@ describe('failures end in an alert naming the file, with "Try again"', () => {
       assert.match(await alert.textContent(), /sections\[0\]\.blocks\[1\]\.text/);
     });
   });
-  test('a server that never answers times out', () =>
-    expectAlert('?src=/bad/hang.json', [/did not answer within 15 seconds/, /hang\.json/]));
+  test('a server that never answers times out, and "Try again" is offered', () =>
+    expectAlert('?src=/bad/hang.json', [/did not answer within 15 seconds/, /hang\.json/], { retry: true }));
   test('"Try again" loads the file once it works', () =>
-    expectAlert('?src=/bad/flaky.json', [/HTTP 503/], ['flaky.json'], async (page) => {
+    expectAlert('?src=/bad/flaky.json', [/HTTP 503/], { allow: ['flaky.json'], retry: true }, async (page) => {
       await page.getByRole('button', { name: 'Try again' }).click();
       await h1(page, 'Recovered').waitFor();
     }));
+});
+
+describe('finding and reading, with the keyboard', () => {
+  let srv;
+  // A story long enough for a table of contents (more than six sections).
+  const sections = Array.from({ length: 8 }, (_, i) => ({ heading: `Part ${i + 1}`, blocks: [`Text of part ${i + 1}.`] }));
+  const long = { format: 'story/1', id: 'long', title: 'A long story', published: '2026-01-01', source: { name: 'S' }, sections };
+  before(async () => { srv = await serve({ root: DIST, mount: '/', extra: { '/long/story.json': JSON.stringify(long) } }); });
+  after(async () => { await srv.close(); });
+  const active = (page) => page.evaluate(() => {
+    const el = document.activeElement;
+    return { tag: el.tagName, id: el.id, text: el.textContent.trim(), label: el.getAttribute('aria-label') };
+  });
+  const titles = (page) => page.locator('.sv-entry-title').allTextContents();
+
+  test('search filters as the reader types, in any script, without accents, and lives in the address', async () => {
+    await visit(srv, '', async ({ page }) => {
+      const box = page.getByRole('searchbox', { name: 'Search stories' });
+      await box.focus();
+      await page.keyboard.type('cranes');
+      await page.getByText('1 story matching “cranes”').waitFor();
+      assert.deepEqual(await titles(page), [STORY]);
+      assert.match(page.url(), /\?q=cranes$/);
+      assert.equal((await active(page)).tag, 'INPUT', 'focus stays in the field while the list changes');
+      await box.fill('芯片');
+      await page.getByText('1 story matching “芯片”').waitFor();
+      assert.deepEqual(await titles(page), ['深圳开源芯片工作室迎来第一批学生']);
+      // "sud" finds the source "Stadtanzeiger Süd".
+      await box.fill('SUD');
+      await page.getByText('1 story matching “SUD”').waitFor();
+      assert.deepEqual(await titles(page), ['The library where robots fetch the books']);
+      await box.fill('no such words');
+      await page.getByText('No stories.').waitFor();
+      // A shared address opens the same search; it combines with a tag.
+      await page.goto(srv.url('?tag=Energy&q=port'));
+      await page.getByText('1 story tagged “Energy” matching “port”').waitFor();
+      assert.equal(await box.inputValue(), 'port');
+    });
+  });
+
+  test('a tag filter chosen with Enter keeps focus on the tag', async () => {
+    await visit(srv, '', async ({ page }) => {
+      const energy = page.getByRole('navigation', { name: 'Filter by tag' }).getByRole('link', { name: 'Energy' });
+      await energy.focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('1 story tagged “Energy”').waitFor();
+      assert.match(page.url(), /\?tag=Energy$/);
+      const now = await active(page);
+      assert.deepEqual([now.tag, now.text], ['A', 'Energy']);
+      assert.equal(await energy.getAttribute('aria-current'), 'true');
+    });
+  });
+
+  test('tags on a story and on a card lead to that tag\'s list', async () => {
+    await visit(srv, '?story=harbour-cranes-go-electric', async ({ page }) => {
+      await page.getByRole('list', { name: 'Tags' }).getByRole('link', { name: 'Ports' }).click();
+      await page.getByText('1 story tagged “Ports”').waitFor();
+      assert.match(page.url(), /\?tag=Ports$/);
+      await page.goto(srv.url(''));
+      await h1(page, 'Sample stories').waitFor();
+      const card = page.locator('.sv-entry').filter({ hasText: STORY });
+      await card.getByRole('list', { name: 'Tags' }).getByRole('link', { name: 'Logistics' }).click();
+      await page.getByText('tagged “Logistics”').waitFor();
+      assert.match(page.url(), /\?tag=Logistics$/);
+    });
+  });
+
+  test('a section link moves focus to its heading, so Tab continues from there', async () => {
+    await visit(srv, '?story=harbour-cranes-go-electric', async ({ page }) => {
+      await page.getByRole('article').getByRole('link', { name: 'the numbers' }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'the-numbers');
+      assert.equal((await active(page)).text, 'The numbers');
+      await page.keyboard.press('Tab');
+      assert.equal((await active(page)).label, 'Copy link to section: The numbers');
+    });
+  });
+
+  test('a deep link on arrival focuses its section', async () => {
+    await visit(srv, '?story=harbour-cranes-go-electric#the-numbers', async ({ page }) => {
+      await page.waitForFunction(() => document.activeElement?.id === 'the-numbers');
+      await waitInViewport(page, 'the-numbers');
+    });
+  });
+
+  test('a long story has a table of contents whose links go to their sections', async () => {
+    await visit(srv, '?src=/long/story.json', async ({ page }) => {
+      const toc = page.getByRole('navigation', { name: 'Contents' });
+      assert.equal(await toc.getByRole('link').count(), 8);
+      await toc.getByRole('link', { name: 'Part 7' }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'part-7');
+      await waitInViewport(page, 'part-7');
+      assert.match(page.url(), /#part-7$/);
+    });
+    await visit(srv, '?story=harbour-cranes-go-electric', async ({ page }) => {
+      await h1(page, STORY).waitFor();
+      assert.equal(await page.getByRole('navigation', { name: 'Contents' }).count(), 0, 'three sections: no contents');
+    });
+  });
+
+  test('"Back to stories" returns to the same filter and search', async () => {
+    await visit(srv, '?tag=Energy&q=cranes', async ({ page }) => {
+      await page.getByRole('link', { name: STORY }).click();
+      await h1(page, STORY).waitFor();
+      await page.getByRole('link', { name: /Back to stories/ }).click();
+      await page.getByText('1 story tagged “Energy” matching “cranes”').waitFor();
+      assert.equal(await page.getByRole('searchbox', { name: 'Search stories' }).inputValue(), 'cranes');
+      assert.match(page.url(), /\?tag=Energy&q=cranes$/);
+    });
+  });
 });
 
 describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {

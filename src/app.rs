@@ -52,9 +52,23 @@ pub struct ViewerProps {
 #[derive(Clone)]
 enum View {
     Loading,
-    Failed(LoadError),
-    Story { story: Rc<Story>, back: Option<Route>, url: AttrValue, problems: Rc<Vec<Diagnostic>> },
-    Catalog { catalog: Rc<Catalog>, url: AttrValue, problems: Rc<Vec<Diagnostic>> },
+    /// `from_catalog`: the story was asked for from a catalog, so "Back to
+    /// stories" is offered (on a failure too).
+    Failed {
+        error: LoadError,
+        from_catalog: bool,
+    },
+    Story {
+        story: Rc<Story>,
+        from_catalog: bool,
+        url: AttrValue,
+        problems: Rc<Vec<Diagnostic>>,
+    },
+    Catalog {
+        catalog: Rc<Catalog>,
+        url: AttrValue,
+        problems: Rc<Vec<Diagnostic>>,
+    },
 }
 
 /// The address `src` (from the route or the element), resolved against
@@ -73,7 +87,9 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                 let url = AttrValue::from(loaded.url.to_string());
                 let problems = Rc::new(loaded.diagnostics);
                 Ok(match loaded.doc {
-                    Document::Story(s) => View::Story { story: Rc::new(s), back: None, url, problems },
+                    Document::Story(s) => {
+                        View::Story { story: Rc::new(s), from_catalog: false, url, problems }
+                    }
                     Document::Catalog(c) => View::Catalog { catalog: Rc::new(c), url, problems },
                 })
             }
@@ -85,7 +101,7 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                         let url = AttrValue::from(catalog_url);
                         return Ok(View::Story {
                             story: Rc::new(s),
-                            back: None,
+                            from_catalog: false,
                             url,
                             problems: Rc::new(loaded.diagnostics),
                         });
@@ -106,7 +122,7 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                 match loaded.doc {
                     Document::Story(s) => Ok(View::Story {
                         story: Rc::new(s),
-                        back: Some(route.catalog()),
+                        from_catalog: true,
                         url,
                         problems: Rc::new(loaded.diagnostics),
                     }),
@@ -115,7 +131,8 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
             }
         }
     };
-    result.await.unwrap_or_else(View::Failed)
+    let from_catalog = matches!(route.plan(&default_src), Plan::StoryIn { .. });
+    result.await.unwrap_or_else(|error| View::Failed { error, from_catalog })
 }
 
 /// Tells the host what is shown: the page title (standalone) or events (embedded).
@@ -123,11 +140,11 @@ fn announce(mode: &Mode, view: &View) {
     match (mode, view) {
         (Mode::Standalone, View::Story { story, .. }) => dom::set_title(&story.title),
         (Mode::Standalone, View::Catalog { catalog, .. }) => dom::set_title(&catalog.title),
-        (Mode::Standalone, View::Failed(_)) => dom::set_title(ui::FAILED_TITLE),
+        (Mode::Standalone, View::Failed { .. }) => dom::set_title(ui::FAILED_TITLE),
         (Mode::Embedded(host), View::Story { story, .. }) => {
             dom::dispatch(host, "story-load", &[("id", &story.id), ("title", &story.title)]);
         }
-        (Mode::Embedded(host), View::Failed(e)) => {
+        (Mode::Embedded(host), View::Failed { error: e, .. }) => {
             dom::dispatch(host, "story-error", &[("message", &format!("{e} ({})", e.url))]);
         }
         _ => {}
@@ -142,15 +159,21 @@ pub fn Viewer(props: &ViewerProps) -> Html {
     let focus = use_state(|| props.focus.clone());
     let standalone = props.mode == Mode::Standalone;
 
-    // Load whenever the route (or the attempt) changes; abort what is in flight.
+    // Load whenever the document the route names (or the attempt) changes;
+    // abort what is in flight. A new filter or search of the catalog on
+    // screen loads nothing: the list changes in place, and focus stays where
+    // the reader is.
     {
         let (view, mode) = (view.clone(), props.mode.clone());
-        let deps = ((*route).clone(), *attempt, props.base.clone(), props.default_src.clone());
-        use_effect_with(deps, move |(route, _, base, default_src)| {
+        let key = route.document_key();
+        let key = (key.0.map(str::to_owned), key.1.map(str::to_owned));
+        let deps = (key, *attempt, props.base.clone(), props.default_src.clone());
+        let current = route.clone();
+        use_effect_with(deps, move |(_, _, base, default_src)| {
             let cancel = AbortController::new().ok();
             view.set(View::Loading);
             if let Some(cancel) = cancel.clone() {
-                let fut = fetch_view(route.clone(), base.clone(), default_src.clone(), cancel.clone());
+                let fut = fetch_view((*current).clone(), base.clone(), default_src.clone(), cancel.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let v = fut.await;
                     if !cancel.signal().aborted() {
@@ -195,9 +218,23 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         Callback::from(move |next: Route| {
             if standalone {
                 dom::push_query(&next.to_query());
-                dom::window().scroll_to_with_x_and_y(0.0, 0.0);
+                if next.document_key() != route.document_key() {
+                    dom::window().scroll_to_with_x_and_y(0.0, 0.0);
+                }
             }
             focus.set(None);
+            route.set(next);
+        })
+    };
+    // Typing in the search field: the address follows without a history
+    // entry per keystroke.
+    let search = {
+        let route = route.clone();
+        Callback::from(move |q: String| {
+            let next = route.with_query(&q);
+            if standalone {
+                dom::replace_query(&next.to_query());
+            }
             route.set(next);
         })
     };
@@ -210,14 +247,22 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
 
+    let r = (*route).clone();
+    let back = |from_catalog: bool| {
+        from_catalog.then(|| {
+            let to = r.catalog();
+            (href_for(to.clone()), in_app_click(navigate.clone(), to))
+        })
+    };
     let body = match &*view {
         View::Loading => html! {
             <div class="sv-loading" role="status"><span class="sv-loading-text">{ ui::LOADING }</span></div>
         },
-        View::Failed(e) => html! { <ErrorAlert error={ e.clone() } on_retry={ retry } /> },
-        View::Story { story, back, url, problems } => {
-            let back =
-                back.as_ref().map(|b| (href_for(b.clone()), in_app_click(navigate.clone(), b.clone())));
+        View::Failed { error, from_catalog } => {
+            let on_retry = error.retryable().then_some(retry);
+            html! { <ErrorAlert error={ error.clone() } {on_retry} back={ back(*from_catalog) } /> }
+        }
+        View::Story { story, from_catalog, url, problems } => {
             let section_link = standalone.then(|| {
                 let (page, _, _) = dom::location();
                 Callback::from(move |id: String| {
@@ -225,15 +270,21 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                     format!("{without}#{}", js_sys::encode_uri_component(&id))
                 })
             });
+            let tag_link = {
+                let (r2, nav) = (r.clone(), navigate.clone());
+                let href = Callback::from(move |t: String| href_for(r2.tag_list(&t)).to_string());
+                let r3 = r.clone();
+                (href, Callback::from(move |t: String| nav.emit(r3.tag_list(&t))))
+            };
             html! {
                 <>
                     <Problems url={ url.clone() } items={ (**problems).clone() } />
-                    <StoryView story={ ByPtr(story.clone()) } { back } focus={ (*focus).clone() } { section_link } />
+                    <StoryView story={ ByPtr(story.clone()) } back={ back(*from_catalog) } focus={ (*focus).clone() }
+                        { section_link } tag_link={ Some(tag_link) } />
                 </>
             }
         }
         View::Catalog { catalog, url, problems } => {
-            let r = (*route).clone();
             let story_href = {
                 let r = r.clone();
                 Callback::from(move |id: String| href_for(r.with_story(&id)).to_string())
@@ -254,7 +305,8 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                 <>
                     <Problems url={ url.clone() } items={ (**problems).clone() } />
                     <CatalogView catalog={ ByPtr(catalog.clone()) } tag={ r.tag.clone().map(AttrValue::from) }
-                        {story_href} {tag_href} {on_open} {on_tag} />
+                        query={ r.q.clone().map(AttrValue::from) }
+                        {story_href} {tag_href} {on_open} {on_tag} on_search={ search } />
                 </>
             }
         }

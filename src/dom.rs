@@ -86,3 +86,40 @@ pub fn dispatch(target: &web_sys::EventTarget, name: &str, detail: &[(&str, &str
         let _ = target.dispatch_event(&ev);
     }
 }
+
+/// `text` in Unicode compatibility decomposition (NFKD), by the browser's
+/// own `String.prototype.normalize` (no tables in the wasm).
+pub fn nfkd(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFKD").into()
+}
+
+/// `history.replaceState` to `query` on the current path: the address
+/// follows what is typed without a history entry per keystroke.
+pub fn replace_query(query: &str) {
+    let loc = window().location();
+    let target =
+        if query.is_empty() { loc.pathname().unwrap_or_else(|_| "./".into()) } else { query.to_owned() };
+    if let Ok(h) = window().history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&target));
+    }
+}
+
+/// Moves keyboard focus to the element with this id inside `root` (made
+/// focusable with `tabindex="-1"` if it is not), without scrolling again.
+pub fn focus_id(root: &NodeRef, id: &str) {
+    let Some(root) = root.cast::<web_sys::Element>() else { return };
+    let Ok(list) = root.query_selector_all("[id]") else { return };
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            if el.id() == id {
+                if !el.has_attribute("tabindex") {
+                    let _ = el.set_attribute("tabindex", "-1");
+                }
+                let opts = web_sys::FocusOptions::new();
+                opts.set_prevent_scroll(true);
+                let _ = el.focus_with_options(&opts);
+                return;
+            }
+        }
+    }
+}

@@ -66,6 +66,18 @@ impl LoadError {
     pub fn new(url: &str, kind: LoadErrorKind) -> Self {
         LoadError { url: url.to_owned(), kind, diagnostics: Vec::new() }
     }
+
+    /// Whether trying again may help: a network failure, a timeout, or a
+    /// server that is failing or busy (5xx, 408, 429). A missing file, a
+    /// file with errors or an unsafe address stays as it is.
+    pub fn retryable(&self) -> bool {
+        use LoadErrorKind::*;
+        match &self.kind {
+            Network(_) | Timeout | Cancelled => true,
+            Http(status, _) => *status >= 500 || *status == 408 || *status == 429,
+            _ => false,
+        }
+    }
 }
 
 impl std::fmt::Display for LoadError {

@@ -25,6 +25,8 @@ pub struct Labels {
     pub copy_link_to: &'static str,
     pub view_source: &'static str,
     pub tags: &'static str,
+    /// The table of contents of a long story.
+    pub contents: &'static str,
     /// "Photo by AUTHOR on PROVIDER": the three pieces around the names.
     pub photo_by: &'static str,
     pub photo_on: &'static str,
@@ -43,6 +45,7 @@ pub const EN: Labels = Labels {
     copy_link_to: "Copy link to section: {h}",
     view_source: "View original source",
     tags: "Tags",
+    contents: "Contents",
     photo_by: "Photo by ",
     photo_on: " on ",
     photo_only_provider: "Photo: ",
@@ -60,6 +63,7 @@ pub const ZH: Labels = Labels {
     copy_link_to: "复制本节链接：{h}",
     view_source: "查看原文",
     tags: "标签",
+    contents: "目录",
     photo_by: "摄影：",
     photo_on: "，来源：",
     photo_only_provider: "图片来源：",
@@ -77,6 +81,7 @@ pub const AR: Labels = Labels {
     copy_link_to: "نسخ رابط القسم: {h}",
     view_source: "عرض المصدر الأصلي",
     tags: "الوسوم",
+    contents: "المحتويات",
     photo_by: "تصوير ",
     photo_on: " عبر ",
     photo_only_provider: "الصورة: ",
@@ -129,14 +134,23 @@ pub mod ui {
     pub const ALL_TAGS: &str = "All";
     /// The name of a catalog card's list of tags.
     pub const TAGS: &str = "Tags";
+    /// The search field's label.
+    pub const SEARCH: &str = "Search stories";
 
-    /// "1 story", "3 stories tagged “Energy”", "No stories.".
-    pub fn story_count(n: usize, tag: Option<&str>) -> String {
-        match (n, tag) {
-            (0, _) => "No stories.".to_owned(),
-            (n, Some(t)) => format!("{n} {} tagged “{t}”", plural(n, "story", "stories")),
-            (n, None) => format!("{n} {}", plural(n, "story", "stories")),
+    /// "1 story", "3 stories tagged “Energy”", "2 stories matching “cranes”",
+    /// "No stories.".
+    pub fn story_count(n: usize, tag: Option<&str>, query: Option<&str>) -> String {
+        if n == 0 {
+            return "No stories.".to_owned();
         }
+        let mut out = format!("{n} {}", plural(n, "story", "stories"));
+        if let Some(t) = tag {
+            out.push_str(&format!(" tagged “{t}”"));
+        }
+        if let Some(q) = query {
+            out.push_str(&format!(" matching “{}”", q.trim()));
+        }
+        out
     }
 
     /// The button that draws another page of the catalog.
@@ -179,9 +193,13 @@ mod tests {
 
     #[test]
     fn counts_read_as_english() {
-        assert_eq!(ui::story_count(0, None), "No stories.");
-        assert_eq!(ui::story_count(1, None), "1 story");
-        assert_eq!(ui::story_count(3, Some("Energy")), "3 stories tagged “Energy”");
+        assert_eq!(ui::story_count(0, None, None), "No stories.");
+        assert_eq!(ui::story_count(1, None, None), "1 story");
+        assert_eq!(ui::story_count(3, Some("Energy"), None), "3 stories tagged “Energy”");
+        assert_eq!(
+            ui::story_count(2, Some("Energy"), Some("cranes ")),
+            "2 stories tagged “Energy” matching “cranes”"
+        );
         assert_eq!(ui::problems_in_file(1), "1 problem in this file; the parts concerned are not shown.");
         assert_eq!(ui::show_more(50, 10_000), "Show more stories (50 of 10000 shown)");
     }

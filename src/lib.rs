@@ -14,6 +14,7 @@ pub mod labels;
 pub mod pages;
 pub mod progressive;
 pub mod route;
+pub mod search;
 
 use wasm_bindgen::prelude::*;
 

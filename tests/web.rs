@@ -102,7 +102,8 @@ fn story(json: &str) -> Rc<Story> {
 const FULL: &str = include_str!("../crates/story-format/tests/fixtures/full-story.json");
 
 async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
-    mount(StoryViewProps { story: ByPtr(s), back: None, focus: None, section_link: None }).await
+    mount(StoryViewProps { story: ByPtr(s), back: None, focus: None, section_link: None, tag_link: None })
+        .await
 }
 
 #[wasm_bindgen_test]
@@ -253,6 +254,7 @@ async fn catalog_lists_newest_first_and_filters_by_tag() {
         tag_href: Callback::from(|t: Option<String>| format!("?tag={}", t.unwrap_or_default())),
         on_open: Callback::from(move |id: String| log.borrow_mut().push(id)),
         on_tag: Callback::from(|_| ()),
+        on_search: Callback::from(|_| ()),
     }))
     .await;
     assert_eq!(texts(&root, "h1"), ["Harbour news"]);
@@ -276,6 +278,7 @@ async fn catalog_lists_newest_first_and_filters_by_tag() {
         tag_href: Callback::from(|_| String::new()),
         on_open: Callback::from(|_| ()),
         on_tag: Callback::from(|_| ()),
+        on_search: Callback::from(|_| ()),
     }))
     .await;
     assert_eq!(texts(&root2, ".sv-entry-title"), ["New"]);
@@ -294,6 +297,7 @@ async fn a_catalog_of_ten_thousand_draws_one_page() {
         tag_href: Callback::from(|_| String::new()),
         on_open: Callback::from(|_| ()),
         on_tag: Callback::from(|_| ()),
+        on_search: Callback::from(|_| ()),
     }))
     .await;
     assert_eq!(all(&root, ".sv-entry").len(), 50);
@@ -308,7 +312,8 @@ async fn a_catalog_of_ten_thousand_draws_one_page() {
 async fn an_error_is_an_alert_with_the_file_and_try_again() {
     let tries = Rc::new(std::cell::Cell::new(0));
     let t = tries.clone();
-    let mut error = LoadError::new("https://example.com/x/story.json", LoadErrorKind::NotFound(404));
+    let mut error =
+        LoadError::new("https://example.com/x/story.json", LoadErrorKind::Http(503, "Busy".into()));
     error.diagnostics.push(story_format::Diagnostic::error(
         story_format::Code::Type,
         "sections[3].blocks[0].text",
@@ -316,13 +321,14 @@ async fn an_error_is_an_alert_with_the_file_and_try_again() {
     ));
     let root = mount::<ErrorAlert>(ErrorAlertProps {
         error,
-        on_retry: Callback::from(move |()| t.set(t.get() + 1)),
+        on_retry: Some(Callback::from(move |()| t.set(t.get() + 1))),
+        back: None,
     })
     .await;
     let alert = root.query_selector("[role=alert]").unwrap().expect("an alert");
     let t = text(&alert);
     assert!(t.contains("https://example.com/x/story.json"), "{t}");
-    assert!(t.contains("HTTP 404"), "{t}");
+    assert!(t.contains("HTTP 503 Busy"), "{t}");
     assert!(t.contains("sections[3].blocks[0].text"), "{t}");
     let button: HtmlElement = alert.query_selector("button").unwrap().unwrap().dyn_into().unwrap();
     assert_eq!(text(&button), "Try again");
@@ -343,6 +349,19 @@ fn embedded(src: &str) -> (HtmlElement, ViewerProps) {
         focus: None,
     };
     (host, props)
+}
+
+#[wasm_bindgen_test]
+async fn a_failure_a_retry_cannot_fix_offers_no_try_again_but_keeps_the_way_back() {
+    let error = LoadError::new("https://example.com/x/story.json", LoadErrorKind::NotFound(404));
+    assert!(!error.retryable());
+    assert!(LoadError::new("u", LoadErrorKind::Timeout).retryable());
+    let back = Some((AttrValue::from("?"), Callback::from(|_: MouseEvent| ())));
+    let root = mount::<ErrorAlert>(ErrorAlertProps { error, on_retry: None, back }).await;
+    assert!(root.query_selector("button").unwrap().is_none(), "no Try again");
+    let link = root.query_selector("nav a").unwrap().expect("Back to stories");
+    assert_eq!(text(&link), "← Back to stories");
+    assert!(text(&root.query_selector("[role=alert]").unwrap().unwrap()).contains("HTTP 404"));
 }
 
 /// Resolves when `target` fires `name`; returns the event's `detail`.

@@ -10,22 +10,39 @@ use crate::labels::ui;
 #[derive(Properties, PartialEq)]
 pub struct ErrorAlertProps {
     pub error: LoadError,
-    pub on_retry: Callback<()>,
+    /// "Try again": offered only when given (for failures a retry can fix).
+    #[prop_or_default]
+    pub on_retry: Option<Callback<()>>,
+    /// "Back to stories": its `href` and what a click does, when the story
+    /// was asked for from a catalog.
+    #[prop_or_default]
+    pub back: Option<(AttrValue, Callback<MouseEvent>)>,
 }
 
 /// Shown when a file cannot be shown at all.
 #[function_component]
 pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
     let e = &props.error;
-    let retry = props.on_retry.reform(|_: MouseEvent| ());
+    let l = &crate::labels::EN;
     html! {
-        <div class="sv-alert" role="alert">
-            <h2 class="sv-alert-title">{ ui::NOT_SHOWN }</h2>
-            <p>{ e.to_string() }</p>
-            <p class="sv-alert-file">{ ui::FILE }<code>{ e.url.clone() }</code></p>
-            <DiagnosticList items={ e.diagnostics.clone() } />
-            <button type="button" class="sv-button" onclick={ retry }>{ ui::TRY_AGAIN }</button>
-        </div>
+        <>
+            if let Some((href, onclick)) = &props.back {
+                <nav class="sv-back" aria-label={ ui::STORIES }>
+                    <a href={ href.clone() } onclick={ onclick.clone() }>{ l.back }</a>
+                </nav>
+            }
+            <div class="sv-alert" role="alert">
+                <h2 class="sv-alert-title">{ ui::NOT_SHOWN }</h2>
+                <p>{ e.to_string() }</p>
+                <p class="sv-alert-file">{ ui::FILE }<code>{ e.url.clone() }</code></p>
+                <DiagnosticList items={ e.diagnostics.clone() } />
+                if let Some(retry) = &props.on_retry {
+                    <button type="button" class="sv-button" onclick={ retry.reform(|_: MouseEvent| ()) }>
+                        { ui::TRY_AGAIN }
+                    </button>
+                }
+            </div>
+        </>
     }
 }
 

@@ -34,16 +34,16 @@ fn run(Run { text, marks: r }: Run<'_>) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct SectionLinkProps {
-    id: AttrValue,
-    children: Html,
+pub struct SectionLinkProps {
+    pub id: AttrValue,
+    pub children: Html,
 }
 
 /// `<a href="#id">`: a plain click goes to the section through the story
 /// page (so it works inside an element and before the section is drawn);
 /// other clicks keep the browser's behaviour.
 #[function_component]
-fn SectionLink(props: &SectionLinkProps) -> Html {
+pub fn SectionLink(props: &SectionLinkProps) -> Html {
     let onclick =
         use_context::<SectionNav>().map(|SectionNav(go)| super::in_app_click(go, props.id.to_string()));
     let href = format!("#{}", js_sys::encode_uri_component(&props.id));

@@ -1,5 +1,6 @@
-//! The catalog page: its title, a tag filter, and its stories newest first,
-//! drawn a page at a time so that 10,000 entries stay responsive.
+//! The catalog page: its title, a search field, a tag filter, and its
+//! stories newest first, drawn a page at a time so that 10,000 entries stay
+//! responsive. What matches a search is decided by `crate::search`.
 
 use story_format::{Catalog, Entry};
 use yew::prelude::*;
@@ -8,6 +9,7 @@ use crate::components::figure::Figure;
 use crate::components::time::Time;
 use crate::components::{in_app_click, ByPtr};
 use crate::labels::ui;
+use crate::search::{fold_decomposed, Index};
 
 /// Entries drawn per page ("Show more stories" adds another).
 pub const PAGE: usize = 50;
@@ -19,12 +21,17 @@ pub struct CatalogViewProps {
     /// The chosen tag, if any.
     #[prop_or_default]
     pub tag: Option<AttrValue>,
+    /// The search, as typed (`?q=`), if any.
+    #[prop_or_default]
+    pub query: Option<AttrValue>,
     /// The `href` of a story's link (a click is handled by `on_open`).
     pub story_href: Callback<String, String>,
     /// The `href` of a tag filter (a click is handled by `on_tag`).
     pub tag_href: Callback<Option<String>, String>,
     pub on_open: Callback<String>,
     pub on_tag: Callback<Option<String>>,
+    /// The search field changed (on every keystroke).
+    pub on_search: Callback<String>,
 }
 
 #[function_component]
@@ -33,14 +40,27 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
     let pages = use_state_eq(|| 1usize);
     {
         let pages = pages.clone();
-        use_effect_with(props.tag.clone(), move |_| pages.set(1));
+        use_effect_with((props.tag.clone(), props.query.clone()), move |_| pages.set(1));
     }
     let chosen = props.tag.as_deref();
-    // Indexes of the entries that match the filter, as a pointer-compared list.
-    let matching = ByPtr(use_memo((props.catalog.clone(), props.tag.clone()), |(c, tag)| {
-        let has_tag = |e: &Entry| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t.as_str()));
-        c.0.entries.iter().enumerate().filter(|(_, e)| has_tag(e)).map(|(i, _)| i).collect::<Vec<_>>()
-    }));
+    let query = props.query.as_deref().unwrap_or("");
+    // Every entry's text folded for search, once per catalog, and only once
+    // a search is typed.
+    let searching = !query.trim().is_empty();
+    let index = use_memo((props.catalog.clone(), searching), |(c, on)| {
+        on.then(|| Index::new(&c.0, crate::dom::nfkd))
+    });
+    // Indexes of the entries that match the filter and the search, as a
+    // pointer-compared list.
+    let matching =
+        ByPtr(use_memo((props.catalog.clone(), props.tag.clone(), props.query.clone()), |(c, tag, q)| {
+            let has_tag = |e: &Entry| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t.as_str()));
+            let tagged = c.0.entries.iter().enumerate().filter(|(_, e)| has_tag(e)).map(|(i, _)| i);
+            match (index.as_ref(), q.as_deref().map(|q| fold_decomposed(&crate::dom::nfkd(q)))) {
+                (Some(index), Some(q)) if !q.trim().is_empty() => index.matching(&q, tagged),
+                _ => tagged.collect::<Vec<_>>(),
+            }
+        }));
     let total = matching.0.len();
     let shown = (*pages * PAGE).min(total);
     let tags = catalog.all_tags();
@@ -54,16 +74,24 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
         let pages = pages.clone();
         Callback::from(move |_| pages.set(*pages + 1))
     };
+    let on_input = props
+        .on_search
+        .reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
     let entry_pages = (0..shown).step_by(PAGE).map(|start| {
         html! {
             <EntryPage key={ start } catalog={ props.catalog.clone() } indexes={ matching.clone() } { start }
                 end={ (start + PAGE).min(shown) } story_href={ props.story_href.clone() }
-                on_open={ props.on_open.clone() } />
+                on_open={ props.on_open.clone() } tag_href={ props.tag_href.clone() } on_tag={ props.on_tag.clone() } />
         }
     });
     html! {
         <section class="sv-catalog" aria-labelledby="sv-catalog-title">
             <h1 id="sv-catalog-title">{ catalog.title.clone() }</h1>
+            <form class="sv-search" role="search" onsubmit={ Callback::from(|e: SubmitEvent| e.prevent_default()) }>
+                <label for="sv-search-input">{ ui::SEARCH }</label>
+                <input id="sv-search-input" type="search" value={ query.to_owned() } oninput={ on_input }
+                    autocomplete="off" spellcheck="false" />
+            </form>
             if !tags.is_empty() {
                 <nav class="sv-filter" aria-label={ ui::FILTER_BY_TAG }>
                     <ul>
@@ -72,7 +100,7 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
                     </ul>
                 </nav>
             }
-            <p class="sv-count" aria-live="polite">{ ui::story_count(total, chosen) }</p>
+            <p class="sv-count" aria-live="polite">{ ui::story_count(total, chosen, searching.then_some(query)) }</p>
             <ol class="sv-entries">{ for entry_pages }</ol>
             if shown < total {
                 <button type="button" class="sv-button" onclick={ more }>{ ui::show_more(shown, total) }</button>
@@ -89,18 +117,22 @@ struct EntryPageProps {
     end: usize,
     story_href: Callback<String, String>,
     on_open: Callback<String>,
+    tag_href: Callback<Option<String>, String>,
+    on_tag: Callback<Option<String>>,
 }
 
 /// One page of entries; drawn once.
 #[function_component]
 fn EntryPage(props: &EntryPageProps) -> Html {
     let entries = props.indexes.0[props.start..props.end].iter().map(|&i| &props.catalog.0.entries[i]);
-    html! { <>{ for entries.map(|e| entry(e, &props.story_href, &props.on_open)) }</> }
+    html! { <>{ for entries.map(|e| entry(e, props)) }</> }
 }
 
-/// One catalog card: thumbnail, title (a link), dek, date, source, tags.
-fn entry(e: &Entry, story_href: &Callback<String, String>, on_open: &Callback<String>) -> Html {
-    let onclick = in_app_click(on_open.clone(), e.id.clone());
+/// One catalog card: thumbnail, title (a link), dek, date, source, tags
+/// (each a link to its list).
+fn entry(e: &Entry, props: &EntryPageProps) -> Html {
+    let onclick = in_app_click(props.on_open.clone(), e.id.clone());
+    let story_href = &props.story_href;
     let lang = AttrValue::from("en");
     html! {
         <li class="sv-entry" key={ e.id.clone() }>
@@ -124,7 +156,11 @@ fn entry(e: &Entry, story_href: &Callback<String, String>, on_open: &Callback<St
                 </p>
                 if !e.tags.is_empty() {
                     <ul class="sv-tags" aria-label={ ui::TAGS }>
-                        { for e.tags.iter().map(|t| html! { <li>{ t.clone() }</li> }) }
+                        { for e.tags.iter().map(|t| {
+                            let tag = Some(t.clone());
+                            let onclick = in_app_click(props.on_tag.clone(), tag.clone());
+                            html! { <li><a href={ props.tag_href.emit(tag) } {onclick}>{ t.clone() }</a></li> }
+                        }) }
                     </ul>
                 }
             </div>

@@ -10,7 +10,8 @@ use story_format::Story;
 use yew::prelude::*;
 
 use crate::components::figure::{say, Figure};
-use crate::components::inline::SectionNav;
+use crate::components::in_app_click;
+use crate::components::inline::{SectionLink, SectionNav};
 use crate::components::sections::SectionGroup;
 use crate::components::time::Time;
 use crate::components::ByPtr;
@@ -30,7 +31,14 @@ pub struct StoryViewProps {
     /// Builds the link copied by a section's "Copy link" button (`None`: no buttons).
     #[prop_or_default]
     pub section_link: Option<Callback<String, String>>,
+    /// Where a tag leads: its `href`, and what a plain click does (`None`:
+    /// tags are plain text).
+    #[prop_or_default]
+    pub tag_link: Option<(Callback<String, String>, Callback<String>)>,
 }
+
+/// Stories with more sections than this get a table of contents.
+pub const TOC_SECTIONS: usize = 6;
 
 /// The whole article.
 #[function_component]
@@ -80,6 +88,8 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
         use_effect_with(((*focus).clone(), drawn, *jumps), move |(focus, drawn, _)| {
             if let (Some(id), true) = (focus, drawn) {
                 crate::dom::scroll_to_id(&article, id);
+                // The next Tab continues from the section, not from the link.
+                crate::dom::focus_id(&article, id);
             }
         });
     }
@@ -121,6 +131,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                 if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
                 { meta(story, l, &lang) }
             </header>
+            { contents(story, l) }
             if let Some(hero) = &story.hero {
                 <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
             }
@@ -128,7 +139,14 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             <footer class="sv-footer">
                 if !story.tags.is_empty() {
                     <ul class="sv-tags" aria-label={ l.tags }>
-                        { for story.tags.iter().map(|t| html! { <li>{ t.clone() }</li> }) }
+                        { for story.tags.iter().map(|t| match &props.tag_link {
+                            Some((href, go)) => html! {
+                                <li><a href={ href.emit(t.clone()) } onclick={ in_app_click(go.clone(), t.clone()) }>
+                                    { t.clone() }
+                                </a></li>
+                            },
+                            None => html! { <li>{ t.clone() }</li> },
+                        }) }
                     </ul>
                 }
                 if let Some(url) = &story.source.url {
@@ -141,6 +159,24 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             </footer>
         </article>
         </ContextProvider<SectionNav>>
+    }
+}
+
+/// A long story's table of contents: a navigation landmark with a link to
+/// each section that has a heading.
+fn contents(story: &Story, l: &'static labels::Labels) -> Html {
+    if story.sections.len() <= TOC_SECTIONS {
+        return html! {};
+    }
+    let links = story.sections.iter().filter_map(|s| {
+        let heading = s.heading.clone()?;
+        Some(html! { <li><SectionLink id={ s.id.clone() }>{ heading }</SectionLink></li> })
+    });
+    html! {
+        <nav class="sv-toc" aria-label={ l.contents }>
+            <p class="sv-toc-title">{ l.contents }</p>
+            <ol>{ for links }</ol>
+        </nav>
     }
 }
 

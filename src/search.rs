@@ -1,0 +1,136 @@
+//! Catalog search as plain data (no browser APIs; tested natively): an
+//! entry matches when every word of the query is found in its title, dek,
+//! source or tags, after both are folded: lower-cased, compatibility
+//! decomposed (NFKD, so `ｆｕｌｌ` is `full`) and stripped of accents and
+//! other combining marks (so `sud` finds `Süd`, and `عرب` finds vowelled
+//! Arabic). Words are found as substrings, so Chinese or Thai, written
+//! without spaces, need no word splitting: `芯片` finds `开源芯片工作室`.
+//!
+//! The decomposition itself is passed in (`nfkd`): the browser's own
+//! `String.prototype.normalize` in the viewer, which costs no wasm bytes;
+//! the `unicode-normalization` crate in native tests.
+
+use story_format::Catalog;
+
+/// Whether `c` is a combining mark that folding removes: accents, Arabic
+/// harakat, Hebrew points and the like.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670
+        | 0x06D6..=0x06ED | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// `text` folded for matching, from its NFKD form `decomposed`.
+pub fn fold_decomposed(decomposed: &str) -> String {
+    let mut out = String::with_capacity(decomposed.len());
+    for c in decomposed.chars().filter(|&c| !is_mark(c)) {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Every entry's searchable text, folded once per catalog.
+#[derive(Debug, PartialEq)]
+pub struct Index {
+    entries: Vec<String>,
+}
+
+/// Separates the parts of an entry's text, so that a query never matches
+/// across two fields.
+const SEP: char = '\u{1F}';
+
+impl Index {
+    /// Folds every entry of `catalog`. `nfkd` decomposes text; it is called
+    /// once, on all the entries' text together (one call into the browser,
+    /// not one per entry).
+    pub fn new(catalog: &Catalog, nfkd: impl Fn(&str) -> String) -> Index {
+        let mut all = String::new();
+        for e in &catalog.entries {
+            for part in [Some(&e.title), e.dek.as_ref(), Some(&e.source.name)].into_iter().flatten() {
+                all.push_str(part);
+                all.push(SEP);
+            }
+            for t in &e.tags {
+                all.push_str(t);
+                all.push(SEP);
+            }
+            all.push('\n');
+        }
+        let folded = fold_decomposed(&nfkd(&all));
+        let entries = folded.split('\n').take(catalog.entries.len()).map(str::to_owned).collect();
+        Index { entries }
+    }
+
+    /// The entries among `candidates` (indexes, in order) whose text holds
+    /// every word of `query` (already folded).
+    pub fn matching(&self, query: &str, candidates: impl Iterator<Item = usize>) -> Vec<usize> {
+        let words: Vec<&str> = query.split_whitespace().collect();
+        candidates
+            .filter(|&i| self.entries.get(i).is_some_and(|text| words.iter().all(|w| text.contains(w))))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use story_format::url::Url;
+    use unicode_normalization::UnicodeNormalization;
+
+    fn nfkd(s: &str) -> String {
+        s.nfkd().collect()
+    }
+
+    fn fold(s: &str) -> String {
+        fold_decomposed(&nfkd(s))
+    }
+
+    fn catalog() -> Catalog {
+        let json = r#"{"format":"story-index/1","stories":[
+          {"id":"a","title":"Harbour cranes go electric","published":"2026-03-14","source":{"name":"港口日报"},"href":"a","tags":["Energy"]},
+          {"id":"b","title":"Die Bibliothek","dek":"Roboter holen Bücher","published":"2026-03-13","source":{"name":"Stadtanzeiger Süd"},"href":"b"},
+          {"id":"c","title":"深圳开源芯片工作室迎来第一批学生","published":"2026-03-12","source":{"name":"凤凰科技"},"href":"c"},
+          {"id":"d","title":"تعاونية شمسية في قلب الصحراء","published":"2026-03-11","source":{"name":"صَحِيفَة"},"href":"d","tags":["Énergie"]}]}"#;
+        let base = Url::parse("https://example.com/stories.json").unwrap();
+        story_format::parse_catalog(json.as_bytes(), &base).value.unwrap()
+    }
+
+    fn search(q: &str) -> Vec<&'static str> {
+        let c = catalog();
+        let index = Index::new(&c, nfkd);
+        let ids = ["a", "b", "c", "d"];
+        index.matching(&fold(q), 0..c.entries.len()).into_iter().map(|i| ids[i]).collect()
+    }
+
+    #[test]
+    fn folding_ignores_case_accents_and_width() {
+        assert_eq!(fold("Süd"), "sud");
+        assert_eq!(fold("ÉNERGIE"), "energie");
+        assert_eq!(fold("ｆｕｌｌ"), "full");
+        assert_eq!(fold("صَحِيفَة"), "صحيفة");
+    }
+
+    #[test]
+    fn every_word_must_match_in_any_field_and_script() {
+        assert_eq!(search("cranes"), ["a"]);
+        assert_eq!(search("CRANES electric"), ["a"]);
+        assert_eq!(search("cranes bibliothek"), Vec::<&str>::new());
+        assert_eq!(search("sud"), ["b"], "source, without the accent");
+        assert_eq!(search("bucher"), ["b"], "dek");
+        assert_eq!(search("芯片"), ["c"], "Chinese, no word splitting");
+        assert_eq!(search("港口"), ["a"], "the source's name");
+        assert_eq!(search("صحيفة"), ["d"], "Arabic without its vowel marks");
+        assert_eq!(search("energ"), ["a", "d"], "tags, across accents");
+        assert_eq!(search(""), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn a_query_never_spans_two_fields() {
+        // "electric" ends the title; "港口" starts the source.
+        assert_eq!(search("electric港口"), Vec::<&str>::new());
+    }
+}
