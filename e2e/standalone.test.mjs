@@ -360,6 +360,75 @@ describe('finding and reading, with the keyboard', () => {
   });
 });
 
+describe('small things that look broken, measured', () => {
+  let srv;
+  const catalog = {
+    format: 'story-index/1', title: 'Mixed cards',
+    stories: [
+      { id: 'a', title: 'With a thumbnail', published: '2026-01-02', source: { name: 'S' }, href: 'a.json',
+        thumbnail: { src: '../samples/harbour-cranes/hero.png', alt: 'Cranes', width: 1200, height: 674 } },
+      { id: 'b', title: 'Without one', published: '2026-01-01', source: { name: 'S' }, href: 'b.json' },
+    ],
+  };
+  const story = {
+    format: 'story/1', id: 'xiaomi', lang: 'zh', title: '新品发布会今天在北京举行，(小米)与（华为）同台竞技', published: '2026-01-01',
+    byline: 'A writer with a rather long name', source: { name: 'A source with a long name too' },
+    sections: [{ heading: 'A section heading long enough to fill the whole line at phone width', blocks: ['Text.'] }],
+  };
+  before(async () => {
+    srv = await serve({ root: DIST, mount: '/', extra: {
+      '/mixed/stories.json': JSON.stringify(catalog), '/xiaomi/story.json': JSON.stringify(story),
+    } });
+  });
+  after(async () => { await srv.close(); });
+
+  for (const width of [320, 390, 1280]) {
+    test(`at ${width} px: no dangling separator, "Copy link" beside its heading, names kept whole`, async () => {
+      await visit(srv, '?src=/xiaomi/story.json', { width }, async ({ page }) => {
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        const m = await page.evaluate(() => {
+          const meta = document.querySelector('.sv-meta').getBoundingClientRect();
+          const sep = parseFloat(getComputedStyle(document.querySelector('.sv-meta-items > span'), '::before').width);
+          const items = [...document.querySelectorAll('.sv-meta-items > span')].map((e) => e.getBoundingClientRect());
+          const head = document.querySelector('.sv-section-head h2').getBoundingClientRect();
+          const copy = document.querySelector('.sv-copy').getBoundingClientRect();
+          const names = [...document.querySelectorAll('h1 .sv-nowrap')].map((e) => [e.textContent, e.getClientRects().length]);
+          return { meta: [meta.left, meta.right], sep, items: items.map((r) => [r.left, r.right]), head, copy, names };
+        });
+        for (const [left, right] of m.items) {
+          // An item starts a line with its separator hidden, or follows another with it shown.
+          const startsLine = Math.abs(left - (m.meta[0] - m.sep)) < 1;
+          assert.ok(startsLine || left >= m.meta[0] - 0.5, `an item's separator is half clipped at ${left}`);
+          assert.ok(right <= m.meta[1] + 0.5, 'no item overflows the line');
+        }
+        assert.ok(m.copy.top < m.head.bottom && m.copy.left >= m.head.right - 1, '"Copy link" stays beside its heading');
+        assert.deepEqual(m.names, [['(小米)', 1], ['（华为）', 1]]);
+      });
+    });
+  }
+
+  test('cards with and without a thumbnail align their text', async () => {
+    await visit(srv, '?src=/mixed/stories.json', { width: 1280 }, async ({ page }) => {
+      await page.getByRole('heading', { level: 1, name: 'Mixed cards' }).waitFor();
+      const lefts = await page.locator('.sv-entry-text').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().left));
+      assert.equal(lefts.length, 2);
+      assert.equal(lefts[0], lefts[1]);
+      await shot(page, 'catalog-mixed-cards');
+    });
+  });
+
+  test('reading position shows as a bar that follows the scroll, unannounced', async () => {
+    await visit(srv, '?story=river-given-room-again', { width: 390, height: 700 }, async ({ page }) => {
+      await h1(page).waitFor();
+      const scale = () => page.locator('.sv-progress').evaluate((e) => new DOMMatrix(getComputedStyle(e).transform).a);
+      assert.equal(await page.locator('.sv-progress').getAttribute('aria-hidden'), 'true');
+      assert.ok((await scale()) < 0.05, 'at the top, nothing read yet');
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await page.waitForFunction(() => new DOMMatrix(getComputedStyle(document.querySelector('.sv-progress')).transform).a > 0.95);
+    });
+  });
+});
+
 describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
   let srv;
   before(async () => { srv = await serve({ root: DIST, mount: '/' }); });
@@ -398,7 +467,7 @@ describe('screenshots (written to e2e/screenshots/ for people to look at)', () =
     ['story-ar', '?story=desert-solar-cooperative', 'تعاونية شمسية في قلب الصحراء'],
     ['error', '?src=missing.json', null],
   ];
-  for (const [width, device] of [[320, 'phone'], [1280, 'desktop']]) {
+  for (const [width, device] of [[320, 'phone'], [390, 'phone-390'], [1280, 'desktop']]) {
     for (const colorScheme of ['light', 'dark']) {
       test(`${device} ${colorScheme}`, async () => {
         for (const [name, path, ready] of pages) {

@@ -9,6 +9,21 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 pub struct SectionNav(pub Callback<String>);
 
+/// A headline as text, with short bracketed names such as `(小米)` kept on
+/// one line (`story_format::text::headline_pieces` decides which).
+pub fn headline(text: &str) -> Html {
+    story_format::text::headline_pieces(text)
+        .into_iter()
+        .map(|(piece, whole)| {
+            if whole {
+                html! { <span class="sv-nowrap">{ piece.to_owned() }</span> }
+            } else {
+                html! { { piece.to_owned() } }
+            }
+        })
+        .collect()
+}
+
 /// Draws inline text, run by run.
 pub fn inline(text: &Inline) -> Html {
     text.runs().map(run).collect()

@@ -6,6 +6,7 @@ use story_format::{Catalog, Entry};
 use yew::prelude::*;
 
 use crate::components::figure::Figure;
+use crate::components::inline::headline;
 use crate::components::time::Time;
 use crate::components::{in_app_click, ByPtr};
 use crate::labels::ui;
@@ -144,16 +145,16 @@ fn entry(e: &Entry, props: &EntryPageProps) -> Html {
                 // title and dek take its own direction at least.
                 <h2 class="sv-entry-title" dir="auto">
                     if e.href.is_some() {
-                        <a href={ story_href.emit(e.id.clone()) } {onclick}>{ e.title.clone() }</a>
+                        <a href={ story_href.emit(e.id.clone()) } {onclick}>{ headline(&e.title) }</a>
                     } else {
-                        { e.title.clone() }
+                        { headline(&e.title) }
                     }
                 </h2>
                 if let Some(d) = &e.dek { <p class="sv-dek" dir="auto">{ d.clone() }</p> }
-                <p class="sv-meta">
+                <p class="sv-meta"><span class="sv-meta-items">
                     if let Some(p) = &e.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }
                     if !e.source.name.is_empty() { <span lang={ e.source.lang.clone() }>{ e.source.name.clone() }</span> }
-                </p>
+                </span></p>
                 if !e.tags.is_empty() {
                     <ul class="sv-tags" aria-label={ ui::TAGS }>
                         { for e.tags.iter().map(|t| {

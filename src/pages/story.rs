@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::components::figure::{say, Figure};
 use crate::components::in_app_click;
-use crate::components::inline::{SectionLink, SectionNav};
+use crate::components::inline::{headline, SectionLink, SectionNav};
 use crate::components::sections::SectionGroup;
 use crate::components::time::Time;
 use crate::components::ByPtr;
@@ -121,13 +121,16 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
         <ContextProvider<SectionNav> context={ nav }>
         // aria-busy while the rest of a long story is still being drawn.
         <article {class} aria-busy={ busy } lang={ lang.clone() } {dir} ref={ article }>
+            // Reading position: drawn by CSS from the page's scroll (no script,
+            // no task per scroll), and hidden from assistive technology.
+            <div class="sv-progress" aria-hidden="true"></div>
             if let Some((href, onclick)) = &props.back {
                 <nav class="sv-back" aria-label={ ui::STORIES } lang="en">
                     <a href={ href.clone() } onclick={ onclick.clone() } lang={ l.lang }>{ l.back }</a>
                 </nav>
             }
             <header class="sv-header">
-                <h1>{ story.title.clone() }</h1>
+                <h1>{ headline(&story.title) }</h1>
                 if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
                 { meta(story, l, &lang) }
             </header>
@@ -184,7 +187,9 @@ fn contents(story: &Story, l: &'static labels::Labels) -> Html {
 fn meta(story: &Story, l: &'static labels::Labels, lang: &AttrValue) -> Html {
     let source = &story.source;
     html! {
-        <p class="sv-meta">
+        // Each item starts with its separator, clipped at a line's start
+        // (see .sv-meta-items), so no line ends or starts with a dangling "·".
+        <p class="sv-meta"><span class="sv-meta-items">
             if let Some(p) = &story.published {
                 <span><Time value={ p.clone() } lang={ lang.clone() } /></span>
             }
@@ -201,6 +206,6 @@ fn meta(story: &Story, l: &'static labels::Labels, lang: &AttrValue) -> Html {
                 </span>
             }
             <span class="sv-reading">{ say(l, lang, l.reading_time(story.reading_minutes())) }</span>
-        </p>
+        </span></p>
     }
 }

@@ -191,6 +191,47 @@ pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// A headline cut into pieces, each with whether it must stay on one line:
+/// a short bracketed name such as `(小米)`, `《三体》` or `「Ａ」` (at most 12
+/// characters between its brackets) is kept whole, so a line never breaks
+/// inside it. The pieces joined are the headline.
+///
+/// ```
+/// use story_format::text::headline_pieces;
+/// assert_eq!(headline_pieces("新品发布(小米)今天"), [("新品发布", false), ("(小米)", true), ("今天", false)]);
+/// ```
+pub fn headline_pieces(s: &str) -> Vec<(&str, bool)> {
+    const PAIRS: &[(char, char)] = &[('(', ')'), ('（', '）'), ('《', '》'), ('「', '」'), ('【', '】'), ('『', '』')];
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(c) = s[i..].chars().next() {
+        let close = PAIRS.iter().find(|(o, _)| *o == c).map(|(_, cl)| *cl);
+        if let Some(close) = close {
+            let inner = i + c.len_utf8();
+            if let Some(len) = s[inner..].find(close) {
+                let name = &s[inner..inner + len];
+                let n = name.chars().count();
+                if (1..=12).contains(&n) && !name.contains(char::is_whitespace) {
+                    let end = inner + len + close.len_utf8();
+                    if start < i {
+                        out.push((&s[start..i], false));
+                    }
+                    out.push((&s[i..end], true));
+                    start = end;
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += c.len_utf8();
+    }
+    if start < s.len() {
+        out.push((&s[start..], false));
+    }
+    out
+}
+
 /// The primary language subtag of a BCP 47 tag, lower-cased: `"zh"` for
 /// `"zh-Hans"`, `"ar"` for `"AR-eg"`, `""` for `""`. The one place a
 /// language tag is split.
@@ -216,6 +257,24 @@ pub fn direction(lang: &str) -> &'static str {
         "rtl"
     } else {
         "ltr"
+    }
+}
+
+#[cfg(test)]
+mod headline_tests {
+    use super::headline_pieces;
+
+    #[test]
+    fn short_bracketed_names_stay_whole() {
+        assert_eq!(headline_pieces("Plain title"), [("Plain title", false)]);
+        assert_eq!(headline_pieces("(小米)发布"), [("(小米)", true), ("发布", false)]);
+        assert_eq!(headline_pieces("《三体》与「Ａ」"), [("《三体》", true), ("与", false), ("「Ａ」", true)]);
+        // Long or spaced asides may wrap like any text; an unclosed one is text.
+        assert_eq!(headline_pieces("a (long aside with spaces) b").len(), 1);
+        assert_eq!(headline_pieces("x (unclosed"), [("x (unclosed", false)]);
+        assert_eq!(headline_pieces(""), []);
+        let s = "新品(小米)今天（华为）";
+        assert_eq!(headline_pieces(s).iter().map(|p| p.0).collect::<String>(), s);
     }
 }
 
