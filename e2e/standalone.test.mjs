@@ -254,7 +254,20 @@ describe('finding and reading, with the keyboard', () => {
   // A story long enough for a table of contents (more than six sections).
   const sections = Array.from({ length: 8 }, (_, i) => ({ heading: `Part ${i + 1}`, blocks: [`Text of part ${i + 1}.`] }));
   const long = { format: 'story/1', id: 'long', title: 'A long story', published: '2026-01-01', source: { name: 'S' }, sections };
-  before(async () => { srv = await serve({ root: DIST, mount: '/', extra: { '/long/story.json': JSON.stringify(long) } }); });
+  // A catalog of 120 entries (three pages), each pointing at one story.
+  const many = {
+    format: 'story-index/1', title: 'Many stories',
+    stories: Array.from({ length: 120 }, (_, i) => ({
+      id: `s${i}`, title: `Story number ${i}`, published: '2026-01-01', source: { name: 'S' }, href: 'one/story.json',
+    })),
+  };
+  const one = { format: 'story/1', id: 'one', title: 'The one story', published: '2026-01-01', source: { name: 'S' },
+    sections: [{ blocks: ['Text.'] }] };
+  before(async () => {
+    srv = await serve({ root: DIST, mount: '/', extra: {
+      '/long/story.json': JSON.stringify(long), '/many/stories.json': JSON.stringify(many), '/many/one/story.json': JSON.stringify(one),
+    } });
+  });
   after(async () => { await srv.close(); });
   const active = (page) => page.evaluate(() => {
     const el = document.activeElement;
@@ -347,6 +360,31 @@ describe('finding and reading, with the keyboard', () => {
       assert.equal(await page.getByRole('navigation', { name: 'Contents' }).count(), 0, 'three sections: no contents');
     });
   });
+
+  for (const how of ['"Back to stories"', 'the browser\'s Back']) {
+    test(`${how} returns to the list as it was left: pages, scroll, focus on the story just read`, async () => {
+      await visit(srv, '?src=/many/stories.json', async ({ page }) => {
+        const more = page.getByRole('button', { name: /Show more stories/ });
+        await more.click();
+        await more.click();
+        await page.waitForFunction(() => document.querySelectorAll('.sv-entry').length === 120);
+        const link = page.getByRole('link', { name: 'Story number 110', exact: true });
+        await link.scrollIntoViewIfNeeded();
+        const scrolled = await page.evaluate(() => window.scrollY);
+        assert.ok(scrolled > 1000, `scrolled far down (${scrolled})`);
+        let fetches = 0;
+        page.on('request', (r) => { if (r.url().endsWith('/many/stories.json')) fetches += 1; });
+        await link.click();
+        await h1(page, 'The one story').waitFor();
+        if (how.startsWith('"')) await page.getByRole('link', { name: /Back to stories/ }).click();
+        else await page.goBack();
+        await page.waitForFunction(() => document.activeElement?.dataset?.story === 's110');
+        assert.equal(await page.locator('.sv-entry').count(), 120, 'the same three pages');
+        assert.ok(Math.abs((await page.evaluate(() => window.scrollY)) - scrolled) < 5, 'the same scroll position');
+        assert.equal(fetches, 0, 'the catalog is not fetched again, to open the story or to come back');
+      });
+    });
+  }
 
   test('"Back to stories" returns to the same filter and search', async () => {
     await visit(srv, '?tag=Energy&q=cranes', async ({ page }) => {

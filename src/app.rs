@@ -64,11 +64,30 @@ enum View {
         url: AttrValue,
         problems: Rc<Vec<Diagnostic>>,
     },
+    /// `pages`: pages of entries drawn at first (more when coming back).
     Catalog {
         catalog: Rc<Catalog>,
         url: AttrValue,
         problems: Rc<Vec<Diagnostic>>,
+        pages: usize,
     },
+}
+
+/// A catalog as the reader left it for one of its stories: "Back to
+/// stories" (or the browser's Back) shows it again as it was, with no
+/// fetch: the same pages drawn, the same scroll position, and focus on the
+/// story just read.
+struct Left {
+    /// The catalog's `src` in the route (`None`: the default catalog).
+    src: Option<String>,
+    catalog: Rc<Catalog>,
+    url: AttrValue,
+    problems: Rc<Vec<Diagnostic>>,
+    pages: usize,
+    /// The page's scroll position (standalone; an embed does not own it).
+    scroll: f64,
+    /// The story opened from it.
+    story: String,
 }
 
 /// The address `src` (from the route or the element), resolved against
@@ -79,7 +98,37 @@ fn resolve_address(src: &str, base: &str) -> Result<story_format::SafeUrl, LoadE
 }
 
 /// Loads what `route` asks for.
-async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cancel: AbortController) -> View {
+/// The address of story `id` in `catalog` (at `catalog_url`).
+fn entry_href(catalog: &Catalog, id: &str, catalog_url: &str) -> Result<story_format::SafeUrl, LoadError> {
+    let entry = catalog.find(id).ok_or_else(|| LoadError::new(catalog_url, NoSuchStory(id.to_owned())))?;
+    entry.href.clone().ok_or_else(|| LoadError::new(catalog_url, UnsafeLink(id.to_owned())))
+}
+
+/// Loads the story at `href`, named by a catalog.
+async fn story_from(href: &story_format::SafeUrl, cancel: &AbortController) -> Result<View, LoadError> {
+    let loaded = load(href, cancel).await?;
+    let url = AttrValue::from(loaded.url.to_string());
+    match loaded.doc {
+        Document::Story(s) => Ok(View::Story {
+            story: Rc::new(s),
+            from_catalog: true,
+            url,
+            problems: Rc::new(loaded.diagnostics),
+        }),
+        Document::Catalog(_) => Err(LoadError::new(&url, CatalogNotStory)),
+    }
+}
+
+/// Loads what `route` asks for. `known`: the catalog on screen when the
+/// story was opened from it (its URL and entries), so that opening a story
+/// fetches the story alone.
+async fn fetch_view(
+    route: Route,
+    base: AttrValue,
+    default_src: AttrValue,
+    cancel: AbortController,
+    known: Option<(AttrValue, Rc<Catalog>)>,
+) -> View {
     let result = async {
         match route.plan(&default_src) {
             Plan::Document(src) => {
@@ -90,8 +139,12 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                     Document::Story(s) => {
                         View::Story { story: Rc::new(s), from_catalog: false, url, problems }
                     }
-                    Document::Catalog(c) => View::Catalog { catalog: Rc::new(c), url, problems },
+                    Document::Catalog(c) => View::Catalog { catalog: Rc::new(c), url, problems, pages: 1 },
                 })
+            }
+            Plan::StoryIn { id, .. } if known.is_some() => {
+                let (catalog_url, catalog) = known.expect("matched");
+                story_from(&entry_href(&catalog, id, &catalog_url)?, &cancel).await
             }
             Plan::StoryIn { catalog, id } => {
                 let loaded = load(&resolve_address(catalog, &base)?, &cancel).await?;
@@ -109,25 +162,9 @@ async fn fetch_view(route: Route, base: AttrValue, default_src: AttrValue, cance
                     Document::Story(_) => {
                         return Err(LoadError::new(&catalog_url, StoryNotCatalog(id.to_owned())))
                     }
-                    Document::Catalog(c) => c.find(id).cloned(),
+                    Document::Catalog(c) => entry_href(&c, id, &catalog_url)?,
                 };
-                let Some(entry) = entry else {
-                    return Err(LoadError::new(&catalog_url, NoSuchStory(id.to_owned())));
-                };
-                let Some(href) = entry.href else {
-                    return Err(LoadError::new(&catalog_url, UnsafeLink(id.to_owned())));
-                };
-                let loaded = load(&href, &cancel).await?;
-                let url = AttrValue::from(loaded.url.to_string());
-                match loaded.doc {
-                    Document::Story(s) => Ok(View::Story {
-                        story: Rc::new(s),
-                        from_catalog: true,
-                        url,
-                        problems: Rc::new(loaded.diagnostics),
-                    }),
-                    Document::Catalog(_) => Err(LoadError::new(&url, CatalogNotStory)),
-                }
+                story_from(&entry, &cancel).await
             }
         }
     };
@@ -158,6 +195,11 @@ pub fn Viewer(props: &ViewerProps) -> Html {
     let view = use_state(|| View::Loading);
     let focus = use_state(|| props.focus.clone());
     let standalone = props.mode == Mode::Standalone;
+    let left = use_mut_ref(|| None::<Left>);
+    let pages_now = use_mut_ref(|| 1usize);
+    // The story whose link gets focus once the catalog it was opened from is back.
+    let returning = use_mut_ref(|| None::<(f64, String)>);
+    let root = use_node_ref();
 
     // Load whenever the document the route names (or the attempt) changes;
     // abort what is in flight. A new filter or search of the catalog on
@@ -169,11 +211,33 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         let key = (key.0.map(str::to_owned), key.1.map(str::to_owned));
         let deps = (key, *attempt, props.base.clone(), props.default_src.clone());
         let current = route.clone();
+        let (left, returning) = (left.clone(), returning.clone());
         use_effect_with(deps, move |(_, _, base, default_src)| {
+            // Back to the catalog a story was opened from: as it was left.
+            if let Some(l) =
+                left.borrow().as_ref().filter(|l| current.story.is_none() && l.src == current.src)
+            {
+                let v = View::Catalog {
+                    catalog: l.catalog.clone(),
+                    url: l.url.clone(),
+                    problems: l.problems.clone(),
+                    pages: l.pages,
+                };
+                announce(&mode, &v);
+                *returning.borrow_mut() = Some((l.scroll, l.story.clone()));
+                view.set(v);
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            }
             let cancel = AbortController::new().ok();
             view.set(View::Loading);
             if let Some(cancel) = cancel.clone() {
-                let fut = fetch_view((*current).clone(), base.clone(), default_src.clone(), cancel.clone());
+                let known = left
+                    .borrow()
+                    .as_ref()
+                    .filter(|l| l.src == current.src)
+                    .map(|l| (l.url.clone(), l.catalog.clone()));
+                let fut =
+                    fetch_view((*current).clone(), base.clone(), default_src.clone(), cancel.clone(), known);
                 wasm_bindgen_futures::spawn_local(async move {
                     let v = fut.await;
                     if !cancel.signal().aborted() {
@@ -182,9 +246,31 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                     }
                 });
             }
-            move || {
+            Box::new(move || {
                 if let Some(c) = cancel {
                     c.abort();
+                }
+            })
+        });
+    }
+    // Once the catalog is back on screen: the same scroll position, and
+    // focus on the story just read.
+    {
+        let (returning, root, view) = (returning.clone(), root.clone(), view.clone());
+        use_effect(move || {
+            if matches!(*view, View::Catalog { .. }) {
+                if let Some((scroll, story)) = returning.borrow_mut().take() {
+                    // After this task: the catalog's pages (child components)
+                    // are drawn by then.
+                    let root = root.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        dom::yield_task().await;
+                        if standalone {
+                            dom::window().scroll_to_with_x_and_y(0.0, scroll);
+                        }
+                        let selector = format!("a[data-story=\"{}\"]", story.replace(['"', '\\'], ""));
+                        dom::focus_selector(&root, &selector, standalone);
+                    });
                 }
             }
         });
@@ -284,7 +370,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                 </>
             }
         }
-        View::Catalog { catalog, url, problems } => {
+        View::Catalog { catalog, url, problems, pages } => {
             let story_href = {
                 let r = r.clone();
                 Callback::from(move |id: String| href_for(r.with_story(&id)).to_string())
@@ -294,8 +380,26 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                 Callback::from(move |t: Option<String>| href_for(r.with_tag(t.as_deref())).to_string())
             };
             let on_open = {
-                let (r, nav) = (r.clone(), navigate.clone());
-                Callback::from(move |id: String| nav.emit(r.with_story(&id)))
+                let (r, nav, left, pages_now) =
+                    (r.clone(), navigate.clone(), left.clone(), pages_now.clone());
+                let (catalog, url, problems) = (catalog.clone(), url.clone(), problems.clone());
+                Callback::from(move |id: String| {
+                    let scroll = if standalone { dom::window().scroll_y().unwrap_or(0.0) } else { 0.0 };
+                    *left.borrow_mut() = Some(Left {
+                        src: r.src.clone(),
+                        catalog: catalog.clone(),
+                        url: url.clone(),
+                        problems: problems.clone(),
+                        pages: *pages_now.borrow(),
+                        scroll,
+                        story: id.clone(),
+                    });
+                    nav.emit(r.with_story(&id))
+                })
+            };
+            let on_pages = {
+                let pages_now = pages_now.clone();
+                Callback::from(move |n: usize| *pages_now.borrow_mut() = n)
             };
             let on_tag = {
                 let (r, nav) = (r.clone(), navigate.clone());
@@ -306,10 +410,11 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                     <Problems url={ url.clone() } items={ (**problems).clone() } />
                     <CatalogView catalog={ ByPtr(catalog.clone()) } tag={ r.tag.clone().map(AttrValue::from) }
                         query={ r.q.clone().map(AttrValue::from) }
-                        {story_href} {tag_href} {on_open} {on_tag} on_search={ search } />
+                        {story_href} {tag_href} {on_open} {on_tag} on_search={ search }
+                        initial_pages={ *pages } {on_pages} />
                 </>
             }
         }
     };
-    html! { <div class="sv-root">{ body }</div> }
+    html! { <div class="sv-root" ref={ root }>{ body }</div> }
 }

@@ -123,3 +123,23 @@ pub fn focus_id(root: &NodeRef, id: &str) {
         }
     }
 }
+
+/// Moves keyboard focus to the first element matching `selector` inside
+/// `root`; `prevent_scroll`: leave the scroll position as it is.
+pub fn focus_selector(root: &NodeRef, selector: &str, prevent_scroll: bool) {
+    let Some(root) = root.cast::<web_sys::Element>() else { return };
+    let Some(el) = root.query_selector(selector).ok().flatten() else { return };
+    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+        let opts = web_sys::FocusOptions::new();
+        opts.set_prevent_scroll(prevent_scroll);
+        let _ = el.focus_with_options(&opts);
+    }
+}
+
+/// The app restores scroll positions itself (a catalog returned to from a
+/// story): the browser's own restoration on Back would fight it.
+pub fn manual_scroll_restoration() {
+    if let Ok(h) = window().history() {
+        let _ = h.set_scroll_restoration(web_sys::ScrollRestoration::Manual);
+    }
+}

@@ -37,6 +37,7 @@ pub fn start(asset_base: &str) {
     else {
         return;
     };
+    dom::manual_scroll_restoration();
     let (href, query, fragment) = dom::location();
     let props = ViewerProps {
         mode: Mode::Standalone,

@@ -33,15 +33,32 @@ pub struct CatalogViewProps {
     pub on_tag: Callback<Option<String>>,
     /// The search field changed (on every keystroke).
     pub on_search: Callback<String>,
+    /// Pages of entries drawn at first (more when the reader comes back to
+    /// a list they had opened further).
+    #[prop_or(1)]
+    pub initial_pages: usize,
+    /// Told how many pages are drawn, whenever that changes.
+    #[prop_or_default]
+    pub on_pages: Callback<usize>,
 }
 
 #[function_component]
 pub fn CatalogView(props: &CatalogViewProps) -> Html {
     let catalog = &props.catalog.0;
-    let pages = use_state_eq(|| 1usize);
+    let pages = use_state_eq(|| props.initial_pages.max(1));
+    // A new filter or search starts again from the first page (not the
+    // first render: a list the reader comes back to keeps its pages).
     {
-        let pages = pages.clone();
-        use_effect_with((props.tag.clone(), props.query.clone()), move |_| pages.set(1));
+        let (pages, first) = (pages.clone(), use_mut_ref(|| true));
+        use_effect_with((props.tag.clone(), props.query.clone()), move |_| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                pages.set(1);
+            }
+        });
+    }
+    {
+        let on_pages = props.on_pages.clone();
+        use_effect_with(*pages, move |&n| on_pages.emit(n));
     }
     let chosen = props.tag.as_deref();
     let query = props.query.as_deref().unwrap_or("");
@@ -145,7 +162,9 @@ fn entry(e: &Entry, props: &EntryPageProps) -> Html {
                 // title and dek take its own direction at least.
                 <h2 class="sv-entry-title" dir="auto">
                     if e.href.is_some() {
-                        <a href={ story_href.emit(e.id.clone()) } {onclick}>{ headline(&e.title) }</a>
+                        <a href={ story_href.emit(e.id.clone()) } {onclick} data-story={ e.id.clone() }>
+                            { headline(&e.title) }
+                        </a>
                     } else {
                         { headline(&e.title) }
                     }

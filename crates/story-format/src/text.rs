@@ -201,7 +201,8 @@ pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
 /// assert_eq!(headline_pieces("新品发布(小米)今天"), [("新品发布", false), ("(小米)", true), ("今天", false)]);
 /// ```
 pub fn headline_pieces(s: &str) -> Vec<(&str, bool)> {
-    const PAIRS: &[(char, char)] = &[('(', ')'), ('（', '）'), ('《', '》'), ('「', '」'), ('【', '】'), ('『', '』')];
+    const PAIRS: &[(char, char)] =
+        &[('(', ')'), ('（', '）'), ('《', '》'), ('「', '」'), ('【', '】'), ('『', '』')];
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
@@ -268,7 +269,10 @@ mod headline_tests {
     fn short_bracketed_names_stay_whole() {
         assert_eq!(headline_pieces("Plain title"), [("Plain title", false)]);
         assert_eq!(headline_pieces("(小米)发布"), [("(小米)", true), ("发布", false)]);
-        assert_eq!(headline_pieces("《三体》与「Ａ」"), [("《三体》", true), ("与", false), ("「Ａ」", true)]);
+        assert_eq!(
+            headline_pieces("《三体》与「Ａ」"),
+            [("《三体》", true), ("与", false), ("「Ａ」", true)]
+        );
         // Long or spaced asides may wrap like any text; an unclosed one is text.
         assert_eq!(headline_pieces("a (long aside with spaces) b").len(), 1);
         assert_eq!(headline_pieces("x (unclosed"), [("x (unclosed", false)]);
