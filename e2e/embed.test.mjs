@@ -1,7 +1,7 @@
 // The <story-viewer> element in a host page, as a publisher embeds it: the
 // viewer's files under /assets/viewer/, the host page elsewhere
 // (/site/news/), hostile host styles, the strict CSP, two elements.
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { serve } from './server.mjs';
@@ -182,4 +182,135 @@ test('the viewer served from another origin works on the host page', async () =>
     await host.close();
     await viewer.close();
   }
+});
+
+describe('hosts with their own rules', () => {
+  // The viewer's files on one server; host pages, each with its own policy, on others.
+  const STORY_PATH = 'samples/harbour-cranes/story.json';
+  const page = (body, css = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
+<link rel="stylesheet" href="host.css"><script src="host.js"></script>
+<script type="module" src="VIEWER/embed.js"></script></head><body><h1>The host's heading</h1>${body}</body></html>`;
+  const HOST_CSS = '.sidebar { width: 300px; }';
+  async function host(body, csp, viewer) {
+    const html = page(body).replaceAll('VIEWER', viewer.origin + '/v');
+    const csp2 = csp.replaceAll('VIEWER', viewer.origin);
+    return serve({ root: DIST, mount: '/none/', csp: csp2, extra: { '/page.html': html, '/host.css': HOST_CSS, '/host.js': HOST_JS } });
+  }
+  const STRICT = "default-src 'self'; script-src 'self' VIEWER 'wasm-unsafe-eval'; style-src 'self' VIEWER; " +
+    "img-src 'self' VIEWER; connect-src 'self' VIEWER";
+  let viewer, other;
+  before(async () => {
+    viewer = await serve({ root: DIST, mount: '/v/', csp: false, cors: true });
+    // Another origin that shares nothing: no Access-Control-Allow-Origin.
+    other = await serve({ root: DIST, mount: '/o/', csp: false, cors: false });
+  });
+  after(async () => { await viewer?.close(); await other?.close(); });
+
+  test('theme and heading-level: an embed follows its host, not the reader\'s system, unless asked', async () => {
+    const body = ['light', 'dark', 'auto'].map((t) =>
+      `<story-viewer id="${t}" ${t === 'light' ? '' : `theme="${t}"`} heading-level="2" src="VIEWER/v/${STORY_PATH}"></story-viewer>`).join('');
+    const h = await host(body.replaceAll('VIEWER', viewer.origin), STRICT, viewer);
+    try {
+      await withPage(browser, { colorScheme: 'dark', url: h.origin + '/page.html' }, async ({ page, problems }) => {
+        for (const id of ['light', 'dark', 'auto']) {
+          await page.locator(`#${id}`).getByRole('heading', { level: 2, name: STORY }).waitFor();
+        }
+        const bg = (id) => page.locator(`#${id} .sv-root`).evaluate((e) => getComputedStyle(e).backgroundColor);
+        assert.equal(await bg('light'), 'rgb(253, 252, 250)', 'no theme: light, whatever the system says');
+        assert.equal(await bg('dark'), 'rgb(23, 23, 26)');
+        assert.equal(await bg('auto'), 'rgb(23, 23, 26)', 'auto follows the (dark) system');
+        // The host keeps its one h1; the story's sections are one level below its title.
+        assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
+        assert.ok((await page.locator('#dark').getByRole('heading', { level: 3 }).count()) >= 3);
+        const result = await new AxeBuilder({ page }).include('#dark').withTags(WCAG).analyze();
+        assert.deepEqual(result.violations.map((v) => v.id), [], 'the dark embed passes axe');
+        problems.length = 0;
+      });
+    } finally { await h.close(); }
+  });
+
+  test('a catalog in a 300 px sidebar stacks its cards (the element\'s width decides, not the window\'s)', async () => {
+    const h = await host(`<aside class="sidebar"><story-viewer id="side" src="${viewer.origin}/v/samples/stories.json"></story-viewer></aside>`, STRICT, viewer);
+    try {
+      await withPage(browser, { width: 1280, url: h.origin + '/page.html' }, async ({ page }) => {
+        await page.locator('#side .sv-entry').first().waitFor();
+        const tracks = await page.locator('#side .sv-entry').first().evaluate((e) => getComputedStyle(e).gridTemplateColumns.split(' ').length);
+        assert.equal(tracks, 1, 'one column of cards in a narrow element');
+        await shot(page, 'embed-sidebar');
+      });
+    } finally { await h.close(); }
+  });
+
+  test('a host whose policy forbids WebAssembly: a message in the element, an event naming the directive, the link kept', async () => {
+    const noWasm = "default-src 'self'; script-src 'self' VIEWER; style-src 'self' VIEWER; connect-src 'self' VIEWER";
+    const h = await host(`<story-viewer id="x" src="${viewer.origin}/v/${STORY_PATH}"><a href="${viewer.origin}/v/${STORY_PATH}">${STORY}</a></story-viewer>`, noWasm, viewer);
+    try {
+      await withPage(browser, { url: h.origin + '/page.html' }, async ({ page, problems }) => {
+        const alert = page.locator('#x').getByRole('alert');
+        await alert.waitFor();
+        assert.match(await alert.textContent(), /Content-Security-Policy.*'wasm-unsafe-eval'.*script-src/);
+        assert.equal(await page.getByRole('link', { name: STORY }).isVisible(), true, 'the host\'s link still leads to the story');
+        await page.waitForFunction(() => window.__events.some((e) => e.name === 'story-error'));
+        const e = await page.evaluate(() => window.__events.find((x) => x.name === 'story-error'));
+        assert.equal(e.detail.directive, 'script-src');
+        problems.length = 0; // the refusal itself is reported by the browser, as it should be
+      });
+    } finally { await h.close(); }
+  });
+
+  test('a host whose connect-src leaves out the viewer\'s own host: the message names the directive and the host', async () => {
+    const noViewer = "default-src 'self'; script-src 'self' VIEWER 'wasm-unsafe-eval'; style-src 'self' VIEWER; connect-src 'self'";
+    const h = await host(`<story-viewer id="x" src="${viewer.origin}/v/${STORY_PATH}"></story-viewer>`, noViewer, viewer);
+    try {
+      await withPage(browser, { url: h.origin + '/page.html' }, async ({ page, problems }) => {
+        const alert = page.locator('#x').getByRole('alert');
+        await alert.waitFor();
+        assert.match(await alert.textContent(), new RegExp(`\\(connect-src\\).*Add ${viewer.origin} to its connect-src`));
+        problems.length = 0;
+      });
+    } finally { await h.close(); }
+  });
+
+  test('a host whose connect-src leaves out the story\'s host: the message and the event name connect-src', async () => {
+    const noConnect = "default-src 'self'; script-src 'self' VIEWER 'wasm-unsafe-eval'; style-src 'self' VIEWER; connect-src 'self' VIEWER";
+    const h = await host(`<story-viewer id="x" src="${other.origin}/o/${STORY_PATH}"></story-viewer>`, noConnect, viewer);
+    try {
+      await withPage(browser, { url: h.origin + '/page.html' }, async ({ page, problems }) => {
+        const alert = page.locator('#x').getByRole('alert');
+        await alert.waitFor();
+        assert.match(await alert.textContent(), /Content-Security-Policy.*connect-src/);
+        await page.waitForFunction(() => window.__events.some((e) => e.name === 'story-error'));
+        const e = await page.evaluate(() => window.__events.find((x) => x.name === 'story-error'));
+        assert.equal(e.detail.directive, 'connect-src');
+        problems.length = 0;
+      });
+    } finally { await h.close(); }
+  });
+
+  test('a story on another origin that sends no CORS header: the message says what that host must send', async () => {
+    const h = await host(`<story-viewer id="x" src="${other.origin}/o/${STORY_PATH}"></story-viewer>`,
+      STRICT.replace("connect-src 'self' VIEWER", `connect-src 'self' VIEWER ${other.origin}`), viewer);
+    try {
+      await withPage(browser, { url: h.origin + '/page.html' }, async ({ page, problems }) => {
+        const alert = page.locator('#x').getByRole('alert');
+        await alert.waitFor();
+        assert.match(await alert.textContent(), new RegExp(`fetched from ${other.origin}.*Access-Control-Allow-Origin`));
+        problems.length = 0; // the browser reports the CORS refusal itself
+      });
+    } finally { await h.close(); }
+  });
+
+  test('a plain link inside the element reaches the story without JavaScript, and gives way to it with', async () => {
+    const body = `<story-viewer id="x" src="${viewer.origin}/v/${STORY_PATH}"><a href="${viewer.origin}/v/${STORY_PATH}">Read: ${STORY}</a></story-viewer>`;
+    const h = await host(body, STRICT, viewer);
+    try {
+      await withPage(browser, { javaScriptEnabled: false, url: h.origin + '/page.html' }, async ({ page }) => {
+        assert.equal(await page.getByRole('link', { name: `Read: ${STORY}` }).isVisible(), true);
+      });
+      await withPage(browser, { url: h.origin + '/page.html' }, async ({ page }) => {
+        await page.locator('#x').getByRole('heading', { level: 1, name: STORY }).waitFor();
+        assert.equal(await page.getByRole('link', { name: `Read: ${STORY}` }).isVisible(), false);
+      });
+    } finally { await h.close(); }
+  });
 });

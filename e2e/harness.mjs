@@ -25,8 +25,8 @@ export async function launch() {
  * uncaught exceptions and CSP violations. Tests assert it stays empty.
  * `allow` lists URL substrings whose HTTP errors a test expects (a 404 it asked for).
  */
-export async function openPage(browser, { width = 1280, height = 900, colorScheme = 'light', allow = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+export async function openPage(browser, { width = 1280, height = 900, colorScheme = 'light', allow = [], javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, javaScriptEnabled });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {

@@ -14,7 +14,7 @@ use web_sys::AbortController;
 use yew::prelude::*;
 
 use crate::components::alert::{ErrorAlert, Problems};
-use crate::components::{in_app_click, ByPtr};
+use crate::components::{in_app_click, ByPtr, Headings};
 use crate::dom;
 use crate::fetch::LoadErrorKind::*;
 use crate::fetch::{load, LoadError};
@@ -46,6 +46,9 @@ pub struct ViewerProps {
     /// Section to scroll to on the first view (`#SECTION-ID`).
     #[prop_or_default]
     pub focus: Option<AttrValue>,
+    /// The level of the top heading (`heading-level` on an embed).
+    #[prop_or_default]
+    pub headings: Headings,
 }
 
 /// What is on screen. (No `PartialEq`: comparing would walk whole stories.)
@@ -182,7 +185,15 @@ fn announce(mode: &Mode, view: &View) {
             dom::dispatch(host, "story-load", &[("id", &story.id), ("title", &story.title)]);
         }
         (Mode::Embedded(host), View::Failed { error: e, .. }) => {
-            dom::dispatch(host, "story-error", &[("message", &format!("{e} ({})", e.url))]);
+            let directive = match &e.kind {
+                crate::fetch::LoadErrorKind::Blocked(d) => d.as_str(),
+                _ => "",
+            };
+            dom::dispatch(
+                host,
+                "story-error",
+                &[("message", &format!("{e} ({})", e.url)), ("directive", directive)],
+            );
         }
         _ => {}
     }
@@ -416,5 +427,9 @@ pub fn Viewer(props: &ViewerProps) -> Html {
             }
         }
     };
-    html! { <div class="sv-root" ref={ root }>{ body }</div> }
+    html! {
+        <ContextProvider<Headings> context={ props.headings }>
+            <div class="sv-root" ref={ root }>{ body }</div>
+        </ContextProvider<Headings>>
+    }
 }

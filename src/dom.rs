@@ -1,6 +1,8 @@
 //! The few browser calls the components need, each a small function.
 
-use wasm_bindgen::{JsCast, JsValue};
+use std::cell::RefCell;
+
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use yew::NodeRef;
 
 pub fn window() -> web_sys::Window {
@@ -142,4 +144,47 @@ pub fn manual_scroll_restoration() {
     if let Ok(h) = window().history() {
         let _ = h.set_scroll_restoration(web_sys::ScrollRestoration::Manual);
     }
+}
+
+thread_local! {
+    /// The page's recent Content-Security-Policy violations: (blocked URI, directive).
+    static VIOLATIONS: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Starts recording the page's Content-Security-Policy violations, so that
+/// a fetch the policy refused can say which directive refused it.
+pub fn watch_policy() {
+    let Some(doc) = window().document() else { return };
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+        let get = |k: &str| {
+            js_sys::Reflect::get(&e, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+        };
+        let (uri, directive) = (get("blockedURI"), get("effectiveDirective"));
+        VIOLATIONS.with(|v| {
+            let mut v = v.borrow_mut();
+            if v.len() >= 20 {
+                v.remove(0);
+            }
+            v.push((uri, directive));
+        });
+    });
+    let _ =
+        doc.add_event_listener_with_callback("securitypolicyviolation", listener.as_ref().unchecked_ref());
+    listener.forget(); // for the page's lifetime
+}
+
+/// The directive that refused a request for `url`, if the policy reported one.
+pub fn blocked_by_policy(url: &str) -> Option<String> {
+    VIOLATIONS.with(|v| {
+        v.borrow()
+            .iter()
+            .rev()
+            .find(|(uri, _)| !uri.is_empty() && url.starts_with(uri.as_str()))
+            .map(|(_, d)| d.clone())
+    })
+}
+
+/// The page's origin (`https://news.example`).
+pub fn page_origin() -> String {
+    window().location().origin().unwrap_or_default()
 }

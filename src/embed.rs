@@ -17,7 +17,7 @@ use crate::route::Route;
 export function defineStoryViewer(connect, disconnect, changed) {
   if (customElements.get('story-viewer')) return;
   customElements.define('story-viewer', class extends HTMLElement {
-    static get observedAttributes() { return ['src']; }
+    static get observedAttributes() { return ['src', 'heading-level']; }
     connectedCallback() { connect(this); }
     disconnectedCallback() { disconnect(this); }
     attributeChangedCallback(name, before, after) {
@@ -63,6 +63,7 @@ fn mount(host: HtmlElement) {
         default_src: src.into(),
         base: base.into(),
         focus: None,
+        headings: crate::components::Headings::parse(host.get_attribute("heading-level").as_deref()),
     };
     let handle = yew::Renderer::<Viewer>::with_root_and_props(root, props).render();
     MOUNTED.with(|m| m.borrow_mut().push((host, handle)));

@@ -47,8 +47,14 @@ pub enum LoadErrorKind {
     Timeout,
     /// The load was aborted because the view changed.
     Cancelled,
-    /// The request failed (offline, refused, blocked by CORS); the browser's words.
+    /// The request failed (offline, refused); the browser's words.
     Network(String),
+    /// The page's Content-Security-Policy refused the request; the directive
+    /// (`connect-src`).
+    Blocked(String),
+    /// A request to another origin failed: most often that origin sends no
+    /// `Access-Control-Allow-Origin` (the browser does not say which); the origin.
+    CrossOrigin(String),
     /// The file was read but cannot be shown at all; the parser's first message.
     Unreadable(String),
     /// A story was given where a catalog with story `id` was expected.
@@ -73,7 +79,7 @@ impl LoadError {
     pub fn retryable(&self) -> bool {
         use LoadErrorKind::*;
         match &self.kind {
-            Network(_) | Timeout | Cancelled => true,
+            Network(_) | CrossOrigin(_) | Timeout | Cancelled => true,
             Http(status, _) => *status >= 500 || *status == 408 || *status == 429,
             _ => false,
         }
@@ -96,6 +102,16 @@ impl std::fmt::Display for LoadError {
             Timeout => write!(f, "The server did not answer within {} seconds.", TIMEOUT_MS / 1000),
             Cancelled => f.write_str("Loading was cancelled."),
             Network(detail) => write!(f, "The file could not be fetched (network error: {detail})."),
+            Blocked(directive) => write!(
+                f,
+                "This page's Content-Security-Policy does not allow loading this file: \
+                 its {directive} directive must allow the file's host."
+            ),
+            CrossOrigin(origin) => write!(
+                f,
+                "The file could not be fetched from {origin}. A file on another site can be read only \
+                 when that site sends the header Access-Control-Allow-Origin: check that header, and the network."
+            ),
             Unreadable(first) => write!(f, "This file cannot be shown: {first}"),
             StoryNotCatalog(id) => write!(f, "This file is a story, not a catalog with a story \"{id}\"."),
             NoSuchStory(id) => write!(f, "The catalog has no story with the id \"{id}\"."),
@@ -143,11 +159,16 @@ async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, Loa
     let fail = |kind: LoadErrorKind| LoadError::new(url, kind);
     let signals = js_sys::Array::of2(&cancel.signal(), &AbortSignal::timeout_with_u32(TIMEOUT_MS));
     let signal = AbortSignal::any(&signals);
-    let response = gloo_net::http::Request::get(url)
-        .abort_signal(Some(&signal))
-        .send()
-        .await
-        .map_err(|e| fail(network_failure(&signal, &e.to_string())))?;
+    let response = match gloo_net::http::Request::get(url).abort_signal(Some(&signal)).send().await {
+        Ok(r) => r,
+        Err(e) => {
+            let kind = match network_failure(&signal, &e.to_string()) {
+                LoadErrorKind::Network(detail) => why_unreachable(url, detail).await,
+                other => other,
+            };
+            return Err(fail(kind));
+        }
+    };
     let status = response.status();
     if status == 404 || status == 410 {
         return Err(fail(LoadErrorKind::NotFound(status)));
@@ -187,6 +208,24 @@ async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, Loa
         value.copy_to(&mut bytes[start..]);
     }
     Ok(bytes)
+}
+
+/// Why a request that failed at the network level failed, as far as the
+/// page can know: the page's policy refused it (the browser reports that in
+/// a `securitypolicyviolation` event, after this task), another origin
+/// refused to share it (most likely, when it is another origin), or the
+/// network.
+async fn why_unreachable(url: &str, detail: String) -> LoadErrorKind {
+    crate::dom::yield_task().await;
+    if let Some(directive) = crate::dom::blocked_by_policy(url) {
+        return LoadErrorKind::Blocked(directive);
+    }
+    match story_format::url::Url::parse(url) {
+        Ok(u) if u.origin().ascii_serialization() != crate::dom::page_origin() => {
+            LoadErrorKind::CrossOrigin(u.origin().ascii_serialization())
+        }
+        _ => LoadErrorKind::Network(detail),
+    }
 }
 
 /// A failed request: timed out, cancelled (the view changed), or a network error.

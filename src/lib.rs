@@ -31,6 +31,7 @@ pub fn start(asset_base: &str) {
         "{}viewer.css",
         if asset_base.ends_with('/') { asset_base.to_owned() } else { format!("{asset_base}/") }
     );
+    dom::watch_policy();
     embed::define(&stylesheet);
     let Some(root) =
         web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("story-viewer-app"))
@@ -48,6 +49,7 @@ pub fn start(asset_base: &str) {
             .into(),
         base: href.into(),
         focus: fragment.map(Into::into),
+        headings: Default::default(),
     };
     yew::Renderer::<Viewer>::with_root_and_props(root, props).render();
 }

@@ -347,6 +347,7 @@ fn embedded(src: &str) -> (HtmlElement, ViewerProps) {
         default_src: src.into(),
         base: web_sys::window().unwrap().location().href().unwrap().into(),
         focus: None,
+        headings: Default::default(),
     };
     (host, props)
 }

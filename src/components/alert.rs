@@ -24,6 +24,7 @@ pub struct ErrorAlertProps {
 pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
     let e = &props.error;
     let l = &crate::labels::EN;
+    let headings = super::use_headings();
     html! {
         <>
             if let Some((href, onclick)) = &props.back {
@@ -32,7 +33,7 @@ pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
                 </nav>
             }
             <div class="sv-alert" role="alert">
-                <h2 class="sv-alert-title">{ ui::NOT_SHOWN }</h2>
+                <@{ headings.below() } class="sv-alert-title">{ ui::NOT_SHOWN }</@>
                 <p>{ e.to_string() }</p>
                 <p class="sv-alert-file">{ ui::FILE }<code>{ e.url.clone() }</code></p>
                 <DiagnosticList items={ e.diagnostics.clone() } />

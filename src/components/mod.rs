@@ -12,6 +12,41 @@ use std::rc::Rc;
 
 use yew::{Callback, MouseEvent};
 
+/// The level of the viewer's top heading: 1 on the standalone page; set by
+/// `heading-level` on an embedded element so that a host page keeps its one
+/// `h1`. A story's title (and a catalog's) is at this level, its sections
+/// (and catalog entries) one below. Provided by the `Viewer` as a context;
+/// a component mounted alone gets level 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Headings(pub u8);
+
+impl Default for Headings {
+    fn default() -> Self {
+        Headings(1)
+    }
+}
+
+impl Headings {
+    /// From an attribute's text: 1-5, else 1.
+    pub fn parse(attr: Option<&str>) -> Headings {
+        Headings(attr.and_then(|a| a.trim().parse().ok()).filter(|n| (1..=5).contains(n)).unwrap_or(1))
+    }
+    /// The tag of the top heading (`"h1"`).
+    pub fn top(self) -> String {
+        format!("h{}", self.0)
+    }
+    /// The tag one level below (`"h2"`).
+    pub fn below(self) -> String {
+        format!("h{}", (self.0 + 1).min(6))
+    }
+}
+
+/// The headings in effect (level 1 outside a `Viewer`).
+#[yew::hook]
+pub fn use_headings() -> Headings {
+    yew::use_context::<Headings>().unwrap_or_default()
+}
+
 /// A click that the app handles itself (not one meant for a new tab or window).
 pub fn plain_click(e: &MouseEvent) -> bool {
     e.button() == 0 && !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key())

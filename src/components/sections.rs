@@ -54,6 +54,7 @@ struct SectionProps {
 #[function_component]
 fn SectionView(props: &SectionProps) -> Html {
     let section = &props.story.0.sections[props.index];
+    let headings = super::use_headings();
     let chunks = chunks(props.shown).map(|(start, end)| {
         html! {
             <BlockChunk key={ start } story={ props.story.clone() } section={ props.index } { start } { end }
@@ -69,7 +70,7 @@ fn SectionView(props: &SectionProps) -> Html {
         <section class="sv-section" id={ section_id }>
             if let Some(h) = heading {
                 <div class="sv-section-head">
-                    <h2 id={ section.id.clone() }>{ h.clone() }</h2>
+                    <@{ headings.below() } id={ section.id.clone() } class="sv-section-title">{ h.clone() }</@>
                     if let Some(link) = &props.link {
                         <CopyLink href={ link.emit(section.id.clone()) } heading={ h } labels={ props.labels } />
                     }

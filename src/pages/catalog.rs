@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::figure::Figure;
 use crate::components::inline::headline;
 use crate::components::time::Time;
-use crate::components::{in_app_click, ByPtr};
+use crate::components::{in_app_click, use_headings, ByPtr, Headings};
 use crate::labels::ui;
 use crate::search::{fold_decomposed, Index};
 
@@ -45,6 +45,7 @@ pub struct CatalogViewProps {
 #[function_component]
 pub fn CatalogView(props: &CatalogViewProps) -> Html {
     let catalog = &props.catalog.0;
+    let headings = use_headings();
     let pages = use_state_eq(|| props.initial_pages.max(1));
     // A new filter or search starts again from the first page (not the
     // first render: a list the reader comes back to keeps its pages).
@@ -99,12 +100,13 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
         html! {
             <EntryPage key={ start } catalog={ props.catalog.clone() } indexes={ matching.clone() } { start }
                 end={ (start + PAGE).min(shown) } story_href={ props.story_href.clone() }
-                on_open={ props.on_open.clone() } tag_href={ props.tag_href.clone() } on_tag={ props.on_tag.clone() } />
+                on_open={ props.on_open.clone() } tag_href={ props.tag_href.clone() } on_tag={ props.on_tag.clone() }
+                {headings} />
         }
     });
     html! {
         <section class="sv-catalog" aria-labelledby="sv-catalog-title">
-            <h1 id="sv-catalog-title">{ catalog.title.clone() }</h1>
+            <@{ headings.top() } id="sv-catalog-title" class="sv-catalog-title">{ catalog.title.clone() }</@>
             <form class="sv-search" role="search" onsubmit={ Callback::from(|e: SubmitEvent| e.prevent_default()) }>
                 <label for="sv-search-input">{ ui::SEARCH }</label>
                 <input id="sv-search-input" type="search" value={ query.to_owned() } oninput={ on_input }
@@ -137,6 +139,7 @@ struct EntryPageProps {
     on_open: Callback<String>,
     tag_href: Callback<Option<String>, String>,
     on_tag: Callback<Option<String>>,
+    headings: Headings,
 }
 
 /// One page of entries; drawn once.
@@ -160,7 +163,7 @@ fn entry(e: &Entry, props: &EntryPageProps) -> Html {
             <div class="sv-entry-text">
                 // The catalog format has no language per entry: let each
                 // title and dek take its own direction at least.
-                <h2 class="sv-entry-title" dir="auto">
+                <@{ props.headings.below() } class="sv-entry-title" dir="auto">
                     if e.href.is_some() {
                         <a href={ story_href.emit(e.id.clone()) } {onclick} data-story={ e.id.clone() }>
                             { headline(&e.title) }
@@ -168,7 +171,7 @@ fn entry(e: &Entry, props: &EntryPageProps) -> Html {
                     } else {
                         { headline(&e.title) }
                     }
-                </h2>
+                </@>
                 if let Some(d) = &e.dek { <p class="sv-dek" dir="auto">{ d.clone() }</p> }
                 <p class="sv-meta"><span class="sv-meta-items">
                     if let Some(p) = &e.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }

@@ -10,11 +10,11 @@ use story_format::Story;
 use yew::prelude::*;
 
 use crate::components::figure::{say, Figure};
-use crate::components::in_app_click;
 use crate::components::inline::{headline, SectionLink, SectionNav};
 use crate::components::sections::SectionGroup;
 use crate::components::time::Time;
 use crate::components::ByPtr;
+use crate::components::{in_app_click, use_headings};
 use crate::labels::{self, ui};
 use crate::progressive::Layout;
 
@@ -44,6 +44,7 @@ pub const TOC_SECTIONS: usize = 6;
 #[function_component]
 pub fn StoryView(props: &StoryViewProps) -> Html {
     let story = &props.story.0;
+    let headings = use_headings();
     let layout = ByPtr(use_memo(props.story.clone(), |s| Layout::of(&s.0)));
     let total = layout.0.total();
     // The section to show: from the address at first, then from section links.
@@ -130,7 +131,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                 </nav>
             }
             <header class="sv-header">
-                <h1>{ headline(&story.title) }</h1>
+                <@{ headings.top() } class="sv-title">{ headline(&story.title) }</@>
                 if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
                 { meta(story, l, &lang) }
             </header>
