@@ -300,6 +300,31 @@ describe('hosts with their own rules', () => {
     } finally { await h.close(); }
   });
 
+  test('reading settings in an embed only where the host allows them, applied to that element alone', async () => {
+    const body = `<story-viewer id="allowed" reading-settings src="${viewer.origin}/v/${STORY_PATH}"></story-viewer>` +
+      `<story-viewer id="plain" src="${viewer.origin}/v/${STORY_PATH}"></story-viewer>`;
+    const h = await host(body, STRICT, viewer);
+    try {
+      await withPage(browser, { url: h.origin + '/page.html' }, async ({ page }) => {
+        const allowed = page.locator('#allowed');
+        await allowed.getByRole('heading', { level: 1, name: STORY }).waitFor();
+        await page.locator('#plain').getByRole('heading', { level: 1, name: STORY }).waitFor();
+        assert.equal(await page.locator('#plain').getByRole('button', { name: 'Reading settings' }).count(), 0);
+        await allowed.getByRole('button', { name: 'Reading settings' }).click();
+        await allowed.getByRole('radio', { name: 'Dark' }).check();
+        const bg = (id) => page.locator(`#${id} .sv-root`).evaluate((e) => getComputedStyle(e).backgroundColor);
+        assert.equal(await bg('allowed'), 'rgb(23, 23, 26)');
+        assert.equal(await bg('plain'), 'rgb(253, 252, 250)', 'the other element, and the host page, are untouched');
+        assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-sv-theme')), false);
+        // Kept for the reader's next visit to this host.
+        await page.reload();
+        await page.locator('#allowed').getByRole('heading', { level: 1, name: STORY }).waitFor();
+        await page.waitForFunction(() => document.getElementById('allowed').dataset.svTheme === 'dark');
+        assert.equal(await bg('allowed'), 'rgb(23, 23, 26)');
+      });
+    } finally { await h.close(); }
+  });
+
   test('a plain link inside the element reaches the story without JavaScript, and gives way to it with', async () => {
     const body = `<story-viewer id="x" src="${viewer.origin}/v/${STORY_PATH}"><a href="${viewer.origin}/v/${STORY_PATH}">Read: ${STORY}</a></story-viewer>`;
     const h = await host(body, STRICT, viewer);

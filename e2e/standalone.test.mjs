@@ -467,6 +467,118 @@ describe('small things that look broken, measured', () => {
   });
 });
 
+describe('reading settings', () => {
+  let srv;
+  before(async () => { srv = await serve({ root: DIST, mount: '/' }); });
+  after(async () => { await srv.close(); });
+  const STORY_PATH = '?story=harbour-cranes-go-electric';
+  const bg = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const rootSize = (page) => page.locator('.sv-root').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+
+  test('a keyboard reader opens them, sets theme and size, and Escape returns focus', async () => {
+    await visit(srv, STORY_PATH, async ({ page }) => {
+      await h1(page, STORY).waitFor();
+      const toggle = page.getByRole('button', { name: 'Reading settings' });
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+      const panel = page.getByRole('group', { name: 'Reading settings' });
+      const before = await rootSize(page);
+      await panel.getByRole('button', { name: 'Larger' }).focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Enter');
+      await panel.getByText('Size 5 of 7').waitFor();
+      assert.ok((await rootSize(page)) > before * 1.15, 'the text is larger');
+      await panel.getByRole('radio', { name: 'Dark' }).focus();
+      await page.keyboard.press('Space');
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.svTheme), 'dark');
+      assert.equal(await bg(page), 'rgb(23, 23, 26)');
+      await page.keyboard.press('Escape');
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+      assert.equal(await panel.count(), 0);
+      assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Reading settings');
+    });
+  });
+
+  test('they are kept, and applied before the viewer starts: no flash of the wrong theme', async () => {
+    await visit(srv, STORY_PATH, { allow: ['.wasm'] }, async ({ page, problems }) => {
+      await h1(page, STORY).waitFor();
+      await page.getByRole('button', { name: 'Reading settings' }).click();
+      await page.getByRole('radio', { name: 'Sepia' }).check();
+      await page.getByRole('radio', { name: 'Wide' }).check();
+      await page.getByRole('radio', { name: 'Serif', exact: true }).check();
+      // The next visit, with the viewer's code blocked: the page is already sepia.
+      await page.route('**/*.wasm', (r) => r.abort());
+      await page.reload();
+      assert.equal(await bg(page), 'rgb(244, 236, 216)');
+      assert.deepEqual(await page.evaluate(() => ({ ...document.documentElement.dataset })),
+        { svTheme: 'sepia', svWidth: 'wide', svFont: 'serif' });
+      problems.length = 0; // the blocked module, on purpose
+      await page.unroute('**/*.wasm');
+      await page.reload();
+      await h1(page, STORY).waitFor();
+      await page.getByRole('button', { name: 'Reading settings' }).click();
+      assert.equal(await page.getByRole('radio', { name: 'Sepia' }).isChecked(), true, 'the control shows what is in effect');
+      await page.getByRole('button', { name: 'Reset' }).click();
+      assert.deepEqual(await page.evaluate(() => ({ ...document.documentElement.dataset })), {});
+      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+    });
+  });
+
+  test('a page that may not use storage still reads, and still changes settings for the visit', async () => {
+    await visit(srv, '', async ({ page }) => {
+      await page.addInitScript(() => {
+        Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('denied', 'SecurityError'); } });
+      });
+      await page.reload();
+      await h1(page, 'Sample stories').waitFor();
+      await page.getByRole('button', { name: 'Reading settings' }).click();
+      await page.getByRole('radio', { name: 'Dark' }).check();
+      assert.equal(await bg(page), 'rgb(23, 23, 26)');
+    });
+  });
+
+  test('the layout holds at the largest size on a phone', async () => {
+    await visit(srv, STORY_PATH, { width: 320 }, async ({ page }) => {
+      await h1(page, STORY).waitFor();
+      await page.getByRole('button', { name: 'Reading settings' }).click();
+      const larger = page.getByRole('button', { name: 'Larger' });
+      while (await larger.isEnabled()) await larger.click();
+      await page.getByText('Size 7 of 7').waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `overflows by ${overflow}px`);
+      await shot(page, 'settings-largest-phone');
+    });
+  });
+
+  for (const theme of ['Light', 'Dark', 'Sepia']) {
+    test(`axe passes in the ${theme} theme, with the settings open`, async () => {
+      await visit(srv, STORY_PATH, async ({ page, problems }) => {
+        await h1(page, STORY).waitFor();
+        await page.getByRole('button', { name: 'Reading settings' }).click();
+        await page.getByRole('radio', { name: theme }).check();
+        assert.deepEqual(problems, []);
+        const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+        assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+        await shot(page, `settings-${theme.toLowerCase()}`);
+        problems.length = 0; // axe's own styles, reported as CSP violations: not the page's
+      });
+    });
+  }
+
+  test('forced colours (Windows high contrast) keep every control visible', async () => {
+    await visit(srv, '', async ({ page }) => {
+      await page.emulateMedia({ forcedColors: 'active' });
+      await h1(page, 'Sample stories').waitFor();
+      await page.getByRole('button', { name: 'Reading settings' }).click();
+      const edges = await page.evaluate(() => [...document.querySelectorAll('.sv-settings button, .sv-filter a, .sv-search input')]
+        .map((e) => getComputedStyle(e).borderTopStyle));
+      assert.ok(edges.length > 5 && edges.every((s) => s !== 'none'), edges.join(','));
+    });
+  });
+});
+
 describe('accessibility (axe-core, WCAG 2.2 A and AA)', () => {
   let srv;
   before(async () => { srv = await serve({ root: DIST, mount: '/' }); });

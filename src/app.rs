@@ -14,6 +14,7 @@ use web_sys::AbortController;
 use yew::prelude::*;
 
 use crate::components::alert::{ErrorAlert, Problems};
+use crate::components::settings::ReadingSettings;
 use crate::components::{in_app_click, ByPtr, Headings};
 use crate::dom;
 use crate::fetch::LoadErrorKind::*;
@@ -49,6 +50,10 @@ pub struct ViewerProps {
     /// The level of the top heading (`heading-level` on an embed).
     #[prop_or_default]
     pub headings: Headings,
+    /// Whether an embed's host allows reading settings (`reading-settings`
+    /// on the element); the standalone page always has them.
+    #[prop_or_default]
+    pub reading_settings: bool,
 }
 
 /// What is on screen. (No `PartialEq`: comparing would walk whole stories.)
@@ -429,7 +434,15 @@ pub fn Viewer(props: &ViewerProps) -> Html {
     };
     html! {
         <ContextProvider<Headings> context={ props.headings }>
-            <div class="sv-root" ref={ root }>{ body }</div>
+            <div class="sv-root" ref={ root }>
+                // Reading settings: on the page the reader owns, and in an
+                // embed only where its host allows them.
+                if standalone { <ReadingSettings /> }
+                if let (Mode::Embedded(host), true) = (&props.mode, props.reading_settings) {
+                    <ReadingSettings host={ Some(host.clone()) } />
+                }
+                { body }
+            </div>
         </ContextProvider<Headings>>
     }
 }

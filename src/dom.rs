@@ -188,3 +188,27 @@ pub fn blocked_by_policy(url: &str) -> Option<String> {
 pub fn page_origin() -> String {
     window().location().origin().unwrap_or_default()
 }
+
+/// The value stored under `key`, when the page may use `localStorage`.
+pub fn stored(key: &str) -> Option<String> {
+    window().local_storage().ok().flatten()?.get_item(key).ok().flatten()
+}
+
+/// Stores `value` under `key` (`None` removes it); silently nothing when
+/// the page may not use `localStorage`.
+pub fn store(key: &str, value: Option<&str>) {
+    let Some(storage) = window().local_storage().ok().flatten() else { return };
+    let _ = match value {
+        Some(v) => storage.set_item(key, v),
+        None => storage.remove_item(key),
+    };
+}
+
+/// Sets (or, with `None`, removes) an attribute of the page's root element.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    let Some(root) = window().document().and_then(|d| d.document_element()) else { return };
+    let _ = match value {
+        Some(v) => root.set_attribute(name, v),
+        None => root.remove_attribute(name),
+    };
+}

@@ -64,6 +64,7 @@ fn mount(host: HtmlElement) {
         base: base.into(),
         focus: None,
         headings: crate::components::Headings::parse(host.get_attribute("heading-level").as_deref()),
+        reading_settings: host.has_attribute("reading-settings"),
     };
     let handle = yew::Renderer::<Viewer>::with_root_and_props(root, props).render();
     MOUNTED.with(|m| m.borrow_mut().push((host, handle)));

@@ -136,6 +136,23 @@ pub mod ui {
     pub const TAGS: &str = "Tags";
     /// The search field's label.
     pub const SEARCH: &str = "Search stories";
+    /// Reading settings: the control, its groups and choices.
+    pub const READING_SETTINGS: &str = "Reading settings";
+    pub const TEXT_SIZE: &str = "Text size";
+    pub const SMALLER: &str = "Smaller";
+    pub const LARGER: &str = "Larger";
+    pub const THEME: &str = "Theme";
+    pub const THEMES: [&str; 4] = ["Auto", "Light", "Dark", "Sepia"];
+    pub const LINE_WIDTH: &str = "Line width";
+    pub const WIDTHS: [&str; 3] = ["Narrow", "Normal", "Wide"];
+    pub const TYPEFACE: &str = "Typeface";
+    pub const TYPEFACES: [&str; 2] = ["Sans-serif", "Serif"];
+    pub const RESET: &str = "Reset";
+
+    /// "Size 3 of 7".
+    pub fn size_of(step: usize, steps: usize) -> String {
+        format!("Size {step} of {steps}")
+    }
 
     /// "1 story", "3 stories tagged “Energy”", "2 stories matching “cranes”",
     /// "No stories.".

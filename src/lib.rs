@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod labels;
 pub mod pages;
 pub mod progressive;
+pub mod reading;
 pub mod route;
 pub mod search;
 
@@ -50,6 +51,7 @@ pub fn start(asset_base: &str) {
         base: href.into(),
         focus: fragment.map(Into::into),
         headings: Default::default(),
+        reading_settings: false,
     };
     yew::Renderer::<Viewer>::with_root_and_props(root, props).render();
 }

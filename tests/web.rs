@@ -348,6 +348,7 @@ fn embedded(src: &str) -> (HtmlElement, ViewerProps) {
         base: web_sys::window().unwrap().location().href().unwrap().into(),
         focus: None,
         headings: Default::default(),
+        reading_settings: false,
     };
     (host, props)
 }

@@ -6,6 +6,7 @@ pub mod alert;
 pub mod figure;
 pub mod inline;
 pub mod sections;
+pub mod settings;
 pub mod time;
 
 use std::rc::Rc;
