@@ -190,7 +190,7 @@ describe('hosts with their own rules', () => {
   const page = (body, css = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
 <link rel="stylesheet" href="host.css"><script src="host.js"></script>
 <script type="module" src="VIEWER/embed.js"></script></head><body><h1>The host's heading</h1>${body}</body></html>`;
-  const HOST_CSS = '.sidebar { width: 300px; }';
+  const HOST_CSS = '.sidebar { width: 300px; } #custom { --sv-background: #000080; --sv-text: #ffffff; }';
   async function host(body, csp, viewer) {
     const html = page(body).replaceAll('VIEWER', viewer.origin + '/v');
     const csp2 = csp.replaceAll('VIEWER', viewer.origin);
@@ -208,17 +208,20 @@ describe('hosts with their own rules', () => {
 
   test('theme and heading-level: an embed follows its host, not the reader\'s system, unless asked', async () => {
     const body = ['light', 'dark', 'auto'].map((t) =>
-      `<story-viewer id="${t}" ${t === 'light' ? '' : `theme="${t}"`} heading-level="2" src="VIEWER/v/${STORY_PATH}"></story-viewer>`).join('');
+      `<story-viewer id="${t}" ${t === 'light' ? '' : `theme="${t}"`} heading-level="2" src="VIEWER/v/${STORY_PATH}"></story-viewer>`).join('') +
+      `<story-viewer id="custom" theme="dark" heading-level="2" src="VIEWER/v/${STORY_PATH}"></story-viewer>`;
     const h = await host(body.replaceAll('VIEWER', viewer.origin), STRICT, viewer);
     try {
       await withPage(browser, { colorScheme: 'dark', url: h.origin + '/page.html' }, async ({ page, problems }) => {
-        for (const id of ['light', 'dark', 'auto']) {
+        for (const id of ['light', 'dark', 'auto', 'custom']) {
           await page.locator(`#${id}`).getByRole('heading', { level: 2, name: STORY }).waitFor();
         }
         const bg = (id) => page.locator(`#${id} .sv-root`).evaluate((e) => getComputedStyle(e).backgroundColor);
         assert.equal(await bg('light'), 'rgb(253, 252, 250)', 'no theme: light, whatever the system says');
         assert.equal(await bg('dark'), 'rgb(23, 23, 26)');
         assert.equal(await bg('auto'), 'rgb(23, 23, 26)', 'auto follows the (dark) system');
+        await page.locator('#custom').getByRole('heading', { level: 2, name: STORY }).waitFor();
+        assert.equal(await bg('custom'), 'rgb(0, 0, 128)', "the host's own --sv-* properties win over theme");
         // The host keeps its one h1; the story's sections are one level below its title.
         assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
         assert.ok((await page.locator('#dark').getByRole('heading', { level: 3 }).count()) >= 3);
