@@ -48,8 +48,20 @@ export async function serve({ root, mount = '/', csp = true, cors = false, route
     const file = path.join(root, rel);
     if (!file.startsWith(path.resolve(root))) { res.writeHead(403, headers); return res.end(); }
     try {
+      const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+      // As nginx's brotli_static/gzip_static: the precompressed file, when
+      // the build wrote one and the browser accepts it.
+      const accepts = req.headers['accept-encoding'] ?? '';
+      for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+        if (!accepts.includes(enc)) continue;
+        const packed = await fs.readFile(file + ext).catch(() => null);
+        if (packed) {
+          res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Encoding': enc, Vary: 'Accept-Encoding' });
+          return res.end(packed);
+        }
+      }
       const body = await fs.readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { ...headers, 'Content-Type': type });
       res.end(body);
     } catch {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });

@@ -1,0 +1,33 @@
+// Writes FILE.br (brotli, quality 11) and FILE.gz (gzip, level 9) beside
+// every text asset of a release build, so that a static host can serve
+// them as they are (nginx gzip_static/brotli_static, Caddy's `precompressed`,
+// Apache with mod_rewrite: see the README) instead of compressing on each
+// request, or not at all. Run by trunk after each release build (Trunk.toml,
+// post_build hook), in trunk's staging folder; a debug build is left alone.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
+if (!dir) throw new Error('usage: node precompress.mjs DIR (or run by trunk)');
+if (process.env.TRUNK_PROFILE && process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+
+const TEXT = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.wasm', '.txt', '.xml']);
+let files = 0, before = 0, after = 0;
+const walk = (d) => {
+  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    const p = path.join(d, e.name);
+    if (e.isDirectory()) { walk(p); continue; }
+    if (!TEXT.has(path.extname(p))) continue;
+    const body = fs.readFileSync(p);
+    const br = zlib.brotliCompressSync(body, { params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+    const gz = zlib.gzipSync(body, { level: 9 });
+    // Only where it helps: a tiny file can grow.
+    if (br.length < body.length) fs.writeFileSync(`${p}.br`, br);
+    if (gz.length < body.length) fs.writeFileSync(`${p}.gz`, gz);
+    files += 1; before += body.length; after += br.length;
+  }
+};
+walk(dir);
+console.log(`precompressed ${files} files: ${(before / 1024).toFixed(0)} KB, ${(after / 1024).toFixed(0)} KB as brotli`);
