@@ -114,13 +114,14 @@ test('changing src loads the new file; removing an element cleans it up', async 
     assert.equal(await mounted(), 2);
     await page.evaluate(() => document.getElementById('featured').remove());
     assert.equal(await mounted(), 1);
-    // An element added later starts by itself.
+    // An element added later starts by itself once the reader nears it.
     await page.evaluate(() => {
       const el = document.createElement('story-viewer');
       el.id = 'late';
       el.setAttribute('src', '/assets/viewer/samples/desert-solar/story.json');
       document.body.append(el);
     });
+    await page.locator('#late').scrollIntoViewIfNeeded();
     await page.locator('#late').getByRole('heading', { level: 1, name: 'تعاونية شمسية في قلب الصحراء' }).waitFor();
     assert.equal(await mounted(), 2);
   });
@@ -190,7 +191,8 @@ describe('hosts with their own rules', () => {
   const page = (body, css = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>
 <link rel="stylesheet" href="host.css"><script src="host.js"></script>
 <script type="module" src="VIEWER/embed.js"></script></head><body><h1>The host's heading</h1>${body}</body></html>`;
-  const HOST_CSS = '.sidebar { width: 300px; } #custom { --sv-background: #000080; --sv-text: #ffffff; }';
+  const HOST_CSS = '.sidebar { width: 300px; } #custom { --sv-background: #000080; --sv-text: #ffffff; } ' +
+    '.spacer { height: 4000px; } .grid { display: grid; grid-template-columns: repeat(5, 1fr); } .grid story-viewer { height: 400px; overflow: hidden; }';
   async function host(body, csp, viewer) {
     const html = page(body).replaceAll('VIEWER', viewer.origin + '/v');
     const csp2 = csp.replaceAll('VIEWER', viewer.origin);
@@ -299,6 +301,48 @@ describe('hosts with their own rules', () => {
         await alert.waitFor();
         assert.match(await alert.textContent(), new RegExp(`fetched from ${other.origin}.*Access-Control-Allow-Origin`));
         problems.length = 0; // the browser reports the CORS refusal itself
+      });
+    } finally { await h.close(); }
+  });
+
+  test('an element far below the fold fetches nothing until the reader nears it; loading="eager" opts out', async () => {
+    const tall = '<div class="spacer"></div>';
+    const body = `${tall}<story-viewer id="far" src="${viewer.origin}/v/${STORY_PATH}"></story-viewer>`;
+    const h = await host(body, STRICT, viewer);
+    const eager = await host(`${tall}<story-viewer id="far" loading="eager" src="${viewer.origin}/v/${STORY_PATH}"></story-viewer>`, STRICT, viewer);
+    try {
+      await withPage(browser, { height: 700 }, async ({ page }) => {
+        const asked = [];
+        page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+        await page.goto(h.origin + '/page.html');
+        await page.waitForLoadState('networkidle');
+        assert.deepEqual(asked.filter((p) => p.endsWith('.wasm') || p.endsWith('story.json') || p.endsWith('story-viewer.js')), [],
+          'no viewer and no story fetched for an element out of sight');
+        await page.locator('#far').scrollIntoViewIfNeeded();
+        await page.locator('#far').getByRole('heading', { level: 1, name: STORY }).waitFor();
+        assert.equal(asked.filter((p) => p.endsWith('.wasm')).length, 1);
+      });
+      await withPage(browser, { height: 700, url: eager.origin + '/page.html' }, async ({ page }) => {
+        // Out of sight, but eager: drawn without scrolling.
+        await page.locator('#far').getByRole('heading', { level: 1, name: STORY }).waitFor();
+        assert.equal(await page.evaluate(() => window.scrollY), 0);
+      });
+    } finally { await h.close(); await eager.close(); }
+  });
+
+  test('ten elements on one page share one load of the viewer', async () => {
+    const ten = Array.from({ length: 10 }, (_, i) =>
+      `<story-viewer id="e${i}" src="${viewer.origin}/v/samples/stories.json"></story-viewer>`).join('');
+    const h = await host(`<div class="grid">${ten}</div>`, STRICT, viewer);
+    try {
+      await withPage(browser, {}, async ({ page }) => {
+        let wasm = 0;
+        page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm += 1; });
+        await page.goto(h.origin + '/page.html');
+        for (let i = 0; i < 10; i++) {
+          await page.locator(`#e${i}`).getByRole('heading', { level: 1, name: 'Sample stories' }).waitFor();
+        }
+        assert.equal(wasm, 1, 'one fetch of the wasm for ten elements');
       });
     } finally { await h.close(); }
   });

@@ -1,8 +1,10 @@
-//! The `<story-viewer src="...">` custom element. A tiny JS class (a
-//! wasm-bindgen snippet, served as a file, so a strict CSP allows it) calls
-//! back into Rust when an element is connected, disconnected or its `src`
-//! changes. Each element gets its own shadow root with the viewer's
-//! stylesheet, and its own Yew app.
+//! The `<story-viewer src="...">` custom element's Rust side. The element
+//! class itself is defined by `static/embed.js`, before this module is even
+//! fetched: it loads the module only when an element nears the viewport
+//! (or has `loading="eager"`), then calls [`mount_viewer`] for it, again
+//! when its `src` or `heading-level` changes, and [`unmount_viewer`] when
+//! it leaves the page. Each element gets its own shadow root with the
+//! viewer's stylesheet, and its own Yew app.
 
 use std::cell::RefCell;
 
@@ -12,24 +14,6 @@ use yew::AppHandle;
 
 use crate::app::{Mode, Viewer, ViewerProps};
 use crate::route::Route;
-
-#[wasm_bindgen(inline_js = r#"
-export function defineStoryViewer(connect, disconnect, changed) {
-  if (customElements.get('story-viewer')) return;
-  customElements.define('story-viewer', class extends HTMLElement {
-    static get observedAttributes() { return ['src', 'heading-level']; }
-    connectedCallback() { connect(this); }
-    disconnectedCallback() { disconnect(this); }
-    attributeChangedCallback(name, before, after) {
-      if (this.isConnected && before !== null && before !== after) changed(this);
-    }
-  });
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = defineStoryViewer)]
-    fn define_story_viewer(connect: &JsValue, disconnect: &JsValue, changed: &JsValue);
-}
 
 thread_local! {
     /// The running viewers, one per connected element.
@@ -87,15 +71,21 @@ pub fn mounted_viewers() -> usize {
     MOUNTED.with(|m| m.borrow().len())
 }
 
-/// Defines `<story-viewer>`; `stylesheet` is the URL of `viewer.css`.
-pub fn define(stylesheet: &str) {
+/// Sets the URL of `viewer.css`, which each element's shadow root links.
+pub fn set_stylesheet(stylesheet: &str) {
     STYLESHEET.with(|s| *s.borrow_mut() = stylesheet.to_owned());
-    let connect = Closure::<dyn Fn(HtmlElement)>::new(mount);
-    let disconnect = Closure::<dyn Fn(HtmlElement)>::new(|h: HtmlElement| unmount(&h));
-    let changed = Closure::<dyn Fn(HtmlElement)>::new(mount);
-    define_story_viewer(connect.as_ref(), disconnect.as_ref(), changed.as_ref());
-    // The element class lives as long as the page.
-    connect.forget();
-    disconnect.forget();
-    changed.forget();
+}
+
+/// Draws a viewer in `host` (a `<story-viewer>`), replacing any it had:
+/// called by `embed.js` when the element nears the viewport, and when its
+/// `src` or `heading-level` changes.
+#[wasm_bindgen(js_name = mountViewer)]
+pub fn mount_viewer(host: HtmlElement) {
+    mount(host);
+}
+
+/// Removes the viewer drawn in `host`, if any (the element left the page).
+#[wasm_bindgen(js_name = unmountViewer)]
+pub fn unmount_viewer(host: HtmlElement) {
+    unmount(&host);
 }

@@ -24,8 +24,9 @@ use crate::route::Route;
 
 /// Called once by `embed.js` after the module loads. `asset_base` is the
 /// folder the viewer's files are served from (`new URL('./', import.meta.url)`).
-/// Defines `<story-viewer>`, and on the standalone page (an element with id
-/// `story-viewer-app`) mounts the viewer there.
+/// On the standalone page (an element with id `story-viewer-app`) mounts the
+/// viewer there; `<story-viewer>` elements are mounted by `embed.js`
+/// through [`embed::mount_viewer`].
 #[wasm_bindgen]
 pub fn start(asset_base: &str) {
     let stylesheet = format!(
@@ -33,7 +34,7 @@ pub fn start(asset_base: &str) {
         if asset_base.ends_with('/') { asset_base.to_owned() } else { format!("{asset_base}/") }
     );
     dom::watch_policy();
-    embed::define(&stylesheet);
+    embed::set_stylesheet(&stylesheet);
     let Some(root) =
         web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("story-viewer-app"))
     else {
