@@ -347,6 +347,7 @@ describe('finding and reading, with the keyboard', () => {
 
   test('a long story has a table of contents whose links go to their sections', async () => {
     await visit(srv, '?src=/long/story.json', async ({ page }) => {
+      await h1(page, 'A long story').waitFor();
       const toc = page.getByRole('navigation', { name: 'Contents' });
       assert.equal(await toc.getByRole('link').count(), 8);
       await toc.getByRole('link', { name: 'Part 7' }).focus();

@@ -141,7 +141,18 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
     let bytes = fetch_bytes(url.as_str(), cancel).await?;
     let base = Url::parse(url.as_str())
         .map_err(|e| LoadError::new(url.as_str(), LoadErrorKind::Address(e.to_string())))?;
+    // Large files: the parse in a task of its own, and the first screen
+    // drawn in another, so that no one task holds the main thread for all
+    // three (docs/perf.md, "Drawing large stories").
+    let large = bytes.len() > 256 * 1024;
+    if large {
+        crate::dom::yield_task().await;
+    }
     let parsed = parse_document(&bytes, &base);
+    drop(bytes);
+    if large {
+        crate::dom::yield_task().await;
+    }
     match parsed.value {
         Some(doc) => Ok(Loaded { doc, url: url.clone(), diagnostics: parsed.diagnostics }),
         None => {

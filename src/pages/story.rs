@@ -4,13 +4,14 @@
 //! of the event loop; `crate::progressive` decides how much each step
 //! draws.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use story_format::Story;
 use yew::prelude::*;
 
 use crate::components::figure::{say, Figure};
-use crate::components::inline::{headline, SectionLink, SectionNav};
+use crate::components::inline::{headline, SectionNav};
 use crate::components::sections::SectionGroup;
 use crate::components::time::Time;
 use crate::components::ByPtr;
@@ -45,6 +46,15 @@ pub const TOC_SECTIONS: usize = 6;
 pub fn StoryView(props: &StoryViewProps) -> Html {
     let story = &props.story.0;
     let headings = use_headings();
+    // Computed once per story, not on every drawing step: reading time walks
+    // every block, and a long story's contents has a link per section.
+    let minutes = use_memo(props.story.clone(), |s| s.0.reading_minutes());
+    // The contents' links reach the section navigation of the latest render.
+    let nav_now = use_mut_ref(Callback::<String>::noop);
+    let toc = {
+        let nav_now = nav_now.clone();
+        use_memo(props.story.clone(), move |s| contents(&s.0, labels::for_lang(&s.0.lang), nav_now))
+    };
     let layout = ByPtr(use_memo(props.story.clone(), |s| Layout::of(&s.0)));
     let total = layout.0.total();
     // The section to show: from the address at first, then from section links.
@@ -106,6 +116,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             jumps.set(*jumps + 1);
         }))
     };
+    *nav_now.borrow_mut() = nav.0.clone();
 
     let lang = AttrValue::from(story.lang.clone());
     let l = labels::for_lang(&story.lang);
@@ -133,9 +144,9 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
             <header class="sv-header">
                 <@{ headings.top() } class="sv-title">{ headline(&story.title) }</@>
                 if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
-                { meta(story, l, &lang) }
+                { meta(story, *minutes, l, &lang) }
             </header>
-            { contents(story, l) }
+            { (*toc).clone() }
             if let Some(hero) = &story.hero {
                 <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
             }
@@ -168,13 +179,19 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
 
 /// A long story's table of contents: a navigation landmark with a link to
 /// each section that has a heading.
-fn contents(story: &Story, l: &'static labels::Labels) -> Html {
+fn contents(story: &Story, l: &'static labels::Labels, nav: Rc<RefCell<Callback<String>>>) -> Html {
     if story.sections.len() <= TOC_SECTIONS {
         return html! {};
     }
     let links = story.sections.iter().filter_map(|s| {
         let heading = s.heading.clone()?;
-        Some(html! { <li><SectionLink id={ s.id.clone() }>{ heading }</SectionLink></li> })
+        // Plain links, not a component each: a story at the limits has 2,000.
+        let go = {
+            let nav = nav.clone();
+            Callback::from(move |id: String| nav.borrow().emit(id))
+        };
+        let href = format!("#{}", js_sys::encode_uri_component(&s.id));
+        Some(html! { <li><a {href} onclick={ in_app_click(go, s.id.clone()) }>{ heading }</a></li> })
     });
     html! {
         <nav class="sv-toc" aria-label={ l.contents }>
@@ -185,7 +202,7 @@ fn contents(story: &Story, l: &'static labels::Labels) -> Html {
 }
 
 /// The line under the dek: dates, byline, source, reading time.
-fn meta(story: &Story, l: &'static labels::Labels, lang: &AttrValue) -> Html {
+fn meta(story: &Story, minutes: u32, l: &'static labels::Labels, lang: &AttrValue) -> Html {
     let source = &story.source;
     html! {
         // Each item starts with its separator, clipped at a line's start
@@ -206,7 +223,7 @@ fn meta(story: &Story, l: &'static labels::Labels, lang: &AttrValue) -> Html {
                     <span lang={ source.lang.clone() } dir="auto">{ source.name.clone() }</span>
                 </span>
             }
-            <span class="sv-reading">{ say(l, lang, l.reading_time(story.reading_minutes())) }</span>
+            <span class="sv-reading">{ say(l, lang, l.reading_time(minutes)) }</span>
         </span></p>
     }
 }
