@@ -271,18 +271,25 @@ async fn catalog_lists_newest_first_and_filters_by_tag() {
     assert_eq!(texts(&root, ".sv-filter a"), ["All", "Tech"]);
 
     // Filtered by a tag, only its stories remain.
-    let root2 = mount::<CatalogView>(yew::props!(CatalogViewProps {
-        catalog,
+    let root2 = mount::<CatalogView>(CatalogViewProps {
         tag: Some(AttrValue::from("Tech")),
+        ..catalog_only(catalog)
+    })
+    .await;
+    assert_eq!(texts(&root2, ".sv-entry-title"), ["New"]);
+    assert_eq!(texts(&root2, ".sv-filter a[aria-current=true]"), ["Tech"]);
+}
+
+/// A catalog view whose links and controls lead nowhere: for tests of what it draws.
+fn catalog_only(catalog: ByPtr<story_format::Catalog>) -> CatalogViewProps {
+    yew::props!(CatalogViewProps {
+        catalog,
         story_href: Callback::from(|id: String| id),
         tag_href: Callback::from(|_| String::new()),
         on_open: Callback::from(|_| ()),
         on_tag: Callback::from(|_| ()),
         on_search: Callback::from(|_| ()),
-    }))
-    .await;
-    assert_eq!(texts(&root2, ".sv-entry-title"), ["New"]);
-    assert_eq!(texts(&root2, ".sv-filter a[aria-current=true]"), ["Tech"]);
+    })
 }
 
 #[wasm_bindgen_test]
@@ -291,15 +298,7 @@ async fn a_catalog_of_ten_thousand_draws_one_page() {
         r#"{{"id":"s{i}","title":"Story {i}","published":"2026-01-01","source":{{"name":"S"}},"href":"s{i}/story.json"}}"#)).collect();
     let json = format!(r#"{{"format":"story-index/1","stories":[{}]}}"#, entries.join(","));
     let catalog = ByPtr(Rc::new(parse_catalog(json.as_bytes(), &Url::parse(BASE).unwrap()).value.unwrap()));
-    let root = mount::<CatalogView>(yew::props!(CatalogViewProps {
-        catalog,
-        story_href: Callback::from(|id: String| id),
-        tag_href: Callback::from(|_| String::new()),
-        on_open: Callback::from(|_| ()),
-        on_tag: Callback::from(|_| ()),
-        on_search: Callback::from(|_| ()),
-    }))
-    .await;
+    let root = mount::<CatalogView>(catalog_only(catalog)).await;
     assert_eq!(all(&root, ".sv-entry").len(), 50);
     let more: HtmlElement = root.query_selector("button").unwrap().unwrap().dyn_into().unwrap();
     assert_eq!(text(&more), "Show more stories (50 of 10000 shown)");
