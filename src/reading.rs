@@ -123,6 +123,26 @@ mod tests {
     }
 
     #[test]
+    fn reading_js_knows_the_same_keys_and_values() {
+        // static/reading.js applies stored values before the viewer starts:
+        // it must accept exactly what this module stores.
+        let js = include_str!("../static/reading.js");
+        for (key, attr) in KEYS {
+            let name = key.strip_prefix("story-viewer.").unwrap();
+            assert_eq!(attr, format!("data-sv-{name}"), "reading.js builds the attribute from the key");
+            assert!(js.contains(&format!("{name}: [")), "reading.js has no list for {name}");
+        }
+        let mut values: Vec<&str> = SIZES.iter().filter(|(n, _)| *n != 0).map(|(_, s)| *s).collect();
+        values.extend(Theme::ALL.iter().filter(|t| **t != Theme::Auto).map(|t| t.value()));
+        values.extend(Width::ALL.iter().filter(|w| **w != Width::Normal).map(|w| w.value()));
+        values.push("serif");
+        for v in values {
+            assert!(js.contains(&format!("'{v}'")), "reading.js does not accept {v}");
+        }
+        assert!(js.contains("`story-viewer.${key}`") && js.contains("`data-sv-${key}`"));
+    }
+
+    #[test]
     fn sizes_stop_at_both_ends() {
         let r = Reading::default();
         assert_eq!(r.resized(1).size, 1);

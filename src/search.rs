@@ -49,15 +49,18 @@ impl Index {
     /// not one per entry).
     pub fn new(catalog: &Catalog, nfkd: impl Fn(&str) -> String) -> Index {
         let mut all = String::new();
+        // Entries end with a newline and parts with SEP; the same characters
+        // inside the text (a dek may hold a line break) become spaces, so
+        // that splitting finds exactly one line per entry.
+        let push = |all: &mut String, part: &str| {
+            all.extend(part.chars().map(|c| if c == '\n' || c == SEP { ' ' } else { c }));
+            all.push(SEP);
+        };
         for e in &catalog.entries {
             for part in [Some(&e.title), e.dek.as_ref(), Some(&e.source.name)].into_iter().flatten() {
-                all.push_str(part);
-                all.push(SEP);
+                push(&mut all, part);
             }
-            for t in &e.tags {
-                all.push_str(t);
-                all.push(SEP);
-            }
+            e.tags.iter().for_each(|t| push(&mut all, t));
             all.push('\n');
         }
         let folded = fold_decomposed(&nfkd(&all));
@@ -126,6 +129,18 @@ mod tests {
         assert_eq!(search("صحيفة"), ["d"], "Arabic without its vowel marks");
         assert_eq!(search("energ"), ["a", "d"], "tags, across accents");
         assert_eq!(search(""), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn a_line_break_inside_an_entry_does_not_shift_the_others() {
+        let json = r#"{"format":"story-index/1","stories":[
+          {"id":"a","title":"First","dek":"two\nlines","published":"2026-03-14","source":{"name":"S"},"href":"a"},
+          {"id":"b","title":"Second","published":"2026-03-13","source":{"name":"S"},"href":"b"}]}"#;
+        let base = Url::parse("https://example.com/stories.json").unwrap();
+        let c = story_format::parse_catalog(json.as_bytes(), &base).value.unwrap();
+        let index = Index::new(&c, nfkd);
+        assert_eq!(index.matching("second", 0..2), [1]);
+        assert_eq!(index.matching("lines", 0..2), [0]);
     }
 
     #[test]
