@@ -24,16 +24,25 @@ pub async fn yield_task() {
 /// Scrolls the element with this id inside `root` into view (works inside a
 /// shadow root too, where `document.getElementById` cannot see).
 pub fn scroll_to_id(root: &NodeRef, id: &str) {
-    let Some(root) = root.cast::<web_sys::Element>() else { return };
-    let Ok(list) = root.query_selector_all("[id]") else { return };
-    for i in 0..list.length() {
-        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-            if el.id() == id {
-                el.scroll_into_view();
-                return;
-            }
-        }
+    if let Some(el) = find_id(root, id) {
+        el.scroll_into_view();
     }
+}
+
+/// The element with this id inside `root` (a shadow root included, where
+/// `document.getElementById` cannot see).
+fn find_id(root: &NodeRef, id: &str) -> Option<web_sys::HtmlElement> {
+    let list = root.cast::<web_sys::Element>()?.query_selector_all("[id]").ok()?;
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|el| el.id() == id)
+}
+
+/// Moves keyboard focus to `el`; `prevent_scroll`: leave the scroll position as it is.
+fn focus(el: &web_sys::HtmlElement, prevent_scroll: bool) {
+    let opts = web_sys::FocusOptions::new();
+    opts.set_prevent_scroll(prevent_scroll);
+    let _ = el.focus_with_options(&opts);
 }
 
 /// Copies text to the clipboard (best effort; the button says so).
@@ -59,11 +68,18 @@ pub fn location() -> (String, String, Option<String>) {
 
 /// `history.pushState` to `query` on the current path (`""`: no query).
 pub fn push_query(query: &str) {
-    let loc = window().location();
-    let target =
-        if query.is_empty() { loc.pathname().unwrap_or_else(|_| "./".into()) } else { query.to_owned() };
     if let Ok(h) = window().history() {
-        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&target));
+        let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&query_target(query)));
+    }
+}
+
+/// The address for `query` on the current path: the query itself, or the
+/// bare path when it is empty.
+fn query_target(query: &str) -> String {
+    if query.is_empty() {
+        window().location().pathname().unwrap_or_else(|_| "./".into())
+    } else {
+        query.to_owned()
     }
 }
 
@@ -98,31 +114,19 @@ pub fn nfkd(text: &str) -> String {
 /// `history.replaceState` to `query` on the current path: the address
 /// follows what is typed without a history entry per keystroke.
 pub fn replace_query(query: &str) {
-    let loc = window().location();
-    let target =
-        if query.is_empty() { loc.pathname().unwrap_or_else(|_| "./".into()) } else { query.to_owned() };
     if let Ok(h) = window().history() {
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&target));
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&query_target(query)));
     }
 }
 
 /// Moves keyboard focus to the element with this id inside `root` (made
 /// focusable with `tabindex="-1"` if it is not), without scrolling again.
 pub fn focus_id(root: &NodeRef, id: &str) {
-    let Some(root) = root.cast::<web_sys::Element>() else { return };
-    let Ok(list) = root.query_selector_all("[id]") else { return };
-    for i in 0..list.length() {
-        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
-            if el.id() == id {
-                if !el.has_attribute("tabindex") {
-                    let _ = el.set_attribute("tabindex", "-1");
-                }
-                let opts = web_sys::FocusOptions::new();
-                opts.set_prevent_scroll(true);
-                let _ = el.focus_with_options(&opts);
-                return;
-            }
+    if let Some(el) = find_id(root, id) {
+        if !el.has_attribute("tabindex") {
+            let _ = el.set_attribute("tabindex", "-1");
         }
+        focus(&el, true);
     }
 }
 
@@ -132,9 +136,7 @@ pub fn focus_selector(root: &NodeRef, selector: &str, prevent_scroll: bool) {
     let Some(root) = root.cast::<web_sys::Element>() else { return };
     let Some(el) = root.query_selector(selector).ok().flatten() else { return };
     if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-        let opts = web_sys::FocusOptions::new();
-        opts.set_prevent_scroll(prevent_scroll);
-        let _ = el.focus_with_options(&opts);
+        focus(&el, prevent_scroll);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::limits::{MAX_SECTION_ID_CHARS, MAX_SLUG_CHARS};
+use crate::limits::{MAX_ID_BYTES, MAX_SECTION_ID_CHARS, MAX_SLUG_CHARS};
 
 /// Derives a section id from a heading. The rule, for any script:
 /// lower-case the heading, keep letters and digits of every script (so
@@ -40,6 +40,13 @@ pub fn slug(heading: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `id` is a valid story or entry id: 1-100 characters of `a-z`,
+/// `0-9` and `-`.
+pub fn is_valid_story_id(id: &str) -> bool {
+    (1..=MAX_ID_BYTES).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Whether an explicit section id is usable: 1-100 characters, no white

@@ -2,7 +2,7 @@
 //! the stories themselves (newest first), so nobody copies a title, date or
 //! tag by hand. A `stories.json` already there keeps its title.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use story_format::url::Url;
 use story_format::{Document, SafeUrl, Story};
@@ -14,7 +14,9 @@ use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 /// errors (then nothing is written).
 pub fn build(site: &Path) -> Result<String, Vec<Report>> {
     let mut files = Vec::new();
-    find_stories(site, &mut files).map_err(|e| vec![io_report(site, &e)])?;
+    crate::check::collect(site, &mut files).map_err(|e| vec![io_report(site, &e)])?;
+    // The published bundles: their story.json (not a story.md alone, nor catalogs).
+    files.retain(|f| f.file_name().is_some_and(|n| n == "story.json"));
     let catalog_path = site.join("stories.json");
     let title = existing_title(&catalog_path).unwrap_or_else(|| "Stories".to_owned());
     let Some(base) = site_url(site) else {
@@ -92,21 +94,6 @@ fn existing_title(catalog: &Path) -> Option<String> {
         Document::Catalog(c) => Some(c.title),
         Document::Story(_) => None,
     }
-}
-
-/// Every `story.json` below `dir`, in sorted order.
-fn find_stories(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            find_stories(&e, out)?;
-        } else if e.file_name().is_some_and(|n| n == "story.json") {
-            out.push(e);
-        }
-    }
-    Ok(())
 }
 
 fn io_report(path: &Path, e: &std::io::Error) -> Report {

@@ -113,15 +113,15 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
         env.base.clone().unwrap_or_else(|| url::Url::parse("file:///bundle/story.json").expect("a URL"));
     let parsed = story_format::parse_story(json.as_bytes(), &base);
     let (errors, warnings): (Vec<_>, Vec<_>) = parsed.diagnostics.into_iter().partition(|d| d.is_error());
-    let front = front_lines(text);
-    let front_text = split_front_matter(text, &mut Vec::new()).0.unwrap_or("");
+    // Lines the front matter block takes, with its `---` lines.
+    let front_lines = text[..body_offset].matches('\n').count();
     for d in &errors {
         let line = if d.path.starts_with("sections") {
-            line_of_path(&d.path, &lines, front)
+            line_of_section_path(&d.path, &lines, front_lines)
         } else {
             // A story field: the line of its key in the front matter, else line 1.
             let key = d.path.split(['.', '[']).next().unwrap_or("");
-            front_key_line(front_text, key).unwrap_or(1)
+            key_line(front.unwrap_or(""), key, false).unwrap_or(1)
         };
         if problems.iter().any(|p| p.line == line) && d.path.starts_with("sections") {
             continue;
@@ -150,10 +150,8 @@ fn is_remote(src: &str) -> bool {
 /// The id a story without one gets: its folder's name, when that is a
 /// valid id (else none, and the parser asks for one).
 fn id_from_folder(folder: &str) -> Option<String> {
-    let id: String = folder.to_ascii_lowercase();
-    let ok = (1..=100).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    ok.then_some(id)
+    let id = folder.to_ascii_lowercase();
+    story_format::text::is_valid_story_id(&id).then_some(id)
 }
 
 /// 1-based line and column of byte `at` in `text`.
@@ -189,16 +187,9 @@ fn split_front_matter<'t>(text: &'t str, problems: &mut Vec<Problem>) -> (Option
     (None, "", text.len())
 }
 
-/// How many lines the front matter block takes, with its `---` lines.
-fn front_lines(text: &str) -> usize {
-    let mut p = Vec::new();
-    let (_, _, offset) = split_front_matter(text, &mut p);
-    text[..offset].matches('\n').count()
-}
-
-/// The Markdown line a diagnostic path points at: a section or block, by
-/// the lines recorded while reading; a front matter field, the first line.
-fn line_of_path(path: &str, lines: &[(usize, Vec<usize>)], front: usize) -> usize {
+/// The Markdown line a `sections[…]` diagnostic path points at: its section
+/// or block, by the lines recorded while reading (else the body's first line).
+fn line_of_section_path(path: &str, lines: &[(usize, Vec<usize>)], front: usize) -> usize {
     let num = |s: &str, key: &str| -> Option<usize> {
         let i = s.find(key)? + key.len();
         s[i..].split(']').next()?.parse().ok()
@@ -206,15 +197,19 @@ fn line_of_path(path: &str, lines: &[(usize, Vec<usize>)], front: usize) -> usiz
     match (num(path, "sections["), num(path, "blocks[")) {
         (Some(s), Some(b)) => lines.get(s).and_then(|(_, bl)| bl.get(b)).copied().unwrap_or(front + 1),
         (Some(s), None) => lines.get(s).map_or(front + 1, |(l, _)| *l),
-        _ => 2.min(front.max(1)),
+        _ => front + 1,
     }
 }
 
-/// The file line of a top-level `key:` in the front matter (which starts on line 2).
-fn front_key_line(front: &str, key: &str) -> Option<usize> {
+/// The file line of `key:` in the front matter (which starts on line 2):
+/// at the top level, or at any depth when `nested`.
+fn key_line(front: &str, key: &str, nested: bool) -> Option<usize> {
     front
         .lines()
-        .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
+        .position(|l| {
+            let l = if nested { l.trim_start() } else { l };
+            l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+        })
         .map(|i| i + 2)
 }
 
@@ -225,14 +220,9 @@ const FRONT_FIELDS: &[&str] =
 /// Reads the front matter into `story`, reporting what it cannot hold.
 fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>, problems: &mut Vec<Problem>) {
     // Line numbers in the file: the front matter starts on line 2.
-    let key_line = |key: &str| -> usize {
-        front
-            .lines()
-            .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':')))
-            .map_or(2, |i| i + 2)
+    let mut fail = |key: &str, message: String| {
+        problems.push(Problem { line: key_line(front, key, true).unwrap_or(2), column: 1, message })
     };
-    let mut fail =
-        |key: &str, message: String| problems.push(Problem { line: key_line(key), column: 1, message });
     let docs = match YamlLoader::load_from_str(front) {
         Ok(d) => d,
         Err(e) => {
@@ -458,26 +448,21 @@ impl Runs {
     fn len(&self) -> usize {
         self.runs.iter().map(|(t, _)| t.len()).sum()
     }
-    /// Cuts the text at byte `at` of the joined text; returns what followed, as plain text.
-    fn split_off(&mut self, at: usize) -> String {
-        let mut rest = String::new();
+    /// Cuts the text at byte `at` of the joined text (what follows is dropped).
+    fn truncate(&mut self, at: usize) {
         let mut pos = 0;
         self.runs.retain_mut(|(t, _)| {
             let start = pos;
             pos += t.len();
-            if pos <= at {
-                true
-            } else if start >= at {
-                rest.push_str(t);
-                false
-            } else {
-                rest.push_str(&t[at - start..]);
-                t.truncate(at - start);
-                true
+            if start >= at {
+                return false;
             }
+            if pos > at {
+                t.truncate(at - start);
+            }
+            true
         });
         self.breaks.retain(|&b| b < at);
-        rest
     }
     /// As the format's inline text: a string when nothing is marked.
     fn finish(mut self) -> InlineOut {
@@ -877,7 +862,7 @@ impl<'a, 'p> Body<'a, 'p> {
             } else if let Some(&b) = last.breaks.last() {
                 if let Some(who) = strip_dash(whole[b..].trim_start()).filter(|w| !w.trim().is_empty()) {
                     cite = Some(who.trim().to_owned());
-                    last.split_off(b);
+                    last.truncate(b);
                 }
             }
         }

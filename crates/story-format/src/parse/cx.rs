@@ -232,9 +232,7 @@ impl Cx<'_> {
 
     pub(super) fn id(&mut self, v: Option<Val<'_>>, path: &Path<'_>) -> String {
         let Some(id) = self.req_str(v, "id", path) else { return String::new() };
-        let ok = (1..=MAX_ID_BYTES).contains(&id.len())
-            && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if ok {
+        if crate::text::is_valid_story_id(&id) {
             id.into_owned()
         } else {
             self.sink.error(
