@@ -353,7 +353,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
     let back = |from_catalog: bool| {
         from_catalog.then(|| {
             let to = r.catalog();
-            (href_for(to.clone()), in_app_click(navigate.clone(), to))
+            (href_for(to.clone()), Some(in_app_click(navigate.clone(), to)))
         })
     };
     let body = match &*view {
@@ -376,7 +376,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                 let (r2, nav) = (r.clone(), navigate.clone());
                 let href = Callback::from(move |t: String| href_for(r2.tag_list(&t)).to_string());
                 let r3 = r.clone();
-                (href, Callback::from(move |t: String| nav.emit(r3.tag_list(&t))))
+                (href, Some(Callback::from(move |t: String| nav.emit(r3.tag_list(&t)))))
             };
             html! {
                 <>
@@ -426,7 +426,8 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                     <Problems url={ url.clone() } items={ (**problems).clone() } />
                     <CatalogView catalog={ ByPtr(catalog.clone()) } tag={ r.tag.clone().map(AttrValue::from) }
                         query={ r.q.clone().map(AttrValue::from) }
-                        {story_href} {tag_href} {on_open} {on_tag} on_search={ search }
+                        {story_href} {tag_href} on_open={ Some(on_open) } on_tag={ Some(on_tag) }
+                        on_search={ Some(search) }
                         initial_pages={ *pages } {on_pages} />
                 </>
             }

@@ -136,6 +136,10 @@ pub mod ui {
     pub const TAGS: &str = "Tags";
     /// The search field's label.
     pub const SEARCH: &str = "Search stories";
+    /// A built catalog's pages: the landmark and the links to the pages around.
+    pub const PAGES: &str = "Pages";
+    pub const NEWER: &str = "Newer stories";
+    pub const OLDER: &str = "Older stories";
     /// Reading settings: the control, its groups and choices.
     pub const READING_SETTINGS: &str = "Reading settings";
     pub const TEXT_SIZE: &str = "Text size";
@@ -168,6 +172,11 @@ pub mod ui {
             out.push_str(&format!(" matching “{}”", q.trim()));
         }
         out
+    }
+
+    /// Between the links to the pages around: "Page 2 of 5".
+    pub fn page_of(page: usize, pages: usize) -> String {
+        format!("Page {page} of {pages}")
     }
 
     /// The button that draws another page of the catalog.

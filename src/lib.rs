@@ -9,10 +9,13 @@ pub mod app;
 pub mod components;
 pub mod dom;
 pub mod embed;
+pub mod enhance;
 pub mod fetch;
 pub mod labels;
 pub mod pages;
 pub mod progressive;
+#[cfg(feature = "ssr")]
+pub mod publish;
 pub mod reading;
 pub mod route;
 pub mod search;
@@ -40,6 +43,11 @@ pub fn start(asset_base: &str) {
     else {
         return;
     };
+    // A page built by `story build`: whole already; only its controls start.
+    if root.has_attribute("data-published") {
+        enhance::published(root);
+        return;
+    }
     dom::manual_scroll_restoration();
     let (href, query, fragment) = dom::location();
     let props = ViewerProps {

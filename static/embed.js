@@ -86,6 +86,12 @@ async function fail(error) {
   failure ??= await explain(error);
   document.querySelectorAll('story-viewer').forEach(showFailure);
   const app = document.getElementById('story-viewer-app');
+  if (app?.hasAttribute('data-published')) {
+    // A built page is whole without the viewer: it only loses the room
+    // kept for the controls the viewer would have drawn.
+    document.documentElement.classList.remove('sv-js');
+    return;
+  }
   if (app && !app.querySelector('.sv-alert')) app.prepend(alertBox(failure.message));
 }
 

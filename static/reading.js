@@ -5,6 +5,9 @@
 // The keys and values are src/reading.rs's; anything else is ignored, and a
 // page that cannot use localStorage simply shows the defaults.
 (() => {
+  // Scripts run: a built page keeps room for the controls the viewer will
+  // draw (viewer.css, .sv-island), so that nothing moves when they appear.
+  document.documentElement.classList.add('sv-js');
   const allowed = {
     size: ['-2', '-1', '1', '2', '3', '4'],
     theme: ['light', 'dark', 'sepia'],

@@ -16,7 +16,7 @@ pub struct ErrorAlertProps {
     /// "Back to stories": its `href` and what a click does, when the story
     /// was asked for from a catalog.
     #[prop_or_default]
-    pub back: Option<(AttrValue, Callback<MouseEvent>)>,
+    pub back: Option<(AttrValue, Option<Callback<MouseEvent>>)>,
 }
 
 /// Shown when a file cannot be shown at all.

@@ -4,6 +4,7 @@ use story_format::{Credit, Image, SafeUrl};
 use yew::prelude::*;
 
 use super::inline::inline;
+use super::{use_links, Links};
 use crate::labels::{self, Labels};
 
 /// A label in the viewer's words, marked with its own `lang` when the
@@ -39,12 +40,13 @@ pub struct FigureProps {
 #[function_component]
 pub fn Figure(props: &FigureProps) -> Html {
     let img = &props.image;
+    let links = use_links();
     let (width, height) = img.size.map_or((None, None), |(w, h)| (Some(w.to_string()), Some(h.to_string())));
-    let srcset = img.srcset_attr();
+    let srcset = img.srcset_attr(|u| links.href(u).to_string());
     let sizes = srcset.as_ref().map(|_| SIZES);
     let picture = match &img.src {
         Some(src) => html! {
-            <img src={ src.to_string() } alt={ img.alt.clone() } {width} {height}
+            <img src={ links.href(src) } alt={ img.alt.clone() } {width} {height}
                  srcset={ srcset } sizes={ sizes }
                  loading={ if props.lazy { "lazy" } else { "eager" } } decoding="async" />
         },
@@ -58,28 +60,28 @@ pub fn Figure(props: &FigureProps) -> Html {
             { picture }
             if has_caption {
                 <figcaption>
-                    if let Some(c) = &img.caption { <span class="sv-caption">{ inline(c) }</span> }
-                    if let Some(c) = &img.credit { { " " }<span class="sv-credit">{ credit(c, props.labels, &props.lang) }</span> }
+                    if let Some(c) = &img.caption { <span class="sv-caption">{ inline(c, &links) }</span> }
+                    if let Some(c) = &img.credit { { " " }<span class="sv-credit">{ credit(c, props.labels, &props.lang, &links) }</span> }
                 </figcaption>
             }
         </figure>
     }
 }
 
-fn name_or_link(name: Option<&str>, url: Option<&SafeUrl>) -> Option<Html> {
+fn name_or_link(name: Option<&str>, url: Option<&SafeUrl>, links: &Links) -> Option<Html> {
     let text = name.map(str::to_owned).or_else(|| url.and_then(|u| u.host().map(str::to_owned)))?;
     // <bdi>: a Latin name inside Arabic text (or the reverse) keeps its own order.
     Some(match url {
-        Some(u) => html! { <bdi><a href={ u.to_string() } rel="noopener noreferrer">{ text }</a></bdi> },
+        Some(u) => html! { <bdi><a href={ links.href(u) } rel="noopener noreferrer">{ text }</a></bdi> },
         None => html! { <bdi>{ text }</bdi> },
     })
 }
 
 /// "Photo by AUTHOR on PROVIDER (LICENSE)", each name a link when its URL is given.
-pub fn credit(c: &Credit, l: &Labels, lang: &str) -> Html {
-    let author = name_or_link(c.author.as_deref(), c.author_url.as_ref());
-    let provider = name_or_link(c.provider.as_deref(), c.provider_url.as_ref());
-    let license = name_or_link(c.license.as_deref(), c.license_url.as_ref());
+pub fn credit(c: &Credit, l: &Labels, lang: &str, links: &Links) -> Html {
+    let author = name_or_link(c.author.as_deref(), c.author_url.as_ref(), links);
+    let provider = name_or_link(c.provider.as_deref(), c.provider_url.as_ref(), links);
+    let license = name_or_link(c.license.as_deref(), c.license_url.as_ref(), links);
     let main = match (author, provider) {
         (Some(a), Some(p)) => {
             html! { <>{ say(l, lang, l.photo_by) }{ a }{ say(l, lang, l.photo_on) }{ p }</> }

@@ -25,11 +25,11 @@ pub fn headline(text: &str) -> Html {
 }
 
 /// Draws inline text, run by run.
-pub fn inline(text: &Inline) -> Html {
-    text.runs().map(run).collect()
+pub fn inline(text: &Inline, links: &super::Links) -> Html {
+    text.runs().map(|r| run(r, links)).collect()
 }
 
-fn run(Run { text, marks: r }: Run<'_>) -> Html {
+fn run(Run { text, marks: r }: Run<'_>, links: &super::Links) -> Html {
     let mut node = html! { { text.to_owned() } };
     if r.code {
         node = html! { <code>{ node }</code> };
@@ -41,7 +41,7 @@ fn run(Run { text, marks: r }: Run<'_>) -> Html {
         node = html! { <strong>{ node }</strong> };
     }
     if let Some(href) = &r.href {
-        node = html! { <a href={ href.to_string() } rel="noopener noreferrer">{ node }</a> };
+        node = html! { <a href={ links.href(href) } rel="noopener noreferrer">{ node }</a> };
     } else if let Some(id) = &r.section {
         node = html! { <SectionLink id={ id.clone() }>{ node }</SectionLink> };
     }
@@ -61,6 +61,6 @@ pub struct SectionLinkProps {
 pub fn SectionLink(props: &SectionLinkProps) -> Html {
     let onclick =
         use_context::<SectionNav>().map(|SectionNav(go)| super::in_app_click(go, props.id.to_string()));
-    let href = format!("#{}", js_sys::encode_uri_component(&props.id));
+    let href = story_format::text::section_href(&props.id);
     html! { <a {href} {onclick}>{ props.children.clone() }</a> }
 }

@@ -11,7 +11,9 @@ pub mod time;
 
 use std::rc::Rc;
 
-use yew::{Callback, MouseEvent};
+use story_format::url::{relative_ref, Url};
+use story_format::SafeUrl;
+use yew::{AttrValue, Callback, MouseEvent};
 
 /// The level of the viewer's top heading: 1 on the standalone page; set by
 /// `heading-level` on an embedded element so that a host page keeps its one
@@ -46,6 +48,72 @@ impl Headings {
 #[yew::hook]
 pub fn use_headings() -> Headings {
     yew::use_context::<Headings>().unwrap_or_default()
+}
+
+/// How a [`SafeUrl`] is written into an `href` or `src`: absolute in the
+/// browser (the default), or, on a page built by `story build`, relative to
+/// that page when it lies under the site's root, so that a built site works
+/// from any path. Provided as a context by [`crate::publish`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Links(Option<Rc<(Url, Url)>>);
+
+impl Links {
+    /// Links written relative to `page`, for addresses under `root`.
+    pub fn relative(page: Url, root: Url) -> Links {
+        Links(Some(Rc::new((page, root))))
+    }
+    /// Whether these are a built page's links (components then draw the
+    /// stand-ins of the controls the viewer adds: see [`island`]).
+    pub fn is_relative(&self) -> bool {
+        self.0.is_some()
+    }
+    /// The attribute text for `u`; the one way a `SafeUrl` reaches the DOM.
+    pub fn href(&self, u: &SafeUrl) -> AttrValue {
+        match &self.0 {
+            Some(pr) => relative_ref(u, &pr.0, &pr.1).into(),
+            None => u.to_string().into(),
+        }
+    }
+}
+
+/// The links in effect (absolute outside a published page).
+#[yew::hook]
+pub fn use_links() -> Links {
+    yew::use_context::<Links>().unwrap_or_default()
+}
+
+/// The controls a built page leaves to the viewer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Island {
+    /// The reading settings' toggle, above the article or catalog.
+    Settings,
+    /// A section's "Copy link".
+    CopyLink,
+}
+
+impl Island {
+    /// Its `data-sv-island` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Island::Settings => "settings",
+            Island::CopyLink => "copy-link",
+        }
+    }
+}
+
+/// Where a built page leaves room for a control that only works with the
+/// viewer running: `stand_in` is the control as the viewer will draw it,
+/// hidden from everyone (viewer.css: not drawn without JavaScript, and
+/// `visibility: hidden`, so neither seen nor focusable, while it starts);
+/// it keeps the control's exact room, so nothing moves when the viewer
+/// draws the live control in its place (`crate::enhance`).
+pub fn island(kind: Island, stand_in: yew::Html) -> yew::Html {
+    yew::html! { <div class="sv-island" data-sv-island={ kind.name() } aria-hidden="true">{ stand_in }</div> }
+}
+
+/// [`in_app_click`] where the app handles the click, else none: a plain link.
+pub fn maybe_click<T: Clone + 'static>(go: &Option<Callback<T>>, arg: T) -> Option<Callback<MouseEvent>> {
+    go.clone().map(|go| in_app_click(go, arg))
 }
 
 /// A click that the app handles itself (not one meant for a new tab or window).

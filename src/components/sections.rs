@@ -55,6 +55,7 @@ struct SectionProps {
 fn SectionView(props: &SectionProps) -> Html {
     let section = &props.story.0.sections[props.index];
     let headings = super::use_headings();
+    let prerendered = super::use_links().is_relative();
     let chunks = chunks(props.shown).map(|(start, end)| {
         html! {
             <BlockChunk key={ start } story={ props.story.clone() } section={ props.index } { start } { end }
@@ -73,6 +74,10 @@ fn SectionView(props: &SectionProps) -> Html {
                     <@{ headings.below() } id={ section.id.clone() } class="sv-section-title">{ h.clone() }</@>
                     if let Some(link) = &props.link {
                         <CopyLink href={ link.emit(section.id.clone()) } heading={ h } labels={ props.labels } />
+                    } else if prerendered {
+                        { super::island(super::Island::CopyLink, html! {
+                            <button type="button" class="sv-copy">{ props.labels.copy_link }</button>
+                        }) }
                     }
                 </div>
             }
@@ -82,15 +87,15 @@ fn SectionView(props: &SectionProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct CopyLinkProps {
-    href: AttrValue,
-    heading: AttrValue,
-    labels: &'static Labels,
+pub struct CopyLinkProps {
+    pub href: AttrValue,
+    pub heading: AttrValue,
+    pub labels: &'static Labels,
 }
 
 /// A button that copies the link to a section, and says so.
 #[function_component]
-fn CopyLink(props: &CopyLinkProps) -> Html {
+pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let copied = use_state(|| false);
     let onclick = {
         let (copied, href) = (copied.clone(), props.href.clone());
@@ -123,10 +128,12 @@ fn BlockChunk(props: &ChunkProps) -> Html {
     let story = &props.story.0;
     let blocks = &story.sections[props.section].blocks[props.start..props.end];
     let lang = AttrValue::from(story.lang.clone());
-    html! { <>{ for blocks.iter().map(|b| block(b, props.labels, &lang)) }</> }
+    let links = super::use_links();
+    html! { <>{ for blocks.iter().map(|b| block(b, props.labels, &lang, &links)) }</> }
 }
 
-fn block(b: &Block, labels: &'static Labels, lang: &AttrValue) -> Html {
+fn block(b: &Block, labels: &'static Labels, lang: &AttrValue, links: &super::Links) -> Html {
+    let inline = |i: &story_format::Inline| inline(i, links);
     let items = |items: &[story_format::Inline]| -> Html {
         items.iter().map(|i| html! { <li>{ inline(i) }</li> }).collect()
     };

@@ -1,14 +1,17 @@
-//! Dates in `<time>`, formatted for the story's language by the browser's `Intl`.
+//! Dates in `<time>`: in the browser, formatted for the story's language by
+//! `Intl`; on a page built ahead (no browser), by the core's
+//! `story_format::date::format_long`.
 
-use js_sys::{Array, Date, Intl, Object, Reflect};
 use story_format::date::Timestamp;
-use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
-/// Formats `t` for `lang` ("14 March 2026", "2026年3月14日"). A date without a
+/// Formats `t` for `lang` ("March 14, 2026", "2026年3月14日"). A date without a
 /// time is formatted in UTC so that it never shifts a day; a date-time is
 /// shown in the reader's time zone. Falls back to the raw text.
+#[cfg(target_arch = "wasm32")]
 pub fn format_date(t: &Timestamp, lang: &str) -> String {
+    use js_sys::{Array, Date, Intl, Object, Reflect};
+    use wasm_bindgen::JsValue;
     let options = Object::new();
     let set = |k: &str, v: &str| Reflect::set(&options, &k.into(), &v.into()).is_ok();
     set("dateStyle", "long");
@@ -23,13 +26,19 @@ pub fn format_date(t: &Timestamp, lang: &str) -> String {
     format.call1(&JsValue::NULL, &date).ok().and_then(|s| s.as_string()).unwrap_or_else(|| t.raw.clone())
 }
 
+/// Outside a browser (pages rendered by `story build`): the core's wording.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn format_date(t: &Timestamp, lang: &str) -> String {
+    story_format::date::format_long(t, lang)
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TimeProps {
     pub value: Timestamp,
     pub lang: AttrValue,
 }
 
-/// `<time datetime="2026-03-14">14 March 2026</time>`.
+/// `<time datetime="2026-03-14">March 14, 2026</time>`.
 #[function_component]
 pub fn Time(props: &TimeProps) -> Html {
     html! { <time datetime={ props.value.raw.clone() }>{ format_date(&props.value, &props.lang) }</time> }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::figure::Figure;
 use crate::components::inline::headline;
 use crate::components::time::Time;
-use crate::components::{in_app_click, use_headings, ByPtr, Headings};
+use crate::components::{maybe_click, use_headings, ByPtr, Headings};
 use crate::labels::ui;
 use crate::search::{fold_decomposed, Index};
 
@@ -29,10 +29,20 @@ pub struct CatalogViewProps {
     pub story_href: Callback<String, String>,
     /// The `href` of a tag filter (a click is handled by `on_tag`).
     pub tag_href: Callback<Option<String>, String>,
-    pub on_open: Callback<String>,
-    pub on_tag: Callback<Option<String>>,
-    /// The search field changed (on every keystroke).
-    pub on_search: Callback<String>,
+    /// What a plain click on a story does (`None`: the link is followed).
+    #[prop_or_default]
+    pub on_open: Option<Callback<String>>,
+    /// What a plain click on a tag does (`None`: the link is followed).
+    #[prop_or_default]
+    pub on_tag: Option<Callback<Option<String>>>,
+    /// The search field changed (on every keystroke). `None`: no search
+    /// field (a page built ahead, read without the viewer).
+    #[prop_or_default]
+    pub on_search: Option<Callback<String>>,
+    /// One page of a built site (`page/2/`): that page's entries and links
+    /// to the pages around it, instead of "Show more stories".
+    #[prop_or_default]
+    pub page: Option<Pager>,
     /// Pages of entries drawn at first (more when the reader comes back to
     /// a list they had opened further).
     #[prop_or(1)]
@@ -40,6 +50,23 @@ pub struct CatalogViewProps {
     /// Told how many pages are drawn, whenever that changes.
     #[prop_or_default]
     pub on_pages: Callback<usize>,
+}
+
+/// One page of a built catalog: the `catalog` given then holds only that
+/// page's entries (already filtered by tag), and this says where the page
+/// sits among the others.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pager {
+    /// Which page, from 0, of how many.
+    pub index: usize,
+    pub pages: usize,
+    /// The stories on all the pages together.
+    pub total: usize,
+    /// Every tag of the whole catalog, for the tag filter.
+    pub tags: std::rc::Rc<Vec<String>>,
+    /// The `href` of the page before and after it, if any.
+    pub prev: Option<AttrValue>,
+    pub next: Option<AttrValue>,
 }
 
 #[function_component]
@@ -80,12 +107,13 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
                 _ => tagged.collect::<Vec<_>>(),
             }
         }));
-    let total = matching.0.len();
-    let shown = (*pages * PAGE).min(total);
-    let tags = catalog.all_tags();
+    let (total, shown, tags) = match &props.page {
+        Some(p) => (p.total, matching.0.len(), p.tags.iter().map(String::as_str).collect()),
+        None => (matching.0.len(), (*pages * PAGE).min(matching.0.len()), catalog.all_tags()),
+    };
     let tag_link = |tag: Option<&str>, label: String| {
         let owned = tag.map(str::to_owned);
-        let onclick = in_app_click(props.on_tag.clone(), owned.clone());
+        let onclick = maybe_click(&props.on_tag, owned.clone());
         let current = (tag == chosen).then_some("true");
         html! { <li><a href={ props.tag_href.emit(owned) } aria-current={ current } {onclick}>{ label }</a></li> }
     };
@@ -93,9 +121,26 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
         let pages = pages.clone();
         Callback::from(move |_| pages.set(*pages + 1))
     };
-    let on_input = props
-        .on_search
-        .reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+    let search = props.on_search.as_ref().map(|on_search| {
+        let on_input =
+            on_search.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
+        html! {
+            <form class="sv-search" role="search" onsubmit={ Callback::from(|e: SubmitEvent| e.prevent_default()) }>
+                <label for="sv-search-input">{ ui::SEARCH }</label>
+                <input id="sv-search-input" type="search" value={ query.to_owned() } oninput={ on_input }
+                    autocomplete="off" spellcheck="false" />
+            </form>
+        }
+    });
+    let pager = props.page.as_ref().filter(|p| p.prev.is_some() || p.next.is_some()).map(|p| {
+        html! {
+            <nav class="sv-pager" aria-label={ ui::PAGES }>
+                if let Some(href) = &p.prev { <a href={ href.clone() } rel="prev">{ ui::NEWER }</a> }
+                <span>{ ui::page_of(p.index + 1, p.pages) }</span>
+                if let Some(href) = &p.next { <a href={ href.clone() } rel="next">{ ui::OLDER }</a> }
+            </nav>
+        }
+    });
     let entry_pages = (0..shown).step_by(PAGE).map(|start| {
         html! {
             <EntryPage key={ start } catalog={ props.catalog.clone() } indexes={ matching.clone() } { start }
@@ -107,11 +152,7 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
     html! {
         <section class="sv-catalog" aria-labelledby="sv-catalog-title">
             <@{ headings.top() } id="sv-catalog-title" class="sv-catalog-title">{ catalog.title.clone() }</@>
-            <form class="sv-search" role="search" onsubmit={ Callback::from(|e: SubmitEvent| e.prevent_default()) }>
-                <label for="sv-search-input">{ ui::SEARCH }</label>
-                <input id="sv-search-input" type="search" value={ query.to_owned() } oninput={ on_input }
-                    autocomplete="off" spellcheck="false" />
-            </form>
+            { search }
             if !tags.is_empty() {
                 <nav class="sv-filter" aria-label={ ui::FILTER_BY_TAG }>
                     <ul>
@@ -122,7 +163,8 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
             }
             <p class="sv-count" aria-live="polite">{ ui::story_count(total, chosen, searching.then_some(query)) }</p>
             <ol class="sv-entries">{ for entry_pages }</ol>
-            if shown < total {
+            { pager }
+            if shown < total && props.page.is_none() {
                 <button type="button" class="sv-button" onclick={ more }>{ ui::show_more(shown, total) }</button>
             }
         </section>
@@ -136,9 +178,9 @@ struct EntryPageProps {
     start: usize,
     end: usize,
     story_href: Callback<String, String>,
-    on_open: Callback<String>,
+    on_open: Option<Callback<String>>,
     tag_href: Callback<Option<String>, String>,
-    on_tag: Callback<Option<String>>,
+    on_tag: Option<Callback<Option<String>>>,
     headings: Headings,
 }
 
@@ -152,7 +194,7 @@ fn EntryPage(props: &EntryPageProps) -> Html {
 /// One catalog card: thumbnail, title (a link), dek, date, source, tags
 /// (each a link to its list).
 fn entry(e: &Entry, props: &EntryPageProps) -> Html {
-    let onclick = in_app_click(props.on_open.clone(), e.id.clone());
+    let onclick = maybe_click(&props.on_open, e.id.clone());
     let story_href = &props.story_href;
     let lang = AttrValue::from("en");
     html! {
@@ -181,7 +223,7 @@ fn entry(e: &Entry, props: &EntryPageProps) -> Html {
                     <ul class="sv-tags" aria-label={ ui::TAGS }>
                         { for e.tags.iter().map(|t| {
                             let tag = Some(t.clone());
-                            let onclick = in_app_click(props.on_tag.clone(), tag.clone());
+                            let onclick = maybe_click(&props.on_tag, tag.clone());
                             html! { <li><a href={ props.tag_href.emit(tag) } {onclick}>{ t.clone() }</a></li> }
                         }) }
                     </ul>

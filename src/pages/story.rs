@@ -15,17 +15,21 @@ use crate::components::inline::{headline, SectionNav};
 use crate::components::sections::SectionGroup;
 use crate::components::time::Time;
 use crate::components::ByPtr;
-use crate::components::{in_app_click, use_headings};
+use crate::components::{in_app_click, maybe_click, use_headings, use_links};
 use crate::labels::{self, ui};
 use crate::progressive::Layout;
+
+/// A tag's link: its `href` from the tag, and what a plain click does
+/// (`None`: the link is followed).
+pub type TagLink = (Callback<String, String>, Option<Callback<String>>);
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct StoryViewProps {
     /// The story, compared by pointer (never by value: see `ByPtr`).
     pub story: ByPtr<Story>,
-    /// "Back to stories": its `href` and what a click does.
+    /// "Back to stories": its `href` and what a click does (`None`: a plain link).
     #[prop_or_default]
-    pub back: Option<(AttrValue, Callback<MouseEvent>)>,
+    pub back: Option<(AttrValue, Option<Callback<MouseEvent>>)>,
     /// A section id to scroll to once it is drawn (from `#SECTION-ID`).
     #[prop_or_default]
     pub focus: Option<AttrValue>,
@@ -33,9 +37,13 @@ pub struct StoryViewProps {
     #[prop_or_default]
     pub section_link: Option<Callback<String, String>>,
     /// Where a tag leads: its `href`, and what a plain click does (`None`:
-    /// tags are plain text).
+    /// plain links). No `tag_link`: tags are plain text.
     #[prop_or_default]
-    pub tag_link: Option<(Callback<String, String>, Callback<String>)>,
+    pub tag_link: Option<TagLink>,
+    /// Draw the whole story at once instead of a screen first and the rest
+    /// task by task: a page rendered ahead by `story build` is whole.
+    #[prop_or_default]
+    pub whole: bool,
 }
 
 /// Stories with more sections than this get a table of contents.
@@ -46,6 +54,7 @@ pub const TOC_SECTIONS: usize = 6;
 pub fn StoryView(props: &StoryViewProps) -> Html {
     let story = &props.story.0;
     let headings = use_headings();
+    let links = use_links();
     // Computed once per story, not on every drawing step: reading time walks
     // every block, and a long story's contents has a link per section.
     let minutes = use_memo(props.story.clone(), |s| s.0.reading_minutes());
@@ -67,7 +76,8 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
     let needed = |f: &Option<AttrValue>| {
         layout.0.needed_for(f.as_ref().and_then(|f| story.sections.iter().position(|s| s.id == f.as_str())))
     };
-    let budget = use_state_eq(|| layout.0.first_budget(needed(&focus)));
+    let budget =
+        use_state_eq(|| if props.whole { layout.0.total() } else { layout.0.first_budget(needed(&focus)) });
     if needed(&focus) > *budget {
         budget.set(needed(&focus));
     }
@@ -156,7 +166,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                     <ul class="sv-tags" aria-label={ l.tags }>
                         { for story.tags.iter().map(|t| match &props.tag_link {
                             Some((href, go)) => html! {
-                                <li><a href={ href.emit(t.clone()) } onclick={ in_app_click(go.clone(), t.clone()) }>
+                                <li><a href={ href.emit(t.clone()) } onclick={ maybe_click(go, t.clone()) }>
                                     { t.clone() }
                                 </a></li>
                             },
@@ -166,7 +176,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                 }
                 if let Some(url) = &story.source.url {
                     <p>
-                        <a class="sv-source-link" href={ url.to_string() } rel="noopener noreferrer">
+                        <a class="sv-source-link" href={ links.href(url) } rel="noopener noreferrer">
                             { say(l, &lang, l.view_source) }
                         </a>
                     </p>
@@ -190,7 +200,7 @@ fn contents(story: &Story, l: &'static labels::Labels, nav: Rc<RefCell<Callback<
             let nav = nav.clone();
             Callback::from(move |id: String| nav.borrow().emit(id))
         };
-        let href = format!("#{}", js_sys::encode_uri_component(&s.id));
+        let href = story_format::text::section_href(&s.id);
         Some(html! { <li><a {href} onclick={ in_app_click(go, s.id.clone()) }>{ heading }</a></li> })
     });
     html! {

@@ -124,9 +124,62 @@ pub fn parse(s: &str) -> Result<Timestamp, String> {
     Ok(Timestamp { raw: s.to_owned(), date: (y, m, d), has_time: true, unix })
 }
 
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The date as a reader of `lang` writes it, without a browser: what a
+/// published page shows before any script runs (the viewer in a browser
+/// uses `Intl` instead). English as `Intl`'s `en` long style ("March 14,
+/// 2026"); Chinese and Japanese "2026年3月14日"; Korean "2026년 3월 14일";
+/// any other language the ISO form "2026-03-14", which every reader can
+/// read. A date-time adds its time of day as written, with its offset
+/// ("09:30 UTC+08:00"): a page built once cannot know the reader's zone.
+pub fn format_long(t: &Timestamp, lang: &str) -> String {
+    let (y, m, d) = t.date;
+    let date = match crate::text::primary_language(lang).as_str() {
+        "en" => format!("{} {d}, {y}", MONTHS_EN[usize::from(m - 1)]),
+        "zh" | "ja" => format!("{y}年{m}月{d}日"),
+        "ko" => format!("{y}년 {m}월 {d}일"),
+        _ => format!("{y:04}-{m:02}-{d:02}"),
+    };
+    if !t.has_time {
+        return date;
+    }
+    // raw is checked RFC 3339: "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)".
+    let clock = &t.raw[11..16];
+    let zone = match &t.raw[19..] {
+        z if z.ends_with(['Z', 'z']) => "UTC".to_owned(),
+        z => format!("UTC{}", &z[z.len() - 6..]),
+    };
+    format!("{date}, {clock} {zone}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_dates_without_a_browser() {
+        let f = |s: &str, lang: &str| format_long(&parse(s).unwrap(), lang);
+        assert_eq!(f("2026-03-14", "en-GB"), "March 14, 2026");
+        assert_eq!(f("2026-03-14", "zh-Hans"), "2026年3月14日");
+        assert_eq!(f("2026-03-04", "ko"), "2026년 3월 4일");
+        assert_eq!(f("2026-03-04", "fr"), "2026-03-04");
+        assert_eq!(f("2026-03-14T09:30:00Z", "en"), "March 14, 2026, 09:30 UTC");
+        assert_eq!(f("2026-03-14T09:30:00.25+08:00", "ja"), "2026年3月14日, 09:30 UTC+08:00");
+    }
 
     #[test]
     fn accepts_dates_and_date_times() {

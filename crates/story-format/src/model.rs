@@ -36,6 +36,20 @@ pub struct Asset {
 }
 
 impl Story {
+    /// What a search result or link preview says of the story: the dek,
+    /// else the first paragraph cut at a word near `max` characters (see
+    /// [`crate::text::cut_at_word`]); `None` when the story has neither.
+    pub fn summary(&self, max: usize) -> Option<String> {
+        if let Some(dek) = &self.dek {
+            return Some(dek.clone());
+        }
+        let first = self.sections.iter().flat_map(|s| &s.blocks).find_map(|b| match b {
+            Block::Paragraph(p) if !p.text().trim().is_empty() => Some(p.text()),
+            _ => None,
+        })?;
+        Some(crate::text::cut_at_word(first, max))
+    }
+
     /// Minutes to read the whole story (CJK text counted by characters).
     pub fn reading_minutes(&self) -> u32 {
         let (mut words, mut cjk) = (0, 0);
@@ -86,12 +100,13 @@ pub struct Image {
 }
 
 impl Image {
-    /// The `srcset` attribute value (`a.jpg 800w, b.jpg 1600w`), if any.
-    pub fn srcset_attr(&self) -> Option<String> {
+    /// The `srcset` attribute value (`a.jpg 800w, b.jpg 1600w`), if any,
+    /// each URL written by `href`.
+    pub fn srcset_attr(&self, href: impl Fn(&SafeUrl) -> String) -> Option<String> {
         if self.srcset.is_empty() {
             return None;
         }
-        let parts: Vec<String> = self.srcset.iter().map(|(u, w)| format!("{u} {w}w")).collect();
+        let parts: Vec<String> = self.srcset.iter().map(|(u, w)| format!("{} {w}w", href(u))).collect();
         Some(parts.join(", "))
     }
 }

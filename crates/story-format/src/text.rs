@@ -319,3 +319,77 @@ mod direction_tests {
         }
     }
 }
+
+/// What `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+/// The `href` of a link to section `id` on the same page: `#` and the id
+/// encoded as `encodeURIComponent` does (the same text in the browser and
+/// on a page built ahead).
+pub fn section_href(id: &str) -> String {
+    format!("#{}", percent_encoding::utf8_percent_encode(id, COMPONENT))
+}
+
+/// `text` with white space runs made one space, cut to at most `max`
+/// characters: at the last space in the final fifth when there is one (so
+/// no word is cut in half), else at `max` characters (CJK text has no
+/// spaces), with `…` added when anything was cut.
+///
+/// ```
+/// use story_format::text::cut_at_word;
+/// assert_eq!(cut_at_word("Short  text.", 160), "Short text.");
+/// assert_eq!(cut_at_word("one two three four", 14), "one two three…");
+/// assert_eq!(cut_at_word("一二三四五六", 4), "一二三四…");
+/// ```
+pub fn cut_at_word(text: &str, max: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined = words.join(" ");
+    if joined.chars().count() <= max {
+        return joined;
+    }
+    let head: String = joined.chars().take(max).collect();
+    let floor = head.char_indices().nth(max - max / 5).map_or(0, |(i, _)| i);
+    let cut = match head.rfind(' ') {
+        Some(i) if i >= floor => &head[..i],
+        _ => head.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':', '.']))
+}
+
+/// A folder name for each tag of a built site (`tags/NAME/`), in the
+/// tags' order: its [`slug`], `tag` when the slug is empty, and `-2`, `-3`,
+/// ... for a name already taken ("Energy" and "energy" are two tags).
+/// Names hold letters, digits and `-` only, so they are safe as folder
+/// names on every file system and never `.` or `..`.
+///
+/// ```
+/// use story_format::text::tag_folders;
+/// assert_eq!(tag_folders(&["Energy", "energy", "能源", "!!"]), ["energy", "energy-2", "能源", "tag"]);
+/// ```
+pub fn tag_folders(tags: &[&str]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    tags.iter()
+        .map(|t| {
+            let base = match slug(t) {
+                s if s.is_empty() => "tag".to_owned(),
+                s => s,
+            };
+            let mut name = base.clone();
+            let mut n = 1;
+            while !taken.insert(name.clone()) {
+                n += 1;
+                name = format!("{base}-{n}");
+            }
+            name
+        })
+        .collect()
+}

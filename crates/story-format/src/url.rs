@@ -70,6 +70,41 @@ impl fmt::Display for UrlError {
     }
 }
 
+/// How `target` is written on a page at `page` of a site whose root is
+/// `root` (both folder or file URLs of the published site): relative to the
+/// page when `target` is under `root` (so a built site also works copied
+/// under another path), else absolute. A relative reference whose first
+/// segment holds a `:` gets `./` in front, so that it can never be read as a
+/// scheme (`javascript:x.jpg`). Resolving the result against `page` always
+/// gives `target` back.
+///
+/// ```
+/// use story_format::url::{relative_ref, resolve, Url};
+/// let root = Url::parse("https://news.example/s/").unwrap();
+/// let page = Url::parse("https://news.example/s/a/b/").unwrap();
+/// let hero = resolve("hero.jpg", &page).unwrap();
+/// assert_eq!(relative_ref(&hero, &page, &root), "hero.jpg");
+/// let other = resolve("../../c/", &page).unwrap();
+/// assert_eq!(relative_ref(&other, &page, &root), "../../c/");
+/// let away = resolve("https://elsewhere.example/x", &page).unwrap();
+/// assert_eq!(relative_ref(&away, &page, &root), "https://elsewhere.example/x");
+/// ```
+pub fn relative_ref(target: &SafeUrl, page: &Url, root: &Url) -> String {
+    let t = target.as_str();
+    let under = t.starts_with(root.as_str()) && page.as_str().starts_with(root.as_str());
+    let rel = under.then(|| page.make_relative(&target.to_url())).flatten();
+    let rel = rel.map(|r| match r {
+        r if r.is_empty() => "./".to_owned(),
+        r if r.split(['/', '?', '#']).next().is_some_and(|first| first.contains(':')) => format!("./{r}"),
+        r => r,
+    });
+    // `make_relative` loses empty segments (`a//b`): keep only what reads back exactly.
+    match rel {
+        Some(r) if page.join(&r).is_ok_and(|u| u.as_str() == t) => r,
+        _ => t.to_owned(),
+    }
+}
+
 /// The bytes URL parsing never changes in a path: `A-Z a-z 0-9 - _ . ~ /`.
 static PLAIN: [bool; 256] = {
     let mut t = [false; 256];

@@ -35,7 +35,7 @@ fn summary(doc: &Document) -> String {
                     "hero src={:?} size={:?} srcset={:?} credit={}",
                     h.src.as_ref().map(|u| u.as_str()),
                     h.size,
-                    h.srcset_attr(),
+                    h.srcset_attr(|u| u.to_string()),
                     h.credit.is_some()
                 )
                 .unwrap();

@@ -117,6 +117,20 @@ fn story_like() -> impl Strategy<Value = serde_json::Value> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
+
+    /// A published page writes links relative to itself; read back by a
+    /// browser they must name the same address, and never start a scheme.
+    #[test]
+    fn relative_refs_resolve_back(segs in prop::collection::vec("[a-z:%é.]{0,6}", 1..5), depth in 0usize..4) {
+        use story_format::url::{relative_ref, resolve, Url};
+        let root = Url::parse("https://news.example/site/").unwrap();
+        let page = root.join(&"d/".repeat(depth)).unwrap();
+        let Ok(target) = resolve(&format!("/site/{}", segs.join("/")), &root) else { return Ok(()) };
+        let rel = relative_ref(&target, &page, &root);
+        prop_assert_eq!(resolve(&rel, &page).unwrap(), target);
+        prop_assert!(!rel.split('/').next().unwrap().contains(':') || rel.starts_with("https:"));
+    }
+
     #[test]
     fn any_bytes_end_in_a_value_or_diagnostics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         check_invariants(&bytes);

@@ -40,6 +40,12 @@ pub struct Checked {
 /// Checks every file in `files`; returns the reports in the order they are
 /// printed (stories, then catalogs).
 pub fn check_files(files: &[PathBuf]) -> Vec<Report> {
+    check_files_and_docs(files).0
+}
+
+/// [`check_files`], and every document read, by canonical path (stories
+/// without their sections: see `Cache::load`).
+pub fn check_files_and_docs(files: &[PathBuf]) -> (Vec<Report>, HashMap<PathBuf, Document>) {
     let mut cache = Cache::default();
     let mut catalogs = Vec::new();
     for f in files {
@@ -61,9 +67,19 @@ pub fn check_files(files: &[PathBuf]) -> Vec<Report> {
         catalog_reports.push(report);
     }
     let order = std::mem::take(&mut cache.order);
-    let mut out: Vec<Report> = order.iter().map(|k| cache.take(k).report).collect();
+    let mut docs = HashMap::new();
+    let mut out: Vec<Report> = order
+        .iter()
+        .map(|k| {
+            let Checked { report, doc } = cache.take(k);
+            if let Some(d) = doc {
+                docs.insert(k.clone(), d);
+            }
+            report
+        })
+        .collect();
     out.extend(catalog_reports);
-    out
+    (out, docs)
 }
 
 /// Files read so far, by canonical path, and the order their reports go out.
@@ -77,7 +93,15 @@ impl Cache {
     /// Reads and checks `path` once; returns its key.
     fn load(&mut self, path: &Path) -> PathBuf {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        self.files.entry(key.clone()).or_insert_with(|| Some(check_file(path)));
+        self.files.entry(key.clone()).or_insert_with(|| {
+            let mut checked = check_file(path);
+            // Kept only to compare with catalog entries, which never look at
+            // the sections: memory stays small for a site of 10,000 stories.
+            if let Some(Document::Story(s)) = &mut checked.doc {
+                s.sections = Vec::new();
+            }
+            Some(checked)
+        });
         key
     }
     fn get(&self, key: &Path) -> &Checked {

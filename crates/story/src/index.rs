@@ -39,8 +39,19 @@ pub fn build(site: &Path) -> Result<String, Vec<Report>> {
         let key = |s: &Story| s.published.as_ref().map(|t| t.unix);
         key(b).cmp(&key(a)).then_with(|| pa.cmp(pb))
     });
-    let entries = stories.iter().map(|(path, s)| entry(path, s, &base)).collect();
+    let entries = stories
+        .iter()
+        .map(|(path, s)| {
+            let href = file_url(path).map_or_else(|| path.display().to_string(), |u| relative(&base, &u));
+            entry(href, s, &base)
+        })
+        .collect();
     Ok(crate::out::to_json(&CatalogOut { format: "story-index/1", title, stories: entries }))
+}
+
+/// The title of `site/stories.json`, if there is one that parses ("Stories" else).
+pub fn title_of(site: &Path) -> String {
+    existing_title(&site.join("stories.json")).unwrap_or_else(|| "Stories".to_owned())
 }
 
 /// The file URL of `site/stories.json`, which the catalog's references are relative to.
@@ -49,8 +60,9 @@ fn site_url(site: &Path) -> Option<Url> {
     Url::from_file_path(dir.join("stories.json")).ok()
 }
 
-fn entry(path: &Path, s: &Story, base: &Url) -> EntryOut {
-    let href = file_url(path).map_or_else(|| path.display().to_string(), |u| relative(base, &u));
+/// The catalog entry of story `s`, at `href`; its other addresses written
+/// relative to `base` (the catalog's URL) where they can be.
+pub fn entry(href: String, s: &Story, base: &Url) -> EntryOut {
     let rel = |u: &SafeUrl| relative(base, &u.to_url());
     EntryOut {
         id: s.id.clone(),
@@ -77,9 +89,11 @@ fn entry(path: &Path, s: &Story, base: &Url) -> EntryOut {
     }
 }
 
-/// `url` relative to `base` when both are local files; else absolute.
+/// `url` relative to `base` when both are local files or `url` is in
+/// `base`'s folder of the same web site; else absolute.
 fn relative(base: &Url, url: &Url) -> String {
-    if url.scheme() == "file" {
+    let dir = base.join("./").map(String::from).unwrap_or_default();
+    if url.scheme() == "file" || url.as_str().starts_with(&dir) {
         if let Some(r) = base.make_relative(url) {
             return r;
         }

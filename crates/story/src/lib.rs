@@ -2,6 +2,7 @@
 //! its arguments and calls these. Every file it reads goes through the one
 //! parser in `story-format`, so a publisher sees the viewer's messages.
 //!
+//! - [`build`]: `story build`, a whole static site from the bundles;
 //! - [`check`]: `story check`, bundles and catalogs against the format and
 //!   against each other;
 //! - [`index`]: `story index`, a catalog written from the bundles;
@@ -13,6 +14,7 @@
 // The schema is one `json!` literal, deeper than the default limit allows.
 #![recursion_limit = "256"]
 
+pub mod build;
 pub mod check;
 pub mod index;
 pub mod markdown;

@@ -7,12 +7,17 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use story_cli::{check, index, markdown, out, scaffold, schema};
+use story_cli::{build, check, index, markdown, out, scaffold, schema};
 
 const USAGE: &str = "usage: story COMMAND ...
 
   story check [--json] PATH...        check story.json, story.md and stories.json
                                       files, or every one below a folder
+  story build SITE --out OUT --url SITE_URL [--viewer DIR]
+                                      build a whole site in OUT: a page per story and
+                                      per catalog page and tag, feeds, a sitemap;
+                                      SITE_URL is where OUT will be served; the
+                                      viewer's files come from DIR (default dist/)
   story index SITE [--out FILE]       write SITE/stories.json (or FILE) from the
                                       bundles below SITE, newest first
   story new DIR                       start a bundle: DIR/story.md to edit
@@ -27,6 +32,7 @@ fn main() -> ExitCode {
     let Some((command, rest)) = args.split_first() else { return usage_error("no command given") };
     match command.as_str() {
         "check" => cmd_check(rest),
+        "build" => cmd_build(rest),
         "index" => cmd_index(rest),
         "new" => cmd_new(rest),
         "import" => cmd_import(rest),
@@ -56,15 +62,21 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 struct Args<'a> {
     flags: Vec<&'a str>,
     out: Option<&'a str>,
+    url: Option<&'a str>,
+    viewer: Option<&'a str>,
     paths: Vec<&'a str>,
 }
 
 fn parse_args<'a>(args: &'a [String], known: &[&str]) -> Result<Args<'a>, String> {
-    let mut parsed = Args { flags: Vec::new(), out: None, paths: Vec::new() };
+    let mut parsed = Args { flags: Vec::new(), out: None, url: None, viewer: None, paths: Vec::new() };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" => parsed.out = Some(it.next().ok_or("--out needs a value")?),
+            "--url" if known.contains(&"--url") => parsed.url = Some(it.next().ok_or("--url needs a value")?),
+            "--viewer" if known.contains(&"--viewer") => {
+                parsed.viewer = Some(it.next().ok_or("--viewer needs a value")?)
+            }
             s if s.starts_with('-') && known.contains(&s) => parsed.flags.push(s),
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             s => parsed.paths.push(s),
@@ -97,6 +109,45 @@ fn cmd_check(args: &[String]) -> ExitCode {
     }
     eprintln!("story check: {}", check::summary(reports.len(), &reports));
     exit_for(&reports)
+}
+
+fn cmd_build(args: &[String]) -> ExitCode {
+    const USAGE: &str = "story build takes SITE --out OUT --url SITE_URL [--viewer DIR]";
+    let args = match parse_args(args, &["--url", "--viewer"]) {
+        Ok(a) if a.paths.len() == 1 && a.out.is_some() && a.url.is_some() => a,
+        Ok(_) => return usage_error(USAGE),
+        Err(e) => return usage_error(&e),
+    };
+    let opts = build::Options {
+        site: PathBuf::from(args.paths[0]),
+        out: PathBuf::from(args.out.expect("checked")),
+        url: args.url.expect("checked").to_owned(),
+        viewer: PathBuf::from(args.viewer.unwrap_or("dist")),
+    };
+    let started = std::time::Instant::now();
+    match build::build(&opts) {
+        Ok(built) => {
+            let _ = check::print_lines(&mut io::stdout().lock(), &built.reports);
+            eprintln!(
+                "story build: wrote {} ({}, {} in all) in {:.1} s; {}",
+                opts.out.display(),
+                check::count_as(built.stories, "story", "stories"),
+                check::count_as(built.pages, "page", "pages"),
+                started.elapsed().as_secs_f64(),
+                check::summary(built.files, &built.reports)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(build::Failure::Input { reports, files }) => {
+            let _ = check::print_lines(&mut io::stdout().lock(), &reports);
+            eprintln!("story build: {}", check::summary(files, &reports));
+            eprintln!("story build: {} was not changed; fix the errors above first", opts.out.display());
+            ExitCode::from(1)
+        }
+        Err(build::Failure::Run(msg)) => {
+            fail(format!("{msg}\nstory build: {} was not changed", opts.out.display()))
+        }
+    }
 }
 
 fn exit_for(reports: &[check::Report]) -> ExitCode {

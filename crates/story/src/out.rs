@@ -172,3 +172,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     result
 }
+
+/// Puts the folder `new` where `out` is, as one step where the system
+/// allows it: on Linux the two are exchanged atomically (`renameat2` with
+/// `RENAME_EXCHANGE`) and the old one removed after; elsewhere the old one
+/// is moved aside first (a moment without `out`, never a half of one).
+pub fn replace_dir(new: &Path, out: &Path) -> std::io::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(new, out);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+        let (a, b) = (c(new)?, c(out)?);
+        // SAFETY: two valid NUL-terminated paths; the call reads them only.
+        let r = unsafe {
+            libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+        };
+        if r == 0 {
+            // `new` now holds the old site.
+            return std::fs::remove_dir_all(new);
+        }
+    }
+    let aside = out.with_file_name(format!(
+        ".{}.old-{}",
+        out.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
+    std::fs::rename(out, &aside)?;
+    if let Err(e) = std::fs::rename(new, out) {
+        let _ = std::fs::rename(&aside, out);
+        return Err(e);
+    }
+    std::fs::remove_dir_all(&aside)
+}

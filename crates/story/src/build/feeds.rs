@@ -1,0 +1,208 @@
+//! A built site's machine-read files: `feed.xml` (Atom, RFC 4287),
+//! `feed.json` (JSON Feed 1.1), `sitemap.xml` and `robots.txt`. XML is
+//! written by `quick_xml`, which escapes text and attribute values; text
+//! is first cleared of the characters XML 1.0 cannot hold at all.
+
+use std::io;
+
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
+use serde_json::{json, Value};
+use story_format::date::Timestamp;
+use story_format::url::Url;
+
+/// The newest stories a feed holds.
+pub const FEED_ENTRIES: usize = 20;
+
+/// One story in a feed.
+pub struct FeedItem {
+    /// The story's page (absolute).
+    pub url: Url,
+    pub title: String,
+    pub summary: Option<String>,
+    pub published: Option<Timestamp>,
+    pub updated: Option<Timestamp>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub lang: String,
+    /// The hero image (absolute), if any.
+    pub image: Option<String>,
+    /// The story's full text as HTML, links absolute.
+    pub content_html: String,
+}
+
+impl FeedItem {
+    fn modified(&self) -> Option<&Timestamp> {
+        self.updated.as_ref().or(self.published.as_ref())
+    }
+}
+
+/// One page of the site, for the sitemap.
+pub struct SitemapUrl {
+    pub url: Url,
+    pub modified: Option<Timestamp>,
+}
+
+/// A date-time for Atom and JSON Feed (RFC 3339): a date alone is its midnight UTC.
+fn rfc3339(t: &Timestamp) -> String {
+    if t.has_time {
+        t.raw.clone()
+    } else {
+        format!("{}T00:00:00Z", t.raw)
+    }
+}
+
+/// `s` without the characters XML 1.0 forbids even when escaped (C0
+/// controls other than tab, line feed and carriage return; U+FFFE, U+FFFF).
+pub fn xml_chars(s: &str) -> String {
+    s.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .collect()
+}
+
+fn text_element<W: io::Write>(w: &mut Writer<W>, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name).write_text_content(BytesText::new(&xml_chars(text)))?;
+    Ok(())
+}
+
+fn link<W: io::Write>(w: &mut Writer<W>, rel: &str, href: &str, kind: Option<&str>) -> io::Result<()> {
+    let mut e = w.create_element("link").with_attribute(("rel", rel)).with_attribute(("href", href));
+    if let Some(k) = kind {
+        e = e.with_attribute(("type", k));
+    }
+    e.write_empty()?;
+    Ok(())
+}
+
+/// The Atom feed of `items` (newest first).
+pub fn atom(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    let newest = items.iter().filter_map(FeedItem::modified).max();
+    let written: io::Result<()> = (|| {
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+        w.create_element("feed")
+            .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
+            .write_inner_content(|w| {
+                text_element(w, "id", root.as_str())?;
+                text_element(w, "title", site_name)?;
+                text_element(w, "updated", &newest.map_or_else(|| "1970-01-01T00:00:00Z".into(), rfc3339))?;
+                link(w, "self", &format!("{root}feed.xml"), Some("application/atom+xml"))?;
+                link(w, "alternate", root.as_str(), Some("text/html"))?;
+                w.create_element("author").write_inner_content(|w| text_element(w, "name", site_name))?;
+                for item in items {
+                    atom_entry(w, item)?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })();
+    written.expect("writing to memory does not fail");
+    let mut out = String::from_utf8(w.into_inner()).expect("quick-xml writes the UTF-8 it is given");
+    out.push('\n');
+    out
+}
+
+fn atom_entry<W: io::Write>(w: &mut Writer<W>, item: &FeedItem) -> io::Result<()> {
+    w.create_element("entry")
+        .with_attribute(("xml:lang", xml_chars(&item.lang).as_str()))
+        .write_inner_content(|w| {
+            text_element(w, "id", item.url.as_str())?;
+            text_element(w, "title", &item.title)?;
+            link(w, "alternate", item.url.as_str(), Some("text/html"))?;
+            if let Some(p) = &item.published {
+                text_element(w, "published", &rfc3339(p))?;
+            }
+            let updated = item.modified().map_or_else(|| "1970-01-01T00:00:00Z".into(), rfc3339);
+            text_element(w, "updated", &updated)?;
+            for a in &item.authors {
+                w.create_element("author").write_inner_content(|w| text_element(w, "name", a))?;
+            }
+            for t in &item.tags {
+                w.create_element("category").with_attribute(("term", xml_chars(t).as_str())).write_empty()?;
+            }
+            if let Some(s) = &item.summary {
+                text_element(w, "summary", s)?;
+            }
+            w.create_element("content")
+                .with_attribute(("type", "html"))
+                .write_text_content(BytesText::new(&xml_chars(&item.content_html)))?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// The JSON Feed 1.1 of `items` (newest first).
+pub fn json_feed(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            let mut v = json!({
+                "id": i.url.as_str(),
+                "url": i.url.as_str(),
+                "title": i.title,
+                "content_html": i.content_html,
+                "language": i.lang,
+            });
+            let o = v.as_object_mut().expect("an object");
+            if let Some(s) = &i.summary {
+                o.insert("summary".into(), json!(s));
+            }
+            if let Some(p) = &i.published {
+                o.insert("date_published".into(), json!(rfc3339(p)));
+            }
+            if let Some(u) = i.modified() {
+                o.insert("date_modified".into(), json!(rfc3339(u)));
+            }
+            if !i.authors.is_empty() {
+                let authors: Vec<Value> = i.authors.iter().map(|a| json!({ "name": a })).collect();
+                o.insert("authors".into(), json!(authors));
+            }
+            if !i.tags.is_empty() {
+                o.insert("tags".into(), json!(i.tags));
+            }
+            if let Some(img) = &i.image {
+                o.insert("image".into(), json!(img));
+            }
+            v
+        })
+        .collect();
+    crate::out::to_json(&json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": site_name,
+        "home_page_url": root.as_str(),
+        "feed_url": format!("{root}feed.json"),
+        "items": items,
+    }))
+}
+
+/// `sitemap.xml`: every page, with its last change where known.
+pub fn sitemap(urls: &[SitemapUrl]) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
+    let written: io::Result<()> = (|| {
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+        w.create_element("urlset")
+            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+            .write_inner_content(|w| {
+            for u in urls {
+                w.create_element("url").write_inner_content(|w| {
+                    text_element(w, "loc", u.url.as_str())?;
+                    if let Some(m) = &u.modified {
+                        text_element(w, "lastmod", &m.raw)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    })();
+    written.expect("writing to memory does not fail");
+    let mut out = String::from_utf8(w.into_inner()).expect("UTF-8 in, UTF-8 out");
+    out.push('\n');
+    out
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap is named.
+pub fn robots(root: &Url) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {root}sitemap.xml\n")
+}

@@ -1,0 +1,183 @@
+//! The `<head>` of a built page and the document around the body that
+//! `story_viewer::publish` renders: title, description, canonical link,
+//! Open Graph, Twitter card, schema.org `NewsArticle` JSON-LD, feed links,
+//! and the viewer's files. Text is escaped for exactly where it lands:
+//! `html_escape` for HTML text and attribute values, [`json_for_script`]
+//! inside `<script type="application/ld+json">`.
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use serde_json::{json, Value};
+use story_format::url::{relative_ref, Url};
+use story_format::{SafeUrl, Story};
+
+/// The description's length: what search results and link previews show.
+pub const DESCRIPTION_CHARS: usize = 160;
+
+/// What every page of a site shares.
+pub struct Site {
+    /// The site's address, ending in `/`.
+    pub root: Url,
+    /// The catalog's title: the site's name.
+    pub name: String,
+}
+
+/// What a page is, for its head.
+pub enum Kind<'a> {
+    Story(&'a Story),
+    /// A catalog page: its heading (`"Stories"`, `"Stories tagged “x”"`),
+    /// description and language.
+    List {
+        title: String,
+        description: String,
+    },
+}
+
+/// A whole HTML document: `<head>` for `kind` at `page`, then `body` (the
+/// rendered content of `<main>`).
+pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, body: &str) -> String {
+    let to_root = relative_ref(&safe(&site.root), page, &site.root);
+    let asset = |name: &str| attr(&format!("{to_root}{name}")).into_owned();
+    let (lang, title, description) = match kind {
+        Kind::Story(s) => (
+            s.lang.as_str(),
+            s.title.clone(),
+            s.summary(DESCRIPTION_CHARS).unwrap_or_else(|| s.title.clone()),
+        ),
+        Kind::List { title, description } => ("en", title.clone(), description.clone()),
+    };
+    let dir = story_format::text::direction(lang);
+    let mut h = String::with_capacity(body.len() + 4096);
+    h.push_str("<!doctype html>\n");
+    h.push_str(&format!("<html lang=\"{}\" dir=\"{dir}\">\n<head>\n", attr(lang)));
+    h.push_str("<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str("<meta name=\"color-scheme\" content=\"light dark\">\n");
+    h.push_str(&format!("<title>{}</title>\n", text(&title)));
+    h.push_str(&format!("<meta name=\"description\" content=\"{}\">\n", attr(&description)));
+    h.push_str(&format!("<link rel=\"canonical\" href=\"{}\">\n", attr(page.as_str())));
+    h.push_str(&format!(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"{}\" title=\"{}\">\n",
+        asset("feed.xml"),
+        attr(&site.name)
+    ));
+    h.push_str(&format!(
+        "<link rel=\"alternate\" type=\"application/feed+json\" href=\"{}\" title=\"{}\">\n",
+        asset("feed.json"),
+        attr(&site.name)
+    ));
+    let meta = |h: &mut String, key: &str, name: &str, value: &str| {
+        h.push_str(&format!("<meta {key}=\"{name}\" content=\"{}\">\n", attr(value)));
+    };
+    meta(&mut h, "property", "og:site_name", &site.name);
+    meta(&mut h, "property", "og:title", &title);
+    meta(&mut h, "property", "og:description", &description);
+    meta(&mut h, "property", "og:url", page.as_str());
+    match kind {
+        Kind::Story(s) => {
+            meta(&mut h, "property", "og:type", "article");
+            let hero = s.hero.as_ref().and_then(|i| i.src.as_ref().map(|src| (i, src)));
+            if let Some((img, src)) = hero {
+                meta(&mut h, "property", "og:image", src.as_str());
+                if let Some((w, ht)) = img.size {
+                    meta(&mut h, "property", "og:image:width", &w.to_string());
+                    meta(&mut h, "property", "og:image:height", &ht.to_string());
+                }
+                if !img.alt.is_empty() {
+                    meta(&mut h, "property", "og:image:alt", &img.alt);
+                    meta(&mut h, "name", "twitter:image:alt", &img.alt);
+                }
+            }
+            if let Some(p) = &s.published {
+                meta(&mut h, "property", "article:published_time", &p.raw);
+            }
+            if let Some(u) = s.updated.as_ref().or(s.published.as_ref()) {
+                meta(&mut h, "property", "article:modified_time", &u.raw);
+            }
+            for t in &s.tags {
+                meta(&mut h, "property", "article:tag", t);
+            }
+            let card = if hero.is_some() { "summary_large_image" } else { "summary" };
+            meta(&mut h, "name", "twitter:card", card);
+            meta(&mut h, "name", "twitter:title", &title);
+            meta(&mut h, "name", "twitter:description", &description);
+            h.push_str("<script type=\"application/ld+json\">");
+            h.push_str(&json_for_script(&news_article(s, page, &description, &site.name)));
+            h.push_str("</script>\n");
+        }
+        Kind::List { .. } => {
+            meta(&mut h, "property", "og:type", "website");
+            meta(&mut h, "name", "twitter:card", "summary");
+        }
+    }
+    h.push_str(&format!("<link rel=\"icon\" href=\"{}\" type=\"image/svg+xml\">\n", asset("favicon.svg")));
+    // Reading settings before the first paint; then the styles; the viewer
+    // last (a module: deferred, never blocking the text).
+    h.push_str(&format!("<script src=\"{}\"></script>\n", asset("reading.js")));
+    h.push_str(&format!("<link rel=\"stylesheet\" href=\"{}\">\n", asset("viewer.css")));
+    h.push_str(&format!("<script type=\"module\" src=\"{}\"></script>\n", asset("embed.js")));
+    let kind_attr = if matches!(kind, Kind::Story(_)) { "story" } else { "catalog" };
+    h.push_str("</head>\n<body class=\"sv-page\">\n");
+    h.push_str(&format!("<main id=\"{}\" data-published=\"{kind_attr}\">", story_viewer::publish::ROOT_ID));
+    h.push_str(body);
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+/// The site's root as a `SafeUrl` (it was checked to be http(s) when the build started).
+fn safe(root: &Url) -> SafeUrl {
+    story_format::url::resolve(root.as_str(), root).expect("the site's address is http(s)")
+}
+
+/// schema.org `NewsArticle`, from the story's own fields.
+pub fn news_article(s: &Story, page: &Url, description: &str, site_name: &str) -> Value {
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": s.title,
+        "description": description,
+        "inLanguage": s.lang,
+        "mainEntityOfPage": page.as_str(),
+        "url": page.as_str(),
+        "publisher": { "@type": "Organization", "name": site_name },
+    });
+    let o = v.as_object_mut().expect("an object");
+    if let Some(p) = &s.published {
+        o.insert("datePublished".into(), json!(p.raw));
+    }
+    if let Some(u) = s.updated.as_ref().or(s.published.as_ref()) {
+        o.insert("dateModified".into(), json!(u.raw));
+    }
+    if let Some(b) = &s.byline {
+        o.insert("author".into(), json!(people(b)));
+    }
+    if let Some(src) = s.hero.as_ref().and_then(|i| i.src.as_ref()) {
+        o.insert("image".into(), json!([src.as_str()]));
+    }
+    if !s.tags.is_empty() {
+        o.insert("keywords".into(), json!(s.tags.join(", ")));
+    }
+    if let Some(u) = &s.source.url {
+        o.insert("isBasedOn".into(), json!(u.as_str()));
+    }
+    v
+}
+
+/// The people a byline names ("Ana Ruiz and Li Wei", "A, B and C"), each a
+/// `Person`.
+fn people(byline: &str) -> Vec<Value> {
+    byline
+        .split([',', '、', '&'])
+        .flat_map(|part| part.split(" and "))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|name| json!({ "@type": "Person", "name": name }))
+        .collect()
+}
+
+/// JSON that can stand inside `<script>`: `<`, `>` and `&` written as
+/// `\u003c`, `\u003e`, `\u0026` (they occur only inside strings in JSON), so
+/// that no `</script>` or `<!--` can end or change the script element.
+pub fn json_for_script(v: &Value) -> String {
+    let s = serde_json::to_string(v).expect("a JSON value always serialises");
+    s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}

@@ -1,0 +1,522 @@
+//! `story build SITE --out OUT --url SITE_URL`: a folder of bundles made a
+//! whole static site. Each story's page is the viewer's own components
+//! rendered to HTML (`story_viewer::publish`), at the folder of its bundle;
+//! the catalog's pages, a page per tag, Atom and JSON feeds, a sitemap and
+//! robots.txt are written beside them, with the viewer's files.
+//!
+//! Order of work, and why:
+//! 1. Every file is checked as `story check` checks it, with its report
+//!    lines; any error stops the build before anything is written.
+//! 2. The site is built in a fresh folder beside OUT (stories rendered on
+//!    every core, one at a time each: memory does not grow with their
+//!    number), then swapped with OUT at the end. A failure, a crash or an
+//!    interrupt at any point leaves OUT exactly as it was.
+
+pub mod feeds;
+pub mod head;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use story_format::url::Url;
+use story_format::{parse_document, Catalog, Document, Story};
+use story_viewer::publish::{self, CatalogPage, Place};
+
+use crate::check::{self, Report};
+use feeds::{FeedItem, SitemapUrl, FEED_ENTRIES};
+use head::{Kind, Site};
+
+/// What to build.
+pub struct Options {
+    /// The folder of bundles (and, optionally, its `stories.json`).
+    pub site: PathBuf,
+    /// Where the site goes; replaced whole at the end of a good build.
+    pub out: PathBuf,
+    /// The address OUT will be served at (`https://news.example/section/`).
+    pub url: String,
+    /// The viewer's release files (`dist/`, from `./dev build`).
+    pub viewer: PathBuf,
+}
+
+/// What a good build made.
+pub struct Built {
+    pub stories: usize,
+    pub pages: usize,
+    /// Every report of the check (warnings only: errors stop the build).
+    pub reports: Vec<Report>,
+    /// How many files the check read.
+    pub files: usize,
+}
+
+/// Why a build stopped. Either way OUT is untouched.
+pub enum Failure {
+    /// Errors in the input: the check's reports (exit status 1).
+    Input { reports: Vec<Report>, files: usize },
+    /// Could not run: bad arguments, unreadable folders, a full disk (exit 2).
+    Run(String),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Run(e.to_string())
+    }
+}
+
+/// The files of the viewer a site needs (with their `.br`/`.gz` twins when present).
+const VIEWER_FILES: [&str; 6] =
+    ["story-viewer.js", "story-viewer_bg.wasm", "embed.js", "reading.js", "viewer.css", "favicon.svg"];
+
+/// Names at OUT's top level that the build writes itself.
+const RESERVED: [&str; 8] =
+    ["index.html", "page", "tags", "feed.xml", "feed.json", "sitemap.xml", "robots.txt", "snippets"];
+
+/// Builds the site; see the module's documentation.
+pub fn build(opts: &Options) -> Result<Built, Failure> {
+    let root = site_root(&opts.url)?;
+    let site = std::fs::canonicalize(&opts.site).map_err(|e| run_err(&opts.site, e))?;
+    if !site.is_dir() {
+        return Err(Failure::Run(format!("{}: not a folder", opts.site.display())));
+    }
+    check_viewer(&opts.viewer)?;
+    check_out(&site, &opts.out)?;
+
+    // 1. The check, as `story check SITE` does it.
+    let mut files = Vec::new();
+    check::collect(&site, &mut files).map_err(|e| run_err(&opts.site, e))?;
+    let (reports, docs) = check::check_files_and_docs(&files);
+    if reports.iter().any(Report::has_errors) {
+        return Err(Failure::Input { reports, files: files.len() });
+    }
+    let bundles: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
+        .cloned()
+        .collect();
+    for b in &bundles {
+        if b.parent() == Some(site.as_path()) {
+            return Err(Failure::Run(format!(
+                "{}: a story at the site's top would take the catalog's place; move it into a folder of its own",
+                b.display()
+            )));
+        }
+    }
+
+    // 2. A fresh folder beside OUT.
+    let tmp = Staging::new(&opts.out)?;
+    mirror(&site, tmp.path(), &site)?;
+    copy_viewer(&opts.viewer, tmp.path())?;
+
+    let site_name = crate::index::title_of(&site);
+    let has_catalog = site.join("stories.json").is_file();
+    let info = Site { root: root.clone(), name: site_name.clone() };
+    let tag_path = tag_paths(&bundles, &docs);
+    let place = |page: Url| Place { page, root: root.clone(), tag_path: tag_path.clone() };
+
+    // Stories, on every core.
+    let rendered = render_stories(&site, &bundles, tmp.path(), &info, &place)?;
+    let mut summaries: Vec<Summary> = rendered;
+    // Newest first; the same date in folder order (as `story index`).
+    summaries.sort_by(|a, b| {
+        let key = |s: &Summary| s.story.published.as_ref().map(|t| t.unix);
+        key(b).cmp(&key(a)).then_with(|| a.folder.cmp(&b.folder))
+    });
+
+    // The catalog: the site's own, or one made from the stories.
+    let catalog_url = root.join("stories.json").map_err(|e| Failure::Run(e.to_string()))?;
+    let catalog_json = if has_catalog {
+        std::fs::read(site.join("stories.json"))?
+    } else {
+        let entries = summaries
+            .iter()
+            .map(|s| crate::index::entry(format!("{}story.json", s.folder), &s.story, &catalog_url))
+            .collect();
+        let out =
+            crate::out::CatalogOut { format: "story-index/1", title: site_name.clone(), stories: entries };
+        let json = crate::out::to_json(&out);
+        std::fs::write(tmp.path().join("stories.json"), &json)?;
+        json.into_bytes()
+    };
+    let catalog = match parse_document(&catalog_json, &catalog_url).value {
+        Some(Document::Catalog(c)) => c,
+        _ => return Err(Failure::Run("the catalog does not parse (it did when checked)".into())),
+    };
+    let mut sitemap: Vec<SitemapUrl> = Vec::new();
+    let pages = catalog_pages(&catalog, tmp.path(), &info, &place, &mut sitemap)?;
+    for s in &summaries {
+        let modified = s.story.updated.clone().or_else(|| s.story.published.clone());
+        sitemap.push(SitemapUrl { url: s.page.clone(), modified });
+    }
+
+    // Feeds: the newest stories, their text rendered again (only these few
+    // are read twice).
+    let mut items = Vec::new();
+    for s in summaries.iter().take(FEED_ENTRIES) {
+        items.push(feed_item(s, &site, &root)?);
+    }
+    let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
+    write("feed.xml", feeds::atom(&root, &site_name, &items))?;
+    write("feed.json", feeds::json_feed(&root, &site_name, &items))?;
+    write("sitemap.xml", feeds::sitemap(&sitemap))?;
+    write("robots.txt", feeds::robots(&root))?;
+
+    tmp.replace(&opts.out)?;
+    Ok(Built { stories: summaries.len(), pages: pages + summaries.len(), reports, files: files.len() })
+}
+
+fn run_err(path: &Path, e: std::io::Error) -> Failure {
+    Failure::Run(format!("{}: {e}", path.display()))
+}
+
+/// `--url`: an absolute http(s) address, made to end in `/`.
+fn site_root(url: &str) -> Result<Url, Failure> {
+    let bad = |why: &str| Failure::Run(format!("--url {url}: {why}"));
+    let mut u = Url::parse(url).map_err(|e| bad(&format!("not an absolute address ({e})")))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(bad("use an http: or https: address"));
+    }
+    if u.query().is_some() || u.fragment().is_some() {
+        return Err(bad("the site's address cannot have a ?query or #fragment"));
+    }
+    if !u.path().ends_with('/') {
+        u.set_path(&format!("{}/", u.path()));
+    }
+    Ok(u)
+}
+
+fn check_viewer(dir: &Path) -> Result<(), Failure> {
+    let missing: Vec<&str> = VIEWER_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Run(format!(
+        "{}: the viewer's files are missing ({}); run `./dev build` first, or name them with --viewer DIR",
+        dir.display(),
+        missing.join(", ")
+    )))
+}
+
+/// OUT must be neither SITE nor inside it (the site is copied into OUT),
+/// and, when it exists, a folder.
+fn check_out(site: &Path, out: &Path) -> Result<(), Failure> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = std::fs::canonicalize(parent).map_err(|e| run_err(parent, e))?;
+    let name =
+        out.file_name().ok_or_else(|| Failure::Run(format!("--out {}: not a folder name", out.display())))?;
+    let full = parent.join(name);
+    if full.starts_with(site) || site.starts_with(&full) {
+        return Err(Failure::Run(format!(
+            "--out {}: the output cannot be the site's folder, inside it or around it",
+            out.display()
+        )));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(Failure::Run(format!("--out {}: exists and is not a folder", out.display())));
+    }
+    Ok(())
+}
+
+/// A folder beside OUT that becomes OUT at the end; removed if the build
+/// stops first. Leftovers of an interrupted build are removed by the next.
+struct Staging {
+    path: PathBuf,
+    done: bool,
+}
+
+impl Staging {
+    fn new(out: &Path) -> Result<Staging, Failure> {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
+        let prefix = format!(".{name}.building-");
+        // An interrupted build's folder (its process is gone).
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for e in entries.flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = n.strip_prefix(&prefix) {
+                    if !Path::new(&format!("/proc/{pid}")).exists() && e.path().join(MARK).is_file() {
+                        let _ = std::fs::remove_dir_all(e.path());
+                    }
+                }
+            }
+        }
+        let path = parent.join(format!("{prefix}{}", std::process::id()));
+        if path.exists() {
+            std::fs::remove_dir_all(&path)?;
+        }
+        std::fs::create_dir_all(&path)?;
+        std::fs::write(path.join(MARK), "a story build in progress; safe to delete\n")?;
+        Ok(Staging { path, done: false })
+    }
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    /// Makes this folder OUT; the old OUT is removed after.
+    fn replace(mut self, out: &Path) -> Result<(), Failure> {
+        std::fs::remove_file(self.path.join(MARK))?;
+        crate::out::replace_dir(&self.path, out)?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+/// Marks a staging folder as the build's own, so only such folders are cleaned up.
+const MARK: &str = ".story-build";
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Copies every file below `from` into `to` (hidden files aside; `story.md`
+/// too, so the source stays beside what it became).
+fn mirror(from: &Path, to: &Path, site: &Path) -> Result<(), Failure> {
+    let mut names: Vec<_> = std::fs::read_dir(from).map_err(|e| run_err(from, e))?.flatten().collect();
+    names.sort_by_key(std::fs::DirEntry::file_name);
+    for e in names {
+        let name = e.file_name();
+        let name_str = name.to_string_lossy();
+        if name_str.starts_with('.') {
+            continue;
+        }
+        if from == site
+            && (RESERVED.contains(&name_str.as_ref()) || VIEWER_FILES.iter().any(|v| name_str.starts_with(v)))
+        {
+            return Err(Failure::Run(format!(
+                "{}: the built site writes its own {name_str}; rename it",
+                e.path().display()
+            )));
+        }
+        let target = to.join(&name);
+        let kind = e.file_type().map_err(|err| run_err(&e.path(), err))?;
+        if kind.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            mirror(&e.path(), &target, site)?;
+        } else if kind.is_file() || std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()) {
+            std::fs::copy(e.path(), &target).map_err(|err| run_err(&e.path(), err))?;
+        }
+    }
+    Ok(())
+}
+
+/// The viewer's files, with their precompressed twins and the
+/// wasm-bindgen `snippets/` folder when there is one.
+fn copy_viewer(dir: &Path, to: &Path) -> Result<(), Failure> {
+    for f in VIEWER_FILES {
+        for name in [f.to_owned(), format!("{f}.br"), format!("{f}.gz")] {
+            let from = dir.join(&name);
+            if from.is_file() {
+                std::fs::copy(&from, to.join(&name)).map_err(|e| run_err(&from, e))?;
+            }
+        }
+    }
+    let snippets = dir.join("snippets");
+    if snippets.is_dir() {
+        std::fs::create_dir_all(to.join("snippets"))?;
+        mirror(&snippets, &to.join("snippets"), dir)?;
+    }
+    Ok(())
+}
+
+/// Each tag's folder below the site (`tags/energy/`), decided once for
+/// every tag of every story, in the order the bundles are listed.
+fn tag_paths(
+    bundles: &[PathBuf],
+    docs: &HashMap<PathBuf, Document>,
+) -> Arc<dyn Fn(&str) -> String + Send + Sync> {
+    let mut tags: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for b in bundles {
+        let key = std::fs::canonicalize(b).unwrap_or_else(|_| b.clone());
+        if let Some(Document::Story(s)) = docs.get(&key) {
+            for t in &s.tags {
+                if seen.insert(t.clone()) {
+                    tags.push(t.clone());
+                }
+            }
+        }
+    }
+    let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+    let folders = story_format::text::tag_folders(&refs);
+    let map: HashMap<String, String> =
+        tags.into_iter().zip(folders).map(|(t, f)| (t, format!("tags/{f}/"))).collect();
+    Arc::new(move |t: &str| map.get(t).cloned().unwrap_or_else(|| "tags/tag/".into()))
+}
+
+/// What the rest of the build needs of a rendered story: its metadata
+/// (sections dropped) and where it is.
+struct Summary {
+    /// The bundle's folder below the site, ending in `/` (`a/b/`).
+    folder: String,
+    page: Url,
+    /// The bundle file, to read again for a feed.
+    file: PathBuf,
+    story: Story,
+}
+
+/// Reads, renders and writes every story, on every core; returns their summaries.
+fn render_stories(
+    site: &Path,
+    bundles: &[PathBuf],
+    out: &Path,
+    info: &Site,
+    place: &(dyn Fn(Url) -> Place + Sync),
+) -> Result<Vec<Summary>, Failure> {
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(bundles.len()));
+    let failure = Mutex::new(None::<Failure>);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(bundles.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(file) = bundles.get(i) else { break };
+                match render_story(site, file, out, info, place) {
+                    Ok(s) => results.lock().expect("no panics while locked").push(s),
+                    Err(e) => {
+                        *failure.lock().expect("no panics while locked") = Some(e);
+                        next.store(bundles.len(), Ordering::Relaxed);
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    if let Some(f) = failure.into_inner().expect("threads are done") {
+        return Err(f);
+    }
+    Ok(results.into_inner().expect("threads are done"))
+}
+
+/// The folder of `file`'s bundle below `site`, as a URL path (`a/b/`).
+fn folder_of(site: &Path, file: &Path) -> Result<String, Failure> {
+    let dir = file.parent().and_then(|d| d.strip_prefix(site).ok());
+    let dir = dir.ok_or_else(|| Failure::Run(format!("{}: outside the site", file.display())))?;
+    let mut folder = String::new();
+    for c in dir.components() {
+        let part = c.as_os_str().to_str().ok_or_else(|| {
+            Failure::Run(format!("{}: a folder name that is not UTF-8 cannot be an address", dir.display()))
+        })?;
+        folder.push_str(part);
+        folder.push('/');
+    }
+    Ok(folder)
+}
+
+/// A bundle's story parsed as it will be served: against its address on
+/// the site, so every URL in it is where the reader will find it.
+fn published_story(
+    site: &Path,
+    file: &Path,
+    root: &Url,
+) -> Result<(String, Url, Story, Option<String>), Failure> {
+    let folder = folder_of(site, file)?;
+    let page = root.join(&folder).map_err(|e| Failure::Run(format!("{folder}: {e}")))?;
+    let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
+    let bytes =
+        check::read_limited(file).map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
+    let (bytes, imported) = if file.extension().is_some_and(|e| e == "md") {
+        let imported = crate::markdown::import_bytes(&bytes, file).map_err(|_| {
+            Failure::Run(format!("{}: does not import (it did when checked)", file.display()))
+        })?;
+        (imported.json.clone().into_bytes(), Some(imported.json))
+    } else {
+        (bytes, None)
+    };
+    match parse_document(&bytes, &json_url).value {
+        Some(Document::Story(s)) => Ok((folder, page, s, imported)),
+        _ => Err(Failure::Run(format!("{}: does not parse (it did when checked)", file.display()))),
+    }
+}
+
+fn render_story(
+    site: &Path,
+    file: &Path,
+    out: &Path,
+    info: &Site,
+    place: &(dyn Fn(Url) -> Place + Sync),
+) -> Result<Summary, Failure> {
+    let (folder, page, story, imported) = published_story(site, file, &info.root)?;
+    let dir = out.join(&folder);
+    std::fs::create_dir_all(&dir)?;
+    if let Some(json) = imported {
+        std::fs::write(dir.join("story.json"), json)?;
+    }
+    let story = Arc::new(story);
+    let body = publish::story_html(story.clone(), place(page.clone()));
+    let html = head::document(info, &page, &Kind::Story(&story), &body);
+    std::fs::write(dir.join("index.html"), html)?;
+    let mut story = Arc::try_unwrap(story).unwrap_or_else(|s| (*s).clone());
+    story.sections = Vec::new();
+    Ok(Summary { folder, page, file: file.to_owned(), story })
+}
+
+/// The catalog's pages and each tag's; returns how many were written.
+fn catalog_pages(
+    catalog: &Catalog,
+    out: &Path,
+    info: &Site,
+    place: &dyn Fn(Url) -> Place,
+    sitemap: &mut Vec<SitemapUrl>,
+) -> Result<usize, Failure> {
+    let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
+    let mut written = 0;
+    let lists = std::iter::once(None).chain(tags.iter().cloned().map(Some));
+    for tag in lists {
+        let entries: Vec<&story_format::Entry> =
+            catalog.entries.iter().filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t))).collect();
+        let per = story_viewer::pages::catalog::PAGE;
+        let pages = entries.len().div_ceil(per).max(1);
+        for index in 0..pages {
+            let at = CatalogPage { tag: tag.clone(), index, pages, total: entries.len(), tags: tags.clone() };
+            let probe = place(info.root.clone());
+            let folder = at.folder(index, &*probe.tag_path);
+            let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
+            let slice = &entries[(index * per).min(entries.len())..((index + 1) * per).min(entries.len())];
+            let one = Catalog {
+                minor_version: catalog.minor_version,
+                title: catalog.title.clone(),
+                entries: slice.iter().map(|e| (*e).clone()).collect(),
+            };
+            let title = match (&tag, index) {
+                (None, 0) => catalog.title.clone(),
+                (None, i) => format!("{} (page {})", catalog.title, i + 1),
+                (Some(t), 0) => format!("{t}: {}", catalog.title),
+                (Some(t), i) => format!("{t}: {} (page {})", catalog.title, i + 1),
+            };
+            let description = crate::check::count_as(entries.len(), "story", "stories")
+                + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
+                + &format!(" from {}", catalog.title);
+            let body = publish::catalog_html(one, at, place(page.clone()));
+            let html = head::document(info, &page, &Kind::List { title, description }, &body);
+            let dir = out.join(&folder);
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(dir.join("index.html"), html)?;
+            let modified = slice.iter().filter_map(|e| e.published.clone()).max();
+            sitemap.push(SitemapUrl { url: page, modified });
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+fn feed_item(s: &Summary, site: &Path, root: &Url) -> Result<FeedItem, Failure> {
+    let (_, _, story, _) = published_story(site, &s.file, root)?;
+    let content_html = publish::story_content_html(Arc::new(story));
+    let st = &s.story;
+    Ok(FeedItem {
+        url: s.page.clone(),
+        title: st.title.clone(),
+        summary: st.summary(head::DESCRIPTION_CHARS),
+        published: st.published.clone(),
+        updated: st.updated.clone(),
+        authors: st.byline.iter().cloned().collect(),
+        tags: st.tags.clone(),
+        lang: st.lang.clone(),
+        image: st.hero.as_ref().and_then(|h| h.src.as_ref()).map(|u| u.to_string()),
+        content_html,
+    })
+}

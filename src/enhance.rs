@@ -1,0 +1,100 @@
+//! A page built by `story build` (`crate::publish`), brought to life in
+//! place. The page is already whole: its article, links and metadata are
+//! final HTML, so the viewer neither fetches nor parses the story, nor
+//! draws the article again (a 50,000-block story would cost seconds of
+//! main thread). It only draws the controls that need it, into the
+//! islands the page left for them (`crate::components::island`), a few per
+//! task, and moves focus the way the standalone viewer does.
+//!
+//! Links between pages stay plain links: the reader moves between folder
+//! addresses (`a/b/`) with ordinary page loads, and Back and Forward are
+//! the browser's own.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+
+use crate::components::sections::{CopyLink, CopyLinkProps};
+use crate::components::settings::{ReadingSettings, ReadingSettingsProps};
+use crate::components::Island;
+use crate::dom;
+
+/// Islands drawn per task: each is a small Yew app of one button.
+const PER_TASK: usize = 40;
+
+/// Starts the controls of a built page whose content is in `root`.
+pub fn published(root: Element) {
+    let islands = root.query_selector_all("[data-sv-island]").ok();
+    let islands: Vec<HtmlElement> = islands
+        .map(|list| (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok()).collect())
+        .unwrap_or_default();
+    watch_fragments();
+    focus_fragment();
+    wasm_bindgen_futures::spawn_local(async move {
+        for (n, island) in islands.into_iter().enumerate() {
+            if n > 0 && n % PER_TASK == 0 {
+                dom::yield_task().await;
+            }
+            bring_to_life(island);
+        }
+    });
+}
+
+/// Draws the live control in place of an island's stand-in.
+fn bring_to_life(island: HtmlElement) {
+    let kind = island.get_attribute("data-sv-island");
+    match kind.as_deref() {
+        Some(k) if k == Island::Settings.name() => {
+            yew::Renderer::<ReadingSettings>::with_root_and_props(
+                island.clone().into(),
+                ReadingSettingsProps { host: None },
+            )
+            .render();
+        }
+        Some(k) if k == Island::CopyLink.name() => {
+            let Some(props) = copy_link_props(&island) else { return };
+            yew::Renderer::<CopyLink>::with_root_and_props(island.clone().into(), props).render();
+        }
+        _ => return,
+    }
+    let _ = island.remove_attribute("aria-hidden");
+    let _ = island.class_list().add_1("sv-live");
+}
+
+/// A section's "Copy link": the heading before the island names the section.
+fn copy_link_props(island: &HtmlElement) -> Option<CopyLinkProps> {
+    let heading = island.previous_element_sibling()?;
+    let id = heading.id();
+    let lang =
+        island.closest("[lang]").ok().flatten().and_then(|e| e.get_attribute("lang")).unwrap_or_default();
+    let (page, _, _) = dom::location();
+    let without = page.split('#').next().unwrap_or(&page).to_owned();
+    Some(CopyLinkProps {
+        href: format!("{without}{}", story_format::text::section_href(&id)).into(),
+        heading: heading.text_content().unwrap_or_default().into(),
+        labels: crate::labels::for_lang(&lang),
+    })
+}
+
+/// After a section link or the browser's Back moves to `#id`: focus
+/// follows, so the next Tab continues from the section.
+fn watch_fragments() {
+    let cb = Closure::<dyn Fn()>::new(focus_fragment);
+    let _ = dom::window().add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+    cb.forget(); // for the page's life
+}
+
+/// Focuses the element the address's `#fragment` names, if any, where
+/// the browser has scrolled it already.
+fn focus_fragment() {
+    let (_, _, fragment) = dom::location();
+    let Some(id) = fragment else { return };
+    let Some(doc) = dom::window().document() else { return };
+    let Some(el) = doc.get_element_by_id(&id).and_then(|e| e.dyn_into::<HtmlElement>().ok()) else { return };
+    if !el.has_attribute("tabindex") {
+        let _ = el.set_attribute("tabindex", "-1");
+    }
+    let opts = web_sys::FocusOptions::new();
+    opts.set_prevent_scroll(true);
+    let _ = el.focus_with_options(&opts);
+}

@@ -1,0 +1,215 @@
+//! Pages rendered ahead, outside a browser, by `story build`: the same
+//! components the viewer draws, rendered to HTML with Yew's `ssr` feature.
+//! Only the `<body>`'s content is made here; the command line writes the
+//! `<head>` around it. Links are written relative to the page (see
+//! [`Links`]), every link is a real link, and controls that need the
+//! viewer are left as hidden stand-ins (see [`crate::components::island`])
+//! that `crate::enhance` brings to life.
+
+use std::sync::Arc;
+
+use story_format::url::Url;
+use story_format::{Catalog, Story};
+use yew::prelude::*;
+
+use crate::components::{island, ByPtr, Island, Links};
+use crate::labels::ui;
+use crate::pages::catalog::{CatalogView, Pager};
+use crate::pages::story::StoryView;
+
+/// The `id` of the element a built page's content is in (the viewer's own
+/// root on the standalone page).
+pub const ROOT_ID: &str = "story-viewer-app";
+
+/// Where a page is and how its links are written.
+#[derive(Clone)]
+pub struct Place {
+    /// This page's address (a folder: `https://news.example/s/a/b/`).
+    pub page: Url,
+    /// The site's root (`https://news.example/s/`).
+    pub root: Url,
+    /// A tag's page, relative to the root (`tags/energy/`).
+    pub tag_path: Arc<dyn Fn(&str) -> String + Send + Sync>,
+}
+
+impl Place {
+    fn href(&self, path_from_root: &str) -> AttrValue {
+        match self.root.join(path_from_root) {
+            Ok(u) => match story_format::url::resolve(u.as_str(), &self.root) {
+                Ok(safe) => AttrValue::from(story_format::url::relative_ref(&safe, &self.page, &self.root)),
+                Err(_) => AttrValue::from("./"),
+            },
+            Err(_) => AttrValue::from("./"),
+        }
+    }
+}
+
+#[derive(Properties)]
+struct PageProps {
+    place: Place,
+    body: Body,
+}
+
+impl PartialEq for PageProps {
+    fn eq(&self, _: &Self) -> bool {
+        false // rendered once
+    }
+}
+
+enum Body {
+    Story(ByPtr<Story>),
+    Catalog(ByPtr<Catalog>, CatalogPage),
+}
+
+/// Which page of a built catalog, and what it needs to know about the others.
+#[derive(Clone, Debug)]
+pub struct CatalogPage {
+    /// The tag this list is of (`None`: all stories).
+    pub tag: Option<String>,
+    /// Which page, from 0, of how many.
+    pub index: usize,
+    pub pages: usize,
+    /// Stories on all the pages together.
+    pub total: usize,
+    /// Every tag of the whole catalog.
+    pub tags: Vec<String>,
+}
+
+impl CatalogPage {
+    /// The folder of page `i` of this list, relative to the site's root
+    /// (`""`, `page/2/`, `tags/energy/page/3/`).
+    pub fn folder(&self, i: usize, tag_path: &dyn Fn(&str) -> String) -> String {
+        let base = self.tag.as_deref().map(tag_path).unwrap_or_default();
+        if i == 0 {
+            base
+        } else {
+            format!("{base}page/{}/", i + 1)
+        }
+    }
+}
+
+#[function_component]
+fn Page(props: &PageProps) -> Html {
+    let place = &props.place;
+    let links = Links::relative(place.page.clone(), place.root.clone());
+    let tag_href = {
+        let place = place.clone();
+        Callback::from(move |t: String| place.href(&(place.tag_path)(&t)).to_string())
+    };
+    let body = match &props.body {
+        Body::Story(story) => html! {
+            <StoryView story={ story.clone() } whole=true back={ Some((place.href("./"), None)) }
+                tag_link={ Some((tag_href, None)) } />
+        },
+        Body::Catalog(catalog, at) => {
+            let folder = |i: usize| place.href(&at.folder(i, &*place.tag_path));
+            let page = Pager {
+                index: at.index,
+                pages: at.pages,
+                total: at.total,
+                tags: std::rc::Rc::new(at.tags.clone()),
+                prev: (at.index > 0).then(|| folder(at.index - 1)),
+                next: (at.index + 1 < at.pages).then(|| folder(at.index + 1)),
+            };
+            let tag = at.tag.clone();
+            let entries = catalog.clone();
+            let story_href = {
+                let (place, entries) = (place.clone(), entries.clone());
+                Callback::from(move |id: String| {
+                    let href = entries.0.find(&id).and_then(|e| e.href.as_ref());
+                    href.map(|h| story_format::url::relative_ref(h, &place.page, &place.root))
+                        .map(|h| h.strip_suffix("story.json").map(str::to_owned).unwrap_or(h))
+                        .unwrap_or_default()
+                })
+            };
+            let tag_href = {
+                let place = place.clone();
+                Callback::from(move |t: Option<String>| match t {
+                    Some(t) => place.href(&(place.tag_path)(&t)).to_string(),
+                    None => place.href("./").to_string(),
+                })
+            };
+            html! {
+                <CatalogView catalog={ catalog.clone() } tag={ tag.clone().map(AttrValue::from) } {story_href}
+                    {tag_href} page={ Some(page) } />
+            }
+        }
+    };
+    html! {
+        <ContextProvider<Links> context={ links }>
+            <div class="sv-root">
+                { island(Island::Settings, html! {
+                    <div class="sv-settings">
+                        <button type="button" class="sv-settings-toggle" aria-expanded="false">
+                            { ui::READING_SETTINGS }
+                        </button>
+                    </div>
+                }) }
+                { body }
+            </div>
+        </ContextProvider<Links>>
+    }
+}
+
+fn render(place: Place, body: impl FnOnce() -> Body + Send + 'static) -> String {
+    let renderer = yew::ServerRenderer::<Page>::with_props(move || PageProps { place, body: body() });
+    futures_executor_block_on(renderer.hydratable(false).render())
+}
+
+/// The HTML of a story's article, as the viewer draws it, whole.
+pub fn story_html(story: Arc<Story>, place: Place) -> String {
+    render(place, move || Body::Story(ByPtr(std::rc::Rc::new((*story).clone()))))
+}
+
+/// The HTML of one page of a catalog: `entries` are that page's (already
+/// filtered by its tag).
+pub fn catalog_html(catalog: Catalog, at: CatalogPage, place: Place) -> String {
+    render(place, move || Body::Catalog(ByPtr(std::rc::Rc::new(catalog)), at))
+}
+
+fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
+    futures::executor::block_on(f)
+}
+
+#[derive(Properties)]
+struct ContentProps {
+    story: ByPtr<Story>,
+}
+
+impl PartialEq for ContentProps {
+    fn eq(&self, _: &Self) -> bool {
+        false // rendered once
+    }
+}
+
+/// A story's text for a feed reader: the hero, then every section, drawn
+/// by the viewer's components with absolute links and no controls.
+#[function_component]
+fn Content(props: &ContentProps) -> Html {
+    let story = &props.story.0;
+    let l = crate::labels::for_lang(&story.lang);
+    let layout = ByPtr(std::rc::Rc::new(crate::progressive::Layout::of(story)));
+    let groups = layout.0.groups(layout.0.total()).into_iter().map(|group| {
+        html! {
+            <crate::components::sections::SectionGroup key={ group.first } story={ props.story.clone() }
+                layout={ layout.clone() } { group } link={ None::<Callback<String, String>> } labels={ l } />
+        }
+    });
+    html! {
+        <>
+            if let Some(hero) = &story.hero {
+                <crate::components::figure::Figure image={ hero.clone() } lazy={ false } labels={ l }
+                    lang={ AttrValue::from(story.lang.clone()) } />
+            }
+            { for groups }
+        </>
+    }
+}
+
+/// A story's full text as HTML for feeds: hero and sections, links absolute.
+pub fn story_content_html(story: Arc<Story>) -> String {
+    let renderer = yew::ServerRenderer::<Content>::with_props(move || ContentProps {
+        story: ByPtr(std::rc::Rc::new((*story).clone())),
+    });
+    futures_executor_block_on(renderer.hydratable(false).render())
+}
