@@ -28,9 +28,10 @@ const TYPES = {
  * @param {{root: string, mount?: string, csp?: boolean | string, cors?: boolean, routes?: Record<string, (req, res) => void>, extra?: Record<string, string>}} opts
  *   root: folder served; mount: URL prefix ("/a/b/viewer/"); csp: true for the README's policy, or a
  *   policy of its own; cors: allow any origin (viewer files served to another origin's page);
- *   routes: exact paths answered by a function; extra: exact paths answered with the given content.
+ *   routes: exact paths answered by a function; extra: exact paths answered with the given content;
+ *   port: 0 for any free one.
  */
-export async function serve({ root, mount = '/', csp = true, cors = false, routes = {}, extra = {} }) {
+export async function serve({ root, mount = '/', csp = true, cors = false, routes = {}, extra = {}, port = 0 }) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const headers = {};
@@ -68,7 +69,7 @@ export async function serve({ root, mount = '/', csp = true, cors = false, route
       res.end('not found');
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, url: (p = '') => origin + mount + p, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }

@@ -175,11 +175,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Puts the folder `new` where `out` is, as one step where the system
 /// allows it: on Linux the two are exchanged atomically (`renameat2` with
-/// `RENAME_EXCHANGE`) and the old one removed after; elsewhere the old one
-/// is moved aside first (a moment without `out`, never a half of one).
-pub fn replace_dir(new: &Path, out: &Path) -> std::io::Result<()> {
+/// `RENAME_EXCHANGE`); elsewhere the old one is moved aside first (a moment
+/// without `out`, never a half of one). Returns where the old `out` now
+/// is, for the caller to remove.
+pub fn exchange_dir(new: &Path, out: &Path) -> std::io::Result<Option<std::path::PathBuf>> {
     if !out.exists() {
-        return std::fs::rename(new, out);
+        return std::fs::rename(new, out).map(|()| None);
     }
     #[cfg(target_os = "linux")]
     {
@@ -191,8 +192,7 @@ pub fn replace_dir(new: &Path, out: &Path) -> std::io::Result<()> {
             libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
         };
         if r == 0 {
-            // `new` now holds the old site.
-            return std::fs::remove_dir_all(new);
+            return Ok(Some(new.to_owned())); // `new` now holds the old site
         }
     }
     let aside = out.with_file_name(format!(
@@ -205,5 +205,5 @@ pub fn replace_dir(new: &Path, out: &Path) -> std::io::Result<()> {
         let _ = std::fs::rename(&aside, out);
         return Err(e);
     }
-    std::fs::remove_dir_all(&aside)
+    Ok(Some(aside))
 }

@@ -105,13 +105,16 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
 
     // 2. A fresh folder beside OUT.
     let tmp = Staging::new(&opts.out)?;
-    mirror(&site, tmp.path(), &site)?;
-    copy_viewer(&opts.viewer, tmp.path())?;
+    let mut copies = Vec::new();
+    mirror(&site, tmp.path(), &site, &mut copies)?;
+    copy_viewer(&opts.viewer, tmp.path(), &mut copies)?;
+    parallel(&copies, |(from, to)| std::fs::copy(from, to).map_err(|e| run_err(from, e)))?;
 
     let site_name = crate::index::title_of(&site);
     let has_catalog = site.join("stories.json").is_file();
     let info = Site { root: root.clone(), name: site_name.clone() };
     let tag_path = tag_paths(&bundles, &docs);
+    drop(docs); // what follows streams the stories again, one at a time
     let place = |page: Url| Place { page, root: root.clone(), tag_path: tag_path.clone() };
 
     // Stories, on every core.
@@ -254,10 +257,35 @@ impl Staging {
     /// Makes this folder OUT; the old OUT is removed after.
     fn replace(mut self, out: &Path) -> Result<(), Failure> {
         std::fs::remove_file(self.path.join(MARK))?;
-        crate::out::replace_dir(&self.path, out)?;
+        let old = crate::out::exchange_dir(&self.path, out)?;
         self.done = true;
+        if let Some(old) = old {
+            remove_tree(&old)?;
+        }
         Ok(())
     }
+}
+
+/// Removes a folder and everything below it, its files on every core (a
+/// site of 10,000 stories has 20,000 of them).
+fn remove_tree(dir: &Path) -> Result<(), Failure> {
+    let (mut files, mut dirs) = (Vec::new(), vec![dir.to_owned()]);
+    let mut i = 0;
+    while let Some(d) = dirs.get(i).cloned() {
+        for e in std::fs::read_dir(&d)?.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push(e.path());
+            } else {
+                files.push(e.path());
+            }
+        }
+        i += 1;
+    }
+    parallel(&files, |f| std::fs::remove_file(f).map_err(|e| run_err(f, e)))?;
+    for d in dirs.iter().rev() {
+        std::fs::remove_dir(d).map_err(|e| run_err(d, e))?;
+    }
+    Ok(())
 }
 
 /// Marks a staging folder as the build's own, so only such folders are cleaned up.
@@ -271,9 +299,10 @@ impl Drop for Staging {
     }
 }
 
-/// Copies every file below `from` into `to` (hidden files aside; `story.md`
-/// too, so the source stays beside what it became).
-fn mirror(from: &Path, to: &Path, site: &Path) -> Result<(), Failure> {
+/// Makes `to` a copy of the folders below `from`, and lists the files to
+/// copy into them in `copies` (hidden files aside; `story.md` too, so the
+/// source stays beside what it became).
+fn mirror(from: &Path, to: &Path, site: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), Failure> {
     let mut names: Vec<_> = std::fs::read_dir(from).map_err(|e| run_err(from, e))?.flatten().collect();
     names.sort_by_key(std::fs::DirEntry::file_name);
     for e in names {
@@ -294,9 +323,9 @@ fn mirror(from: &Path, to: &Path, site: &Path) -> Result<(), Failure> {
         let kind = e.file_type().map_err(|err| run_err(&e.path(), err))?;
         if kind.is_dir() {
             std::fs::create_dir_all(&target)?;
-            mirror(&e.path(), &target, site)?;
+            mirror(&e.path(), &target, site, copies)?;
         } else if kind.is_file() || std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()) {
-            std::fs::copy(e.path(), &target).map_err(|err| run_err(&e.path(), err))?;
+            copies.push((e.path(), target));
         }
     }
     Ok(())
@@ -304,19 +333,19 @@ fn mirror(from: &Path, to: &Path, site: &Path) -> Result<(), Failure> {
 
 /// The viewer's files, with their precompressed twins and the
 /// wasm-bindgen `snippets/` folder when there is one.
-fn copy_viewer(dir: &Path, to: &Path) -> Result<(), Failure> {
+fn copy_viewer(dir: &Path, to: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), Failure> {
     for f in VIEWER_FILES {
         for name in [f.to_owned(), format!("{f}.br"), format!("{f}.gz")] {
             let from = dir.join(&name);
             if from.is_file() {
-                std::fs::copy(&from, to.join(&name)).map_err(|e| run_err(&from, e))?;
+                copies.push((from, to.join(&name)));
             }
         }
     }
     let snippets = dir.join("snippets");
     if snippets.is_dir() {
         std::fs::create_dir_all(to.join("snippets"))?;
-        mirror(&snippets, &to.join("snippets"), dir)?;
+        mirror(&snippets, &to.join("snippets"), dir, copies)?;
     }
     Ok(())
 }
@@ -365,20 +394,29 @@ fn render_stories(
     info: &Site,
     place: &(dyn Fn(Url) -> Place + Sync),
 ) -> Result<Vec<Summary>, Failure> {
+    parallel(bundles, |file| render_story(site, file, out, info, place))
+}
+
+/// `f` over every item, on every core, each item once; the results in the
+/// items' order. The first failure stops the rest and is returned.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, Failure> + Sync,
+) -> Result<Vec<R>, Failure> {
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(Vec::with_capacity(bundles.len()));
+    let results = Mutex::new(Vec::with_capacity(items.len()));
     let failure = Mutex::new(None::<Failure>);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(bundles.len().max(1));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(items.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(file) = bundles.get(i) else { break };
-                match render_story(site, file, out, info, place) {
-                    Ok(s) => results.lock().expect("no panics while locked").push(s),
+                let Some(item) = items.get(i) else { break };
+                match f(item) {
+                    Ok(r) => results.lock().expect("no panics while locked").push((i, r)),
                     Err(e) => {
                         *failure.lock().expect("no panics while locked") = Some(e);
-                        next.store(bundles.len(), Ordering::Relaxed);
+                        next.store(items.len(), Ordering::Relaxed);
                         break;
                     }
                 }
@@ -388,7 +426,9 @@ fn render_stories(
     if let Some(f) = failure.into_inner().expect("threads are done") {
         return Err(f);
     }
-    Ok(results.into_inner().expect("threads are done"))
+    let mut results = results.into_inner().expect("threads are done");
+    results.sort_unstable_by_key(|(i, _)| *i);
+    Ok(results.into_iter().map(|(_, r)| r).collect())
 }
 
 /// The folder of `file`'s bundle below `site`, as a URL path (`a/b/`).
@@ -459,21 +499,28 @@ fn catalog_pages(
     catalog: &Catalog,
     out: &Path,
     info: &Site,
-    place: &dyn Fn(Url) -> Place,
+    place: &(dyn Fn(Url) -> Place + Sync),
     sitemap: &mut Vec<SitemapUrl>,
 ) -> Result<usize, Failure> {
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
-    let mut written = 0;
-    let lists = std::iter::once(None).chain(tags.iter().cloned().map(Some));
-    for tag in lists {
-        let entries: Vec<&story_format::Entry> =
-            catalog.entries.iter().filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t))).collect();
-        let per = story_viewer::pages::catalog::PAGE;
+    let per = story_viewer::pages::catalog::PAGE;
+    // Every page of every list: (the list's entries, the page).
+    let mut jobs = Vec::new();
+    for tag in std::iter::once(None).chain(tags.iter().cloned().map(Some)) {
+        let entries: Arc<Vec<&story_format::Entry>> = Arc::new(
+            catalog.entries.iter().filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t))).collect(),
+        );
         let pages = entries.len().div_ceil(per).max(1);
         for index in 0..pages {
             let at = CatalogPage { tag: tag.clone(), index, pages, total: entries.len(), tags: tags.clone() };
-            let probe = place(info.root.clone());
-            let folder = at.folder(index, &*probe.tag_path);
+            jobs.push((entries.clone(), at));
+        }
+    }
+    let tag_path = place(info.root.clone()).tag_path;
+    let written = parallel(&jobs, |(entries, at)| {
+        let (tag, index) = (&at.tag, at.index);
+        {
+            let folder = at.folder(index, &*tag_path);
             let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
             let slice = &entries[(index * per).min(entries.len())..((index + 1) * per).min(entries.len())];
             let one = Catalog {
@@ -490,17 +537,18 @@ fn catalog_pages(
             let description = crate::check::count_as(entries.len(), "story", "stories")
                 + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
                 + &format!(" from {}", catalog.title);
-            let body = publish::catalog_html(one, at, place(page.clone()));
+            let body = publish::catalog_html(one, at.clone(), place(page.clone()));
             let html = head::document(info, &page, &Kind::List { title, description }, &body);
             let dir = out.join(&folder);
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join("index.html"), html)?;
             let modified = slice.iter().filter_map(|e| e.published.clone()).max();
-            sitemap.push(SitemapUrl { url: page, modified });
-            written += 1;
+            Ok(SitemapUrl { url: page, modified })
         }
-    }
-    Ok(written)
+    })?;
+    let n = written.len();
+    sitemap.extend(written);
+    Ok(n)
 }
 
 fn feed_item(s: &Summary, site: &Path, root: &Url) -> Result<FeedItem, Failure> {
