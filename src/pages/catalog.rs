@@ -188,19 +188,24 @@ struct EntryPageProps {
 #[function_component]
 fn EntryPage(props: &EntryPageProps) -> Html {
     let entries = props.indexes.0[props.start..props.end].iter().map(|&i| &props.catalog.0.entries[i]);
-    html! { <>{ for entries.map(|e| entry(e, props)) }</> }
+    html! { <>{ for entries.enumerate().map(|(n, e)| entry(e, props, props.start + n < EAGER)) }</> }
 }
+
+/// The first cards' thumbnails load at once: on a phone the first one is
+/// the largest thing on screen (largest contentful paint), so it must not
+/// wait for the lazy loader.
+const EAGER: usize = 2;
 
 /// One catalog card: thumbnail, title (a link), dek, date, source, tags
 /// (each a link to its list).
-fn entry(e: &Entry, props: &EntryPageProps) -> Html {
+fn entry(e: &Entry, props: &EntryPageProps, eager: bool) -> Html {
     let onclick = maybe_click(&props.on_open, e.id.clone());
     let story_href = &props.story_href;
     let lang = AttrValue::from("en");
     html! {
         <li class="sv-entry" key={ e.id.clone() }>
             if let Some(t) = &e.thumbnail {
-                <Figure image={ t.clone() } class="sv-thumb" />
+                <Figure image={ t.clone() } class="sv-thumb" lazy={ !eager } />
             }
             <div class="sv-entry-text">
                 // The catalog format has no language per entry: let each
