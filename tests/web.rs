@@ -102,8 +102,15 @@ fn story(json: &str) -> Rc<Story> {
 const FULL: &str = include_str!("../crates/story-format/tests/fixtures/full-story.json");
 
 async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
-    mount(StoryViewProps { story: ByPtr(s), back: None, focus: None, section_link: None, tag_link: None })
-        .await
+    mount(StoryViewProps {
+        story: ByPtr(s),
+        back: None,
+        focus: None,
+        section_link: None,
+        tag_link: None,
+        whole: false,
+    })
+    .await
 }
 
 #[wasm_bindgen_test]
@@ -252,9 +259,9 @@ async fn catalog_lists_newest_first_and_filters_by_tag() {
         catalog: catalog.clone(),
         story_href: Callback::from(|id: String| format!("?story={id}")),
         tag_href: Callback::from(|t: Option<String>| format!("?tag={}", t.unwrap_or_default())),
-        on_open: Callback::from(move |id: String| log.borrow_mut().push(id)),
-        on_tag: Callback::from(|_| ()),
-        on_search: Callback::from(|_| ()),
+        on_open: Some(Callback::from(move |id: String| log.borrow_mut().push(id))),
+        on_tag: Some(Callback::from(|_| ())),
+        on_search: Some(Callback::from(|_| ())),
     }))
     .await;
     assert_eq!(texts(&root, "h1"), ["Harbour news"]);
@@ -286,9 +293,9 @@ fn catalog_only(catalog: ByPtr<story_format::Catalog>) -> CatalogViewProps {
         catalog,
         story_href: Callback::from(|id: String| id),
         tag_href: Callback::from(|_| String::new()),
-        on_open: Callback::from(|_| ()),
-        on_tag: Callback::from(|_| ()),
-        on_search: Callback::from(|_| ()),
+        on_open: Some(Callback::from(|_| ())),
+        on_tag: Some(Callback::from(|_| ())),
+        on_search: Some(Callback::from(|_| ())),
     })
 }
 
@@ -356,7 +363,7 @@ fn embedded(src: &str) -> (HtmlElement, ViewerProps) {
 async fn a_failure_a_retry_cannot_fix_offers_no_try_again_but_keeps_the_way_back() {
     let error = LoadError::new("https://example.com/x/story.json", LoadErrorKind::NotFound(404));
     assert!(!error.retryable());
-    assert!(LoadError::new("u", LoadErrorKind::Timeout).retryable());
+    let back = Some((AttrValue::from("?"), Some(Callback::from(|_: MouseEvent| ()))));
     let back = Some((AttrValue::from("?"), Callback::from(|_: MouseEvent| ())));
     let root = mount::<ErrorAlert>(ErrorAlertProps { error, on_retry: None, back }).await;
     assert!(root.query_selector("button").unwrap().is_none(), "no Try again");
