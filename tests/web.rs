@@ -363,8 +363,8 @@ fn embedded(src: &str) -> (HtmlElement, ViewerProps) {
 async fn a_failure_a_retry_cannot_fix_offers_no_try_again_but_keeps_the_way_back() {
     let error = LoadError::new("https://example.com/x/story.json", LoadErrorKind::NotFound(404));
     assert!(!error.retryable());
+    assert!(LoadError::new("u", LoadErrorKind::Timeout).retryable());
     let back = Some((AttrValue::from("?"), Some(Callback::from(|_: MouseEvent| ()))));
-    let back = Some((AttrValue::from("?"), Callback::from(|_: MouseEvent| ())));
     let root = mount::<ErrorAlert>(ErrorAlertProps { error, on_retry: None, back }).await;
     assert!(root.query_selector("button").unwrap().is_none(), "no Try again");
     let link = root.query_selector("nav a").unwrap().expect("Back to stories");
