@@ -188,7 +188,7 @@ describe('read with JavaScript, as a reader', () => {
   const live = (page, n) => page.waitForFunction((n) => document.querySelectorAll('.sv-live').length >= n, n);
 
   test('the viewer takes over in place: no shift, no second copy, controls appear', async () => {
-    for (const [p, controls] of [['harbour-cranes/', 4], ['', 1], ['river-restoration/', 9], ['hostile/', 2]]) {
+    for (const [p, controls] of [['harbour-cranes/', 4], ['', 2], ['tags/energy/', 2], ['river-restoration/', 9], ['hostile/', 2]]) {
       await withPage(browser, { width: 390, height: 844 }, async ({ page }) => {
         await watchShifts(page);
         await page.goto(srv.url(p));
@@ -231,6 +231,44 @@ describe('read with JavaScript, as a reader', () => {
     // Arriving at a section's address focuses it.
     await visit('river-restoration/#floods-measured', async ({ page }) => {
       await page.waitForFunction(() => document.activeElement?.id === 'floods-measured');
+    });
+  });
+
+  test('search covers every story of the site, within the page\'s tag, and keeps the address', async () => {
+    await visit('', async ({ page }) => {
+      const search = page.getByRole('searchbox', { name: 'Search stories' });
+      await search.fill('CRANES');
+      await page.getByText('1 story matching “CRANES”').waitFor();
+      const results = page.locator('.sv-results .sv-entry-title a');
+      assert.deepEqual(await results.allTextContents(), [STORY]);
+      // The page's own list, filter and count step aside; focus stays in the field.
+      assert.equal(await page.locator('.sv-catalog > .sv-entries').isVisible(), false);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'sv-search-input');
+      assert.match(page.url(), /\?q=CRANES$/);
+      // Accents and scripts: "芯片" finds the Chinese story.
+      await search.fill('芯片');
+      await page.getByText('1 story matching “芯片”').waitFor();
+      // A result's tag leads to the tag's page; its title to the story's folder.
+      await search.fill('cranes');
+      await page.locator('.sv-results').getByRole('link', { name: 'Energy' }).waitFor();
+      assert.equal(new URL(await page.locator('.sv-results').getByRole('link', { name: 'Energy' }).getAttribute('href')).pathname,
+        `${MOUNT}tags/energy/`);
+      await results.first().click();
+      await h1(page, STORY).waitFor();
+      assert.equal(new URL(page.url()).pathname, `${MOUNT}harbour-cranes/`);
+      // Back: the search is still there.
+      await page.goBack();
+      await page.getByText('1 story matching “cranes”').waitFor();
+      // Cleared, the page's list is back.
+      await page.getByRole('searchbox', { name: 'Search stories' }).fill('');
+      await page.locator('.sv-catalog > .sv-entries').waitFor();
+      assert.equal(await page.locator('.sv-results .sv-entry').count(), 0);
+    });
+    await visit('tags/energy/', async ({ page }) => {
+      await page.getByRole('searchbox', { name: 'Search stories' }).fill('night');
+      await page.getByText('No stories.').waitFor();
+      await page.getByRole('searchbox', { name: 'Search stories' }).fill('container');
+      await page.getByText('1 story tagged “Energy” matching “container”').waitFor();
     });
   });
 

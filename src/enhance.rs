@@ -16,6 +16,7 @@ use web_sys::{Element, HtmlElement};
 
 use crate::components::sections::{CopyLink, CopyLinkProps};
 use crate::components::settings::{ReadingSettings, ReadingSettingsProps};
+use crate::components::site_search::{SiteSearch, SiteSearchProps};
 use crate::components::Island;
 use crate::dom;
 
@@ -55,6 +56,10 @@ fn bring_to_life(island: HtmlElement) {
             let Some(props) = copy_link_props(&island) else { return };
             yew::Renderer::<CopyLink>::with_root_and_props(island.clone().into(), props).render();
         }
+        Some(k) if k == Island::Search.name() => {
+            let Some(props) = search_props(&island) else { return };
+            yew::Renderer::<SiteSearch>::with_root_and_props(island.clone().into(), props).render();
+        }
         _ => return,
     }
     let _ = island.remove_attribute("aria-hidden");
@@ -74,6 +79,19 @@ fn copy_link_props(island: &HtmlElement) -> Option<CopyLinkProps> {
         heading: heading.text_content().unwrap_or_default().into(),
         labels: crate::labels::for_lang(&lang),
     })
+}
+
+/// A built catalog page's search: the site's catalog is at its root
+/// (`data-root` on the page's `<main>`, relative), the page's tag in `data-tag`.
+fn search_props(island: &HtmlElement) -> Option<SiteSearchProps> {
+    let main = island.closest("main[data-root]").ok().flatten()?;
+    let list = island.closest(".sv-catalog").ok().flatten()?.dyn_into::<HtmlElement>().ok()?;
+    let (page, _, _) = dom::location();
+    let page = story_format::url::Url::parse(&page).ok()?;
+    let root = main.get_attribute("data-root")?;
+    // Through the one URL gate, like every address the viewer uses.
+    let catalog = story_format::url::resolve(&format!("{root}stories.json"), &page).ok()?;
+    Some(SiteSearchProps { catalog, tag: main.get_attribute("data-tag").map(Into::into), list })
 }
 
 /// After a section link or the browser's Back moves to `#id`: focus

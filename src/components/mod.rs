@@ -7,6 +7,7 @@ pub mod figure;
 pub mod inline;
 pub mod sections;
 pub mod settings;
+pub mod site_search;
 pub mod time;
 
 use std::rc::Rc;
@@ -89,6 +90,8 @@ pub enum Island {
     Settings,
     /// A section's "Copy link".
     CopyLink,
+    /// A built catalog page's search field (`SiteSearch`).
+    Search,
 }
 
 impl Island {
@@ -97,6 +100,7 @@ impl Island {
         match self {
             Island::Settings => "settings",
             Island::CopyLink => "copy-link",
+            Island::Search => "search",
         }
     }
 }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::components::figure::Figure;
 use crate::components::inline::headline;
 use crate::components::time::Time;
-use crate::components::{maybe_click, use_headings, ByPtr, Headings};
+use crate::components::{island, maybe_click, use_headings, use_links, ByPtr, Headings, Island};
 use crate::labels::ui;
 use crate::search::{fold_decomposed, Index};
 
@@ -88,6 +88,7 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
         let on_pages = props.on_pages.clone();
         use_effect_with(*pages, move |&n| on_pages.emit(n));
     }
+    let prerendered = use_links().is_relative();
     let chosen = props.tag.as_deref();
     let query = props.query.as_deref().unwrap_or("");
     // Every entry's text folded for search, once per catalog, and only once
@@ -121,17 +122,12 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
         let pages = pages.clone();
         Callback::from(move |_| pages.set(*pages + 1))
     };
-    let search = props.on_search.as_ref().map(|on_search| {
-        let on_input =
-            on_search.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value());
-        html! {
-            <form class="sv-search" role="search" onsubmit={ Callback::from(|e: SubmitEvent| e.prevent_default()) }>
-                <label for="sv-search-input">{ ui::SEARCH }</label>
-                <input id="sv-search-input" type="search" value={ query.to_owned() } oninput={ on_input }
-                    autocomplete="off" spellcheck="false" />
-            </form>
-        }
-    });
+    let search = match &props.on_search {
+        Some(on_search) => search_form(query, Some(on_search.clone())),
+        // A built page: the viewer draws the search field here (`SiteSearch`).
+        None if prerendered => island(Island::Search, search_form("", None)),
+        None => html! {},
+    };
     let pager = props.page.as_ref().filter(|p| p.prev.is_some() || p.next.is_some()).map(|p| {
         html! {
             <nav class="sv-pager" aria-label={ ui::PAGES }>
@@ -171,22 +167,38 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
     }
 }
 
-#[derive(Properties, Clone, PartialEq)]
-struct EntryPageProps {
-    catalog: ByPtr<Catalog>,
-    indexes: ByPtr<Vec<usize>>,
-    start: usize,
-    end: usize,
-    story_href: Callback<String, String>,
-    on_open: Option<Callback<String>>,
-    tag_href: Callback<Option<String>, String>,
-    on_tag: Option<Callback<Option<String>>>,
-    headings: Headings,
+/// The search field: the catalog's, and a built page's (`SiteSearch`), the
+/// same markup. `on_search`: told the text on every keystroke.
+pub fn search_form(query: &str, on_search: Option<Callback<String>>) -> Html {
+    let on_input = on_search
+        .map(|s| s.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
+    html! {
+        <form class="sv-search" role="search" onsubmit={ Callback::from(|e: SubmitEvent| e.prevent_default()) }>
+            <label for="sv-search-input">{ ui::SEARCH }</label>
+            <input id="sv-search-input" type="search" value={ query.to_owned() } oninput={ on_input }
+                autocomplete="off" spellcheck="false" />
+        </form>
+    }
 }
 
-/// One page of entries; drawn once.
+#[derive(Properties, Clone, PartialEq)]
+pub struct EntryPageProps {
+    pub catalog: ByPtr<Catalog>,
+    /// Indexes into the catalog's entries, in the order shown.
+    pub indexes: ByPtr<Vec<usize>>,
+    /// Which of `indexes` this page draws.
+    pub start: usize,
+    pub end: usize,
+    pub story_href: Callback<String, String>,
+    pub on_open: Option<Callback<String>>,
+    pub tag_href: Callback<Option<String>, String>,
+    pub on_tag: Option<Callback<Option<String>>>,
+    pub headings: Headings,
+}
+
+/// One page of entries (`<li>` cards); drawn once.
 #[function_component]
-fn EntryPage(props: &EntryPageProps) -> Html {
+pub fn EntryPage(props: &EntryPageProps) -> Html {
     let entries = props.indexes.0[props.start..props.end].iter().map(|&i| &props.catalog.0.entries[i]);
     html! { <>{ for entries.enumerate().map(|(n, e)| entry(e, props, props.start + n < EAGER)) }</> }
 }

@@ -2,7 +2,7 @@
 //! the stories themselves (newest first), so nobody copies a title, date or
 //! tag by hand. A `stories.json` already there keeps its title.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use story_format::url::Url;
 use story_format::{Document, SafeUrl, Story};
@@ -17,11 +17,6 @@ pub fn build(site: &Path) -> Result<String, Vec<Report>> {
     crate::check::collect(site, &mut files).map_err(|e| vec![io_report(site, &e)])?;
     // The published bundles: their story.json (not a story.md alone, nor catalogs).
     files.retain(|f| f.file_name().is_some_and(|n| n == "story.json"));
-    let catalog_path = site.join("stories.json");
-    let title = existing_title(&catalog_path).unwrap_or_else(|| "Stories".to_owned());
-    let Some(base) = site_url(site) else {
-        return Err(vec![io_report(site, &std::io::Error::other("cannot turn the path into a file URL"))]);
-    };
     let mut stories = Vec::new();
     let mut failed = Vec::new();
     for f in &files {
@@ -34,19 +29,33 @@ pub fn build(site: &Path) -> Result<String, Vec<Report>> {
     if !failed.is_empty() {
         return Err(failed);
     }
-    // Newest first; the same date in path order, so the output is stable.
+    let refs: Vec<(PathBuf, &Story)> = stories.iter().map(|(p, s)| (p.clone(), s)).collect();
+    from_stories(site, refs)
+        .ok_or_else(|| vec![io_report(site, &std::io::Error::other("cannot turn the path into a file URL"))])
+}
+
+/// The catalog of `stories` (checked, each with its `story.json`'s path
+/// below `site`) as JSON: newest first, the same date in path order, its
+/// addresses relative to `site/stories.json`. `None`: `site` has no file URL.
+pub fn from_stories(site: &Path, mut stories: Vec<(PathBuf, &Story)>) -> Option<String> {
+    let title = title_of(site);
+    let base = site_url(site)?;
     stories.sort_by(|(pa, a), (pb, b)| {
         let key = |s: &Story| s.published.as_ref().map(|t| t.unix);
         key(b).cmp(&key(a)).then_with(|| pa.cmp(pb))
     });
+    // The file need not exist yet (a story.md's story.json, written by `story build`).
+    let site_dir = std::fs::canonicalize(site).ok()?;
     let entries = stories
         .iter()
         .map(|(path, s)| {
-            let href = file_url(path).map_or_else(|| path.display().to_string(), |u| relative(&base, &u));
+            let abs = path.strip_prefix(site).map_or_else(|_| path.clone(), |rel| site_dir.join(rel));
+            let href = Url::from_file_path(&abs)
+                .map_or_else(|()| path.display().to_string(), |u| relative(&base, &u));
             entry(href, s, &base)
         })
         .collect();
-    Ok(crate::out::to_json(&CatalogOut { format: "story-index/1", title, stories: entries }))
+    Some(crate::out::to_json(&CatalogOut { format: "story-index/1", title, stories: entries }))
 }
 
 /// The title of `site/stories.json`, if there is one that parses ("Stories" else).

@@ -498,6 +498,9 @@ fn markdown_bundles_are_published_as_json() {
     assert_eq!(attr(&doc, "meta[name=description]", "content"), "First paragraph.");
     let json: Value = serde_json::from_str(&read(out.join("md/story.json"))).unwrap();
     assert_eq!(json["id"], "from-markdown");
+    let catalog: Value = serde_json::from_str(&read(out.join("stories.json"))).unwrap();
+    assert_eq!(catalog["stories"][0]["href"], "md/story.json");
+    assert_eq!(attr(&page(out.join("index.html")), ".sv-entry-title a", "href"), "md/");
 }
 
 #[test]

@@ -24,11 +24,12 @@ pub struct Site {
 /// What a page is, for its head.
 pub enum Kind<'a> {
     Story(&'a Story),
-    /// A catalog page: its heading (`"Stories"`, `"Stories tagged “x”"`),
-    /// description and language.
+    /// A catalog page: its title (`"Stories"`, `"Energy: Stories"`),
+    /// description, and the tag it lists, if any.
     List {
         title: String,
         description: String,
+        tag: Option<String>,
     },
 }
 
@@ -43,7 +44,7 @@ pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, body: &str) -> String 
             s.title.clone(),
             s.summary(DESCRIPTION_CHARS).unwrap_or_else(|| s.title.clone()),
         ),
-        Kind::List { title, description } => ("en", title.clone(), description.clone()),
+        Kind::List { title, description, .. } => ("en", title.clone(), description.clone()),
     };
     let dir = story_format::text::direction(lang);
     let mut h = String::with_capacity(body.len() + 4096);
@@ -115,9 +116,19 @@ pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, body: &str) -> String 
     h.push_str(&format!("<script src=\"{}\"></script>\n", asset("reading.js")));
     h.push_str(&format!("<link rel=\"stylesheet\" href=\"{}\">\n", asset("viewer.css")));
     h.push_str(&format!("<script type=\"module\" src=\"{}\"></script>\n", asset("embed.js")));
-    let kind_attr = if matches!(kind, Kind::Story(_)) { "story" } else { "catalog" };
+    // For the viewer: what the page is, where the site's root is (its
+    // catalog, for search), and the tag a list is of.
+    let (kind_attr, tag) = match kind {
+        Kind::Story(_) => ("story", None),
+        Kind::List { tag, .. } => ("catalog", tag.as_deref()),
+    };
+    let tag_attr = tag.map(|t| format!(" data-tag=\"{}\"", attr(t))).unwrap_or_default();
     h.push_str("</head>\n<body class=\"sv-page\">\n");
-    h.push_str(&format!("<main id=\"{}\" data-published=\"{kind_attr}\">", story_viewer::publish::ROOT_ID));
+    h.push_str(&format!(
+        "<main id=\"{}\" data-published=\"{kind_attr}\" data-root=\"{}\"{tag_attr}>",
+        story_viewer::publish::ROOT_ID,
+        attr(&to_root)
+    ));
     h.push_str(body);
     h.push_str("</main>\n</body>\n</html>\n");
     h

@@ -113,7 +113,32 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let site_name = crate::index::title_of(&site);
     let has_catalog = site.join("stories.json").is_file();
     let info = Site { root: root.clone(), name: site_name.clone() };
-    let tag_path = tag_paths(&bundles, &docs);
+    // The catalog: the site's own, or one made from the stories, as `story index` makes it.
+    let catalog_url = root.join("stories.json").map_err(|e| Failure::Run(e.to_string()))?;
+    let catalog_json = if has_catalog {
+        std::fs::read(site.join("stories.json"))?
+    } else {
+        let stories = bundles
+            .iter()
+            .filter_map(|b| match docs.get(&std::fs::canonicalize(b).unwrap_or_else(|_| b.clone())) {
+                // A story.md is published as story.json beside it.
+                Some(Document::Story(s)) => Some((b.with_file_name("story.json"), s)),
+                _ => None,
+            })
+            .collect();
+        let json = crate::index::from_stories(&site, stories).ok_or_else(|| {
+            Failure::Run(format!("{}: cannot turn the path into a file URL", site.display()))
+        })?;
+        std::fs::write(tmp.path().join("stories.json"), &json)?;
+        json.into_bytes()
+    };
+    let catalog = match parse_document(&catalog_json, &catalog_url).value {
+        Some(Document::Catalog(c)) => c,
+        _ => return Err(Failure::Run("the catalog does not parse (it did when checked)".into())),
+    };
+    // Every tag gets a page, also one a story has and the catalog lacks
+    // (a hand-written catalog that disagrees; `story check` warns).
+    let (all_tags, tag_path) = tag_paths(&catalog, &docs);
     drop(docs); // what follows streams the stories again, one at a time
     let place = |page: Url| Place { page, root: root.clone(), tag_path: tag_path.clone() };
 
@@ -126,27 +151,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         key(b).cmp(&key(a)).then_with(|| a.folder.cmp(&b.folder))
     });
 
-    // The catalog: the site's own, or one made from the stories.
-    let catalog_url = root.join("stories.json").map_err(|e| Failure::Run(e.to_string()))?;
-    let catalog_json = if has_catalog {
-        std::fs::read(site.join("stories.json"))?
-    } else {
-        let entries = summaries
-            .iter()
-            .map(|s| crate::index::entry(format!("{}story.json", s.folder), &s.story, &catalog_url))
-            .collect();
-        let out =
-            crate::out::CatalogOut { format: "story-index/1", title: site_name.clone(), stories: entries };
-        let json = crate::out::to_json(&out);
-        std::fs::write(tmp.path().join("stories.json"), &json)?;
-        json.into_bytes()
-    };
-    let catalog = match parse_document(&catalog_json, &catalog_url).value {
-        Some(Document::Catalog(c)) => c,
-        _ => return Err(Failure::Run("the catalog does not parse (it did when checked)".into())),
-    };
     let mut sitemap: Vec<SitemapUrl> = Vec::new();
-    let pages = catalog_pages(&catalog, tmp.path(), &info, &place, &mut sitemap)?;
+    let pages = catalog_pages(&catalog, &all_tags, tmp.path(), &info, &place, &mut sitemap)?;
     for s in &summaries {
         let modified = s.story.updated.clone().or_else(|| s.story.published.clone());
         sitemap.push(SitemapUrl { url: s.page.clone(), modified });
@@ -350,30 +356,28 @@ fn copy_viewer(dir: &Path, to: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> R
     Ok(())
 }
 
-/// Each tag's folder below the site (`tags/energy/`), decided once for
-/// every tag of every story, in the order the bundles are listed.
-fn tag_paths(
-    bundles: &[PathBuf],
-    docs: &HashMap<PathBuf, Document>,
-) -> Arc<dyn Fn(&str) -> String + Send + Sync> {
-    let mut tags: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for b in bundles {
-        let key = std::fs::canonicalize(b).unwrap_or_else(|_| b.clone());
-        if let Some(Document::Story(s)) = docs.get(&key) {
-            for t in &s.tags {
-                if seen.insert(t.clone()) {
-                    tags.push(t.clone());
-                }
-            }
+/// Each tag's folder below the site (`tags/energy/`): `tag_folders` over
+/// every tag of the catalog and the stories, sorted, so that the viewer's
+/// search on a built page (which has only the catalog, and sorts its tags
+/// the same way) names the same folders.
+fn tag_paths(catalog: &Catalog, docs: &HashMap<PathBuf, Document>) -> (Vec<String>, TagPath) {
+    let mut tags: std::collections::BTreeSet<String> =
+        catalog.all_tags().into_iter().map(str::to_owned).collect();
+    for doc in docs.values() {
+        if let Document::Story(s) = doc {
+            tags.extend(s.tags.iter().cloned());
         }
     }
+    let tags: Vec<String> = tags.into_iter().collect();
     let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
     let folders = story_format::text::tag_folders(&refs);
     let map: HashMap<String, String> =
-        tags.into_iter().zip(folders).map(|(t, f)| (t, format!("tags/{f}/"))).collect();
-    Arc::new(move |t: &str| map.get(t).cloned().unwrap_or_else(|| "tags/tag/".into()))
+        tags.iter().cloned().zip(folders).map(|(t, f)| (t, format!("tags/{f}/"))).collect();
+    (tags, Arc::new(move |t: &str| map.get(t).cloned().unwrap_or_else(|| "tags/tag/".into())))
 }
+
+/// A tag's folder below the site's root (`tags/energy/`).
+type TagPath = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 /// What the rest of the build needs of a rendered story: its metadata
 /// (sections dropped) and where it is.
@@ -497,16 +501,18 @@ fn render_story(
 /// The catalog's pages and each tag's; returns how many were written.
 fn catalog_pages(
     catalog: &Catalog,
+    all_tags: &[String],
     out: &Path,
     info: &Site,
     place: &(dyn Fn(Url) -> Place + Sync),
     sitemap: &mut Vec<SitemapUrl>,
 ) -> Result<usize, Failure> {
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
+    let others = all_tags.iter().filter(|t| !tags.contains(t)).cloned();
     let per = story_viewer::pages::catalog::PAGE;
     // Every page of every list: (the list's entries, the page).
     let mut jobs = Vec::new();
-    for tag in std::iter::once(None).chain(tags.iter().cloned().map(Some)) {
+    for tag in std::iter::once(None).chain(tags.iter().cloned().chain(others).map(Some)) {
         let entries: Arc<Vec<&story_format::Entry>> = Arc::new(
             catalog.entries.iter().filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t))).collect(),
         );
@@ -538,7 +544,8 @@ fn catalog_pages(
                 + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
                 + &format!(" from {}", catalog.title);
             let body = publish::catalog_html(one, at.clone(), place(page.clone()));
-            let html = head::document(info, &page, &Kind::List { title, description }, &body);
+            let html =
+                head::document(info, &page, &Kind::List { title, description, tag: tag.clone() }, &body);
             let dir = out.join(&folder);
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join("index.html"), html)?;
