@@ -121,6 +121,16 @@ fn samples(to: &Path) {
     }
 }
 
+/// No staging or set-aside folder of a build (`.out.…`) is left in `dir`.
+fn assert_no_leftovers(dir: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn the_samples_become_a_site() {
     let tmp = TempDir::new("samples");
@@ -378,12 +388,7 @@ fn a_failed_build_changes_nothing() {
     assert!(snapshot(&out) == before, "OUT changed");
 
     // No staging folder is left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_leftovers(tmp.path());
 }
 
 #[test]
@@ -441,12 +446,7 @@ fn an_interrupted_build_leaves_the_old_site_whole() {
     let o = build(&site, &out, &viewer);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(out.join("more/s0001/index.html").is_file());
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_leftovers(tmp.path());
 }
 
 #[test]
