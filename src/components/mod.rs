@@ -12,7 +12,7 @@ pub mod time;
 
 use std::rc::Rc;
 
-use story_format::url::{relative_ref, Url};
+use story_format::url::Url;
 use story_format::SafeUrl;
 use yew::{AttrValue, Callback, MouseEvent};
 
@@ -55,11 +55,14 @@ pub fn use_headings() -> Headings {
 /// browser (the default), or, on a page built by `story build`, relative to
 /// that page when it lies under the site's root, so that a built site works
 /// from any path. Provided as a context by [`crate::publish`].
+/// (The relative form exists only in the `ssr` build: the wasm never
+/// carries `relative_ref`.)
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Links(Option<Rc<(Url, Url)>>);
 
 impl Links {
     /// Links written relative to `page`, for addresses under `root`.
+    #[cfg(feature = "ssr")]
     pub fn relative(page: Url, root: Url) -> Links {
         Links(Some(Rc::new((page, root))))
     }
@@ -71,8 +74,9 @@ impl Links {
     /// The attribute text for `u`; the one way a `SafeUrl` reaches the DOM.
     pub fn href(&self, u: &SafeUrl) -> AttrValue {
         match &self.0 {
-            Some(pr) => relative_ref(u, &pr.0, &pr.1).into(),
-            None => u.to_string().into(),
+            #[cfg(feature = "ssr")]
+            Some(pr) => story_format::url::relative_ref(u, &pr.0, &pr.1).into(),
+            _ => u.to_string().into(),
         }
     }
 }

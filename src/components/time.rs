@@ -11,6 +11,9 @@ use yew::prelude::*;
 #[cfg(target_arch = "wasm32")]
 pub fn format_date(t: &Timestamp, lang: &str) -> String {
     use js_sys::{Array, Date, Intl, Object, Reflect};
+    if story_format::date::same_as_intl(t, lang) {
+        return story_format::date::format_long(t, lang);
+    }
     use wasm_bindgen::JsValue;
     let options = Object::new();
     let set = |k: &str, v: &str| Reflect::set(&options, &k.into(), &v.into()).is_ok();
