@@ -474,3 +474,41 @@ fn dates_worded_without_intl_read_as_intl_words_them() {
     }
     assert_eq!(checked, 7 * 4, "en, en-US, zh, zh-Hans, zh-TW, ja and ko skip Intl");
 }
+
+/// The same for date-times, in several time zones: the core's wording for
+/// the reader's offset against Chromium's `Intl` in that zone.
+#[wasm_bindgen_test]
+fn date_times_worded_without_intl_read_as_intl_words_them() {
+    use js_sys::{Array, Date, Intl, Object, Reflect};
+    let intl = |unix: i64, lang: &str, zone: &str| -> String {
+        let options = Object::new();
+        for (k, v) in [("dateStyle", "long"), ("timeStyle", "short"), ("timeZone", zone)] {
+            Reflect::set(&options, &k.into(), &v.into()).unwrap();
+        }
+        let format = Intl::DateTimeFormat::new(&Array::of1(&JsValue::from_str(lang)), &options).format();
+        format
+            .call1(&JsValue::NULL, &Date::new(&JsValue::from_f64(unix as f64 * 1000.0)))
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    let zones = [("UTC", 0), ("Etc/GMT-8", 480), ("Etc/GMT+5", -300), ("Asia/Kolkata", 330)];
+    let mut checked = 0;
+    for lang in ["en", "en-US", "zh", "zh-Hans", "ja", "ko", "en-GB", "zh-TW", "de"] {
+        for raw in [
+            "2026-03-16T09:30:00+08:00",
+            "2025-12-31T23:59:00Z",
+            "2024-02-29T12:00:00-05:00",
+            "2026-07-01T00:05:00Z",
+        ] {
+            let t = story_format::date::parse(raw).unwrap();
+            for (zone, offset) in zones {
+                if let Some(words) = story_format::date::format_local(&t, lang, offset) {
+                    assert_eq!(words, intl(t.unix, lang, zone), "{raw} in {lang}, {zone}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 6 * 4 * 4, "en, en-US, zh, zh-Hans, ja and ko skip Intl");
+}

@@ -14,6 +14,11 @@ pub fn format_date(t: &Timestamp, lang: &str) -> String {
     if story_format::date::same_as_intl(t, lang) {
         return story_format::date::format_long(t, lang);
     }
+    // The reader's clock, from `Date` (cheap), for the core's wording.
+    let offset = -Date::new(&JsValue::from_f64(t.unix as f64 * 1000.0)).get_timezone_offset() as i32;
+    if let Some(words) = story_format::date::format_local(t, lang, offset) {
+        return words;
+    }
     use wasm_bindgen::JsValue;
     let options = Object::new();
     let set = |k: &str, v: &str| Reflect::set(&options, &k.into(), &v.into()).is_ok();
