@@ -159,8 +159,9 @@ const MONTHS_EN: [&str; 12] = [
 /// same text for these dates: see [`same_as_intl`]). English as `Intl`'s
 /// long style ("March 14, 2026" for `en` and `en-US`, "14 March 2026" for
 /// other English); Chinese and Japanese "2026年3月14日"; Korean "2026년 3월
-/// 14일"; any other language the ISO form "2026-03-14", which every reader
-/// can read. A date-time adds its time of day as written, with its offset
+/// 14일"; Arabic (`ar`) "14 مارس 2026" (Chromium's `Intl` writes Latin
+/// digits for `ar`); any other language the ISO form
+/// "2026-03-14", which every reader can read. A date-time adds its time of day as written, with its offset
 /// ("09:30 UTC+08:00"): a page built once cannot know the reader's zone.
 pub fn format_long(t: &Timestamp, lang: &str) -> String {
     let (y, m, d) = t.date;
@@ -170,6 +171,7 @@ pub fn format_long(t: &Timestamp, lang: &str) -> String {
         "en" => format!("{d} {month} {y}"),
         "zh" | "ja" => format!("{y}年{m}月{d}日"),
         "ko" => format!("{y}년 {m}월 {d}일"),
+        "ar" if lang.eq_ignore_ascii_case("ar") => format!("{d} {} {y}", MONTHS_AR[usize::from(m - 1)]),
         _ => format!("{y:04}-{m:02}-{d:02}"),
     };
     if !t.has_time {
@@ -215,6 +217,21 @@ pub fn format_local(t: &Timestamp, lang: &str, offset_minutes: i32) -> Option<St
     })
 }
 
+const MONTHS_AR: [&str; 12] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+
 fn is_us_english(lang: &str) -> bool {
     lang.eq_ignore_ascii_case("en") || lang.eq_ignore_ascii_case("en-US")
 }
@@ -225,7 +242,9 @@ fn is_us_english(lang: &str) -> bool {
 /// `Intl`, whose first use costs about 30 ms of startup.
 pub fn same_as_intl(t: &Timestamp, lang: &str) -> bool {
     !t.has_time
-        && (is_us_english(lang) || matches!(crate::text::primary_language(lang).as_str(), "zh" | "ja" | "ko"))
+        && (is_us_english(lang)
+            || lang.eq_ignore_ascii_case("ar")
+            || matches!(crate::text::primary_language(lang).as_str(), "zh" | "ja" | "ko"))
 }
 
 #[cfg(test)]
@@ -259,6 +278,7 @@ mod tests {
         assert_eq!(f("2026-03-14", "zh-Hans"), "2026年3月14日");
         assert_eq!(f("2026-03-04", "ko"), "2026년 3월 4일");
         assert_eq!(f("2026-03-04", "fr"), "2026-03-04");
+        assert_eq!(f("2026-01-28", "ar"), "28 يناير 2026");
         assert_eq!(f("2026-03-14T09:30:00Z", "en"), "March 14, 2026, 09:30 UTC");
         assert_eq!(f("2026-03-14T09:30:00.25+08:00", "ja"), "2026年3月14日, 09:30 UTC+08:00");
     }
