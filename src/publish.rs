@@ -33,12 +33,12 @@ pub struct Place {
 }
 
 impl Place {
+    /// The `href` on this page of a page of the site (`path_from_root`:
+    /// `tags/energy/`), through the one URL gate.
     fn href(&self, path_from_root: &str) -> AttrValue {
-        match self.root.join(path_from_root) {
-            Ok(u) => match story_format::url::resolve(u.as_str(), &self.root) {
-                Ok(safe) => AttrValue::from(story_format::url::relative_ref(&safe, &self.page, &self.root)),
-                Err(_) => AttrValue::from("./"),
-            },
+        let path = if path_from_root.is_empty() { "./" } else { path_from_root };
+        match story_format::url::resolve(path, &self.root) {
+            Ok(safe) => AttrValue::from(story_format::url::relative_ref(&safe, &self.page, &self.root)),
             Err(_) => AttrValue::from("./"),
         }
     }
@@ -153,7 +153,7 @@ fn Page(props: &PageProps) -> Html {
 
 fn render(place: Place, body: impl FnOnce() -> Body + Send + 'static) -> String {
     let renderer = yew::ServerRenderer::<Page>::with_props(move || PageProps { place, body: body() });
-    futures_executor_block_on(renderer.hydratable(false).render())
+    futures::executor::block_on(renderer.hydratable(false).render())
 }
 
 /// The HTML of a story's article, as the viewer draws it, whole.
@@ -165,10 +165,6 @@ pub fn story_html(story: Arc<Story>, place: Place) -> String {
 /// filtered by its tag).
 pub fn catalog_html(catalog: Catalog, at: CatalogPage, place: Place) -> String {
     render(place, move || Body::Catalog(ByPtr(std::rc::Rc::new(catalog)), at))
-}
-
-fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
-    futures::executor::block_on(f)
 }
 
 #[derive(Properties)]
@@ -211,5 +207,5 @@ pub fn story_content_html(story: Arc<Story>) -> String {
     let renderer = yew::ServerRenderer::<Content>::with_props(move || ContentProps {
         story: ByPtr(std::rc::Rc::new((*story).clone())),
     });
-    futures_executor_block_on(renderer.hydratable(false).render())
+    futures::executor::block_on(renderer.hydratable(false).render())
 }
