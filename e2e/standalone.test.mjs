@@ -732,4 +732,20 @@ describe('loading', () => {
       assert.equal(await page.getByRole('status').count(), 0);
     });
   });
+
+  test('the first file is fetched once, while the viewer loads (embed.js starts it, the viewer takes it over)', async () => {
+    await withPage(browser, {}, async ({ page }) => {
+      const asked = [];
+      page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+      await page.goto(srv.url('?src=samples/harbour-cranes/story.json'));
+      await h1(page, 'Harbour cranes go electric').waitFor();
+      // Once: embed.js asked for it, and the viewer took that response over
+      // (a second request here would mean the two addresses disagreed).
+      assert.deepEqual(asked.filter((p) => p.endsWith('.json')), ['/samples/harbour-cranes/story.json']);
+      // A story named by id: the first file is the default catalog, also once.
+      await page.goto(srv.url('?story=harbour-cranes-go-electric'));
+      await h1(page, 'Harbour cranes go electric').waitFor();
+      assert.equal(asked.filter((p) => p.endsWith('stories.json')).length, 1, 'the default catalog, once');
+    });
+  });
 });

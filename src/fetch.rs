@@ -166,19 +166,46 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
     }
 }
 
+thread_local! {
+    /// The standalone page's first fetch, started by `embed.js` while the
+    /// viewer loaded: (its absolute URL, the `fetch` promise).
+    static EARLY: std::cell::RefCell<Option<(String, js_sys::Promise)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps `embed.js`'s early fetch (`{ url, response }`; anything else is
+/// ignored) for the first [`load`] of the same address.
+pub fn set_early(early: &JsValue) {
+    let url = Reflect::get(early, &"url".into()).ok().and_then(|u| u.as_string());
+    let response =
+        Reflect::get(early, &"response".into()).ok().and_then(|r| r.dyn_into::<js_sys::Promise>().ok());
+    if let (Some(url), Some(response)) = (url, response) {
+        EARLY.with(|e| *e.borrow_mut() = Some((url, response)));
+    }
+}
+
+/// The early fetch's response, if it was for `url` and succeeded (once).
+async fn early_response(url: &str) -> Option<gloo_net::http::Response> {
+    let (_, promise) = EARLY.with(|e| e.borrow_mut().take_if(|(u, _)| u == url))?;
+    let raw = JsFuture::from(promise).await.ok()?;
+    Some(gloo_net::http::Response::from(raw.dyn_into::<web_sys::Response>().ok()?))
+}
+
 async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, LoadError> {
     let fail = |kind: LoadErrorKind| LoadError::new(url, kind);
     let signals = js_sys::Array::of2(&cancel.signal(), &AbortSignal::timeout_with_u32(TIMEOUT_MS));
     let signal = AbortSignal::any(&signals);
-    let response = match gloo_net::http::Request::get(url).abort_signal(Some(&signal)).send().await {
-        Ok(r) => r,
-        Err(e) => {
-            let kind = match network_failure(&signal, &e.to_string()) {
-                LoadErrorKind::Network(detail) => why_unreachable(url, detail).await,
-                other => other,
-            };
-            return Err(fail(kind));
-        }
+    let response = match early_response(url).await {
+        Some(r) => r,
+        None => match gloo_net::http::Request::get(url).abort_signal(Some(&signal)).send().await {
+            Ok(r) => r,
+            Err(e) => {
+                let kind = match network_failure(&signal, &e.to_string()) {
+                    LoadErrorKind::Network(detail) => why_unreachable(url, detail).await,
+                    other => other,
+                };
+                return Err(fail(kind));
+            }
+        },
     };
     let status = response.status();
     if status == 404 || status == 410 {

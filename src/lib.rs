@@ -30,8 +30,10 @@ use crate::route::Route;
 /// On the standalone page (an element with id `story-viewer-app`) mounts the
 /// viewer there; `<story-viewer>` elements are mounted by `embed.js`
 /// through [`embed::mount_viewer`].
+/// `early`: `{ url, response }`, the first file's fetch that `embed.js`
+/// started while the viewer loaded (see `fetch::set_early`), if any.
 #[wasm_bindgen]
-pub fn start(asset_base: &str) {
+pub fn start(asset_base: &str, early: JsValue) {
     let stylesheet = format!(
         "{}viewer.css",
         if asset_base.ends_with('/') { asset_base.to_owned() } else { format!("{asset_base}/") }
@@ -48,6 +50,7 @@ pub fn start(asset_base: &str) {
         enhance::published(root);
         return;
     }
+    fetch::set_early(&early);
     dom::manual_scroll_restoration();
     let (href, query, fragment) = dom::location();
     let props = ViewerProps {

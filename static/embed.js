@@ -25,15 +25,34 @@ let viewer; // the started module, once asked for
 const started = new WeakSet(); // elements with a viewer drawn
 let failure; // { message, directive } once it could not start
 
-/** Fetches and starts the viewer, once. */
-function load() {
+/** Fetches and starts the viewer, once. `early`: see `prefetch`. */
+function load(early) {
   viewer ??= (async () => {
     const mod = await import('./story-viewer.js');
     await mod.default({ module_or_path: new URL('story-viewer_bg.wasm', here) });
-    mod.start(here);
+    mod.start(here, early);
     return mod;
   })();
   return viewer;
+}
+
+/**
+ * On the standalone page, the first file the viewer will ask for (`?src=`,
+ * else the page's default), fetched now, while the viewer itself downloads
+ * and compiles; the viewer takes the response over when it asks for the
+ * same address (src/fetch.rs), and fetches again itself, with its own
+ * checks and messages, if this one failed. Only http(s) addresses, as the
+ * viewer's own gate allows; the same 15 s limit.
+ */
+function prefetch(app) {
+  if (app.hasAttribute('data-published')) return undefined; // a built page fetches nothing
+  const src = new URLSearchParams(location.search).get('src') ?? app.dataset.defaultSrc ?? 'samples/stories.json';
+  let url;
+  try { url = new URL(src, location.href); } catch { return undefined; }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const response = fetch(url.href, { signal: AbortSignal.timeout(15000) });
+  response.catch(() => {}); // reported by the viewer's own fetch
+  return { url: url.href, response };
 }
 
 /** Why the viewer could not start, in words, and the directive that refused it. */
@@ -138,4 +157,5 @@ if (!customElements.get('story-viewer')) {
 }
 
 // The standalone page starts at once.
-if (document.getElementById('story-viewer-app')) load().catch(fail);
+const app = document.getElementById('story-viewer-app');
+if (app) load(prefetch(app)).catch(fail);
