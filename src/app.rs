@@ -367,10 +367,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         View::Story { story, from_catalog, url, problems } => {
             let section_link = standalone.then(|| {
                 let (page, _, _) = dom::location();
-                Callback::from(move |id: String| {
-                    let without = page.split('#').next().unwrap_or(&page);
-                    format!("{without}#{}", js_sys::encode_uri_component(&id))
-                })
+                Callback::from(move |id: String| dom::section_address(&page, &id))
             });
             let tag_link = {
                 let (r2, nav) = (r.clone(), navigate.clone());

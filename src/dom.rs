@@ -123,11 +123,24 @@ pub fn replace_query(query: &str) {
 /// focusable with `tabindex="-1"` if it is not), without scrolling again.
 pub fn focus_id(root: &NodeRef, id: &str) {
     if let Some(el) = find_id(root, id) {
-        if !el.has_attribute("tabindex") {
-            let _ = el.set_attribute("tabindex", "-1");
-        }
-        focus(&el, true);
+        focus_target(&el);
     }
+}
+
+/// Moves keyboard focus to `el`, a link's target (made focusable with
+/// `tabindex="-1"` if it is not), without scrolling again.
+pub fn focus_target(el: &web_sys::HtmlElement) {
+    if !el.has_attribute("tabindex") {
+        let _ = el.set_attribute("tabindex", "-1");
+    }
+    focus(el, true);
+}
+
+/// The address of section `id` on the page at `page` (whose own
+/// `#fragment`, if any, is replaced): what "Copy link" copies.
+pub fn section_address(page: &str, id: &str) -> String {
+    let without = page.split('#').next().unwrap_or(page);
+    format!("{without}{}", story_format::text::section_href(id))
 }
 
 /// Moves keyboard focus to the first element matching `selector` inside

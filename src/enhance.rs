@@ -31,18 +31,20 @@ pub fn published(root: Element) {
         .unwrap_or_default();
     watch_fragments();
     focus_fragment();
+    // The page's address, read once for every island.
+    let (page, _, _) = dom::location();
     wasm_bindgen_futures::spawn_local(async move {
         for (n, island) in islands.into_iter().enumerate() {
             if n > 0 && n % PER_TASK == 0 {
                 dom::yield_task().await;
             }
-            bring_to_life(island);
+            bring_to_life(island, &page);
         }
     });
 }
 
 /// Draws the live control in place of an island's stand-in.
-fn bring_to_life(island: HtmlElement) {
+fn bring_to_life(island: HtmlElement, page: &str) {
     let kind = island.get_attribute("data-sv-island");
     match kind.as_deref() {
         Some(k) if k == Island::Settings.name() => {
@@ -53,11 +55,11 @@ fn bring_to_life(island: HtmlElement) {
             .render();
         }
         Some(k) if k == Island::CopyLink.name() => {
-            let Some(props) = copy_link_props(&island) else { return };
+            let Some(props) = copy_link_props(&island, page) else { return };
             yew::Renderer::<CopyLink>::with_root_and_props(island.clone().into(), props).render();
         }
         Some(k) if k == Island::Search.name() => {
-            let Some(props) = search_props(&island) else { return };
+            let Some(props) = search_props(&island, page) else { return };
             yew::Renderer::<SiteSearch>::with_root_and_props(island.clone().into(), props).render();
         }
         _ => return,
@@ -67,15 +69,12 @@ fn bring_to_life(island: HtmlElement) {
 }
 
 /// A section's "Copy link": the heading before the island names the section.
-fn copy_link_props(island: &HtmlElement) -> Option<CopyLinkProps> {
+fn copy_link_props(island: &HtmlElement, page: &str) -> Option<CopyLinkProps> {
     let heading = island.previous_element_sibling()?;
-    let id = heading.id();
     let lang =
         island.closest("[lang]").ok().flatten().and_then(|e| e.get_attribute("lang")).unwrap_or_default();
-    let (page, _, _) = dom::location();
-    let without = page.split('#').next().unwrap_or(&page).to_owned();
     Some(CopyLinkProps {
-        href: format!("{without}{}", story_format::text::section_href(&id)).into(),
+        href: dom::section_address(page, &heading.id()).into(),
         heading: heading.text_content().unwrap_or_default().into(),
         labels: crate::labels::for_lang(&lang),
     })
@@ -83,11 +82,10 @@ fn copy_link_props(island: &HtmlElement) -> Option<CopyLinkProps> {
 
 /// A built catalog page's search: the site's catalog is at its root
 /// (`data-root` on the page's `<main>`, relative), the page's tag in `data-tag`.
-fn search_props(island: &HtmlElement) -> Option<SiteSearchProps> {
+fn search_props(island: &HtmlElement, page: &str) -> Option<SiteSearchProps> {
     let main = island.closest("main[data-root]").ok().flatten()?;
     let list = island.closest(".sv-catalog").ok().flatten()?.dyn_into::<HtmlElement>().ok()?;
-    let (page, _, _) = dom::location();
-    let page = story_format::url::Url::parse(&page).ok()?;
+    let page = story_format::url::Url::parse(page).ok()?;
     let root = main.get_attribute("data-root")?;
     // Through the one URL gate, like every address the viewer uses.
     let catalog = story_format::url::resolve(&format!("{root}stories.json"), &page).ok()?;
@@ -108,11 +106,7 @@ fn focus_fragment() {
     let (_, _, fragment) = dom::location();
     let Some(id) = fragment else { return };
     let Some(doc) = dom::window().document() else { return };
-    let Some(el) = doc.get_element_by_id(&id).and_then(|e| e.dyn_into::<HtmlElement>().ok()) else { return };
-    if !el.has_attribute("tabindex") {
-        let _ = el.set_attribute("tabindex", "-1");
+    if let Some(el) = doc.get_element_by_id(&id).and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        dom::focus_target(&el);
     }
-    let opts = web_sys::FocusOptions::new();
-    opts.set_prevent_scroll(true);
-    let _ = el.focus_with_options(&opts);
 }

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use crate::components::{island, ByPtr, Island, Links};
 use crate::labels::ui;
-use crate::pages::catalog::{CatalogView, Pager};
+use crate::pages::catalog::{story_page, CatalogView, Pager};
 use crate::pages::story::StoryView;
 
 /// The `id` of the element a built page's content is in (the viewer's own
@@ -117,8 +117,7 @@ fn Page(props: &PageProps) -> Html {
                 let (place, entries) = (place.clone(), entries.clone());
                 Callback::from(move |id: String| {
                     let href = entries.0.find(&id).and_then(|e| e.href.as_ref());
-                    href.map(|h| story_format::url::relative_ref(h, &place.page, &place.root))
-                        .map(|h| h.strip_suffix("story.json").map(str::to_owned).unwrap_or(h))
+                    href.map(|h| story_page(story_format::url::relative_ref(h, &place.page, &place.root)))
                         .unwrap_or_default()
                 })
             };
@@ -157,8 +156,8 @@ fn render(place: Place, body: impl FnOnce() -> Body + Send + 'static) -> String 
 }
 
 /// The HTML of a story's article, as the viewer draws it, whole.
-pub fn story_html(story: Arc<Story>, place: Place) -> String {
-    render(place, move || Body::Story(ByPtr(std::rc::Rc::new((*story).clone()))))
+pub fn story_html(story: Story, place: Place) -> String {
+    render(place, move || Body::Story(ByPtr(std::rc::Rc::new(story))))
 }
 
 /// The HTML of one page of a catalog: `entries` are that page's (already
@@ -203,9 +202,9 @@ fn Content(props: &ContentProps) -> Html {
 }
 
 /// A story's full text as HTML for feeds: hero and sections, links absolute.
-pub fn story_content_html(story: Arc<Story>) -> String {
+pub fn story_content_html(story: Story) -> String {
     let renderer = yew::ServerRenderer::<Content>::with_props(move || ContentProps {
-        story: ByPtr(std::rc::Rc::new((*story).clone())),
+        story: ByPtr(std::rc::Rc::new(story)),
     });
     futures::executor::block_on(renderer.hydratable(false).render())
 }

@@ -7,6 +7,7 @@
 //! section); clearing it brings them back. The address keeps the search
 //! (`?q=`), so a reload or Back shows it again.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use story_format::{Catalog, Document};
@@ -17,7 +18,7 @@ use crate::components::{use_headings, ByPtr};
 use crate::dom;
 use crate::fetch::{load, LoadError};
 use crate::labels::ui;
-use crate::pages::catalog::{search_form, EntryPage, PAGE};
+use crate::pages::catalog::{search_form, story_page, EntryPage, PAGE};
 use crate::search::{fold_decomposed, Index};
 
 #[derive(Properties, PartialEq)]
@@ -36,7 +37,8 @@ pub struct SiteSearchProps {
 enum Loaded {
     Not,
     Loading,
-    Done(ByPtr<Catalog>, Rc<Index>),
+    /// The catalog, its search index, and each tag's folder (`energy`).
+    Done(ByPtr<Catalog>, Rc<Index>, Rc<HashMap<String, String>>),
     Failed(LoadError),
 }
 
@@ -60,7 +62,8 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
                         Ok(l) => match l.doc {
                             Document::Catalog(c) => {
                                 let index = Rc::new(Index::new(&c, dom::nfkd));
-                                Loaded::Done(ByPtr(Rc::new(c)), index)
+                                let folders = Rc::new(tag_folders(&c));
+                                Loaded::Done(ByPtr(Rc::new(c)), index, folders)
                             }
                             Document::Story(_) => Loaded::Failed(LoadError::new(
                                 url.as_str(),
@@ -95,7 +98,7 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             <p class="sv-count" role="status">{ ui::LOADING }</p>
         },
         (Loaded::Failed(e), true) => html! { <p class="sv-count" role="alert">{ e.to_string() }</p> },
-        (Loaded::Done(catalog, index), true) => {
+        (Loaded::Done(catalog, index, folders), true) => {
             let tag = props.tag.clone();
             let tagged = catalog
                 .0
@@ -111,22 +114,13 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             let story_href = {
                 let catalog = catalog.clone();
                 Callback::from(move |id: String| {
-                    let href = catalog.0.find(&id).and_then(|e| e.href.as_ref()).map(|h| h.to_string());
-                    href.map(|h| h.strip_suffix("story.json").map(str::to_owned).unwrap_or(h))
-                        .unwrap_or_default()
+                    let href = catalog.0.find(&id).and_then(|e| e.href.as_ref());
+                    href.map(|h| story_page(h.to_string())).unwrap_or_default()
                 })
             };
-            // A tag in a result leads to that tag's page of the site, named
-            // as `story build` names it (folders of the sorted tags).
+            // A tag in a result leads to that tag's page of the site.
             let tag_href = {
-                let (catalog, url) = (catalog.clone(), props.catalog.clone());
-                let mut tags: Vec<&str> = catalog.0.all_tags();
-                tags.sort_unstable();
-                let folders: std::collections::HashMap<String, String> = tags
-                    .iter()
-                    .map(|t| (*t).to_owned())
-                    .zip(story_format::text::tag_folders(&tags))
-                    .collect();
+                let (folders, url) = (folders.clone(), props.catalog.clone());
                 Callback::from(move |t: Option<String>| {
                     let folder = t.and_then(|t| folders.get(&t).cloned());
                     let path = folder.map_or_else(|| "./".to_owned(), |f| format!("tags/{f}/"));
@@ -164,6 +158,14 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             <div class="sv-results">{ results }</div>
         </>
     }
+}
+
+/// Each tag's folder on a built site, named as `story build` names it
+/// (`tag_folders` over the sorted tags).
+fn tag_folders(catalog: &Catalog) -> HashMap<String, String> {
+    let mut tags: Vec<&str> = catalog.all_tags();
+    tags.sort_unstable();
+    tags.iter().map(|t| (*t).to_owned()).zip(story_format::text::tag_folders(&tags)).collect()
 }
 
 /// `?q=` of the page's address, if any.

@@ -167,6 +167,15 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
     }
 }
 
+/// On a site built by `story build`, a story's page is the folder of its
+/// `story.json`: the entry's `href` without the file name.
+pub fn story_page(story_json_href: String) -> String {
+    match story_json_href.strip_suffix("story.json") {
+        Some(folder) => folder.to_owned(),
+        None => story_json_href,
+    }
+}
+
 /// The search field: the catalog's, and a built page's (`SiteSearch`), the
 /// same markup. `on_search`: told the text on every keystroke.
 pub fn search_form(query: &str, on_search: Option<Callback<String>>) -> Html {

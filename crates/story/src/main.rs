@@ -239,7 +239,7 @@ fn cmd_import(args: &[String]) -> ExitCode {
     for w in &imported.warnings {
         println!("{}: {w}", md.display());
     }
-    let src_dir = md.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let src_dir = out::parent_dir(md);
     let out_dir = args.out.map_or_else(|| src_dir.to_owned(), PathBuf::from);
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         return fail(format!("{}: {e}", out_dir.display()));

@@ -74,6 +74,14 @@ fn link<W: io::Write>(w: &mut Writer<W>, rel: &str, href: &str, kind: Option<&st
     Ok(())
 }
 
+/// The document `w` wrote to memory, with a final newline.
+fn finish(w: Writer<Vec<u8>>, written: io::Result<()>) -> String {
+    written.expect("writing to memory does not fail");
+    let mut out = String::from_utf8(w.into_inner()).expect("quick-xml writes the UTF-8 it is given");
+    out.push('\n');
+    out
+}
+
 /// The Atom feed of `items` (newest first).
 pub fn atom(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
@@ -96,10 +104,7 @@ pub fn atom(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
             })?;
         Ok(())
     })();
-    written.expect("writing to memory does not fail");
-    let mut out = String::from_utf8(w.into_inner()).expect("quick-xml writes the UTF-8 it is given");
-    out.push('\n');
-    out
+    finish(w, written)
 }
 
 fn atom_entry<W: io::Write>(w: &mut Writer<W>, item: &FeedItem) -> io::Result<()> {
@@ -196,10 +201,7 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
         })?;
         Ok(())
     })();
-    written.expect("writing to memory does not fail");
-    let mut out = String::from_utf8(w.into_inner()).expect("UTF-8 in, UTF-8 out");
-    out.push('\n');
-    out
+    finish(w, written)
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is named.

@@ -36,6 +36,18 @@ pub enum Kind<'a> {
 /// A whole HTML document: `<head>` for `kind` at `page`, then `body` (the
 /// rendered content of `<main>`).
 pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, body: &str) -> String {
+    let mut h = open(site, page, kind);
+    h.push_str(body);
+    h.push_str(CLOSE);
+    h
+}
+
+/// What follows the body: the end of `<main>` and of the document.
+pub const CLOSE: &str = "</main>\n</body>\n</html>\n";
+
+/// The document up to the opening of `<main>`, where the body goes (then
+/// [`CLOSE`]): for a story, written before its body, which takes the story.
+pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
     let to_root = relative_ref(&safe(&site.root), page, &site.root);
     let asset = |name: &str| attr(&format!("{to_root}{name}")).into_owned();
     let (lang, title, description) = match kind {
@@ -47,7 +59,7 @@ pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, body: &str) -> String 
         Kind::List { title, description, .. } => ("en", title.clone(), description.clone()),
     };
     let dir = story_format::text::direction(lang);
-    let mut h = String::with_capacity(body.len() + 4096);
+    let mut h = String::with_capacity(4096);
     h.push_str("<!doctype html>\n");
     h.push_str(&format!("<html lang=\"{}\" dir=\"{dir}\">\n<head>\n", attr(lang)));
     h.push_str("<meta charset=\"utf-8\">\n");
@@ -129,8 +141,6 @@ pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, body: &str) -> String 
         story_viewer::publish::ROOT_ID,
         attr(&to_root)
     ));
-    h.push_str(body);
-    h.push_str("</main>\n</body>\n</html>\n");
     h
 }
 

@@ -110,9 +110,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     copy_viewer(&opts.viewer, tmp.path(), &mut copies)?;
     parallel(&copies, |(from, to)| std::fs::copy(from, to).map_err(|e| run_err(from, e)))?;
 
-    let site_name = crate::index::title_of(&site);
     let has_catalog = site.join("stories.json").is_file();
-    let info = Site { root: root.clone(), name: site_name.clone() };
     // The catalog: the site's own, or one made from the stories, as `story index` makes it.
     let catalog_url = root.join("stories.json").map_err(|e| Failure::Run(e.to_string()))?;
     let catalog_json = if has_catalog {
@@ -147,6 +145,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             return Err(Failure::Input { reports: vec![report], files: files.len() });
         }
     };
+    let site_name = catalog.title.clone();
+    let info = Site { root: root.clone(), name: site_name.clone() };
     // Every tag gets a page, also one a story has and the catalog lacks
     // (a hand-written catalog that disagrees; `story check` warns).
     let (all_tags, tag_path) = tag_paths(&catalog, &docs);
@@ -163,7 +163,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     });
 
     let mut sitemap: Vec<SitemapUrl> = Vec::new();
-    let pages = catalog_pages(&catalog, &all_tags, tmp.path(), &info, &place, &mut sitemap)?;
+    let pages = catalog_pages(&catalog, &all_tags, tmp.path(), &info, &place, &tag_path, &mut sitemap)?;
     for s in &summaries {
         let modified = s.story.updated.clone().or_else(|| s.story.published.clone());
         sitemap.push(SitemapUrl { url: s.page.clone(), modified });
@@ -220,7 +220,7 @@ fn check_viewer(dir: &Path) -> Result<(), Failure> {
 /// OUT must be neither SITE nor inside it (the site is copied into OUT),
 /// and, when it exists, a folder.
 fn check_out(site: &Path, out: &Path) -> Result<(), Failure> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = crate::out::parent_dir(out);
     let parent = std::fs::canonicalize(parent).map_err(|e| run_err(parent, e))?;
     let name =
         out.file_name().ok_or_else(|| Failure::Run(format!("--out {}: not a folder name", out.display())))?;
@@ -246,7 +246,7 @@ struct Staging {
 
 impl Staging {
     fn new(out: &Path) -> Result<Staging, Failure> {
-        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = crate::out::parent_dir(out);
         let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
         let prefix = format!(".{name}.building-");
         // An interrupted build's folder (its process is gone).
@@ -500,13 +500,17 @@ fn render_story(
     if let Some(json) = imported {
         std::fs::write(dir.join("story.json"), json)?;
     }
-    let story = Arc::new(story);
-    let body = publish::story_html(story.clone(), place(page.clone()));
-    let html = head::document(info, &page, &Kind::Story(&story), &body);
+    // The head first (its description may read the first paragraph); the
+    // story then moves into the renderer, keeping only its metadata here.
+    let mut html = head::open(info, &page, &Kind::Story(&story));
+    let mut story = story;
+    let sections = std::mem::take(&mut story.sections);
+    let meta = story.clone();
+    story.sections = sections;
+    html.push_str(&publish::story_html(story, place(page.clone())));
+    html.push_str(head::CLOSE);
     std::fs::write(dir.join("index.html"), html)?;
-    let mut story = Arc::try_unwrap(story).unwrap_or_else(|s| (*s).clone());
-    story.sections = Vec::new();
-    Ok(Summary { folder, page, file: file.to_owned(), story })
+    Ok(Summary { folder, page, file: file.to_owned(), story: meta })
 }
 
 /// The catalog's pages and each tag's; returns how many were written.
@@ -516,6 +520,7 @@ fn catalog_pages(
     out: &Path,
     info: &Site,
     place: &(dyn Fn(Url) -> Place + Sync),
+    tag_path: &TagPath,
     sitemap: &mut Vec<SitemapUrl>,
 ) -> Result<usize, Failure> {
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
@@ -533,36 +538,32 @@ fn catalog_pages(
             jobs.push((entries.clone(), at));
         }
     }
-    let tag_path = place(info.root.clone()).tag_path;
     let written = parallel(&jobs, |(entries, at)| {
         let (tag, index) = (&at.tag, at.index);
-        {
-            let folder = at.folder(index, &*tag_path);
-            let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
-            let slice = &entries[(index * per).min(entries.len())..((index + 1) * per).min(entries.len())];
-            let one = Catalog {
-                minor_version: catalog.minor_version,
-                title: catalog.title.clone(),
-                entries: slice.iter().map(|e| (*e).clone()).collect(),
-            };
-            let title = match (&tag, index) {
-                (None, 0) => catalog.title.clone(),
-                (None, i) => format!("{} (page {})", catalog.title, i + 1),
-                (Some(t), 0) => format!("{t}: {}", catalog.title),
-                (Some(t), i) => format!("{t}: {} (page {})", catalog.title, i + 1),
-            };
-            let description = crate::check::count_as(entries.len(), "story", "stories")
-                + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
-                + &format!(" from {}", catalog.title);
-            let body = publish::catalog_html(one, at.clone(), place(page.clone()));
-            let html =
-                head::document(info, &page, &Kind::List { title, description, tag: tag.clone() }, &body);
-            let dir = out.join(&folder);
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join("index.html"), html)?;
-            let modified = slice.iter().filter_map(|e| e.published.clone()).max();
-            Ok(SitemapUrl { url: page, modified })
-        }
+        let folder = at.folder(index, &**tag_path);
+        let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
+        let slice = &entries[(index * per).min(entries.len())..((index + 1) * per).min(entries.len())];
+        let one = Catalog {
+            minor_version: catalog.minor_version,
+            title: catalog.title.clone(),
+            entries: slice.iter().map(|e| (*e).clone()).collect(),
+        };
+        let title = match (&tag, index) {
+            (None, 0) => catalog.title.clone(),
+            (None, i) => format!("{} (page {})", catalog.title, i + 1),
+            (Some(t), 0) => format!("{t}: {}", catalog.title),
+            (Some(t), i) => format!("{t}: {} (page {})", catalog.title, i + 1),
+        };
+        let description = crate::check::count_as(entries.len(), "story", "stories")
+            + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
+            + &format!(" from {}", catalog.title);
+        let body = publish::catalog_html(one, at.clone(), place(page.clone()));
+        let html = head::document(info, &page, &Kind::List { title, description, tag: tag.clone() }, &body);
+        let dir = out.join(&folder);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("index.html"), html)?;
+        let modified = slice.iter().filter_map(|e| e.published.clone()).max();
+        Ok(SitemapUrl { url: page, modified })
     })?;
     let n = written.len();
     sitemap.extend(written);
@@ -571,7 +572,7 @@ fn catalog_pages(
 
 fn feed_item(s: &Summary, site: &Path, root: &Url) -> Result<FeedItem, Failure> {
     let (_, _, story, _) = published_story(site, &s.file, root)?;
-    let content_html = publish::story_content_html(Arc::new(story));
+    let content_html = publish::story_content_html(story);
     let st = &s.story;
     Ok(FeedItem {
         url: s.page.clone(),
