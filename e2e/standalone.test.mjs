@@ -663,7 +663,7 @@ describe('a story at the limits (50,000 blocks)', () => {
   });
   after(async () => { await srv.close(); });
 
-  test('shows its first screen, then draws the rest without long tasks', async () => {
+  test('fetches, parses and draws it without a long task', async () => {
     await withPage(browser, {}, async ({ page }) => {
       await page.addInitScript(() => {
         window.__longTasks = [];
@@ -681,15 +681,28 @@ describe('a story at the limits (50,000 blocks)', () => {
       // nodes (getByText) would itself be a long task in the page.
       await page.waitForFunction(() => document.querySelector('article[aria-busy="false"]'), null, { polling: 1000, timeout: 120_000 });
       const allMs = Date.now() - start;
-      const tasks = await page.evaluate(() => window.__longTasks);
-      const during = tasks.filter((t) => t.start >= firstScreen);
-      const longest = Math.max(0, ...during.map((t) => t.duration));
-      console.log(`50,000 blocks: first screen ${firstMs} ms, all drawn ${allMs} ms, ` +
-        `long tasks before first screen: ${tasks.filter((t) => t.start < firstScreen).map((t) => Math.round(t.duration)).join(', ') || 'none'}, ` +
-        `while drawing: ${during.length} (longest ${Math.round(longest)} ms)`);
-      assert.ok(longest <= 50, `a task of ${Math.round(longest)} ms blocked the main thread while drawing`);
+      const { tasks, asked } = await page.evaluate(() => ({ tasks: window.__longTasks,
+        asked: performance.getEntriesByType('resource').find((r) => r.name.endsWith('/big/story.json')).startTime }));
+      // From the moment the story is asked for: reading the body, the
+      // parse, the first screen and every later step.
+      const story = tasks.filter((t) => t.start + t.duration > asked);
+      const round = (list) => list.map((t) => Math.round(t.duration)).join(', ') || 'none';
+      console.log(`50,000 blocks: first screen ${firstMs} ms, all drawn ${allMs} ms; long tasks: ` +
+        `before the story was asked for ${round(tasks.filter((t) => !story.includes(t)))}, ` +
+        `until the first screen ${round(story.filter((t) => t.start < firstScreen))}, ` +
+        `while drawing the rest ${round(story.filter((t) => t.start >= firstScreen))}`);
+      const longest = Math.max(0, ...story.map((t) => t.duration));
+      assert.ok(longest <= 50, `a task of ${Math.round(longest)} ms blocked the main thread`);
       assert.equal(await page.locator('.sv-section').count(), 2000);
       assert.equal(await page.evaluate(() => document.querySelector('.sv-body').lastElementChild.textContent.includes('Paragraph 1999.24')), true);
+      // The contents of 2,000 sections are folded, and whole.
+      const contents = page.getByRole('navigation', { name: 'Contents' });
+      assert.equal(await contents.getByRole('link', { includeHidden: true }).count(), 2000);
+      assert.equal(await contents.getByRole('link', { name: 'Part 1999', exact: true }).isVisible(), false);
+      await contents.getByText('Contents').click();
+      await contents.getByRole('link', { name: 'Part 1999', exact: true }).click();
+      await page.getByRole('heading', { level: 2, name: 'Part 1999', exact: true }).waitFor();
+      assert.ok(page.url().endsWith('#part-1999'));
     });
   });
 

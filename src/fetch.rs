@@ -1,13 +1,22 @@
 //! Fetching a story or catalog: a timeout, the 8 MiB cap enforced while the
-//! body streams, and a check that the answer is JSON; then the core parser.
+//! body streams, and a check that the answer is JSON; then the core parser
+//! (in steps, one task each, for files over 256 KiB).
 
 use js_sys::{Reflect, Uint8Array};
 use story_format::limits::{MAX_FILE_BYTES, MAX_FILE_MIB};
 use story_format::url::Url;
-use story_format::{parse_document, Diagnostic, Document, SafeUrl};
+use story_format::{parse_document, Diagnostic, Document, SafeUrl, Steps};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
+
+/// Files larger than this are parsed in steps, yielding to the page between
+/// them; smaller ones at once (a few milliseconds at most).
+const STEPS_FROM_BYTES: usize = 256 * 1024;
+
+/// About how many bytes of a story's sections one step reads: 1 MiB is
+/// 5-15 ms in Chromium on a cold start (docs/perf.md, "Drawing large stories").
+const STEP_BYTES: usize = 1024 * 1024;
 
 /// How long one request may take, headers and body together.
 pub const TIMEOUT_MS: u32 = 15_000;
@@ -141,18 +150,25 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
     let bytes = fetch_bytes(url.as_str(), cancel).await?;
     let base = Url::parse(url.as_str())
         .map_err(|e| LoadError::new(url.as_str(), LoadErrorKind::Address(e.to_string())))?;
-    // Large files: the parse in a task of its own, and the first screen
-    // drawn in another, so that no one task holds the main thread for all
-    // three (docs/perf.md, "Drawing large stories").
-    let large = bytes.len() > 256 * 1024;
-    if large {
+    // Large files are parsed in steps, each in a task of its own, and the
+    // first screen drawn in another, so that no task holds the main thread
+    // for long (docs/perf.md, "Drawing large stories").
+    let parsed = if bytes.len() > STEPS_FROM_BYTES {
+        let base = story_format::url::Base::new(&base);
+        let mut steps = Steps::new(&bytes, &base);
+        loop {
+            crate::dom::yield_task().await;
+            if steps.step(STEP_BYTES) {
+                break;
+            }
+        }
+        let parsed = steps.finish();
         crate::dom::yield_task().await;
-    }
-    let parsed = parse_document(&bytes, &base);
+        parsed
+    } else {
+        parse_document(&bytes, &base)
+    };
     drop(bytes);
-    if large {
-        crate::dom::yield_task().await;
-    }
     match parsed.value {
         Some(doc) => Ok(Loaded { doc, url: url.clone(), diagnostics: parsed.diagnostics }),
         None => {

@@ -60,10 +60,6 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
     let minutes = use_memo(props.story.clone(), |s| s.0.reading_minutes());
     // The contents' links reach the section navigation of the latest render.
     let nav_now = use_mut_ref(Callback::<String>::noop);
-    let toc = {
-        let nav_now = nav_now.clone();
-        use_memo(props.story.clone(), move |s| contents(&s.0, labels::for_lang(&s.0.lang), nav_now))
-    };
     let layout = ByPtr(use_memo(props.story.clone(), |s| Layout::of(&s.0)));
     let total = layout.0.total();
     // The section to show: from the address at first, then from section links.
@@ -130,6 +126,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
 
     let lang = AttrValue::from(story.lang.clone());
     let l = labels::for_lang(&story.lang);
+    let toc = contents(&props.story, l, &nav_now, toc_listed(story.sections.len(), *budget, total));
     let groups = layout.0.groups(*budget).into_iter().map(|group| {
         html! {
             <SectionGroup key={ group.first } story={ props.story.clone() } layout={ layout.clone() } { group }
@@ -156,7 +153,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                 if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
                 { meta(story, *minutes, l, &lang) }
             </header>
-            { (*toc).clone() }
+            { toc }
             if let Some(hero) = &story.hero {
                 <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
             }
@@ -187,28 +184,89 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
     }
 }
 
+/// Stories with more sections than this get their contents folded (a
+/// `<details>` the reader opens): a list that long would push the story
+/// itself a screen or more down.
+pub const TOC_FOLDED: usize = 20;
+
+/// Contents entries are drawn in parts of this many sections, each a
+/// component that is drawn again only when its own range changes.
+const TOC_PART: usize = 100;
+
+/// How many sections the contents list while `budget` of `total` blocks
+/// are drawn: the first screen lists a few, each later step more, four
+/// times as fast as the body, so the list is whole long before the story.
+fn toc_listed(sections: usize, budget: usize, total: usize) -> usize {
+    if budget >= total {
+        return sections;
+    }
+    let ahead = sections.saturating_mul(budget.saturating_mul(4)) / total.max(1);
+    sections.min(TOC_FOLDED + ahead)
+}
+
 /// A long story's table of contents: a navigation landmark with a link to
-/// each section that has a heading.
-fn contents(story: &Story, l: &'static labels::Labels, nav: Rc<RefCell<Callback<String>>>) -> Html {
-    if story.sections.len() <= TOC_SECTIONS {
+/// each of the first `listed` sections that have a heading; folded when
+/// the story has more than [`TOC_FOLDED`] sections.
+fn contents(story: &ByPtr<Story>, l: &'static labels::Labels, nav: &NavNow, listed: usize) -> Html {
+    let n = story.0.sections.len();
+    if n <= TOC_SECTIONS {
         return html! {};
     }
-    let links = story.sections.iter().filter_map(|s| {
+    let parts = (0..listed).step_by(TOC_PART).map(|from| {
+        let to = (from + TOC_PART).min(listed);
+        html! { <TocPart key={ from } story={ story.clone() } {from} {to} nav={ nav.clone() } /> }
+    });
+    let list = html! { <ol>{ for parts }</ol> };
+    html! {
+        <nav class="sv-toc" aria-label={ l.contents }>
+            if n > TOC_FOLDED {
+                <details>
+                    <summary class="sv-toc-title">{ l.contents }</summary>
+                    { list }
+                </details>
+            } else {
+                <p class="sv-toc-title">{ l.contents }</p>
+                { list }
+            }
+        </nav>
+    }
+}
+
+/// The contents' links reach the section navigation of the latest render.
+type NavNow = Rc<RefCell<Callback<String>>>;
+
+#[derive(Properties)]
+struct TocPartProps {
+    story: ByPtr<Story>,
+    /// The sections listed: `from..to`.
+    from: usize,
+    to: usize,
+    nav: NavNow,
+}
+
+impl PartialEq for TocPartProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.story == other.story
+            && (self.from, self.to) == (other.from, other.to)
+            && Rc::ptr_eq(&self.nav, &other.nav)
+    }
+}
+
+/// Contents entries for sections `from..to` (those with a heading).
+#[function_component]
+fn TocPart(p: &TocPartProps) -> Html {
+    let sections = p.story.0.sections.get(p.from..p.to).unwrap_or_default();
+    let links = sections.iter().filter_map(|s| {
         let heading = s.heading.clone()?;
         // Plain links, not a component each: a story at the limits has 2,000.
         let go = {
-            let nav = nav.clone();
+            let nav = p.nav.clone();
             Callback::from(move |id: String| nav.borrow().emit(id))
         };
         let href = story_format::text::section_href(&s.id);
         Some(html! { <li><a {href} onclick={ in_app_click(go, s.id.clone()) }>{ heading }</a></li> })
     });
-    html! {
-        <nav class="sv-toc" aria-label={ l.contents }>
-            <p class="sv-toc-title">{ l.contents }</p>
-            <ol>{ for links }</ol>
-        </nav>
-    }
+    html! { <>{ for links }</> }
 }
 
 /// The line under the dek: dates, byline, source, reading time.

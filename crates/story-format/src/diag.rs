@@ -148,6 +148,20 @@ impl Sink {
             self.dropped += 1;
         }
     }
+    /// `outer`'s diagnostics with `inner`'s inserted before the one at
+    /// `at`: the list, and the count of those left out, are what one sink
+    /// would hold had they been found in that order.
+    pub fn splice(outer: Sink, at: usize, inner: Sink) -> Sink {
+        let mut before = outer.list;
+        let after = before.split_off(at.min(before.len()));
+        let mut all =
+            Sink { list: Vec::with_capacity(before.len() + inner.list.len() + after.len()), dropped: 0 };
+        for d in before.into_iter().chain(inner.list).chain(after) {
+            all.push(d);
+        }
+        all.dropped += outer.dropped + inner.dropped;
+        all
+    }
     pub fn finish(mut self) -> Vec<Diagnostic> {
         if self.dropped > 0 {
             let n = self.dropped;

@@ -39,6 +39,6 @@ pub use limits::{MAX_BLOCKS, MAX_DIAGNOSTICS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_S
 pub use model::*;
 pub use parse::{
     is_language_tag, known_fields, parse_catalog, parse_document, parse_document_with_assets, parse_story,
-    Parsed,
+    Parsed, Steps,
 };
 pub use url::SafeUrl;

@@ -24,6 +24,19 @@ pub struct Story {
     pub hero: Option<Image>,
     pub tags: Vec<String>,
     pub sections: Vec<Section>,
+    /// [`Story::reading_minutes`], once worked out.
+    pub(crate) minutes: Memo,
+}
+
+/// A value worked out once from the rest of the story. Not data: any two
+/// are equal, so stories compare by what the file said.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Memo(std::sync::OnceLock<u32>);
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// An image URL named by a file, with where it was named
@@ -52,6 +65,10 @@ impl Story {
 
     /// Minutes to read the whole story (CJK text counted by characters).
     pub fn reading_minutes(&self) -> u32 {
+        *self.minutes.0.get_or_init(|| self.count_minutes())
+    }
+
+    fn count_minutes(&self) -> u32 {
         let (mut words, mut cjk) = (0, 0);
         let mut add = |s: &str| {
             let (w, c) = crate::text::count_words(s);

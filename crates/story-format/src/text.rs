@@ -101,18 +101,29 @@ pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<
 /// `(words, cjk_characters)`.
 pub fn count_words(text: &str) -> (usize, usize) {
     let (mut words, mut cjk, mut in_word) = (0, 0, false);
-    for c in text.chars() {
-        if is_cjk(c) {
-            cjk += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
+    let mut rest = text;
+    // ASCII a byte at a time (most of most stories; a story at the limits
+    // has 4 MB of text), anything else a character at a time.
+    while let Some(&b) = rest.as_bytes().first() {
+        let (word, joins, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), b == b'\'' || b == b'-', 1)
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            if is_cjk(c) {
+                cjk += 1;
+                in_word = false;
+                rest = &rest[c.len_utf8()..];
+                continue;
             }
+            (c.is_alphanumeric(), c == '’', c.len_utf8())
+        };
+        if word {
+            words += usize::from(!in_word);
             in_word = true;
-        } else if c != '\'' && c != '’' && c != '-' {
+        } else if !joins {
             in_word = false;
         }
+        rest = &rest[len..];
     }
     (words, cjk)
 }

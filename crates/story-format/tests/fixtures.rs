@@ -69,6 +69,13 @@ fn render(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
     let base = Url::parse(&format!("https://example.com/bundles/{name}/story.json")).unwrap();
     let parsed = parse_document(&bytes, &base);
+    // The viewer reads large files in steps: the same result, to the letter.
+    let steps_base = story_format::url::Base::new(&base);
+    for budget in [0, 100, usize::MAX] {
+        let mut steps = story_format::Steps::new(&bytes, &steps_base);
+        while !steps.step(budget) {}
+        assert_eq!(steps.finish(), parsed, "{name} in steps of {budget} bytes");
+    }
     let mut actual = String::new();
     for d in &parsed.diagnostics {
         writeln!(actual, "{d}").unwrap();

@@ -7,7 +7,7 @@ mod support;
 
 use proptest::prelude::*;
 use story_format::{parse_document, Document, MAX_DIAGNOSTICS};
-use support::invariants::{base, check_invariants};
+use support::invariants::{base, check_invariants, in_steps};
 
 /// Keys of the format, so random objects often hit real fields.
 const KEYS: &[&str] = &[
@@ -131,6 +131,28 @@ proptest! {
         prop_assert!(!rel.split('/').next().unwrap().contains(':') || rel.starts_with("https:"));
     }
 
+    /// The word counter's ASCII fast path counts as the plain definition
+    /// does: letters and digits make words, `'`, `’` and `-` join them, each
+    /// CJK character counts on its own.
+    #[test]
+    fn words_count_as_defined(text in "([a-z0-9 '’\\-.,]|[éß]|[为什么]|[カナ]|[한]|\\PC){0,40}") {
+        let cjk = |c: char| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3134F);
+        let (mut words, mut chars, mut in_word) = (0, 0, false);
+        for c in text.chars() {
+            if cjk(c) {
+                chars += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else if !matches!(c, '\'' | '’' | '-') {
+                in_word = false;
+            }
+        }
+        prop_assert_eq!(story_format::text::count_words(&text), (words, chars));
+    }
+
     #[test]
     fn any_bytes_end_in_a_value_or_diagnostics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         check_invariants(&bytes);
@@ -233,4 +255,67 @@ fn two_thousand_identical_headings_get_unique_ids() {
     let Some(Document::Story(s)) = parsed.value else { panic!("a story") };
     assert_eq!(s.sections[0].id, "update");
     assert_eq!(s.sections[1999].id, "update-2000");
+}
+
+/// Parsing in steps (the viewer, for large files) gives exactly the one-pass
+/// result where the two could part: diagnostics past the cap before and
+/// after the sections, ids and links across steps, each limit, `format`
+/// last, syntax errors after the sections.
+#[test]
+fn steps_give_the_one_pass_result_at_the_edges() {
+    let same = |json: String| {
+        let one = parse_document(json.as_bytes(), &base());
+        for budget in [0, 1, 64, 4096, usize::MAX] {
+            assert_eq!(
+                in_steps(json.as_bytes(), budget),
+                one,
+                "budget {budget}: {}",
+                &json[..json.len().min(200)]
+            );
+        }
+        one
+    };
+    let head = r#""format":"story/1","id":"x","title":"T","published":"2026-01-01","source":{"name":"S"}"#;
+    let bad_tags = |n: usize| vec!["1"; n].join(",");
+    let bad_sections = |n: usize| vec![r#"{"heading":1,"blocks":["p",2]}"#; n].join(",");
+    // More problems than the cap: before, inside and after the sections.
+    for (before, inside, after) in
+        [(0, 3, 0), (150, 3, 0), (3, 150, 3), (3, 3, 150), (120, 120, 120), (40, 30, 40)]
+    {
+        let one = same(format!(
+            r#"{{{head},"tags":[{}],"sections":[{}],"x":[{}]}}"#,
+            bad_tags(before),
+            bad_sections(inside.max(1)),
+            bad_tags(after)
+        ));
+        assert!(one.value.is_some());
+        let _ = same(format!(
+            r#"{{"tags":[{}],{head},"sections":[{}],"byline":1,"tags":[{}]}}"#,
+            bad_tags(before),
+            bad_sections(inside.max(1)),
+            bad_tags(after)
+        ));
+    }
+    // Duplicate explicit ids and links to sections, across steps.
+    let one = same(format!(
+        r##"{{{head},"sections":[{{"id":"a","blocks":[[{{"text":"x","href":"#b"}}]]}},{{"id":"a","blocks":["p"]}},{{"id":"b","heading":"B","blocks":[[{{"text":"y","href":"#nowhere"}}]]}}]}}"##
+    ));
+    assert_eq!(one.diagnostics.len(), 2, "{:?}", one.diagnostics);
+    // The limits: sections, blocks; and none at all.
+    let many = |n: usize, blocks: usize| {
+        let section = format!(r#"{{"blocks":[{}]}}"#, vec![r#""p""#; blocks].join(","));
+        format!(r#"{{{head},"sections":[{}]}}"#, vec![section; n].join(","))
+    };
+    assert!(same(many(2001, 1)).value.is_none());
+    assert!(same(many(2000, 26)).value.is_none());
+    assert!(same(many(2000, 25)).value.is_some());
+    assert!(same(format!(r#"{{{head},"sections":[]}}"#)).has_errors());
+    assert!(same(format!(r#"{{{head},"sections":null}}"#)).has_errors());
+    // `format` last; a catalog; broken JSON after the sections.
+    assert!(same(format!(r#"{{"sections":[{}],"id":"x","title":"T","published":"2026-01-01","source":{{"name":"S"}},"format":"story/1"}}"#, bad_sections(3))).value.is_some());
+    assert!(same(r#"{"format":"story-index/1","stories":[{"id":"a"}]}"#.to_owned()).has_errors());
+    assert!(same(format!(r#"{{{head},"sections":[{}], "#, bad_sections(3))).value.is_none());
+    assert!(same(format!("{{{head},\n\"sections\":[\n{}],\n\"tags\":[1,]}}", bad_sections(3)))
+        .value
+        .is_none());
 }

@@ -32,6 +32,30 @@ pub(super) struct Cx<'b> {
     pub(super) format_not_first: bool,
     /// Reused while reading each array of runs (see `InlineShape`).
     pub(super) scratch: Inline,
+    /// Set by [`super::Steps`]: a story's sections are only found in this
+    /// pass, to be read a few at a time afterwards.
+    pub(super) later: Option<Later>,
+}
+
+/// Where a story's sections are, for [`super::Steps`] to read later.
+pub(super) struct Later {
+    /// The address of the text's first byte (slices are located from it).
+    text: usize,
+    /// Each section's place in the text, once the `sections` array is met.
+    pub(super) sections: Option<Vec<std::ops::Range<usize>>>,
+    /// How many diagnostics came before the sections: theirs go there.
+    pub(super) diagnostics_at: usize,
+}
+
+impl Later {
+    pub(super) fn new(text: &str) -> Self {
+        Later { text: text.as_ptr() as usize, sections: None, diagnostics_at: 0 }
+    }
+    /// Where `part`, a slice of the text, starts and ends in it.
+    pub(super) fn range(&self, part: &str) -> std::ops::Range<usize> {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.text);
+        start..start + part.len()
+    }
 }
 
 impl Cx<'_> {

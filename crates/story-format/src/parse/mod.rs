@@ -9,6 +9,11 @@
 //! they stream, and past a limit the rest is only counted (at tokenizer
 //! speed), never converted.
 //!
+//! [`Steps`] gives the same result a part at a time (the UTF-8 check; a
+//! pass that only finds where each section is; the sections, about a
+//! budget of bytes per step; the reading time), so that a browser's main
+//! thread is never held long by an 8 MiB file.
+//!
 //! The files, one object of the format each, every field list beside the
 //! code that reads it:
 //! - `mod.rs` (here): the entry points, UTF-8 and syntax errors, the
@@ -19,7 +24,8 @@
 //!   (strings, text, dates, ids, URLs, languages, pixels);
 //! - `root.rs`: the root object and its `format`;
 //! - `story.rs`, `blocks.rs`, `images.rs`, `common.rs` (source and tags),
-//!   `catalog.rs`: one reader per object of the format.
+//!   `catalog.rs`: one reader per object of the format;
+//! - `steps.rs`: [`Steps`].
 
 #[macro_use]
 mod shape;
@@ -29,7 +35,10 @@ mod common;
 mod cx;
 mod images;
 mod root;
+mod steps;
 mod story;
+
+pub use steps::Steps;
 
 use serde::de::DeserializeSeed;
 
@@ -41,7 +50,7 @@ use crate::url::{self, Url};
 
 pub use cx::is_language_tag;
 use cx::Cx;
-use root::{PeekFormat, RootSeed};
+use root::{PeekFormat, Root, RootSeed};
 use shape::Field;
 
 /// Every object of the two formats with the fields it may have, exactly as
@@ -172,57 +181,73 @@ pub fn parse_document_with_assets(bytes: &[u8], base: &Url) -> (Parsed<Document>
     (parsed, assets)
 }
 
-fn parse(bytes: &[u8], base: &Url, mut assets: Option<&mut Vec<Asset>>) -> Parsed<Document> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Parsed::refused(Diagnostic::error(Code::Limit, "$", file_too_large(bytes.len() as u64)));
-    }
-    // UTF-8 is checked once for the whole file, so the tokenizer need not
-    // check each string again.
-    let bytes = json::strip_bom(bytes);
-    let text = match std::str::from_utf8(bytes) {
+fn parse(bytes: &[u8], base: &Url, assets: Option<&mut Vec<Asset>>) -> Parsed<Document> {
+    let text = match checked_text(bytes) {
         Ok(text) => text,
-        Err(e) => return Parsed::refused(not_utf8(bytes, e.valid_up_to())),
+        Err(d) => return Parsed::refused(d),
     };
-    // Usually `format` comes first and one pass suffices.
     let base = url::Base::new(base);
-    match read_root(text, &base, None, assets.as_deref_mut()) {
-        Err(Stop::FormatNotFirst) => {}
-        Err(Stop::Syntax(e)) => return Parsed::refused(syntax_error(&e)),
-        Ok(parsed) => return parsed,
+    match read_root(text, &base, assets, false) {
+        Ok((cx, root)) => finish(cx, root),
+        Err(d) => Parsed::refused(d),
     }
-    // Otherwise find `format` first (skipping everything else), then read.
-    let mut de = serde_json::Deserializer::from_str(text);
-    let format = match PeekFormat.deserialize(&mut de).and_then(|f| de.end().map(|()| f)) {
-        Ok(f) => f,
-        Err(e) => return Parsed::refused(syntax_error(&e)),
+}
+
+/// The file as text: within the size limit and UTF-8 (checked once for the
+/// whole file, so the tokenizer need not check each string again).
+fn checked_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(Code::Limit, "$", file_too_large(bytes.len() as u64)));
+    }
+    let bytes = json::strip_bom(bytes);
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))
+}
+
+/// Reads the root object: the parse context and the root's fields, not yet
+/// finished. Usually `format` comes first and one pass suffices; otherwise
+/// `format` is found first (skipping everything else), then the file read
+/// again. `later`: a story's sections are only found, for [`Steps`].
+fn read_root<'de, 'b>(
+    text: &'de str,
+    base: &'b url::Base<'b>,
+    assets: Option<&'b mut Vec<Asset>>,
+    later: bool,
+) -> Result<(Cx<'b>, Option<Root<'de>>), Diagnostic> {
+    let assets = match pass(text, base, None, assets, later) {
+        Ok(read) => return Ok(read),
+        Err(Stop::Syntax(e)) => return Err(syntax_error(&e)),
+        Err(Stop::FormatNotFirst(assets)) => assets,
     };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let format = PeekFormat.deserialize(&mut de).and_then(|f| de.end().map(|()| f));
+    let format = format.map_err(|e| syntax_error(&e))?;
     // The first pass stopped at its first key, before any asset.
-    match read_root(text, &base, Some(format), assets) {
-        Ok(parsed) => parsed,
-        Err(Stop::Syntax(e)) => Parsed::refused(syntax_error(&e)),
+    match pass(text, base, Some(format), assets, later) {
+        Ok(read) => Ok(read),
+        Err(Stop::Syntax(e)) => Err(syntax_error(&e)),
         // The second pass is given `format` and never asks for another.
-        Err(Stop::FormatNotFirst) => Parsed::refused(Diagnostic::error(
-            Code::Format,
-            "format",
-            "the \"format\" field could not be read",
-        )),
+        Err(Stop::FormatNotFirst(_)) => {
+            Err(Diagnostic::error(Code::Format, "format", "the \"format\" field could not be read"))
+        }
     }
 }
 
 /// Why a pass over the file stopped before its end.
-enum Stop {
-    /// `format` is not the first key: read the file again knowing it.
-    FormatNotFirst,
+enum Stop<'b> {
+    /// `format` is not the first key: read the file again knowing it (the
+    /// asset list, untouched, is handed back for that).
+    FormatNotFirst(Option<&'b mut Vec<Asset>>),
     /// The bytes are not JSON.
     Syntax(serde_json::Error),
 }
 
-fn read_root<'de>(
+fn pass<'de, 'b>(
     text: &'de str,
-    base: &url::Base<'_>,
+    base: &'b url::Base<'b>,
     format: Option<Option<Val<'de>>>,
-    assets: Option<&mut Vec<Asset>>,
-) -> Result<Parsed<Document>, Stop> {
+    assets: Option<&'b mut Vec<Asset>>,
+    later: bool,
+) -> Result<(Cx<'b>, Option<Root<'de>>), Stop<'b>> {
     let mut cx = Cx {
         sink: Sink::default(),
         base,
@@ -232,17 +257,27 @@ fn read_root<'de>(
         refused: None,
         format_not_first: false,
         scratch: Inline::default(),
+        later: later.then(|| cx::Later::new(text)),
     };
     let mut de = serde_json::Deserializer::from_str(text);
     let value = RootSeed { cx: &mut cx, format }.deserialize(&mut de);
-    let value = match value {
-        Err(_) if cx.format_not_first => return Err(Stop::FormatNotFirst),
-        other => other.and_then(|v| de.end().map(|()| v)).map_err(Stop::Syntax)?,
-    };
-    if let Some(limit) = cx.refused {
-        return Ok(Parsed::refused(limit));
+    match value {
+        Err(_) if cx.format_not_first => Err(Stop::FormatNotFirst(cx.assets)),
+        other => {
+            let root = other.and_then(|v| de.end().map(|()| v)).map_err(Stop::Syntax)?;
+            Ok((cx, root))
+        }
     }
-    Ok(Parsed { value, diagnostics: cx.sink.finish() })
+}
+
+/// The document from the root's fields, and every diagnostic; or only the
+/// limit that refused the file.
+fn finish(mut cx: Cx<'_>, root: Option<Root<'_>>) -> Parsed<Document> {
+    let value = root.and_then(|r| r.finish(&mut cx));
+    if let Some(limit) = cx.refused {
+        return Parsed::refused(limit);
+    }
+    Parsed { value, diagnostics: cx.sink.finish() }
 }
 
 /// The file is not UTF-8 from byte `at` on: where, as line and column.

@@ -65,6 +65,25 @@ impl<'de> Visitor<'de> for PeekFormat {
     }
 }
 
+/// The root's fields as read, before the checks that need all of them.
+// One per parse, moved twice: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Root<'de> {
+    Story(StoryAcc, u32),
+    Catalog(CatalogAcc<'de>, u32),
+}
+
+impl Root<'_> {
+    /// The document, with the checks that need every field (required
+    /// fields, section ids, links between sections).
+    pub(super) fn finish(self, cx: &mut Cx<'_>) -> Option<Document> {
+        match self {
+            Root::Story(acc, minor) => acc.finish(cx, minor).map(Document::Story),
+            Root::Catalog(acc, minor) => acc.finish(cx, minor).map(Document::Catalog),
+        }
+    }
+}
+
 pub(super) struct RootSeed<'c, 'b, 'de> {
     pub(super) cx: &'c mut Cx<'b>,
     /// `Some` on the second pass: the `format` value found by [`PeekFormat`].
@@ -72,21 +91,21 @@ pub(super) struct RootSeed<'c, 'b, 'de> {
 }
 
 impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_, 'de> {
-    type Value = Option<Document>;
+    type Value = Option<Root<'de>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> RootSeed<'_, '_, 'de> {
-    fn not_an_object(self, found: &str) -> Option<Document> {
+    fn not_an_object(self, found: &str) -> Option<Root<'de>> {
         self.cx.type_error(&Path::Root, "an object with a \"format\" field", found);
         None
     }
 }
 
 impl<'de> Visitor<'de> for RootSeed<'_, '_, 'de> {
-    type Value = Option<Document>;
+    type Value = Option<Root<'de>>;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object with a \"format\" field")
     }
@@ -137,12 +156,12 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_, 'de> {
             Kind::Story => {
                 let mut acc = StoryAcc::default();
                 read_fields(cx, &mut map, &path, StoryField::ALL, seen, &mut acc)?;
-                Ok(acc.finish(cx, minor_version).map(Document::Story))
+                Ok(Some(Root::Story(acc, minor_version)))
             }
             Kind::Catalog => {
                 let mut acc = CatalogAcc::default();
                 read_fields(cx, &mut map, &path, CatalogField::ALL, seen, &mut acc)?;
-                Ok(acc.finish(cx, minor_version).map(Document::Catalog))
+                Ok(Some(Root::Catalog(acc, minor_version)))
             }
         }
     }

@@ -97,6 +97,12 @@ pub(super) struct RawSection {
 }
 
 impl StoryAcc {
+    /// The sections read by `parse::Steps`, in place of the empty list the
+    /// first pass kept.
+    pub(super) fn set_sections(&mut self, sections: Vec<RawSection>) {
+        self.sections = Some(Slot::Got(sections));
+    }
+
     pub(super) fn finish(self, cx: &mut Cx<'_>, minor_version: u32) -> Option<Story> {
         if cx.refused.is_some() {
             return None;
@@ -151,6 +157,7 @@ impl StoryAcc {
             hero: self.hero,
             tags: self.tags,
             sections,
+            minutes: Default::default(),
         })
     }
 }
@@ -162,46 +169,106 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        let mut out = Vec::new();
-        let mut ids = HashSet::new();
-        let mut count = 0usize;
+        if let Some(later) = cx.later.as_mut().filter(|l| l.sections.is_none()) {
+            // Read a few at a time by `parse::Steps`: keep where each one is.
+            let (mut sections, mut count) = (Vec::new(), 0usize);
+            while count < MAX_SECTIONS {
+                let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? else { break };
+                sections.push(later.range(raw.get()));
+                count += 1;
+            }
+            count += skip_rest(&mut seq)?;
+            later.sections = Some(sections);
+            later.diagnostics_at = cx.sink.list.len();
+            if count > MAX_SECTIONS {
+                cx.refused = Some(too_many_sections(count, path));
+            }
+            return Ok(Slot::Got(Vec::new()));
+        }
+        let mut list = SectionList::default();
         loop {
-            if count >= MAX_SECTIONS {
+            if list.count >= MAX_SECTIONS {
                 // Past the limit: only count what is left.
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    count += 1;
-                }
+                list.count += skip_rest(&mut seq)?;
                 break;
             }
-            let p = path.index(count);
+            let p = path.index(list.count);
             let Some(slot) = seq.next_element_seed(SectionShape::seed(cx, &p))? else { break };
-            count += 1;
-            if let Slot::Got(mut s) = slot {
-                // A second section with the same explicit id gets a derived one.
-                if let Some(id) = &s.own_id {
-                    if !ids.insert(id.clone()) {
-                        cx.sink.error(
-                            Code::Duplicate,
-                            &p.field("id"),
-                            format!(
-                                "another section already has the id \"{id}\"; this one gets a derived id"
-                            ),
-                        );
-                        s.own_id = None;
-                    }
-                }
-                out.push(s);
-            }
+            list.add(cx, slot, &p);
         }
+        Ok(Slot::Got(list.end(cx, path)))
+    }
+}
+
+/// Counts the elements left in `seq`, reading nothing (at tokenizer speed).
+fn skip_rest<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while seq.next_element::<IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn too_many_sections(count: usize, path: &Path<'_>) -> Diagnostic {
+    Diagnostic::error(
+        Code::Limit,
+        path.to_string(),
+        format!(
+            "the story has {count} sections, over the limit of {MAX_SECTIONS} by {}",
+            count - MAX_SECTIONS
+        ),
+    )
+}
+
+/// The sections read so far, in one pass or a few at a time (`parse::Steps`).
+#[derive(Default)]
+pub(super) struct SectionList {
+    out: Vec<RawSection>,
+    /// Explicit ids seen so far.
+    ids: HashSet<String>,
+    /// Sections met, read or not.
+    pub(super) count: usize,
+}
+
+impl SectionList {
+    /// Reads section number `count` with `SectionShape` from `de`.
+    pub(super) fn read<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        path: &Path<'_>,
+        de: D,
+    ) -> Result<(), D::Error> {
+        use serde::de::DeserializeSeed;
+        let p = path.index(self.count);
+        let slot = SectionShape::seed(cx, &p).deserialize(de)?;
+        self.add(cx, slot, &p);
+        Ok(())
+    }
+
+    /// Keeps section `p` (the next one) if it was read.
+    fn add(&mut self, cx: &mut Cx<'_>, slot: Slot<RawSection>, p: &Path<'_>) {
+        self.count += 1;
+        if let Slot::Got(mut s) = slot {
+            // A second section with the same explicit id gets a derived one.
+            if let Some(id) = &s.own_id {
+                if !self.ids.insert(id.clone()) {
+                    cx.sink.error(
+                        Code::Duplicate,
+                        &p.field("id"),
+                        format!("another section already has the id \"{id}\"; this one gets a derived id"),
+                    );
+                    s.own_id = None;
+                }
+            }
+            self.out.push(s);
+        }
+    }
+
+    /// The sections, once every one is read: the limits that need them all.
+    pub(super) fn end(self, cx: &mut Cx<'_>, path: &Path<'_>) -> Vec<RawSection> {
+        let count = self.count;
         if count > MAX_SECTIONS {
-            cx.refused = Some(Diagnostic::error(
-                Code::Limit,
-                path.to_string(),
-                format!(
-                    "the story has {count} sections, over the limit of {MAX_SECTIONS} by {}",
-                    count - MAX_SECTIONS
-                ),
-            ));
+            cx.refused = Some(too_many_sections(count, path));
         } else if cx.blocks > MAX_BLOCKS && cx.refused.is_none() {
             cx.refused = Some(Diagnostic::error(
                 Code::Limit,
@@ -215,7 +282,7 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
         } else if count == 0 {
             cx.sink.error(Code::Invalid, path, "a story needs at least one section");
         }
-        Ok(Slot::Got(out))
+        self.out
     }
 }
 

@@ -2,8 +2,10 @@
 //! property tests (`tests/props.rs`), the fuzz target (`fuzz/`) and nothing
 //! else, so the two cannot drift apart.
 
-use story_format::url::Url;
-use story_format::{parse_document, parse_document_with_assets, Block, Document, Inline, MAX_DIAGNOSTICS};
+use story_format::url::{Base, Url};
+use story_format::{
+    parse_document, parse_document_with_assets, Block, Document, Inline, Steps, MAX_DIAGNOSTICS,
+};
 
 /// The URL the generated and corpus inputs are read from: a bundle's `story.json`.
 pub const BASE: &str = "https://example.com/news/a/story.json";
@@ -16,10 +18,14 @@ pub fn base() -> Url {
 /// Parses `bytes` and panics if any invariant is broken: listing assets
 /// changes nothing else; diagnostics are capped and say where and what;
 /// every URL that reached the model is http(s); section ids are unique;
-/// every inline text's runs join back into its text on char boundaries.
+/// every inline text's runs join back into its text on char boundaries;
+/// parsing in steps, whatever their size, gives the same result.
 pub fn check_invariants(bytes: &[u8]) {
     let (parsed, assets) = parse_document_with_assets(bytes, &base());
     assert_eq!(parsed, parse_document(bytes, &base()), "listing assets changes nothing else");
+    for budget in [0, 40, usize::MAX] {
+        assert_eq!(in_steps(bytes, budget), parsed, "parsed in steps of {budget} bytes");
+    }
     assert!(parsed.diagnostics.len() <= MAX_DIAGNOSTICS + 1);
     for d in &parsed.diagnostics {
         assert!(!d.path.is_empty() && !d.message.is_empty(), "{d:?}");
@@ -54,4 +60,17 @@ pub fn check_invariants(bytes: &[u8]) {
         }
         None => {}
     }
+}
+
+/// `bytes` parsed by [`Steps`], `budget` bytes of sections per step.
+pub fn in_steps(bytes: &[u8], budget: usize) -> story_format::Parsed<Document> {
+    let url = base();
+    let base = Base::new(&url);
+    let mut steps = Steps::new(bytes, &base);
+    let mut n = 0;
+    while !steps.step(budget) {
+        n += 1;
+        assert!(n <= bytes.len() + 3, "steps must end");
+    }
+    steps.finish()
 }
