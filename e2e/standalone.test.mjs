@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { serve } from './server.mjs';
 import { launch, withPage, waitInViewport, shot, DIST, WCAG } from './harness.mjs';
+import { bigStory, recordLongTasks } from './big-story.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -646,31 +647,14 @@ describe('a story at the limits (50,000 blocks)', () => {
   after(async () => { await browser?.close(); });
   before(async () => {
     browser = await launch();
-    // 2,000 sections of 25 blocks: every block kind, as publishers write them.
-    const sections = [];
-    for (let s = 0; s < 2000; s++) {
-      const blocks = [];
-      for (let b = 0; b < 25; b++) {
-        const t = `Paragraph ${s}.${b}: the eight cranes ran on diesel that idled between lifts.`;
-        blocks.push(b % 5 === 1 ? ['Prices fell ', { text: 'by a third', strong: true }, ` (${s}.${b}).`]
-          : b % 5 === 2 ? { type: 'quote', text: t, cite: 'the engineer' }
-          : b % 5 === 3 ? { type: 'list', items: ['one', 'two', t] } : t);
-      }
-      sections.push({ heading: `Part ${s}`, blocks });
-    }
-    const story = { format: 'story/1', id: 'big', title: 'A story at the limits', published: '2026-03-14', source: { name: 'S' }, sections };
+    const story = bigStory();
     srv = await serve({ root: DIST, mount: '/', extra: { '/big/story.json': JSON.stringify(story) } });
   });
   after(async () => { await srv.close(); });
 
   test('fetches, parses and draws it without a long task', async () => {
     await withPage(browser, {}, async ({ page }) => {
-      await page.addInitScript(() => {
-        window.__longTasks = [];
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-        }).observe({ type: 'longtask', buffered: true });
-      });
+      await page.addInitScript(recordLongTasks);
       const start = Date.now();
       await page.goto(srv.url('?src=/big/story.json'));
       await h1(page, 'A story at the limits').waitFor();
