@@ -51,6 +51,9 @@ const h = document.createElement('h1'); h.textContent = ${JSON.stringify(story.t
   '/far.html': page('<link rel="stylesheet" href="bench.css"><script type="module" src="embed.js"></script>',
     `<div class="spacer"></div><story-viewer src="${storyPath}"></story-viewer>`),
   '/bench.css': '.spacer { height: 4000px; }',
+  '/one.html': page('<script type="module" src="embed.js"></script>', `<story-viewer src="${storyPath}"></story-viewer>`),
+  '/ten.html': page('<script type="module" src="embed.js"></script>',
+    Array.from({ length: 10 }, () => `<story-viewer loading="eager" src="${storyPath}"></story-viewer>`).join('')),
   '/big/story.json': JSON.stringify(bigStory()),
 } });
 
@@ -110,6 +113,35 @@ try {
     console.log(`  first screen ${first} ms, all drawn ${all} ms; tasks over 50 ms from the request on: ${after.length ? after.join(', ') + ' ms' : 'none'}`);
     await context.close();
   }
+
+  // Embeds: one element, and ten on one page, each drawing the story
+  // (times to the last title; the ten share one load of the viewer).
+  const embedsDrawn = async (url) => {
+    const { page: p, context } = await openPage(browser);
+    let report;
+    const seen = new Promise((resolve) => { report = resolve; });
+    await p.exposeFunction('__allSeen', (t) => report(t));
+    await p.addInitScript((title) => {
+      const poll = () => {
+        const all = [...document.querySelectorAll('story-viewer')];
+        if (all.length && all.every((e) => e.shadowRoot?.querySelector('h1')?.textContent.includes(title))) {
+          window.__allSeen(performance.now());
+        } else requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    }, story.title);
+    await p.goto(url, { waitUntil: 'commit' });
+    const t = await seen;
+    await context.close();
+    return t;
+  };
+  const embeds = { one: [], ten: [] };
+  for (let i = 0; i < runs; i++) {
+    embeds.one.push(await embedsDrawn(srv.url('one.html')));
+    embeds.ten.push(await embedsDrawn(srv.url('ten.html')));
+  }
+  const [one, ten] = [median(embeds.one), median(embeds.ten)];
+  console.log(`embeds, every title drawn (median of ${runs}): one element ${one.toFixed(0)} ms, ten on one page ${ten.toFixed(0)} ms (${(ten / one).toFixed(2)}x)`);
 
   const { page: p, context } = await openPage(browser);
   const asked = [];
