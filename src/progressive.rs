@@ -8,7 +8,7 @@
 use story_format::Story;
 
 /// Blocks drawn before the first paint.
-pub const FIRST_BLOCKS: usize = 120;
+pub const FIRST_BLOCKS: usize = 60;
 /// Blocks added per step after that; each step runs in a task of its own
 /// (`dom::yield_task`), so the browser renders between steps.
 pub const STEP_BLOCKS: usize = 300;
@@ -152,7 +152,7 @@ mod tests {
         assert_eq!(layout.needed_for(Some(0)), 1000 + FIRST_BLOCKS);
         assert_eq!(layout.needed_for(Some(2)), 1500);
         assert_eq!(layout.needed_for(Some(9)), 0, "no such section");
-        assert_eq!(layout.first_budget(layout.needed_for(Some(0))), 1120);
+        assert_eq!(layout.first_budget(layout.needed_for(Some(0))), 1000 + FIRST_BLOCKS);
     }
 
     #[test]
