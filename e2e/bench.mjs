@@ -9,8 +9,8 @@
 //
 // Then catalog search: a catalog of 10,000 entries (Latin, Chinese and
 // Arabic text), a query typed one key at a time; for each keystroke, the time
-// from the input event to the new count on screen, the longest task while
-// typing (goal: none over 50 ms), and, as a baseline in the same page, a
+// from the input event to the new count on screen, the longest task from the
+// catalog shown to the last keystroke (goal: none over 50 ms), and, as a baseline in the same page, a
 // plain-JS filter of the same entries (lower-case, NFKD, no marks, includes).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -121,8 +121,8 @@ try {
   const count = await p2.locator('.sv-count').textContent();
   const ms = (a) => a.map((x) => x.toFixed(1)).join(', ');
   console.log(`catalog search, 10,000 entries, typing "${query}" (${count}):`);
-  console.log(`  viewer, input to new count, per keystroke: ${ms(typed.keys)} ms (first includes folding every entry)`);
-  console.log(`  longest task while typing: ${typed.long.length ? Math.max(...typed.long).toFixed(0) + ' ms' : 'none over 50 ms'} (goal: none over 50 ms)`);
+  console.log(`  viewer, input to new count, per keystroke: ${ms(typed.keys)} ms (entries folded ahead, 1,500 a task, once the catalog is shown; was 39-66 ms for the first keystroke, which folded them all)`);
+  console.log(`  longest task from the catalog shown to the last keystroke: ${typed.long.length ? Math.max(...typed.long).toFixed(0) + ' ms' : 'none over 50 ms'} (goal: none over 50 ms)`);
   console.log(`  plain-JS baseline, filter only: ${ms(baseline.times)} ms; folding every entry once ${baseline.build.toFixed(1)} ms`);
 } finally {
   await browser.close();

@@ -34,7 +34,7 @@ pub fn fold_decomposed(decomposed: &str) -> String {
 }
 
 /// Every entry's searchable text, folded once per catalog.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, PartialEq, Default)]
 pub struct Index {
     entries: Vec<String>,
 }
@@ -44,10 +44,29 @@ pub struct Index {
 const SEP: char = '\u{1F}';
 
 impl Index {
-    /// Folds every entry of `catalog`. `nfkd` decomposes text; it is called
-    /// once, on all the entries' text together (one call into the browser,
-    /// not one per entry).
+    /// Folds every entry of `catalog`. `nfkd` decomposes text.
     pub fn new(catalog: &Catalog, nfkd: impl Fn(&str) -> String) -> Index {
+        let mut index = Index::default();
+        index.extend(catalog, catalog.entries.len(), nfkd);
+        index
+    }
+
+    /// How many entries are folded so far (the first ones of the catalog).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no entry is folded yet.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Folds the next entries of `catalog`, up to entry `to` (a large
+    /// catalog is folded a part per task). `nfkd` is called once, on all
+    /// their text together (one call into the browser, not one per entry).
+    pub fn extend(&mut self, catalog: &Catalog, to: usize, nfkd: impl Fn(&str) -> String) {
+        let from = self.entries.len();
+        let Some(entries) = catalog.entries.get(from..to.min(catalog.entries.len())) else { return };
         let mut all = String::new();
         // Entries end with a newline and parts with SEP; the same characters
         // inside the text (a dek may hold a line break) become spaces, so
@@ -56,7 +75,7 @@ impl Index {
             all.extend(part.chars().map(|c| if c == '\n' || c == SEP { ' ' } else { c }));
             all.push(SEP);
         };
-        for e in &catalog.entries {
+        for e in entries {
             for part in [Some(&e.title), e.dek.as_ref(), Some(&e.source.name)].into_iter().flatten() {
                 push(&mut all, part);
             }
@@ -64,8 +83,7 @@ impl Index {
             all.push('\n');
         }
         let folded = fold_decomposed(&nfkd(&all));
-        let entries = folded.split('\n').take(catalog.entries.len()).map(str::to_owned).collect();
-        Index { entries }
+        self.entries.extend(folded.split('\n').take(entries.len()).map(str::to_owned));
     }
 
     /// The entries among `candidates` (indexes, in order) whose text holds
@@ -107,6 +125,17 @@ mod tests {
         let index = Index::new(&c, nfkd);
         let ids = ["a", "b", "c", "d"];
         index.matching(&fold(q), 0..c.entries.len()).into_iter().map(|i| ids[i]).collect()
+    }
+
+    #[test]
+    fn an_index_folded_in_parts_is_the_index_folded_at_once() {
+        let c = catalog();
+        let mut parts = Index::default();
+        for to in [1, 1, 3, 9] {
+            parts.extend(&c, to, nfkd);
+        }
+        assert_eq!(parts.len(), 4);
+        assert_eq!(parts, Index::new(&c, nfkd));
     }
 
     #[test]

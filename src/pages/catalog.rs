@@ -2,6 +2,9 @@
 //! stories newest first, drawn a page at a time so that 10,000 entries stay
 //! responsive. What matches a search is decided by `crate::search`.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use story_format::{Catalog, Entry};
 use yew::prelude::*;
 
@@ -91,12 +94,8 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
     let prerendered = use_links().is_relative();
     let chosen = props.tag.as_deref();
     let query = props.query.as_deref().unwrap_or("");
-    // Every entry's text folded for search, once per catalog, and only once
-    // a search is typed.
     let searching = !query.trim().is_empty();
-    let index = use_memo((props.catalog.clone(), searching), |(c, on)| {
-        on.then(|| Index::new(&c.0, crate::dom::nfkd))
-    });
+    let index = use_search_index(&props.catalog, searching);
     // Indexes of the entries that match the filter and the search, as a
     // pointer-compared list.
     let matching =
@@ -165,6 +164,47 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
             }
         </section>
     }
+}
+
+/// Catalogs with more entries than this are folded for search a part per
+/// task, after they are drawn: 10,000 entries took one task of 60-70 ms at
+/// the first keystroke (docs/perf.md, "Catalog search").
+const FOLD_STEP: usize = 1500;
+
+/// Every entry's text folded for search, once per catalog: a small catalog
+/// at the first search, a large one [`FOLD_STEP`] entries a task from the
+/// moment it is shown (whatever is left is folded at once if a search
+/// comes first).
+#[hook]
+fn use_search_index(catalog: &ByPtr<Catalog>, searching: bool) -> Option<Rc<Index>> {
+    let ahead = use_state(|| None::<(ByPtr<Catalog>, Rc<Index>)>);
+    {
+        let ahead = ahead.clone();
+        use_effect_with(catalog.clone(), move |c| {
+            let alive = Rc::new(Cell::new(true));
+            if c.0.entries.len() > FOLD_STEP {
+                let (c, alive) = (c.clone(), alive.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let mut index = Index::default();
+                    while index.len() < c.0.entries.len() {
+                        crate::dom::yield_task().await;
+                        if !alive.get() {
+                            return;
+                        }
+                        index.extend(&c.0, index.len() + FOLD_STEP, crate::dom::nfkd);
+                    }
+                    ahead.set(Some((c, Rc::new(index))));
+                });
+            }
+            move || alive.set(false)
+        });
+    }
+    let ready = ahead.as_ref().filter(|(c, _)| c == catalog).map(|(_, i)| i.clone());
+    let ready_now = ready.is_some();
+    let at_once = use_memo((catalog.clone(), searching && !ready_now), |(c, on)| {
+        on.then(|| Rc::new(Index::new(&c.0, crate::dom::nfkd)))
+    });
+    ready.or_else(|| (*at_once).clone())
 }
 
 /// On a site built by `story build`, a story's page is the folder of its
