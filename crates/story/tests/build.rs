@@ -362,6 +362,31 @@ fn long_catalogs_get_pages_linked_both_ways() {
 }
 
 #[test]
+fn long_contents_are_folded_and_whole_in_built_pages() {
+    let tmp = TempDir::new("contents");
+    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    for (id, n) in [("eight", 8), ("many", 25)] {
+        let sections: Vec<Value> =
+            (0..n).map(|i| json!({ "heading": format!("Part {i}"), "blocks": ["Text."] })).collect();
+        let story = json!({ "format": "story/1", "id": id, "title": id, "published": "2026-01-01",
+            "source": { "name": "Wire" }, "sections": sections });
+        std::fs::create_dir_all(site.join(id)).unwrap();
+        std::fs::write(site.join(id).join("story.json"), story.to_string()).unwrap();
+    }
+    let o = build(&site, &out, &fake_viewer(tmp.path()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Eight sections: an open list. Twenty-five: folded, every link there
+    // without JavaScript (the viewer draws long contents a part at a time).
+    let eight = page(out.join("eight/index.html"));
+    assert!(select(&eight, "nav.sv-toc details").is_empty());
+    assert_eq!(select(&eight, "nav.sv-toc ol > li > a").len(), 8);
+    let many = page(out.join("many/index.html"));
+    assert_eq!(all_text(&select(&many, "nav.sv-toc details > summary")[0]), "Contents");
+    assert_eq!(select(&many, "nav.sv-toc details ol > li > a").len(), 25);
+    assert_eq!(attr(&many, "nav.sv-toc li:last-child a", "href"), "#part-24");
+}
+
+#[test]
 fn a_failed_build_changes_nothing() {
     let tmp = TempDir::new("failed");
     let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
