@@ -5,7 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import { serve } from './server.mjs';
-import { launch, withPage, waitInViewport, shot, DIST, WCAG } from './harness.mjs';
+import { launch, withPage, waitInViewport, shot, DIST, SHOTS, WCAG } from './harness.mjs';
 import { bigStory, recordLongTasks } from './big-story.mjs';
 
 let browser;
@@ -690,9 +690,12 @@ describe('a story at the limits (50,000 blocks)', () => {
       assert.equal(await page.evaluate(() => document.querySelector('.sv-body').lastElementChild.textContent.includes('Paragraph 1999.24')), true);
       // The contents of 2,000 sections are folded, and whole.
       const contents = page.getByRole('navigation', { name: 'Contents' });
+      await page.screenshot({ path: `${SHOTS}/story-limits-top.png` });
       assert.equal(await contents.getByRole('link', { includeHidden: true }).count(), 2000);
       assert.equal(await contents.getByRole('link', { name: 'Part 1999', exact: true }).isVisible(), false);
       await contents.getByText('Contents').click();
+      await contents.getByRole('link', { name: 'Part 3', exact: true }).waitFor();
+      await page.screenshot({ path: `${SHOTS}/story-limits-contents-open.png` });
       await contents.getByRole('link', { name: 'Part 1999', exact: true }).click();
       await page.getByRole('heading', { level: 2, name: 'Part 1999', exact: true }).waitFor();
       assert.ok(page.url().endsWith('#part-1999'));
