@@ -14,9 +14,10 @@ use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader};
 /// them; smaller ones at once (a few milliseconds at most).
 const STEPS_FROM_BYTES: usize = 256 * 1024;
 
-/// About how many bytes of a story's sections one step reads: 1 MiB is
-/// 5-15 ms in Chromium on a cold start (docs/perf.md, "Drawing large stories").
-const STEP_BYTES: usize = 1024 * 1024;
+/// About how many bytes of a story's sections (a catalog's entries) one
+/// step reads: in Chromium on a cold start, 5-15 ms of sections, 10-30 ms of
+/// entries (docs/perf.md, "Drawing large stories").
+const STEP_BYTES: usize = 512 * 1024;
 
 /// How long one request may take, headers and body together.
 pub const TIMEOUT_MS: u32 = 15_000;
@@ -234,15 +235,23 @@ async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, Loa
     if ctype.contains("text/html") {
         return Err(fail(LoadErrorKind::WebPage));
     }
-    if let Some(len) = response.headers().get("content-length").and_then(|l| l.trim().parse::<u64>().ok()) {
-        if len > MAX_FILE_BYTES as u64 {
-            return Err(fail(LoadErrorKind::TooLarge(len)));
-        }
+    let length = response.headers().get("content-length").and_then(|l| l.trim().parse::<u64>().ok());
+    if let Some(len) = length.filter(|&len| len > MAX_FILE_BYTES as u64) {
+        return Err(fail(LoadErrorKind::TooLarge(len)));
     }
     let Some(body) = response.body() else { return Ok(Vec::new()) };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let mut bytes = Vec::new();
+    // The announced length (within the limit) is reserved at once: growing
+    // the buffer as chunks come would copy it again and again. A body that
+    // has all arrived resolves every read at once, in one task: a task is
+    // yielded after every STEP_BYTES read, so reading is never one long task.
+    let mut bytes = Vec::with_capacity(length.map_or(0, |l| l as usize));
+    let mut since_yield = 0usize;
     loop {
+        if since_yield >= STEP_BYTES {
+            crate::dom::yield_task().await;
+            since_yield = 0;
+        }
         let chunk = JsFuture::from(reader.read())
             .await
             .map_err(|e| fail(network_failure(&signal, &js_message(&e))))?;
@@ -260,6 +269,7 @@ async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, Loa
         let start = bytes.len();
         bytes.resize(start + n, 0);
         value.copy_to(&mut bytes[start..]);
+        since_yield += n;
     }
     Ok(bytes)
 }

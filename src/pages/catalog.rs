@@ -167,44 +167,63 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
 }
 
 /// Catalogs with more entries than this are folded for search a part per
-/// task, after they are drawn: 10,000 entries took one task of 60-70 ms at
-/// the first keystroke (docs/perf.md, "Catalog search").
+/// task, once they are drawn: 10,000 entries folded at the first keystroke
+/// took one task of 60-70 ms (docs/perf.md, "Catalog search").
 const FOLD_STEP: usize = 1500;
 
 /// Every entry's text folded for search, once per catalog: a small catalog
 /// at the first search, a large one [`FOLD_STEP`] entries a task from the
-/// moment it is shown (whatever is left is folded at once if a search
-/// comes first).
+/// moment it is shown. A search that comes first folds what is left at once.
 #[hook]
 fn use_search_index(catalog: &ByPtr<Catalog>, searching: bool) -> Option<Rc<Index>> {
-    let ahead = use_state(|| None::<(ByPtr<Catalog>, Rc<Index>)>);
+    // The entries folded so far, for the catalog they belong to (`None`
+    // once whole: it moved to `whole`).
+    let partial = use_mut_ref(|| None::<(ByPtr<Catalog>, Index)>);
+    let whole = use_state(|| None::<(ByPtr<Catalog>, Rc<Index>)>);
     {
-        let ahead = ahead.clone();
+        let (partial, whole) = (partial.clone(), whole.clone());
         use_effect_with(catalog.clone(), move |c| {
+            *partial.borrow_mut() = Some((c.clone(), Index::default()));
             let alive = Rc::new(Cell::new(true));
             if c.0.entries.len() > FOLD_STEP {
                 let (c, alive) = (c.clone(), alive.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let mut index = Index::default();
-                    while index.len() < c.0.entries.len() {
+                    loop {
                         crate::dom::yield_task().await;
-                        if !alive.get() {
+                        let mut slot = partial.borrow_mut();
+                        let Some((_, index)) = slot.as_mut().filter(|(of, _)| *of == c && alive.get()) else {
+                            return; // another catalog, or a search folded the rest
+                        };
+                        index.extend(&c.0, index.len() + FOLD_STEP, crate::dom::nfkd);
+                        if index.len() >= c.0.entries.len() {
+                            let done = slot.take().map(|(_, index)| Rc::new(index));
+                            drop(slot);
+                            whole.set(done.map(|index| (c, index)));
                             return;
                         }
-                        index.extend(&c.0, index.len() + FOLD_STEP, crate::dom::nfkd);
                     }
-                    ahead.set(Some((c, Rc::new(index))));
                 });
             }
             move || alive.set(false)
         });
     }
-    let ready = ahead.as_ref().filter(|(c, _)| c == catalog).map(|(_, i)| i.clone());
-    let ready_now = ready.is_some();
-    let at_once = use_memo((catalog.clone(), searching && !ready_now), |(c, on)| {
-        on.then(|| Rc::new(Index::new(&c.0, crate::dom::nfkd)))
-    });
-    ready.or_else(|| (*at_once).clone())
+    if let Some((of, index)) = &*whole {
+        if of == catalog {
+            return Some(index.clone());
+        }
+    }
+    if !searching {
+        return None;
+    }
+    let mut slot = partial.borrow_mut();
+    let mut index = match slot.take() {
+        Some((of, index)) if of == *catalog => index,
+        _ => Index::default(),
+    };
+    index.extend(&catalog.0, catalog.0.entries.len(), crate::dom::nfkd);
+    let index = Rc::new(index);
+    whole.set(Some((catalog.clone(), index.clone())));
+    Some(index)
 }
 
 /// On a site built by `story build`, a story's page is the folder of its

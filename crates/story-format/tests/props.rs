@@ -311,6 +311,28 @@ fn steps_give_the_one_pass_result_at_the_edges() {
     assert!(same(many(2000, 25)).value.is_some());
     assert!(same(format!(r#"{{{head},"sections":[]}}"#)).has_errors());
     assert!(same(format!(r#"{{{head},"sections":null}}"#)).has_errors());
+    // Catalogs: entries read in steps too, with their problems in place,
+    // sorted newest first once all are read; the entry limit.
+    let entries = |n: usize| {
+        (0..n)
+            .map(|i| format!(r#"{{"id":"e{i}","title":"T","published":"2026-01-{:02}","source":{{"name":"S"}},"href":"x","dek":{}}}"#, 1 + i % 28, if i % 3 == 0 { "1" } else { "null" }))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert!(same(format!(
+        r#"{{"format":"story-index/1","title":1,"stories":[{},{{"id":1}}],"title":2,"x":[{}]}}"#,
+        entries(300),
+        bad_tags(120)
+    ))
+    .value
+    .is_some());
+    assert!(same(format!(
+        r#"{{"format":"story-index/1","stories":[{}]}}"#,
+        entries(story_format::MAX_ENTRIES + 1)
+    ))
+    .value
+    .is_none());
+    assert!(same(r#"{"format":"story-index/1","stories":{}}"#.to_owned()).has_errors());
     // `format` last; a catalog; broken JSON after the sections.
     assert!(same(format!(r#"{{"sections":[{}],"id":"x","title":"T","published":"2026-01-01","source":{{"name":"S"}},"format":"story/1"}}"#, bad_sections(3))).value.is_some());
     assert!(same(r#"{"format":"story-index/1","stories":[{"id":"a"}]}"#.to_owned()).has_errors());

@@ -56,6 +56,12 @@ impl<'de> Fields<'de> for CatalogAcc<'de> {
 }
 
 impl CatalogAcc<'_> {
+    /// The entries read by `parse::Steps`, in place of the empty list the
+    /// first pass kept.
+    pub(super) fn set_entries(&mut self, entries: Vec<Entry>) {
+        self.stories = Some(Slot::Got(entries));
+    }
+
     pub(super) fn finish(self, cx: &mut Cx<'_>, minor_version: u32) -> Option<Catalog> {
         if cx.refused.is_some() {
             return None;
@@ -84,34 +90,75 @@ impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        let mut out = Vec::new();
-        let mut count = 0usize;
+        if let Some(later) = cx.later.as_mut().filter(|l| l.items.is_none()) {
+            // Read a few at a time by `parse::Steps`: keep where each one is.
+            let (places, count) = later.find(&mut seq, MAX_ENTRIES)?;
+            later.items = Some(places);
+            later.diagnostics_at = cx.sink.list.len();
+            if count > MAX_ENTRIES {
+                cx.refused = Some(too_many_entries(count, path));
+            }
+            return Ok(Slot::Got(Vec::new()));
+        }
+        let mut list = EntryList::default();
         loop {
-            if count >= MAX_ENTRIES {
+            if list.count >= MAX_ENTRIES {
                 while seq.next_element::<IgnoredAny>()?.is_some() {
-                    count += 1;
+                    list.count += 1;
                 }
                 break;
             }
-            let p = path.index(count);
+            let p = path.index(list.count);
             let Some(slot) = seq.next_element_seed(EntryShape::seed(cx, &p))? else { break };
-            if let Slot::Got(mut e) = slot {
-                e.index = count;
-                out.push(e);
-            }
-            count += 1;
+            list.add(slot);
         }
-        if count > MAX_ENTRIES {
-            cx.refused = Some(Diagnostic::error(
-                Code::Limit,
-                path.to_string(),
-                format!(
-                    "the catalog has {count} entries, over the limit of {MAX_ENTRIES} by {}",
-                    count - MAX_ENTRIES
-                ),
-            ));
+        if list.count > MAX_ENTRIES {
+            cx.refused = Some(too_many_entries(list.count, path));
         }
-        Ok(Slot::Got(out))
+        Ok(Slot::Got(list.out))
+    }
+}
+
+fn too_many_entries(count: usize, path: &Path<'_>) -> Diagnostic {
+    Diagnostic::error(
+        Code::Limit,
+        path.to_string(),
+        format!(
+            "the catalog has {count} entries, over the limit of {MAX_ENTRIES} by {}",
+            count - MAX_ENTRIES
+        ),
+    )
+}
+
+/// The entries read so far, in one pass or a few at a time (`parse::Steps`).
+#[derive(Default)]
+pub(super) struct EntryList {
+    pub(super) out: Vec<Entry>,
+    /// Entries met, read or not.
+    pub(super) count: usize,
+}
+
+impl EntryList {
+    /// Reads entry number `count` with `EntryShape` from `de`.
+    pub(super) fn read<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        cx: &mut Cx<'_>,
+        path: &Path<'_>,
+        de: D,
+    ) -> Result<(), D::Error> {
+        use serde::de::DeserializeSeed;
+        let p = path.index(self.count);
+        let slot = EntryShape::seed(cx, &p).deserialize(de)?;
+        self.add(slot);
+        Ok(())
+    }
+
+    fn add(&mut self, slot: Slot<Entry>) {
+        if let Slot::Got(mut e) = slot {
+            e.index = self.count;
+            self.out.push(e);
+        }
+        self.count += 1;
     }
 }
 

@@ -37,24 +37,44 @@ pub(super) struct Cx<'b> {
     pub(super) later: Option<Later>,
 }
 
-/// Where a story's sections are, for [`super::Steps`] to read later.
+/// Where a story's sections or a catalog's entries are, for
+/// [`super::Steps`] to read later.
 pub(super) struct Later {
     /// The address of the text's first byte (slices are located from it).
     text: usize,
-    /// Each section's place in the text, once the `sections` array is met.
-    pub(super) sections: Option<Vec<std::ops::Range<usize>>>,
-    /// How many diagnostics came before the sections: theirs go there.
+    /// Each item's place in the text, once the array is met.
+    pub(super) items: Option<Vec<std::ops::Range<usize>>>,
+    /// How many diagnostics came before the items: theirs go there.
     pub(super) diagnostics_at: usize,
 }
 
 impl Later {
     pub(super) fn new(text: &str) -> Self {
-        Later { text: text.as_ptr() as usize, sections: None, diagnostics_at: 0 }
+        Later { text: text.as_ptr() as usize, items: None, diagnostics_at: 0 }
     }
-    /// Where `part`, a slice of the text, starts and ends in it.
-    pub(super) fn range(&self, part: &str) -> std::ops::Range<usize> {
-        let start = (part.as_ptr() as usize).wrapping_sub(self.text);
-        start..start + part.len()
+
+    /// Finds the place of each of the first `max` elements of `seq` (at
+    /// tokenizer speed, reading nothing) and counts the rest.
+    pub(super) fn find<'de, A: serde::de::SeqAccess<'de>>(
+        &self,
+        seq: &mut A,
+        max: usize,
+    ) -> Result<(Vec<std::ops::Range<usize>>, usize), A::Error> {
+        let mut places = Vec::new();
+        while places.len() < max {
+            let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? else {
+                let count = places.len();
+                return Ok((places, count));
+            };
+            let part = raw.get();
+            let start = (part.as_ptr() as usize).wrapping_sub(self.text);
+            places.push(start..start + part.len());
+        }
+        let mut count = places.len();
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        Ok((places, count))
     }
 }
 

@@ -1,9 +1,10 @@
 //! A file parsed a part at a time, so that a caller on a browser's main
 //! thread can let the page breathe between parts: the UTF-8 check; one pass
-//! over the whole file that reads everything but a story's sections and
-//! only finds where each section is (at tokenizer speed); then the sections,
-//! about `budget` bytes of them per step, and what needs them all; then the
-//! story's reading time (every word counted, kept in the story).
+//! over the whole file that reads everything but a story's sections (a
+//! catalog's entries) and only finds where each one is (at tokenizer
+//! speed); then those, about `budget` bytes of them per step, and what
+//! needs them all; then a story's reading time (every word counted, kept in
+//! the story).
 //!
 //! The result is exactly [`super::parse_document`]'s, diagnostics in the
 //! same order included (property-tested in `tests/steps.rs`): the sections
@@ -13,6 +14,7 @@ use std::ops::Range;
 
 use serde_json::Deserializer;
 
+use super::catalog::EntryList;
 use super::cx::Cx;
 use super::story::SectionList;
 use super::{checked_text, finish, read_root, syntax_error, Parsed, Root};
@@ -22,8 +24,8 @@ use crate::url::Base;
 
 /// A story or catalog being parsed in steps. Call [`Steps::step`] until it
 /// returns `true` (yielding to the event loop in between), then
-/// [`Steps::finish`]. A catalog, or a story that cannot be read, is done
-/// after its second step.
+/// [`Steps::finish`]. A file that cannot be read is done after its second
+/// step.
 pub struct Steps<'a> {
     state: State<'a>,
 }
@@ -42,9 +44,9 @@ struct Reading<'a> {
     text: &'a str,
     cx: Cx<'a>,
     root: Option<Root<'a>>,
-    /// Each section's place in the text.
+    /// Each section's (entry's) place in the text.
     places: Vec<Range<usize>>,
-    list: SectionList,
+    list: List,
     /// The first pass's diagnostics, and where the sections' go among them.
     outer: Sink,
     at: usize,
@@ -95,42 +97,73 @@ impl<'a> Steps<'a> {
     }
 }
 
+/// A story's sections or a catalog's entries, as they are read.
+enum List {
+    Sections(SectionList),
+    Entries(EntryList),
+}
+
+impl List {
+    fn count(&self) -> usize {
+        match self {
+            List::Sections(l) => l.count,
+            List::Entries(l) => l.count,
+        }
+    }
+    /// Their path: `sections`, `stories`.
+    fn name(&self) -> &'static str {
+        match self {
+            List::Sections(_) => "sections",
+            List::Entries(_) => "stories",
+        }
+    }
+}
+
 fn first_pass<'a>(text: &'a str, base: &'a Base<'a>) -> State<'a> {
     let (mut cx, root) = match read_root(text, base, None, true) {
         Ok(read) => read,
         Err(d) => return State::Done(Parsed::refused(d)),
     };
-    let later = cx.later.take();
-    match (later, &root) {
-        (Some(later), Some(Root::Story(..))) if cx.refused.is_none() => match later.sections {
-            Some(places) => {
-                let outer = std::mem::take(&mut cx.sink);
-                let list = SectionList::default();
-                let at = later.diagnostics_at;
-                State::Sections(Box::new(Reading { text, cx, root, places, list, outer, at }))
-            }
-            None => State::Done(finish(cx, root)),
-        },
+    let Some(later) = cx.later.take() else { return State::Done(finish(cx, root)) };
+    // Room for every item at once: growing the list as it fills would copy
+    // it again and again (and grow the wasm memory in many small steps).
+    let n = later.items.as_ref().map_or(0, Vec::len);
+    let list = match &root {
+        Some(Root::Story(..)) => List::Sections(SectionList::with_capacity(n)),
+        Some(Root::Catalog(..)) => List::Entries(EntryList { out: Vec::with_capacity(n), count: 0 }),
+        None => return State::Done(finish(cx, root)),
+    };
+    match later.items {
+        Some(places) if cx.refused.is_none() => {
+            let outer = std::mem::take(&mut cx.sink);
+            let at = later.diagnostics_at;
+            State::Sections(Box::new(Reading { text, cx, root, places, list, outer, at }))
+        }
         _ => State::Done(finish(cx, root)),
     }
 }
 
 impl Reading<'_> {
-    /// Reads sections until `budget` bytes of them are read; whether all are.
+    /// Reads items until `budget` bytes of them are read; whether all are.
     fn read(&mut self, budget: usize) -> Result<bool, Diagnostic> {
         let mut read = 0usize;
         let path = Path::Root;
-        let path = path.field("sections");
-        while let Some(place) = self.places.get(self.list.count).cloned() {
+        let path = path.field(self.list.name());
+        while let Some(place) = self.places.get(self.list.count()).cloned() {
             let Some(part) = self.text.get(place.clone()) else {
                 return Err(Diagnostic::error(
                     crate::Code::Syntax,
-                    "sections",
-                    "a section could not be found again",
+                    path.to_string(),
+                    "an item could not be found again",
                 ));
             };
             let mut de = Deserializer::from_str(part);
-            if let Err(e) = self.list.read(&mut self.cx, &path, &mut de) {
+            let cx = &mut self.cx;
+            let done = match &mut self.list {
+                List::Sections(l) => l.read(cx, &path, &mut de),
+                List::Entries(l) => l.read(cx, &path, &mut de),
+            };
+            if let Err(e) = done {
                 return Err(syntax_error_at(&e, self.text, place.start));
             }
             read += part.len();
@@ -138,22 +171,25 @@ impl Reading<'_> {
                 break;
             }
         }
-        Ok(self.list.count >= self.places.len())
+        Ok(self.list.count() >= self.places.len())
     }
 
     fn end(self) -> Parsed<Document> {
         let Reading { mut cx, root, list, outer, at, .. } = self;
         let path = Path::Root;
-        let sections = list.end(&mut cx, &path.field("sections"));
-        let inner = std::mem::take(&mut cx.sink);
-        cx.sink = Sink::splice(outer, at, inner);
-        let root = match root {
-            Some(Root::Story(mut acc, minor)) => {
-                acc.set_sections(sections);
+        let root = match (root, list) {
+            (Some(Root::Story(mut acc, minor)), List::Sections(list)) => {
+                acc.set_sections(list.end(&mut cx, &path.field("sections")));
                 Some(Root::Story(acc, minor))
             }
-            other => other,
+            (Some(Root::Catalog(mut acc, minor)), List::Entries(list)) => {
+                acc.set_entries(list.out);
+                Some(Root::Catalog(acc, minor))
+            }
+            (root, _) => root,
         };
+        let inner = std::mem::take(&mut cx.sink);
+        cx.sink = Sink::splice(outer, at, inner);
         finish(cx, root)
     }
 }

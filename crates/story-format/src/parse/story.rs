@@ -169,16 +169,10 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        if let Some(later) = cx.later.as_mut().filter(|l| l.sections.is_none()) {
+        if let Some(later) = cx.later.as_mut().filter(|l| l.items.is_none()) {
             // Read a few at a time by `parse::Steps`: keep where each one is.
-            let (mut sections, mut count) = (Vec::new(), 0usize);
-            while count < MAX_SECTIONS {
-                let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? else { break };
-                sections.push(later.range(raw.get()));
-                count += 1;
-            }
-            count += skip_rest(&mut seq)?;
-            later.sections = Some(sections);
+            let (places, count) = later.find(&mut seq, MAX_SECTIONS)?;
+            later.items = Some(places);
             later.diagnostics_at = cx.sink.list.len();
             if count > MAX_SECTIONS {
                 cx.refused = Some(too_many_sections(count, path));
@@ -231,6 +225,10 @@ pub(super) struct SectionList {
 }
 
 impl SectionList {
+    pub(super) fn with_capacity(n: usize) -> Self {
+        SectionList { out: Vec::with_capacity(n), ..SectionList::default() }
+    }
+
     /// Reads section number `count` with `SectionShape` from `de`.
     pub(super) fn read<'de, D: serde::Deserializer<'de>>(
         &mut self,
