@@ -104,7 +104,7 @@ fn main() {
     println!("parse_document (parse + validate):       {ours:8.2} ms");
     println!("ratio parse_document / Value:     {:.2}x", ours / value);
     println!("ratio parse_document / IgnoredAny: {:.2}x", ours / skip);
-    // The viewer parses files over 256 KiB in steps of 1 MiB of sections,
+    // The viewer parses files over 256 KiB in steps of 512 KiB of sections,
     // each in a task of its own: the whole, and the longest step.
     let url_base = story_format::url::Base::new(&base);
     let mut longest = 0f64;
@@ -112,7 +112,7 @@ fn main() {
         let mut steps = story_format::Steps::new(bytes, &url_base);
         loop {
             let t = std::time::Instant::now();
-            let done = steps.step(1 << 20);
+            let done = steps.step(512 << 10);
             longest = longest.max(t.elapsed().as_secs_f64() * 1000.0);
             if done {
                 break;
@@ -120,7 +120,7 @@ fn main() {
         }
         std::hint::black_box(steps.finish());
     });
-    println!("Steps (1 MiB of sections a step), all:   {stepped:8.2} ms ({:.2}x parse_document; longest step {longest:.2} ms)", stepped / ours);
+    println!("Steps (512 KiB of sections a step), all: {stepped:8.2} ms ({:.2}x parse_document; longest step {longest:.2} ms)", stepped / ours);
     // Linear time: a quarter of the story should take a quarter of the time.
     let quarter = limit_story(500);
     let q = median_ms(runs, || {
