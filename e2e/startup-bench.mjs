@@ -59,26 +59,29 @@ const h = document.createElement('h1'); h.textContent = ${JSON.stringify(story.t
 
 const browser = await launch();
 try {
-  // Milliseconds from navigation start to the story's title in the page.
-  // The page reports it through a binding: nothing is evaluated in the page
+  // Milliseconds from navigation start until `watch` (run in the page
+  // before its own scripts, given `story.title` and `done`) calls `done`.
+  // The page reports through a binding: nothing is evaluated in the page
   // while it loads (Playwright's first evaluate injects a script of its own
   // that takes ~10 ms of the main thread).
-  const titleTime = async (url) => {
+  const timeUntil = async (url, watch) => {
     const { page: p, context } = await openPage(browser);
     let report;
     const seen = new Promise((resolve) => { report = resolve; });
-    await p.exposeFunction('__titleSeen', (t) => report(t));
-    await p.addInitScript((title) => {
-      new MutationObserver((_, obs) => {
-        const h = document.querySelector('h1');
-        if (h && h.textContent.includes(title)) { obs.disconnect(); window.__titleSeen(performance.now()); }
-      }).observe(document, { childList: true, subtree: true });
-    }, story.title);
+    await p.exposeFunction('__done', (t) => report(t));
+    await p.addInitScript(`(${watch})(${JSON.stringify(story.title)}, () => window.__done(performance.now()))`);
     await p.goto(url, { waitUntil: 'commit' });
     const t = await seen;
     await context.close();
     return t;
   };
+  // The story's title in the page.
+  const titleTime = (url) => timeUntil(url, (title, done) => {
+    new MutationObserver((_, obs) => {
+      const h = document.querySelector('h1');
+      if (h && h.textContent.includes(title)) { obs.disconnect(); done(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
   const runs = 9;
   const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   const times = { viewer: [], plain: [], static: [], floor: [] };
@@ -116,25 +119,14 @@ try {
 
   // Embeds: one element, and ten on one page, each drawing the story
   // (times to the last title; the ten share one load of the viewer).
-  const embedsDrawn = async (url) => {
-    const { page: p, context } = await openPage(browser);
-    let report;
-    const seen = new Promise((resolve) => { report = resolve; });
-    await p.exposeFunction('__allSeen', (t) => report(t));
-    await p.addInitScript((title) => {
-      const poll = () => {
-        const all = [...document.querySelectorAll('story-viewer')];
-        if (all.length && all.every((e) => e.shadowRoot?.querySelector('h1')?.textContent.includes(title))) {
-          window.__allSeen(performance.now());
-        } else requestAnimationFrame(poll);
-      };
-      requestAnimationFrame(poll);
-    }, story.title);
-    await p.goto(url, { waitUntil: 'commit' });
-    const t = await seen;
-    await context.close();
-    return t;
-  };
+  const embedsDrawn = (url) => timeUntil(url, (title, done) => {
+    const poll = () => {
+      const all = [...document.querySelectorAll('story-viewer')];
+      if (all.length && all.every((e) => e.shadowRoot?.querySelector('h1')?.textContent.includes(title))) done();
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  });
   const embeds = { one: [], ten: [] };
   for (let i = 0; i < runs; i++) {
     embeds.one.push(await embedsDrawn(srv.url('one.html')));
