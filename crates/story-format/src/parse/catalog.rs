@@ -1,11 +1,11 @@
 //! The catalog object and its entries.
 
-use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+use serde::de::{MapAccess, SeqAccess};
 
 use super::common::{SourceShape, TagsShape};
 use super::cx::Cx;
 use super::images::ImageShape;
-use super::shape::{present, read_fields, At, Field, Fields, Shape, Slot};
+use super::shape::{present, read_fields, skip_rest, At, Field, Fields, Shape, Slot};
 use crate::diag::{Code, Diagnostic, Path};
 use crate::json::{Source as ValueSource, Val, ValSeed};
 use crate::limits::MAX_ENTRIES;
@@ -90,11 +90,8 @@ impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        if let Some(later) = cx.later.as_mut().filter(|l| l.items.is_none()) {
-            // Read a few at a time by `parse::Steps`: keep where each one is.
-            let (places, count) = later.find(&mut seq, MAX_ENTRIES)?;
-            later.items = Some(places);
-            later.diagnostics_at = cx.sink.list.len();
+        // Read a few at a time by `parse::Steps`: only found now.
+        if let Some(count) = cx.find_later(&mut seq, MAX_ENTRIES)? {
             if count > MAX_ENTRIES {
                 cx.refused = Some(too_many_entries(count, path));
             }
@@ -103,9 +100,8 @@ impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
         let mut list = EntryList::default();
         loop {
             if list.count >= MAX_ENTRIES {
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    list.count += 1;
-                }
+                // Past the limit: only count what is left.
+                list.count += skip_rest(&mut seq)?;
                 break;
             }
             let p = path.index(list.count);

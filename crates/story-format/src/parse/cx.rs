@@ -70,15 +70,29 @@ impl Later {
             let start = (part.as_ptr() as usize).wrapping_sub(self.text);
             places.push(start..start + part.len());
         }
-        let mut count = places.len();
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-            count += 1;
-        }
+        let count = places.len() + super::shape::skip_rest(seq)?;
         Ok((places, count))
     }
 }
 
 impl Cx<'_> {
+    /// For [`super::Steps`]: when this pass only finds the items of an array
+    /// (and has not found them yet), finds where each of the first `max`
+    /// elements of `seq` is, notes where their diagnostics go, and returns
+    /// how many elements there are. `None`: read them now.
+    pub(super) fn find_later<'de, A: serde::de::SeqAccess<'de>>(
+        &mut self,
+        seq: &mut A,
+        max: usize,
+    ) -> Result<Option<usize>, A::Error> {
+        let at = self.sink.list.len();
+        let Some(later) = self.later.as_mut().filter(|l| l.items.is_none()) else { return Ok(None) };
+        let (places, count) = later.find(seq, max)?;
+        later.items = Some(places);
+        later.diagnostics_at = at;
+        Ok(Some(count))
+    }
+
     pub(super) fn type_error(&mut self, path: &Path<'_>, want: &str, found: &str) {
         self.sink.error(Code::Type, path, format!("expected {want}, found {found}"));
     }

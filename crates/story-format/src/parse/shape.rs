@@ -27,6 +27,15 @@ impl<T> Slot<T> {
     }
 }
 
+/// Counts the elements left in `seq`, reading nothing (at tokenizer speed).
+pub(super) fn skip_rest<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while seq.next_element::<IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// A structured field that is present and not null.
 pub(super) fn present<T>(s: &Option<Slot<T>>) -> bool {
     matches!(s, Some(Slot::Got(_) | Slot::Bad))

@@ -3,13 +3,13 @@
 
 use std::collections::HashSet;
 
-use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+use serde::de::{MapAccess, SeqAccess};
 
 use super::blocks::BlocksShape;
 use super::common::{SourceShape, TagsShape};
 use super::cx::Cx;
 use super::images::ImageShape;
-use super::shape::{read_fields, At, Field, Fields, Shape, Slot};
+use super::shape::{read_fields, skip_rest, At, Field, Fields, Shape, Slot};
 use crate::date::Timestamp;
 use crate::diag::{Code, Diagnostic, Path};
 use crate::json::{Source as ValueSource, Val, ValSeed};
@@ -169,11 +169,8 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        if let Some(later) = cx.later.as_mut().filter(|l| l.items.is_none()) {
-            // Read a few at a time by `parse::Steps`: keep where each one is.
-            let (places, count) = later.find(&mut seq, MAX_SECTIONS)?;
-            later.items = Some(places);
-            later.diagnostics_at = cx.sink.list.len();
+        // Read a few at a time by `parse::Steps`: only found now.
+        if let Some(count) = cx.find_later(&mut seq, MAX_SECTIONS)? {
             if count > MAX_SECTIONS {
                 cx.refused = Some(too_many_sections(count, path));
             }
@@ -192,15 +189,6 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
         }
         Ok(Slot::Got(list.end(cx, path)))
     }
-}
-
-/// Counts the elements left in `seq`, reading nothing (at tokenizer speed).
-fn skip_rest<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<usize, A::Error> {
-    let mut n = 0;
-    while seq.next_element::<IgnoredAny>()?.is_some() {
-        n += 1;
-    }
-    Ok(n)
 }
 
 fn too_many_sections(count: usize, path: &Path<'_>) -> Diagnostic {
