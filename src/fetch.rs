@@ -154,14 +154,14 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
     // Large files are parsed in steps, each in a task of its own, and the
     // first screen drawn in another, so that no task holds the main thread
     // for long (docs/perf.md, "Drawing large stories").
+    // The parse and the drawing that follows in a task of their own, apart
+    // from the viewer's start (the early fetch's body is often there by then).
+    crate::dom::yield_task().await;
     let parsed = if bytes.len() > STEPS_FROM_BYTES {
         let base = story_format::url::Base::new(&base);
         let mut steps = Steps::new(&bytes, &base);
-        loop {
+        while !steps.step(STEP_BYTES) {
             crate::dom::yield_task().await;
-            if steps.step(STEP_BYTES) {
-                break;
-            }
         }
         let parsed = steps.finish();
         crate::dom::yield_task().await;

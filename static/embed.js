@@ -30,6 +30,9 @@ function load(early) {
   viewer ??= (async () => {
     const mod = await import('./story-viewer.js');
     await mod.default({ module_or_path: new URL('story-viewer_bg.wasm', here) });
+    // Compiling the wasm and starting the viewer in tasks of their own, not
+    // one long task (docs/perf.md, "Startup").
+    await new Promise((resolve) => setTimeout(resolve));
     mod.start(here, early);
     return mod;
   })();
