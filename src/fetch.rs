@@ -151,11 +151,10 @@ pub async fn load(url: &SafeUrl, cancel: &AbortController) -> Result<Loaded, Loa
     let bytes = fetch_bytes(url.as_str(), cancel).await?;
     let base = Url::parse(url.as_str())
         .map_err(|e| LoadError::new(url.as_str(), LoadErrorKind::Address(e.to_string())))?;
-    // Large files are parsed in steps, each in a task of its own, and the
-    // first screen drawn in another, so that no task holds the main thread
-    // for long (docs/perf.md, "Drawing large stories").
-    // The parse and the drawing that follows in a task of their own, apart
-    // from the viewer's start (the early fetch's body is often there by then).
+    // The parse in a task apart from the viewer's start (the early fetch's
+    // body is often there by then); a large file's parse in steps, a task
+    // each, and the first screen drawn in another, so that no task holds the
+    // main thread for long (docs/perf.md, "Drawing large stories").
     crate::dom::yield_task().await;
     let parsed = if bytes.len() > STEPS_FROM_BYTES {
         let base = story_format::url::Base::new(&base);

@@ -135,6 +135,10 @@ pub(super) struct EntryList {
 }
 
 impl EntryList {
+    pub(super) fn with_capacity(n: usize) -> Self {
+        EntryList { out: Vec::with_capacity(n), count: 0 }
+    }
+
     /// Reads entry number `count` with `EntryShape` from `de`.
     pub(super) fn read<'de, D: serde::Deserializer<'de>>(
         &mut self,

@@ -32,8 +32,8 @@ pub(super) struct Cx<'b> {
     pub(super) format_not_first: bool,
     /// Reused while reading each array of runs (see `InlineShape`).
     pub(super) scratch: Inline,
-    /// Set by [`super::Steps`]: a story's sections are only found in this
-    /// pass, to be read a few at a time afterwards.
+    /// Set by [`super::Steps`]: a story's sections (a catalog's entries)
+    /// are only found in this pass, to be read a few at a time afterwards.
     pub(super) later: Option<Later>,
 }
 

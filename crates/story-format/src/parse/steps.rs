@@ -7,8 +7,9 @@
 //! the story).
 //!
 //! The result is exactly [`super::parse_document`]'s, diagnostics in the
-//! same order included (property-tested in `tests/steps.rs`): the sections
-//! are read by the same code, in the same order, with the same context.
+//! same order included (`check_invariants` in `tests/support`, the fixtures
+//! and `tests/props.rs` compare the two): the sections and entries are read
+//! by the same code, in the same order, with the same context.
 
 use std::ops::Range;
 
@@ -124,23 +125,22 @@ fn first_pass<'a>(text: &'a str, base: &'a Base<'a>) -> State<'a> {
         Ok(read) => read,
         Err(d) => return State::Done(Parsed::refused(d)),
     };
-    let Some(later) = cx.later.take() else { return State::Done(finish(cx, root)) };
+    // Nothing left to read later (not found, or the file refused): done.
+    let Some(later) = cx.later.take().filter(|_| cx.refused.is_none()) else {
+        return State::Done(finish(cx, root));
+    };
+    let Some(places) = later.items else { return State::Done(finish(cx, root)) };
     // Room for every item at once: growing the list as it fills would copy
     // it again and again (and grow the wasm memory in many small steps).
-    let n = later.items.as_ref().map_or(0, Vec::len);
+    let n = places.len();
     let list = match &root {
         Some(Root::Story(..)) => List::Sections(SectionList::with_capacity(n)),
-        Some(Root::Catalog(..)) => List::Entries(EntryList { out: Vec::with_capacity(n), count: 0 }),
+        Some(Root::Catalog(..)) => List::Entries(EntryList::with_capacity(n)),
         None => return State::Done(finish(cx, root)),
     };
-    match later.items {
-        Some(places) if cx.refused.is_none() => {
-            let outer = std::mem::take(&mut cx.sink);
-            let at = later.diagnostics_at;
-            State::Sections(Box::new(Reading { text, cx, root, places, list, outer, at }))
-        }
-        _ => State::Done(finish(cx, root)),
-    }
+    let outer = std::mem::take(&mut cx.sink);
+    let at = later.diagnostics_at;
+    State::Sections(Box::new(Reading { text, cx, root, places, list, outer, at }))
 }
 
 impl Reading<'_> {
