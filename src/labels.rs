@@ -153,6 +153,20 @@ pub mod ui {
     pub const TYPEFACES: [&str; 2] = ["Sans-serif", "Serif"];
     pub const RESET: &str = "Reset";
 
+    /// The link from a list's tag filter to the page of every tag.
+    pub fn all_tags(n: usize) -> String {
+        format!("All {n} tags")
+    }
+
+    /// The count on the page of every tag.
+    pub fn tag_count(n: usize) -> String {
+        if n == 1 {
+            "1 tag".into()
+        } else {
+            format!("{n} tags")
+        }
+    }
+
     /// "Size 3 of 7".
     pub fn size_of(step: usize, steps: usize) -> String {
         format!("Size {step} of {steps}")

@@ -59,6 +59,8 @@ impl PartialEq for PageProps {
 enum Body {
     Story(ByPtr<Story>),
     Catalog(ByPtr<Catalog>, CatalogPage),
+    /// Every tag of the site, with how many stories each has.
+    Tags(Vec<(String, usize)>),
 }
 
 /// Which page of a built catalog, and what it needs to know about the others.
@@ -71,9 +73,16 @@ pub struct CatalogPage {
     pub pages: usize,
     /// Stories on all the pages together.
     pub total: usize,
-    /// Every tag of the whole catalog.
-    pub tags: Vec<String>,
+    /// The tags the filter offers: the most used of the whole catalog (a
+    /// page's size does not grow with the site's tags).
+    pub tags: Arc<Vec<String>>,
+    /// How many tags the site has, when that is more than `tags`: the
+    /// filter then links to the tags page ([`TAGS_FOLDER`]).
+    pub all_tags: Option<usize>,
 }
+
+/// The folder of the page listing every tag, below the site's root.
+pub const TAGS_FOLDER: &str = "tags/";
 
 impl CatalogPage {
     /// The folder of page `i` of this list, relative to the site's root
@@ -101,13 +110,26 @@ fn Page(props: &PageProps) -> Html {
             <StoryView story={ story.clone() } whole=true back={ Some((place.href("./"), None)) }
                 tag_link={ Some((tag_href, None)) } />
         },
+        Body::Tags(tags) => {
+            let items = tags.iter().map(|(t, n)| {
+                html! { <li><a href={ tag_href.emit(t.clone()) }>{ t.clone() }</a>{ format!(" ({n})") }</li> }
+            });
+            html! {
+                <section class="sv-catalog" aria-labelledby="sv-catalog-title">
+                    <h1 id="sv-catalog-title" class="sv-catalog-title">{ ui::TAGS }</h1>
+                    <p class="sv-count">{ ui::tag_count(tags.len()) }</p>
+                    <nav class="sv-filter" aria-label={ ui::TAGS }><ul>{ for items }</ul></nav>
+                </section>
+            }
+        }
         Body::Catalog(catalog, at) => {
             let folder = |i: usize| place.href(&at.folder(i, &*place.tag_path));
             let page = Pager {
                 index: at.index,
                 pages: at.pages,
                 total: at.total,
-                tags: std::rc::Rc::new(at.tags.clone()),
+                tags: std::rc::Rc::new(at.tags.to_vec()),
+                all_tags: at.all_tags.map(|n| (place.href(TAGS_FOLDER), n)),
                 prev: (at.index > 0).then(|| folder(at.index - 1)),
                 next: (at.index + 1 < at.pages).then(|| folder(at.index + 1)),
             };
@@ -153,6 +175,11 @@ fn Page(props: &PageProps) -> Html {
 fn render(place: Place, body: impl FnOnce() -> Body + Send + 'static) -> String {
     let renderer = yew::ServerRenderer::<Page>::with_props(move || PageProps { place, body: body() });
     futures::executor::block_on(renderer.hydratable(false).render())
+}
+
+/// The HTML of the page listing every tag (`tags`: each with its count).
+pub fn tags_html(tags: Vec<(String, usize)>, place: Place) -> String {
+    render(place, move || Body::Tags(tags))
 }
 
 /// The HTML of a story's article, as the viewer draws it, whole.

@@ -65,8 +65,10 @@ pub struct Pager {
     pub pages: usize,
     /// The stories on all the pages together.
     pub total: usize,
-    /// Every tag of the whole catalog, for the tag filter.
+    /// The tags the filter offers (a built site's most used).
     pub tags: std::rc::Rc<Vec<String>>,
+    /// The page of every tag and how many there are, when `tags` is not all.
+    pub all_tags: Option<(AttrValue, usize)>,
     /// The `href` of the page before and after it, if any.
     pub prev: Option<AttrValue>,
     pub next: Option<AttrValue>,
@@ -153,6 +155,9 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
                     <ul>
                         { tag_link(None, ui::ALL_TAGS.into()) }
                         { for tags.iter().map(|t| tag_link(Some(t), (*t).to_owned())) }
+                        if let Some((href, n)) = props.page.as_ref().and_then(|p| p.all_tags.clone()) {
+                            <li><a href={ href }>{ ui::all_tags(n) }</a></li>
+                        }
                     </ul>
                 </nav>
             }

@@ -350,6 +350,20 @@ pub fn section_href(id: &str) -> String {
     format!("#{}", percent_encoding::utf8_percent_encode(id, COMPONENT))
 }
 
+/// A name (a folder's) as one segment of a URL path, encoded as
+/// `encodeURIComponent` does: `?`, `#`, `/`, `%` and `:` cannot change what
+/// the address means (`a?b` is `a%3Fb`, `%2e%2e` is `%252e%252e`).
+///
+/// ```
+/// use story_format::text::path_segment;
+/// assert_eq!(path_segment("harbour-cranes"), "harbour-cranes");
+/// assert_eq!(path_segment("a?b#c"), "a%3Fb%23c");
+/// assert_eq!(path_segment("%2e%2e"), "%252e%252e");
+/// ```
+pub fn path_segment(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, COMPONENT).to_string()
+}
+
 /// `text` with white space runs made one space, cut to at most `max`
 /// characters: at the last space in the final fifth when there is one (so
 /// no word is cut in half), else at `max` characters (CJK text has no

@@ -16,6 +16,7 @@ use story_format::url::Url;
 use story_format::{parse_document_with_assets, Code, Diagnostic, Document, Entry, Severity, Story};
 
 use crate::markdown;
+use crate::sandbox::{Sandbox, Skipped};
 
 /// The diagnostics of one file.
 pub struct Report {
@@ -37,19 +38,28 @@ pub struct Checked {
     pub doc: Option<Document>,
 }
 
-/// Checks every file in `files`; returns the reports in the order they are
-/// printed (stories, then catalogs).
-pub fn check_files(files: &[PathBuf]) -> Vec<Report> {
-    check_files_and_docs(files).0
+/// Checks every file in `files`, reading nothing outside `sandbox`;
+/// returns the reports in the order they are printed (stories, then
+/// catalogs).
+pub fn check_files(sandbox: &Sandbox, files: &[PathBuf]) -> Vec<Report> {
+    check_files_and_docs(sandbox, files).0
 }
 
 /// [`check_files`], and every document read, by canonical path (stories
-/// without their sections: see `Cache::load`).
-pub fn check_files_and_docs(files: &[PathBuf]) -> (Vec<Report>, HashMap<PathBuf, Document>) {
-    let mut cache = Cache::default();
+/// without their sections: see `Cache::load`). A file named twice (or
+/// reached twice through a link) is checked and reported once; two stories
+/// with one id are an error on the second.
+pub fn check_files_and_docs(
+    sandbox: &Sandbox,
+    files: &[PathBuf],
+) -> (Vec<Report>, HashMap<PathBuf, Document>) {
+    let mut cache = Cache { sandbox: sandbox.clone(), files: HashMap::new(), order: Vec::new() };
     let mut catalogs = Vec::new();
     for f in files {
         let key = cache.load(f);
+        if catalogs.contains(&key) || cache.order.contains(&key) {
+            continue;
+        }
         if matches!(cache.get(&key).doc, Some(Document::Catalog(_))) {
             catalogs.push(key);
         } else {
@@ -58,15 +68,16 @@ pub fn check_files_and_docs(files: &[PathBuf]) -> (Vec<Report>, HashMap<PathBuf,
     }
     let mut catalog_reports = Vec::new();
     for key in catalogs {
-        let Checked { report, doc } = cache.take(&key);
-        let Some(Document::Catalog(catalog)) = &doc else { unreachable!("sorted as a catalog") };
-        let mut report = report;
-        for entry in &catalog.entries {
-            check_entry(entry, &mut cache, &mut report.diagnostics);
+        let Checked { mut report, doc } = cache.take(&key);
+        if let Some(Document::Catalog(catalog)) = &doc {
+            for entry in &catalog.entries {
+                check_entry(entry, &mut cache, &mut report.diagnostics);
+            }
         }
         catalog_reports.push(report);
     }
     let order = std::mem::take(&mut cache.order);
+    unique_ids(&order, &mut cache);
     let mut docs = HashMap::new();
     let mut out: Vec<Report> = order
         .iter()
@@ -82,9 +93,31 @@ pub fn check_files_and_docs(files: &[PathBuf]) -> (Vec<Report>, HashMap<PathBuf,
     (out, docs)
 }
 
+/// Two stories of one site with one id: an error on each but the first
+/// (in report order), naming the first.
+fn unique_ids(order: &[PathBuf], cache: &mut Cache) {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for key in order {
+        let Some(Some(checked)) = cache.files.get_mut(key) else { continue };
+        let Some(Document::Story(s)) = &checked.doc else { continue };
+        match seen.get(&s.id) {
+            Some(first) => {
+                let msg = format!(
+                    "the id \"{}\" is also the id of {first}; ids must be unique across a site",
+                    s.id
+                );
+                checked.report.diagnostics.push(Diagnostic::error(Code::Mismatch, "id", msg));
+            }
+            None => {
+                seen.insert(s.id.clone(), checked.report.file.clone());
+            }
+        }
+    }
+}
+
 /// Files read so far, by canonical path, and the order their reports go out.
-#[derive(Default)]
 struct Cache {
+    sandbox: Sandbox,
     files: HashMap<PathBuf, Option<Checked>>,
     order: Vec<PathBuf>,
 }
@@ -93,8 +126,9 @@ impl Cache {
     /// Reads and checks `path` once; returns its key.
     fn load(&mut self, path: &Path) -> PathBuf {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let sandbox = &self.sandbox;
         self.files.entry(key.clone()).or_insert_with(|| {
-            let mut checked = check_file(path);
+            let mut checked = check_file(sandbox, path);
             // Kept only to compare with catalog entries, which never look at
             // the sections: memory stays small for a site of 10,000 stories.
             if let Some(Document::Story(s)) = &mut checked.doc {
@@ -120,23 +154,24 @@ pub fn file_url(path: &Path) -> Option<Url> {
     Url::from_file_path(std::fs::canonicalize(path).ok()?).ok()
 }
 
-/// Reads a file, refusing one over the size limit before reading it.
-pub fn read_limited(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let fail = |e: io::Error| Diagnostic::error(Code::Io, "$", format!("cannot read the file: {e}"));
-    let len = std::fs::metadata(path).map_err(fail)?.len();
-    if len > MAX_FILE_BYTES as u64 {
-        return Err(Diagnostic::error(Code::Limit, "$", file_too_large(len)));
-    }
-    std::fs::read(path).map_err(fail)
+/// Reads a regular file inside `sandbox`, at most the format's size limit
+/// (counted while reading: a file that reports a small size and keeps
+/// going, as `/dev/zero` would, is cut off at the limit and refused).
+pub fn read_limited(sandbox: &Sandbox, path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    sandbox.read(path, MAX_FILE_BYTES).map_err(|e| match e {
+        Ok(len) => Diagnostic::error(Code::Limit, "$", file_too_large(len)),
+        Err(refused) => Diagnostic::error(Code::Io, "$", format!("the file {refused}")),
+    })
 }
 
-/// Reads and parses one file: JSON through the parser, Markdown through the
-/// importer (and then the parser); then checks its local images.
-pub fn check_file(path: &Path) -> Checked {
+/// Reads and parses one file inside `sandbox`: JSON through the parser,
+/// Markdown through the importer (and then the parser); then checks that
+/// its local images are files inside the sandbox.
+pub fn check_file(sandbox: &Sandbox, path: &Path) -> Checked {
     let file = path.display().to_string();
     let failed =
         |d: Diagnostic| Checked { report: Report { file: file.clone(), diagnostics: vec![d] }, doc: None };
-    let bytes = match read_limited(path) {
+    let bytes = match read_limited(sandbox, path) {
         Ok(b) => b,
         Err(d) => return failed(d),
     };
@@ -144,7 +179,7 @@ pub fn check_file(path: &Path) -> Checked {
         return failed(Diagnostic::error(Code::Io, "$", "cannot turn the path into a file URL"));
     };
     let json = if path.extension().is_some_and(|e| e == "md") {
-        match markdown::import_bytes(&bytes, path) {
+        match markdown::import_bytes(&bytes, path, sandbox) {
             Ok(imported) => imported.json.into_bytes(),
             Err(problems) => {
                 let diagnostics = problems.into_iter().map(|p| p.to_diagnostic()).collect();
@@ -158,13 +193,19 @@ pub fn check_file(path: &Path) -> Checked {
     let mut diagnostics = parsed.diagnostics;
     for a in &assets {
         if let Ok(p) = a.url.to_url().to_file_path() {
-            if !p.is_file() {
-                let msg = format!("the image {} does not exist", p.display());
+            if let Err(why) = local_file(sandbox, &p) {
+                let msg = format!("the image {} {why}", p.display());
                 diagnostics.push(Diagnostic::error(Code::MissingAsset, a.path.clone(), msg));
             }
         }
     }
     Checked { report: Report { file, diagnostics }, doc: parsed.value }
+}
+
+/// A local file a document names: a regular file inside the sandbox, else
+/// why not ("does not exist", "leads outside the site's folder ...").
+pub fn local_file(sandbox: &Sandbox, path: &Path) -> Result<PathBuf, String> {
+    sandbox.file(path).map_err(|r| r.0)
 }
 
 /// A catalog entry's local `href` must name a readable story whose id,
@@ -174,8 +215,8 @@ fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
     let Some(href) = &entry.href else { return };
     let Ok(path) = href.to_url().to_file_path() else { return }; // remote: not checked offline
     let at = |field: &str| format!("stories[{}].{field}", entry.index);
-    if !path.is_file() {
-        let msg = format!("the story {} does not exist", path.display());
+    if let Err(why) = local_file(&cache.sandbox, &path) {
+        let msg = format!("the story {} {why}", path.display());
         out.push(Diagnostic::error(Code::MissingAsset, at("href"), msg));
         return;
     }
@@ -298,27 +339,34 @@ pub fn summary(files: usize, reports: &[Report]) -> String {
 /// A file is checked whatever its name; a folder contributes every
 /// `story.json`, `story.md` and `stories.json` below it, in sorted order
 /// (a `story.md` only where no `story.json` stands beside it: that one is
-/// what is published).
-pub fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// what is published). Links to folders are not followed: each is a
+/// warning report instead.
+pub fn collect(
+    sandbox: &Sandbox,
+    path: &Path,
+    out: &mut Vec<PathBuf>,
+    notes: &mut Vec<Report>,
+) -> io::Result<()> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
         out.push(path.to_owned());
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
-    entries.sort();
-    for e in &entries {
-        if e.is_dir() {
-            collect(e, out)?;
-            continue;
-        }
-        match e.file_name().and_then(|n| n.to_str()) {
-            Some("story.json" | "stories.json") => out.push(e.clone()),
-            Some("story.md") if !e.with_file_name("story.json").exists() => out.push(e.clone()),
-            _ => {}
-        }
-    }
+    let mut skipped = Vec::new();
+    let found = sandbox.walk(
+        path,
+        &mut |e| match e.file_name().and_then(|n| n.to_str()) {
+            Some("story.json" | "stories.json") => true,
+            Some("story.md") => std::fs::symlink_metadata(e.with_file_name("story.json")).is_err(),
+            _ => false,
+        },
+        &mut skipped,
+    )?;
+    out.extend(found);
+    notes.extend(skipped.into_iter().map(|Skipped { path, why }| Report {
+        file: path.display().to_string(),
+        diagnostics: vec![Diagnostic::warning(Code::Io, "$", why)],
+    }));
     Ok(())
 }
 

@@ -9,18 +9,22 @@ use story_format::{Document, SafeUrl, Story};
 
 use crate::check::{check_file, file_url, Report};
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
+use crate::sandbox::Sandbox;
 
 /// The catalog for `site` as JSON, or the reports of the stories that have
-/// errors (then nothing is written).
+/// errors (then nothing is written). Nothing outside `site` is read, and
+/// the catalog written is one `story check` accepts: it is parsed as the
+/// checker parses it before it is returned.
 pub fn build(site: &Path) -> Result<String, Vec<Report>> {
-    let mut files = Vec::new();
-    crate::check::collect(site, &mut files).map_err(|e| vec![io_report(site, &e)])?;
+    let sandbox = Sandbox::new(site).map_err(|e| vec![io_report(site, &e)])?;
+    let (mut files, mut notes) = (Vec::new(), Vec::new());
+    crate::check::collect(&sandbox, site, &mut files, &mut notes).map_err(|e| vec![io_report(site, &e)])?;
     // The published bundles: their story.json (not a story.md alone, nor catalogs).
     files.retain(|f| f.file_name().is_some_and(|n| n == "story.json"));
     let mut stories = Vec::new();
     let mut failed = Vec::new();
     for f in &files {
-        let checked = check_file(f);
+        let checked = check_file(&sandbox, f);
         match checked.doc {
             Some(Document::Story(s)) if !checked.report.has_errors() => stories.push((f.clone(), s)),
             _ => failed.push(checked.report),
@@ -30,8 +34,16 @@ pub fn build(site: &Path) -> Result<String, Vec<Report>> {
         return Err(failed);
     }
     let refs: Vec<(PathBuf, &Story)> = stories.iter().map(|(p, s)| (p.clone(), s)).collect();
-    from_stories(site, refs)
-        .ok_or_else(|| vec![io_report(site, &std::io::Error::other("cannot turn the path into a file URL"))])
+    let json = from_stories(site, refs).ok_or_else(|| {
+        vec![io_report(site, &std::io::Error::other("cannot turn the path into a file URL"))]
+    })?;
+    let base = site_url(site).expect("from_stories had one");
+    let parsed = story_format::parse_document(json.as_bytes(), &base);
+    if parsed.diagnostics.iter().any(|d| d.is_error()) || parsed.value.is_none() {
+        let file = format!("{} (the catalog it would write)", site.join("stories.json").display());
+        return Err(vec![Report { file, diagnostics: parsed.diagnostics }]);
+    }
+    Ok(json)
 }
 
 /// The catalog of `stories` (checked, each with its `story.json`'s path
@@ -99,19 +111,34 @@ pub fn entry(href: String, s: &Story, base: &Url) -> EntryOut {
 }
 
 /// `url` relative to `base` when both are local files or `url` is in
-/// `base`'s folder of the same web site; else absolute.
+/// `base`'s folder of the same web site; else absolute. Written so that it
+/// reads back as the same address: a first segment with a `:` (a folder
+/// `a:b`) gets `./`, and a file URL with a host (what `//host/x.png` in a
+/// story became against a file) is written as the `//host/x.png` it was.
 fn relative(base: &Url, url: &Url) -> String {
+    if url.scheme() == "file" && url.host_str().is_some_and(|h| !h.is_empty() && h != "localhost") {
+        return url.as_str().trim_start_matches("file:").to_owned();
+    }
     let dir = base.join("./").map(String::from).unwrap_or_default();
     if url.scheme() == "file" || url.as_str().starts_with(&dir) {
         if let Some(r) = base.make_relative(url) {
-            return r;
+            let r = match r {
+                r if r.split(['/', '?', '#']).next().is_some_and(|first| first.contains(':')) => {
+                    format!("./{r}")
+                }
+                r => r,
+            };
+            if base.join(&r).is_ok_and(|u| u == *url) {
+                return r;
+            }
         }
     }
     url.to_string()
 }
 
 fn existing_title(catalog: &Path) -> Option<String> {
-    let bytes = std::fs::read(catalog).ok()?;
+    let sandbox = Sandbox::new(crate::out::parent_dir(catalog)).ok()?;
+    let bytes = crate::check::read_limited(&sandbox, catalog).ok()?;
     let base = file_url(catalog)?;
     match story_format::parse_document(&bytes, &base).value? {
         Document::Catalog(c) => Some(c.title),

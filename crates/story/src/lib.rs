@@ -9,7 +9,9 @@
 //! - [`markdown`]: `story import`, a `story.json` from Markdown;
 //! - [`scaffold`]: `story new`, a bundle to start from;
 //! - [`schema`]: `story schema`, the JSON Schema of both formats;
-//! - [`out`]: what the command line writes, and how (never half a file).
+//! - [`out`]: what the command line writes, and how (never half a file);
+//! - [`sandbox`]: the one way SITE is read (nothing outside it, only
+//!   regular files, sizes counted while reading).
 
 // The schema is one `json!` literal, deeper than the default limit allows.
 #![recursion_limit = "256"]
@@ -19,5 +21,6 @@ pub mod check;
 pub mod index;
 pub mod markdown;
 pub mod out;
+pub mod sandbox;
 pub mod scaffold;
 pub mod schema;

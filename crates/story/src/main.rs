@@ -7,6 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use story_cli::sandbox::Sandbox;
 use story_cli::{build, check, index, markdown, out, scaffold, schema};
 
 const USAGE: &str = "usage: story COMMAND ...
@@ -91,13 +92,27 @@ fn cmd_check(args: &[String]) -> ExitCode {
         Ok(_) => return usage_error("story check takes PATH... and --json"),
         Err(e) => return usage_error(&e),
     };
-    let mut files = Vec::new();
+    // Nothing outside the folders named (a file's folder) is read.
+    let named: Vec<&Path> = args.paths.iter().map(Path::new).collect();
+    let sandbox = match Sandbox::around(&named) {
+        Ok(s) => s,
+        Err(e) => return fail(format!("{}: {e}", args.paths.join(", "))),
+    };
+    let (mut files, mut notes) = (Vec::new(), Vec::new());
     for p in &args.paths {
-        if let Err(e) = check::collect(Path::new(p), &mut files) {
+        let before = files.len();
+        if let Err(e) = check::collect(&sandbox, Path::new(p), &mut files, &mut notes) {
             return fail(format!("{p}: {e}"));
         }
+        if files.len() == before {
+            return fail(format!(
+                "{p}: no story.json, story.md or stories.json below it; nothing was checked"
+            ));
+        }
     }
-    let reports = check::check_files(&files);
+    let skipped = notes.len();
+    let mut reports = notes;
+    reports.extend(check::check_files(&sandbox, &files));
     let mut stdout = io::stdout().lock();
     let written = if args.flags.contains(&"--json") {
         check::print_json(&mut stdout, &reports)
@@ -107,7 +122,7 @@ fn cmd_check(args: &[String]) -> ExitCode {
     if written.is_err() {
         return ExitCode::from(2);
     }
-    eprintln!("story check: {}", check::summary(reports.len(), &reports));
+    eprintln!("story check: {}", check::summary(reports.len() - skipped, &reports));
     exit_for(&reports)
 }
 
@@ -136,6 +151,9 @@ fn cmd_build(args: &[String]) -> ExitCode {
                 started.elapsed().as_secs_f64(),
                 check::summary(built.files, &built.reports)
             );
+            if let Some(leftover) = &built.leftover {
+                eprintln!("story build: the new site is in {}, but {leftover}", opts.out.display());
+            }
             ExitCode::SUCCESS
         }
         Err(build::Failure::Input { reports, files }) => {
@@ -222,11 +240,16 @@ fn cmd_import(args: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let md = Path::new(args.paths[0]);
-    let bytes = match check::read_limited(md) {
+    // Nothing outside the Markdown file's folder is read.
+    let sandbox = match Sandbox::new(out::parent_dir(md)) {
+        Ok(s) => s,
+        Err(e) => return fail(format!("{}: {e}", md.display())),
+    };
+    let bytes = match check::read_limited(&sandbox, md) {
         Ok(b) => b,
         Err(d) => return fail(format!("{}: {}", md.display(), d.message)),
     };
-    let imported = match markdown::import_bytes(&bytes, md) {
+    let imported = match markdown::import_bytes(&bytes, md, &sandbox) {
         Ok(i) => i,
         Err(problems) => {
             for p in &problems {
@@ -241,32 +264,11 @@ fn cmd_import(args: &[String]) -> ExitCode {
     }
     let src_dir = out::parent_dir(md);
     let out_dir = args.out.map_or_else(|| src_dir.to_owned(), PathBuf::from);
-    if let Err(e) = std::fs::create_dir_all(&out_dir) {
-        return fail(format!("{}: {e}", out_dir.display()));
-    }
     // With --out, the bundle's images go with it, at the same relative paths.
-    if args.out.is_some() {
-        for img in &imported.images {
-            let rel = Path::new(img);
-            if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-                return fail(format!(
-                    "{img}: an image outside the Markdown file's folder cannot be copied with --out"
-                ));
-            }
-            let (from, to) = (src_dir.join(rel), out_dir.join(rel));
-            if from.canonicalize().ok() == to.canonicalize().ok() {
-                continue;
-            }
-            let copied =
-                to.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::copy(&from, &to));
-            if let Err(e) = copied {
-                return fail(format!("{}: {e}", from.display()));
-            }
-        }
-    }
+    let images: &[String] = if args.out.is_some() { &imported.images } else { &[] };
     let target = out_dir.join("story.json");
-    if let Err(e) = out::write_atomic(&target, imported.json.as_bytes()) {
-        return fail(format!("{}: {e}", target.display()));
+    if let Err(e) = out::write_bundle(&sandbox, src_dir, &out_dir, images, imported.json.as_bytes()) {
+        return fail(format!("{e}\nstory import: nothing was written"));
     }
     eprintln!("story import: wrote {}", target.display());
     ExitCode::SUCCESS

@@ -15,6 +15,7 @@
 //! that returns `Ok` always passes `story check`.
 
 use std::fmt;
+use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
@@ -23,6 +24,7 @@ use story_format::{Code, Diagnostic};
 use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::out::{BlockOut, ImageOut, InlineOut, RunOut, SectionOut, SourceOut, StoryOut, TypedOut};
+use crate::sandbox::Sandbox;
 
 /// A reason the Markdown cannot become a story, at a line and column of the file (1-based).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +47,46 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The problems found so far, at most [`MAX_PROBLEMS`] of them: past the
+/// cap only a count is kept, and no line or column is worked out, so a
+/// hostile file's thousands of problems cost no more than 200.
+#[derive(Default)]
+struct Problems {
+    list: Vec<Problem>,
+    more: usize,
+}
+
+/// Most problems listed for one Markdown file, as for the parser's diagnostics.
+const MAX_PROBLEMS: usize = story_format::limits::MAX_DIAGNOSTICS;
+
+impl Problems {
+    /// Adds the problem `make` describes, unless the list is full.
+    fn add(&mut self, make: impl FnOnce() -> Problem) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+    fn push(&mut self, p: Problem) {
+        self.add(|| p);
+    }
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+    /// The list, sorted by place, with a last line for those past the cap.
+    fn finish(mut self) -> Vec<Problem> {
+        self.list.sort_by_key(|p| (p.line, p.column));
+        if self.more > 0 {
+            let line = self.list.last().map_or(1, |p| p.line);
+            let message =
+                format!("{} more problems not listed (only the first {MAX_PROBLEMS} are)", self.more);
+            self.list.push(Problem { line, column: 1, message });
+        }
+        self.list
+    }
+}
+
 /// A successful import.
 #[derive(Debug)]
 pub struct Imported {
@@ -59,7 +101,7 @@ pub struct Imported {
 /// Imports the Markdown file at `path` (already read as `bytes`): image
 /// sizes are read from files beside it, and the result is checked as the
 /// `story.json` it would become beside it.
-pub fn import_bytes(bytes: &[u8], path: &Path) -> Result<Imported, Vec<Problem>> {
+pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Imported, Vec<Problem>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
         vec![Problem { line, column, message: "the file is not UTF-8 text (save it as UTF-8)".into() }]
@@ -67,14 +109,22 @@ pub fn import_bytes(bytes: &[u8], path: &Path) -> Result<Imported, Vec<Problem>>
     let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+    // Images are read only when they are regular files inside the sandbox.
     let sizes = |src: &str| -> Option<(u32, u32)> {
-        let s = imagesize::size(dir.join(src)).ok()?;
+        let mut head = Vec::with_capacity(IMAGE_HEAD);
+        sandbox.open(&dir.join(src)).ok()?.take(IMAGE_HEAD as u64).read_to_end(&mut head).ok()?;
+        let s = imagesize::blob_size(&head).ok()?;
         Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?))
     };
-    let exists = |src: &str| dir.join(src).is_file();
+    let exists = |src: &str| sandbox.file(&dir.join(src)).is_ok();
     let base = url::Url::from_file_path(dir.join("story.json")).ok();
     import(text, &Env { sizes: &sizes, exists: &exists, folder: &folder, base })
 }
+
+/// How much of an image file is read for its size: enough for the headers
+/// of PNG, GIF, WebP and JPEG (whose size marker can follow EXIF data of up
+/// to 64 KiB, and more than one such segment).
+const IMAGE_HEAD: usize = 256 * 1024;
 
 /// What the importer needs from outside the text: image sizes and
 /// existence (relative to the Markdown file), the bundle folder's name (the
@@ -89,7 +139,7 @@ pub struct Env<'a> {
 /// Imports Markdown text. Pure apart from what `env` answers.
 pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let (front, body, body_offset) = split_front_matter(text, &mut problems);
     let mut story = StoryOut { format: "story/1", ..StoryOut::default() };
     if let Some(front) = front {
@@ -123,15 +173,14 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
             let key = d.path.split(['.', '[']).next().unwrap_or("");
             key_line(front.unwrap_or(""), key, false).unwrap_or(1)
         };
-        if problems.iter().any(|p| p.line == line) && d.path.starts_with("sections") {
+        if problems.list.iter().any(|p| p.line == line) && d.path.starts_with("sections") {
             continue;
         }
         let field = if d.path.starts_with("sections") { String::new() } else { format!("{}: ", d.path) };
         problems.push(Problem { line, column: 1, message: format!("{field}{}", d.message) });
     }
     if !problems.is_empty() {
-        problems.sort_by_key(|p| (p.line, p.column));
-        return Err(problems);
+        return Err(problems.finish());
     }
     let mut all_images = images;
     if let Some(hero) = &story.hero {
@@ -164,7 +213,7 @@ fn line_col(text: &str, at: usize) -> (usize, usize) {
 
 /// The front matter (between `---` lines at the very top), the body, and
 /// the byte offset of the body in `text`.
-fn split_front_matter<'t>(text: &'t str, problems: &mut Vec<Problem>) -> (Option<&'t str>, &'t str, usize) {
+fn split_front_matter<'t>(text: &'t str, problems: &mut Problems) -> (Option<&'t str>, &'t str, usize) {
     let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
         return (None, text, 0);
     };
@@ -213,15 +262,61 @@ fn key_line(front: &str, key: &str, nested: bool) -> Option<usize> {
         .map(|i| i + 2)
 }
 
+/// How deep front matter may nest (mappings and lists): the format's
+/// deepest field is `hero.credit.name`.
+const MAX_YAML_DEPTH: usize = 16;
+
+/// Refuses front matter that would cost more to load than its size: YAML
+/// aliases (`*name`, each a copy of what its anchor holds, so a few hundred
+/// bytes can stand for gigabytes) and nesting deeper than [`MAX_YAML_DEPTH`].
+/// Read as a stream of events first, which costs time in proportion to the text.
+fn bounded_yaml(front: &str) -> Result<(), Problem> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(front);
+    let mut depth = 0usize;
+    let at = |m: yaml_rust2::scanner::Marker, message: String| Problem {
+        line: m.line() + 1,
+        column: m.col() + 1,
+        message,
+    };
+    loop {
+        let Ok((event, mark)) = parser.next_token() else { return Ok(()) }; // the loader reports it
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::Alias(_) => {
+                return Err(at(
+                    mark,
+                    "a YAML alias (*name) is not read in front matter: write the value out in full".into(),
+                ))
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(at(
+                        mark,
+                        format!("the front matter nests deeper than {MAX_YAML_DEPTH} levels"),
+                    ));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+}
+
 /// The story fields the front matter may set (the rest come from the body).
 const FRONT_FIELDS: &[&str] =
     &["id", "lang", "title", "dek", "published", "updated", "byline", "source", "hero", "tags"];
 
 /// Reads the front matter into `story`, reporting what it cannot hold.
-fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>, problems: &mut Vec<Problem>) {
+fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>, problems: &mut Problems) {
+    if let Err(p) = bounded_yaml(front) {
+        problems.push(p);
+        return;
+    }
     // Line numbers in the file: the front matter starts on line 2.
     let mut fail = |key: &str, message: String| {
-        problems.push(Problem { line: key_line(front, key, true).unwrap_or(2), column: 1, message })
+        problems.add(|| Problem { line: key_line(front, key, true).unwrap_or(2), column: 1, message })
     };
     let docs = match YamlLoader::load_from_str(front) {
         Ok(d) => d,
@@ -506,7 +601,9 @@ struct Body<'a, 'p> {
     text: &'a str,
     offset: usize,
     env: &'a Env<'a>,
-    problems: &'p mut Vec<Problem>,
+    problems: &'p mut Problems,
+    /// Where each line of `text` starts, for lines in O(log n).
+    line_starts: Vec<usize>,
     sections: Vec<SectionOut>,
     /// Per section: the line of its heading, and of each block.
     lines: Vec<(usize, Vec<usize>)>,
@@ -528,8 +625,10 @@ struct Body<'a, 'p> {
 }
 
 impl<'a, 'p> Body<'a, 'p> {
-    fn new(text: &'a str, offset: usize, env: &'a Env<'a>, problems: &'p mut Vec<Problem>) -> Self {
+    fn new(text: &'a str, offset: usize, env: &'a Env<'a>, problems: &'p mut Problems) -> Self {
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         Body {
+            line_starts,
             text,
             offset,
             env,
@@ -551,13 +650,28 @@ impl<'a, 'p> Body<'a, 'p> {
         }
     }
 
+    /// The 1-based line of `range`'s start, without reading the text
+    /// before it (a story of 400,000 nested quotes asks 400,000 times).
+    fn line(&self, range: &Range<usize>) -> usize {
+        self.line_starts.partition_point(|&s| s <= self.offset + range.start)
+    }
+
+    /// The 1-based line and column of `range`'s start.
     fn at(&self, range: &Range<usize>) -> (usize, usize) {
-        line_col(self.text, self.offset + range.start)
+        let at = (self.offset + range.start).min(self.text.len());
+        let line = self.line(range);
+        let start = self.line_starts[line - 1];
+        (line, 1 + self.text.get(start..at).map_or(0, |l| l.chars().count()))
     }
 
     fn refuse(&mut self, range: &Range<usize>, message: impl Into<String>) {
-        let (line, column) = self.at(range);
-        self.problems.push(Problem { line, column, message: message.into() });
+        let message = message.into();
+        if self.problems.list.len() < MAX_PROBLEMS {
+            let (line, column) = self.at(range);
+            self.problems.push(Problem { line, column, message });
+        } else {
+            self.problems.more += 1;
+        }
     }
 
     fn read(&mut self, body: &str) {
@@ -662,7 +776,7 @@ impl<'a, 'p> Body<'a, 'p> {
             Tag::Paragraph => match self.inside {
                 Inside::Nothing => {
                     self.inside = Inside::Paragraph;
-                    self.block_line = self.at(&range).0;
+                    self.block_line = self.line(&range);
                 }
                 Inside::Quote => {}
                 Inside::Item => {
@@ -674,7 +788,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 _ => {}
             },
             Tag::Heading { level, id, .. } => {
-                self.block_line = self.at(&range).0;
+                self.block_line = self.line(&range);
                 match level {
                     HeadingLevel::H1 if self.title.is_none() && self.sections.is_empty() => {}
                     HeadingLevel::H1 => self.refuse(
@@ -696,7 +810,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 if matches!(self.inside, Inside::Quote) {
                     self.refuse(&range, "a quote inside a quote is not part of the format");
                 }
-                self.block_line = self.at(&range).0;
+                self.block_line = self.line(&range);
                 self.inside = Inside::Quote;
                 self.quote.clear();
             }
@@ -711,7 +825,7 @@ impl<'a, 'p> Body<'a, 'p> {
                     self.skipping = 1;
                     return;
                 }
-                self.block_line = self.at(&range).0;
+                self.block_line = self.line(&range);
                 self.list = Some((start.is_some(), Vec::new()));
             }
             Tag::Item => {

@@ -163,9 +163,7 @@ pub fn parent_dir(path: &Path) -> &Path {
 /// beside it, then renamed over it. A crash or an error leaves the file
 /// that was there before.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = parent_dir(path);
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temp_beside(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -176,6 +174,102 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Writes a bundle: `images` (paths relative to `src_dir`, read through
+/// `sandbox`) copied to the same paths below `out_dir`, then `json` as
+/// `out_dir/story.json`. All or nothing: every image is checked first (a
+/// regular file inside the sandbox; its target not behind a link in
+/// `out_dir`), each is written to a temporary file beside its target and
+/// renamed into place only when all are written, so a failure leaves
+/// nothing behind, and a link at a target is replaced, never written through.
+pub fn write_bundle(
+    sandbox: &crate::sandbox::Sandbox,
+    src_dir: &Path,
+    out_dir: &Path,
+    images: &[String],
+    json: &[u8],
+) -> Result<(), String> {
+    use std::path::{Component, PathBuf};
+    let shown = |p: &Path| p.display().to_string();
+    let mut plan: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for img in images {
+        let rel = Path::new(img);
+        if !rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+            return Err(format!(
+                "{img}: an image outside the Markdown file's folder cannot be copied with --out"
+            ));
+        }
+        let from =
+            sandbox.file(&src_dir.join(rel)).map_err(|why| format!("{} {why}", shown(&src_dir.join(rel))))?;
+        let to = out_dir.join(rel);
+        if std::fs::canonicalize(&to).ok() == Some(from.clone()) {
+            continue; // already there (--out is the Markdown's own folder)
+        }
+        plan.push((from, to));
+    }
+    // No folder on the way to a target may be a link (it could lead anywhere).
+    for (_, to) in &plan {
+        let mut at = out_dir.to_owned();
+        for c in to.strip_prefix(out_dir).unwrap_or(to).parent().into_iter().flat_map(Path::components) {
+            at.push(c);
+            if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                return Err(format!(
+                    "{}: not a folder (a link or a file); nothing is written through it",
+                    shown(&at)
+                ));
+            }
+        }
+    }
+    let mut made_dirs: Vec<PathBuf> = Vec::new();
+    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let result = (|| -> Result<(), String> {
+        let mut make_dir = |dir: &Path| -> Result<(), String> {
+            let missing: Vec<PathBuf> = dir
+                .ancestors()
+                .take_while(|a| std::fs::symlink_metadata(a).is_err())
+                .map(Path::to_owned)
+                .collect();
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", shown(dir)))?;
+            made_dirs.extend(missing);
+            Ok(())
+        };
+        make_dir(out_dir)?;
+        for (from, to) in &plan {
+            make_dir(parent_dir(to))?;
+            let tmp = temp_beside(to);
+            let mut src = sandbox.open(from).map_err(|why| format!("{} {why}", shown(from)))?;
+            temps.push((tmp.clone(), to.clone()));
+            let mut dst = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", shown(&tmp)))?;
+            std::io::copy(&mut src, &mut dst).map_err(|e| format!("{}: {e}", shown(from)))?;
+            dst.sync_all().map_err(|e| format!("{}: {e}", shown(&tmp)))?;
+        }
+        let story = out_dir.join("story.json");
+        let tmp = temp_beside(&story);
+        temps.push((tmp.clone(), story));
+        std::fs::write(&tmp, json).map_err(|e| format!("{}: {e}", shown(&tmp)))?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (tmp, _) in &temps {
+            let _ = std::fs::remove_file(tmp);
+        }
+        for d in &made_dirs {
+            let _ = std::fs::remove_dir(d);
+        }
+        return Err(e);
+    }
+    // Everything is written: renames put it in place (story.json last).
+    for (tmp, to) in &temps {
+        std::fs::rename(tmp, to).map_err(|e| format!("{}: {e}", shown(to)))?;
+    }
+    Ok(())
+}
+
+/// A temporary file's name beside `path`, hidden and unique to this process.
+fn temp_beside(path: &Path) -> std::path::PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    parent_dir(path).join(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 /// Puts the folder `new` where `out` is, as one step where the system

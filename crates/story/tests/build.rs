@@ -7,48 +7,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod support;
+
 use scraper::{Html, Selector};
 use serde_json::{json, Value};
+use support::{fake_viewer, root, text, TempDir};
 
 const URL: &str = "https://news.example/section/";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A fresh folder for one test, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("story-build-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Stand-ins for the viewer's release files (the build copies them; their
-/// contents do not matter here).
-fn fake_viewer(dir: &Path) -> PathBuf {
-    let v = dir.join("viewer");
-    std::fs::create_dir_all(&v).unwrap();
-    for f in
-        ["story-viewer.js", "story-viewer_bg.wasm", "embed.js", "reading.js", "viewer.css", "favicon.svg"]
-    {
-        std::fs::write(v.join(f), f).unwrap();
-    }
-    v
-}
 
 fn build(site: &Path, out: &Path, viewer: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_story"))
@@ -60,10 +25,6 @@ fn build(site: &Path, out: &Path, viewer: &Path) -> Output {
         .arg(viewer)
         .output()
         .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 fn read(p: impl AsRef<Path>) -> String {
@@ -134,9 +95,9 @@ fn assert_no_leftovers(dir: &Path) {
 #[test]
 fn the_samples_become_a_site() {
     let tmp = TempDir::new("samples");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     samples(&site);
-    let viewer = fake_viewer(tmp.path());
+    let viewer = fake_viewer(tmp.dir());
     let o = build(&site, &out, &viewer);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("6 stories"), "{}", text(&o));
@@ -250,13 +211,13 @@ fn hostile_story() -> Value {
 #[test]
 fn hostile_text_comes_back_whole_from_every_output() {
     let tmp = TempDir::new("hostile");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     std::fs::create_dir_all(site.join("h")).unwrap();
     std::fs::write(site.join("h/story.json"), serde_json::to_string_pretty(&hostile_story()).unwrap())
         .unwrap();
     // A 4x3 PNG, so the image exists.
     std::fs::copy(root().join("static/samples/night-trains/hero-600.png"), site.join("h/hero.png")).unwrap();
-    let viewer = fake_viewer(tmp.path());
+    let viewer = fake_viewer(tmp.dir());
     let o = build(&site, &out, &viewer);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
@@ -323,7 +284,7 @@ fn story_json(id: &str, day: u32, tags: &[&str]) -> String {
 #[test]
 fn long_catalogs_get_pages_linked_both_ways() {
     let tmp = TempDir::new("pages");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     for i in 0..120 {
         let dir = site.join(format!("s{i:03}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -331,7 +292,7 @@ fn long_catalogs_get_pages_linked_both_ways() {
         std::fs::write(dir.join("story.json"), story_json(&format!("s{i:03}"), 1 + (i % 28) as u32, tags))
             .unwrap();
     }
-    let o = build(&site, &out, &fake_viewer(tmp.path()));
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let first = page(out.join("index.html"));
     assert_eq!(select(&first, ".sv-entry").len(), 50);
@@ -364,7 +325,7 @@ fn long_catalogs_get_pages_linked_both_ways() {
 #[test]
 fn long_contents_are_folded_and_whole_in_built_pages() {
     let tmp = TempDir::new("contents");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     for (id, n) in [("eight", 8), ("many", 25)] {
         let sections: Vec<Value> =
             (0..n).map(|i| json!({ "heading": format!("Part {i}"), "blocks": ["Text."] })).collect();
@@ -373,7 +334,7 @@ fn long_contents_are_folded_and_whole_in_built_pages() {
         std::fs::create_dir_all(site.join(id)).unwrap();
         std::fs::write(site.join(id).join("story.json"), story.to_string()).unwrap();
     }
-    let o = build(&site, &out, &fake_viewer(tmp.path()));
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // Eight sections: an open list. Twenty-five: folded, every link there
     // without JavaScript (the viewer draws long contents a part at a time).
@@ -389,9 +350,9 @@ fn long_contents_are_folded_and_whole_in_built_pages() {
 #[test]
 fn a_failed_build_changes_nothing() {
     let tmp = TempDir::new("failed");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     samples(&site);
-    let viewer = fake_viewer(tmp.path());
+    let viewer = fake_viewer(tmp.dir());
     assert_eq!(build(&site, &out, &viewer).status.code(), Some(0));
     let before = snapshot(&out);
 
@@ -407,20 +368,20 @@ fn a_failed_build_changes_nothing() {
     std::fs::write(&broken, good).unwrap();
 
     // Could not run (no viewer files): exit 2, OUT untouched.
-    let o = build(&site, &out, &tmp.path().join("nowhere"));
+    let o = build(&site, &out, &tmp.dir().join("nowhere"));
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("./dev build"), "{}", text(&o));
     assert!(snapshot(&out) == before, "OUT changed");
 
     // No staging folder is left behind.
-    assert_no_leftovers(tmp.path());
+    assert_no_leftovers(tmp.dir());
 }
 
 #[test]
 fn an_interrupted_build_leaves_the_old_site_whole() {
     let tmp = TempDir::new("killed");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
-    let viewer = fake_viewer(tmp.path());
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    let viewer = fake_viewer(tmp.dir());
     samples(&site);
     assert_eq!(build(&site, &out, &viewer).status.code(), Some(0));
     let before = snapshot(&out);
@@ -436,7 +397,7 @@ fn an_interrupted_build_leaves_the_old_site_whole() {
     }
     // Kill it while its staging folder exists (mid-build), at growing delays.
     let mut caught = false;
-    for delay_ms in [20u64, 50, 100, 200, 400] {
+    for delay_ms in [20u64, 50, 100, 200, 400, 800, 1600] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_story"))
             .args(["build"])
             .arg(&site)
@@ -449,7 +410,7 @@ fn an_interrupted_build_leaves_the_old_site_whole() {
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let staging = tmp.path().join(format!(".out.building-{}", child.id()));
+        let staging = tmp.dir().join(format!(".out.building-{}", child.id()));
         let mid_build = staging.exists();
         child.kill().unwrap();
         child.wait().unwrap();
@@ -461,7 +422,7 @@ fn an_interrupted_build_leaves_the_old_site_whole() {
         if snapshot(&out) != before {
             // Finished before the kill: start again from the old site.
             std::fs::remove_dir_all(&out).unwrap();
-            let sample_only = tmp.path().join("site-samples");
+            let sample_only = tmp.dir().join("site-samples");
             samples(&sample_only);
             assert_eq!(build(&sample_only, &out, &viewer).status.code(), Some(0));
         }
@@ -471,15 +432,15 @@ fn an_interrupted_build_leaves_the_old_site_whole() {
     let o = build(&site, &out, &viewer);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(out.join("more/s0001/index.html").is_file());
-    assert_no_leftovers(tmp.path());
+    assert_no_leftovers(tmp.dir());
 }
 
 #[test]
 fn a_hand_written_catalog_is_checked_and_kept() {
     let tmp = TempDir::new("catalog");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     samples(&site);
-    let viewer = fake_viewer(tmp.path());
+    let viewer = fake_viewer(tmp.dir());
     let catalog = site.join("stories.json");
     let good = read(&catalog);
     // A title that disagrees with its story: the error story check gives.
@@ -509,14 +470,14 @@ fn a_hand_written_catalog_is_checked_and_kept() {
 #[test]
 fn markdown_bundles_are_published_as_json() {
     let tmp = TempDir::new("markdown");
-    let (site, out) = (tmp.path().join("site"), tmp.path().join("out"));
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     std::fs::create_dir_all(site.join("md")).unwrap();
     std::fs::write(
         site.join("md/story.md"),
         "---\nid: from-markdown\nlang: en\ntitle: From Markdown\npublished: 2026-02-02\nsource:\n  name: Desk\n---\n\nFirst paragraph.\n\n## A heading\n\nMore text.\n",
     )
     .unwrap();
-    let o = build(&site, &out, &fake_viewer(tmp.path()));
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let doc = page(out.join("md/index.html"));
     assert_eq!(all_text(&select(&doc, "article h1")[0]), "From Markdown");
@@ -531,12 +492,12 @@ fn markdown_bundles_are_published_as_json() {
 #[test]
 fn bad_arguments_are_refused_before_anything_is_written() {
     let tmp = TempDir::new("args");
-    let site = tmp.path().join("site");
+    let site = tmp.dir().join("site");
     samples(&site);
-    let viewer = fake_viewer(tmp.path());
+    let viewer = fake_viewer(tmp.dir());
     for (url, out, says) in [
-        ("ftp://x.example/", tmp.path().join("o1"), "http: or https:"),
-        ("not a url", tmp.path().join("o2"), "not an absolute address"),
+        ("ftp://x.example/", tmp.dir().join("o1"), "http: or https:"),
+        ("not a url", tmp.dir().join("o2"), "not an absolute address"),
         (URL, site.join("inside"), "cannot be the site's folder"),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_story"))

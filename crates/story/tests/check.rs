@@ -9,11 +9,14 @@ mod expect;
 use std::path::Path;
 
 use story_cli::check::{check_files, collect, summary};
+use story_cli::sandbox::Sandbox;
 
 fn render(site: &Path) -> String {
-    let mut files = Vec::new();
-    collect(site, &mut files).unwrap();
-    let reports = check_files(&files);
+    let sandbox = Sandbox::new(site).unwrap();
+    let (mut files, mut notes) = (Vec::new(), Vec::new());
+    collect(&sandbox, site, &mut files, &mut notes).unwrap();
+    assert!(notes.is_empty(), "the fixtures hold no links to folders");
+    let reports = check_files(&sandbox, &files);
     let root = std::fs::canonicalize(site).unwrap();
     let mut out = String::new();
     for r in &reports {

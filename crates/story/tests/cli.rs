@@ -2,12 +2,11 @@
 //! bundles, the committed schema, the order and words of `story check`,
 //! `story index`, `story new` and `story import`.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod support;
+
+use support::{root, TempDir};
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_story")).args(args).current_dir(root()).output().unwrap()
@@ -48,35 +47,6 @@ fn json_output_has_the_same_diagnostics() {
     assert_eq!(colour["severity"], "warning");
     assert_eq!(colour["code"], "unknown-field");
     assert_eq!(list[0]["path"], "id", "diagnostics come in file order");
-}
-
-/// A fresh folder for one test, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("story-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.0.join(rel)).unwrap()
-    }
-    fn path(&self, rel: &str) -> String {
-        self.0.join(rel).to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 const STORY_A: &str = r#"{"format":"story/1","id":"a","title":"Real title","dek":"The real dek.","published":"2026-01-02",
@@ -223,13 +193,13 @@ fn a_failed_import_writes_nothing_and_names_the_line() {
 fn import_out_copies_the_images_with_the_story() {
     let dir = TempDir::new("out");
     let fixtures = root().join("crates/story/tests/import");
-    std::fs::create_dir_all(dir.0.join("src")).unwrap();
+    std::fs::create_dir_all(dir.dir().join("src")).unwrap();
     for f in ["full.md", "hero.png", "chart.png"] {
-        std::fs::copy(fixtures.join(f), dir.0.join("src").join(f)).unwrap();
+        std::fs::copy(fixtures.join(f), dir.dir().join("src").join(f)).unwrap();
     }
     let out = run(&["import", &dir.path("src/full.md"), "--out", &dir.path("bundle")]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(dir.0.join("bundle/hero.png").is_file() && dir.0.join("bundle/chart.png").is_file());
+    assert!(dir.dir().join("bundle/hero.png").is_file() && dir.dir().join("bundle/chart.png").is_file());
     let check = run(&["check", &dir.path("bundle")]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }

@@ -9,7 +9,14 @@ mod expect;
 use std::path::Path;
 
 use proptest::prelude::*;
-use story_cli::markdown::{import, import_bytes, Env};
+use story_cli::markdown::{import, Env, Imported, Problem};
+use story_cli::sandbox::Sandbox;
+
+/// `import_bytes` as `story import` calls it: nothing outside the file's folder is read.
+fn import_bytes(bytes: &[u8], path: &Path) -> Result<Imported, Vec<Problem>> {
+    let sandbox = Sandbox::new(path.parent().unwrap()).unwrap();
+    story_cli::markdown::import_bytes(bytes, path, &sandbox)
+}
 
 fn render(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();

@@ -11,20 +11,29 @@
 //!    every core, one at a time each: memory does not grow with their
 //!    number), then swapped with OUT at the end. A failure, a crash or an
 //!    interrupt at any point leaves OUT exactly as it was.
+//!
+//! The threat model (README, "Safety"): whoever can write SITE may be
+//! hostile; OUT is the publisher's. So SITE is read only through a
+//! [`Sandbox`] (no link leads out of it, only regular files, sizes counted
+//! while reading), only what the stories use is published (their
+//! `story.json`, the images the format names, and `SITE/static/` on
+//! purpose), and OUT is replaced only when it is a real folder that is
+//! empty or holds a previous build (its [`SITE_MARK`] file).
 
 pub mod feeds;
 pub mod head;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use story_format::url::Url;
-use story_format::{parse_document, Catalog, Document, Story};
+use story_format::{parse_document_with_assets, Catalog, Document, Story};
 use story_viewer::publish::{self, CatalogPage, Place};
 
 use crate::check::{self, Report};
+use crate::sandbox::Sandbox;
 use feeds::{FeedItem, SitemapUrl, FEED_ENTRIES};
 use head::{Kind, Site};
 
@@ -48,6 +57,9 @@ pub struct Built {
     pub reports: Vec<Report>,
     /// How many files the check read.
     pub files: usize,
+    /// The new site is in OUT, but the old one could not be removed whole:
+    /// where it is, and why (for the publisher to delete).
+    pub leftover: Option<String>,
 }
 
 /// Why a build stopped. Either way OUT is untouched.
@@ -72,20 +84,34 @@ const VIEWER_FILES: [&str; 6] =
 const RESERVED: [&str; 8] =
     ["index.html", "page", "tags", "feed.xml", "feed.json", "sitemap.xml", "robots.txt", "snippets"];
 
+/// The folder of SITE published whole, as it is, at the same place in OUT:
+/// files a publisher adds on purpose (a PDF, a `humans.txt`). Nothing else
+/// is published unless a story or the catalog names it.
+pub const STATIC_DIR: &str = "static";
+
+/// The file that marks OUT as a site `story build` made, and so one it may
+/// replace (the staging folder has it from the start).
+pub const SITE_MARK: &str = ".story-site";
+
+/// How many tags a list page offers in its filter: the most used (and the
+/// page's own). More than that are all on the tags page (`tags/`), so a
+/// page's size does not grow with the site's tags.
+pub const TOP_TAGS: usize = 20;
+
 /// Builds the site; see the module's documentation.
 pub fn build(opts: &Options) -> Result<Built, Failure> {
     let root = site_root(&opts.url)?;
-    let site = std::fs::canonicalize(&opts.site).map_err(|e| run_err(&opts.site, e))?;
-    if !site.is_dir() {
-        return Err(Failure::Run(format!("{}: not a folder", opts.site.display())));
-    }
+    let sandbox = Sandbox::new(&opts.site).map_err(|e| run_err(&opts.site, e))?;
+    let site = sandbox.root().to_owned();
     check_viewer(&opts.viewer)?;
     check_out(&site, &opts.out)?;
 
     // 1. The check, as `story check SITE` does it.
-    let mut files = Vec::new();
-    check::collect(&site, &mut files).map_err(|e| run_err(&opts.site, e))?;
-    let (reports, docs) = check::check_files_and_docs(&files);
+    let (mut files, mut notes) = (Vec::new(), Vec::new());
+    check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
+    let (checked, docs) = check::check_files_and_docs(&sandbox, &files);
+    let mut reports = notes;
+    reports.extend(checked);
     if reports.iter().any(Report::has_errors) {
         return Err(Failure::Input { reports, files: files.len() });
     }
@@ -103,18 +129,36 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         }
     }
 
+    for e in std::fs::read_dir(&site).map_err(|e| run_err(&site, e))?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if RESERVED.contains(&name.as_str()) || VIEWER_FILES.iter().any(|v| name.starts_with(v)) {
+            return Err(Failure::Run(format!(
+                "{}: the built site writes its own {name}; rename it",
+                e.path().display()
+            )));
+        }
+    }
+
     // 2. A fresh folder beside OUT.
     let tmp = Staging::new(&opts.out)?;
+    let mut viewer_copies = Vec::new();
+    copy_viewer(&opts.viewer, tmp.path(), &mut viewer_copies)?;
+    parallel(&viewer_copies, |(from, to)| {
+        std::fs::create_dir_all(crate::out::parent_dir(to))?;
+        std::fs::copy(from, to).map(drop).map_err(|e| run_err(from, e))
+    })?;
+    // What SITE publishes: `static/`, then what the stories and the catalog use.
     let mut copies = Vec::new();
-    mirror(&site, tmp.path(), &site, &mut copies)?;
-    copy_viewer(&opts.viewer, tmp.path(), &mut copies)?;
-    parallel(&copies, |(from, to)| std::fs::copy(from, to).map_err(|e| run_err(from, e)))?;
+    copy_static(&sandbox, tmp.path(), &mut copies)?;
 
-    let has_catalog = site.join("stories.json").is_file();
+    let has_catalog = std::fs::symlink_metadata(site.join("stories.json")).is_ok();
     // The catalog: the site's own, or one made from the stories, as `story index` makes it.
     let catalog_url = root.join("stories.json").map_err(|e| Failure::Run(e.to_string()))?;
     let catalog_json = if has_catalog {
-        std::fs::read(site.join("stories.json"))?
+        let bytes = check::read_limited(&sandbox, &site.join("stories.json"))
+            .map_err(|d| Failure::Run(format!("{}: {}", site.join("stories.json").display(), d.message)))?;
+        std::fs::write(tmp.path().join("stories.json"), &bytes)?;
+        bytes
     } else {
         let stories = bundles
             .iter()
@@ -132,7 +176,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     };
     // Checked already when it is the site's own; one made from the bundles
     // can still break a limit (more stories than a catalog may list).
-    let parsed = parse_document(&catalog_json, &catalog_url);
+    let (parsed, thumbnails) = parse_document_with_assets(&catalog_json, &catalog_url);
     let catalog = match parsed.value {
         Some(Document::Catalog(c)) if parsed.diagnostics.iter().all(|d| !d.is_error()) => c,
         _ => {
@@ -153,8 +197,19 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     drop(docs); // what follows streams the stories again, one at a time
     let place = |page: Url| Place { page, root: root.clone(), tag_path: tag_path.clone() };
 
-    // Stories, on every core.
-    let rendered = render_stories(&site, &bundles, tmp.path(), &info, &place)?;
+    // Stories, on every core; then the files they and the catalog use.
+    let rendered = render_stories(&sandbox, &bundles, tmp.path(), &info, &place)?;
+    let mut used: std::collections::BTreeSet<String> = BTreeSet::new();
+    for s in &rendered {
+        used.extend(s.assets.iter().cloned());
+    }
+    used.extend(thumbnails.iter().filter_map(|a| below(&root, a.url.as_str())));
+    for rel in used {
+        let from = local_path(&site, &rel)?;
+        let real = sandbox.file(&from).map_err(|why| Failure::Run(format!("{} {why}", from.display())))?;
+        copies.push((real, tmp.path().join(&rel)));
+    }
+    parallel(&copies, |(from, to)| copy_file(&sandbox, from, to))?;
     let mut summaries: Vec<Summary> = rendered;
     // Newest first; the same date in folder order (as `story index`).
     summaries.sort_by(|a, b| {
@@ -173,7 +228,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // are read twice).
     let mut items = Vec::new();
     for s in summaries.iter().take(FEED_ENTRIES) {
-        items.push(feed_item(s, &site, &root)?);
+        items.push(feed_item(s, &sandbox, &root)?);
     }
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write("feed.xml", feeds::atom(&root, &site_name, &items))?;
@@ -181,18 +236,70 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     write("sitemap.xml", feeds::sitemap(&sitemap))?;
     write("robots.txt", feeds::robots(&root))?;
 
-    tmp.replace(&opts.out)?;
-    Ok(Built { stories: summaries.len(), pages: pages + summaries.len(), reports, files: files.len() })
+    let leftover = tmp.replace(&opts.out)?;
+    Ok(Built {
+        stories: summaries.len(),
+        pages: pages + summaries.len(),
+        reports,
+        files: files.len(),
+        leftover,
+    })
+}
+
+/// `url` as a path below the site's `root` (`a/b/hero.png`, decoded), when
+/// it is under it and names a file.
+fn below(root: &Url, url: &str) -> Option<String> {
+    let rest = url.strip_prefix(root.as_str())?;
+    let rest = rest.split(['?', '#']).next()?;
+    if rest.is_empty() || rest.ends_with('/') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
+    Some(decoded.into_owned())
+}
+
+/// The file below `site` at the decoded path `rel`, refused when a part of
+/// it could step out (`..`, an absolute part, a NUL).
+fn local_path(site: &Path, rel: &str) -> Result<PathBuf, Failure> {
+    let path = Path::new(rel);
+    let plain =
+        path.components().all(|c| matches!(c, std::path::Component::Normal(_))) && !rel.contains('\0');
+    if !plain {
+        return Err(Failure::Run(format!("{rel}: not a path inside the site")));
+    }
+    Ok(site.join(path))
+}
+
+/// Copies one published file, opened through the sandbox (so a link or a
+/// FIFO swapped in since the check is still refused), into its folder.
+fn copy_file(sandbox: &Sandbox, from: &Path, to: &Path) -> Result<(), Failure> {
+    let mut src = sandbox.open(from).map_err(|why| Failure::Run(format!("{} {why}", from.display())))?;
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut dst = std::fs::File::create(to).map_err(|e| run_err(to, e))?;
+    std::io::copy(&mut src, &mut dst).map_err(|e| run_err(from, e))?;
+    Ok(())
 }
 
 fn run_err(path: &Path, e: std::io::Error) -> Failure {
     Failure::Run(format!("{}: {e}", path.display()))
 }
 
-/// `--url`: an absolute http(s) address, made to end in `/`.
+/// `--url`: an absolute http(s) address without credentials, made to end in `/`.
 fn site_root(url: &str) -> Result<Url, Failure> {
+    let mut u = Url::parse(url).map_err(|e| {
+        let shown = if url.contains('@') { "(an address with credentials)" } else { url };
+        Failure::Run(format!("--url {shown}: not an absolute address ({e})"))
+    })?;
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(Failure::Run(
+            "--url: the address holds a user name or password, which every page would publish; \
+             give the public address only"
+                .into(),
+        ));
+    }
     let bad = |why: &str| Failure::Run(format!("--url {url}: {why}"));
-    let mut u = Url::parse(url).map_err(|e| bad(&format!("not an absolute address ({e})")))?;
     if !matches!(u.scheme(), "http" | "https") {
         return Err(bad("use an http: or https: address"));
     }
@@ -217,8 +324,9 @@ fn check_viewer(dir: &Path) -> Result<(), Failure> {
     )))
 }
 
-/// OUT must be neither SITE nor inside it (the site is copied into OUT),
-/// and, when it exists, a folder.
+/// OUT must be neither SITE nor inside it nor around it, never a link, and,
+/// when it exists, a folder that is empty or holds a previous build (its
+/// [`SITE_MARK`]): a home folder named by mistake is refused, not replaced.
 fn check_out(site: &Path, out: &Path) -> Result<(), Failure> {
     let parent = crate::out::parent_dir(out);
     let parent = std::fs::canonicalize(parent).map_err(|e| run_err(parent, e))?;
@@ -231,14 +339,33 @@ fn check_out(site: &Path, out: &Path) -> Result<(), Failure> {
             out.display()
         )));
     }
-    if out.exists() && !out.is_dir() {
+    let Ok(meta) = std::fs::symlink_metadata(out) else { return Ok(()) };
+    if meta.file_type().is_symlink() {
+        return Err(Failure::Run(format!(
+            "--out {}: is a link; name the real folder (a link would be replaced, or what it points to removed)",
+            out.display()
+        )));
+    }
+    if !meta.is_dir() {
         return Err(Failure::Run(format!("--out {}: exists and is not a folder", out.display())));
+    }
+    let empty = std::fs::read_dir(out).map_err(|e| run_err(out, e))?.next().is_none();
+    let marked = std::fs::symlink_metadata(out.join(SITE_MARK)).is_ok_and(|m| m.is_file());
+    if !empty && !marked {
+        return Err(Failure::Run(format!(
+            "--out {}: holds files that story build did not write (no {SITE_MARK} file); \
+             name a new or empty folder, or one a previous build wrote",
+            out.display()
+        )));
     }
     Ok(())
 }
 
 /// A folder beside OUT that becomes OUT at the end; removed if the build
-/// stops first. Leftovers of an interrupted build are removed by the next.
+/// stops first. It holds [`SITE_MARK`] from its first moment to its last
+/// (the file is removed after everything else), so a folder left by a
+/// killed build, or by one killed while removing the old site, is known as
+/// ours and removed by the next build.
 struct Staging {
     path: PathBuf,
     done: bool,
@@ -253,38 +380,62 @@ impl Staging {
         if let Ok(entries) = std::fs::read_dir(parent) {
             for e in entries.flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = n.strip_prefix(&prefix) {
-                    if !Path::new(&format!("/proc/{pid}")).exists() && e.path().join(MARK).is_file() {
-                        let _ = std::fs::remove_dir_all(e.path());
-                    }
+                let Some(pid) = n.strip_prefix(&prefix) else { continue };
+                let gone = !Path::new(&format!("/proc/{pid}")).exists();
+                if gone && e.file_type().is_ok_and(|t| t.is_dir()) && is_ours(&e.path()) {
+                    let _ = remove_tree(&e.path());
                 }
             }
         }
         let path = parent.join(format!("{prefix}{}", std::process::id()));
-        if path.exists() {
-            std::fs::remove_dir_all(&path)?;
+        if std::fs::symlink_metadata(&path).is_ok() {
+            remove_tree(&path)?;
         }
-        std::fs::create_dir_all(&path)?;
-        std::fs::write(path.join(MARK), "a story build in progress; safe to delete\n")?;
+        std::fs::create_dir(&path)?;
+        std::fs::write(path.join(SITE_MARK), "a site made by `story build`; it may replace this folder\n")?;
         Ok(Staging { path, done: false })
     }
     fn path(&self) -> &Path {
         &self.path
     }
-    /// Makes this folder OUT; the old OUT is removed after.
-    fn replace(mut self, out: &Path) -> Result<(), Failure> {
-        std::fs::remove_file(self.path.join(MARK))?;
+    /// Makes this folder OUT; the old OUT is removed after. `Ok(Some(why))`:
+    /// the new site is in place but the old one could not be removed whole.
+    fn replace(mut self, out: &Path) -> Result<Option<String>, Failure> {
         let old = crate::out::exchange_dir(&self.path, out)?;
         self.done = true;
-        if let Some(old) = old {
-            remove_tree(&old)?;
-        }
-        Ok(())
+        let Some(old) = old else { return Ok(None) };
+        Ok(remove_tree(&old).err().map(|e| {
+            let why = match e {
+                Failure::Run(m) => m,
+                Failure::Input { .. } => "a file could not be read".into(),
+            };
+            format!("the old site is left at {} ({why}); delete it", old.display())
+        }))
     }
 }
 
+/// Whether a leftover folder is a build's: it holds [`SITE_MARK`], or
+/// nothing but empty folders (a removal that got that far).
+fn is_ours(dir: &Path) -> bool {
+    if std::fs::symlink_metadata(dir.join(SITE_MARK)).is_ok_and(|m| m.is_file()) {
+        return true;
+    }
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { return false };
+        for e in entries.flatten() {
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                return false;
+            }
+            stack.push(e.path());
+        }
+    }
+    true
+}
+
 /// Removes a folder and everything below it, its files on every core (a
-/// site of 10,000 stories has 20,000 of them).
+/// site of 10,000 stories has 20,000 of them), [`SITE_MARK`] last. Links
+/// are removed, never followed.
 fn remove_tree(dir: &Path) -> Result<(), Failure> {
     let (mut files, mut dirs) = (Vec::new(), vec![dir.to_owned()]);
     let mut i = 0;
@@ -292,58 +443,48 @@ fn remove_tree(dir: &Path) -> Result<(), Failure> {
         for e in std::fs::read_dir(&d)?.flatten() {
             if e.file_type().is_ok_and(|t| t.is_dir()) {
                 dirs.push(e.path());
-            } else {
+            } else if !(i == 0 && e.file_name() == SITE_MARK) {
                 files.push(e.path());
             }
         }
         i += 1;
     }
     parallel(&files, |f| std::fs::remove_file(f).map_err(|e| run_err(f, e)))?;
+    let mark = dir.join(SITE_MARK);
+    if std::fs::symlink_metadata(&mark).is_ok() {
+        std::fs::remove_file(&mark).map_err(|e| run_err(&mark, e))?;
+    }
     for d in dirs.iter().rev() {
         std::fs::remove_dir(d).map_err(|e| run_err(d, e))?;
     }
     Ok(())
 }
 
-/// Marks a staging folder as the build's own, so only such folders are cleaned up.
-const MARK: &str = ".story-build";
-
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.done {
-            let _ = std::fs::remove_dir_all(&self.path);
+            let _ = remove_tree(&self.path);
         }
     }
 }
 
-/// Makes `to` a copy of the folders below `from`, and lists the files to
-/// copy into them in `copies` (hidden files aside; `story.md` too, so the
-/// source stays beside what it became).
-fn mirror(from: &Path, to: &Path, site: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), Failure> {
-    let mut names: Vec<_> = std::fs::read_dir(from).map_err(|e| run_err(from, e))?.flatten().collect();
-    names.sort_by_key(std::fs::DirEntry::file_name);
-    for e in names {
-        let name = e.file_name();
-        let name_str = name.to_string_lossy();
-        if name_str.starts_with('.') {
-            continue;
-        }
-        if from == site
-            && (RESERVED.contains(&name_str.as_ref()) || VIEWER_FILES.iter().any(|v| name_str.starts_with(v)))
-        {
-            return Err(Failure::Run(format!(
-                "{}: the built site writes its own {name_str}; rename it",
-                e.path().display()
-            )));
-        }
-        let target = to.join(&name);
-        let kind = e.file_type().map_err(|err| run_err(&e.path(), err))?;
-        if kind.is_dir() {
-            std::fs::create_dir_all(&target)?;
-            mirror(&e.path(), &target, site, copies)?;
-        } else if kind.is_file() || std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()) {
-            copies.push((e.path(), target));
-        }
+/// `SITE/static/`, published whole at the same place: every regular file
+/// below it (hidden ones aside) inside SITE. A link in it that leads out
+/// of SITE, or a FIFO, stops the build by name.
+fn copy_static(sandbox: &Sandbox, to: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), Failure> {
+    let dir = sandbox.root().join(STATIC_DIR);
+    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        return Ok(());
+    }
+    let mut skipped = Vec::new();
+    let files = sandbox.walk(&dir, &mut |_| true, &mut skipped).map_err(|e| run_err(&dir, e))?;
+    if let Some(s) = skipped.first() {
+        return Err(Failure::Run(format!("{}: {}", s.path.display(), s.why)));
+    }
+    for f in files {
+        let real = sandbox.file(&f).map_err(|why| Failure::Run(format!("{} {why}", f.display())))?;
+        let rel = f.strip_prefix(sandbox.root()).expect("walked below the root");
+        copies.push((real, to.join(rel)));
     }
     Ok(())
 }
@@ -361,8 +502,14 @@ fn copy_viewer(dir: &Path, to: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> R
     }
     let snippets = dir.join("snippets");
     if snippets.is_dir() {
-        std::fs::create_dir_all(to.join("snippets"))?;
-        mirror(&snippets, &to.join("snippets"), dir, copies)?;
+        let viewer = Sandbox::new(dir).map_err(|e| run_err(dir, e))?;
+        let (mut skipped, root) = (Vec::new(), viewer.root().to_owned());
+        for f in
+            viewer.walk(&root.join("snippets"), &mut |_| true, &mut skipped).map_err(|e| run_err(dir, e))?
+        {
+            let rel = f.strip_prefix(&root).expect("walked below the root").to_owned();
+            copies.push((f, to.join(rel)));
+        }
     }
     Ok(())
 }
@@ -399,17 +546,19 @@ struct Summary {
     /// The bundle file, to read again for a feed.
     file: PathBuf,
     story: Story,
+    /// The local files it uses, below the site's root.
+    assets: Vec<String>,
 }
 
 /// Reads, renders and writes every story, on every core; returns their summaries.
 fn render_stories(
-    site: &Path,
+    sandbox: &Sandbox,
     bundles: &[PathBuf],
     out: &Path,
     info: &Site,
     place: &(dyn Fn(Url) -> Place + Sync),
 ) -> Result<Vec<Summary>, Failure> {
-    parallel(bundles, |file| render_story(site, file, out, info, place))
+    parallel(bundles, |file| render_story(sandbox, file, out, info, place))
 }
 
 /// `f` over every item, on every core, each item once; the results in the
@@ -446,60 +595,77 @@ fn parallel<T: Sync, R: Send>(
     Ok(results.into_iter().map(|(_, r)| r).collect())
 }
 
-/// The folder of `file`'s bundle below `site`, as a URL path (`a/b/`).
-fn folder_of(site: &Path, file: &Path) -> Result<String, Failure> {
+/// The folder of `file`'s bundle below `site`, on disk (`a/b/`) and as a
+/// URL path, each name percent-encoded (`a%3Fb/`, `%252e%252e/`).
+fn folder_of(site: &Path, file: &Path) -> Result<(String, String), Failure> {
     let dir = file.parent().and_then(|d| d.strip_prefix(site).ok());
     let dir = dir.ok_or_else(|| Failure::Run(format!("{}: outside the site", file.display())))?;
-    let mut folder = String::new();
+    let (mut folder, mut address) = (String::new(), String::new());
     for c in dir.components() {
         let part = c.as_os_str().to_str().ok_or_else(|| {
             Failure::Run(format!("{}: a folder name that is not UTF-8 cannot be an address", dir.display()))
         })?;
         folder.push_str(part);
         folder.push('/');
+        address.push_str(&story_format::text::path_segment(part));
+        address.push('/');
     }
-    Ok(folder)
+    Ok((folder, address))
 }
 
 /// A bundle's story parsed as it will be served: against its address on
 /// the site, so every URL in it is where the reader will find it.
-fn published_story(
-    site: &Path,
-    file: &Path,
-    root: &Url,
-) -> Result<(String, Url, Story, Option<String>), Failure> {
-    let folder = folder_of(site, file)?;
-    let page = root.join(&folder).map_err(|e| Failure::Run(format!("{folder}: {e}")))?;
+/// A story as it is published: where, what, and from which bytes.
+struct Published {
+    /// The bundle's folder below the site on disk (`a/b/`).
+    folder: String,
+    page: Url,
+    story: Story,
+    /// Its `story.json` as published (the file, or what its `story.md` became).
+    json: Vec<u8>,
+    /// The local files it uses, below the site's root (`a/b/hero.png`).
+    assets: Vec<String>,
+}
+
+fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Published, Failure> {
+    let (folder, address) = folder_of(sandbox.root(), file)?;
+    let page = root.join(&address).map_err(|e| Failure::Run(format!("{folder}: {e}")))?;
+    // Encoded, a folder's address cannot leave the site; checked all the same.
+    if !page.as_str().starts_with(root.as_str()) {
+        return Err(Failure::Run(format!("{}: its address {page} is outside --url", file.display())));
+    }
     let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
-    let bytes =
-        check::read_limited(file).map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
-    let (bytes, imported) = if file.extension().is_some_and(|e| e == "md") {
-        let imported = crate::markdown::import_bytes(&bytes, file).map_err(|_| {
+    let bytes = check::read_limited(sandbox, file)
+        .map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
+    let json = if file.extension().is_some_and(|e| e == "md") {
+        let imported = crate::markdown::import_bytes(&bytes, file, sandbox).map_err(|_| {
             Failure::Run(format!("{}: does not import (it did when checked)", file.display()))
         })?;
-        (imported.json.clone().into_bytes(), Some(imported.json))
+        imported.json.into_bytes()
     } else {
-        (bytes, None)
+        bytes
     };
-    match parse_document(&bytes, &json_url).value {
-        Some(Document::Story(s)) => Ok((folder, page, s, imported)),
+    let (parsed, assets) = parse_document_with_assets(&json, &json_url);
+    match parsed.value {
+        Some(Document::Story(story)) => {
+            let assets = assets.iter().filter_map(|a| below(root, a.url.as_str())).collect();
+            Ok(Published { folder, page, story, json, assets })
+        }
         _ => Err(Failure::Run(format!("{}: does not parse (it did when checked)", file.display()))),
     }
 }
 
 fn render_story(
-    site: &Path,
+    sandbox: &Sandbox,
     file: &Path,
     out: &Path,
     info: &Site,
     place: &(dyn Fn(Url) -> Place + Sync),
 ) -> Result<Summary, Failure> {
-    let (folder, page, story, imported) = published_story(site, file, &info.root)?;
+    let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
     let dir = out.join(&folder);
     std::fs::create_dir_all(&dir)?;
-    if let Some(json) = imported {
-        std::fs::write(dir.join("story.json"), json)?;
-    }
+    std::fs::write(dir.join("story.json"), json)?;
     // The head first (its description may read the first paragraph); the
     // story then moves into the renderer, keeping only its metadata here.
     let mut html = head::open(info, &page, &Kind::Story(&story));
@@ -510,7 +676,7 @@ fn render_story(
     html.push_str(&publish::story_html(story, place(page.clone())));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join("index.html"), html)?;
-    Ok(Summary { folder, page, file: file.to_owned(), story: meta })
+    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets })
 }
 
 /// The catalog's pages and each tag's; returns how many were written.
@@ -524,17 +690,45 @@ fn catalog_pages(
     sitemap: &mut Vec<SitemapUrl>,
 ) -> Result<usize, Failure> {
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
-    let others = all_tags.iter().filter(|t| !tags.contains(t)).cloned();
+    let known: std::collections::HashSet<&str> = tags.iter().map(String::as_str).collect();
+    let others: Vec<String> = all_tags.iter().filter(|t| !known.contains(t.as_str())).cloned().collect();
     let per = story_viewer::pages::catalog::PAGE;
+    // Each tag's entries, in one pass over the catalog (not one per tag).
+    let mut by_tag: HashMap<&str, Vec<&story_format::Entry>> = HashMap::new();
+    for e in &catalog.entries {
+        for t in &e.tags {
+            let list = by_tag.entry(t.as_str()).or_default();
+            if !list.last().is_some_and(|last| std::ptr::eq(*last, e)) {
+                list.push(e);
+            }
+        }
+    }
+    let count = |t: &str| by_tag.get(t).map_or(0, Vec::len);
+    let top = Arc::new(top_tags(&tags, &count));
+    let every = tags.len() + others.len();
+    let all_tags_page = (every > top.len()).then_some(every);
     // Every page of every list: (the list's entries, the page).
     let mut jobs = Vec::new();
-    for tag in std::iter::once(None).chain(tags.iter().cloned().chain(others).map(Some)) {
-        let entries: Arc<Vec<&story_format::Entry>> = Arc::new(
-            catalog.entries.iter().filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t))).collect(),
-        );
+    for tag in std::iter::once(None).chain(tags.iter().chain(&others).cloned().map(Some)) {
+        let entries: Arc<Vec<&story_format::Entry>> = Arc::new(match &tag {
+            None => catalog.entries.iter().collect(),
+            Some(t) => by_tag.get(t.as_str()).cloned().unwrap_or_default(),
+        });
+        // The filter offers the top tags, and the page's own.
+        let shown = match &tag {
+            Some(t) if !top.contains(t) => Arc::new(top.iter().chain([t]).cloned().collect()),
+            _ => top.clone(),
+        };
         let pages = entries.len().div_ceil(per).max(1);
         for index in 0..pages {
-            let at = CatalogPage { tag: tag.clone(), index, pages, total: entries.len(), tags: tags.clone() };
+            let at = CatalogPage {
+                tag: tag.clone(),
+                index,
+                pages,
+                total: entries.len(),
+                tags: shown.clone(),
+                all_tags: all_tags_page,
+            };
             jobs.push((entries.clone(), at));
         }
     }
@@ -565,13 +759,40 @@ fn catalog_pages(
         let modified = slice.iter().filter_map(|e| e.published.clone()).max();
         Ok(SitemapUrl { url: page, modified })
     })?;
-    let n = written.len();
+    let mut n = written.len();
     sitemap.extend(written);
+    if all_tags_page.is_some() {
+        // The tags page: every tag once, with its count (linear in the tags).
+        let list = tags.iter().chain(&others).map(|t| (t.clone(), count(t))).collect();
+        let page = info.root.join(publish::TAGS_FOLDER).map_err(|e| Failure::Run(e.to_string()))?;
+        let body = publish::tags_html(list, place(page.clone()));
+        let title = format!("{}: {}", story_viewer::labels::ui::TAGS, catalog.title);
+        let description = crate::check::count_as(every, "tag", "tags") + &format!(" of {}", catalog.title);
+        let html = head::document(info, &page, &Kind::List { title, description, tag: None }, &body);
+        let dir = out.join(publish::TAGS_FOLDER);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("index.html"), html)?;
+        sitemap.push(SitemapUrl { url: page, modified: None });
+        n += 1;
+    }
     Ok(n)
 }
 
-fn feed_item(s: &Summary, site: &Path, root: &Url) -> Result<FeedItem, Failure> {
-    let (_, _, story, _) = published_story(site, &s.file, root)?;
+/// The [`TOP_TAGS`] tags with the most entries (ties: the catalog's
+/// order), in the catalog's order.
+fn top_tags(tags: &[String], count: &dyn Fn(&str) -> usize) -> Vec<String> {
+    if tags.len() <= TOP_TAGS {
+        return tags.to_vec();
+    }
+    let mut ranked: Vec<usize> = (0..tags.len()).collect();
+    ranked.sort_by_key(|&i| (std::cmp::Reverse(count(&tags[i])), i));
+    ranked.truncate(TOP_TAGS);
+    ranked.sort_unstable();
+    ranked.into_iter().map(|i| tags[i].clone()).collect()
+}
+
+fn feed_item(s: &Summary, sandbox: &Sandbox, root: &Url) -> Result<FeedItem, Failure> {
+    let story = published_story(sandbox, &s.file, root)?.story;
     let content_html = publish::story_content_html(story);
     let st = &s.story;
     Ok(FeedItem {
