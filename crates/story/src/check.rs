@@ -7,7 +7,7 @@
 //! named), then every catalog. A catalog entry whose story has errors says
 //! only that; it is not compared field by field with a broken story.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -53,11 +53,12 @@ pub fn check_files_and_docs(
     sandbox: &Sandbox,
     files: &[PathBuf],
 ) -> (Vec<Report>, HashMap<PathBuf, Document>) {
-    let mut cache = Cache { sandbox: sandbox.clone(), files: HashMap::new(), order: Vec::new() };
+    let mut cache =
+        Cache { sandbox: sandbox.clone(), files: HashMap::new(), order: Vec::new(), queued: HashSet::new() };
     let mut catalogs = Vec::new();
     for f in files {
         let key = cache.load(f);
-        if catalogs.contains(&key) || cache.order.contains(&key) {
+        if !cache.queued.insert(key.clone()) {
             continue;
         }
         if matches!(cache.get(&key).doc, Some(Document::Catalog(_))) {
@@ -120,6 +121,8 @@ struct Cache {
     sandbox: Sandbox,
     files: HashMap<PathBuf, Option<Checked>>,
     order: Vec<PathBuf>,
+    /// Every key in `order` or among the catalogs: each file is reported once.
+    queued: HashSet<PathBuf>,
 }
 
 impl Cache {
@@ -221,7 +224,7 @@ fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
         return;
     }
     let key = cache.load(&PathBuf::from(shown(&path)));
-    if !cache.order.contains(&key) {
+    if cache.queued.insert(key.clone()) {
         cache.order.push(key.clone()); // reported under its own file, once
     }
     let checked = cache.get(&key);
