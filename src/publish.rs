@@ -118,7 +118,9 @@ fn Page(props: &PageProps) -> Html {
                 <section class="sv-catalog" aria-labelledby="sv-catalog-title">
                     <h1 id="sv-catalog-title" class="sv-catalog-title">{ ui::TAGS }</h1>
                     <p class="sv-count">{ ui::tag_count(tags.len()) }</p>
-                    <nav class="sv-filter" aria-label={ ui::TAGS }><ul>{ for items }</ul></nav>
+                    <nav class="sv-filter" aria-label={ ui::TAGS }>
+                        <ul><li><a href={ place.href("./") }>{ ui::ALL_TAGS }</a></li>{ for items }</ul>
+                    </nav>
                 </section>
             }
         }

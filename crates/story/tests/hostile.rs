@@ -315,6 +315,7 @@ fn thousands_of_tags_cost_pages_in_proportion() {
     assert!(tag_page.contains("aria-current=\"true\">tag-1234<"), "the page's own tag is offered");
     let all = std::fs::read_to_string(out.join("tags/index.html")).unwrap();
     assert_eq!(all.matches("href=\"tag-").count(), N, "every tag once on the tags page");
+    assert!(all.contains("<a href=\"../\">All</a>"), "and a way back to every story");
     assert!(all.contains(">tag-1999</a> (1)"));
     // Output in proportion to the tags (was 3.8 GB for 10,000): under 10 KB a tag page.
     let bytes: u64 = files_below(&out).iter().map(|f| std::fs::metadata(out.join(f)).unwrap().len()).sum();
