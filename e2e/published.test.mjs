@@ -181,7 +181,12 @@ describe('read with JavaScript, as a reader', () => {
     await page.addInitScript(() => {
       window.__shifts = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value);
+        for (const e of list.getEntries()) {
+          if (e.hadRecentInput) continue;
+          // What moved, and from where to where, for the failure message.
+          const moved = e.sources.map((s) => `${s.node?.nodeName}.${s.node?.className ?? ''} ${JSON.stringify(s.previousRect)} -> ${JSON.stringify(s.currentRect)}`);
+          window.__shifts.push(`${e.value}: ${moved.join('; ')}`);
+        }
       }).observe({ type: 'layout-shift', buffered: true });
     });
   }
