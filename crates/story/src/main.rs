@@ -3,55 +3,94 @@
 //! library; this file reads the arguments. Exit status: 0 done (warnings
 //! allowed), 1 errors in the input (nothing written), 2 could not run.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use story_cli::sandbox::Sandbox;
 use story_cli::{build, check, index, markdown, out, scaffold, schema};
 
-const USAGE: &str = "usage: story COMMAND ...
+/// Check story bundles and catalogs, build them into a site, write a
+/// catalog or a bundle.
+#[derive(Parser)]
+#[command(
+    name = "story",
+    version,
+    after_help = "Exit status: 0 done, 1 errors in the input (nothing is written), 2 could not run."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-  story check [--json] PATH...        check story.json, story.md and stories.json
-                                      files, or every one below a folder
-  story build SITE --out OUT --url SITE_URL [--viewer DIR]
-                                      build a whole site in OUT: a page per story and
-                                      per catalog page and tag, feeds, a sitemap;
-                                      SITE_URL is where OUT will be served; the
-                                      viewer's files come from DIR (default dist/)
-  story index SITE [--out FILE]       write SITE/stories.json (or FILE) from the
-                                      bundles below SITE, newest first
-  story new DIR                       start a bundle: DIR/story.md to edit
-  story import FILE.md [--out DIR]    write story.json from Markdown (beside it,
-                                      or in DIR with its images)
-  story schema                        print the JSON Schema of both formats
-
-Exit status: 0 done, 1 errors in the input (nothing is written), 2 could not run.";
+/// Every command and its flags: the one place they are defined (the help
+/// text is generated from these doc comments).
+#[derive(Subcommand)]
+enum Command {
+    /// Check story.json, story.md and stories.json files, or every one below a folder
+    Check {
+        /// Print the diagnostics as a JSON array instead of lines
+        #[arg(long)]
+        json: bool,
+        /// Files or folders (nothing outside them is read)
+        #[arg(required = true)]
+        paths: Vec<String>,
+    },
+    /// Build a whole site in OUT: a page per story, catalog page and tag, feeds, a sitemap
+    Build {
+        /// The folder of story bundles
+        site: PathBuf,
+        /// Where the site goes (new, empty, or one a previous build wrote)
+        #[arg(long)]
+        out: PathBuf,
+        /// Where OUT will be served (https://news.example/section/)
+        #[arg(long)]
+        url: String,
+        /// The viewer's release files
+        #[arg(long, default_value = "dist")]
+        viewer: PathBuf,
+    },
+    /// Write SITE/stories.json (or FILE) from the bundles below SITE, newest first
+    Index {
+        site: PathBuf,
+        /// Write the catalog here instead
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Start a bundle: DIR/story.md to edit
+    New { dir: PathBuf },
+    /// Write story.json from Markdown (beside it, or in DIR with its images)
+    Import {
+        #[arg(value_name = "FILE.md")]
+        file: PathBuf,
+        /// Write the bundle here, with the images it names
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of both formats
+    Schema,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else { return usage_error("no command given") };
-    match command.as_str() {
-        "check" => cmd_check(rest),
-        "build" => cmd_build(rest),
-        "index" => cmd_index(rest),
-        "new" => cmd_new(rest),
-        "import" => cmd_import(rest),
-        "schema" => {
-            println!("{}", schema::schema_text());
+    // Usage errors exit 2 and --help 0, as clap does by default.
+    match Cli::parse().command {
+        Command::Check { json, paths } => cmd_check(json, &paths),
+        Command::Build { site, out, url, viewer } => cmd_build(build::Options { site, out, url, viewer }),
+        Command::Index { site, out } => cmd_index(&site, out),
+        Command::New { dir } => cmd_new(&dir),
+        Command::Import { file, out } => cmd_import(&file, out),
+        Command::Schema => {
+            print(format_args!("{}\n", schema::schema_text()));
             ExitCode::SUCCESS
         }
-        "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        other => usage_error(&format!("unknown command \"{other}\"")),
     }
 }
 
-fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("story: {msg}\n\n{USAGE}");
-    ExitCode::from(2)
+/// Writes to standard output; a reader that stopped reading (`story check
+/// SITE | head -1`) is not an error: the rest is not needed.
+fn print(text: std::fmt::Arguments<'_>) {
+    let _ = io::stdout().lock().write_fmt(text);
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -59,47 +98,15 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Splits `--flag VALUE` options from positional arguments.
-struct Args<'a> {
-    flags: Vec<&'a str>,
-    out: Option<&'a str>,
-    url: Option<&'a str>,
-    viewer: Option<&'a str>,
-    paths: Vec<&'a str>,
-}
-
-fn parse_args<'a>(args: &'a [String], known: &[&str]) -> Result<Args<'a>, String> {
-    let mut parsed = Args { flags: Vec::new(), out: None, url: None, viewer: None, paths: Vec::new() };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--out" => parsed.out = Some(it.next().ok_or("--out needs a value")?),
-            "--url" if known.contains(&"--url") => parsed.url = Some(it.next().ok_or("--url needs a value")?),
-            "--viewer" if known.contains(&"--viewer") => {
-                parsed.viewer = Some(it.next().ok_or("--viewer needs a value")?)
-            }
-            s if s.starts_with('-') && known.contains(&s) => parsed.flags.push(s),
-            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
-            s => parsed.paths.push(s),
-        }
-    }
-    Ok(parsed)
-}
-
-fn cmd_check(args: &[String]) -> ExitCode {
-    let args = match parse_args(args, &["--json"]) {
-        Ok(a) if a.out.is_none() && !a.paths.is_empty() => a,
-        Ok(_) => return usage_error("story check takes PATH... and --json"),
-        Err(e) => return usage_error(&e),
-    };
+fn cmd_check(json: bool, paths: &[String]) -> ExitCode {
     // Nothing outside the folders named (a file's folder) is read.
-    let named: Vec<&Path> = args.paths.iter().map(Path::new).collect();
+    let named: Vec<&Path> = paths.iter().map(Path::new).collect();
     let sandbox = match Sandbox::around(&named) {
         Ok(s) => s,
-        Err(e) => return fail(format!("{}: {e}", args.paths.join(", "))),
+        Err(e) => return fail(format!("{}: {e}", paths.join(", "))),
     };
     let (mut files, mut notes) = (Vec::new(), Vec::new());
-    for p in &args.paths {
+    for p in paths {
         let before = files.len();
         if let Err(e) = check::collect(&sandbox, Path::new(p), &mut files, &mut notes) {
             return fail(format!("{p}: {e}"));
@@ -114,31 +121,18 @@ fn cmd_check(args: &[String]) -> ExitCode {
     let mut reports = notes;
     reports.extend(check::check_files(&sandbox, &files));
     let mut stdout = io::stdout().lock();
-    let written = if args.flags.contains(&"--json") {
+    // An error here is a reader that stopped reading: the exit status still
+    // tells whether the files have errors.
+    let _ = if json {
         check::print_json(&mut stdout, &reports)
     } else {
         check::print_lines(&mut stdout, &reports)
     };
-    if written.is_err() {
-        return ExitCode::from(2);
-    }
     eprintln!("story check: {}", check::summary(reports.len() - skipped, &reports));
     exit_for(&reports)
 }
 
-fn cmd_build(args: &[String]) -> ExitCode {
-    const USAGE: &str = "story build takes SITE --out OUT --url SITE_URL [--viewer DIR]";
-    let args = match parse_args(args, &["--url", "--viewer"]) {
-        Ok(a) if a.paths.len() == 1 && a.out.is_some() && a.url.is_some() => a,
-        Ok(_) => return usage_error(USAGE),
-        Err(e) => return usage_error(&e),
-    };
-    let opts = build::Options {
-        site: PathBuf::from(args.paths[0]),
-        out: PathBuf::from(args.out.expect("checked")),
-        url: args.url.expect("checked").to_owned(),
-        viewer: PathBuf::from(args.viewer.unwrap_or("dist")),
-    };
+fn cmd_build(opts: build::Options) -> ExitCode {
     let started = std::time::Instant::now();
     match build::build(&opts) {
         Ok(built) => {
@@ -176,25 +170,11 @@ fn exit_for(reports: &[check::Report]) -> ExitCode {
     }
 }
 
-/// The arguments of a command that takes one path and `--out`.
-fn one_path<'a>(args: &'a [String], usage: &str) -> Result<Args<'a>, ExitCode> {
-    match parse_args(args, &[]) {
-        Ok(a) if a.paths.len() == 1 => Ok(a),
-        Ok(_) => Err(usage_error(usage)),
-        Err(e) => Err(usage_error(&e)),
-    }
-}
-
-fn cmd_index(args: &[String]) -> ExitCode {
-    let args = match one_path(args, "story index takes one SITE folder") {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let site = Path::new(args.paths[0]);
+fn cmd_index(site: &Path, out: Option<PathBuf>) -> ExitCode {
     if !site.is_dir() {
         return fail(format!("{}: not a folder", site.display()));
     }
-    let target = args.out.map_or_else(|| site.join("stories.json"), PathBuf::from);
+    let target = out.unwrap_or_else(|| site.join("stories.json"));
     match index::build(site) {
         Ok(json) => match out::write_atomic(&target, json.as_bytes()) {
             Ok(()) => {
@@ -216,9 +196,7 @@ fn cmd_index(args: &[String]) -> ExitCode {
     }
 }
 
-fn cmd_new(args: &[String]) -> ExitCode {
-    let [dir] = args else { return usage_error("story new takes one DIR") };
-    let dir = Path::new(dir);
+fn cmd_new(dir: &Path) -> ExitCode {
     let md = dir.join("story.md");
     if md.exists() || dir.join("story.json").exists() {
         return fail(format!("{}: a bundle is already there; nothing was changed", dir.display()));
@@ -234,12 +212,7 @@ fn cmd_new(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cmd_import(args: &[String]) -> ExitCode {
-    let args = match one_path(args, "story import takes one FILE.md") {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let md = Path::new(args.paths[0]);
+fn cmd_import(md: &Path, out: Option<PathBuf>) -> ExitCode {
     // Nothing outside the Markdown file's folder is read.
     let sandbox = match Sandbox::new(out::parent_dir(md)) {
         Ok(s) => s,
@@ -253,19 +226,19 @@ fn cmd_import(args: &[String]) -> ExitCode {
         Ok(i) => i,
         Err(problems) => {
             for p in &problems {
-                println!("{}: {p}", md.display());
+                print(format_args!("{}: {p}\n", md.display()));
             }
             eprintln!("story import: {}; nothing was written", check::count(problems.len(), "error"));
             return ExitCode::from(1);
         }
     };
     for w in &imported.warnings {
-        println!("{}: {w}", md.display());
+        print(format_args!("{}: {w}\n", md.display()));
     }
     let src_dir = out::parent_dir(md);
-    let out_dir = args.out.map_or_else(|| src_dir.to_owned(), PathBuf::from);
     // With --out, the bundle's images go with it, at the same relative paths.
-    let images: &[String] = if args.out.is_some() { &imported.images } else { &[] };
+    let images: &[String] = if out.is_some() { &imported.images } else { &[] };
+    let out_dir = out.unwrap_or_else(|| src_dir.to_owned());
     let target = out_dir.join("story.json");
     if let Err(e) = out::write_bundle(&sandbox, src_dir, &out_dir, images, imported.json.as_bytes()) {
         return fail(format!("{e}\nstory import: nothing was written"));

@@ -252,3 +252,47 @@ fn the_schema_describes_every_field_the_parser_reads() {
         assert_eq!(in_schema, in_parser, "$defs.{def} and the parser's {object} fields differ");
     }
 }
+
+#[test]
+fn every_command_has_help_and_help_does_nothing_else() {
+    let tmp = TempDir::new("help");
+    for cmd in ["check", "build", "index", "new", "import", "schema"] {
+        let o = support::story_in(tmp.dir(), &[cmd, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", support::text(&o));
+        assert!(stdout(&o).contains(&format!("Usage: story {cmd}")), "{cmd}: {}", stdout(&o));
+    }
+    // Was: a folder named `--help`.
+    assert_eq!(std::fs::read_dir(tmp.dir()).unwrap().count(), 0, "--help created something");
+    let o = support::story_in(tmp.dir(), &["--help"]);
+    for cmd in ["check", "build", "index", "new", "import", "schema"] {
+        assert!(stdout(&o).contains(cmd), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn a_reader_that_stops_reading_is_not_an_error() {
+    // `story check SITE | head -1`: warnings only (exit 0), far more than a
+    // pipe holds, and the reader leaves after one line.
+    let tmp = TempDir::new("pipe");
+    let fields: String = (0..150).map(|i| format!("\"unknown{i}\":1,")).collect();
+    for n in 0..20 {
+        let json = STORY_A
+            .replace("\"format\"", &format!("{fields}\"format\""))
+            .replace("\"a\"", &format!("\"s{n}\""));
+        tmp.write(
+            &format!("site/s{n}/story.json"),
+            &json.replace("\"hero\":{\"src\":\"hero.png\",\"alt\":\"x\"},", ""),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_story"))
+        .args(["check", &tmp.path("site")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut first)
+        .unwrap();
+    assert!(first.contains("warning: unknown field"), "{first}");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
