@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use story_format::layout;
 use story_format::url::Url;
 use story_format::{Catalog, Story};
 use yew::prelude::*;
@@ -77,23 +78,15 @@ pub struct CatalogPage {
     /// page's size does not grow with the site's tags).
     pub tags: Arc<Vec<String>>,
     /// How many tags the site has, when that is more than `tags`: the
-    /// filter then links to the tags page ([`TAGS_FOLDER`]).
+    /// filter then links to the tags page ([`layout::TAGS_FOLDER`]).
     pub all_tags: Option<usize>,
 }
-
-/// The folder of the page listing every tag, below the site's root.
-pub const TAGS_FOLDER: &str = "tags/";
 
 impl CatalogPage {
     /// The folder of page `i` of this list, relative to the site's root
     /// (`""`, `page/2/`, `tags/energy/page/3/`).
     pub fn folder(&self, i: usize, tag_path: &dyn Fn(&str) -> String) -> String {
-        let base = self.tag.as_deref().map(tag_path).unwrap_or_default();
-        if i == 0 {
-            base
-        } else {
-            format!("{base}page/{}/", i + 1)
-        }
+        layout::list_folder(&self.tag.as_deref().map(tag_path).unwrap_or_default(), i)
     }
 }
 
@@ -131,7 +124,7 @@ fn Page(props: &PageProps) -> Html {
                 pages: at.pages,
                 total: at.total,
                 tags: std::rc::Rc::new(at.tags.to_vec()),
-                all_tags: at.all_tags.map(|n| (place.href(TAGS_FOLDER), n)),
+                all_tags: at.all_tags.map(|n| (place.href(layout::TAGS_FOLDER), n)),
                 prev: (at.index > 0).then(|| folder(at.index - 1)),
                 next: (at.index + 1 < at.pages).then(|| folder(at.index + 1)),
             };

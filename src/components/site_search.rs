@@ -7,9 +7,9 @@
 //! section); clearing it brings them back. The address keeps the search
 //! (`?q=`), so a reload or Back shows it again.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
+use story_format::layout::TagFolders;
 use story_format::{Catalog, Document};
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
@@ -38,7 +38,7 @@ enum Loaded {
     Not,
     Loading,
     /// The catalog, its search index, and each tag's folder (`energy`).
-    Done(ByPtr<Catalog>, Rc<Index>, Rc<HashMap<String, String>>),
+    Done(ByPtr<Catalog>, Rc<Index>, Rc<TagFolders>),
     Failed(LoadError),
 }
 
@@ -62,7 +62,7 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
                         Ok(l) => match l.doc {
                             Document::Catalog(c) => {
                                 let index = Rc::new(Index::new(&c, dom::nfkd));
-                                let folders = Rc::new(tag_folders(&c));
+                                let folders = Rc::new(TagFolders::of_catalog(&c));
                                 Loaded::Done(ByPtr(Rc::new(c)), index, folders)
                             }
                             Document::Story(_) => Loaded::Failed(LoadError::new(
@@ -122,8 +122,8 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             let tag_href = {
                 let (folders, url) = (folders.clone(), props.catalog.clone());
                 Callback::from(move |t: Option<String>| {
-                    let folder = t.and_then(|t| folders.get(&t).cloned());
-                    let path = folder.map_or_else(|| "./".to_owned(), |f| format!("tags/{f}/"));
+                    let path =
+                        t.and_then(|t| folders.path(&t).map(str::to_owned)).unwrap_or_else(|| "./".into());
                     story_format::url::resolve(&path, &url.to_url())
                         .map(|u| u.to_string())
                         .unwrap_or_default()
@@ -158,14 +158,6 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             <div class="sv-results">{ results }</div>
         </>
     }
-}
-
-/// Each tag's folder on a built site, named as `story build` names it
-/// (`tag_folders` over the sorted tags).
-fn tag_folders(catalog: &Catalog) -> HashMap<String, String> {
-    let mut tags: Vec<&str> = catalog.all_tags();
-    tags.sort_unstable();
-    tags.iter().map(|t| (*t).to_owned()).zip(story_format::text::tag_folders(&tags)).collect()
 }
 
 /// `?q=` of the page's address, if any.

@@ -13,6 +13,8 @@
 //! - [`url::resolve`]: the only way a URL from a file becomes a [`SafeUrl`],
 //!   the only type the viewer puts into `href`/`src`.
 //! - [`text`]: section ids for any script, and reading time.
+//! - [`layout`]: where each page of a built site lives (story, list and
+//!   tag folders), for the build and the viewer's search alike.
 //!
 //! ```
 //! use story_format::{parse_story, url::Url};
@@ -28,6 +30,7 @@
 pub mod date;
 pub mod diag;
 mod json;
+pub mod layout;
 pub mod limits;
 pub mod model;
 mod parse;

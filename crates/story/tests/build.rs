@@ -468,6 +468,37 @@ fn a_hand_written_catalog_is_checked_and_kept() {
 }
 
 #[test]
+fn a_tag_the_catalog_and_a_story_spell_differently_links_where_the_search_links() {
+    // The catalog says "energy", its story "Energy" (story check warns): two
+    // tags, two folders; the catalog's is where the viewer's search, which
+    // has only the catalog, sends a reader.
+    let tmp = TempDir::new("tag-case");
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    std::fs::create_dir_all(site.join("a")).unwrap();
+    std::fs::write(site.join("a/story.json"), story_json("a", 2, &["Energy"])).unwrap();
+    let catalog = json!({"format": "story-index/1", "title": "News", "stories": [{
+        "id": "a", "title": "Story a", "published": "2026-01-02", "source": {"name": "Wire"},
+        "href": "a/story.json", "tags": ["energy"]
+    }]});
+    std::fs::write(site.join("stories.json"), catalog.to_string()).unwrap();
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let base = story_format::url::Url::parse(URL).unwrap().join("stories.json").unwrap();
+    let parsed = story_format::parse_catalog(read(out.join("stories.json")).as_bytes(), &base).value.unwrap();
+    let search = story_format::layout::TagFolders::of_catalog(&parsed);
+    assert_eq!(search.path("energy"), Some("tags/energy/"));
+    let energy = page(out.join("tags/energy/index.html"));
+    assert_eq!(all_text(&select(&energy, "title")[0]), "energy: News");
+    let story_page = page(out.join("a/index.html"));
+    assert_eq!(
+        attr(&story_page, ".sv-tags a", "href"),
+        "../tags/energy-2/",
+        "the story's own tag, its own page"
+    );
+    assert_eq!(all_text(&select(&page(out.join("tags/energy-2/index.html")), "title")[0]), "Energy: News");
+}
+
+#[test]
 fn markdown_bundles_are_published_as_json() {
     let tmp = TempDir::new("markdown");
     let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use story_format::layout::{self, TagFolders};
 use story_format::url::Url;
 use story_format::{parse_document_with_assets, Catalog, Document, Story};
 use story_viewer::publish::{self, CatalogPage, Place};
@@ -514,24 +515,17 @@ fn copy_viewer(dir: &Path, to: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> R
     Ok(())
 }
 
-/// Each tag's folder below the site (`tags/energy/`): `tag_folders` over
-/// every tag of the catalog and the stories, sorted, so that the viewer's
-/// search on a built page (which has only the catalog, and sorts its tags
-/// the same way) names the same folders.
+/// Each tag's folder below the site (`tags/energy/`), named by the one
+/// [`TagFolders`] map: the catalog's tags as the viewer's search names them
+/// on a built page, then the tags only stories have.
 fn tag_paths(catalog: &Catalog, docs: &HashMap<PathBuf, Document>) -> (Vec<String>, TagPath) {
-    let mut tags: std::collections::BTreeSet<String> =
-        catalog.all_tags().into_iter().map(str::to_owned).collect();
-    for doc in docs.values() {
-        if let Document::Story(s) = doc {
-            tags.extend(s.tags.iter().cloned());
-        }
-    }
-    let tags: Vec<String> = tags.into_iter().collect();
-    let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-    let folders = story_format::text::tag_folders(&refs);
-    let map: HashMap<String, String> =
-        tags.iter().cloned().zip(folders).map(|(t, f)| (t, format!("tags/{f}/"))).collect();
-    (tags, Arc::new(move |t: &str| map.get(t).cloned().unwrap_or_else(|| "tags/tag/".into())))
+    let story_tags = docs.values().flat_map(|d| match d {
+        Document::Story(s) => s.tags.as_slice(),
+        Document::Catalog(_) => &[],
+    });
+    let folders = TagFolders::new(catalog, story_tags.map(String::as_str));
+    let tags = folders.tags().to_vec();
+    (tags, Arc::new(move |t: &str| folders.path(t).unwrap_or("tags/tag/").to_owned()))
 }
 
 /// A tag's folder below the site's root (`tags/energy/`).
@@ -607,8 +601,7 @@ fn folder_of(site: &Path, file: &Path) -> Result<(String, String), Failure> {
         })?;
         folder.push_str(part);
         folder.push('/');
-        address.push_str(&story_format::text::path_segment(part));
-        address.push('/');
+        address.push_str(&layout::story_folder([part]));
     }
     Ok((folder, address))
 }
@@ -764,12 +757,12 @@ fn catalog_pages(
     if all_tags_page.is_some() {
         // The tags page: every tag once, with its count (linear in the tags).
         let list = tags.iter().chain(&others).map(|t| (t.clone(), count(t))).collect();
-        let page = info.root.join(publish::TAGS_FOLDER).map_err(|e| Failure::Run(e.to_string()))?;
+        let page = info.root.join(layout::TAGS_FOLDER).map_err(|e| Failure::Run(e.to_string()))?;
         let body = publish::tags_html(list, place(page.clone()));
         let title = format!("{}: {}", story_viewer::labels::ui::TAGS, catalog.title);
         let description = crate::check::count_as(every, "tag", "tags") + &format!(" of {}", catalog.title);
         let html = head::document(info, &page, &Kind::List { title, description, tag: None }, &body);
-        let dir = out.join(publish::TAGS_FOLDER);
+        let dir = out.join(layout::TAGS_FOLDER);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("index.html"), html)?;
         sitemap.push(SitemapUrl { url: page, modified: None });

@@ -1,0 +1,126 @@
+//! Where each page of a built site lives, below the site's root: the one
+//! place that decides it, for `story build` (which writes the pages) and
+//! the viewer (whose search on a built page links to them).
+//!
+//! - a story: the folder of its bundle, each name percent-encoded
+//!   ([`story_folder`]: `harbour-cranes/`, `a%3Fb/`);
+//! - the catalog: the root, then `page/2/`, `page/3/`... ([`list_folder`]);
+//! - a tag: `tags/NAME/` and its pages ([`TagFolders`]);
+//! - every tag: [`TAGS_FOLDER`].
+
+use std::collections::HashMap;
+
+use crate::Catalog;
+
+/// The page listing every tag of a site.
+pub const TAGS_FOLDER: &str = "tags/";
+
+/// The folder of a story whose bundle is at `names` below the site (one
+/// folder name each, as on disk), as a URL path: each name encoded as one
+/// path segment, so `?`, `#`, `%` and `:` cannot change the address.
+///
+/// ```
+/// use story_format::layout::story_folder;
+/// assert_eq!(story_folder(["news", "a?b"]), "news/a%3Fb/");
+/// assert_eq!(story_folder(["%2e%2e"]), "%252e%252e/");
+/// ```
+pub fn story_folder<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names.into_iter().map(|n| crate::text::path_segment(n) + "/").collect()
+}
+
+/// The folder of page `index` (from 0) of a list whose first page is at
+/// `first` (`""` for the catalog, `tags/energy/` for a tag).
+///
+/// ```
+/// use story_format::layout::list_folder;
+/// assert_eq!(list_folder("", 0), "");
+/// assert_eq!(list_folder("tags/energy/", 2), "tags/energy/page/3/");
+/// ```
+pub fn list_folder(first: &str, index: usize) -> String {
+    if index == 0 {
+        first.to_owned()
+    } else {
+        format!("{first}page/{}/", index + 1)
+    }
+}
+
+/// Each tag's folder on a built site (`tags/energy/`). The catalog's tags
+/// are named first, in sorted order, then the tags only stories have, so
+/// that a reader with the catalog alone (the viewer's search on a built
+/// page) names every catalog tag's folder exactly as the build does, also
+/// when a story says "Energy" and the catalog "energy".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TagFolders {
+    /// Every tag, in the order named (the catalog's first).
+    tags: Vec<String>,
+    paths: HashMap<String, String>,
+}
+
+impl TagFolders {
+    /// The folders of `catalog`'s tags and then of `more` (tags that only
+    /// stories have; those the catalog has are passed over).
+    pub fn new<'a>(catalog: &Catalog, more: impl IntoIterator<Item = &'a str>) -> TagFolders {
+        let mut tags: Vec<&str> = catalog.all_tags();
+        tags.sort_unstable();
+        let known: std::collections::HashSet<&str> = tags.iter().copied().collect();
+        let mut extra: Vec<&str> = more.into_iter().filter(|t| !known.contains(t)).collect();
+        extra.sort_unstable();
+        extra.dedup();
+        tags.extend(extra);
+        let folders = crate::text::tag_folders(&tags);
+        let paths =
+            tags.iter().zip(folders).map(|(t, f)| ((*t).to_owned(), format!("{TAGS_FOLDER}{f}/"))).collect();
+        TagFolders { tags: tags.into_iter().map(str::to_owned).collect(), paths }
+    }
+
+    /// The folders of `catalog`'s tags alone.
+    pub fn of_catalog(catalog: &Catalog) -> TagFolders {
+        TagFolders::new(catalog, [])
+    }
+
+    /// The folder of `tag` (`tags/energy/`), if the site has the tag.
+    pub fn path(&self, tag: &str) -> Option<&str> {
+        self.paths.get(tag).map(String::as_str)
+    }
+
+    /// Every tag: the catalog's, sorted, then the stories' own, sorted.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::url::Url;
+
+    fn catalog(tags: &[&str]) -> Catalog {
+        let entries: Vec<String> = tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                format!(r#"{{"id":"s{i}","title":"T","published":"2026-01-02","source":{{"name":"S"}},"href":"s{i}/story.json","tags":["{t}"]}}"#)
+            })
+            .collect();
+        let json =
+            format!(r#"{{"format":"story-index/1","title":"News","stories":[{}]}}"#, entries.join(","));
+        let base = Url::parse("https://news.example/stories.json").unwrap();
+        crate::parse_catalog(json.as_bytes(), &base).value.unwrap()
+    }
+
+    #[test]
+    fn a_story_tag_that_differs_in_case_does_not_move_the_catalogs_tag() {
+        // The catalog says "energy", a story "Energy": the build knows both,
+        // the search on a built page only the catalog's.
+        let c = catalog(&["energy", "Ports"]);
+        let build = TagFolders::new(&c, ["Energy", "Ports", "Zebra"]);
+        let search = TagFolders::of_catalog(&c);
+        assert_eq!(build.path("energy"), Some("tags/energy/"));
+        assert_eq!(build.path("Energy"), Some("tags/energy-2/"));
+        assert_eq!(build.path("Zebra"), Some("tags/zebra/"));
+        for t in search.tags() {
+            assert_eq!(build.path(t), search.path(t), "{t}");
+        }
+        assert_eq!(build.tags(), ["Ports", "energy", "Energy", "Zebra"]);
+    }
+}
