@@ -1,0 +1,491 @@
+//! The body: pulldown-cmark events in, sections and blocks out.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::lines::Lines;
+use super::{is_remote, Env, Problem, Problems, MAX_PROBLEMS};
+use crate::out::{BlockOut, ImageOut, InlineOut, RunOut, SectionOut, TypedOut};
+
+/// Inline text being gathered: runs with their marks, merged when equal,
+/// and where its line breaks fell (in the joined text).
+#[derive(Default)]
+struct Runs {
+    runs: Vec<(String, Marks)>,
+    breaks: Vec<usize>,
+}
+
+#[derive(Clone, Default, PartialEq)]
+struct Marks {
+    em: bool,
+    strong: bool,
+    code: bool,
+    href: Option<String>,
+}
+
+impl Runs {
+    fn push(&mut self, text: &str, marks: &Marks) {
+        match self.runs.last_mut() {
+            Some((t, m)) if m == marks => t.push_str(text),
+            _ => self.runs.push((text.to_owned(), marks.clone())),
+        }
+    }
+    fn is_blank(&self) -> bool {
+        self.runs.iter().all(|(t, _)| t.trim().is_empty())
+    }
+    fn plain_text(&self) -> String {
+        self.runs.iter().map(|(t, _)| t.as_str()).collect()
+    }
+    fn len(&self) -> usize {
+        self.runs.iter().map(|(t, _)| t.len()).sum()
+    }
+    /// Cuts the text at byte `at` of the joined text (what follows is dropped).
+    fn truncate(&mut self, at: usize) {
+        let mut pos = 0;
+        self.runs.retain_mut(|(t, _)| {
+            let start = pos;
+            pos += t.len();
+            if start >= at {
+                return false;
+            }
+            if pos > at {
+                t.truncate(at - start);
+            }
+            true
+        });
+        self.breaks.retain(|&b| b < at);
+    }
+    /// As the format's inline text: a string when nothing is marked.
+    fn finish(mut self) -> InlineOut {
+        // Trim the ends (a soft break before a cite, say).
+        if let Some((t, _)) = self.runs.first_mut() {
+            *t = t.trim_start().to_owned();
+        }
+        if let Some((t, _)) = self.runs.last_mut() {
+            *t = t.trim_end().to_owned();
+        }
+        self.runs.retain(|(t, _)| !t.is_empty());
+        if self.runs.iter().all(|(_, m)| *m == Marks::default()) {
+            return InlineOut::Plain(self.plain_text());
+        }
+        InlineOut::Runs(
+            self.runs
+                .into_iter()
+                .map(|(text, m)| {
+                    if m == Marks::default() {
+                        RunOut::Plain(text)
+                    } else {
+                        RunOut::Marked { text, em: m.em, strong: m.strong, code: m.code, href: m.href }
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Where inline text is being gathered.
+enum Inside {
+    Nothing,
+    Paragraph,
+    Heading,
+    Quote,
+    Item,
+}
+
+/// The body's reader: events in, sections out.
+pub(super) struct Body<'a, 'p> {
+    /// Lines and columns of the whole file (the body starts `offset` bytes in).
+    places: Lines<'a>,
+    offset: usize,
+    env: &'a Env<'a>,
+    problems: &'p mut Problems,
+    pub(super) sections: Vec<SectionOut>,
+    /// Per section: the line of its heading, and of each block.
+    pub(super) lines: Vec<(usize, Vec<usize>)>,
+    pub(super) title: Option<String>,
+    pub(super) images: Vec<String>,
+    inside: Inside,
+    marks: Marks,
+    runs: Runs,
+    /// The image alone in the current paragraph: (src, caption, alt so far).
+    image: Option<(String, String, String)>,
+    in_image: bool,
+    block_line: usize,
+    quote: Vec<Runs>,
+    list: Option<(bool, Vec<InlineOut>)>,
+    item_paragraphs: usize,
+    /// Inside a refused container (a table, a code block, a footnote, a
+    /// nested list): how deep, so that its contents are not refused again.
+    skipping: usize,
+}
+
+impl<'a, 'p> Body<'a, 'p> {
+    pub(super) fn new(text: &'a str, offset: usize, env: &'a Env<'a>, problems: &'p mut Problems) -> Self {
+        Body {
+            places: Lines::new(text),
+            offset,
+            env,
+            problems,
+            sections: Vec::new(),
+            lines: Vec::new(),
+            title: None,
+            images: Vec::new(),
+            inside: Inside::Nothing,
+            marks: Marks::default(),
+            runs: Runs::default(),
+            image: None,
+            in_image: false,
+            block_line: 0,
+            quote: Vec::new(),
+            list: None,
+            item_paragraphs: 0,
+            skipping: 0,
+        }
+    }
+
+    /// The 1-based line of `range`'s start (in the body).
+    fn line(&self, range: &Range<usize>) -> usize {
+        self.places.line(self.offset + range.start)
+    }
+
+    /// The 1-based line and column of `range`'s start (in the body).
+    fn at(&self, range: &Range<usize>) -> (usize, usize) {
+        self.places.line_col(self.offset + range.start)
+    }
+
+    fn refuse(&mut self, range: &Range<usize>, message: impl Into<String>) {
+        let message = message.into();
+        if self.problems.list.len() < MAX_PROBLEMS {
+            let (line, column) = self.at(range);
+            self.problems.push(Problem { line, column, message });
+        } else {
+            self.problems.more += 1;
+        }
+    }
+
+    pub(super) fn read(&mut self, body: &str) {
+        let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES;
+        for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+            self.event(event, range);
+        }
+        if self.sections.is_empty() {
+            self.refuse(&(body.len()..body.len()), "the story has no text: write at least one paragraph");
+        }
+        for (i, s) in self.sections.iter().enumerate() {
+            if s.blocks.is_empty() {
+                let line = self.lines[i].0;
+                let name = s.heading.as_deref().unwrap_or("");
+                self.problems.push(Problem {
+                    line,
+                    column: 1,
+                    message: format!(
+                        "the section \"{name}\" has no text: write a paragraph under it, or remove it"
+                    ),
+                });
+            }
+        }
+    }
+
+    fn section(&mut self) -> &mut SectionOut {
+        if self.sections.is_empty() {
+            self.sections.push(SectionOut::default());
+            self.lines.push((self.block_line, Vec::new()));
+        }
+        self.sections.last_mut().expect("one at least")
+    }
+
+    fn push_block(&mut self, block: BlockOut) {
+        let line = self.block_line;
+        self.section().blocks.push(block);
+        self.lines.last_mut().expect("a section").1.push(line);
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.skipping > 0 {
+            match event {
+                Event::Start(_) => self.skipping += 1,
+                Event::End(_) => self.skipping -= 1,
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(t) => self.text(&t, &range),
+            Event::Code(t) => {
+                let marks = Marks { code: true, ..self.marks.clone() };
+                self.runs.push(&t, &marks);
+                self.image_breaks_paragraph(&range);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                let at = self.runs.len();
+                self.runs.breaks.push(at);
+                self.text(if matches!(event, Event::SoftBreak) { " " } else { "\n" }, &range);
+            }
+            Event::InlineHtml(_) | Event::Html(_) => {
+                self.refuse(&range, "raw HTML has no place in a story: the format holds text only")
+            }
+            Event::FootnoteReference(_) => {
+                self.refuse(&range, "footnotes are not part of the format: put the note in the text")
+            }
+            Event::Rule => self.refuse(
+                &range,
+                "a horizontal rule has no place in the format: start a section with ## instead",
+            ),
+            other => self.refuse(&range, format!("this Markdown ({other:?}) has no place in the format")),
+        }
+    }
+
+    fn text(&mut self, t: &str, range: &Range<usize>) {
+        if self.in_image {
+            if let Some((_, _, alt)) = &mut self.image {
+                alt.push_str(t);
+            }
+            return;
+        }
+        if matches!(self.inside, Inside::Nothing) {
+            self.refuse(range, "text outside any paragraph");
+            return;
+        }
+        self.runs.push(t, &self.marks.clone());
+        self.image_breaks_paragraph(range);
+    }
+
+    /// An image shares its paragraph with text: refused (an image is a block).
+    fn image_breaks_paragraph(&mut self, range: &Range<usize>) {
+        if self.image.is_some() && !self.runs.is_blank() {
+            self.image = None;
+            self.refuse(range, "an image shares a paragraph with text: put the image on a line of its own");
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => match self.inside {
+                Inside::Nothing => {
+                    self.inside = Inside::Paragraph;
+                    self.block_line = self.line(&range);
+                }
+                Inside::Quote => {}
+                Inside::Item => {
+                    self.item_paragraphs += 1;
+                    if self.item_paragraphs == 2 {
+                        self.refuse(&range, "a list item holds one paragraph in this format");
+                    }
+                }
+                _ => {}
+            },
+            Tag::Heading { level, id, .. } => {
+                self.block_line = self.line(&range);
+                match level {
+                    HeadingLevel::H1 if self.title.is_none() && self.sections.is_empty() => {}
+                    HeadingLevel::H1 => self.refuse(
+                        &range,
+                        "a # heading here cannot be placed: # is the title, once, before the text; sections start with ##",
+                    ),
+                    HeadingLevel::H2 => {
+                        self.sections.push(SectionOut { id: id.map(|i| i.to_string()), ..SectionOut::default() });
+                        self.lines.push((self.block_line, Vec::new()));
+                    }
+                    _ => self.refuse(
+                        &range,
+                        format!("a {} heading cannot be placed: the format has one level of section headings (##)", "#".repeat(level as usize)),
+                    ),
+                }
+                self.inside = Inside::Heading;
+            }
+            Tag::BlockQuote(_) => {
+                if matches!(self.inside, Inside::Quote) {
+                    self.refuse(&range, "a quote inside a quote is not part of the format");
+                }
+                self.block_line = self.line(&range);
+                self.inside = Inside::Quote;
+                self.quote.clear();
+            }
+            Tag::List(start) => {
+                if self.list.is_some() {
+                    self.refuse(&range, "a list inside a list is deeper than the format allows (one level)");
+                    self.skipping = 1;
+                    return;
+                }
+                if !matches!(self.inside, Inside::Nothing) {
+                    self.refuse(&range, "a list inside a quote is not part of the format");
+                    self.skipping = 1;
+                    return;
+                }
+                self.block_line = self.line(&range);
+                self.list = Some((start.is_some(), Vec::new()));
+            }
+            Tag::Item => {
+                self.inside = Inside::Item;
+                self.item_paragraphs = 0;
+            }
+            Tag::Emphasis => self.marks.em = true,
+            Tag::Strong => self.marks.strong = true,
+            Tag::Link { dest_url, .. } => {
+                if matches!(self.inside, Inside::Heading) {
+                    self.refuse(
+                        &range,
+                        "a link in a heading: headings are plain text; put the link in the text",
+                    );
+                }
+                self.marks.href = Some(dest_url.to_string());
+            }
+            Tag::Image { dest_url, title, .. } => {
+                let alone =
+                    matches!(self.inside, Inside::Paragraph) && self.runs.is_blank() && self.image.is_none();
+                if !alone {
+                    self.refuse(
+                        &range,
+                        "an image must stand alone in its paragraph (it becomes an image block)",
+                    );
+                }
+                self.image = alone.then(|| (dest_url.to_string(), title.to_string(), String::new()));
+                self.in_image = true;
+            }
+            Tag::CodeBlock(_) => {
+                self.refuse(&range, "a code block has no place in the format: use `code` inside a paragraph");
+                self.skipping = 1;
+            }
+            Tag::HtmlBlock => {
+                self.refuse(&range, "raw HTML has no place in a story: the format holds text only");
+                self.skipping = 1;
+            }
+            Tag::Table(_) => {
+                self.refuse(&range, "a table has no place in the format: write it as a list or as text");
+                self.skipping = 1;
+            }
+            Tag::FootnoteDefinition(_) => {
+                self.refuse(&range, "footnotes are not part of the format: put the note in the text");
+                self.skipping = 1;
+            }
+            other => {
+                self.refuse(&range, format!("this Markdown ({other:?}) has no place in the format"));
+                self.skipping = 1;
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        match tag {
+            TagEnd::Paragraph => match self.inside {
+                Inside::Paragraph => {
+                    self.inside = Inside::Nothing;
+                    let runs = std::mem::take(&mut self.runs);
+                    match self.image.take() {
+                        Some((src, caption, alt)) if runs.is_blank() => {
+                            self.image_block(src, caption, alt, &range)
+                        }
+                        _ if runs.is_blank() => {}
+                        _ => self.push_block(BlockOut::Paragraph(runs.finish())),
+                    }
+                }
+                Inside::Quote => {
+                    let runs = std::mem::take(&mut self.runs);
+                    self.quote.push(runs);
+                }
+                _ => {}
+            },
+            TagEnd::Heading(level) => {
+                let runs = std::mem::take(&mut self.runs);
+                let text = runs.plain_text().trim().to_owned();
+                self.inside = Inside::Nothing;
+                match level {
+                    HeadingLevel::H1 if self.title.is_none() && self.sections.is_empty() => {
+                        self.title = Some(text)
+                    }
+                    HeadingLevel::H2 => {
+                        if let Some(s) = self.sections.last_mut() {
+                            s.heading = Some(text);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            TagEnd::BlockQuote(_) => {
+                self.inside = Inside::Nothing;
+                let paragraphs = std::mem::take(&mut self.quote);
+                self.quote_block(paragraphs, &range);
+            }
+            TagEnd::Item => {
+                if matches!(self.inside, Inside::Item) {
+                    self.inside = Inside::Nothing;
+                    let runs = std::mem::take(&mut self.runs);
+                    if let Some((_, items)) = &mut self.list {
+                        items.push(runs.finish());
+                    }
+                }
+            }
+            TagEnd::List(_) => {
+                if let Some((ordered, items)) = self.list.take() {
+                    self.push_block(BlockOut::Typed(TypedOut::List { ordered, items }));
+                }
+                self.inside = Inside::Nothing;
+            }
+            TagEnd::Emphasis => self.marks.em = false,
+            TagEnd::Strong => self.marks.strong = false,
+            TagEnd::Link => self.marks.href = None,
+            TagEnd::Image => self.in_image = false,
+            _ => {}
+        }
+    }
+
+    fn image_block(&mut self, src: String, caption: String, alt: String, range: &Range<usize>) {
+        let mut image = ImageOut { src: src.clone(), alt: alt.trim().to_owned(), ..ImageOut::default() };
+        if !caption.trim().is_empty() {
+            image.caption = Some(InlineOut::Plain(caption.trim().to_owned()));
+        }
+        if !is_remote(&src) {
+            if (self.env.exists)(&src) {
+                if let Some((w, h)) = (self.env.sizes)(&src) {
+                    image.width = Some(w);
+                    image.height = Some(h);
+                }
+                self.images.push(src);
+            } else {
+                self.refuse(
+                    range,
+                    format!("the image {src} does not exist (paths are relative to the Markdown file)"),
+                );
+            }
+        }
+        self.push_block(BlockOut::Typed(TypedOut::Image(image)));
+    }
+
+    /// A quote: one paragraph of text; a last line (or paragraph) that
+    /// starts with a dash names who said it.
+    fn quote_block(&mut self, mut paragraphs: Vec<Runs>, range: &Range<usize>) {
+        let mut cite = None;
+        if let Some(last) = paragraphs.last_mut() {
+            let whole = last.plain_text();
+            if let Some(who) = strip_dash(whole.trim_start()).filter(|w| !w.trim().is_empty()) {
+                cite = Some(who.trim().to_owned());
+                paragraphs.pop();
+            } else if let Some(&b) = last.breaks.last() {
+                if let Some(who) = strip_dash(whole[b..].trim_start()).filter(|w| !w.trim().is_empty()) {
+                    cite = Some(who.trim().to_owned());
+                    last.truncate(b);
+                }
+            }
+        }
+        paragraphs.retain(|p| !p.is_blank());
+        match paragraphs.len() {
+            0 => self.refuse(range, "a quote without text"),
+            1 => {
+                let text = paragraphs.pop().expect("one").finish();
+                self.push_block(BlockOut::Typed(TypedOut::Quote { text, cite }));
+            }
+            _ => self.refuse(
+                range,
+                "a quote holds one paragraph in this format: split it into several quotes, or join its paragraphs",
+            ),
+        }
+    }
+}
+
+/// `— name`, `-- name` or `―name`: the name.
+fn strip_dash(s: &str) -> Option<&str> {
+    ["—", "―", "--"].iter().find_map(|d| s.strip_prefix(d)).map(str::trim_start)
+}

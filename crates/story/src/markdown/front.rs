@@ -1,0 +1,296 @@
+//! The front matter: the YAML between `---` lines at the top, read into
+//! the story's fields, and the file line of a field's key.
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use super::{is_remote, Env, Problem, Problems};
+use crate::out::{ImageOut, InlineOut, SourceOut, StoryOut};
+
+/// The front matter (between `---` lines at the very top), the body, and
+/// the byte offset of the body in `text`.
+pub(super) fn split_front_matter<'t>(
+    text: &'t str,
+    problems: &mut Problems,
+) -> (Option<&'t str>, &'t str, usize) {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return (None, text, 0);
+    };
+    let start = text.len() - rest.len();
+    let mut at = start;
+    for line in rest.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare == "---" || bare == "..." {
+            let body_at = at + line.len();
+            return (Some(&text[start..at]), &text[body_at..], body_at);
+        }
+        at += line.len();
+    }
+    problems.push(Problem {
+        line: 1,
+        column: 1,
+        message: "the front matter that starts here never ends: close it with a line of three dashes (---)"
+            .into(),
+    });
+    (None, "", text.len())
+}
+
+/// The file line of `key:` in the front matter (which starts on line 2):
+/// at the top level, or at any depth when `nested`.
+pub(super) fn key_line(front: &str, key: &str, nested: bool) -> Option<usize> {
+    front
+        .lines()
+        .position(|l| {
+            let l = if nested { l.trim_start() } else { l };
+            l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 2)
+}
+
+/// How deep front matter may nest (mappings and lists): the format's
+/// deepest field is `hero.credit.name`.
+const MAX_YAML_DEPTH: usize = 16;
+
+/// Refuses front matter that would cost more to load than its size: YAML
+/// aliases (`*name`, each a copy of what its anchor holds, so a few hundred
+/// bytes can stand for gigabytes) and nesting deeper than [`MAX_YAML_DEPTH`].
+/// Read as a stream of events first, which costs time in proportion to the text.
+fn bounded_yaml(front: &str) -> Result<(), Problem> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(front);
+    let mut depth = 0usize;
+    let at = |m: yaml_rust2::scanner::Marker, message: String| Problem {
+        line: m.line() + 1,
+        column: m.col() + 1,
+        message,
+    };
+    loop {
+        let Ok((event, mark)) = parser.next_token() else { return Ok(()) }; // the loader reports it
+        match event {
+            Event::StreamEnd => return Ok(()),
+            Event::Alias(_) => {
+                return Err(at(
+                    mark,
+                    "a YAML alias (*name) is not read in front matter: write the value out in full".into(),
+                ))
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(at(
+                        mark,
+                        format!("the front matter nests deeper than {MAX_YAML_DEPTH} levels"),
+                    ));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+}
+
+/// The story fields the front matter may set (the rest come from the body).
+const FRONT_FIELDS: &[&str] =
+    &["id", "lang", "title", "dek", "published", "updated", "byline", "source", "hero", "tags"];
+
+/// Reads the front matter into `story`, reporting what it cannot hold.
+pub(super) fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>, problems: &mut Problems) {
+    if let Err(p) = bounded_yaml(front) {
+        problems.push(p);
+        return;
+    }
+    // Line numbers in the file: the front matter starts on line 2.
+    let mut fail = |key: &str, message: String| {
+        problems.add(|| Problem { line: key_line(front, key, true).unwrap_or(2), column: 1, message })
+    };
+    let docs = match YamlLoader::load_from_str(front) {
+        Ok(d) => d,
+        Err(e) => {
+            let m = e.marker();
+            problems.push(Problem {
+                line: m.line() + 1,
+                column: m.col() + 1,
+                message: format!("the front matter is not valid YAML: {}", e.info()),
+            });
+            return;
+        }
+    };
+    let Some(Yaml::Hash(map)) = docs.first() else {
+        if !docs.is_empty() {
+            problems.push(Problem {
+                line: 2,
+                column: 1,
+                message: "the front matter must be `field: value` lines".into(),
+            });
+        }
+        return;
+    };
+    for (k, v) in map {
+        let Some(key) = k.as_str() else {
+            fail("", "a front matter field name must be text".into());
+            continue;
+        };
+        let text = |v: &Yaml| -> Option<String> { scalar_text(v) };
+        let mut want = |kind: &str| fail(key, format!("`{key}` must be {kind}, found {}", yaml_kind(v)));
+        match key {
+            "id" | "lang" | "title" | "dek" | "published" | "updated" | "byline" => match text(v) {
+                Some(t) => {
+                    let slot = match key {
+                        "id" => &mut story.id,
+                        "title" => &mut story.title,
+                        "published" => &mut story.published,
+                        "lang" => &mut story.lang,
+                        "dek" => &mut story.dek,
+                        "updated" => &mut story.updated,
+                        _ => &mut story.byline,
+                    };
+                    *slot = Some(t);
+                }
+                None if matches!(v, Yaml::Null) => {}
+                None => want("text"),
+            },
+            "source" => match v {
+                Yaml::Hash(m) => story.source = Some(read_source(m, key, &mut fail)),
+                _ => want("a mapping with name, lang and url"),
+            },
+            "hero" => match v {
+                Yaml::Hash(m) => story.hero = read_hero(m, env, &mut fail),
+                Yaml::Null => {}
+                _ => want("a mapping with src, alt, width, height, caption and credit"),
+            },
+            "tags" => match v {
+                Yaml::Array(items) => {
+                    for item in items {
+                        match text(item) {
+                            Some(t) => story.tags.push(t),
+                            None => fail("tags", format!("each tag must be text, found {}", yaml_kind(item))),
+                        }
+                    }
+                }
+                Yaml::Null => {}
+                other => match text(other) {
+                    Some(t) => story.tags.push(t),
+                    None => want("a list of tags"),
+                },
+            },
+            other => {
+                let hint = story_format::text::did_you_mean(other, FRONT_FIELDS)
+                    .map_or_else(String::new, |s| format!("; did you mean \"{s}\"?"));
+                let known = if other == "sections" || other == "format" {
+                    " (the body holds the sections; the format is written for you)".to_owned()
+                } else {
+                    String::new()
+                };
+                fail(other, format!("unknown front matter field \"{other}\"{hint}{known}"));
+            }
+        }
+    }
+}
+
+fn read_source(m: &yaml_rust2::yaml::Hash, key: &str, fail: &mut impl FnMut(&str, String)) -> SourceOut {
+    let mut source = SourceOut::default();
+    for (k, v) in m {
+        let Some(field) = k.as_str() else { continue };
+        let Some(t) = scalar_text(v) else {
+            fail(field, format!("`{key}.{field}` must be text, found {}", yaml_kind(v)));
+            continue;
+        };
+        match field {
+            "name" => source.name = t,
+            "lang" => source.lang = Some(t),
+            "url" => source.url = Some(t),
+            other => fail(other, unknown_nested(key, other, &["name", "lang", "url"])),
+        }
+    }
+    source
+}
+
+fn read_hero(
+    m: &yaml_rust2::yaml::Hash,
+    env: &Env<'_>,
+    fail: &mut impl FnMut(&str, String),
+) -> Option<ImageOut> {
+    let mut hero = ImageOut::default();
+    for (k, v) in m {
+        let Some(field) = k.as_str() else { continue };
+        match (field, v) {
+            ("width" | "height", Yaml::Integer(n)) => {
+                let n = u32::try_from(*n).ok();
+                if field == "width" {
+                    hero.width = n;
+                } else {
+                    hero.height = n;
+                }
+            }
+            ("width" | "height", other) => {
+                fail(field, format!("`hero.{field}` must be a whole number, found {}", yaml_kind(other)))
+            }
+            ("credit", Yaml::Hash(c)) => {
+                let mut credit = serde_json::Map::new();
+                for (ck, cv) in c {
+                    let (Some(ck), Some(cv)) = (ck.as_str(), scalar_text(cv)) else {
+                        fail("credit", "`hero.credit` fields must be text".into());
+                        continue;
+                    };
+                    credit.insert(ck.to_owned(), serde_json::Value::String(cv));
+                }
+                hero.credit = Some(serde_json::Value::Object(credit));
+            }
+            ("credit", other) => {
+                fail(field, format!("`hero.credit` must be a mapping, found {}", yaml_kind(other)))
+            }
+            (f @ ("src" | "alt" | "caption"), v) => match scalar_text(v) {
+                Some(t) if f == "src" => hero.src = t,
+                Some(t) if f == "alt" => hero.alt = t,
+                Some(t) => hero.caption = Some(InlineOut::Plain(t)),
+                None => fail(f, format!("`hero.{f}` must be text, found {}", yaml_kind(v))),
+            },
+            (other, _) => fail(
+                other,
+                unknown_nested("hero", other, &["src", "alt", "width", "height", "caption", "credit"]),
+            ),
+        }
+    }
+    if hero.src.is_empty() {
+        fail("hero", "`hero` needs a `src`".into());
+        return None;
+    }
+    if hero.width.is_none() && hero.height.is_none() && !is_remote(&hero.src) {
+        if !(env.exists)(&hero.src) {
+            fail("src", format!("the hero image {} does not exist", hero.src));
+        }
+        if let Some((w, h)) = (env.sizes)(&hero.src) {
+            hero.width = Some(w);
+            hero.height = Some(h);
+        }
+    }
+    Some(hero)
+}
+
+fn unknown_nested(parent: &str, field: &str, known: &[&str]) -> String {
+    let hint = story_format::text::did_you_mean(field, known)
+        .map_or_else(|| format!(" (it has {})", known.join(", ")), |s| format!("; did you mean \"{s}\"?"));
+    format!("unknown field \"{parent}.{field}\"{hint}")
+}
+
+/// A YAML scalar as text: strings as they are; numbers, booleans and dates
+/// as written (`published: 2026-03-14` is text to YAML already).
+fn scalar_text(v: &Yaml) -> Option<String> {
+    match v {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(n) => Some(n.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn yaml_kind(v: &Yaml) -> &'static str {
+    match v {
+        Yaml::Hash(_) => "a mapping",
+        Yaml::Array(_) => "a list",
+        Yaml::Null => "nothing",
+        Yaml::Integer(_) | Yaml::Real(_) => "a number",
+        Yaml::Boolean(_) => "true or false",
+        Yaml::String(_) => "text",
+        Yaml::Alias(_) | Yaml::BadValue => "something YAML could not read",
+    }
+}

@@ -1,0 +1,209 @@
+//! `story import`: a Markdown file with YAML front matter becomes a
+//! `story.json`. The front matter holds the story's fields (the same names
+//! and nesting as `story.json`); the body holds its sections:
+//!
+//! - text before the first `##` is a first section without a heading; each
+//!   `## Heading {#id}` starts a section (the `{#id}` is kept);
+//! - paragraphs, `**strong**`, `*em*`, `` `code` `` and links become runs;
+//! - `>` quotes become quotes, a last line `— name` their `cite`;
+//! - lists become lists; `![alt](src "caption")` alone in a paragraph
+//!   becomes an image block, its size read from the file.
+//!
+//! What the format cannot hold (raw HTML, tables, footnotes, code blocks,
+//! nested lists, `###` headings, …) is refused with its line and column,
+//! never dropped. The result is read back through the one parser: an import
+//! that returns `Ok` always passes `story check`.
+
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+use story_format::{Code, Diagnostic};
+
+use crate::out::StoryOut;
+use crate::sandbox::Sandbox;
+
+mod body;
+mod front;
+mod lines;
+
+use body::Body;
+use front::{key_line, read_front_matter, split_front_matter};
+use lines::{line_col, line_of_section_path};
+
+/// A reason the Markdown cannot become a story, at a line and column of the file (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Problem {
+    /// As a diagnostic of `story check` (path `line L, column C`).
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic::error(Code::Invalid, format!("line {}, column {}", self.line, self.column), &self.message)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// The problems found so far, at most [`MAX_PROBLEMS`] of them: past the
+/// cap only a count is kept, and no line or column is worked out, so a
+/// hostile file's thousands of problems cost no more than 200.
+#[derive(Default)]
+struct Problems {
+    list: Vec<Problem>,
+    more: usize,
+}
+
+/// Most problems listed for one Markdown file, as for the parser's diagnostics.
+const MAX_PROBLEMS: usize = story_format::limits::MAX_DIAGNOSTICS;
+
+impl Problems {
+    /// Adds the problem `make` describes, unless the list is full.
+    fn add(&mut self, make: impl FnOnce() -> Problem) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+    fn push(&mut self, p: Problem) {
+        self.add(|| p);
+    }
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+    /// The list, sorted by place, with a last line for those past the cap.
+    fn finish(mut self) -> Vec<Problem> {
+        self.list.sort_by_key(|p| (p.line, p.column));
+        if self.more > 0 {
+            let line = self.list.last().map_or(1, |p| p.line);
+            let message =
+                format!("{} more problems not listed (only the first {MAX_PROBLEMS} are)", self.more);
+            self.list.push(Problem { line, column: 1, message });
+        }
+        self.list
+    }
+}
+
+/// A successful import.
+#[derive(Debug)]
+pub struct Imported {
+    /// The `story.json`, pretty-printed; the same input gives the same bytes.
+    pub json: String,
+    /// Local images the story names, as written (relative to the Markdown file).
+    pub images: Vec<String>,
+    /// Warnings from the parser (the story is valid; these are worth reading).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Imports the Markdown file at `path` (already read as `bytes`): image
+/// sizes are read from files beside it, and the result is checked as the
+/// `story.json` it would become beside it.
+pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Imported, Vec<Problem>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
+        vec![Problem { line, column, message: "the file is not UTF-8 text (save it as UTF-8)".into() }]
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+    // Images are read only when they are regular files inside the sandbox.
+    let sizes = |src: &str| -> Option<(u32, u32)> {
+        let mut head = Vec::with_capacity(IMAGE_HEAD);
+        sandbox.open(&dir.join(src)).ok()?.take(IMAGE_HEAD as u64).read_to_end(&mut head).ok()?;
+        let s = imagesize::blob_size(&head).ok()?;
+        Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?))
+    };
+    let exists = |src: &str| sandbox.file(&dir.join(src)).is_ok();
+    let base = url::Url::from_file_path(dir.join("story.json")).ok();
+    import(text, &Env { sizes: &sizes, exists: &exists, folder: &folder, base })
+}
+
+/// How much of an image file is read for its size: enough for the headers
+/// of PNG, GIF, WebP and JPEG (whose size marker can follow EXIF data of up
+/// to 64 KiB, and more than one such segment).
+const IMAGE_HEAD: usize = 256 * 1024;
+
+/// What the importer needs from outside the text: image sizes and
+/// existence (relative to the Markdown file), the bundle folder's name (the
+/// id when the front matter has none), and the URL the result is checked as.
+pub struct Env<'a> {
+    pub sizes: &'a dyn Fn(&str) -> Option<(u32, u32)>,
+    pub exists: &'a dyn Fn(&str) -> bool,
+    pub folder: &'a str,
+    pub base: Option<url::Url>,
+}
+
+/// Imports Markdown text. Pure apart from what `env` answers.
+pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut problems = Problems::default();
+    let (front, body, body_offset) = split_front_matter(text, &mut problems);
+    let mut story = StoryOut { format: "story/1", ..StoryOut::default() };
+    if let Some(front) = front {
+        read_front_matter(front, &mut story, env, &mut problems);
+    }
+    let mut body_reader = Body::new(text, body_offset, env, &mut problems);
+    body_reader.read(body);
+    let Body { sections, title, images, lines, .. } = body_reader;
+    if story.title.is_none() {
+        story.title = title;
+    }
+    if story.id.is_none() {
+        story.id = id_from_folder(env.folder);
+    }
+    story.sections = sections;
+    let json = crate::out::to_json(&story);
+    // Read back through the one parser: what it refuses is refused here,
+    // at the Markdown line it came from (once: a line already reported by
+    // the importer is not reported again).
+    let base =
+        env.base.clone().unwrap_or_else(|| url::Url::parse("file:///bundle/story.json").expect("a URL"));
+    let parsed = story_format::parse_story(json.as_bytes(), &base);
+    let (errors, warnings): (Vec<_>, Vec<_>) = parsed.diagnostics.into_iter().partition(|d| d.is_error());
+    // Lines the front matter block takes, with its `---` lines.
+    let front_lines = text[..body_offset].matches('\n').count();
+    for d in &errors {
+        let line = if d.path.starts_with("sections") {
+            line_of_section_path(&d.path, &lines, front_lines)
+        } else {
+            // A story field: the line of its key in the front matter, else line 1.
+            let key = d.path.split(['.', '[']).next().unwrap_or("");
+            key_line(front.unwrap_or(""), key, false).unwrap_or(1)
+        };
+        if problems.list.iter().any(|p| p.line == line) && d.path.starts_with("sections") {
+            continue;
+        }
+        let field = if d.path.starts_with("sections") { String::new() } else { format!("{}: ", d.path) };
+        problems.push(Problem { line, column: 1, message: format!("{field}{}", d.message) });
+    }
+    if !problems.is_empty() {
+        return Err(problems.finish());
+    }
+    let mut all_images = images;
+    if let Some(hero) = &story.hero {
+        if !is_remote(&hero.src) {
+            all_images.insert(0, hero.src.clone());
+        }
+    }
+    Ok(Imported { json, images: all_images, warnings })
+}
+
+/// Whether an image `src` names another host (its size is not read, nor is it copied).
+fn is_remote(src: &str) -> bool {
+    src.contains("://") || src.starts_with("//")
+}
+
+/// The id a story without one gets: its folder's name, when that is a
+/// valid id (else none, and the parser asks for one).
+fn id_from_folder(folder: &str) -> Option<String> {
+    let id = folder.to_ascii_lowercase();
+    story_format::text::is_valid_story_id(&id).then_some(id)
+}
