@@ -323,7 +323,7 @@ async fn an_error_is_an_alert_with_the_file_and_try_again() {
         LoadError::new("https://example.com/x/story.json", LoadErrorKind::Http(503, "Busy".into()));
     error.diagnostics.push(story_format::Diagnostic::error(
         story_format::Code::Type,
-        "sections[3].blocks[0].text",
+        story_format::FieldPath::root().field("sections").index(3).field("blocks").index(0).field("text"),
         "expected text",
     ));
     let root = mount::<ErrorAlert>(ErrorAlertProps {

@@ -87,7 +87,7 @@ fn DiagnosticList(props: &DiagnosticListProps) -> Html {
     html! {
         <ul class="sv-diagnostics">
             { for props.items.iter().take(20).map(|d| html! {
-                <li><code>{ d.path.clone() }</code>{ ": " }{ d.message.clone() }</li>
+                <li><code>{ d.at.to_string() }</code>{ ": " }{ d.message.clone() }</li>
             }) }
         </ul>
     }

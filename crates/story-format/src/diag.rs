@@ -80,28 +80,145 @@ impl Code {
     }
 }
 
-/// One problem found in a file, with the JSON path of the field it concerns.
+/// One step of a [`FieldPath`]: a field of an object or an index of an array.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// `.name` (or the first name, at the root).
+    Field(Box<str>),
+    /// `[i]`, from 0.
+    Index(usize),
+}
+
+/// A field of a JSON document as the steps from its root, such as
+/// `sections[3].blocks[0].text`; no steps is the whole document, `$`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FieldPath(Vec<Step>);
+
+impl FieldPath {
+    /// The whole document (`$`).
+    pub fn root() -> Self {
+        FieldPath(Vec::new())
+    }
+    /// This path, then the field `name`.
+    pub fn field(mut self, name: &str) -> Self {
+        self.0.push(Step::Field(name.into()));
+        self
+    }
+    /// This path, then index `i`.
+    pub fn index(mut self, i: usize) -> Self {
+        self.0.push(Step::Index(i));
+        self
+    }
+    /// This path, then every step of `rest` (an entry's field under `stories[4]`).
+    pub fn join(mut self, rest: &FieldPath) -> Self {
+        self.0.extend(rest.0.iter().cloned());
+        self
+    }
+    /// The steps from the root.
+    pub fn steps(&self) -> &[Step] {
+        &self.0
+    }
+    /// The first field's name: `"hero"` for `hero.credit.name`.
+    pub fn first_field(&self) -> Option<&str> {
+        match self.0.first() {
+            Some(Step::Field(name)) => Some(name),
+            _ => None,
+        }
+    }
+    /// The index right after the field `name`: `Some(3)` for `sections` in
+    /// `sections[3].blocks[0]`.
+    pub fn index_after(&self, name: &str) -> Option<usize> {
+        self.0.windows(2).find_map(|w| match w {
+            [Step::Field(f), Step::Index(i)] if &**f == name => Some(*i),
+            _ => None,
+        })
+    }
+}
+
+impl fmt::Display for FieldPath {
+    /// `sections[3].blocks[0].text`, or `$` for the whole document.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("$");
+        }
+        for (i, step) in self.0.iter().enumerate() {
+            match step {
+                Step::Field(name) if i == 0 => f.write_str(name)?,
+                Step::Field(name) => write!(f, ".{name}")?,
+                Step::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a [`Diagnostic`] points: a field of the document, or a place in
+/// its text when there is no field to name (a syntax error, a line of
+/// Markdown).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// A field (the whole document when the path has no steps).
+    Field(FieldPath),
+    /// A line and column of the file, both from 1.
+    Text { line: usize, column: usize },
+}
+
+impl Location {
+    /// The whole document (`$`).
+    pub fn document() -> Self {
+        Location::Field(FieldPath::root())
+    }
+    /// One field at the top level (`"id"`, `"format"`).
+    pub fn top(name: &str) -> Self {
+        Location::Field(FieldPath::root().field(name))
+    }
+    /// The field path, when this is a field.
+    pub fn field_path(&self) -> Option<&FieldPath> {
+        match self {
+            Location::Field(p) => Some(p),
+            Location::Text { .. } => None,
+        }
+    }
+}
+
+impl From<FieldPath> for Location {
+    fn from(p: FieldPath) -> Self {
+        Location::Field(p)
+    }
+}
+
+impl fmt::Display for Location {
+    /// The field path, or `line 3, column 7`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Field(p) => p.fmt(f),
+            Location::Text { line, column } => write!(f, "line {line}, column {column}"),
+        }
+    }
+}
+
+/// One problem found in a file, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// What kind of problem.
     pub code: Code,
-    /// Where: a JSON path such as `sections[3].blocks[0].text`, `$` for the
-    /// whole document, or `line 3, column 7` for a syntax error.
-    pub path: String,
+    /// Where: a field (`sections[3].blocks[0].text`; `$`, the whole
+    /// document) or a line and column (a syntax error).
+    pub at: Location,
     /// What is wrong, in words a publisher understands.
     pub message: String,
 }
 
 impl Diagnostic {
-    /// An error at `path`.
-    pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, path: path.into(), message: message.into() }
+    /// An error at `at`.
+    pub fn error(code: Code, at: impl Into<Location>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, code, at: at.into(), message: message.into() }
     }
-    /// A warning at `path`.
-    pub fn warning(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, code, path: path.into(), message: message.into() }
+    /// A warning at `at`.
+    pub fn warning(code: Code, at: impl Into<Location>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, code, at: at.into(), message: message.into() }
     }
     /// Is this an error (not a warning)?
     pub fn is_error(&self) -> bool {
@@ -110,9 +227,9 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `PATH: error|warning: MESSAGE`; `story check` puts the file in front.
+    /// `WHERE: error|warning: MESSAGE`; `story check` puts the file in front.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.path, self.severity.as_str(), self.message)
+        write!(f, "{}: {}: {}", self.at, self.severity.as_str(), self.message)
     }
 }
 
@@ -136,14 +253,14 @@ impl Sink {
     }
     pub fn error(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
         if self.list.len() < MAX_DIAGNOSTICS {
-            self.list.push(Diagnostic::error(code, path.render(), message));
+            self.list.push(Diagnostic::error(code, path.kept(), message));
         } else {
             self.dropped += 1;
         }
     }
     pub fn warning(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
         if self.list.len() < MAX_DIAGNOSTICS {
-            self.list.push(Diagnostic::warning(code, path.render(), message));
+            self.list.push(Diagnostic::warning(code, path.kept(), message));
         } else {
             self.dropped += 1;
         }
@@ -167,7 +284,7 @@ impl Sink {
             let n = self.dropped;
             self.list.push(Diagnostic::warning(
                 Code::Truncated,
-                "$",
+                Location::document(),
                 format!("{n} more problems were found but not listed"),
             ));
         }
@@ -194,51 +311,62 @@ impl<'p> Path<'p> {
 }
 
 impl Path<'_> {
-    /// `sections[3].blocks[0].text`, built with `push_str` (it runs for every
-    /// asset of a large story, where `fmt` machinery showed in profiles).
-    pub fn render(&self) -> String {
-        let mut out = String::with_capacity(32);
-        self.render_into(&mut out);
+    /// The path as a value a diagnostic can keep.
+    pub fn kept(&self) -> FieldPath {
+        let mut out = FieldPath(Vec::with_capacity(6));
+        self.push_into(&mut out.0);
         out
     }
 
-    fn render_into(&self, out: &mut String) {
+    fn push_into(&self, out: &mut Vec<Step>) {
         match self {
-            Path::Root => out.push('$'),
-            Path::Field(Path::Root, name) => out.push_str(name),
+            Path::Root => {}
             Path::Field(parent, name) => {
-                parent.render_into(out);
-                out.push('.');
-                out.push_str(name);
+                parent.push_into(out);
+                out.push(Step::Field((*name).into()));
             }
             Path::Index(parent, i) => {
-                if !matches!(parent, Path::Root) {
-                    parent.render_into(out);
-                }
-                out.push('[');
-                push_number(out, *i);
-                out.push(']');
+                parent.push_into(out);
+                out.push(Step::Index(*i));
             }
         }
     }
-}
-
-fn push_number(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or("0"));
 }
 
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render())
+        self.kept().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_location_reads_as_it_always_has() {
+        let p = FieldPath::root().field("sections").index(3).field("blocks").index(0).field("text");
+        assert_eq!(p.to_string(), "sections[3].blocks[0].text");
+        assert_eq!(
+            (p.first_field(), p.index_after("sections"), p.index_after("blocks")),
+            (Some("sections"), Some(3), Some(0))
+        );
+        assert_eq!(p.index_after("text"), None);
+        assert_eq!(Location::document().to_string(), "$");
+        assert_eq!(FieldPath::root().index(2).field("id").to_string(), "[2].id");
+        assert_eq!(Location::Text { line: 3, column: 7 }.to_string(), "line 3, column 7");
+        let entry = FieldPath::root().field("stories").index(4).join(&FieldPath::root().field("tags"));
+        assert_eq!(entry.to_string(), "stories[4].tags");
+    }
+
+    #[test]
+    fn a_path_on_the_stack_is_kept_step_for_step() {
+        let root = Path::Root;
+        let sections = root.field("sections");
+        let s = sections.index(12);
+        let heading = s.field("heading");
+        assert_eq!(heading.kept(), FieldPath::root().field("sections").index(12).field("heading"));
+        assert_eq!(heading.to_string(), "sections[12].heading");
+        assert_eq!(root.kept(), FieldPath::root());
     }
 }

@@ -37,7 +37,7 @@ mod parse;
 pub mod text;
 pub mod url;
 
-pub use diag::{Code, Diagnostic, Severity};
+pub use diag::{Code, Diagnostic, FieldPath, Location, Severity, Step};
 pub use limits::{MAX_BLOCKS, MAX_DIAGNOSTICS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS};
 pub use model::*;
 pub use parse::{

@@ -43,8 +43,8 @@ impl PartialEq for Memo {
 /// ([`crate::parse_document_with_assets`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Asset {
-    /// JSON path of the field: `hero.src`, `sections[1].blocks[4].srcset[0].src`.
-    pub path: String,
+    /// The field: `hero.src`, `sections[1].blocks[4].srcset[0].src`.
+    pub path: crate::diag::FieldPath,
     pub url: SafeUrl,
 }
 

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use story_format::limits::{file_too_large, MAX_FILE_BYTES};
 use story_format::url::Url;
-use story_format::{parse_document_with_assets, Code, Diagnostic, Document, Entry, Severity, Story};
+use story_format::{
+    parse_document_with_assets, Code, Diagnostic, Document, Entry, FieldPath, Location, Severity, Story,
+};
 
 use crate::markdown;
 use crate::sandbox::{Sandbox, Skipped};
@@ -107,7 +109,7 @@ fn unique_ids(order: &[PathBuf], cache: &mut Cache) {
                     "the id \"{}\" is also the id of {first}; ids must be unique across a site",
                     s.id
                 );
-                checked.report.diagnostics.push(Diagnostic::error(Code::Mismatch, "id", msg));
+                checked.report.diagnostics.push(Diagnostic::error(Code::Mismatch, Location::top("id"), msg));
             }
             None => {
                 seen.insert(s.id.clone(), checked.report.file.clone());
@@ -162,8 +164,8 @@ pub fn file_url(path: &Path) -> Option<Url> {
 /// going, as `/dev/zero` would, is cut off at the limit and refused).
 pub fn read_limited(sandbox: &Sandbox, path: &Path) -> Result<Vec<u8>, Diagnostic> {
     sandbox.read(path, MAX_FILE_BYTES).map_err(|e| match e {
-        Ok(len) => Diagnostic::error(Code::Limit, "$", file_too_large(len)),
-        Err(refused) => Diagnostic::error(Code::Io, "$", format!("the file {refused}")),
+        Ok(len) => Diagnostic::error(Code::Limit, Location::document(), file_too_large(len)),
+        Err(refused) => Diagnostic::error(Code::Io, Location::document(), format!("the file {refused}")),
     })
 }
 
@@ -179,7 +181,11 @@ pub fn check_file(sandbox: &Sandbox, path: &Path) -> Checked {
         Err(d) => return failed(d),
     };
     let Some(base) = file_url(path) else {
-        return failed(Diagnostic::error(Code::Io, "$", "cannot turn the path into a file URL"));
+        return failed(Diagnostic::error(
+            Code::Io,
+            Location::document(),
+            "cannot turn the path into a file URL",
+        ));
     };
     let json = if path.extension().is_some_and(|e| e == "md") {
         match markdown::import_bytes(&bytes, path, sandbox) {
@@ -217,7 +223,8 @@ pub fn local_file(sandbox: &Sandbox, path: &Path) -> Result<PathBuf, String> {
 fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
     let Some(href) = &entry.href else { return };
     let Ok(path) = href.to_url().to_file_path() else { return }; // remote: not checked offline
-    let at = |field: &str| format!("stories[{}].{field}", entry.index);
+    let entry_path = FieldPath::root().field("stories").index(entry.index);
+    let at = |field: &str| entry_path.clone().field(field);
     if let Err(why) = local_file(&cache.sandbox, &path) {
         let msg = format!("the story {} {why}", path.display());
         out.push(Diagnostic::error(Code::MissingAsset, at("href"), msg));
@@ -242,7 +249,11 @@ fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
         }
     };
     for d in compare(entry, story) {
-        out.push(Diagnostic { path: at(&d.path), ..d });
+        let at = match &d.at {
+            Location::Field(p) => Location::Field(entry_path.clone().join(p)),
+            other => other.clone(),
+        };
+        out.push(Diagnostic { at, ..d });
     }
 }
 
@@ -256,7 +267,7 @@ pub fn compare(entry: &Entry, story: &Story) -> Vec<Diagnostic> {
             "tags" => format!("the entry says {entry_says} but the story's tags are {story_says}"),
             _ => format!("the entry says {entry_says} but the story's {field} is {story_says}"),
         };
-        out.push(Diagnostic { severity, code: Code::Mismatch, path: field.to_owned(), message });
+        out.push(Diagnostic { severity, code: Code::Mismatch, at: Location::top(field), message });
     };
     let quoted = |s: &str| format!("\"{s}\"");
     let or_none = |s: Option<&str>| s.map_or_else(|| "absent".to_owned(), quoted);
@@ -301,7 +312,7 @@ pub fn compare(entry: &Entry, story: &Story) -> Vec<Diagnostic> {
                 }
                 None => format!("the thumbnail {thumb} is shown for a story that has no hero image"),
             };
-            out.push(Diagnostic::warning(Code::Mismatch, "thumbnail", message));
+            out.push(Diagnostic::warning(Code::Mismatch, Location::top("thumbnail"), message));
         }
     }
     out
@@ -368,7 +379,7 @@ pub fn collect(
     out.extend(found);
     notes.extend(skipped.into_iter().map(|Skipped { path, why }| Report {
         file: path.display().to_string(),
-        diagnostics: vec![Diagnostic::warning(Code::Io, "$", why)],
+        diagnostics: vec![Diagnostic::warning(Code::Io, Location::document(), why)],
     }));
     Ok(())
 }
@@ -383,16 +394,23 @@ pub fn print_lines(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
     Ok(())
 }
 
-/// The same diagnostics as a JSON array of `{file, path, severity, code, message}`.
+/// The same diagnostics as a JSON array of `{file, path, severity, code,
+/// message}`, with `line` and `column` (from 1) as numbers too when the
+/// place is a line of the file rather than a field.
 pub fn print_json(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
     let list: Vec<serde_json::Value> = reports
         .iter()
         .flat_map(|r| {
             r.diagnostics.iter().map(move |d| {
-                serde_json::json!({
-                    "file": r.file, "path": d.path, "severity": d.severity.as_str(),
+                let mut v = serde_json::json!({
+                    "file": r.file, "path": d.at.to_string(), "severity": d.severity.as_str(),
                     "code": d.code.as_str(), "message": d.message,
-                })
+                });
+                if let Location::Text { line, column } = d.at {
+                    v["line"] = line.into();
+                    v["column"] = column.into();
+                }
+                v
             })
         })
         .collect();

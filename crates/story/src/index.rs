@@ -147,7 +147,10 @@ fn existing_title(catalog: &Path) -> Option<String> {
 }
 
 fn io_report(path: &Path, e: &std::io::Error) -> Report {
-    let d =
-        story_format::Diagnostic::error(story_format::Code::Io, "$", format!("cannot read the folder: {e}"));
+    let d = story_format::Diagnostic::error(
+        story_format::Code::Io,
+        story_format::Location::document(),
+        format!("cannot read the folder: {e}"),
+    );
     Report { file: path.display().to_string(), diagnostics: vec![d] }
 }

@@ -47,6 +47,13 @@ fn json_output_has_the_same_diagnostics() {
     assert_eq!(colour["severity"], "warning");
     assert_eq!(colour["code"], "unknown-field");
     assert_eq!(list[0]["path"], "id", "diagnostics come in file order");
+    assert!(colour.get("line").is_none(), "a field has no line: {colour}");
+
+    let syntax = run(&["check", "--json", "crates/story-format/tests/fixtures/trailing-comma.json"]);
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&syntax.stdout).unwrap();
+    let at = &list[0];
+    assert_eq!(at["code"], "syntax");
+    assert_eq!(at["path"], format!("line {}, column {}", at["line"], at["column"]), "{at}");
 }
 
 const STORY_A: &str = r#"{"format":"story/1","id":"a","title":"Real title","dek":"The real dek.","published":"2026-01-02",

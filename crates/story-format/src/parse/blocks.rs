@@ -342,7 +342,7 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
         };
         let (href, section) = match fragment {
             Some(id) => {
-                cx.section_links.push((path.field("href").render(), id.clone()));
+                cx.section_links.push((path.field("href").kept(), id.clone()));
                 (None, Some(id))
             }
             None => (cx.opt_url(href, "href", path), None),

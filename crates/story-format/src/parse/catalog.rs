@@ -118,7 +118,7 @@ impl<'de> Shape<'de> for EntriesShape<'_, '_, '_> {
 fn too_many_entries(count: usize, path: &Path<'_>) -> Diagnostic {
     Diagnostic::error(
         Code::Limit,
-        path.to_string(),
+        path.kept(),
         format!(
             "the catalog has {count} entries, over the limit of {MAX_ENTRIES} by {}",
             count - MAX_ENTRIES

@@ -22,7 +22,7 @@ pub(super) struct Cx<'b> {
     /// Image URLs with their paths, when the caller asked for them.
     pub(super) assets: Option<&'b mut Vec<Asset>>,
     /// Links to sections (`#id`), with their paths: checked once ids are known.
-    pub(super) section_links: Vec<(String, String)>,
+    pub(super) section_links: Vec<(crate::diag::FieldPath, String)>,
     /// Blocks seen so far, all sections together.
     pub(super) blocks: usize,
     /// Set when a limit was passed: the file is refused with this message.
@@ -196,7 +196,7 @@ impl Cx<'_> {
     pub(super) fn asset(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
         let url = self.url(reference, path)?;
         if let Some(assets) = &mut self.assets {
-            assets.push(Asset { path: path.render(), url: url.clone() });
+            assets.push(Asset { path: path.kept(), url: url.clone() });
         }
         Some(url)
     }

@@ -42,7 +42,7 @@ pub use steps::Steps;
 
 use serde::de::DeserializeSeed;
 
-use crate::diag::{Code, Diagnostic, Sink};
+use crate::diag::{Code, Diagnostic, Location, Sink};
 use crate::json::{self, Val};
 use crate::limits::{file_too_large, MAX_FILE_BYTES};
 use crate::model::{Asset, Catalog, Document, Inline, Story};
@@ -128,7 +128,7 @@ fn expect_kind<T>(p: Parsed<Document>, want: Kind, pick: impl Fn(Document) -> Op
             Some(v) => Parsed { value: Some(v), diagnostics: p.diagnostics },
             None => Parsed::refused(Diagnostic::error(
                 Code::Format,
-                "format",
+                Location::top("format"),
                 format!("expected {} here, but the file is {}", want.describe(), want.other().describe()),
             )),
         },
@@ -197,7 +197,7 @@ fn parse(bytes: &[u8], base: &Url, assets: Option<&mut Vec<Asset>>) -> Parsed<Do
 /// whole file, so the tokenizer need not check each string again).
 fn checked_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(Code::Limit, "$", file_too_large(bytes.len() as u64)));
+        return Err(Diagnostic::error(Code::Limit, Location::document(), file_too_large(bytes.len() as u64)));
     }
     let bytes = json::strip_bom(bytes);
     std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e.valid_up_to()))
@@ -226,9 +226,11 @@ fn read_root<'de, 'b>(
         Ok(read) => Ok(read),
         Err(Stop::Syntax(e)) => Err(syntax_error(&e)),
         // The second pass is given `format` and never asks for another.
-        Err(Stop::FormatNotFirst(_)) => {
-            Err(Diagnostic::error(Code::Format, "format", "the \"format\" field could not be read"))
-        }
+        Err(Stop::FormatNotFirst(_)) => Err(Diagnostic::error(
+            Code::Format,
+            Location::top("format"),
+            "the \"format\" field could not be read",
+        )),
     }
 }
 
@@ -287,7 +289,7 @@ fn not_utf8(bytes: &[u8], at: usize) -> Diagnostic {
     let column = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
     Diagnostic::error(
         Code::Syntax,
-        format!("line {line}, column {column}"),
+        Location::Text { line, column },
         "not valid JSON: the bytes here are not UTF-8 text (save the file as UTF-8)",
     )
 }
@@ -301,7 +303,12 @@ fn syntax_error(e: &serde_json::Error) -> Diagnostic {
     } else {
         format!("not valid JSON: {msg}")
     };
-    Diagnostic::error(Code::Syntax, format!("line {}, column {}", e.line(), e.column()), explain)
+    // serde_json counts the column before a line's first character as 0.
+    Diagnostic::error(
+        Code::Syntax,
+        Location::Text { line: e.line().max(1), column: e.column().max(1) },
+        explain,
+    )
 }
 
 #[cfg(test)]

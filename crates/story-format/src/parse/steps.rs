@@ -153,7 +153,7 @@ impl Reading<'_> {
             let Some(part) = self.text.get(place.clone()) else {
                 return Err(Diagnostic::error(
                     crate::Code::Syntax,
-                    path.to_string(),
+                    path.kept(),
                     "an item could not be found again",
                 ));
             };
@@ -204,6 +204,6 @@ fn syntax_error_at(e: &serde_json::Error, text: &str, offset: usize) -> Diagnost
         _ => e.column(),
     };
     let mut d = syntax_error(e);
-    d.path = format!("line {line}, column {column}");
+    d.at = crate::diag::Location::Text { line, column: column.max(1) };
     d
 }

@@ -194,7 +194,7 @@ impl<'de> Shape<'de> for SectionsShape<'_, '_, '_> {
 fn too_many_sections(count: usize, path: &Path<'_>) -> Diagnostic {
     Diagnostic::error(
         Code::Limit,
-        path.to_string(),
+        path.kept(),
         format!(
             "the story has {count} sections, over the limit of {MAX_SECTIONS} by {}",
             count - MAX_SECTIONS
@@ -258,7 +258,7 @@ impl SectionList {
         } else if cx.blocks > MAX_BLOCKS && cx.refused.is_none() {
             cx.refused = Some(Diagnostic::error(
                 Code::Limit,
-                path.to_string(),
+                path.kept(),
                 format!(
                     "the story has {} blocks in all, over the limit of {MAX_BLOCKS} by {}",
                     cx.blocks,

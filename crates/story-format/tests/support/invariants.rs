@@ -28,7 +28,10 @@ pub fn check_invariants(bytes: &[u8]) {
     }
     assert!(parsed.diagnostics.len() <= MAX_DIAGNOSTICS + 1);
     for d in &parsed.diagnostics {
-        assert!(!d.path.is_empty() && !d.message.is_empty(), "{d:?}");
+        assert!(!d.message.is_empty(), "{d:?}");
+        if let story_format::Location::Text { line, column } = d.at {
+            assert!(line >= 1 && column >= 1, "{d:?}");
+        }
     }
     for a in &assets {
         assert!(matches!(a.url.scheme(), "http" | "https"), "{}", a.url);

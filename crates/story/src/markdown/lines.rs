@@ -1,6 +1,10 @@
 //! Places in the Markdown file: lines and columns, and the line a parser
 //! diagnostic about the imported `story.json` points back to.
 
+use story_format::Location;
+
+use super::front::key_line;
+
 /// 1-based line and column of byte `at` in `text`.
 pub(super) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..at.min(text.len())];
@@ -9,18 +13,29 @@ pub(super) fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The Markdown line a `sections[…]` diagnostic path points at: its section
-/// or block, by the lines recorded while reading (else the body's first line).
-pub(super) fn line_of_section_path(path: &str, lines: &[(usize, Vec<usize>)], front: usize) -> usize {
-    let num = |s: &str, key: &str| -> Option<usize> {
-        let i = s.find(key)? + key.len();
-        s[i..].split(']').next()?.parse().ok()
-    };
-    match (num(path, "sections["), num(path, "blocks[")) {
-        (Some(s), Some(b)) => lines.get(s).and_then(|(_, bl)| bl.get(b)).copied().unwrap_or(front + 1),
-        (Some(s), None) => lines.get(s).map_or(front + 1, |(l, _)| *l),
-        _ => front + 1,
+/// The Markdown line a parser diagnostic about the imported story points
+/// back to, and whether that line is in the body: a `sections[…]` field is
+/// its block's or section's line (recorded while reading; else the body's
+/// first line), any other field the line of its key in the front matter
+/// (else line 1).
+pub(super) fn line_of(
+    at: &Location,
+    sections: &[(usize, Vec<usize>)],
+    front: &str,
+    front_lines: usize,
+) -> (usize, bool) {
+    let Some(path) = at.field_path() else { return (1, false) };
+    if path.first_field() != Some("sections") {
+        let line = path.first_field().and_then(|key| key_line(front, key, false));
+        return (line.unwrap_or(1), false);
     }
+    let section = path.index_after("sections").and_then(|s| sections.get(s));
+    let line = match (section, path.index_after("blocks")) {
+        (Some((_, blocks)), Some(b)) => blocks.get(b).copied(),
+        (Some((line, _)), None) => Some(*line),
+        (None, _) => None,
+    };
+    (line.unwrap_or(front_lines + 1), true)
 }
 
 /// Where each line of a text starts, so that the line of any byte is found

@@ -18,7 +18,7 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-use story_format::{Code, Diagnostic};
+use story_format::{Code, Diagnostic, Location};
 
 use crate::out::StoryOut;
 use crate::sandbox::Sandbox;
@@ -28,8 +28,8 @@ mod front;
 mod lines;
 
 use body::Body;
-use front::{key_line, read_front_matter, split_front_matter};
-use lines::{line_col, line_of_section_path};
+use front::{read_front_matter, split_front_matter};
+use lines::{line_col, line_of};
 
 /// A reason the Markdown cannot become a story, at a line and column of the file (1-based).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +40,13 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// As a diagnostic of `story check` (path `line L, column C`).
+    /// As a diagnostic of `story check`, at its line and column.
     pub fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic::error(Code::Invalid, format!("line {}, column {}", self.line, self.column), &self.message)
+        Diagnostic::error(
+            Code::Invalid,
+            Location::Text { line: self.line, column: self.column },
+            &self.message,
+        )
     }
 }
 
@@ -171,17 +175,11 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     // Lines the front matter block takes, with its `---` lines.
     let front_lines = text[..body_offset].matches('\n').count();
     for d in &errors {
-        let line = if d.path.starts_with("sections") {
-            line_of_section_path(&d.path, &lines, front_lines)
-        } else {
-            // A story field: the line of its key in the front matter, else line 1.
-            let key = d.path.split(['.', '[']).next().unwrap_or("");
-            key_line(front.unwrap_or(""), key, false).unwrap_or(1)
-        };
-        if problems.list.iter().any(|p| p.line == line) && d.path.starts_with("sections") {
+        let (line, in_body) = line_of(&d.at, &lines, front.unwrap_or(""), front_lines);
+        if in_body && problems.list.iter().any(|p| p.line == line) {
             continue;
         }
-        let field = if d.path.starts_with("sections") { String::new() } else { format!("{}: ", d.path) };
+        let field = if in_body { String::new() } else { format!("{}: ", d.at) };
         problems.push(Problem { line, column: 1, message: format!("{field}{}", d.message) });
     }
     if !problems.is_empty() {
