@@ -21,7 +21,9 @@
 //! empty or holds a previous build (its [`SITE_MARK`] file).
 
 pub mod feeds;
+mod files;
 pub mod head;
+mod staging;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -36,7 +38,9 @@ use story_viewer::publish::{self, CatalogPage, Place};
 use crate::check::{self, Report};
 use crate::sandbox::Sandbox;
 use feeds::{FeedItem, SitemapUrl, FEED_ENTRIES};
+use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path};
 use head::{Kind, Site};
+use staging::{check_out, Staging};
 
 /// What to build.
 pub struct Options {
@@ -247,42 +251,6 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     })
 }
 
-/// `url` as a path below the site's `root` (`a/b/hero.png`, decoded), when
-/// it is under it and names a file.
-fn below(root: &Url, url: &str) -> Option<String> {
-    let rest = url.strip_prefix(root.as_str())?;
-    let rest = rest.split(['?', '#']).next()?;
-    if rest.is_empty() || rest.ends_with('/') {
-        return None;
-    }
-    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
-    Some(decoded.into_owned())
-}
-
-/// The file below `site` at the decoded path `rel`, refused when a part of
-/// it could step out (`..`, an absolute part, a NUL).
-fn local_path(site: &Path, rel: &str) -> Result<PathBuf, Failure> {
-    let path = Path::new(rel);
-    let plain =
-        path.components().all(|c| matches!(c, std::path::Component::Normal(_))) && !rel.contains('\0');
-    if !plain {
-        return Err(Failure::Run(format!("{rel}: not a path inside the site")));
-    }
-    Ok(site.join(path))
-}
-
-/// Copies one published file, opened through the sandbox (so a link or a
-/// FIFO swapped in since the check is still refused), into its folder.
-fn copy_file(sandbox: &Sandbox, from: &Path, to: &Path) -> Result<(), Failure> {
-    let mut src = sandbox.open(from).map_err(|why| Failure::Run(format!("{} {why}", from.display())))?;
-    if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut dst = std::fs::File::create(to).map_err(|e| run_err(to, e))?;
-    std::io::copy(&mut src, &mut dst).map_err(|e| run_err(from, e))?;
-    Ok(())
-}
-
 fn run_err(path: &Path, e: std::io::Error) -> Failure {
     Failure::Run(format!("{}: {e}", path.display()))
 }
@@ -311,208 +279,6 @@ fn site_root(url: &str) -> Result<Url, Failure> {
         u.set_path(&format!("{}/", u.path()));
     }
     Ok(u)
-}
-
-fn check_viewer(dir: &Path) -> Result<(), Failure> {
-    let missing: Vec<&str> = VIEWER_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(Failure::Run(format!(
-        "{}: the viewer's files are missing ({}); run `./dev build` first, or name them with --viewer DIR",
-        dir.display(),
-        missing.join(", ")
-    )))
-}
-
-/// OUT must be neither SITE nor inside it nor around it, never a link, and,
-/// when it exists, a folder that is empty or holds a previous build (its
-/// [`SITE_MARK`]): a home folder named by mistake is refused, not replaced.
-fn check_out(site: &Path, out: &Path) -> Result<(), Failure> {
-    let parent = crate::out::parent_dir(out);
-    let parent = std::fs::canonicalize(parent).map_err(|e| run_err(parent, e))?;
-    let name =
-        out.file_name().ok_or_else(|| Failure::Run(format!("--out {}: not a folder name", out.display())))?;
-    let full = parent.join(name);
-    if full.starts_with(site) || site.starts_with(&full) {
-        return Err(Failure::Run(format!(
-            "--out {}: the output cannot be the site's folder, inside it or around it",
-            out.display()
-        )));
-    }
-    let Ok(meta) = std::fs::symlink_metadata(out) else { return Ok(()) };
-    if meta.file_type().is_symlink() {
-        return Err(Failure::Run(format!(
-            "--out {}: is a link; name the real folder (a link would be replaced, or what it points to removed)",
-            out.display()
-        )));
-    }
-    if !meta.is_dir() {
-        return Err(Failure::Run(format!("--out {}: exists and is not a folder", out.display())));
-    }
-    let empty = std::fs::read_dir(out).map_err(|e| run_err(out, e))?.next().is_none();
-    let marked = std::fs::symlink_metadata(out.join(SITE_MARK)).is_ok_and(|m| m.is_file());
-    if !empty && !marked {
-        return Err(Failure::Run(format!(
-            "--out {}: holds files that story build did not write (no {SITE_MARK} file); \
-             name a new or empty folder, or one a previous build wrote",
-            out.display()
-        )));
-    }
-    Ok(())
-}
-
-/// A folder beside OUT that becomes OUT at the end; removed if the build
-/// stops first. It holds [`SITE_MARK`] from its first moment to its last
-/// (the file is removed after everything else), so a folder left by a
-/// killed build, or by one killed while removing the old site, is known as
-/// ours and removed by the next build.
-struct Staging {
-    path: PathBuf,
-    done: bool,
-}
-
-impl Staging {
-    fn new(out: &Path) -> Result<Staging, Failure> {
-        let parent = crate::out::parent_dir(out);
-        let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
-        let prefix = format!(".{name}.building-");
-        // An interrupted build's folder (its process is gone).
-        if let Ok(entries) = std::fs::read_dir(parent) {
-            for e in entries.flatten() {
-                let n = e.file_name().to_string_lossy().into_owned();
-                let Some(pid) = n.strip_prefix(&prefix) else { continue };
-                let gone = !Path::new(&format!("/proc/{pid}")).exists();
-                if gone && e.file_type().is_ok_and(|t| t.is_dir()) && is_ours(&e.path()) {
-                    let _ = remove_tree(&e.path());
-                }
-            }
-        }
-        let path = parent.join(format!("{prefix}{}", std::process::id()));
-        if std::fs::symlink_metadata(&path).is_ok() {
-            remove_tree(&path)?;
-        }
-        std::fs::create_dir(&path)?;
-        std::fs::write(path.join(SITE_MARK), "a site made by `story build`; it may replace this folder\n")?;
-        Ok(Staging { path, done: false })
-    }
-    fn path(&self) -> &Path {
-        &self.path
-    }
-    /// Makes this folder OUT; the old OUT is removed after. `Ok(Some(why))`:
-    /// the new site is in place but the old one could not be removed whole.
-    fn replace(mut self, out: &Path) -> Result<Option<String>, Failure> {
-        let old = crate::out::exchange_dir(&self.path, out)?;
-        self.done = true;
-        let Some(old) = old else { return Ok(None) };
-        Ok(remove_tree(&old).err().map(|e| {
-            let why = match e {
-                Failure::Run(m) => m,
-                Failure::Input { .. } => "a file could not be read".into(),
-            };
-            format!("the old site is left at {} ({why}); delete it", old.display())
-        }))
-    }
-}
-
-/// Whether a leftover folder is a build's: it holds [`SITE_MARK`], or
-/// nothing but empty folders (a removal that got that far).
-fn is_ours(dir: &Path) -> bool {
-    if std::fs::symlink_metadata(dir.join(SITE_MARK)).is_ok_and(|m| m.is_file()) {
-        return true;
-    }
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { return false };
-        for e in entries.flatten() {
-            if !e.file_type().is_ok_and(|t| t.is_dir()) {
-                return false;
-            }
-            stack.push(e.path());
-        }
-    }
-    true
-}
-
-/// Removes a folder and everything below it, its files on every core (a
-/// site of 10,000 stories has 20,000 of them), [`SITE_MARK`] last. Links
-/// are removed, never followed.
-fn remove_tree(dir: &Path) -> Result<(), Failure> {
-    let (mut files, mut dirs) = (Vec::new(), vec![dir.to_owned()]);
-    let mut i = 0;
-    while let Some(d) = dirs.get(i).cloned() {
-        for e in std::fs::read_dir(&d)?.flatten() {
-            if e.file_type().is_ok_and(|t| t.is_dir()) {
-                dirs.push(e.path());
-            } else if !(i == 0 && e.file_name() == SITE_MARK) {
-                files.push(e.path());
-            }
-        }
-        i += 1;
-    }
-    parallel(&files, |f| std::fs::remove_file(f).map_err(|e| run_err(f, e)))?;
-    let mark = dir.join(SITE_MARK);
-    if std::fs::symlink_metadata(&mark).is_ok() {
-        std::fs::remove_file(&mark).map_err(|e| run_err(&mark, e))?;
-    }
-    for d in dirs.iter().rev() {
-        std::fs::remove_dir(d).map_err(|e| run_err(d, e))?;
-    }
-    Ok(())
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = remove_tree(&self.path);
-        }
-    }
-}
-
-/// `SITE/static/`, published whole at the same place: every regular file
-/// below it (hidden ones aside) inside SITE. A link in it that leads out
-/// of SITE, or a FIFO, stops the build by name.
-fn copy_static(sandbox: &Sandbox, to: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), Failure> {
-    let dir = sandbox.root().join(STATIC_DIR);
-    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-        return Ok(());
-    }
-    let mut skipped = Vec::new();
-    let files = sandbox.walk(&dir, &mut |_| true, &mut skipped).map_err(|e| run_err(&dir, e))?;
-    if let Some(s) = skipped.first() {
-        return Err(Failure::Run(format!("{}: {}", s.path.display(), s.why)));
-    }
-    for f in files {
-        let real = sandbox.file(&f).map_err(|why| Failure::Run(format!("{} {why}", f.display())))?;
-        let rel = f.strip_prefix(sandbox.root()).expect("walked below the root");
-        copies.push((real, to.join(rel)));
-    }
-    Ok(())
-}
-
-/// The viewer's files, with their precompressed twins and the
-/// wasm-bindgen `snippets/` folder when there is one.
-fn copy_viewer(dir: &Path, to: &Path, copies: &mut Vec<(PathBuf, PathBuf)>) -> Result<(), Failure> {
-    for f in VIEWER_FILES {
-        for name in [f.to_owned(), format!("{f}.br"), format!("{f}.gz")] {
-            let from = dir.join(&name);
-            if from.is_file() {
-                copies.push((from, to.join(&name)));
-            }
-        }
-    }
-    let snippets = dir.join("snippets");
-    if snippets.is_dir() {
-        let viewer = Sandbox::new(dir).map_err(|e| run_err(dir, e))?;
-        let (mut skipped, root) = (Vec::new(), viewer.root().to_owned());
-        for f in
-            viewer.walk(&root.join("snippets"), &mut |_| true, &mut skipped).map_err(|e| run_err(dir, e))?
-        {
-            let rel = f.strip_prefix(&root).expect("walked below the root").to_owned();
-            copies.push((f, to.join(rel)));
-        }
-    }
-    Ok(())
 }
 
 /// Each tag's folder below the site (`tags/energy/`), named by the one

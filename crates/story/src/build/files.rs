@@ -1,0 +1,112 @@
+//! What a build copies: the files a story names (found below the site's
+//! address, never outside SITE), `SITE/static/`, and the viewer's files.
+
+use std::path::{Path, PathBuf};
+
+use story_format::url::Url;
+
+use super::{run_err, Failure, STATIC_DIR, VIEWER_FILES};
+use crate::sandbox::Sandbox;
+
+/// `url` as a path below the site's `root` (`a/b/hero.png`, decoded), when
+/// it is under it and names a file.
+pub(super) fn below(root: &Url, url: &str) -> Option<String> {
+    let rest = url.strip_prefix(root.as_str())?;
+    let rest = rest.split(['?', '#']).next()?;
+    if rest.is_empty() || rest.ends_with('/') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
+    Some(decoded.into_owned())
+}
+
+/// The file below `site` at the decoded path `rel`, refused when a part of
+/// it could step out (`..`, an absolute part, a NUL).
+pub(super) fn local_path(site: &Path, rel: &str) -> Result<PathBuf, Failure> {
+    let path = Path::new(rel);
+    let plain =
+        path.components().all(|c| matches!(c, std::path::Component::Normal(_))) && !rel.contains('\0');
+    if !plain {
+        return Err(Failure::Run(format!("{rel}: not a path inside the site")));
+    }
+    Ok(site.join(path))
+}
+
+/// Copies one published file, opened through the sandbox (so a link or a
+/// FIFO swapped in since the check is still refused), into its folder.
+pub(super) fn copy_file(sandbox: &Sandbox, from: &Path, to: &Path) -> Result<(), Failure> {
+    let mut src = sandbox.open(from).map_err(|why| Failure::Run(format!("{} {why}", from.display())))?;
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut dst = std::fs::File::create(to).map_err(|e| run_err(to, e))?;
+    std::io::copy(&mut src, &mut dst).map_err(|e| run_err(from, e))?;
+    Ok(())
+}
+
+/// The viewer's files are all there.
+pub(super) fn check_viewer(dir: &Path) -> Result<(), Failure> {
+    let missing: Vec<&str> = VIEWER_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Run(format!(
+        "{}: the viewer's files are missing ({}); run `./dev build` first, or name them with --viewer DIR",
+        dir.display(),
+        missing.join(", ")
+    )))
+}
+
+/// `SITE/static/`, published whole at the same place: every regular file
+/// below it (hidden ones aside) inside SITE. A link in it that leads out
+/// of SITE, or a FIFO, stops the build by name.
+pub(super) fn copy_static(
+    sandbox: &Sandbox,
+    to: &Path,
+    copies: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<(), Failure> {
+    let dir = sandbox.root().join(STATIC_DIR);
+    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        return Ok(());
+    }
+    let mut skipped = Vec::new();
+    let files = sandbox.walk(&dir, &mut |_| true, &mut skipped).map_err(|e| run_err(&dir, e))?;
+    if let Some(s) = skipped.first() {
+        return Err(Failure::Run(format!("{}: {}", s.path.display(), s.why)));
+    }
+    for f in files {
+        let real = sandbox.file(&f).map_err(|why| Failure::Run(format!("{} {why}", f.display())))?;
+        let rel = f.strip_prefix(sandbox.root()).expect("walked below the root");
+        copies.push((real, to.join(rel)));
+    }
+    Ok(())
+}
+
+/// The viewer's files, with their precompressed twins and the
+/// wasm-bindgen `snippets/` folder when there is one.
+pub(super) fn copy_viewer(
+    dir: &Path,
+    to: &Path,
+    copies: &mut Vec<(PathBuf, PathBuf)>,
+) -> Result<(), Failure> {
+    for f in VIEWER_FILES {
+        for name in [f.to_owned(), format!("{f}.br"), format!("{f}.gz")] {
+            let from = dir.join(&name);
+            if from.is_file() {
+                copies.push((from, to.join(&name)));
+            }
+        }
+    }
+    let snippets = dir.join("snippets");
+    if snippets.is_dir() {
+        let viewer = Sandbox::new(dir).map_err(|e| run_err(dir, e))?;
+        let (mut skipped, root) = (Vec::new(), viewer.root().to_owned());
+        for f in
+            viewer.walk(&root.join("snippets"), &mut |_| true, &mut skipped).map_err(|e| run_err(dir, e))?
+        {
+            let rel = f.strip_prefix(&root).expect("walked below the root").to_owned();
+            copies.push((f, to.join(rel)));
+        }
+    }
+    Ok(())
+}
