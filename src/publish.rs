@@ -15,8 +15,9 @@ use yew::prelude::*;
 
 use crate::components::{island, ByPtr, Island, Links};
 use crate::labels::ui;
-use crate::pages::catalog::{story_page, CatalogView, Pager};
+use crate::pages::catalog::{CatalogView, Pager};
 use crate::pages::story::StoryView;
+use story_format::layout::story_page;
 
 /// The `id` of the element a built page's content is in (the viewer's own
 /// root on the standalone page).

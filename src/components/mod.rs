@@ -3,6 +3,7 @@
 //! URL: they receive `story_format` types.
 
 pub mod alert;
+pub mod entries;
 pub mod figure;
 pub mod inline;
 pub mod sections;

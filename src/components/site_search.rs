@@ -1,4 +1,4 @@
-//! Search on a built site's catalog page (drawn by `crate::enhance` into
+//! Search on a built site's catalog page (drawn by the viewer's `enhance` into
 //! the page's search island). The page lists one page of stories; a search
 //! covers them all, so the site's `stories.json` is fetched (once, at the
 //! first keystroke) and searched as the catalog view searches
@@ -14,12 +14,13 @@ use story_format::{Catalog, Document};
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
 
+use super::entries::{search_form, EntryPage};
 use crate::components::{use_headings, ByPtr};
 use crate::dom;
 use crate::fetch::{load, LoadError};
 use crate::labels::ui;
-use crate::pages::catalog::{search_form, story_page, EntryPage, PAGE};
 use crate::search::{fold_decomposed, Index};
+use story_format::layout::{story_page, LIST_PAGE as PAGE};
 
 #[derive(Properties, PartialEq)]
 pub struct SiteSearchProps {

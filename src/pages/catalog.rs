@@ -8,15 +8,14 @@ use std::rc::Rc;
 use story_format::{Catalog, Entry};
 use yew::prelude::*;
 
-use crate::components::figure::Figure;
-use crate::components::inline::headline;
-use crate::components::time::Time;
-use crate::components::{island, maybe_click, use_headings, use_links, ByPtr, Headings, Island};
+use crate::components::entries::{search_form, EntryPage};
+use crate::components::{island, maybe_click, use_headings, use_links, ByPtr, Island};
 use crate::labels::ui;
 use crate::search::{fold_decomposed, Index};
 
-/// Entries drawn per page ("Show more stories" adds another).
-pub const PAGE: usize = 50;
+/// Entries drawn per page ("Show more stories" adds another): as many
+/// as a built site's list page holds.
+pub const PAGE: usize = story_format::layout::LIST_PAGE;
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct CatalogViewProps {
@@ -229,96 +228,4 @@ fn use_search_index(catalog: &ByPtr<Catalog>, searching: bool) -> Option<Rc<Inde
     let index = Rc::new(index);
     whole.set(Some((catalog.clone(), index.clone())));
     Some(index)
-}
-
-/// On a site built by `story build`, a story's page is the folder of its
-/// `story.json`: the entry's `href` without the file name.
-pub fn story_page(story_json_href: String) -> String {
-    match story_json_href.strip_suffix("story.json") {
-        Some(folder) => folder.to_owned(),
-        None => story_json_href,
-    }
-}
-
-/// The search field: the catalog's, and a built page's (`SiteSearch`), the
-/// same markup. `on_search`: told the text on every keystroke.
-pub fn search_form(query: &str, on_search: Option<Callback<String>>) -> Html {
-    let on_input = on_search
-        .map(|s| s.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value()));
-    html! {
-        <form class="sv-search" role="search" onsubmit={ Callback::from(|e: SubmitEvent| e.prevent_default()) }>
-            <label for="sv-search-input">{ ui::SEARCH }</label>
-            <input id="sv-search-input" type="search" value={ query.to_owned() } oninput={ on_input }
-                autocomplete="off" spellcheck="false" />
-        </form>
-    }
-}
-
-#[derive(Properties, Clone, PartialEq)]
-pub struct EntryPageProps {
-    pub catalog: ByPtr<Catalog>,
-    /// Indexes into the catalog's entries, in the order shown.
-    pub indexes: ByPtr<Vec<usize>>,
-    /// Which of `indexes` this page draws.
-    pub start: usize,
-    pub end: usize,
-    pub story_href: Callback<String, String>,
-    pub on_open: Option<Callback<String>>,
-    pub tag_href: Callback<Option<String>, String>,
-    pub on_tag: Option<Callback<Option<String>>>,
-    pub headings: Headings,
-}
-
-/// One page of entries (`<li>` cards); drawn once.
-#[function_component]
-pub fn EntryPage(props: &EntryPageProps) -> Html {
-    let entries = props.indexes.0[props.start..props.end].iter().map(|&i| &props.catalog.0.entries[i]);
-    html! { <>{ for entries.enumerate().map(|(n, e)| entry(e, props, props.start + n < EAGER)) }</> }
-}
-
-/// The first cards' thumbnails load at once: on a phone the first one is
-/// the largest thing on screen (largest contentful paint), so it must not
-/// wait for the lazy loader.
-const EAGER: usize = 2;
-
-/// One catalog card: thumbnail, title (a link), dek, date, source, tags
-/// (each a link to its list).
-fn entry(e: &Entry, props: &EntryPageProps, eager: bool) -> Html {
-    let onclick = maybe_click(&props.on_open, e.id.clone());
-    let story_href = &props.story_href;
-    let lang = AttrValue::from("en");
-    html! {
-        <li class="sv-entry" key={ e.id.clone() }>
-            if let Some(t) = &e.thumbnail {
-                <Figure image={ t.clone() } class="sv-thumb" lazy={ !eager } />
-            }
-            <div class="sv-entry-text">
-                // The catalog format has no language per entry: let each
-                // title and dek take its own direction at least.
-                <@{ props.headings.below() } class="sv-entry-title" dir="auto">
-                    if e.href.is_some() {
-                        <a href={ story_href.emit(e.id.clone()) } {onclick} data-story={ e.id.clone() }>
-                            { headline(&e.title) }
-                        </a>
-                    } else {
-                        { headline(&e.title) }
-                    }
-                </@>
-                if let Some(d) = &e.dek { <p class="sv-dek" dir="auto">{ d.clone() }</p> }
-                <p class="sv-meta"><span class="sv-meta-items">
-                    if let Some(p) = &e.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }
-                    if !e.source.name.is_empty() { <span lang={ e.source.lang.clone() }>{ e.source.name.clone() }</span> }
-                </span></p>
-                if !e.tags.is_empty() {
-                    <ul class="sv-tags" aria-label={ ui::TAGS }>
-                        { for e.tags.iter().map(|t| {
-                            let tag = Some(t.clone());
-                            let onclick = maybe_click(&props.on_tag, tag.clone());
-                            html! { <li><a href={ props.tag_href.emit(tag) } {onclick}>{ t.clone() }</a></li> }
-                        }) }
-                    </ul>
-                }
-            </div>
-        </li>
-    }
 }

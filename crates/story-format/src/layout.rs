@@ -3,14 +3,34 @@
 //! the viewer (whose search on a built page links to them).
 //!
 //! - a story: the folder of its bundle, each name percent-encoded
-//!   ([`story_folder`]: `harbour-cranes/`, `a%3Fb/`);
-//! - the catalog: the root, then `page/2/`, `page/3/`... ([`list_folder`]);
+//!   ([`story_folder`]: `harbour-cranes/`, `a%3Fb/`; [`story_page`] from
+//!   its `story.json`'s address);
+//! - the catalog: the root, then `page/2/`, `page/3/`... ([`list_folder`]),
+//!   [`LIST_PAGE`] entries each;
 //! - a tag: `tags/NAME/` and its pages ([`TagFolders`]);
 //! - every tag: [`TAGS_FOLDER`].
 
 use std::collections::HashMap;
 
 use crate::Catalog;
+
+/// Entries on one list page (the catalog's, a tag's).
+pub const LIST_PAGE: usize = 50;
+
+/// The page of a story whose `story.json` is at `href` (relative or
+/// absolute): its folder, the file name dropped.
+///
+/// ```
+/// use story_format::layout::story_page;
+/// assert_eq!(story_page("news/a/story.json".into()), "news/a/");
+/// assert_eq!(story_page("https://x.test/a/story.json".into()), "https://x.test/a/");
+/// ```
+pub fn story_page(href: String) -> String {
+    match href.strip_suffix("story.json") {
+        Some(folder) => folder.to_owned(),
+        None => href,
+    }
+}
 
 /// The page listing every tag of a site.
 pub const TAGS_FOLDER: &str = "tags/";

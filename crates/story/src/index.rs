@@ -137,7 +137,7 @@ fn relative(base: &Url, url: &Url) -> String {
 }
 
 fn existing_title(catalog: &Path) -> Option<String> {
-    let sandbox = Sandbox::new(crate::out::parent_dir(catalog)).ok()?;
+    let sandbox = Sandbox::new(crate::sandbox::parent_dir(catalog)).ok()?;
     let bytes = crate::check::read_limited(&sandbox, catalog).ok()?;
     let base = file_url(catalog)?;
     match story_format::parse_document(&bytes, &base).value? {

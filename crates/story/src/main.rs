@@ -214,7 +214,7 @@ fn cmd_new(dir: &Path) -> ExitCode {
 
 fn cmd_import(md: &Path, out: Option<PathBuf>) -> ExitCode {
     // Nothing outside the Markdown file's folder is read.
-    let sandbox = match Sandbox::new(out::parent_dir(md)) {
+    let sandbox = match Sandbox::new(story_cli::sandbox::parent_dir(md)) {
         Ok(s) => s,
         Err(e) => return fail(format!("{}: {e}", md.display())),
     };
@@ -235,7 +235,7 @@ fn cmd_import(md: &Path, out: Option<PathBuf>) -> ExitCode {
     for w in &imported.warnings {
         print(format_args!("{}: {w}\n", md.display()));
     }
-    let src_dir = out::parent_dir(md);
+    let src_dir = story_cli::sandbox::parent_dir(md);
     // With --out, the bundle's images go with it, at the same relative paths.
     let images: &[String] = if out.is_some() { &imported.images } else { &[] };
     let out_dir = out.unwrap_or_else(|| src_dir.to_owned());

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::sandbox::{parent_dir, Sandbox};
+
 /// A `story.json`.
 #[derive(Serialize, Debug, Default)]
 pub struct StoryOut {
@@ -154,11 +156,6 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     s
 }
 
-/// The folder `path` is in (`.` for a bare name).
-pub fn parent_dir(path: &Path) -> &Path {
-    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
-}
-
 /// Writes `bytes` to `path` whole or not at all: into a temporary file
 /// beside it, then renamed over it. A crash or an error leaves the file
 /// that was there before.
@@ -184,7 +181,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// renamed into place only when all are written, so a failure leaves
 /// nothing behind, and a link at a target is replaced, never written through.
 pub fn write_bundle(
-    sandbox: &crate::sandbox::Sandbox,
+    sandbox: &Sandbox,
     src_dir: &Path,
     out_dir: &Path,
     images: &[String],

@@ -57,7 +57,7 @@ impl Sandbox {
         let mut common: Option<PathBuf> = None;
         for p in paths {
             let full = std::fs::canonicalize(p)?;
-            let dir = if full.is_dir() { full } else { crate::out::parent_dir(&full).to_owned() };
+            let dir = if full.is_dir() { full } else { parent_dir(&full).to_owned() };
             common = Some(match common {
                 None => dir,
                 Some(c) => c.ancestors().find(|a| dir.starts_with(a)).unwrap_or(Path::new("/")).to_owned(),
@@ -214,4 +214,9 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     File::open(path)
+}
+
+/// The folder `path` is in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> &Path {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }

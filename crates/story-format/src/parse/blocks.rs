@@ -1,5 +1,5 @@
-//! Blocks (paragraphs, quotes, lists, images) and the inline text inside
-//! them: runs with marks, links and section links.
+//! Blocks (paragraphs, quotes, lists, images): their types, their fields,
+//! and the block each `type` makes. The text inside them is `inline.rs`'s.
 
 use std::borrow::Cow;
 
@@ -8,11 +8,13 @@ use serde_json::value::RawValue;
 
 use super::cx::{truncate, Cx};
 use super::images::{ImageAcc, ImageField};
-use super::shape::{first_of, read_fields, At, Field, Fields, Shape, Slot};
+use super::inline::InlineShape;
+use super::shape::{first_of, read_fields, At, Field, Fields, Shape};
+use super::slot::Slot;
 use crate::diag::{Code, Path};
 use crate::json::{Key, Raw, Source as ValueSource, Val, ValSeed};
 use crate::limits::MAX_BLOCKS;
-use crate::model::{Block, Inline, Marks};
+use crate::model::{Block, Inline};
 
 fields!(
     /// Every field of any block type; [`BlockKind::fields`] says which
@@ -30,17 +32,6 @@ fields!(
         Srcset = "srcset",
         Caption = "caption",
         Credit = "credit",
-    }
-);
-
-scalars!(
-    /// A run's fields (a run given as an object).
-    RunField => RunAcc {
-        Text: text = "text",
-        Em: em = "em",
-        Strong: strong = "strong",
-        Code: code = "code",
-        Href: href = "href",
     }
 );
 
@@ -296,64 +287,5 @@ impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
         Ok(Slot::Got(elements!(seq, cx, path, InlineShape)))
-    }
-}
-
-shape!(InlineShape);
-impl<'de> Shape<'de> for InlineShape<'_, '_, '_> {
-    type Out = Inline;
-    const WANT: &'static str = "text (a string or an array of runs)";
-    at_impl!();
-    fn on_str(self, s: Cow<'de, str>) -> Slot<Inline> {
-        Slot::Got(Inline::plain(s))
-    }
-    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Inline>, A::Error> {
-        let At { cx, path } = self.0;
-        // Runs never hold inline text, so one scratch serves every array.
-        let mut out = std::mem::take(&mut cx.scratch);
-        elements!(seq, cx, path, RunShape, |(text, marks)| out.push(&text, marks));
-        let inline = out.take_exact();
-        cx.scratch = out;
-        Ok(Slot::Got(inline))
-    }
-}
-
-shape!(RunShape);
-impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
-    type Out = (Cow<'de, str>, Marks);
-    const WANT: &'static str = "an object";
-    at_impl!();
-    fn on_str(self, s: Cow<'de, str>) -> Slot<Self::Out> {
-        Slot::Got((s, Marks::PLAIN))
-    }
-    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Self::Out>, A::Error> {
-        let At { cx, path } = self.0;
-        let mut acc = RunAcc::default();
-        read_fields(cx, &mut map, path, RunField::ALL, 0, &mut acc)?;
-        let RunAcc { text, em, strong, code, href } = acc;
-        let Some(text) = cx.req_str(text, "text", path) else { return Ok(Slot::Bad) };
-        // `#id` is a link to a section of this story, not to the file.
-        let fragment = match &href {
-            Some(Val::Str(h)) => h
-                .trim()
-                .strip_prefix('#')
-                .map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned()),
-            _ => None,
-        };
-        let (href, section) = match fragment {
-            Some(id) => {
-                cx.section_links.push((path.field("href").kept(), id.clone()));
-                (None, Some(id))
-            }
-            None => (cx.opt_url(href, "href", path), None),
-        };
-        let marks = Marks {
-            em: cx.opt_bool(em, "em", path),
-            strong: cx.opt_bool(strong, "strong", path),
-            code: cx.opt_bool(code, "code", path),
-            href,
-            section,
-        };
-        Ok(Slot::Got((text, marks)))
     }
 }

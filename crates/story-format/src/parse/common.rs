@@ -2,7 +2,8 @@
 
 use serde::de::{MapAccess, SeqAccess};
 
-use super::shape::{read_fields, At, Field, Shape, Slot};
+use super::shape::{read_fields, At, Field, Shape};
+use super::slot::Slot;
 use crate::diag::Code;
 use crate::json::{Val, ValSeed};
 use crate::limits::{MAX_TAGS, MAX_TAG_CHARS};

@@ -12,7 +12,7 @@ use crate::limits::{MAX_ID_BYTES, MAX_PIXELS, MAX_TITLE_CHARS};
 use crate::model::{Asset, Inline, Source};
 use crate::url::{self, SafeUrl};
 
-use super::shape::Slot;
+use super::slot::Slot;
 
 /// The parse context: diagnostics, the file's URL, what has been counted.
 pub(super) struct Cx<'b> {
@@ -70,7 +70,7 @@ impl Later {
             let start = (part.as_ptr() as usize).wrapping_sub(self.text);
             places.push(start..start + part.len());
         }
-        let count = places.len() + super::shape::skip_rest(seq)?;
+        let count = places.len() + super::slot::skip_rest(seq)?;
         Ok((places, count))
     }
 }

@@ -3,9 +3,10 @@
 
 use serde::de::{MapAccess, SeqAccess};
 
-use super::blocks::InlineShape;
 use super::cx::Cx;
-use super::shape::{read_fields, At, Field, Fields, Shape, Slot};
+use super::inline::InlineShape;
+use super::shape::{read_fields, At, Field, Fields, Shape};
+use super::slot::Slot;
 use crate::diag::{Code, Path};
 use crate::json::{Source as ValueSource, Val, ValSeed};
 use crate::model::{Credit, Image, Inline};

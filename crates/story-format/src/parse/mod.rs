@@ -34,7 +34,9 @@ mod catalog;
 mod common;
 mod cx;
 mod images;
+mod inline;
 mod root;
+mod slot;
 mod steps;
 mod story;
 
@@ -64,7 +66,7 @@ pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
     let mut out = vec![
         ("story", names(story::StoryField::ALL)),
         ("section", names(story::SectionField::ALL)),
-        ("run", names(blocks::RunField::ALL)),
+        ("run", names(inline::RunField::ALL)),
         ("source", names(common::SourceField::ALL)),
         ("image", names(images::ImageField::ALL)),
         ("srcset", names(images::SrcsetField::ALL)),

@@ -7,39 +7,9 @@ use std::borrow::Cow;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::cx::Cx;
+use super::slot::Slot;
 use crate::diag::{Code, Path};
 use crate::json::{Key, Live, Source as ValueSource};
-
-/// What a structured field held: `null` (counts as absent), something of
-/// the wrong type (already reported), or a value.
-pub(super) enum Slot<T> {
-    Null,
-    Bad,
-    Got(T),
-}
-
-impl<T> Slot<T> {
-    pub(super) fn get(self) -> Option<T> {
-        match self {
-            Slot::Got(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-
-/// Counts the elements left in `seq`, reading nothing (at tokenizer speed).
-pub(super) fn skip_rest<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<usize, A::Error> {
-    let mut n = 0;
-    while seq.next_element::<IgnoredAny>()?.is_some() {
-        n += 1;
-    }
-    Ok(n)
-}
-
-/// A structured field that is present and not null.
-pub(super) fn present<T>(s: &Option<Slot<T>>) -> bool {
-    matches!(s, Some(Slot::Got(_) | Slot::Bad))
-}
 
 /// One field an object of the format may have. Each object's fields are an
 /// enum declared with `fields!` (or `scalars!`): its readers `match` on it,
@@ -245,7 +215,7 @@ impl<'de, S: Shape<'de>> Visitor<'de> for ShapeVisitor<S> {
 /// Declares a shape: a newtype over [`At`], built by `Name::seed(cx, path)`.
 macro_rules! shape {
     ($name:ident) => {
-        pub(super) struct $name<'c, 'b, 'p>($crate::parse::shape::At<'c, 'b, 'p>);
+        pub(super) struct $name<'c, 'b, 'p>(pub(super) $crate::parse::shape::At<'c, 'b, 'p>);
         impl<'c, 'b, 'p> $name<'c, 'b, 'p> {
             pub(super) fn seed(
                 cx: &'c mut $crate::parse::cx::Cx<'b>,
@@ -260,9 +230,9 @@ macro_rules! shape {
 /// The `reject` of a shape declared with `shape!`.
 macro_rules! at_impl {
     () => {
-        fn reject(&mut self, found: &str) -> $crate::parse::shape::Slot<Self::Out> {
+        fn reject(&mut self, found: &str) -> $crate::parse::slot::Slot<Self::Out> {
             self.0.cx.type_error(self.0.path, Self::WANT, found);
-            $crate::parse::shape::Slot::Bad
+            $crate::parse::slot::Slot::Bad
         }
     };
 }
@@ -283,9 +253,9 @@ macro_rules! elements {
             let Some(slot) = $seq.next_element_seed($shape::seed($cx, &p))? else { break };
             i += 1;
             match slot {
-                $crate::parse::shape::Slot::Got($item) => $keep,
-                $crate::parse::shape::Slot::Null => $cx.type_error(&p, $shape::WANT, "null"),
-                $crate::parse::shape::Slot::Bad => {}
+                $crate::parse::slot::Slot::Got($item) => $keep,
+                $crate::parse::slot::Slot::Null => $cx.type_error(&p, $shape::WANT, "null"),
+                $crate::parse::slot::Slot::Bad => {}
             }
         }
     }};

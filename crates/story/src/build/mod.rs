@@ -149,7 +149,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut viewer_copies = Vec::new();
     copy_viewer(&opts.viewer, tmp.path(), &mut viewer_copies)?;
     parallel(&viewer_copies, |(from, to)| {
-        std::fs::create_dir_all(crate::out::parent_dir(to))?;
+        std::fs::create_dir_all(crate::sandbox::parent_dir(to))?;
         std::fs::copy(from, to).map(drop).map_err(|e| run_err(from, e))
     })?;
     // What SITE publishes: `static/`, then what the stories and the catalog use.
@@ -451,7 +451,7 @@ fn catalog_pages(
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
     let known: std::collections::HashSet<&str> = tags.iter().map(String::as_str).collect();
     let others: Vec<String> = all_tags.iter().filter(|t| !known.contains(t.as_str())).cloned().collect();
-    let per = story_viewer::pages::catalog::PAGE;
+    let per = layout::LIST_PAGE;
     // Each tag's entries, in one pass over the catalog (not one per tag).
     let mut by_tag: HashMap<&str, Vec<&story_format::Entry>> = HashMap::new();
     for e in &catalog.entries {

@@ -11,7 +11,7 @@ use super::{parallel, run_err, Failure, SITE_MARK};
 /// when it exists, a folder that is empty or holds a previous build (its
 /// [`SITE_MARK`]): a home folder named by mistake is refused, not replaced.
 pub(super) fn check_out(site: &Path, out: &Path) -> Result<(), Failure> {
-    let parent = crate::out::parent_dir(out);
+    let parent = crate::sandbox::parent_dir(out);
     let parent = std::fs::canonicalize(parent).map_err(|e| run_err(parent, e))?;
     let name =
         out.file_name().ok_or_else(|| Failure::Run(format!("--out {}: not a folder name", out.display())))?;
@@ -56,7 +56,7 @@ pub(super) struct Staging {
 
 impl Staging {
     pub(super) fn new(out: &Path) -> Result<Staging, Failure> {
-        let parent = crate::out::parent_dir(out);
+        let parent = crate::sandbox::parent_dir(out);
         let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
         let prefix = format!(".{name}.building-");
         // An interrupted build's folder (its process is gone).
