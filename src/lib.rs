@@ -12,6 +12,7 @@ pub mod embed;
 pub mod enhance;
 pub mod fetch;
 pub mod labels;
+mod load;
 pub mod pages;
 pub mod progressive;
 #[cfg(feature = "ssr")]

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use story_format::url::Url;
 use story_format::{Document, SafeUrl, Story};
 
-use crate::check::{check_file, file_url, Report};
+use crate::check::{check_file, file_url};
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
+use crate::report::Report;
 use crate::sandbox::Sandbox;
 
 /// The catalog for `site` as JSON, or the reports of the stories that have

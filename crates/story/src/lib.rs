@@ -10,6 +10,7 @@
 //! - [`scaffold`]: `story new`, a bundle to start from;
 //! - [`schema`]: `story schema`, the JSON Schema of both formats;
 //! - [`out`]: what the command line writes, and how (never half a file);
+//! - [`report`]: each file's diagnostics, printed as lines or JSON, and counts;
 //! - [`sandbox`]: the one way SITE is read (nothing outside it, only
 //!   regular files, sizes counted while reading).
 
@@ -21,6 +22,7 @@ pub mod check;
 pub mod index;
 pub mod markdown;
 pub mod out;
+pub mod report;
 pub mod sandbox;
 pub mod scaffold;
 pub mod schema;

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use story_cli::sandbox::Sandbox;
-use story_cli::{build, check, index, markdown, out, scaffold, schema};
+use story_cli::{build, check, index, markdown, out, report, scaffold, schema};
 
 /// Check story bundles and catalogs, build them into a site, write a
 /// catalog or a bundle.
@@ -124,11 +124,11 @@ fn cmd_check(json: bool, paths: &[String]) -> ExitCode {
     // An error here is a reader that stopped reading: the exit status still
     // tells whether the files have errors.
     let _ = if json {
-        check::print_json(&mut stdout, &reports)
+        report::print_json(&mut stdout, &reports)
     } else {
-        check::print_lines(&mut stdout, &reports)
+        report::print_lines(&mut stdout, &reports)
     };
-    eprintln!("story check: {}", check::summary(reports.len() - skipped, &reports));
+    eprintln!("story check: {}", report::summary(reports.len() - skipped, &reports));
     exit_for(&reports)
 }
 
@@ -136,14 +136,14 @@ fn cmd_build(opts: build::Options) -> ExitCode {
     let started = std::time::Instant::now();
     match build::build(&opts) {
         Ok(built) => {
-            let _ = check::print_lines(&mut io::stdout().lock(), &built.reports);
+            let _ = report::print_lines(&mut io::stdout().lock(), &built.reports);
             eprintln!(
                 "story build: wrote {} ({}, {} in all) in {:.1} s; {}",
                 opts.out.display(),
-                check::count_as(built.stories, "story", "stories"),
-                check::count_as(built.pages, "page", "pages"),
+                report::count_as(built.stories, "story", "stories"),
+                report::count_as(built.pages, "page", "pages"),
                 started.elapsed().as_secs_f64(),
-                check::summary(built.files, &built.reports)
+                report::summary(built.files, &built.reports)
             );
             if let Some(leftover) = &built.leftover {
                 eprintln!("story build: the new site is in {}, but {leftover}", opts.out.display());
@@ -151,8 +151,8 @@ fn cmd_build(opts: build::Options) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(build::Failure::Input { reports, files }) => {
-            let _ = check::print_lines(&mut io::stdout().lock(), &reports);
-            eprintln!("story build: {}", check::summary(files, &reports));
+            let _ = report::print_lines(&mut io::stdout().lock(), &reports);
+            eprintln!("story build: {}", report::summary(files, &reports));
             eprintln!("story build: {} was not changed; fix the errors above first", opts.out.display());
             ExitCode::from(1)
         }
@@ -162,8 +162,8 @@ fn cmd_build(opts: build::Options) -> ExitCode {
     }
 }
 
-fn exit_for(reports: &[check::Report]) -> ExitCode {
-    if reports.iter().any(check::Report::has_errors) {
+fn exit_for(reports: &[report::Report]) -> ExitCode {
+    if reports.iter().any(report::Report::has_errors) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -182,14 +182,14 @@ fn cmd_index(site: &Path, out: Option<PathBuf>) -> ExitCode {
                 eprintln!(
                     "story index: wrote {} ({})",
                     target.display(),
-                    check::count_as(n, "story", "stories")
+                    report::count_as(n, "story", "stories")
                 );
                 ExitCode::SUCCESS
             }
             Err(e) => fail(format!("{}: {e}", target.display())),
         },
         Err(reports) => {
-            let _ = check::print_lines(&mut io::stdout().lock(), &reports);
+            let _ = report::print_lines(&mut io::stdout().lock(), &reports);
             eprintln!("story index: {} not written; fix the stories above first", target.display());
             ExitCode::from(1)
         }
@@ -228,7 +228,7 @@ fn cmd_import(md: &Path, out: Option<PathBuf>) -> ExitCode {
             for p in &problems {
                 print(format_args!("{}: {p}\n", md.display()));
             }
-            eprintln!("story import: {}; nothing was written", check::count(problems.len(), "error"));
+            eprintln!("story import: {}; nothing was written", report::count(problems.len(), "error"));
             return ExitCode::from(1);
         }
     };

@@ -8,7 +8,8 @@ mod expect;
 
 use std::path::Path;
 
-use story_cli::check::{check_files, collect, summary};
+use story_cli::check::{check_files, collect};
+use story_cli::report::summary;
 use story_cli::sandbox::Sandbox;
 
 fn render(site: &Path) -> String {

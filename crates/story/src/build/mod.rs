@@ -35,7 +35,8 @@ use story_format::url::Url;
 use story_format::{parse_document_with_assets, Catalog, Document, Story};
 use story_viewer::publish::{self, CatalogPage, Place};
 
-use crate::check::{self, Report};
+use crate::check;
+use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
 use feeds::{FeedItem, SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path};
@@ -186,7 +187,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         Some(Document::Catalog(c)) if parsed.diagnostics.iter().all(|d| !d.is_error()) => c,
         _ => {
             let file = if has_catalog {
-                check::shown(&site.join("stories.json"))
+                report::shown(&site.join("stories.json"))
             } else {
                 "stories.json (made from the bundles)".to_owned()
             };
@@ -507,7 +508,7 @@ fn catalog_pages(
             (Some(t), 0) => format!("{t}: {}", catalog.title),
             (Some(t), i) => format!("{t}: {} (page {})", catalog.title, i + 1),
         };
-        let description = crate::check::count_as(entries.len(), "story", "stories")
+        let description = report::count_as(entries.len(), "story", "stories")
             + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
             + &format!(" from {}", catalog.title);
         let body = publish::catalog_html(one, at.clone(), place(page.clone()));
@@ -526,7 +527,7 @@ fn catalog_pages(
         let page = info.root.join(layout::TAGS_FOLDER).map_err(|e| Failure::Run(e.to_string()))?;
         let body = publish::tags_html(list, place(page.clone()));
         let title = format!("{}: {}", story_viewer::labels::ui::TAGS, catalog.title);
-        let description = crate::check::count_as(every, "tag", "tags") + &format!(" of {}", catalog.title);
+        let description = report::count_as(every, "tag", "tags") + &format!(" of {}", catalog.title);
         let html = head::document(info, &page, &Kind::List { title, description, tag: None }, &body);
         let dir = out.join(layout::TAGS_FOLDER);
         std::fs::create_dir_all(&dir)?;
