@@ -256,6 +256,64 @@ impl Inline {
     }
 }
 
+/// Declares the block types: each one's `type` and the fields it may have
+/// (after `type`), once. The parser's field lists, `known_fields()` (and so
+/// the JSON Schema and docs tests), the property tests' keys and the golden
+/// tests' list of types all come from here; every `match` on
+/// [`BlockType`] or [`Block`] then fails to compile until it handles a new one.
+macro_rules! block_types {
+    ($($(#[$doc:meta])* $kind:ident = $name:literal [$($field:literal),*]),+ $(,)?) => {
+        /// A block's `type`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum BlockType {
+            $($(#[$doc])* $kind),+
+        }
+
+        impl BlockType {
+            /// Every block type, in the order the format documents them.
+            pub const ALL: &'static [BlockType] = &[$(BlockType::$kind),+];
+
+            /// The `type` a block of this kind has in `story.json`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(BlockType::$kind => $name),+
+                }
+            }
+
+            /// The object's name in [`crate::known_fields`] and in
+            /// `docs/format.md`'s headings: `block:quote`.
+            pub fn object(self) -> &'static str {
+                match self {
+                    $(BlockType::$kind => concat!("block:", $name)),+
+                }
+            }
+
+            /// The fields a block of this type may have, `type` first.
+            pub fn fields(self) -> &'static [&'static str] {
+                match self {
+                    $(BlockType::$kind => &["type", $($field),*]),+
+                }
+            }
+
+            /// The type named `name`, if the format has it.
+            pub fn from_name(name: &str) -> Option<BlockType> {
+                Self::ALL.iter().copied().find(|t| t.name() == name)
+            }
+        }
+    };
+}
+
+block_types! {
+    /// Text: a string or runs.
+    Paragraph = "paragraph" ["text"],
+    /// Someone's words, and who said them.
+    Quote = "quote" ["text", "cite"],
+    /// Items, bulleted or numbered.
+    List = "list" ["items", "ordered"],
+    /// A picture with its text alternative, caption and credit.
+    Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit"],
+}
+
 /// One block of a section. Blocks of unknown types are skipped when parsing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
@@ -271,6 +329,18 @@ pub enum Block {
     /// Boxed: an image is ~250 bytes, the other blocks ~50, and a story
     /// holds up to 50,000 blocks.
     Image(Box<Image>),
+}
+
+impl Block {
+    /// This block's type.
+    pub fn block_type(&self) -> BlockType {
+        match self {
+            Block::Paragraph(_) => BlockType::Paragraph,
+            Block::Quote { .. } => BlockType::Quote,
+            Block::List { .. } => BlockType::List,
+            Block::Image(_) => BlockType::Image,
+        }
+    }
 }
 
 /// A `stories.json`: a list of stories, newest first.

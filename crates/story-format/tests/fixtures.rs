@@ -11,41 +11,7 @@ use story_format::{parse_document, url::Url, Document};
 
 fn summary(doc: &Document) -> String {
     match doc {
-        Document::Story(s) => {
-            let mut out = format!(
-                "story {:?} lang={} title={:?} published={:?} tags={:?} reading={}min\n",
-                s.id,
-                s.lang,
-                s.title,
-                s.published.as_ref().map(|t| &t.raw),
-                s.tags,
-                s.reading_minutes()
-            );
-            writeln!(
-                out,
-                "source {:?} lang={:?} url={:?}",
-                s.source.name,
-                s.source.lang,
-                s.source.url.as_ref().map(|u| u.as_str())
-            )
-            .unwrap();
-            if let Some(h) = &s.hero {
-                writeln!(
-                    out,
-                    "hero src={:?} size={:?} srcset={:?} credit={}",
-                    h.src.as_ref().map(|u| u.as_str()),
-                    h.size,
-                    h.srcset_attr(|u| u.to_string()),
-                    h.credit.is_some()
-                )
-                .unwrap();
-            }
-            for sec in &s.sections {
-                writeln!(out, "section #{} heading={:?} blocks={}", sec.id, sec.heading, sec.blocks.len())
-                    .unwrap();
-            }
-            out
-        }
+        Document::Story(s) => support::summary::story(s),
         Document::Catalog(c) => {
             let mut out = format!("catalog {:?}\n", c.title);
             for e in &c.entries {

@@ -84,12 +84,16 @@ fn schema() -> Value {
     let lang = json!({ "type": "string", "pattern": "^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$" });
     let tags = json!({ "type": "array", "maxItems": MAX_TAGS,
         "items": { "type": "string", "minLength": 1, "maxLength": MAX_TAG_CHARS } });
-    let by_type: Vec<Value> = ["paragraph", "quote", "list", "image"]
+    // One `if` per declared block type; each `block-TYPE` definition below
+    // is checked against the declaration's fields (tests/cli.rs).
+    let by_type: Vec<Value> = story_format::BlockType::ALL
+        .iter()
         .map(|t| {
+            let t = t.name();
             json!({ "if": { "properties": { "type": { "const": t } } },
                     "then": { "$ref": format!("#/$defs/block-{t}") } })
         })
-        .into();
+        .collect();
     let pixels = json!({ "type": "integer", "minimum": 1, "maximum": MAX_PIXELS });
     let title = json!({ "type": "string", "minLength": 1, "maxLength": MAX_TITLE_CHARS });
     json!({

@@ -14,10 +14,12 @@ use super::slot::Slot;
 use crate::diag::{Code, Path};
 use crate::json::{Key, Raw, Source as ValueSource, Val, ValSeed};
 use crate::limits::MAX_BLOCKS;
-use crate::model::{Block, Inline};
+use std::sync::OnceLock;
+
+use crate::model::{Block, BlockType, Inline};
 
 fields!(
-    /// Every field of any block type; [`BlockKind::fields`] says which
+    /// Every field of any block type; [`BlockType::fields`] says which
     /// ones each type allows (`type` first in each).
     BlockField {
         Type = "type",
@@ -95,7 +97,7 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
                     return Ok(Slot::Bad);
                 };
                 let mut acc = BlockAcc::default();
-                read_fields(cx, &mut map, path, kind.fields(), 1, &mut acc)?;
+                read_fields(cx, &mut map, path, fields_of(kind), 1, &mut acc)?;
                 return Ok(acc.finish(cx, kind, path));
             }
         }
@@ -118,7 +120,7 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
             return Ok(Slot::Bad);
         };
         let Some(kind) = block_type(cx, ty, path) else { return Ok(Slot::Bad) };
-        let known = kind.fields();
+        let known = fields_of(kind);
         let mut acc = BlockAcc::default();
         let mut seen = 0u32;
         for (k, raw) in fields {
@@ -131,47 +133,31 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
     }
 }
 
-/// The block types this viewer draws.
-#[derive(Clone, Copy)]
-pub(super) enum BlockKind {
-    Paragraph,
-    Quote,
-    List,
-    Image,
-}
-
-impl BlockKind {
-    /// Every block type.
-    pub(super) const ALL: [BlockKind; 4] =
-        [BlockKind::Paragraph, BlockKind::Quote, BlockKind::List, BlockKind::Image];
-
-    /// The block's `type`.
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            BlockKind::Paragraph => "paragraph",
-            BlockKind::Quote => "quote",
-            BlockKind::List => "list",
-            BlockKind::Image => "image",
-        }
-    }
-
-    /// The fields a block of this type may have, `type` first.
-    pub(super) fn fields(self) -> &'static [BlockField] {
-        use BlockField::*;
-        match self {
-            BlockKind::Paragraph => &[Type, Text],
-            BlockKind::Quote => &[Type, Text, Cite],
-            BlockKind::List => &[Type, Items, Ordered],
-            BlockKind::Image => &[Type, Src, Alt, Width, Height, Srcset, Caption, Credit],
-        }
-    }
+/// The parser's field list for a block type: the one declaration's
+/// ([`BlockType::fields`]) as [`BlockField`]s, built once. A declared field
+/// without a `BlockField` is a test failure (`every_declared_block_field_is_read`).
+pub(super) fn fields_of(t: BlockType) -> &'static [BlockField] {
+    static LISTS: OnceLock<Vec<Vec<BlockField>>> = OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
+        BlockType::ALL
+            .iter()
+            .map(|t| {
+                t.fields()
+                    .iter()
+                    .filter_map(|name| BlockField::ALL.iter().copied().find(|f| f.name() == *name))
+                    .collect()
+            })
+            .collect()
+    });
+    // `ALL` lists the types in declaration order, as their discriminants count.
+    &lists[t as usize]
 }
 
 /// The block's `type`, or `None` (reported) when the type is not a string
 /// or is unknown.
-fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockKind> {
+fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockType> {
     match ty {
-        Val::Str(t) => match BlockKind::ALL.into_iter().find(|k| k.name() == t) {
+        Val::Str(t) => match BlockType::from_name(&t) {
             Some(kind) => Some(kind),
             None => {
                 cx.sink.warning(
@@ -246,7 +232,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
 }
 
 impl BlockAcc<'_> {
-    fn finish(self, cx: &mut Cx<'_>, kind: BlockKind, path: &Path<'_>) -> Slot<Block> {
+    fn finish(self, cx: &mut Cx<'_>, kind: BlockType, path: &Path<'_>) -> Slot<Block> {
         let text = |cx: &mut Cx<'_>, t: Option<Slot<Inline>>| match t {
             None | Some(Slot::Null) => {
                 cx.missing(path, "text");
@@ -255,10 +241,10 @@ impl BlockAcc<'_> {
             Some(t) => t.get(),
         };
         let block = match kind {
-            BlockKind::Paragraph => text(cx, self.text).map(Block::Paragraph),
-            BlockKind::Quote => text(cx, self.text)
+            BlockType::Paragraph => text(cx, self.text).map(Block::Paragraph),
+            BlockType::Quote => text(cx, self.text)
                 .map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
-            BlockKind::List => {
+            BlockType::List => {
                 let ordered = cx.opt_bool(self.ordered, "ordered", path);
                 match self.items {
                     None | Some(Slot::Null) => {
@@ -273,7 +259,7 @@ impl BlockAcc<'_> {
                     Some(Slot::Got(items)) => Some(Block::List { ordered, items }),
                 }
             }
-            BlockKind::Image => self.image.finish(cx, path).map(|i| Block::Image(Box::new(i))),
+            BlockType::Image => self.image.finish(cx, path).map(|i| Block::Image(Box::new(i))),
         };
         block.map_or(Slot::Bad, Slot::Got)
     }
@@ -287,5 +273,23 @@ impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
         Ok(Slot::Got(elements!(seq, cx, path, InlineShape)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::shape::Field;
+
+    #[test]
+    fn every_declared_block_field_is_read() {
+        for &t in BlockType::ALL {
+            let read: Vec<&str> = fields_of(t).iter().map(|f| f.name()).collect();
+            assert_eq!(read, t.fields(), "{}: a declared field has no BlockField", t.name());
+        }
+        for f in BlockField::ALL {
+            let used = BlockType::ALL.iter().any(|t| t.fields().contains(&f.name()));
+            assert!(used, "BlockField {:?} belongs to no block type", f.name());
+        }
     }
 }

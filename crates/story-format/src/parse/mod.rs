@@ -74,10 +74,8 @@ pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
         ("catalog", names(catalog::CatalogField::ALL)),
         ("entry", names(catalog::EntryField::ALL)),
     ];
-    const BLOCK: [&str; 4] = ["block:paragraph", "block:quote", "block:list", "block:image"];
-    for (kind, name) in blocks::BlockKind::ALL.into_iter().zip(BLOCK) {
-        debug_assert_eq!(name.strip_prefix("block:"), Some(kind.name()));
-        out.push((name, names(kind.fields())));
+    for &t in crate::model::BlockType::ALL {
+        out.push((t.object(), t.fields().to_vec()));
     }
     out
 }
@@ -327,8 +325,8 @@ mod tests {
 
     #[test]
     fn every_block_type_lists_type_first_and_fits_the_seen_mask() {
-        for kind in blocks::BlockKind::ALL {
-            assert_eq!(kind.fields()[0].name(), "type", "{}", kind.name());
+        for &kind in crate::model::BlockType::ALL {
+            assert_eq!(blocks::fields_of(kind)[0].name(), "type", "{}", kind.name());
         }
         // `read_fields` marks seen fields in a u32.
         for (object, fields) in known_fields() {

@@ -17,20 +17,9 @@ pub fn check_folder(dir: &Path, ext: &str, at_least: usize, render: impl Fn(&Pat
         .collect();
     inputs.sort();
     assert!(inputs.len() >= at_least, "{} lost inputs: {inputs:?}", dir.display());
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
     for input in &inputs {
-        let actual = render(input);
-        let expect_path = input.with_extension("expect");
-        if update {
-            std::fs::write(&expect_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expect_path).unwrap_or_default();
-        if actual != expected {
-            let name = input.file_name().unwrap().to_string_lossy();
-            failures.push(format!("{name}:\n--- expected\n{expected}--- actual\n{actual}"));
-        }
+        failures.extend(compare(&input.with_extension("expect"), &render(input)));
     }
     assert!(
         failures.is_empty(),
@@ -39,4 +28,16 @@ pub fn check_folder(dir: &Path, ext: &str, at_least: usize, render: impl Fn(&Pat
         inputs.len(),
         failures.join("\n")
     );
+}
+
+/// Compares `actual` with the file `expect_path` (or, with
+/// `UPDATE_EXPECT=1`, writes it there): `Some(report)` when they differ.
+pub fn compare(expect_path: &Path, actual: &str) -> Option<String> {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(expect_path, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(expect_path).unwrap_or_default();
+    (actual != expected)
+        .then(|| format!("{}:\n--- expected\n{expected}--- actual\n{actual}", expect_path.display()))
 }

@@ -6,3 +6,4 @@
 pub mod corpus;
 pub mod expect;
 pub mod invariants;
+pub mod summary;

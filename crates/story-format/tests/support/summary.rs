@@ -1,0 +1,104 @@
+//! A story as text for `.expect` files: its fields, then every section and
+//! every field of every block, one line each. The `match` on `Block` is
+//! exhaustive, so a new block type fails to compile here until the
+//! summary shows it. Used by the parser's fixtures and the golden tests of
+//! each block type (`crates/story/tests/blocks.rs`).
+
+use std::fmt::Write;
+
+use story_format::{Block, Image, Inline, Story};
+
+/// The whole story, one line per field group, section and block.
+pub fn story(s: &Story) -> String {
+    let mut out = format!(
+        "story {:?} lang={} title={:?} published={:?} tags={:?} reading={}min\n",
+        s.id,
+        s.lang,
+        s.title,
+        s.published.as_ref().map(|t| &t.raw),
+        s.tags,
+        s.reading_minutes()
+    );
+    writeln!(
+        out,
+        "source {:?} lang={:?} url={:?}",
+        s.source.name,
+        s.source.lang,
+        s.source.url.as_ref().map(|u| u.as_str())
+    )
+    .unwrap();
+    if let Some(h) = &s.hero {
+        writeln!(out, "hero {}", image(h)).unwrap();
+    }
+    for sec in &s.sections {
+        writeln!(out, "section #{} heading={:?}", sec.id, sec.heading).unwrap();
+        for b in &sec.blocks {
+            writeln!(out, "  {}", block(b)).unwrap();
+        }
+    }
+    out
+}
+
+/// One block: its type, then each field.
+pub fn block(b: &Block) -> String {
+    match b {
+        Block::Paragraph(text) => format!("paragraph {}", inline(text)),
+        Block::Quote { text, cite } => format!("quote {} cite={cite:?}", inline(text)),
+        Block::List { ordered, items } => {
+            let items: Vec<String> = items.iter().map(inline).collect();
+            format!("list ordered={ordered} items=[{}]", items.join(", "))
+        }
+        Block::Image(i) => format!("image {}", image(i)),
+    }
+}
+
+/// An image's every field.
+pub fn image(i: &Image) -> String {
+    let url = |u: &story_format::SafeUrl| u.as_str().to_owned();
+    let credit = i.credit.as_ref().map(|c| {
+        format!(
+            "author={:?} author_url={:?} provider={:?} provider_url={:?} license={:?} license_url={:?}",
+            c.author,
+            c.author_url.as_ref().map(url),
+            c.provider,
+            c.provider_url.as_ref().map(url),
+            c.license,
+            c.license_url.as_ref().map(url)
+        )
+    });
+    format!(
+        "src={:?} alt={:?} size={:?} srcset={:?} caption={} credit={}",
+        i.src.as_ref().map(url),
+        i.alt,
+        i.size,
+        i.srcset_attr(url),
+        i.caption.as_ref().map_or_else(|| "None".to_owned(), inline),
+        credit.map_or_else(|| "None".to_owned(), |c| format!("{{{c}}}"))
+    )
+}
+
+/// Inline text: each run quoted, with its marks (`em`, `strong`, `code`,
+/// `href=…`, `section=…`) after it.
+pub fn inline(i: &Inline) -> String {
+    let runs: Vec<String> = i
+        .runs()
+        .map(|r| {
+            let m = r.marks;
+            let mut s = format!("{:?}", r.text);
+            for (on, name) in [(m.em, "em"), (m.strong, "strong"), (m.code, "code")] {
+                if on {
+                    s.push('+');
+                    s.push_str(name);
+                }
+            }
+            if let Some(h) = &m.href {
+                write!(s, "+href={}", h.as_str()).unwrap();
+            }
+            if let Some(id) = &m.section {
+                write!(s, "+section={id}").unwrap();
+            }
+            s
+        })
+        .collect();
+    format!("[{}]", runs.join(" "))
+}
