@@ -113,6 +113,113 @@ async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
     .await
 }
 
+/// The golden bundle of each block type (`crates/story/tests/blocks/`),
+/// with the section HTML its built page holds.
+const GOLDEN: [(&str, &str, &str); 4] = [
+    (
+        "paragraph",
+        include_str!("../crates/story/tests/blocks/paragraph/story.json"),
+        include_str!("../crates/story/tests/blocks/paragraph/page.expect"),
+    ),
+    (
+        "quote",
+        include_str!("../crates/story/tests/blocks/quote/story.json"),
+        include_str!("../crates/story/tests/blocks/quote/page.expect"),
+    ),
+    (
+        "list",
+        include_str!("../crates/story/tests/blocks/list/story.json"),
+        include_str!("../crates/story/tests/blocks/list/page.expect"),
+    ),
+    (
+        "image",
+        include_str!("../crates/story/tests/blocks/image/story.json"),
+        include_str!("../crates/story/tests/blocks/image/page.expect"),
+    ),
+];
+
+/// What a reader's browser gets from `node`: each element with its
+/// attributes (addresses resolved against `page`, as the browser does),
+/// and its text. Islands (a built page's stand-ins for controls) are left
+/// out: the viewer draws the live control there.
+fn outline(node: &web_sys::Node, page: &Url, out: &mut String) {
+    if let Some(el) = node.dyn_ref::<Element>() {
+        if el.class_list().contains("sv-island") {
+            return;
+        }
+        let attrs = el.attributes();
+        let mut list: Vec<(String, String)> = (0..attrs.length())
+            .filter_map(|i| attrs.item(i))
+            .map(|a| {
+                let (name, value) = (a.name(), a.value());
+                let resolved = match name.as_str() {
+                    "href" | "src" => page.join(&value).map_or(value, |u| u.to_string()),
+                    "srcset" => value
+                        .split(", ")
+                        .map(|part| match part.split_once(' ') {
+                            Some((u, w)) => {
+                                format!("{} {w}", page.join(u).map_or(u.to_owned(), |u| u.to_string()))
+                            }
+                            None => part.to_owned(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    _ => value,
+                };
+                (name, resolved)
+            })
+            .collect();
+        list.sort();
+        out.push_str(&format!("<{}", el.tag_name().to_lowercase()));
+        for (n, v) in list {
+            out.push_str(&format!(" {n}={v:?}"));
+        }
+        out.push('>');
+        let children = node.child_nodes();
+        for i in 0..children.length() {
+            outline(&children.item(i).unwrap(), page, out);
+        }
+        out.push_str(&format!("</{}>", el.tag_name().to_lowercase()));
+    } else if node.node_type() == web_sys::Node::TEXT_NODE {
+        out.push_str(&node.text_content().unwrap_or_default());
+    }
+}
+
+fn outline_all(root: &Element, selector: &str, page: &Url) -> Vec<String> {
+    all(root, selector)
+        .iter()
+        .map(|s| {
+            let mut out = String::new();
+            outline(s, page, &mut out);
+            out
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn each_block_type_draws_as_its_built_page_holds_it() {
+    let declared: Vec<&str> = story_format::BlockType::ALL.iter().map(|t| t.name()).collect();
+    let golden: Vec<&str> = GOLDEN.iter().map(|(t, ..)| *t).collect();
+    assert_eq!(golden, declared, "every block type's golden bundle is mounted here");
+    for (name, json, page_html) in GOLDEN {
+        let page = Url::parse(&format!("https://news.example/{name}/")).unwrap();
+        let parsed = parse_story(json.as_bytes(), &page.join("story.json").unwrap());
+        assert!(parsed.diagnostics.is_empty(), "{name}: {:?}", parsed.diagnostics);
+        let root = mount_story(Rc::new(parsed.value.unwrap())).await;
+        let drawn = outline_all(&root, "article .sv-section", &page);
+        let built = web_sys::DomParser::new()
+            .unwrap()
+            .parse_from_string(page_html, web_sys::SupportedType::TextHtml)
+            .unwrap();
+        let body: Element = built.body().unwrap().into();
+        let expected = outline_all(&body, ".sv-section", &page);
+        assert_eq!(drawn.len(), expected.len(), "{name}: sections");
+        for (d, e) in drawn.iter().zip(&expected) {
+            assert_eq!(d, e, "{name}: the viewer and the built page differ");
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_story_is_semantic_html() {
     let root = mount_story(story(FULL)).await;

@@ -41,7 +41,7 @@ pub use diag::{Code, Diagnostic, FieldPath, Location, Severity, Step};
 pub use limits::{MAX_BLOCKS, MAX_DIAGNOSTICS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS};
 pub use model::*;
 pub use parse::{
-    is_language_tag, known_fields, parse_catalog, parse_document, parse_document_with_assets, parse_story,
-    Parsed, Steps,
+    fields_of, is_language_tag, known_fields, parse_catalog, parse_document, parse_document_with_assets,
+    parse_story, Parsed, Steps,
 };
 pub use url::SafeUrl;

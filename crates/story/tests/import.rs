@@ -133,3 +133,36 @@ fn the_markdown_sample_and_its_story_json_agree() {
     assert_eq!(imported.json, committed, "run `cargo run -p story -- import {}`", md.display());
     assert!(imported.warnings.is_empty(), "{:?}", imported.warnings);
 }
+
+#[test]
+fn every_story_field_can_be_set_in_front_matter() {
+    // From the parser's own lists: a field the format gains is read here
+    // too, or this fails (with a text value, a mapping field says it wants
+    // a mapping: known, not unknown).
+    let read = |front: &str| -> Vec<String> {
+        let md = format!("---\n{front}\n---\n\nText.\n");
+        let env =
+            story_cli::markdown::Env { sizes: &|_| Some((4, 3)), exists: &|_| true, folder: "a", base: None };
+        match story_cli::markdown::import(&md, &env) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.into_iter().map(|p| p.message).collect(),
+        }
+    };
+    for field in story_format::fields_of("story") {
+        if matches!(field, "format" | "sections") {
+            continue;
+        }
+        let problems = read(&format!("{field}: x"));
+        assert!(!problems.iter().any(|p| p.contains("unknown")), "{field}: {problems:?}");
+    }
+    for field in story_format::fields_of("source") {
+        let problems = read(&format!("source: {{{field}: x}}"));
+        assert!(!problems.iter().any(|p| p.contains("unknown")), "source.{field}: {problems:?}");
+    }
+    for field in story_format::fields_of("image").into_iter().filter(|f| *f != "srcset") {
+        let problems = read(&format!("hero: {{src: a.png, {field}: x}}"));
+        assert!(!problems.iter().any(|p| p.contains("unknown")), "hero.{field}: {problems:?}");
+    }
+    // And the check itself can fail.
+    assert!(read("colour: x").iter().any(|p| p.contains("unknown front matter field")));
+}

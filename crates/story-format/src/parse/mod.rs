@@ -80,6 +80,12 @@ pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
     out
 }
 
+/// The fields of one object of [`known_fields`] (`"story"`, `"image"`,
+/// `"block:quote"`, …); empty for a name the format does not have.
+pub fn fields_of(object: &str) -> Vec<&'static str> {
+    known_fields().into_iter().find(|(o, _)| *o == object).map(|(_, f)| f).unwrap_or_default()
+}
+
 /// A parse result: the document, when it can be shown at all, *and* every
 /// diagnostic. `value` is `None` only when the file as a whole cannot be read
 /// (not JSON, over a limit, another format); otherwise what is invalid is

@@ -88,9 +88,19 @@ fn bounded_yaml(front: &str) -> Result<(), Problem> {
     }
 }
 
-/// The story fields the front matter may set (the rest come from the body).
-const FRONT_FIELDS: &[&str] =
-    &["id", "lang", "title", "dek", "published", "updated", "byline", "source", "hero", "tags"];
+/// The story fields the front matter may set: every field of a story but
+/// `format` (written for you) and `sections` (the body holds them). A story
+/// field added to the format is one here, and a test
+/// (`every_story_field_can_be_set_in_front_matter`) fails until it is read.
+fn front_fields() -> Vec<&'static str> {
+    story_format::fields_of("story").into_iter().filter(|f| !matches!(*f, "format" | "sections")).collect()
+}
+
+/// The fields of the front matter's `hero`: an image's, but `srcset`
+/// (written in `story.json` only).
+fn hero_fields() -> Vec<&'static str> {
+    story_format::fields_of("image").into_iter().filter(|f| *f != "srcset").collect()
+}
 
 /// Reads the front matter into `story`, reporting what it cannot hold.
 pub(super) fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>, problems: &mut Problems) {
@@ -173,7 +183,7 @@ pub(super) fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>
                 },
             },
             other => {
-                let hint = story_format::text::did_you_mean(other, FRONT_FIELDS)
+                let hint = story_format::text::did_you_mean(other, &front_fields())
                     .map_or_else(String::new, |s| format!("; did you mean \"{s}\"?"));
                 let known = if other == "sections" || other == "format" {
                     " (the body holds the sections; the format is written for you)".to_owned()
@@ -198,7 +208,7 @@ fn read_source(m: &yaml_rust2::yaml::Hash, key: &str, fail: &mut impl FnMut(&str
             "name" => source.name = t,
             "lang" => source.lang = Some(t),
             "url" => source.url = Some(t),
-            other => fail(other, unknown_nested(key, other, &["name", "lang", "url"])),
+            other => fail(other, unknown_nested(key, other, &story_format::fields_of("source"))),
         }
     }
     source
@@ -244,10 +254,7 @@ fn read_hero(
                 Some(t) => hero.caption = Some(InlineOut::Plain(t)),
                 None => fail(f, format!("`hero.{f}` must be text, found {}", yaml_kind(v))),
             },
-            (other, _) => fail(
-                other,
-                unknown_nested("hero", other, &["src", "alt", "width", "height", "caption", "credit"]),
-            ),
+            (other, _) => fail(other, unknown_nested("hero", other, &hero_fields())),
         }
     }
     if hero.src.is_empty() {
