@@ -88,7 +88,8 @@ fn search_props(island: &HtmlElement, page: &str) -> Option<SiteSearchProps> {
     let page = story_format::url::Url::parse(page).ok()?;
     let root = main.get_attribute("data-root")?;
     // Through the one URL gate, like every address the viewer uses.
-    let catalog = story_format::url::resolve(&format!("{root}stories.json"), &page).ok()?;
+    let catalog =
+        story_format::url::resolve(&format!("{root}{}", story_format::layout::CATALOG_FILE), &page).ok()?;
     Some(SiteSearchProps { catalog, tag: main.get_attribute("data-tag").map(Into::into), list })
 }
 

@@ -8,11 +8,33 @@
 //! - the catalog: the root, then `page/2/`, `page/3/`... ([`list_folder`]),
 //!   [`LIST_PAGE`] entries each;
 //! - a tag: `tags/NAME/` and its pages ([`TagFolders`]);
-//! - every tag: [`TAGS_FOLDER`].
+//! - every tag: [`TAGS_FOLDER`];
+//! - the site's machine-read files at the root: [`CATALOG_FILE`] (what the
+//!   viewer's search reads), [`ATOM_FEED`], [`JSON_FEED`], [`SITEMAP`],
+//!   [`ROBOTS`]; [`RESERVED`] is every name at the root the build writes.
 
 use std::collections::HashMap;
 
 use crate::Catalog;
+
+/// The catalog a built site publishes at its root (the viewer's search
+/// on a built page fetches it).
+pub const CATALOG_FILE: &str = "stories.json";
+/// The Atom feed, at the root.
+pub const ATOM_FEED: &str = "feed.xml";
+/// The JSON Feed, at the root.
+pub const JSON_FEED: &str = "feed.json";
+/// The sitemap, at the root.
+pub const SITEMAP: &str = "sitemap.xml";
+/// `robots.txt`, at the root.
+pub const ROBOTS: &str = "robots.txt";
+/// A folder's page.
+pub const PAGE_FILE: &str = "index.html";
+/// Names at the site's root that the build writes itself (a bundle folder
+/// by one of these names is refused): pages, lists, feeds and the
+/// viewer's `snippets/`.
+pub const RESERVED: [&str; 8] =
+    [PAGE_FILE, "page", "tags", ATOM_FEED, JSON_FEED, SITEMAP, ROBOTS, "snippets"];
 
 /// Entries on one list page (the catalog's, a tag's).
 pub const LIST_PAGE: usize = 50;

@@ -9,6 +9,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use serde_json::{json, Value};
 use story_format::date::Timestamp;
+use story_format::layout;
 use story_format::url::Url;
 
 /// The newest stories a feed holds.
@@ -94,7 +95,7 @@ pub fn atom(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
                 text_element(w, "id", root.as_str())?;
                 text_element(w, "title", site_name)?;
                 text_element(w, "updated", &newest.map_or_else(|| "1970-01-01T00:00:00Z".into(), rfc3339))?;
-                link(w, "self", &format!("{root}feed.xml"), Some("application/atom+xml"))?;
+                link(w, "self", &format!("{root}{}", layout::ATOM_FEED), Some("application/atom+xml"))?;
                 link(w, "alternate", root.as_str(), Some("text/html"))?;
                 w.create_element("author").write_inner_content(|w| text_element(w, "name", site_name))?;
                 for item in items {
@@ -175,7 +176,7 @@ pub fn json_feed(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
         "version": "https://jsonfeed.org/version/1.1",
         "title": site_name,
         "home_page_url": root.as_str(),
-        "feed_url": format!("{root}feed.json"),
+        "feed_url": format!("{root}{}", layout::JSON_FEED),
         "items": items,
     }))
 }
@@ -206,5 +207,5 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
 
 /// `robots.txt`: everything may be crawled; the sitemap is named.
 pub fn robots(root: &Url) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {root}sitemap.xml\n")
+    format!("User-agent: *\nAllow: /\n\nSitemap: {root}{}\n", layout::SITEMAP)
 }

@@ -7,6 +7,7 @@
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use serde_json::{json, Value};
+use story_format::layout;
 use story_format::url::{relative_ref, Url};
 use story_format::{SafeUrl, Story};
 
@@ -70,12 +71,12 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
     h.push_str(&format!("<link rel=\"canonical\" href=\"{}\">\n", attr(page.as_str())));
     h.push_str(&format!(
         "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"{}\" title=\"{}\">\n",
-        asset("feed.xml"),
+        asset(layout::ATOM_FEED),
         attr(&site.name)
     ));
     h.push_str(&format!(
         "<link rel=\"alternate\" type=\"application/feed+json\" href=\"{}\" title=\"{}\">\n",
-        asset("feed.json"),
+        asset(layout::JSON_FEED),
         attr(&site.name)
     ));
     let meta = |h: &mut String, key: &str, name: &str, value: &str| {

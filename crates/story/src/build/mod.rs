@@ -86,10 +86,6 @@ impl From<std::io::Error> for Failure {
 const VIEWER_FILES: [&str; 6] =
     ["story-viewer.js", "story-viewer_bg.wasm", "embed.js", "reading.js", "viewer.css", "favicon.svg"];
 
-/// Names at OUT's top level that the build writes itself.
-const RESERVED: [&str; 8] =
-    ["index.html", "page", "tags", "feed.xml", "feed.json", "sitemap.xml", "robots.txt", "snippets"];
-
 /// The folder of SITE published whole, as it is, at the same place in OUT:
 /// files a publisher adds on purpose (a PDF, a `humans.txt`). Nothing else
 /// is published unless a story or the catalog names it.
@@ -137,7 +133,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
 
     for e in std::fs::read_dir(&site).map_err(|e| run_err(&site, e))?.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if RESERVED.contains(&name.as_str()) || VIEWER_FILES.iter().any(|v| name.starts_with(v)) {
+        if layout::RESERVED.contains(&name.as_str()) || VIEWER_FILES.iter().any(|v| name.starts_with(v)) {
             return Err(Failure::Run(format!(
                 "{}: the built site writes its own {name}; rename it",
                 e.path().display()
@@ -157,13 +153,14 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut copies = Vec::new();
     copy_static(&sandbox, tmp.path(), &mut copies)?;
 
-    let has_catalog = std::fs::symlink_metadata(site.join("stories.json")).is_ok();
+    let has_catalog = std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_ok();
     // The catalog: the site's own, or one made from the stories, as `story index` makes it.
-    let catalog_url = root.join("stories.json").map_err(|e| Failure::Run(e.to_string()))?;
+    let catalog_url = root.join(layout::CATALOG_FILE).map_err(|e| Failure::Run(e.to_string()))?;
     let catalog_json = if has_catalog {
-        let bytes = check::read_limited(&sandbox, &site.join("stories.json"))
-            .map_err(|d| Failure::Run(format!("{}: {}", site.join("stories.json").display(), d.message)))?;
-        std::fs::write(tmp.path().join("stories.json"), &bytes)?;
+        let bytes = check::read_limited(&sandbox, &site.join(layout::CATALOG_FILE)).map_err(|d| {
+            Failure::Run(format!("{}: {}", site.join(layout::CATALOG_FILE).display(), d.message))
+        })?;
+        std::fs::write(tmp.path().join(layout::CATALOG_FILE), &bytes)?;
         bytes
     } else {
         let stories = bundles
@@ -177,7 +174,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         let json = crate::index::from_stories(&site, stories).ok_or_else(|| {
             Failure::Run(format!("{}: cannot turn the path into a file URL", site.display()))
         })?;
-        std::fs::write(tmp.path().join("stories.json"), &json)?;
+        std::fs::write(tmp.path().join(layout::CATALOG_FILE), &json)?;
         json.into_bytes()
     };
     // Checked already when it is the site's own; one made from the bundles
@@ -187,7 +184,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         Some(Document::Catalog(c)) if parsed.diagnostics.iter().all(|d| !d.is_error()) => c,
         _ => {
             let file = if has_catalog {
-                report::shown(&site.join("stories.json"))
+                report::shown(&site.join(layout::CATALOG_FILE))
             } else {
                 "stories.json (made from the bundles)".to_owned()
             };
@@ -237,10 +234,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         items.push(feed_item(s, &sandbox, &root)?);
     }
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
-    write("feed.xml", feeds::atom(&root, &site_name, &items))?;
-    write("feed.json", feeds::json_feed(&root, &site_name, &items))?;
-    write("sitemap.xml", feeds::sitemap(&sitemap))?;
-    write("robots.txt", feeds::robots(&root))?;
+    write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
+    write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
+    write(layout::SITEMAP, feeds::sitemap(&sitemap))?;
+    write(layout::ROBOTS, feeds::robots(&root))?;
 
     let leftover = tmp.replace(&opts.out)?;
     Ok(Built {
@@ -435,7 +432,7 @@ fn render_story(
     story.sections = sections;
     html.push_str(&publish::story_html(story, place(page.clone())));
     html.push_str(head::CLOSE);
-    std::fs::write(dir.join("index.html"), html)?;
+    std::fs::write(dir.join(layout::PAGE_FILE), html)?;
     Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets })
 }
 
@@ -515,7 +512,7 @@ fn catalog_pages(
         let html = head::document(info, &page, &Kind::List { title, description, tag: tag.clone() }, &body);
         let dir = out.join(&folder);
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("index.html"), html)?;
+        std::fs::write(dir.join(layout::PAGE_FILE), html)?;
         let modified = slice.iter().filter_map(|e| e.published.clone()).max();
         Ok(SitemapUrl { url: page, modified })
     })?;
@@ -531,7 +528,7 @@ fn catalog_pages(
         let html = head::document(info, &page, &Kind::List { title, description, tag: None }, &body);
         let dir = out.join(layout::TAGS_FOLDER);
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("index.html"), html)?;
+        std::fs::write(dir.join(layout::PAGE_FILE), html)?;
         sitemap.push(SitemapUrl { url: page, modified: None });
         n += 1;
     }
