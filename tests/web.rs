@@ -115,7 +115,7 @@ async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
 
 /// The golden bundle of each block type (`crates/story/tests/blocks/`),
 /// with the section HTML its built page holds.
-const GOLDEN: [(&str, &str, &str); 4] = [
+const GOLDEN: [(&str, &str, &str); 6] = [
     (
         "paragraph",
         include_str!("../crates/story/tests/blocks/paragraph/story.json"),
@@ -135,6 +135,16 @@ const GOLDEN: [(&str, &str, &str); 4] = [
         "image",
         include_str!("../crates/story/tests/blocks/image/story.json"),
         include_str!("../crates/story/tests/blocks/image/page.expect"),
+    ),
+    (
+        "code",
+        include_str!("../crates/story/tests/blocks/code/story.json"),
+        include_str!("../crates/story/tests/blocks/code/page.expect"),
+    ),
+    (
+        "divider",
+        include_str!("../crates/story/tests/blocks/divider/story.json"),
+        include_str!("../crates/story/tests/blocks/divider/page.expect"),
     ),
 ];
 

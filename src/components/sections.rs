@@ -148,5 +148,13 @@ fn block(b: &Block, labels: &'static Labels, lang: &AttrValue, links: &super::Li
         Block::List { ordered: true, items: i } => html! { <ol>{ items(i) }</ol> },
         Block::List { ordered: false, items: i } => html! { <ul>{ items(i) }</ul> },
         Block::Image(img) => html! { <Figure image={ (**img).clone() } {labels} lang={ lang.clone() } /> },
+        // Focusable, so that a keyboard can scroll it sideways; left to right
+        // and untranslated whatever the story's language.
+        Block::Code { text, language } => html! {
+            <pre class="sv-code" tabindex="0" dir="ltr" translate="no" data-language={ language.clone() }>
+                <code>{ text.clone() }</code>
+            </pre>
+        },
+        Block::Divider => html! { <hr class="sv-divider" /> },
     }
 }

@@ -83,7 +83,8 @@ impl Story {
                 match block {
                     Block::Paragraph(text) | Block::Quote { text, .. } => add(text.text()),
                     Block::List { items, .. } => items.iter().for_each(|i| add(i.text())),
-                    Block::Image(_) => {}
+                    Block::Code { text, .. } => add(text),
+                    Block::Image(_) | Block::Divider => {}
                 }
             }
         }
@@ -312,6 +313,10 @@ block_types! {
     List = "list" ["items", "ordered"],
     /// A picture with its text alternative, caption and credit.
     Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit"],
+    /// Preformatted text (code, a terminal session), every space kept.
+    Code = "code" ["text", "language"],
+    /// A break between two parts of a section.
+    Divider = "divider" [],
 }
 
 /// One block of a section. Blocks of unknown types are skipped when parsing.
@@ -329,6 +334,16 @@ pub enum Block {
     /// Boxed: an image is ~250 bytes, the other blocks ~50, and a story
     /// holds up to 50,000 blocks.
     Image(Box<Image>),
+    /// Preformatted text: drawn in a monospace font, every space and line
+    /// kept, scrolling sideways rather than wrapping.
+    Code {
+        text: String,
+        /// The language's name (`rust`, `shell`), when given; shown, never
+        /// used to highlight.
+        language: Option<String>,
+    },
+    /// A section break (`<hr>`).
+    Divider,
 }
 
 impl Block {
@@ -339,6 +354,8 @@ impl Block {
             Block::Quote { .. } => BlockType::Quote,
             Block::List { .. } => BlockType::List,
             Block::Image(_) => BlockType::Image,
+            Block::Code { .. } => BlockType::Code,
+            Block::Divider => BlockType::Divider,
         }
     }
 }

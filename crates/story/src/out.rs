@@ -123,6 +123,12 @@ pub enum TypedOut {
         items: Vec<InlineOut>,
     },
     Image(ImageOut),
+    Code {
+        text: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
+    },
+    Divider,
 }
 
 /// A `stories.json`.

@@ -138,6 +138,11 @@ fn schema() -> Value {
                 "type": { "const": "list" },
                 "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/inline" } },
                 "ordered": { "type": "boolean" } } },
+            "block-code": { "type": "object", "required": ["type", "text"], "properties": {
+                "type": { "const": "code" }, "text": { "type": "string", "minLength": 1 },
+                "language": { "type": "string" } } },
+            "block-divider": { "type": "object", "required": ["type"], "properties": {
+                "type": { "const": "divider" } } },
             "block-image": { "type": "object", "required": ["type", "src", "alt"],
                 "dependentRequired": { "width": ["height"], "height": ["width"] },
                 "properties": image_properties(true) },

@@ -34,6 +34,7 @@ fields!(
         Srcset = "srcset",
         Caption = "caption",
         Credit = "credit",
+        Language = "language",
     }
 );
 
@@ -96,7 +97,7 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
                     while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                     return Ok(Slot::Bad);
                 };
-                let mut acc = BlockAcc::default();
+                let mut acc = BlockAcc::new(kind);
                 read_fields(cx, &mut map, path, fields_of(kind), 1, &mut acc)?;
                 return Ok(acc.finish(cx, kind, path));
             }
@@ -121,7 +122,7 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
         };
         let Some(kind) = block_type(cx, ty, path) else { return Ok(Slot::Bad) };
         let known = fields_of(kind);
-        let mut acc = BlockAcc::default();
+        let mut acc = BlockAcc::new(kind);
         let mut seen = 0u32;
         for (k, raw) in fields {
             // `type` (read above) is skipped by `BlockAcc::field`.
@@ -181,7 +182,12 @@ fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockType
 
 #[derive(Default)]
 struct BlockAcc<'de> {
+    /// Set first: a code block's `text` is a string kept as it is, any
+    /// other block's is inline text.
+    code: bool,
     text: Option<Slot<Inline>>,
+    verbatim: Option<Val<'de>>,
+    language: Option<Val<'de>>,
     cite: Option<Val<'de>>,
     items: Option<Slot<Vec<Inline>>>,
     ordered: Option<Val<'de>>,
@@ -200,8 +206,16 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
         let p = path.field(f.name());
         let image_field = match f {
             BlockField::Type => return src.skip(), // read before
+            BlockField::Text if self.code => {
+                self.verbatim = Some(src.value(ValSeed)?);
+                None
+            }
             BlockField::Text => {
                 self.text = Some(src.value(InlineShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Language => {
+                self.language = Some(src.value(ValSeed)?);
                 None
             }
             BlockField::Cite => {
@@ -232,6 +246,10 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
 }
 
 impl BlockAcc<'_> {
+    fn new(kind: BlockType) -> Self {
+        BlockAcc { code: kind == BlockType::Code, ..BlockAcc::default() }
+    }
+
     fn finish(self, cx: &mut Cx<'_>, kind: BlockType, path: &Path<'_>) -> Slot<Block> {
         let text = |cx: &mut Cx<'_>, t: Option<Slot<Inline>>| match t {
             None | Some(Slot::Null) => {
@@ -260,6 +278,18 @@ impl BlockAcc<'_> {
                 }
             }
             BlockType::Image => self.image.finish(cx, path).map(|i| Block::Image(Box::new(i))),
+            BlockType::Code => {
+                let language = cx.opt_text(self.language, "language", path);
+                match cx.req_str(self.verbatim, "text", path) {
+                    Some(t) if t.trim().is_empty() => {
+                        cx.sink.error(Code::Invalid, &path.field("text"), "a code block needs text");
+                        None
+                    }
+                    // Kept as written: every space and line matters.
+                    t => t.map(|text| Block::Code { text: text.into_owned(), language }),
+                }
+            }
+            BlockType::Divider => Some(Block::Divider),
         };
         block.map_or(Slot::Bad, Slot::Got)
     }

@@ -49,6 +49,8 @@ pub fn block(b: &Block) -> String {
             format!("list ordered={ordered} items=[{}]", items.join(", "))
         }
         Block::Image(i) => format!("image {}", image(i)),
+        Block::Code { text, language } => format!("code language={language:?} text={text:?}"),
+        Block::Divider => "divider".to_owned(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::lines::Lines;
 use super::{is_remote, Env, Problem, Problems, MAX_PROBLEMS};
@@ -115,6 +115,8 @@ pub(super) struct Body<'a, 'p> {
     quote: Vec<Runs>,
     list: Option<(bool, Vec<InlineOut>)>,
     item_paragraphs: usize,
+    /// Inside a code block: its language, and its text so far.
+    code: Option<(Option<String>, String)>,
     /// Inside a refused container (a table, a code block, a footnote, a
     /// nested list): how deep, so that its contents are not refused again.
     skipping: usize,
@@ -141,6 +143,7 @@ impl<'a, 'p> Body<'a, 'p> {
             list: None,
             item_paragraphs: 0,
             skipping: 0,
+            code: None,
         }
     }
 
@@ -213,6 +216,11 @@ impl<'a, 'p> Body<'a, 'p> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
+            Event::Text(t) if self.code.is_some() => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&t);
+                }
+            }
             Event::Text(t) => self.text(&t, &range),
             Event::Code(t) => {
                 let marks = Marks { code: true, ..self.marks.clone() };
@@ -230,10 +238,10 @@ impl<'a, 'p> Body<'a, 'p> {
             Event::FootnoteReference(_) => {
                 self.refuse(&range, "footnotes are not part of the format: put the note in the text")
             }
-            Event::Rule => self.refuse(
-                &range,
-                "a horizontal rule has no place in the format: start a section with ## instead",
-            ),
+            Event::Rule => {
+                self.block_line = self.line(&range);
+                self.push_block(BlockOut::Typed(TypedOut::Divider));
+            }
             other => self.refuse(&range, format!("this Markdown ({other:?}) has no place in the format")),
         }
     }
@@ -345,9 +353,19 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.image = alone.then(|| (dest_url.to_string(), title.to_string(), String::new()));
                 self.in_image = true;
             }
-            Tag::CodeBlock(_) => {
-                self.refuse(&range, "a code block has no place in the format: use `code` inside a paragraph");
-                self.skipping = 1;
+            Tag::CodeBlock(kind) => {
+                if !matches!(self.inside, Inside::Nothing) {
+                    self.refuse(&range, "a code block inside a quote or a list is not part of the format");
+                    self.skipping = 1;
+                    return;
+                }
+                self.block_line = self.line(&range);
+                // The info string's first word names the language (```rust ignore).
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_owned),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some((language, String::new()));
             }
             Tag::HtmlBlock => {
                 self.refuse(&range, "raw HTML has no place in a story: the format holds text only");
@@ -423,6 +441,17 @@ impl<'a, 'p> Body<'a, 'p> {
                     self.push_block(BlockOut::Typed(TypedOut::List { ordered, items }));
                 }
                 self.inside = Inside::Nothing;
+            }
+            TagEnd::CodeBlock => {
+                if let Some((language, text)) = self.code.take() {
+                    // The line end before the closing fence is not part of the code.
+                    let text = text.strip_suffix('\n').unwrap_or(&text).to_owned();
+                    if text.trim().is_empty() {
+                        self.refuse(&range, "an empty code block");
+                    } else {
+                        self.push_block(BlockOut::Typed(TypedOut::Code { text, language }));
+                    }
+                }
             }
             TagEnd::Emphasis => self.marks.em = false,
             TagEnd::Strong => self.marks.strong = false,

@@ -7,10 +7,12 @@
 //! - paragraphs, `**strong**`, `*em*`, `` `code` `` and links become runs;
 //! - `>` quotes become quotes, a last line `— name` their `cite`;
 //! - lists become lists; `![alt](src "caption")` alone in a paragraph
-//!   becomes an image block, its size read from the file.
+//!   becomes an image block, its size read from the file;
+//! - fenced and indented code becomes a code block (the fence's first word
+//!   its language); `---` or `***` between paragraphs, a divider.
 //!
-//! What the format cannot hold (raw HTML, tables, footnotes, code blocks,
-//! nested lists, `###` headings, …) is refused with its line and column,
+//! What the format cannot hold (raw HTML, tables, footnotes, nested lists,
+//! `###` headings, …) is refused with its line and column,
 //! never dropped. The result is read back through the one parser: an import
 //! that returns `Ok` always passes `story check`.
 
