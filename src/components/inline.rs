@@ -1,4 +1,5 @@
-//! Inline text: runs with emphasis, strong, code and links. Text is only
+//! Inline text: runs with emphasis, strong, code, strike and links, and line
+//! breaks. Text is only
 //! ever a text node; a link's `href` is only ever a [`story_format::SafeUrl`].
 
 use story_format::{Inline, Run};
@@ -30,7 +31,10 @@ pub fn inline(text: &Inline, links: &super::Links) -> Html {
 }
 
 fn run(Run { text, marks: r }: Run<'_>, links: &super::Links) -> Html {
-    let mut node = html! { { text.to_owned() } };
+    let mut node = lines(text);
+    if r.strike {
+        node = html! { <s>{ node }</s> };
+    }
     if r.code {
         node = html! { <code>{ node }</code> };
     }
@@ -46,6 +50,17 @@ fn run(Run { text, marks: r }: Run<'_>, links: &super::Links) -> Html {
         node = html! { <SectionLink id={ id.clone() }>{ node }</SectionLink> };
     }
     node
+}
+
+/// Text, its line breaks (`\n`) drawn as `<br>`.
+fn lines(text: &str) -> Html {
+    if !text.contains('\n') {
+        return html! { { text.to_owned() } };
+    }
+    text.split('\n')
+        .enumerate()
+        .map(|(i, line)| html! { <>if i > 0 { <br /> }{ line.to_owned() }</> })
+        .collect()
 }
 
 #[derive(Properties, PartialEq)]

@@ -174,6 +174,8 @@ pub struct Marks {
     pub em: bool,
     pub strong: bool,
     pub code: bool,
+    /// Struck through: text that no longer holds, left visible.
+    pub strike: bool,
     /// A link target; `None` for plain text and for links whose URL was unsafe.
     pub href: Option<SafeUrl>,
     /// A link to a section of this story (`"href": "#why-now"`): the
@@ -183,7 +185,8 @@ pub struct Marks {
 
 impl Marks {
     /// No marks: plain text.
-    pub const PLAIN: Marks = Marks { em: false, strong: false, code: false, href: None, section: None };
+    pub const PLAIN: Marks =
+        Marks { em: false, strong: false, code: false, strike: false, href: None, section: None };
 
     fn is_plain(&self) -> bool {
         *self == Marks::PLAIN

@@ -95,6 +95,8 @@ pub enum RunOut {
         strong: bool,
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         code: bool,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        strike: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         href: Option<String>,
     },

@@ -115,6 +115,7 @@ fn schema() -> Value {
             "run": { "type": "object", "required": ["text"], "properties": {
                 "text": { "type": "string" }, "em": { "type": "boolean" },
                 "strong": { "type": "boolean" }, "code": { "type": "boolean" },
+                "strike": { "type": "boolean" },
                 "href": { "$ref": "#/$defs/url" } } },
             "source": { "type": "object", "required": ["name"], "properties": {
                 "name": { "type": "string", "minLength": 1 },

@@ -17,6 +17,7 @@ scalars!(
         Em: em = "em",
         Strong: strong = "strong",
         Code: code = "code",
+        Strike: strike = "strike",
         Href: href = "href",
     }
 );
@@ -52,7 +53,7 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
         let At { cx, path } = self.0;
         let mut acc = RunAcc::default();
         read_fields(cx, &mut map, path, RunField::ALL, 0, &mut acc)?;
-        let RunAcc { text, em, strong, code, href } = acc;
+        let RunAcc { text, em, strong, code, strike, href } = acc;
         let Some(text) = cx.req_str(text, "text", path) else { return Ok(Slot::Bad) };
         // `#id` is a link to a section of this story, not to the file.
         let fragment = match &href {
@@ -73,6 +74,7 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
             em: cx.opt_bool(em, "em", path),
             strong: cx.opt_bool(strong, "strong", path),
             code: cx.opt_bool(code, "code", path),
+            strike: cx.opt_bool(strike, "strike", path),
             href,
             section,
         };

@@ -87,7 +87,7 @@ pub fn inline(i: &Inline) -> String {
         .map(|r| {
             let m = r.marks;
             let mut s = format!("{:?}", r.text);
-            for (on, name) in [(m.em, "em"), (m.strong, "strong"), (m.code, "code")] {
+            for (on, name) in [(m.em, "em"), (m.strong, "strong"), (m.code, "code"), (m.strike, "strike")] {
                 if on {
                     s.push('+');
                     s.push_str(name);

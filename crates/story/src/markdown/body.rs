@@ -21,6 +21,7 @@ struct Marks {
     em: bool,
     strong: bool,
     code: bool,
+    strike: bool,
     href: Option<String>,
 }
 
@@ -76,7 +77,14 @@ impl Runs {
                     if m == Marks::default() {
                         RunOut::Plain(text)
                     } else {
-                        RunOut::Marked { text, em: m.em, strong: m.strong, code: m.code, href: m.href }
+                        RunOut::Marked {
+                            text,
+                            em: m.em,
+                            strong: m.strong,
+                            code: m.code,
+                            strike: m.strike,
+                            href: m.href,
+                        }
                     }
                 })
                 .collect(),
@@ -168,7 +176,10 @@ impl<'a, 'p> Body<'a, 'p> {
     }
 
     pub(super) fn read(&mut self, body: &str) {
-        let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_HEADING_ATTRIBUTES;
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_STRIKETHROUGH;
         for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
             self.event(event, range);
         }
@@ -232,6 +243,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.runs.breaks.push(at);
                 self.text(if matches!(event, Event::SoftBreak) { " " } else { "\n" }, &range);
             }
+            Event::InlineHtml(h) if is_br(&h) => self.event(Event::HardBreak, range),
             Event::InlineHtml(_) | Event::Html(_) => {
                 self.refuse(&range, "raw HTML has no place in a story: the format holds text only")
             }
@@ -332,6 +344,7 @@ impl<'a, 'p> Body<'a, 'p> {
             }
             Tag::Emphasis => self.marks.em = true,
             Tag::Strong => self.marks.strong = true,
+            Tag::Strikethrough => self.marks.strike = true,
             Tag::Link { dest_url, .. } => {
                 if matches!(self.inside, Inside::Heading) {
                     self.refuse(
@@ -455,6 +468,7 @@ impl<'a, 'p> Body<'a, 'p> {
             }
             TagEnd::Emphasis => self.marks.em = false,
             TagEnd::Strong => self.marks.strong = false,
+            TagEnd::Strikethrough => self.marks.strike = false,
             TagEnd::Link => self.marks.href = None,
             TagEnd::Image => self.in_image = false,
             _ => {}
@@ -512,6 +526,13 @@ impl<'a, 'p> Body<'a, 'p> {
             ),
         }
     }
+}
+
+/// `<br>`, `<br/>` or `<br />` (any case): a line break, the one piece of
+/// HTML that Markdown writers use for what the format has.
+fn is_br(html: &str) -> bool {
+    let tag = html.trim().to_ascii_lowercase();
+    matches!(tag.as_str(), "<br>" | "<br/>" | "<br />")
 }
 
 /// `— name`, `-- name` or `―name`: the name.
