@@ -115,7 +115,7 @@ async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
 
 /// The golden bundle of each block type (`crates/story/tests/blocks/`),
 /// with the section HTML its built page holds.
-const GOLDEN: [(&str, &str, &str); 6] = [
+const GOLDEN: [(&str, &str, &str); 7] = [
     (
         "paragraph",
         include_str!("../crates/story/tests/blocks/paragraph/story.json"),
@@ -145,6 +145,11 @@ const GOLDEN: [(&str, &str, &str); 6] = [
         "divider",
         include_str!("../crates/story/tests/blocks/divider/story.json"),
         include_str!("../crates/story/tests/blocks/divider/page.expect"),
+    ),
+    (
+        "heading",
+        include_str!("../crates/story/tests/blocks/heading/story.json"),
+        include_str!("../crates/story/tests/blocks/heading/page.expect"),
     ),
 ];
 

@@ -42,7 +42,12 @@ impl Headings {
     }
     /// The tag one level below (`"h2"`).
     pub fn below(self) -> String {
-        format!("h{}", (self.0 + 1).min(6))
+        self.at(1)
+    }
+    /// The tag `depth` levels below the top (at most `h6`): a story's
+    /// sub-headings of level 3 and 4 are 2 and 3 below its title.
+    pub fn at(self, depth: u8) -> String {
+        format!("h{}", (self.0 + depth).min(6))
     }
 }
 

@@ -129,10 +129,17 @@ fn BlockChunk(props: &ChunkProps) -> Html {
     let blocks = &story.sections[props.section].blocks[props.start..props.end];
     let lang = AttrValue::from(story.lang.clone());
     let links = super::use_links();
-    html! { <>{ for blocks.iter().map(|b| block(b, props.labels, &lang, &links)) }</> }
+    let headings = super::use_headings();
+    html! { <>{ for blocks.iter().map(|b| block(b, props.labels, &lang, &links, headings)) }</> }
 }
 
-fn block(b: &Block, labels: &'static Labels, lang: &AttrValue, links: &super::Links) -> Html {
+fn block(
+    b: &Block,
+    labels: &'static Labels,
+    lang: &AttrValue,
+    links: &super::Links,
+    headings: super::Headings,
+) -> Html {
     let inline = |i: &story_format::Inline| inline(i, links);
     let items = |items: &[story_format::Inline]| -> Html {
         items.iter().map(|i| html! { <li>{ inline(i) }</li> }).collect()
@@ -156,5 +163,9 @@ fn block(b: &Block, labels: &'static Labels, lang: &AttrValue, links: &super::Li
             </pre>
         },
         Block::Divider => html! { <hr class="sv-divider" /> },
+        // Level 3 is one below the section's heading, as `h3` is below `h2`.
+        Block::Heading { text, level, id } => html! {
+            <@{ headings.at(level - 1) } id={ id.clone() } class="sv-subheading">{ text.clone() }</@>
+        },
     }
 }

@@ -69,9 +69,8 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
         use_effect_with(props.focus.clone(), move |f| focus.set(f.clone()));
     }
     // Blocks that must be drawn for the focused section to be on the page.
-    let needed = |f: &Option<AttrValue>| {
-        layout.0.needed_for(f.as_ref().and_then(|f| story.sections.iter().position(|s| s.id == f.as_str())))
-    };
+    let needed =
+        |f: &Option<AttrValue>| layout.0.needed_for(f.as_ref().and_then(|f| story.section_of(f.as_str())));
     let budget =
         use_state_eq(|| if props.whole { layout.0.total() } else { layout.0.first_budget(needed(&focus)) });
     if needed(&focus) > *budget {

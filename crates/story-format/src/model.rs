@@ -49,6 +49,14 @@ pub struct Asset {
 }
 
 impl Story {
+    /// The index of the section whose id, or whose sub-heading's id, is
+    /// `id` (a `#id` link's target).
+    pub fn section_of(&self, id: &str) -> Option<usize> {
+        self.sections.iter().position(|s| {
+            s.id == id || s.blocks.iter().any(|b| matches!(b, Block::Heading { id: h, .. } if h == id))
+        })
+    }
+
     /// What a search result or link preview says of the story: the dek,
     /// else the first paragraph cut at a word near `max` characters (see
     /// [`crate::text::cut_at_word`]); `None` when the story has neither.
@@ -83,7 +91,7 @@ impl Story {
                 match block {
                     Block::Paragraph(text) | Block::Quote { text, .. } => add(text.text()),
                     Block::List { items, .. } => items.iter().for_each(|i| add(i.text())),
-                    Block::Code { text, .. } => add(text),
+                    Block::Code { text, .. } | Block::Heading { text, .. } => add(text),
                     Block::Image(_) | Block::Divider => {}
                 }
             }
@@ -320,6 +328,8 @@ block_types! {
     Code = "code" ["text", "language"],
     /// A break between two parts of a section.
     Divider = "divider" [],
+    /// A sub-heading inside a section, linkable as sections are.
+    Heading = "heading" ["text", "level", "id"],
 }
 
 /// One block of a section. Blocks of unknown types are skipped when parsing.
@@ -347,6 +357,13 @@ pub enum Block {
     },
     /// A section break (`<hr>`).
     Divider,
+    /// A sub-heading: level 3 or 4 (`h3`, `h4` on a standalone page), and
+    /// an id unique among the story's sections and sub-headings.
+    Heading {
+        text: String,
+        level: u8,
+        id: String,
+    },
 }
 
 impl Block {
@@ -359,6 +376,7 @@ impl Block {
             Block::Image(_) => BlockType::Image,
             Block::Code { .. } => BlockType::Code,
             Block::Divider => BlockType::Divider,
+            Block::Heading { .. } => BlockType::Heading,
         }
     }
 }

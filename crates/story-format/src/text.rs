@@ -95,6 +95,53 @@ pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<
         .collect()
 }
 
+/// The ids of a story's sub-headings, in order, settled after its
+/// sections' (`taken` holds those, and gets these): each its own id when
+/// given and free, else one made from its text as a section's is
+/// (`heading-N` when the text has no letters or digits), made unique with
+/// `-2`, `-3`. Returns each id, and whether a given one was taken.
+///
+/// ```
+/// use std::collections::HashSet;
+/// use story_format::text::sub_heading_ids;
+/// let mut taken: HashSet<String> = ["why-now".to_owned()].into();
+/// let ids = sub_heading_ids(&mut taken, &[(None, "Why now"), (Some("why-now"), "x"), (None, "?")]);
+/// assert_eq!(ids, [("why-now-2".into(), false), ("x".into(), true), ("heading-3".into(), false)]);
+/// ```
+pub fn sub_heading_ids(
+    taken: &mut HashSet<String>,
+    headings: &[(Option<&str>, &str)],
+) -> Vec<(String, bool)> {
+    let mut next: HashMap<String, usize> = HashMap::new();
+    headings
+        .iter()
+        .enumerate()
+        .map(|(i, (own, text))| {
+            let (mut id, refused) = match own {
+                Some(own) if !taken.contains(*own) => ((*own).to_owned(), false),
+                Some(_) => (slug(text), true),
+                None => (slug(text), false),
+            };
+            if id.is_empty() {
+                id = format!("heading-{}", i + 1);
+            }
+            if taken.contains(&id) {
+                let base = id;
+                let n = next.entry(base.clone()).or_insert(2);
+                loop {
+                    id = format!("{base}-{n}");
+                    *n += 1;
+                    if !taken.contains(&id) {
+                        break;
+                    }
+                }
+            }
+            taken.insert(id.clone());
+            (id, refused)
+        })
+        .collect()
+}
+
 /// Counts words for reading time: a run of letters/digits outside CJK
 /// scripts counts as one word; each CJK character (Han, kana, Hangul), which
 /// is written without spaces, counts as its own unit. Returns

@@ -131,6 +131,18 @@ pub enum TypedOut {
         language: Option<String>,
     },
     Divider,
+    Heading {
+        text: String,
+        #[serde(skip_serializing_if = "is_three")]
+        level: u8,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+    },
+}
+
+/// A sub-heading's default level, left out of the file.
+fn is_three(level: &u8) -> bool {
+    *level == 3
 }
 
 /// A `stories.json`.

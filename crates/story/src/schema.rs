@@ -144,6 +144,10 @@ fn schema() -> Value {
                 "language": { "type": "string" } } },
             "block-divider": { "type": "object", "required": ["type"], "properties": {
                 "type": { "const": "divider" } } },
+            "block-heading": { "type": "object", "required": ["type", "text"], "properties": {
+                "type": { "const": "heading" }, "text": { "type": "string", "minLength": 1 },
+                "level": { "enum": [3, 4] },
+                "id": { "type": "string", "pattern": format!("^\\S{{1,{MAX_SECTION_ID_CHARS}}}$") } } },
             "block-image": { "type": "object", "required": ["type", "src", "alt"],
                 "dependentRequired": { "width": ["height"], "height": ["width"] },
                 "properties": image_properties(true) },

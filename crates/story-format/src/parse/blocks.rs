@@ -35,6 +35,8 @@ fields!(
         Caption = "caption",
         Credit = "credit",
         Language = "language",
+        Level = "level",
+        Id = "id",
     }
 );
 
@@ -182,12 +184,14 @@ fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockType
 
 #[derive(Default)]
 struct BlockAcc<'de> {
-    /// Set first: a code block's `text` is a string kept as it is, any
-    /// other block's is inline text.
-    code: bool,
+    /// Set first: a code block's or a sub-heading's `text` is a string,
+    /// any other block's is inline text.
+    plain: bool,
     text: Option<Slot<Inline>>,
     verbatim: Option<Val<'de>>,
     language: Option<Val<'de>>,
+    level: Option<Val<'de>>,
+    id: Option<Val<'de>>,
     cite: Option<Val<'de>>,
     items: Option<Slot<Vec<Inline>>>,
     ordered: Option<Val<'de>>,
@@ -206,7 +210,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
         let p = path.field(f.name());
         let image_field = match f {
             BlockField::Type => return src.skip(), // read before
-            BlockField::Text if self.code => {
+            BlockField::Text if self.plain => {
                 self.verbatim = Some(src.value(ValSeed)?);
                 None
             }
@@ -216,6 +220,14 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
             }
             BlockField::Language => {
                 self.language = Some(src.value(ValSeed)?);
+                None
+            }
+            BlockField::Level => {
+                self.level = Some(src.value(ValSeed)?);
+                None
+            }
+            BlockField::Id => {
+                self.id = Some(src.value(ValSeed)?);
                 None
             }
             BlockField::Cite => {
@@ -247,7 +259,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
 
 impl BlockAcc<'_> {
     fn new(kind: BlockType) -> Self {
-        BlockAcc { code: kind == BlockType::Code, ..BlockAcc::default() }
+        BlockAcc { plain: matches!(kind, BlockType::Code | BlockType::Heading), ..BlockAcc::default() }
     }
 
     fn finish(self, cx: &mut Cx<'_>, kind: BlockType, path: &Path<'_>) -> Slot<Block> {
@@ -290,8 +302,52 @@ impl BlockAcc<'_> {
                 }
             }
             BlockType::Divider => Some(Block::Divider),
+            BlockType::Heading => self.heading(cx, path),
         };
         block.map_or(Slot::Bad, Slot::Got)
+    }
+}
+
+impl BlockAcc<'_> {
+    /// A sub-heading: its text (as a section heading's), its level (3 when
+    /// absent) and its own id, if any (settled with every section's, once
+    /// the story is read).
+    fn heading(self, cx: &mut Cx<'_>, path: &Path<'_>) -> Option<Block> {
+        let text = match cx.opt_text(self.verbatim, "text", path) {
+            Some(t) => t,
+            None => {
+                cx.missing(path, "text");
+                return None;
+            }
+        };
+        let level = match self.level {
+            None | Some(Val::Null) | Some(Val::Int(3)) => 3,
+            Some(Val::Int(4)) => 4,
+            Some(Val::Int(_) | Val::Float(_)) => {
+                cx.sink.error(Code::Invalid, &path.field("level"), "a sub-heading's level is 3 or 4");
+                3
+            }
+            Some(other) => {
+                cx.type_error(&path.field("level"), "3 or 4", other.kind());
+                3
+            }
+        };
+        let id = match cx.opt_str(self.id, "id", path) {
+            Some(id) if crate::text::is_valid_section_id(&id) => id.into_owned(),
+            Some(_) => {
+                cx.sink.error(
+                    Code::Invalid,
+                    &path.field("id"),
+                    format!(
+                        "a sub-heading's id must be 1-{} characters with no spaces",
+                        crate::limits::MAX_SECTION_ID_CHARS
+                    ),
+                );
+                String::new()
+            }
+            None => String::new(),
+        };
+        Some(Block::Heading { text, level, id })
     }
 }
 

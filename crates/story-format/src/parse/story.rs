@@ -90,6 +90,47 @@ impl<'de> Fields<'de> for StoryAcc {
     }
 }
 
+/// Settles every sub-heading's id once the sections' are known, and
+/// returns them; a given id that is taken is a warning at its section.
+fn sub_heading_ids(cx: &mut Cx<'_>, section_ids: &[String], sections: &mut [RawSection]) -> Vec<String> {
+    let mut wanted = Vec::new();
+    for (i, s) in sections.iter().enumerate() {
+        for b in &s.blocks {
+            if let Block::Heading { text, id, .. } = b {
+                wanted.push((i, (!id.is_empty()).then_some(id.as_str()), text.as_str()));
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut taken: HashSet<String> = section_ids.iter().cloned().collect();
+    let list: Vec<(Option<&str>, &str)> = wanted.iter().map(|(_, own, text)| (*own, *text)).collect();
+    let settled = text::sub_heading_ids(&mut taken, &list);
+    for ((i, own, _), (id, refused)) in wanted.iter().zip(&settled) {
+        if *refused {
+            let at = crate::diag::FieldPath::root().field("sections").index(*i);
+            cx.sink.push(Diagnostic::warning(
+                Code::Duplicate,
+                at,
+                format!("the id \"{}\" of a sub-heading is taken; it becomes \"{id}\"", own.unwrap_or("")),
+            ));
+        }
+    }
+    let ids: Vec<String> = settled.into_iter().map(|(id, _)| id).collect();
+    let mut next = ids.iter();
+    for s in sections.iter_mut() {
+        for b in &mut s.blocks {
+            if let Block::Heading { id, .. } = b {
+                if let Some(settled) = next.next() {
+                    id.clone_from(settled);
+                }
+            }
+        }
+    }
+    ids
+}
+
 /// A section before its id is settled (ids need every section first).
 pub(super) struct RawSection {
     heading: Option<String>,
@@ -127,9 +168,12 @@ impl StoryAcc {
         let explicit: Vec<Option<&str>> = raw_sections.iter().map(|s| s.own_id.as_deref()).collect();
         let headings: Vec<Option<&str>> = raw_sections.iter().map(|s| s.heading.as_deref()).collect();
         let ids = text::section_ids(&explicit, &headings);
+        let mut raw_sections = raw_sections;
+        let heading_ids = sub_heading_ids(cx, &ids, &mut raw_sections);
         // Section links must name a section of this story.
         if !cx.section_links.is_empty() {
-            let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
+            let mut known: HashSet<&str> = ids.iter().map(String::as_str).collect();
+            known.extend(heading_ids.iter().map(String::as_str));
             for (path, id) in std::mem::take(&mut cx.section_links) {
                 if !known.contains(id.as_str()) {
                     cx.sink.push(Diagnostic::warning(

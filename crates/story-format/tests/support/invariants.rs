@@ -47,7 +47,7 @@ pub fn check_invariants(bytes: &[u8]) {
                     Block::Paragraph(t) | Block::Quote { text: t, .. } => inline(t),
                     Block::List { items, .. } => items.iter().for_each(inline),
                     Block::Image(img) => img.caption.iter().for_each(inline),
-                    Block::Code { .. } | Block::Divider => {}
+                    Block::Code { .. } | Block::Divider | Block::Heading { .. } => {}
                 }
             }
             let mut ids: Vec<&str> = s.sections.iter().map(|x| x.id.as_str()).collect();

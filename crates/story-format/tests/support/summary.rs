@@ -51,6 +51,7 @@ pub fn block(b: &Block) -> String {
         Block::Image(i) => format!("image {}", image(i)),
         Block::Code { text, language } => format!("code language={language:?} text={text:?}"),
         Block::Divider => "divider".to_owned(),
+        Block::Heading { text, level, id } => format!("heading level={level} id={id} text={text:?}"),
     }
 }
 

@@ -123,6 +123,8 @@ pub(super) struct Body<'a, 'p> {
     quote: Vec<Runs>,
     list: Option<(bool, Vec<InlineOut>)>,
     item_paragraphs: usize,
+    /// A `### Heading {#id}`'s id, until the heading ends.
+    sub_id: Option<String>,
     /// Inside a code block: its language, and its text so far.
     code: Option<(Option<String>, String)>,
     /// Inside a refused container (a table, a code block, a footnote, a
@@ -152,6 +154,7 @@ impl<'a, 'p> Body<'a, 'p> {
             item_paragraphs: 0,
             skipping: 0,
             code: None,
+            sub_id: None,
         }
     }
 
@@ -309,9 +312,10 @@ impl<'a, 'p> Body<'a, 'p> {
                         self.sections.push(SectionOut { id: id.map(|i| i.to_string()), ..SectionOut::default() });
                         self.lines.push((self.block_line, Vec::new()));
                     }
+                    HeadingLevel::H3 | HeadingLevel::H4 => self.sub_id = id.map(|i| i.to_string()),
                     _ => self.refuse(
                         &range,
-                        format!("a {} heading cannot be placed: the format has one level of section headings (##)", "#".repeat(level as usize)),
+                        format!("a {} heading cannot be placed: sections start with ##, sub-headings with ### or ####", "#".repeat(level as usize)),
                     ),
                 }
                 self.inside = Inside::Heading;
@@ -430,6 +434,15 @@ impl<'a, 'p> Body<'a, 'p> {
                     HeadingLevel::H2 => {
                         if let Some(s) = self.sections.last_mut() {
                             s.heading = Some(text);
+                        }
+                    }
+                    HeadingLevel::H3 | HeadingLevel::H4 => {
+                        let level = if level == HeadingLevel::H3 { 3 } else { 4 };
+                        let id = self.sub_id.take();
+                        if text.is_empty() {
+                            self.refuse(&range, "an empty sub-heading");
+                        } else {
+                            self.push_block(BlockOut::Typed(TypedOut::Heading { text, level, id }));
                         }
                     }
                     _ => {}
