@@ -115,7 +115,7 @@ async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
 
 /// The golden bundle of each block type (`crates/story/tests/blocks/`),
 /// with the section HTML its built page holds.
-const GOLDEN: [(&str, &str, &str); 7] = [
+const GOLDEN: [(&str, &str, &str); 8] = [
     (
         "paragraph",
         include_str!("../crates/story/tests/blocks/paragraph/story.json"),
@@ -150,6 +150,11 @@ const GOLDEN: [(&str, &str, &str); 7] = [
         "heading",
         include_str!("../crates/story/tests/blocks/heading/story.json"),
         include_str!("../crates/story/tests/blocks/heading/page.expect"),
+    ),
+    (
+        "table",
+        include_str!("../crates/story/tests/blocks/table/story.json"),
+        include_str!("../crates/story/tests/blocks/table/page.expect"),
     ),
 ];
 
@@ -213,8 +218,10 @@ fn outline_all(root: &Element, selector: &str, page: &Url) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn each_block_type_draws_as_its_built_page_holds_it() {
-    let declared: Vec<&str> = story_format::BlockType::ALL.iter().map(|t| t.name()).collect();
-    let golden: Vec<&str> = GOLDEN.iter().map(|(t, ..)| *t).collect();
+    let mut declared: Vec<&str> = story_format::BlockType::ALL.iter().map(|t| t.name()).collect();
+    let mut golden: Vec<&str> = GOLDEN.iter().map(|(t, ..)| *t).collect();
+    declared.sort_unstable();
+    golden.sort_unstable();
     assert_eq!(golden, declared, "every block type's golden bundle is mounted here");
     for (name, json, page_html) in GOLDEN {
         let page = Url::parse(&format!("https://news.example/{name}/")).unwrap();

@@ -112,6 +112,34 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
     }
 }
 
+/// A real `<table>` (header cells `th scope="col"`), in a focusable box
+/// that scrolls sideways on a narrow screen; alignment by class (a strict
+/// CSP forbids `style` attributes).
+fn table(t: &story_format::Table, links: &super::Links) -> Html {
+    let class = |c: usize| t.align[c].map(|a| format!("sv-align-{}", a.name()));
+    let cells = |row: &[story_format::Inline], header: bool| -> Html {
+        row.iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if header {
+                    html! { <th scope="col" class={ class(c) }>{ inline(cell, links) }</th> }
+                } else {
+                    html! { <td class={ class(c) }>{ inline(cell, links) }</td> }
+                }
+            })
+            .collect()
+    };
+    html! {
+        <div class="sv-table" tabindex="0">
+            <table>
+                if let Some(c) = &t.caption { <caption>{ inline(c, links) }</caption> }
+                if !t.header.is_empty() { <thead><tr>{ cells(&t.header, true) }</tr></thead> }
+                <tbody>{ for t.rows.iter().map(|r| html! { <tr>{ cells(r, false) }</tr> }) }</tbody>
+            </table>
+        </div>
+    }
+}
+
 #[derive(Properties, Clone, PartialEq)]
 struct ChunkProps {
     story: ByPtr<Story>,
@@ -163,6 +191,7 @@ fn block(
             </pre>
         },
         Block::Divider => html! { <hr class="sv-divider" /> },
+        Block::Table(t) => table(t, links),
         // Level 3 is one below the section's heading, as `h3` is below `h2`.
         Block::Heading { text, level, id } => html! {
             <@{ headings.at(level - 1) } id={ id.clone() } class="sv-subheading">{ text.clone() }</@>

@@ -23,6 +23,13 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_ID_BYTES: usize = 100;
 /// Longest explicit section id, in characters.
 pub const MAX_SECTION_ID_CHARS: usize = 100;
+
+/// Columns of one table.
+pub const MAX_TABLE_COLUMNS: usize = 64;
+
+/// Cells of one table, header included: a table holds at most this much,
+/// however it is shaped (checked while reading, cell by cell).
+pub const MAX_TABLE_CELLS: usize = 20_000;
 /// Longest section id derived from a heading, in characters.
 pub const MAX_SLUG_CHARS: usize = 64;
 /// Largest image width or height, in pixels.

@@ -92,6 +92,9 @@ impl Story {
                     Block::Paragraph(text) | Block::Quote { text, .. } => add(text.text()),
                     Block::List { items, .. } => items.iter().for_each(|i| add(i.text())),
                     Block::Code { text, .. } | Block::Heading { text, .. } => add(text),
+                    Block::Table(t) => {
+                        t.header.iter().chain(t.rows.iter().flatten()).for_each(|c| add(c.text()))
+                    }
                     Block::Image(_) | Block::Divider => {}
                 }
             }
@@ -324,12 +327,52 @@ block_types! {
     List = "list" ["items", "ordered"],
     /// A picture with its text alternative, caption and credit.
     Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit"],
+    /// Rows and columns of inline text, with an optional header row.
+    Table = "table" ["caption", "header", "rows", "align"],
     /// Preformatted text (code, a terminal session), every space kept.
     Code = "code" ["text", "language"],
     /// A break between two parts of a section.
     Divider = "divider" [],
     /// A sub-heading inside a section, linkable as sections are.
     Heading = "heading" ["text", "level", "id"],
+}
+
+/// A table: every row has [`Table::columns`] cells (short rows are filled
+/// with empty ones when read).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub caption: Option<Inline>,
+    /// The header row; empty when the table has none.
+    pub header: Vec<Inline>,
+    pub rows: Vec<Vec<Inline>>,
+    /// Each column's alignment (`None`: the reading direction's start).
+    pub align: Vec<Option<Align>>,
+}
+
+impl Table {
+    /// How many columns the table has.
+    pub fn columns(&self) -> usize {
+        self.align.len()
+    }
+}
+
+/// How a table column's cells are aligned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+impl Align {
+    /// `"left"`, `"center"` or `"right"`, as in the format and in CSS.
+    pub fn name(self) -> &'static str {
+        match self {
+            Align::Left => "left",
+            Align::Center => "center",
+            Align::Right => "right",
+        }
+    }
 }
 
 /// One block of a section. Blocks of unknown types are skipped when parsing.
@@ -357,6 +400,8 @@ pub enum Block {
     },
     /// A section break (`<hr>`).
     Divider,
+    /// Boxed, as an image is: a table is large and rare.
+    Table(Box<Table>),
     /// A sub-heading: level 3 or 4 (`h3`, `h4` on a standalone page), and
     /// an id unique among the story's sections and sub-headings.
     Heading {
@@ -376,6 +421,7 @@ impl Block {
             Block::Image(_) => BlockType::Image,
             Block::Code { .. } => BlockType::Code,
             Block::Divider => BlockType::Divider,
+            Block::Table(_) => BlockType::Table,
             Block::Heading { .. } => BlockType::Heading,
         }
     }

@@ -131,6 +131,13 @@ pub enum TypedOut {
         language: Option<String>,
     },
     Divider,
+    Table {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        header: Vec<InlineOut>,
+        rows: Vec<Vec<InlineOut>>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        align: Vec<Option<&'static str>>,
+    },
     Heading {
         text: String,
         #[serde(skip_serializing_if = "is_three")]

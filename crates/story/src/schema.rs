@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 use story_format::limits::{
-    MAX_ENTRIES, MAX_ID_BYTES, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS, MAX_TAGS, MAX_TAG_CHARS,
-    MAX_TITLE_CHARS,
+    MAX_ENTRIES, MAX_ID_BYTES, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS, MAX_TABLE_COLUMNS, MAX_TAGS,
+    MAX_TAG_CHARS, MAX_TITLE_CHARS,
 };
 
 /// The schema as pretty JSON; the committed `schema/story-bundle.schema.json`
@@ -144,6 +144,13 @@ fn schema() -> Value {
                 "language": { "type": "string" } } },
             "block-divider": { "type": "object", "required": ["type"], "properties": {
                 "type": { "const": "divider" } } },
+            "block-table": { "type": "object", "required": ["type", "rows"], "properties": {
+                "type": { "const": "table" }, "caption": { "$ref": "#/$defs/inline" },
+                "header": { "type": "array", "maxItems": MAX_TABLE_COLUMNS, "items": { "$ref": "#/$defs/inline" } },
+                "rows": { "type": "array", "minItems": 1, "items": {
+                    "type": "array", "maxItems": MAX_TABLE_COLUMNS, "items": { "$ref": "#/$defs/inline" } } },
+                "align": { "type": "array", "maxItems": MAX_TABLE_COLUMNS,
+                    "items": { "enum": ["left", "center", "right", null] } } } },
             "block-heading": { "type": "object", "required": ["type", "text"], "properties": {
                 "type": { "const": "heading" }, "text": { "type": "string", "minLength": 1 },
                 "level": { "enum": [3, 4] },

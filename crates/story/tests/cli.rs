@@ -184,12 +184,12 @@ fn a_failed_import_writes_nothing_and_names_the_line() {
     dir.write("s/story.json", "the old file");
     dir.write(
         "s/story.md",
-        "---\ntitle: T\npublished: 2026-01-01\nsource: {name: S}\n---\n\nText.\n\n| a |\n|---|\n",
+        "---\ntitle: T\npublished: 2026-01-01\nsource: {name: S}\n---\n\nText.\n\n<div>a</div>\n",
     );
     let out = run(&["import", &dir.path("s/story.md")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("story.md: line 9, column 1: a table has no place in the format"),
+        stdout(&out).contains("story.md: line 9, column 1: raw HTML has no place in a story"),
         "{}",
         stdout(&out)
     );

@@ -10,13 +10,14 @@ use super::cx::{truncate, Cx};
 use super::images::{ImageAcc, ImageField};
 use super::inline::InlineShape;
 use super::shape::{first_of, read_fields, At, Field, Fields, Shape};
-use super::slot::Slot;
+use super::slot::{skip_rest, Slot};
 use crate::diag::{Code, Path};
 use crate::json::{Key, Raw, Source as ValueSource, Val, ValSeed};
 use crate::limits::MAX_BLOCKS;
 use std::sync::OnceLock;
 
-use crate::model::{Block, BlockType, Inline};
+use crate::limits::{MAX_TABLE_CELLS, MAX_TABLE_COLUMNS};
+use crate::model::{Align, Block, BlockType, Inline, Table};
 
 fields!(
     /// Every field of any block type; [`BlockType::fields`] says which
@@ -37,6 +38,9 @@ fields!(
         Language = "language",
         Level = "level",
         Id = "id",
+        Header = "header",
+        Rows = "rows",
+        Align = "align",
     }
 );
 
@@ -187,6 +191,12 @@ struct BlockAcc<'de> {
     /// Set first: a code block's or a sub-heading's `text` is a string,
     /// any other block's is inline text.
     plain: bool,
+    /// Set first: a table's `caption` is its own, not an image's.
+    table: bool,
+    table_caption: Option<Slot<Inline>>,
+    header: Option<Slot<Vec<Inline>>>,
+    rows: Option<Slot<Vec<Vec<Inline>>>>,
+    align: Option<Slot<Vec<Option<Align>>>>,
     text: Option<Slot<Inline>>,
     verbatim: Option<Val<'de>>,
     language: Option<Val<'de>>,
@@ -220,6 +230,22 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
             }
             BlockField::Language => {
                 self.language = Some(src.value(ValSeed)?);
+                None
+            }
+            BlockField::Caption if self.table => {
+                self.table_caption = Some(src.value(InlineShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Header => {
+                self.header = Some(src.value(RowShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Rows => {
+                self.rows = Some(src.value(RowsShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Align => {
+                self.align = Some(src.value(AlignShape::seed(cx, &p))?);
                 None
             }
             BlockField::Level => {
@@ -259,7 +285,11 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
 
 impl BlockAcc<'_> {
     fn new(kind: BlockType) -> Self {
-        BlockAcc { plain: matches!(kind, BlockType::Code | BlockType::Heading), ..BlockAcc::default() }
+        BlockAcc {
+            plain: matches!(kind, BlockType::Code | BlockType::Heading),
+            table: kind == BlockType::Table,
+            ..BlockAcc::default()
+        }
     }
 
     fn finish(self, cx: &mut Cx<'_>, kind: BlockType, path: &Path<'_>) -> Slot<Block> {
@@ -303,6 +333,7 @@ impl BlockAcc<'_> {
             }
             BlockType::Divider => Some(Block::Divider),
             BlockType::Heading => self.heading(cx, path),
+            BlockType::Table => self.table(cx, path),
         };
         block.map_or(Slot::Bad, Slot::Got)
     }
@@ -348,6 +379,142 @@ impl BlockAcc<'_> {
             None => String::new(),
         };
         Some(Block::Heading { text, level, id })
+    }
+}
+
+impl BlockAcc<'_> {
+    /// A table: at least one row; every row as wide as the widest (the
+    /// header counts), short rows filled with empty cells.
+    fn table(self, cx: &mut Cx<'_>, path: &Path<'_>) -> Option<Block> {
+        let rows = match self.rows {
+            None | Some(Slot::Null) => {
+                cx.missing(path, "rows");
+                return None;
+            }
+            Some(Slot::Bad) => return None,
+            Some(Slot::Got(rows)) if rows.is_empty() => {
+                cx.sink.error(Code::Invalid, &path.field("rows"), "a table needs at least one row");
+                return None;
+            }
+            Some(Slot::Got(rows)) => rows,
+        };
+        let header = self.header.and_then(Slot::get).unwrap_or_default();
+        let align = self.align.and_then(Slot::get).unwrap_or_default();
+        let columns = rows.iter().map(Vec::len).chain([header.len(), align.len()]).max().unwrap_or(0);
+        if columns > MAX_TABLE_COLUMNS {
+            cx.sink.error(
+                Code::Limit,
+                path,
+                format!("the table has {columns} columns, over the limit of {MAX_TABLE_COLUMNS}"),
+            );
+            return None;
+        }
+        let fill = |mut row: Vec<Inline>| {
+            row.resize_with(columns, Inline::default);
+            row
+        };
+        let header = if header.is_empty() { header } else { fill(header) };
+        let mut align = align;
+        align.resize(columns, None);
+        let caption = self.table_caption.and_then(Slot::get);
+        Some(Block::Table(Box::new(Table {
+            caption,
+            header,
+            rows: rows.into_iter().map(fill).collect(),
+            align,
+        })))
+    }
+}
+
+// A table's rows: each an array of cells. Cells are counted as they are
+// read: past [`MAX_TABLE_CELLS`] the rest is skipped and the table refused.
+shape!(RowsShape);
+impl<'de> Shape<'de> for RowsShape<'_, '_, '_> {
+    type Out = Vec<Vec<Inline>>;
+    const WANT: &'static str = "an array of rows (each an array of cells)";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut rows = Vec::new();
+        let mut cells = 0usize;
+        loop {
+            let p = path.index(rows.len());
+            let Some(slot) = seq.next_element_seed(RowShape::seed(cx, &p))? else { break };
+            let row = slot.get().unwrap_or_default();
+            cells += row.len();
+            if cells > MAX_TABLE_CELLS {
+                skip_rest(&mut seq)?;
+                cx.sink.error(
+                    Code::Limit,
+                    path,
+                    format!("the table has more than {MAX_TABLE_CELLS} cells, the limit of one table"),
+                );
+                return Ok(Slot::Bad);
+            }
+            rows.push(row);
+        }
+        Ok(Slot::Got(rows))
+    }
+}
+
+// One row: its cells, each inline text; a cell that cannot be read stays
+// as an empty one, so that the columns keep their places.
+shape!(RowShape);
+impl<'de> Shape<'de> for RowShape<'_, '_, '_> {
+    type Out = Vec<Inline>;
+    const WANT: &'static str = "an array of cells";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut row = Vec::new();
+        loop {
+            if row.len() > MAX_TABLE_COLUMNS {
+                skip_rest(&mut seq)?;
+                break;
+            }
+            let p = path.index(row.len());
+            let Some(slot) = seq.next_element_seed(InlineShape::seed(cx, &p))? else { break };
+            row.push(slot.get().unwrap_or_default());
+        }
+        Ok(Slot::Got(row))
+    }
+}
+
+// Each column's alignment: `"left"`, `"center"`, `"right"` or `null`.
+shape!(AlignShape);
+impl<'de> Shape<'de> for AlignShape<'_, '_, '_> {
+    type Out = Vec<Option<Align>>;
+    const WANT: &'static str = "an array of \"left\", \"center\", \"right\" or null";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(ValSeed)? {
+            if out.len() > MAX_TABLE_COLUMNS {
+                continue;
+            }
+            let p = path.index(out.len());
+            out.push(match v {
+                Val::Null => None,
+                Val::Str(s) if s == "left" => Some(Align::Left),
+                Val::Str(s) if s == "center" => Some(Align::Center),
+                Val::Str(s) if s == "right" => Some(Align::Right),
+                Val::Str(s) => {
+                    let shown = truncate(&s, 20);
+                    cx.sink.error(
+                        Code::Invalid,
+                        &p,
+                        format!("\"{shown}\" is not \"left\", \"center\" or \"right\""),
+                    );
+                    None
+                }
+                other => {
+                    cx.type_error(&p, "\"left\", \"center\", \"right\" or null", other.kind());
+                    None
+                }
+            });
+        }
+        Ok(Slot::Got(out))
     }
 }
 

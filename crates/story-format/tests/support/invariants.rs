@@ -47,6 +47,14 @@ pub fn check_invariants(bytes: &[u8]) {
                     Block::Paragraph(t) | Block::Quote { text: t, .. } => inline(t),
                     Block::List { items, .. } => items.iter().for_each(inline),
                     Block::Image(img) => img.caption.iter().for_each(inline),
+                    Block::Table(t) => {
+                        t.header.iter().chain(t.rows.iter().flatten()).chain(&t.caption).for_each(inline);
+                        assert!(t
+                            .rows
+                            .iter()
+                            .chain([&t.header])
+                            .all(|r| r.is_empty() || r.len() == t.columns()));
+                    }
                     Block::Code { .. } | Block::Divider | Block::Heading { .. } => {}
                 }
             }

@@ -52,6 +52,20 @@ pub fn block(b: &Block) -> String {
         Block::Code { text, language } => format!("code language={language:?} text={text:?}"),
         Block::Divider => "divider".to_owned(),
         Block::Heading { text, level, id } => format!("heading level={level} id={id} text={text:?}"),
+        Block::Table(t) => {
+            let row = |r: &[Inline]| r.iter().map(inline).collect::<Vec<_>>().join(" | ");
+            let mut s = format!(
+                "table columns={} align={:?} caption={}\n    header: {}",
+                t.columns(),
+                t.align.iter().map(|a| a.map(|a| a.name())).collect::<Vec<_>>(),
+                t.caption.as_ref().map_or_else(|| "None".to_owned(), inline),
+                row(&t.header)
+            );
+            for r in &t.rows {
+                write!(s, "\n    row: {}", row(r)).unwrap();
+            }
+            s
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::lines::Lines;
 use super::{is_remote, Env, Problem, Problems, MAX_PROBLEMS};
@@ -99,6 +99,16 @@ enum Inside {
     Heading,
     Quote,
     Item,
+    Cell,
+}
+
+/// A GitHub table being read: each column's alignment, the header row,
+/// the body rows, and the row being read.
+struct TableAcc {
+    align: Vec<Option<&'static str>>,
+    header: Vec<InlineOut>,
+    rows: Vec<Vec<InlineOut>>,
+    row: Vec<InlineOut>,
 }
 
 /// The body's reader: events in, sections out.
@@ -123,6 +133,8 @@ pub(super) struct Body<'a, 'p> {
     quote: Vec<Runs>,
     list: Option<(bool, Vec<InlineOut>)>,
     item_paragraphs: usize,
+    /// Inside a table.
+    table: Option<TableAcc>,
     /// A `### Heading {#id}`'s id, until the heading ends.
     sub_id: Option<String>,
     /// Inside a code block: its language, and its text so far.
@@ -155,6 +167,7 @@ impl<'a, 'p> Body<'a, 'p> {
             skipping: 0,
             code: None,
             sub_id: None,
+            table: None,
         }
     }
 
@@ -388,10 +401,26 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.refuse(&range, "raw HTML has no place in a story: the format holds text only");
                 self.skipping = 1;
             }
-            Tag::Table(_) => {
-                self.refuse(&range, "a table has no place in the format: write it as a list or as text");
-                self.skipping = 1;
+            Tag::Table(aligns) => {
+                if !matches!(self.inside, Inside::Nothing) {
+                    self.refuse(&range, "a table inside a quote or a list is not part of the format");
+                    self.skipping = 1;
+                    return;
+                }
+                self.block_line = self.line(&range);
+                let align = aligns
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => None,
+                        Alignment::Left => Some("left"),
+                        Alignment::Center => Some("center"),
+                        Alignment::Right => Some("right"),
+                    })
+                    .collect();
+                self.table = Some(TableAcc { align, header: Vec::new(), rows: Vec::new(), row: Vec::new() });
             }
+            Tag::TableHead | Tag::TableRow => {}
+            Tag::TableCell => self.inside = Inside::Cell,
             Tag::FootnoteDefinition(_) => {
                 self.refuse(&range, "footnotes are not part of the format: put the note in the text");
                 self.skipping = 1;
@@ -467,6 +496,35 @@ impl<'a, 'p> Body<'a, 'p> {
                     self.push_block(BlockOut::Typed(TypedOut::List { ordered, items }));
                 }
                 self.inside = Inside::Nothing;
+            }
+            TagEnd::TableCell => {
+                self.inside = Inside::Nothing;
+                let runs = std::mem::take(&mut self.runs);
+                if let Some(t) = &mut self.table {
+                    t.row.push(runs.finish());
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.header = std::mem::take(&mut t.row);
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(t) = &mut self.table {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    let align = if t.align.iter().all(Option::is_none) { Vec::new() } else { t.align };
+                    if t.rows.is_empty() {
+                        self.refuse(&range, "a table without rows: add a row under its header");
+                    } else {
+                        let (header, rows) = (t.header, t.rows);
+                        self.push_block(BlockOut::Typed(TypedOut::Table { header, rows, align }));
+                    }
+                }
             }
             TagEnd::CodeBlock => {
                 if let Some((language, text)) = self.code.take() {

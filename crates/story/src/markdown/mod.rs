@@ -8,11 +8,12 @@
 //! - `>` quotes become quotes, a last line `— name` their `cite`;
 //! - lists become lists; `![alt](src "caption")` alone in a paragraph
 //!   becomes an image block, its size read from the file;
-//! - `###` and `####` headings become sub-heading blocks (`{#id}` kept);
+//! - `###` and `####` headings become sub-heading blocks (`{#id}` kept),
+//!   GitHub tables table blocks (header and alignments kept);
 //! - fenced and indented code becomes a code block (the fence's first word
 //!   its language); `---` or `***` between paragraphs, a divider.
 //!
-//! What the format cannot hold (raw HTML, tables, footnotes, nested lists,
+//! What the format cannot hold (raw HTML, footnotes, nested lists,
 //! `#####` headings, …) is refused with its line and column,
 //! never dropped. The result is read back through the one parser: an import
 //! that returns `Ok` always passes `story check`.
