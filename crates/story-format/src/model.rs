@@ -20,6 +20,8 @@ pub struct Story {
     pub published: Option<Timestamp>,
     pub updated: Option<Timestamp>,
     pub byline: Option<String>,
+    /// Where it was first published; an empty name when the story is the
+    /// newsroom's own (the field is optional).
     pub source: Source,
     pub hero: Option<Image>,
     pub tags: Vec<String>,

@@ -90,11 +90,11 @@ pub fn entry(href: String, s: &Story, base: &Url) -> EntryOut {
         id: s.id.clone(),
         title: s.title.clone(),
         published: s.published.as_ref().map(|t| t.raw.clone()).unwrap_or_default(),
-        source: SourceOut {
+        source: (!s.source.name.is_empty()).then(|| SourceOut {
             name: s.source.name.clone(),
             lang: s.source.lang.clone(),
             url: s.source.url.as_ref().map(rel),
-        },
+        }),
         href,
         dek: s.dek.clone(),
         thumbnail: s.hero.as_ref().and_then(|h| {

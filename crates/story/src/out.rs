@@ -166,7 +166,8 @@ pub struct EntryOut {
     pub id: String,
     pub title: String,
     pub published: String,
-    pub source: SourceOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceOut>,
     pub href: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dek: Option<String>,

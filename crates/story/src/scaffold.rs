@@ -9,7 +9,7 @@ pub fn template(id: &str, today: &str) -> String {
     format!(
         r#"---
 # The story's fields; the same names and nesting as story.json.
-# Required: title, published, source.name. Text is plain text, never HTML.
+# Required: title, published. Text is plain text, never HTML.
 # id: a-z, 0-9 and -; stable, as addresses use it.
 id: {id}
 title: Your headline here
@@ -20,6 +20,7 @@ published: {today}
 # byline: Your Name
 # lang: the story's language (BCP 47: en, zh-Hans, ar...); en by default.
 # lang: en
+# source: where the story first ran, when it is another publication's.
 source:
   name: Your publication
   # lang: en                  # the language of the name, if not the story's

@@ -168,7 +168,7 @@ fn schema() -> Value {
                 "id": { "type": "string", "pattern": format!("^\\S{{1,{MAX_SECTION_ID_CHARS}}}$") },
                 "blocks": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/block" } } } },
             "story": { "type": "object",
-                "required": ["format", "id", "title", "published", "source", "sections"],
+                "required": ["format", "id", "title", "published", "sections"],
                 "properties": {
                     "format": { "type": "string", "pattern": "^story/1(\\.\\d+)?$" },
                     "id": { "$ref": "#/$defs/id" },
@@ -183,7 +183,7 @@ fn schema() -> Value {
                     "tags": { "$ref": "#/$defs/tags" },
                     "sections": { "type": "array", "minItems": 1, "maxItems": MAX_SECTIONS,
                                   "items": { "$ref": "#/$defs/section" } } } },
-            "entry": { "type": "object", "required": ["id", "title", "published", "source", "href"],
+            "entry": { "type": "object", "required": ["id", "title", "published", "href"],
                 "properties": {
                     "id": { "$ref": "#/$defs/id" },
                     "title": { "$ref": "#/$defs/title" },

@@ -214,7 +214,7 @@ impl<'de> Shape<'de> for EntryShape<'_, '_, '_> {
             id: cx.id(acc.id, path),
             title: cx.title(acc.title, path),
             published: cx.req_timestamp(acc.published, "published", path),
-            source: cx.source(acc.source, path),
+            source: cx.source(acc.source),
             href,
             dek: cx.opt_text(acc.dek, "dek", path),
             thumbnail: acc.thumbnail,

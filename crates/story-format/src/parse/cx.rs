@@ -321,18 +321,12 @@ impl Cx<'_> {
         t.to_owned()
     }
 
-    pub(super) fn source(&mut self, s: Option<Slot<Source>>, path: &Path<'_>) -> Source {
-        match s {
-            None | Some(Slot::Null) => {
-                self.missing(path, "source");
-                Source::default()
-            }
-            Some(s) => s.get().unwrap_or_default(),
-        }
+    /// `source`, optional: a newsroom's own story has none (an empty name).
+    pub(super) fn source(&mut self, s: Option<Slot<Source>>) -> Source {
+        s.and_then(Slot::get).unwrap_or_default()
     }
 }
 
-/// Reads an object's fields: reports unknown fields (skipped) and
 /// Whether `s` looks like a BCP 47 tag: a 2-8 letter language subtag, then
 /// subtags of 1-8 letters or digits separated by `-`.
 pub fn is_language_tag(s: &str) -> bool {

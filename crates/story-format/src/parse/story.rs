@@ -154,7 +154,7 @@ impl StoryAcc {
         let id = self.id.unwrap_or_else(|| cx.id(None, &path));
         let title = self.title.unwrap_or_else(|| cx.title(None, &path));
         let published = self.published.unwrap_or_else(|| cx.req_timestamp(None, "published", &path));
-        let source = cx.source(self.source, &path);
+        let source = cx.source(self.source);
         let raw_sections = match self.sections {
             None | Some(Slot::Null) => {
                 cx.missing(&path, "sections");

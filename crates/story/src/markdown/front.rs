@@ -103,7 +103,13 @@ fn hero_fields() -> Vec<&'static str> {
 }
 
 /// Reads the front matter into `story`, reporting what it cannot hold.
-pub(super) fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>, problems: &mut Problems) {
+pub(super) fn read_front_matter(
+    front: &str,
+    story: &mut StoryOut,
+    env: &Env<'_>,
+    problems: &mut Problems,
+    warnings: &mut Vec<Problem>,
+) {
     if let Err(p) = bounded_yaml(front) {
         problems.push(p);
         return;
@@ -135,12 +141,75 @@ pub(super) fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>
         return;
     };
     for (k, v) in map {
-        let Some(key) = k.as_str() else {
+        let Some(written) = k.as_str() else {
             fail("", "a front matter field name must be text".into());
             continue;
         };
+        // Blog engines' names for the same fields (Hugo, Jekyll, Zola, Eleventy, Astro).
+        let key = alias(written);
+        let list_text = |v: &Yaml| match v {
+            Yaml::Array(items) => {
+                let names: Vec<String> = items.iter().filter_map(scalar_text).collect();
+                (!names.is_empty()).then(|| names.join(", "))
+            }
+            other => scalar_text(other),
+        };
+        match (key, v) {
+            ("draft", Yaml::Boolean(false)) => continue,
+            ("draft", _) => {
+                fail(written, "a draft: set `draft: false` (or remove it) to import it".into());
+                continue;
+            }
+            ("byline", v) if written != "byline" => {
+                if let Some(t) = list_text(v) {
+                    story.byline = Some(t);
+                }
+                continue;
+            }
+            ("published" | "updated", v) => {
+                match scalar_text(v) {
+                    Some(t) => {
+                        let date = Some(blog_date(&t));
+                        if key == "published" {
+                            story.published = date;
+                        } else {
+                            story.updated = date;
+                        }
+                    }
+                    None if matches!(v, Yaml::Null) => {}
+                    None => fail(written, format!("`{written}` must be a date, found {}", yaml_kind(v))),
+                }
+                continue;
+            }
+            ("hero", Yaml::String(src)) => {
+                story.hero = read_hero(&hero_of(src), env, &mut fail);
+                continue;
+            }
+            ("hero", Yaml::Hash(m)) if written != "hero" => {
+                // Hugo's `cover: {image, alt, caption}`.
+                let mut h = yaml_rust2::yaml::Hash::new();
+                for (ck, cv) in m {
+                    let name = match ck.as_str() {
+                        Some("image") => "src",
+                        Some(other @ ("alt" | "caption")) => other,
+                        _ => continue,
+                    };
+                    h.insert(Yaml::String(name.into()), cv.clone());
+                }
+                if h.contains_key(&Yaml::String("src".into())) {
+                    story.hero = read_hero(&h, env, &mut fail);
+                }
+                continue;
+            }
+            ("id", Yaml::String(slug)) if written != "id" => {
+                story.id = Some(story_format::text::slug(slug));
+                continue;
+            }
+            _ => {}
+        }
         let text = |v: &Yaml| -> Option<String> { scalar_text(v) };
-        let mut want = |kind: &str| fail(key, format!("`{key}` must be {kind}, found {}", yaml_kind(v)));
+        let mut want =
+            |kind: &str| fail(written, format!("`{written}` must be {kind}, found {}", yaml_kind(v)));
         match key {
             "id" | "lang" | "title" | "dek" | "published" | "updated" | "byline" => match text(v) {
                 Some(t) => {
@@ -182,18 +251,80 @@ pub(super) fn read_front_matter(front: &str, story: &mut StoryOut, env: &Env<'_>
                     None => want("a list of tags"),
                 },
             },
+            "sections" | "format" => fail(
+                key,
+                format!("\"{key}\" cannot be set in front matter: the body holds the sections; the format is written for you"),
+            ),
             other => {
+                // As in `story.json`: ignored, with a warning.
                 let hint = story_format::text::did_you_mean(other, &front_fields())
                     .map_or_else(String::new, |s| format!("; did you mean \"{s}\"?"));
-                let known = if other == "sections" || other == "format" {
-                    " (the body holds the sections; the format is written for you)".to_owned()
-                } else {
-                    String::new()
-                };
-                fail(other, format!("unknown front matter field \"{other}\"{hint}{known}"));
+                let line = key_line(front, other, true).unwrap_or(2);
+                warnings.push(Problem {
+                    line,
+                    column: 1,
+                    message: format!("unknown front matter field \"{other}\", ignored{hint}"),
+                });
             }
         }
     }
+}
+
+/// The story field a blog engine's front matter name stands for: `date`
+/// is `published`, `description` is `dek`, `categories` are tags… Other
+/// names are themselves.
+fn alias(name: &str) -> &str {
+    match name {
+        "date" | "pubDate" | "publishDate" => "published",
+        "lastmod" | "last_modified_at" | "modified" | "updatedDate" => "updated",
+        "description" | "summary" | "subtitle" | "excerpt" => "dek",
+        "author" | "authors" => "byline",
+        "categories" | "category" | "keywords" => "tags",
+        "slug" => "id",
+        "image" | "cover" | "featured_image" | "heroImage" => "hero",
+        other => other,
+    }
+}
+
+/// A date as blogs write it, in the format's form where it can be:
+/// `2024/02/15` and `2024-02-15 18:15:32 +0530` (Jekyll) become
+/// `2024-02-15` and `2024-02-15T18:15:32+05:30`; a time without a zone
+/// keeps its day only. Anything else is left for the parser to judge.
+fn blog_date(text: &str) -> String {
+    let t = text.trim();
+    let day = t.get(..10).map(|d| d.replace('/', "-"));
+    let Some(day) = day.filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-')
+    else {
+        return t.to_owned();
+    };
+    let rest = t[10..].trim();
+    if rest.is_empty() {
+        return day;
+    }
+    let rest = rest.trim_start_matches('T').trim();
+    let (time, zone) = match rest.split_once(' ') {
+        Some((time, zone)) => (time, zone.trim()),
+        None => match rest.find(['Z', '+']).or_else(|| rest.rfind('-').filter(|&i| i > 5)) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        },
+    };
+    let zone = match zone {
+        "Z" | "UTC" | "+0000" | "+00:00" => "Z".to_owned(),
+        z if z.len() == 5 && (z.starts_with('+') || z.starts_with('-')) => format!("{}:{}", &z[..3], &z[3..]),
+        z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) => z.to_owned(),
+        _ => return day,
+    };
+    let time = if time.len() == 5 { format!("{time}:00") } else { time.to_owned() };
+    format!("{day}T{time}{zone}")
+}
+
+/// `image: cover.jpg`: a hero with that file and no alternative text.
+fn hero_of(src: &str) -> yaml_rust2::yaml::Hash {
+    let mut h = yaml_rust2::yaml::Hash::new();
+    h.insert(Yaml::String("src".into()), Yaml::String(src.into()));
+    h.insert(Yaml::String("alt".into()), Yaml::String(String::new()));
+    h
 }
 
 fn read_source(m: &yaml_rust2::yaml::Hash, key: &str, fail: &mut impl FnMut(&str, String)) -> SourceOut {
@@ -299,5 +430,26 @@ fn yaml_kind(v: &Yaml) -> &'static str {
         Yaml::Boolean(_) => "true or false",
         Yaml::String(_) => "text",
         Yaml::Alias(_) | Yaml::BadValue => "something YAML could not read",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blog_dates_become_the_formats_dates() {
+        for (blog, ours) in [
+            ("2024-02-15", "2024-02-15"),
+            ("2024/02/15", "2024-02-15"),
+            ("2025-01-29 18:15:32 +0530", "2025-01-29T18:15:32+05:30"),
+            ("2025-01-29T18:15:32Z", "2025-01-29T18:15:32Z"),
+            ("2025-01-29T18:15:32+02:00", "2025-01-29T18:15:32+02:00"),
+            ("2025-01-29 18:15", "2025-01-29"),
+            ("2025-01-29 18:15 -0800", "2025-01-29T18:15:00-08:00"),
+            ("March 3, 2024", "March 3, 2024"),
+        ] {
+            assert_eq!(blog_date(blog), ours, "{blog}");
+        }
     }
 }

@@ -44,6 +44,15 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// As a warning of `story check`, at its line and column.
+    pub fn to_warning(&self) -> Diagnostic {
+        Diagnostic::warning(
+            Code::UnknownField,
+            Location::Text { line: self.line, column: self.column },
+            &self.message,
+        )
+    }
+
     /// As a diagnostic of `story check`, at its line and column.
     pub fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic::error(
@@ -155,8 +164,9 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     let mut problems = Problems::default();
     let (front, body, body_offset) = split_front_matter(text, &mut problems);
     let mut story = StoryOut { format: "story/1", ..StoryOut::default() };
+    let mut front_warnings = Vec::new();
     if let Some(front) = front {
-        read_front_matter(front, &mut story, env, &mut problems);
+        read_front_matter(front, &mut story, env, &mut problems, &mut front_warnings);
     }
     let mut body_reader = Body::new(text, body_offset, env, &mut problems);
     body_reader.read(body);
@@ -195,7 +205,9 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
             all_images.insert(0, hero.src.clone());
         }
     }
-    Ok(Imported { json, images: all_images, warnings })
+    let mut all_warnings: Vec<Diagnostic> = front_warnings.iter().map(Problem::to_warning).collect();
+    all_warnings.extend(warnings);
+    Ok(Imported { json, images: all_images, warnings: all_warnings })
 }
 
 /// Whether an image `src` names another host (its size is not read, nor is it copied).
