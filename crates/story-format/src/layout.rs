@@ -103,10 +103,10 @@ impl TagFolders {
     /// stories have; those the catalog has are passed over).
     pub fn new<'a>(catalog: &Catalog, more: impl IntoIterator<Item = &'a str>) -> TagFolders {
         let mut tags: Vec<&str> = catalog.all_tags();
-        tags.sort_unstable();
+        tags.sort();
         let known: std::collections::HashSet<&str> = tags.iter().copied().collect();
         let mut extra: Vec<&str> = more.into_iter().filter(|t| !known.contains(t)).collect();
-        extra.sort_unstable();
+        extra.sort();
         extra.dedup();
         tags.extend(extra);
         let folders = crate::text::tag_folders(&tags);
