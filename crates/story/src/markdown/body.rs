@@ -369,6 +369,14 @@ impl<'a, 'p> Body<'a, 'p> {
                         "a link in a heading: headings are plain text; put the link in the text",
                     );
                 }
+                if let Some(what) = template_syntax(&dest_url) {
+                    self.refuse(
+                        &range,
+                        format!(
+                            "{what} in a link's address cannot be imported: write the address it stands for"
+                        ),
+                    );
+                }
                 self.marks.href = Some(dest_url.to_string());
             }
             Tag::Image { dest_url, title, .. } => {
@@ -437,7 +445,7 @@ impl<'a, 'p> Body<'a, 'p> {
             TagEnd::Paragraph => match self.inside {
                 Inside::Paragraph => {
                     self.inside = Inside::Nothing;
-                    let runs = std::mem::take(&mut self.runs);
+                    let runs = self.take_runs();
                     match self.image.take() {
                         Some((src, caption, alt)) if runs.is_blank() => {
                             self.image_block(src, caption, alt, &range)
@@ -447,13 +455,13 @@ impl<'a, 'p> Body<'a, 'p> {
                     }
                 }
                 Inside::Quote => {
-                    let runs = std::mem::take(&mut self.runs);
+                    let runs = self.take_runs();
                     self.quote.push(runs);
                 }
                 _ => {}
             },
             TagEnd::Heading(level) => {
-                let runs = std::mem::take(&mut self.runs);
+                let runs = self.take_runs();
                 let text = runs.plain_text().trim().to_owned();
                 self.inside = Inside::Nothing;
                 match level {
@@ -485,7 +493,7 @@ impl<'a, 'p> Body<'a, 'p> {
             TagEnd::Item => {
                 if matches!(self.inside, Inside::Item) {
                     self.inside = Inside::Nothing;
-                    let runs = std::mem::take(&mut self.runs);
+                    let runs = self.take_runs();
                     if let Some((_, items)) = &mut self.list {
                         items.push(runs.finish());
                     }
@@ -499,7 +507,7 @@ impl<'a, 'p> Body<'a, 'p> {
             }
             TagEnd::TableCell => {
                 self.inside = Inside::Nothing;
-                let runs = std::mem::take(&mut self.runs);
+                let runs = self.take_runs();
                 if let Some(t) = &mut self.table {
                     t.row.push(runs.finish());
                 }
@@ -544,6 +552,21 @@ impl<'a, 'p> Body<'a, 'p> {
             TagEnd::Image => self.in_image = false,
             _ => {}
         }
+    }
+
+    /// The inline text gathered so far, taken; refused (once, at the
+    /// block's line) when its text, code aside, holds template syntax that
+    /// would otherwise be printed as it is written.
+    fn take_runs(&mut self) -> Runs {
+        let runs = std::mem::take(&mut self.runs);
+        let text: String = runs.runs.iter().filter(|(_, m)| !m.code).map(|(t, _)| t.as_str()).collect();
+        if let Some(what) = template_syntax(&text) {
+            let message =
+                format!("{what} cannot be imported: it would show as written (write what it stands for)");
+            let line = self.block_line.max(1);
+            self.problems.add(|| Problem { line, column: 1, message });
+        }
+        runs
     }
 
     fn image_block(&mut self, src: String, caption: String, alt: String, range: &Range<usize>) {
@@ -596,6 +619,22 @@ impl<'a, 'p> Body<'a, 'p> {
                 "a quote holds one paragraph in this format: split it into several quotes, or join its paragraphs",
             ),
         }
+    }
+}
+
+/// What template syntax `text` holds, named as its writer knows it: a
+/// Liquid tag (`{% link … %}`, Jekyll), a Hugo shortcode (`{{< … >}}`,
+/// `{{% … %}}`) or a template expression (`{{ … }}`). Code keeps them as
+/// they are; anywhere else they would be printed literally.
+fn template_syntax(text: &str) -> Option<&'static str> {
+    if text.contains("{{<") || text.contains("{{%") {
+        Some("a Hugo shortcode")
+    } else if text.contains("{%") && text.contains("%}") {
+        Some("a Liquid tag")
+    } else if text.contains("{{") && text.contains("}}") {
+        Some("a template expression ({{ … }})")
+    } else {
+        None
     }
 }
 

@@ -130,7 +130,16 @@ pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Impo
     })?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_owned();
     let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-    let folder = dir.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+    // The post's name: its file's (`2025-01-29-release.md`, as Jekyll
+    // names posts), or its folder's for `story.md` and `index.md` (Hugo
+    // and Zola page bundles).
+    let stem = path.file_stem().and_then(|n| n.to_str()).unwrap_or("");
+    let folder = match stem {
+        "story" | "index" | "_index" | "" => {
+            dir.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned()
+        }
+        name => name.to_owned(),
+    };
     // Images are read only when they are regular files inside the sandbox.
     let sizes = |src: &str| -> Option<(u32, u32)> {
         let mut head = Vec::with_capacity(IMAGE_HEAD);
@@ -149,8 +158,10 @@ pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Impo
 const IMAGE_HEAD: usize = 256 * 1024;
 
 /// What the importer needs from outside the text: image sizes and
-/// existence (relative to the Markdown file), the bundle folder's name (the
-/// id when the front matter has none), and the URL the result is checked as.
+/// existence (relative to the Markdown file), the post's name (its file's,
+/// or its bundle folder's: the id when the front matter has none, and the
+/// date when it starts with one, as Jekyll's `2025-01-29-slug`), and the
+/// URL the result is checked as.
 pub struct Env<'a> {
     pub sizes: &'a dyn Fn(&str) -> Option<(u32, u32)>,
     pub exists: &'a dyn Fn(&str) -> bool,
@@ -174,8 +185,12 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     if story.title.is_none() {
         story.title = title;
     }
+    let (date, slug) = dated_name(env.folder);
     if story.id.is_none() {
-        story.id = id_from_folder(env.folder);
+        story.id = id_from_folder(slug);
+    }
+    if story.published.is_none() {
+        story.published = date.map(str::to_owned);
     }
     story.sections = sections;
     let json = crate::out::to_json(&story);
@@ -215,9 +230,55 @@ fn is_remote(src: &str) -> bool {
     src.contains("://") || src.starts_with("//")
 }
 
-/// The id a story without one gets: its folder's name, when that is a
-/// valid id (else none, and the parser asks for one).
-fn id_from_folder(folder: &str) -> Option<String> {
-    let id = folder.to_ascii_lowercase();
-    story_format::text::is_valid_story_id(&id).then_some(id)
+/// A post's name split into the date it starts with, if any, and the rest:
+/// `2025-01-29-release` is `(Some("2025-01-29"), "release")`.
+fn dated_name(name: &str) -> (Option<&str>, &str) {
+    let b = name.as_bytes();
+    let dated = b.len() > 11
+        && b[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b[10] == b'-';
+    if dated {
+        (Some(&name[..10]), &name[11..])
+    } else {
+        (None, name)
+    }
+}
+
+/// The id a story without one gets, from its name: lower-cased, every run
+/// of characters other than `a-z` and `0-9` made one `-` (`Jekyll 3.1.2`
+/// is `jekyll-3-1-2`); none when nothing is left (the parser asks for one).
+fn id_from_folder(name: &str) -> Option<String> {
+    let mut id = String::with_capacity(name.len());
+    for c in name.chars().map(|c| c.to_ascii_lowercase()) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            id.push(c);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    let id = id.get(..story_format::limits::MAX_ID_BYTES).unwrap_or(id).trim_end_matches('-');
+    story_format::text::is_valid_story_id(id).then(|| id.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dated_name, id_from_folder};
+
+    #[test]
+    fn a_jekyll_name_gives_a_date_and_a_slug() {
+        assert_eq!(
+            dated_name("2025-01-29-jekyll-4-4-1-released"),
+            (Some("2025-01-29"), "jekyll-4-4-1-released")
+        );
+        assert_eq!(dated_name("harbour-cranes"), (None, "harbour-cranes"));
+        assert_eq!(dated_name("2025-01-29"), (None, "2025-01-29"));
+        assert_eq!(dated_name("2025-1-29-x"), (None, "2025-1-29-x"));
+        assert_eq!(id_from_folder("jekyll-3.1.2-released").as_deref(), Some("jekyll-3-1-2-released"));
+        assert_eq!(id_from_folder("Harbour Cranes!").as_deref(), Some("harbour-cranes"));
+        assert_eq!(id_from_folder("为什么"), None);
+    }
 }
