@@ -115,6 +115,8 @@ struct TableAcc {
 pub(super) struct Body<'a, 'p> {
     /// Lines and columns of the whole file (the body starts `offset` bytes in).
     places: Lines<'a>,
+    /// What was left out without harm (HTML comments): warnings.
+    pub(super) warnings: Vec<Problem>,
     offset: usize,
     env: &'a Env<'a>,
     problems: &'p mut Problems,
@@ -148,6 +150,7 @@ impl<'a, 'p> Body<'a, 'p> {
     pub(super) fn new(text: &'a str, offset: usize, env: &'a Env<'a>, problems: &'p mut Problems) -> Self {
         Body {
             places: Lines::new(text),
+            warnings: Vec::new(),
             offset,
             env,
             problems,
@@ -260,6 +263,10 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.text(if matches!(event, Event::SoftBreak) { " " } else { "\n" }, &range);
             }
             Event::InlineHtml(h) if is_br(&h) => self.event(Event::HardBreak, range),
+            Event::InlineHtml(h) if h.starts_with("<!--") => {
+                let (line, column) = self.at(&range);
+                self.warnings.push(Problem { line, column, message: "an HTML comment, left out".into() });
+            }
             Event::InlineHtml(_) | Event::Html(_) => {
                 self.refuse(&range, "raw HTML has no place in a story: the format holds text only")
             }
@@ -406,7 +413,14 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.code = Some((language, String::new()));
             }
             Tag::HtmlBlock => {
-                self.refuse(&range, "raw HTML has no place in a story: the format holds text only");
+                // A comment is a note to the writer: left out, with a warning.
+                if self.places.from(self.offset + range.start).trim_start().starts_with("<!--") {
+                    let (line, column) = self.at(&range);
+                    let message = "an HTML comment, left out".to_owned();
+                    self.warnings.push(Problem { line, column, message });
+                } else {
+                    self.refuse(&range, "raw HTML has no place in a story: the format holds text only");
+                }
                 self.skipping = 1;
             }
             Tag::Table(aligns) => {

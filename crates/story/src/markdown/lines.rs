@@ -52,6 +52,11 @@ impl<'t> Lines<'t> {
         Lines { text, starts }
     }
 
+    /// The text from byte `at` on.
+    pub(super) fn from(&self, at: usize) -> &'t str {
+        self.text.get(at..).unwrap_or("")
+    }
+
     /// The 1-based line of byte `at`.
     pub(super) fn line(&self, at: usize) -> usize {
         self.starts.partition_point(|&s| s <= at)

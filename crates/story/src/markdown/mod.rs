@@ -181,7 +181,8 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     }
     let mut body_reader = Body::new(text, body_offset, env, &mut problems);
     body_reader.read(body);
-    let Body { sections, title, images, lines, .. } = body_reader;
+    let Body { sections, title, images, lines, warnings: body_warnings, .. } = body_reader;
+    front_warnings.extend(body_warnings);
     if story.title.is_none() {
         story.title = title;
     }
