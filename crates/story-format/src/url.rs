@@ -161,6 +161,21 @@ impl<'a> Base<'a> {
         Base { url, dir }
     }
 
+    /// A link's address: as [`Base::resolve`], and also a `mailto:`
+    /// address (a link a reader follows; never an image or a file).
+    pub fn resolve_link(&self, reference: &str) -> Result<SafeUrl, UrlError> {
+        let trimmed = reference.trim_matches(|c: char| c <= ' ');
+        let mail = trimmed.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("mailto:"));
+        if !mail {
+            return self.resolve(reference);
+        }
+        let url = Url::parse(trimmed).map_err(|e| UrlError::Invalid(e.to_string()))?;
+        if url.scheme() != "mailto" || url.path().is_empty() {
+            return Err(UrlError::Invalid("a mailto: link needs an address".into()));
+        }
+        Ok(SafeUrl(url.into()))
+    }
+
     /// Exactly [`resolve`]`(reference, url)` for the `url` it was made from.
     pub fn resolve(&self, reference: &str) -> Result<SafeUrl, UrlError> {
         if let Some(fast) = self.plain_relative(reference) {

@@ -182,6 +182,23 @@ impl Cx<'_> {
         }
     }
 
+    /// A link's address (a run's `href`): `mailto:` allowed too.
+    pub(super) fn opt_link(
+        &mut self,
+        v: Option<Val<'_>>,
+        name: &'static str,
+        path: &Path<'_>,
+    ) -> Option<SafeUrl> {
+        let s = self.opt_str(v, name, path)?;
+        match self.base.resolve_link(&s) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                self.sink.error(Code::UnsafeUrl, &path.field(name), e.to_string());
+                None
+            }
+        }
+    }
+
     pub(super) fn url(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
         match self.base.resolve(reference) {
             Ok(u) => Some(u),

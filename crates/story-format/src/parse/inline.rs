@@ -68,7 +68,7 @@ impl<'de> Shape<'de> for RunShape<'_, '_, '_> {
                 cx.section_links.push((path.field("href").kept(), id.clone()));
                 (None, Some(id))
             }
-            None => (cx.opt_url(href, "href", path), None),
+            None => (cx.opt_link(href, "href", path), None),
         };
         let marks = Marks {
             em: cx.opt_bool(em, "em", path),

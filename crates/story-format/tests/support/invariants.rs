@@ -36,7 +36,15 @@ pub fn check_invariants(bytes: &[u8]) {
     for a in &assets {
         assert!(matches!(a.url.scheme(), "http" | "https"), "{}", a.url);
     }
-    let inline = |i: &Inline| assert_eq!(i.runs().map(|r| r.text).collect::<String>(), i.text());
+    // Runs join to the text, and a link is web or mail, never anything else.
+    let inline = |i: &Inline| {
+        assert_eq!(i.runs().map(|r| r.text).collect::<String>(), i.text());
+        for r in i.runs() {
+            if let Some(h) = &r.marks.href {
+                assert!(matches!(h.scheme(), "http" | "https" | "mailto"), "{h}");
+            }
+        }
+    };
     match &parsed.value {
         Some(Document::Story(s)) => {
             if let Some(u) = &s.source.url {

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::lines::Lines;
 use super::{is_remote, Env, Problem, Problems, MAX_PROBLEMS};
@@ -369,7 +369,7 @@ impl<'a, 'p> Body<'a, 'p> {
             Tag::Emphasis => self.marks.em = true,
             Tag::Strong => self.marks.strong = true,
             Tag::Strikethrough => self.marks.strike = true,
-            Tag::Link { dest_url, .. } => {
+            Tag::Link { link_type, dest_url, .. } => {
                 if matches!(self.inside, Inside::Heading) {
                     self.refuse(
                         &range,
@@ -384,7 +384,12 @@ impl<'a, 'p> Body<'a, 'p> {
                         ),
                     );
                 }
-                self.marks.href = Some(dest_url.to_string());
+                // `<desk@example.org>`: a mail address, not a file beside the story.
+                self.marks.href = Some(if link_type == LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                });
             }
             Tag::Image { dest_url, title, .. } => {
                 let alone =
