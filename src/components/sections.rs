@@ -112,6 +112,27 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
     }
 }
 
+/// `<ol>` (from its `start`) or `<ul>`, an item's own list inside its `<li>`.
+fn list(l: &story_format::List, links: &super::Links) -> Html {
+    let items: Html = l
+        .items
+        .iter()
+        .map(|item| {
+            html! {
+                <li>
+                    { inline(&item.text, links) }
+                    if let Some(sub) = &item.list { { list(sub, links) } }
+                </li>
+            }
+        })
+        .collect();
+    if l.ordered {
+        html! { <ol start={ l.start.map(|n| n.to_string()) }>{ items }</ol> }
+    } else {
+        html! { <ul>{ items }</ul> }
+    }
+}
+
 /// A real `<table>` (header cells `th scope="col"`), in a focusable box
 /// that scrolls sideways on a narrow screen; alignment by class (a strict
 /// CSP forbids `style` attributes).
@@ -169,9 +190,6 @@ fn block(
     headings: super::Headings,
 ) -> Html {
     let inline = |i: &story_format::Inline| inline(i, links);
-    let items = |items: &[story_format::Inline]| -> Html {
-        items.iter().map(|i| html! { <li>{ inline(i) }</li> }).collect()
-    };
     match b {
         Block::Paragraph(runs) => html! { <p>{ inline(runs) }</p> },
         Block::Quote { text, cite } => html! {
@@ -180,8 +198,7 @@ fn block(
                 if let Some(c) = cite { <figcaption>{ "— " }<cite>{ c.clone() }</cite></figcaption> }
             </figure>
         },
-        Block::List { ordered: true, items: i } => html! { <ol>{ items(i) }</ol> },
-        Block::List { ordered: false, items: i } => html! { <ul>{ items(i) }</ul> },
+        Block::List(l) => list(l, links),
         Block::Image(img) => html! { <Figure image={ (**img).clone() } {labels} lang={ lang.clone() } /> },
         // Focusable, so that a keyboard can scroll it sideways; left to right
         // and untranslated whatever the story's language.

@@ -24,6 +24,9 @@ pub const MAX_ID_BYTES: usize = 100;
 /// Longest explicit section id, in characters.
 pub const MAX_SECTION_ID_CHARS: usize = 100;
 
+/// How deep lists nest: a list, a list in one of its items, and one more.
+pub const MAX_LIST_DEPTH: usize = 3;
+
 /// Columns of one table.
 pub const MAX_TABLE_COLUMNS: usize = 64;
 

@@ -92,7 +92,7 @@ impl Story {
             for block in &section.blocks {
                 match block {
                     Block::Paragraph(text) | Block::Quote { text, .. } => add(text.text()),
-                    Block::List { items, .. } => items.iter().for_each(|i| add(i.text())),
+                    Block::List(list) => list.each_text(&mut |t| add(t.text())),
                     Block::Code { text, .. } | Block::Heading { text, .. } => add(text),
                     Block::Table(t) => {
                         t.header.iter().chain(t.rows.iter().flatten()).for_each(|c| add(c.text()))
@@ -325,8 +325,8 @@ block_types! {
     Paragraph = "paragraph" ["text"],
     /// Someone's words, and who said them.
     Quote = "quote" ["text", "cite"],
-    /// Items, bulleted or numbered.
-    List = "list" ["items", "ordered"],
+    /// Items, bulleted or numbered, nested up to three levels.
+    List = "list" ["items", "ordered", "start"],
     /// A picture with its text alternative, caption and credit.
     Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit"],
     /// Rows and columns of inline text, with an optional header row.
@@ -337,6 +337,36 @@ block_types! {
     Divider = "divider" [],
     /// A sub-heading inside a section, linkable as sections are.
     Heading = "heading" ["text", "level", "id"],
+}
+
+/// A list: bulleted or numbered (from `start`, 1 when absent), its items
+/// holding a list of their own at most [`crate::limits::MAX_LIST_DEPTH`]
+/// levels deep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct List {
+    pub ordered: bool,
+    /// The first number of an ordered list, when not 1.
+    pub start: Option<u32>,
+    pub items: Vec<ListItem>,
+}
+
+/// One item of a [`List`]: its text, and the list under it, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListItem {
+    pub text: Inline,
+    pub list: Option<List>,
+}
+
+impl List {
+    /// Calls `f` with every item's text, nested ones included, in order.
+    pub fn each_text(&self, f: &mut impl FnMut(&Inline)) {
+        for item in &self.items {
+            f(&item.text);
+            if let Some(sub) = &item.list {
+                sub.each_text(f);
+            }
+        }
+    }
 }
 
 /// A table: every row has [`Table::columns`] cells (short rows are filled
@@ -385,10 +415,7 @@ pub enum Block {
         text: Inline,
         cite: Option<String>,
     },
-    List {
-        ordered: bool,
-        items: Vec<Inline>,
-    },
+    List(List),
     /// Boxed: an image is ~250 bytes, the other blocks ~50, and a story
     /// holds up to 50,000 blocks.
     Image(Box<Image>),
@@ -419,7 +446,7 @@ impl Block {
         match self {
             Block::Paragraph(_) => BlockType::Paragraph,
             Block::Quote { .. } => BlockType::Quote,
-            Block::List { .. } => BlockType::List,
+            Block::List(_) => BlockType::List,
             Block::Image(_) => BlockType::Image,
             Block::Code { .. } => BlockType::Code,
             Block::Divider => BlockType::Divider,

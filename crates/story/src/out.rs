@@ -119,11 +119,7 @@ pub enum TypedOut {
         #[serde(skip_serializing_if = "Option::is_none")]
         cite: Option<String>,
     },
-    List {
-        #[serde(skip_serializing_if = "std::ops::Not::not")]
-        ordered: bool,
-        items: Vec<InlineOut>,
-    },
+    List(ListOut),
     Image(ImageOut),
     Code {
         text: String,
@@ -150,6 +146,28 @@ pub enum TypedOut {
 /// A sub-heading's default level, left out of the file.
 fn is_three(level: &u8) -> bool {
     *level == 3
+}
+
+/// A list: its items, numbered (from `start`) or not.
+#[derive(Serialize, Debug)]
+pub struct ListOut {
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<u32>,
+    pub items: Vec<ItemOut>,
+}
+
+/// A list item: inline text, or an object when a list is under it.
+#[derive(Serialize, Debug)]
+#[serde(untagged)]
+pub enum ItemOut {
+    Text(InlineOut),
+    WithList {
+        text: InlineOut,
+        #[serde(flatten)]
+        list: ListOut,
+    },
 }
 
 /// A `stories.json`.

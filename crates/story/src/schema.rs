@@ -137,8 +137,14 @@ fn schema() -> Value {
                 "cite": { "type": "string" } } },
             "block-list": { "type": "object", "required": ["type", "items"], "properties": {
                 "type": { "const": "list" },
-                "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/inline" } },
-                "ordered": { "type": "boolean" } } },
+                "items": { "$ref": "#/$defs/items" },
+                "ordered": { "type": "boolean" },
+                "start": { "type": "integer", "minimum": 0 } } },
+            "items": { "type": "array", "minItems": 1,
+                "items": { "oneOf": [ { "$ref": "#/$defs/inline" }, { "$ref": "#/$defs/item" } ] } },
+            "item": { "type": "object", "required": ["text"], "properties": {
+                "text": { "$ref": "#/$defs/inline" }, "items": { "$ref": "#/$defs/items" },
+                "ordered": { "type": "boolean" }, "start": { "type": "integer", "minimum": 0 } } },
             "block-code": { "type": "object", "required": ["type", "text"], "properties": {
                 "type": { "const": "code" }, "text": { "type": "string", "minLength": 1 },
                 "language": { "type": "string" } } },

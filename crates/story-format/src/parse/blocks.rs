@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 use super::cx::{truncate, Cx};
 use super::images::{ImageAcc, ImageField};
 use super::inline::InlineShape;
+use super::lists::{self, ItemsShape};
 use super::shape::{first_of, read_fields, At, Field, Fields, Shape};
 use super::slot::{skip_rest, Slot};
 use crate::diag::{Code, Path};
@@ -17,7 +18,7 @@ use crate::limits::MAX_BLOCKS;
 use std::sync::OnceLock;
 
 use crate::limits::{MAX_TABLE_CELLS, MAX_TABLE_COLUMNS};
-use crate::model::{Align, Block, BlockType, Inline, Table};
+use crate::model::{Align, Block, BlockType, Inline, ListItem, Table};
 
 fields!(
     /// Every field of any block type; [`BlockType::fields`] says which
@@ -28,6 +29,7 @@ fields!(
         Cite = "cite",
         Items = "items",
         Ordered = "ordered",
+        Start = "start",
         Src = "src",
         Alt = "alt",
         Width = "width",
@@ -203,8 +205,9 @@ struct BlockAcc<'de> {
     level: Option<Val<'de>>,
     id: Option<Val<'de>>,
     cite: Option<Val<'de>>,
-    items: Option<Slot<Vec<Inline>>>,
+    items: Option<Slot<Vec<ListItem>>>,
     ordered: Option<Val<'de>>,
+    start: Option<Val<'de>>,
     image: ImageAcc<'de>,
 }
 
@@ -268,6 +271,10 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
                 self.ordered = Some(src.value(ValSeed)?);
                 None
             }
+            BlockField::Start => {
+                self.start = Some(src.value(ValSeed)?);
+                None
+            }
             BlockField::Src => Some(ImageField::Src),
             BlockField::Alt => Some(ImageField::Alt),
             BlockField::Width => Some(ImageField::Width),
@@ -304,21 +311,7 @@ impl BlockAcc<'_> {
             BlockType::Paragraph => text(cx, self.text).map(Block::Paragraph),
             BlockType::Quote => text(cx, self.text)
                 .map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
-            BlockType::List => {
-                let ordered = cx.opt_bool(self.ordered, "ordered", path);
-                match self.items {
-                    None | Some(Slot::Null) => {
-                        cx.missing(path, "items");
-                        None
-                    }
-                    Some(Slot::Bad) => None,
-                    Some(Slot::Got(items)) if items.is_empty() => {
-                        cx.sink.error(Code::Invalid, &path.field("items"), "a list needs at least one item");
-                        None
-                    }
-                    Some(Slot::Got(items)) => Some(Block::List { ordered, items }),
-                }
-            }
+            BlockType::List => lists::list(cx, self.items, self.ordered, self.start, path).map(Block::List),
             BlockType::Image => self.image.finish(cx, path).map(|i| Block::Image(Box::new(i))),
             BlockType::Code => {
                 let language = cx.opt_text(self.language, "language", path);
@@ -515,17 +508,6 @@ impl<'de> Shape<'de> for AlignShape<'_, '_, '_> {
             });
         }
         Ok(Slot::Got(out))
-    }
-}
-
-shape!(ItemsShape);
-impl<'de> Shape<'de> for ItemsShape<'_, '_, '_> {
-    type Out = Vec<Inline>;
-    const WANT: &'static str = "an array of list items";
-    at_impl!();
-    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
-        let At { cx, path } = self.0;
-        Ok(Slot::Got(elements!(seq, cx, path, InlineShape)))
     }
 }
 

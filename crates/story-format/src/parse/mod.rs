@@ -35,6 +35,7 @@ mod common;
 mod cx;
 mod images;
 mod inline;
+mod lists;
 mod root;
 mod slot;
 mod steps;
@@ -67,6 +68,7 @@ pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
         ("story", names(story::StoryField::ALL)),
         ("section", names(story::SectionField::ALL)),
         ("run", names(inline::RunField::ALL)),
+        ("item", names(lists::ItemField::ALL)),
         ("source", names(common::SourceField::ALL)),
         ("image", names(images::ImageField::ALL)),
         ("srcset", names(images::SrcsetField::ALL)),

@@ -53,7 +53,7 @@ pub fn check_invariants(bytes: &[u8]) {
             for block in s.sections.iter().flat_map(|s| &s.blocks) {
                 match block {
                     Block::Paragraph(t) | Block::Quote { text: t, .. } => inline(t),
-                    Block::List { items, .. } => items.iter().for_each(inline),
+                    Block::List(l) => l.each_text(&mut |t| inline(t)),
                     Block::Image(img) => img.caption.iter().for_each(inline),
                     Block::Table(t) => {
                         t.header.iter().chain(t.rows.iter().flatten()).chain(&t.caption).for_each(inline);

@@ -44,10 +44,7 @@ pub fn block(b: &Block) -> String {
     match b {
         Block::Paragraph(text) => format!("paragraph {}", inline(text)),
         Block::Quote { text, cite } => format!("quote {} cite={cite:?}", inline(text)),
-        Block::List { ordered, items } => {
-            let items: Vec<String> = items.iter().map(inline).collect();
-            format!("list ordered={ordered} items=[{}]", items.join(", "))
-        }
+        Block::List(l) => format!("list {}", list(l)),
         Block::Image(i) => format!("image {}", image(i)),
         Block::Code { text, language } => format!("code language={language:?} text={text:?}"),
         Block::Divider => "divider".to_owned(),
@@ -67,6 +64,19 @@ pub fn block(b: &Block) -> String {
             s
         }
     }
+}
+
+/// A list's every field, nested lists inside their items.
+pub fn list(l: &story_format::List) -> String {
+    let items: Vec<String> = l
+        .items
+        .iter()
+        .map(|i| match &i.list {
+            Some(sub) => format!("{} > {}", inline(&i.text), list(sub)),
+            None => inline(&i.text),
+        })
+        .collect();
+    format!("ordered={} start={:?} items=[{}]", l.ordered, l.start, items.join(", "))
 }
 
 /// An image's every field.

@@ -5,92 +5,10 @@ use std::ops::Range;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::lines::Lines;
+use super::runs::{Marks, Runs};
 use super::{is_remote, Env, Problem, Problems, MAX_PROBLEMS};
-use crate::out::{BlockOut, ImageOut, InlineOut, RunOut, SectionOut, TypedOut};
-
-/// Inline text being gathered: runs with their marks, merged when equal,
-/// and where its line breaks fell (in the joined text).
-#[derive(Default)]
-struct Runs {
-    runs: Vec<(String, Marks)>,
-    breaks: Vec<usize>,
-}
-
-#[derive(Clone, Default, PartialEq)]
-struct Marks {
-    em: bool,
-    strong: bool,
-    code: bool,
-    strike: bool,
-    href: Option<String>,
-}
-
-impl Runs {
-    fn push(&mut self, text: &str, marks: &Marks) {
-        match self.runs.last_mut() {
-            Some((t, m)) if m == marks => t.push_str(text),
-            _ => self.runs.push((text.to_owned(), marks.clone())),
-        }
-    }
-    fn is_blank(&self) -> bool {
-        self.runs.iter().all(|(t, _)| t.trim().is_empty())
-    }
-    fn plain_text(&self) -> String {
-        self.runs.iter().map(|(t, _)| t.as_str()).collect()
-    }
-    fn len(&self) -> usize {
-        self.runs.iter().map(|(t, _)| t.len()).sum()
-    }
-    /// Cuts the text at byte `at` of the joined text (what follows is dropped).
-    fn truncate(&mut self, at: usize) {
-        let mut pos = 0;
-        self.runs.retain_mut(|(t, _)| {
-            let start = pos;
-            pos += t.len();
-            if start >= at {
-                return false;
-            }
-            if pos > at {
-                t.truncate(at - start);
-            }
-            true
-        });
-        self.breaks.retain(|&b| b < at);
-    }
-    /// As the format's inline text: a string when nothing is marked.
-    fn finish(mut self) -> InlineOut {
-        // Trim the ends (a soft break before a cite, say).
-        if let Some((t, _)) = self.runs.first_mut() {
-            *t = t.trim_start().to_owned();
-        }
-        if let Some((t, _)) = self.runs.last_mut() {
-            *t = t.trim_end().to_owned();
-        }
-        self.runs.retain(|(t, _)| !t.is_empty());
-        if self.runs.iter().all(|(_, m)| *m == Marks::default()) {
-            return InlineOut::Plain(self.plain_text());
-        }
-        InlineOut::Runs(
-            self.runs
-                .into_iter()
-                .map(|(text, m)| {
-                    if m == Marks::default() {
-                        RunOut::Plain(text)
-                    } else {
-                        RunOut::Marked {
-                            text,
-                            em: m.em,
-                            strong: m.strong,
-                            code: m.code,
-                            strike: m.strike,
-                            href: m.href,
-                        }
-                    }
-                })
-                .collect(),
-        )
-    }
-}
+use crate::out::{BlockOut, ImageOut, InlineOut, ItemOut, ListOut, SectionOut, TypedOut};
+use story_format::limits::MAX_LIST_DEPTH;
 
 /// Where inline text is being gathered.
 enum Inside {
@@ -100,6 +18,17 @@ enum Inside {
     Quote,
     Item,
     Cell,
+}
+
+/// A list being read: its items so far, and for the item being read, its
+/// text and the list under it once that list has ended.
+#[derive(Default)]
+struct ListAcc {
+    ordered: bool,
+    start: Option<u32>,
+    items: Vec<ItemOut>,
+    text: Option<InlineOut>,
+    sub: Option<ListOut>,
 }
 
 /// A GitHub table being read: each column's alignment, the header row,
@@ -133,7 +62,8 @@ pub(super) struct Body<'a, 'p> {
     in_image: bool,
     block_line: usize,
     quote: Vec<Runs>,
-    list: Option<(bool, Vec<InlineOut>)>,
+    /// The lists open, outermost first (at most three).
+    lists: Vec<ListAcc>,
     item_paragraphs: usize,
     /// Inside a table.
     table: Option<TableAcc>,
@@ -165,7 +95,7 @@ impl<'a, 'p> Body<'a, 'p> {
             in_image: false,
             block_line: 0,
             quote: Vec::new(),
-            list: None,
+            lists: Vec::new(),
             item_paragraphs: 0,
             skipping: 0,
             code: None,
@@ -349,18 +279,32 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.quote.clear();
             }
             Tag::List(start) => {
-                if self.list.is_some() {
-                    self.refuse(&range, "a list inside a list is deeper than the format allows (one level)");
+                if self.lists.len() >= MAX_LIST_DEPTH {
+                    self.refuse(
+                        &range,
+                        format!("lists nest at most {MAX_LIST_DEPTH} levels deep in the format"),
+                    );
                     self.skipping = 1;
                     return;
                 }
-                if !matches!(self.inside, Inside::Nothing) {
+                let nested = matches!(self.inside, Inside::Item) && !self.lists.is_empty();
+                if !nested && !matches!(self.inside, Inside::Nothing) {
                     self.refuse(&range, "a list inside a quote is not part of the format");
                     self.skipping = 1;
                     return;
                 }
-                self.block_line = self.line(&range);
-                self.list = Some((start.is_some(), Vec::new()));
+                if nested {
+                    // The item's own text comes before the list under it.
+                    let text = self.take_runs().finish();
+                    if let Some(parent) = self.lists.last_mut() {
+                        parent.text = Some(text);
+                    }
+                } else {
+                    self.block_line = self.line(&range);
+                }
+                let start = start.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+                self.lists.push(ListAcc { ordered: start.is_some(), start, ..ListAcc::default() });
+                self.inside = Inside::Nothing;
             }
             Tag::Item => {
                 self.inside = Inside::Item;
@@ -513,14 +457,40 @@ impl<'a, 'p> Body<'a, 'p> {
                 if matches!(self.inside, Inside::Item) {
                     self.inside = Inside::Nothing;
                     let runs = self.take_runs();
-                    if let Some((_, items)) = &mut self.list {
-                        items.push(runs.finish());
+                    let Some(top) = self.lists.last_mut() else { return };
+                    let item = match (top.text.take(), top.sub.take()) {
+                        (Some(text), Some(list)) => {
+                            if !runs.is_blank() {
+                                self.refuse(
+                                    &range,
+                                    "text after the list inside an item: put it in an item of its own",
+                                );
+                            }
+                            ItemOut::WithList { text, list }
+                        }
+                        _ => ItemOut::Text(runs.finish()),
+                    };
+                    if let Some(top) = self.lists.last_mut() {
+                        top.items.push(item);
                     }
                 }
             }
             TagEnd::List(_) => {
-                if let Some((ordered, items)) = self.list.take() {
-                    self.push_block(BlockOut::Typed(TypedOut::List { ordered, items }));
+                if let Some(done) = self.lists.pop() {
+                    let list = ListOut {
+                        ordered: done.ordered,
+                        start: done.start.filter(|&n| n != 1),
+                        items: done.items,
+                    };
+                    match self.lists.last_mut() {
+                        // Back inside the item that holds it.
+                        Some(parent) => {
+                            parent.sub = Some(list);
+                            self.inside = Inside::Item;
+                            return;
+                        }
+                        None => self.push_block(BlockOut::Typed(TypedOut::List(list))),
+                    }
                 }
                 self.inside = Inside::Nothing;
             }

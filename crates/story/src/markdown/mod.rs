@@ -6,14 +6,14 @@
 //!   `## Heading {#id}` starts a section (the `{#id}` is kept);
 //! - paragraphs, `**strong**`, `*em*`, `` `code` `` and links become runs;
 //! - `>` quotes become quotes, a last line `— name` their `cite`;
-//! - lists become lists; `![alt](src "caption")` alone in a paragraph
+//! - lists become lists (nested up to 3 levels); `![alt](src "caption")` alone in a paragraph
 //!   becomes an image block, its size read from the file;
 //! - `###` and `####` headings become sub-heading blocks (`{#id}` kept),
 //!   GitHub tables table blocks (header and alignments kept);
 //! - fenced and indented code becomes a code block (the fence's first word
 //!   its language); `---` or `***` between paragraphs, a divider.
 //!
-//! What the format cannot hold (raw HTML, footnotes, nested lists,
+//! What the format cannot hold (raw HTML, footnotes, lists nested past 3 levels,
 //! `#####` headings, …) is refused with its line and column,
 //! never dropped. The result is read back through the one parser: an import
 //! that returns `Ok` always passes `story check`.
@@ -30,6 +30,7 @@ use crate::sandbox::Sandbox;
 mod body;
 mod front;
 mod lines;
+mod runs;
 
 use body::Body;
 use front::{read_front_matter, split_front_matter};
