@@ -4,13 +4,12 @@
 // dark (axe), nothing wider than the screen but the boxes meant to scroll.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { serve } from './server.mjs';
-import { launch, withPage, shot, DIST, HERE, WCAG } from './harness.mjs';
+import { launch, withPage, shot, buildSite, HERE, WCAG } from './harness.mjs';
 
 const ROOT = path.resolve(HERE, '..');
 const GOLDEN = path.join(ROOT, 'crates', 'story', 'tests', 'blocks');
@@ -18,7 +17,6 @@ const TYPES = fs.readdirSync(GOLDEN).sort();
 let browser, srv, work;
 
 before(async () => {
-  execFileSync('cargo', ['build', '-q', '-p', 'story'], { cwd: ROOT, stdio: 'inherit' });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'sv-blocks-'));
   const site = path.join(work, 'site');
   for (const t of TYPES) {
@@ -27,10 +25,8 @@ before(async () => {
       fs.copyFileSync(path.join(GOLDEN, t, f), path.join(site, t, f));
     }
   }
-  const story = path.join(ROOT, 'target', 'debug', 'story');
   const out = path.join(work, 'out');
-  const r = spawnSync(story, ['build', site, '--out', out, '--url', 'https://news.example/', '--viewer', DIST], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
+  buildSite(site, out);
   browser = await launch();
   srv = await serve({ root: out });
 });

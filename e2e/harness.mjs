@@ -3,6 +3,7 @@
 // uncaught exception or Content-Security-Policy violation, and screenshots
 // written to e2e/screenshots/ for people to look at.
 import { chromium } from 'playwright-core';
+import { execFileSync, spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,4 +85,17 @@ export async function shot(page, name) {
     await Promise.race([Promise.all(ready), new Promise((r) => setTimeout(r, 3000))]);
   });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Builds the `story` command and runs `story build SITE --out OUT` for
+ * https://news.example/ with the viewer in dist/; fails the test with its
+ * output when the build fails.
+ */
+export function buildSite(site, out) {
+  const root = path.resolve(HERE, '..');
+  execFileSync('cargo', ['build', '-q', '-p', 'story'], { cwd: root, stdio: 'inherit' });
+  const story = path.join(root, 'target', 'debug', 'story');
+  const r = spawnSync(story, ['build', site, '--out', out, '--url', 'https://news.example/', '--viewer', DIST], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
 }

@@ -3,20 +3,17 @@
 // to the page of every tag, which a reader follows to any tag's list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { serve } from './server.mjs';
-import { launch, withPage, shot, DIST, HERE, WCAG } from './harness.mjs';
+import { launch, withPage, shot, buildSite, HERE, WCAG } from './harness.mjs';
 
-const ROOT = path.resolve(HERE, '..');
 const N = 25;
 let browser, srv, work;
 
 before(async () => {
-  execFileSync('cargo', ['build', '-q', '-p', 'story'], { cwd: ROOT, stdio: 'inherit' });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'sv-tags-'));
   const site = path.join(work, 'site');
   for (let i = 0; i < N; i++) {
@@ -27,10 +24,8 @@ before(async () => {
       source: { name: 'Wire' }, tags: ['Every story', `Topic ${i}`], sections: [{ blocks: [`The text of story ${i}.`] }],
     }));
   }
-  const story = path.join(ROOT, 'target', 'debug', 'story');
   const out = path.join(work, 'out');
-  const r = spawnSync(story, ['build', site, '--out', out, '--url', 'https://news.example/', '--viewer', DIST], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
+  buildSite(site, out);
   browser = await launch();
   srv = await serve({ root: out });
 });

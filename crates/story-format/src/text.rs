@@ -78,21 +78,28 @@ pub fn section_ids(explicit: &[Option<&str>], headings: &[Option<&str>]) -> Vec<
             if id.is_empty() {
                 id = format!("section-{}", i + 1);
             }
-            if taken.contains(&id) {
-                let base = id;
-                let n = next.entry(base.clone()).or_insert(2);
-                loop {
-                    id = format!("{base}-{n}");
-                    *n += 1;
-                    if !taken.contains(&id) {
-                        break;
-                    }
-                }
-            }
-            taken.insert(id.clone());
-            id
+            claim(&mut taken, &mut next, id)
         })
         .collect()
+}
+
+/// `id`, or when it is taken `id-2`, `id-3`…, marked as taken. `next`
+/// holds the next suffix to try for each base, so repeats stay linear.
+fn claim(taken: &mut HashSet<String>, next: &mut HashMap<String, usize>, id: String) -> String {
+    let mut id = id;
+    if taken.contains(&id) {
+        let base = id;
+        let n = next.entry(base.clone()).or_insert(2);
+        loop {
+            id = format!("{base}-{n}");
+            *n += 1;
+            if !taken.contains(&id) {
+                break;
+            }
+        }
+    }
+    taken.insert(id.clone());
+    id
 }
 
 /// The ids of a story's sub-headings, in order, settled after its
@@ -125,19 +132,7 @@ pub fn sub_heading_ids(
             if id.is_empty() {
                 id = format!("heading-{}", i + 1);
             }
-            if taken.contains(&id) {
-                let base = id;
-                let n = next.entry(base.clone()).or_insert(2);
-                loop {
-                    id = format!("{base}-{n}");
-                    *n += 1;
-                    if !taken.contains(&id) {
-                        break;
-                    }
-                }
-            }
-            taken.insert(id.clone());
-            (id, refused)
+            (claim(taken, &mut next, id), refused)
         })
         .collect()
 }

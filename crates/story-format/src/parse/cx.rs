@@ -190,17 +190,18 @@ impl Cx<'_> {
         path: &Path<'_>,
     ) -> Option<SafeUrl> {
         let s = self.opt_str(v, name, path)?;
-        match self.base.resolve_link(&s) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                self.sink.error(Code::UnsafeUrl, &path.field(name), e.to_string());
-                None
-            }
-        }
+        let resolved = self.base.resolve_link(&s);
+        self.kept(resolved, &path.field(name))
     }
 
     pub(super) fn url(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
-        match self.base.resolve(reference) {
+        let resolved = self.base.resolve(reference);
+        self.kept(resolved, path)
+    }
+
+    /// A resolved address, or its error reported at `path`.
+    fn kept(&mut self, resolved: Result<SafeUrl, url::UrlError>, path: &Path<'_>) -> Option<SafeUrl> {
+        match resolved {
             Ok(u) => Some(u),
             Err(e) => {
                 self.sink.error(Code::UnsafeUrl, path, e.to_string());
