@@ -182,7 +182,7 @@ impl Cx<'_> {
         }
     }
 
-    /// A link's address (a run's `href`): `mailto:` allowed too.
+    /// A link's address (a run's `href`): as [`Cx::opt_url`], `mailto:` allowed too.
     pub(super) fn opt_link(
         &mut self,
         v: Option<Val<'_>>,
@@ -219,6 +219,7 @@ impl Cx<'_> {
         Some(url)
     }
 
+    /// An optional address field, resolved against the file.
     pub(super) fn opt_url(
         &mut self,
         v: Option<Val<'_>>,
