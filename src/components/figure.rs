@@ -54,6 +54,13 @@ pub fn Figure(props: &FigureProps) -> Html {
         None if !img.alt.is_empty() => html! { <p class="sv-img-missing">{ img.alt.clone() }</p> },
         None => html! {},
     };
+    // A linked image: its text alternative names the link.
+    let picture = match (&img.link, &img.src) {
+        (Some(link), Some(_)) => {
+            html! { <a href={ links.href(link) } rel="noopener noreferrer">{ picture }</a> }
+        }
+        _ => picture,
+    };
     let has_caption = img.caption.is_some() || img.credit.is_some();
     html! {
         <figure class={ classes!("sv-figure", props.class.clone()) }>

@@ -128,6 +128,8 @@ pub struct Image {
     pub srcset: Vec<(SafeUrl, u32)>,
     pub caption: Option<Inline>,
     pub credit: Option<Credit>,
+    /// Where the image leads when followed (an image block's `link`).
+    pub link: Option<SafeUrl>,
 }
 
 impl Image {
@@ -328,7 +330,7 @@ block_types! {
     /// Items, bulleted or numbered, nested up to three levels.
     List = "list" ["items", "ordered", "start"],
     /// A picture with its text alternative, caption and credit.
-    Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit"],
+    Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit", "link"],
     /// Rows and columns of inline text, with an optional header row.
     Table = "table" ["caption", "header", "rows", "align"],
     /// Preformatted text (code, a terminal session), every space kept.

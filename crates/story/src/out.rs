@@ -62,6 +62,8 @@ pub struct ImageOut {
     pub caption: Option<InlineOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// A section.

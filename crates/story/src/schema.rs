@@ -221,6 +221,7 @@ fn image_properties(block: bool) -> Value {
     });
     if block {
         p["type"] = json!({ "const": "image" });
+        p["link"] = json!({ "$ref": "#/$defs/url" });
     }
     p
 }

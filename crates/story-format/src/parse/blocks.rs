@@ -18,7 +18,7 @@ use crate::limits::MAX_BLOCKS;
 use std::sync::OnceLock;
 
 use crate::limits::{MAX_TABLE_CELLS, MAX_TABLE_COLUMNS};
-use crate::model::{Align, Block, BlockType, Inline, ListItem, Table};
+use crate::model::{Align, Block, BlockType, Image, Inline, ListItem, Table};
 
 fields!(
     /// Every field of any block type; [`BlockType::fields`] says which
@@ -43,6 +43,7 @@ fields!(
         Header = "header",
         Rows = "rows",
         Align = "align",
+        Link = "link",
     }
 );
 
@@ -208,6 +209,7 @@ struct BlockAcc<'de> {
     items: Option<Slot<Vec<ListItem>>>,
     ordered: Option<Val<'de>>,
     start: Option<Val<'de>>,
+    link: Option<Val<'de>>,
     image: ImageAcc<'de>,
 }
 
@@ -271,6 +273,10 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
                 self.ordered = Some(src.value(ValSeed)?);
                 None
             }
+            BlockField::Link => {
+                self.link = Some(src.value(ValSeed)?);
+                None
+            }
             BlockField::Start => {
                 self.start = Some(src.value(ValSeed)?);
                 None
@@ -312,7 +318,10 @@ impl BlockAcc<'_> {
             BlockType::Quote => text(cx, self.text)
                 .map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
             BlockType::List => lists::list(cx, self.items, self.ordered, self.start, path).map(Block::List),
-            BlockType::Image => self.image.finish(cx, path).map(|i| Block::Image(Box::new(i))),
+            BlockType::Image => {
+                let link = cx.opt_link(self.link, "link", path);
+                self.image.finish(cx, path).map(|i| Block::Image(Box::new(Image { link, ..i })))
+            }
             BlockType::Code => {
                 let language = cx.opt_text(self.language, "language", path);
                 match cx.req_str(self.verbatim, "text", path) {

@@ -91,7 +91,15 @@ impl ImageAcc<'_> {
         } else {
             w.zip(h)
         };
-        Some(Image { src, alt, size, srcset: self.srcset, caption: self.caption, credit: self.credit })
+        Some(Image {
+            src,
+            alt,
+            size,
+            srcset: self.srcset,
+            caption: self.caption,
+            credit: self.credit,
+            link: None,
+        })
     }
 }
 

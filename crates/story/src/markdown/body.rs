@@ -67,6 +67,8 @@ pub(super) struct Body<'a, 'p> {
     item_paragraphs: usize,
     /// Inside a table.
     table: Option<TableAcc>,
+    /// The link around the image being read, if any.
+    image_link: Option<String>,
     /// A `### Heading {#id}`'s id, until the heading ends.
     sub_id: Option<String>,
     /// Inside a code block: its language, and its text so far.
@@ -100,6 +102,7 @@ impl<'a, 'p> Body<'a, 'p> {
             skipping: 0,
             code: None,
             sub_id: None,
+            image_link: None,
             table: None,
         }
     }
@@ -345,6 +348,8 @@ impl<'a, 'p> Body<'a, 'p> {
                     );
                 }
                 self.image = alone.then(|| (dest_url.to_string(), title.to_string(), String::new()));
+                // `[![alt](a.png)](https://…)`: the image leads where the link does.
+                self.image_link = self.marks.href.clone();
                 self.in_image = true;
             }
             Tag::CodeBlock(kind) => {
@@ -559,7 +564,9 @@ impl<'a, 'p> Body<'a, 'p> {
     }
 
     fn image_block(&mut self, src: String, caption: String, alt: String, range: &Range<usize>) {
-        let mut image = ImageOut { src: src.clone(), alt: alt.trim().to_owned(), ..ImageOut::default() };
+        let link = self.image_link.take();
+        let mut image =
+            ImageOut { src: src.clone(), alt: alt.trim().to_owned(), link, ..ImageOut::default() };
         if !caption.trim().is_empty() {
             image.caption = Some(InlineOut::Plain(caption.trim().to_owned()));
         }
