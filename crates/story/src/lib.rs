@@ -7,6 +7,7 @@
 //!   against each other;
 //! - [`index`]: `story index`, a catalog written from the bundles;
 //! - [`markdown`]: `story import`, a `story.json` from Markdown;
+//! - [`blog`]: `story import SRC... --out SITE`, a whole blog's posts;
 //! - [`scaffold`]: `story new`, a bundle to start from;
 //! - [`schema`]: `story schema`, the JSON Schema of both formats;
 //! - [`out`]: what the command line writes, and how (never half a file);
@@ -17,6 +18,7 @@
 // The schema is one `json!` literal, deeper than the default limit allows.
 #![recursion_limit = "256"]
 
+pub mod blog;
 pub mod build;
 pub mod check;
 pub mod index;

@@ -60,11 +60,14 @@ enum Command {
     },
     /// Start a bundle: DIR/story.md to edit
     New { dir: PathBuf },
-    /// Write story.json from Markdown (beside it, or in DIR with its images)
+    /// Write story.json from Markdown: one file (beside it, or in DIR with
+    /// its images), or a whole blog's posts (files and folders) into
+    /// bundle folders under --out
     Import {
-        #[arg(value_name = "FILE.md")]
-        file: PathBuf,
-        /// Write the bundle here, with the images it names
+        #[arg(value_name = "SRC", required = true)]
+        srcs: Vec<PathBuf>,
+        /// Write the bundle here, with the images it names (for a blog: the
+        /// site folder, one bundle folder per post)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -79,7 +82,13 @@ fn main() -> ExitCode {
         Command::Build { site, out, url, viewer } => cmd_build(build::Options { site, out, url, viewer }),
         Command::Index { site, out } => cmd_index(&site, out),
         Command::New { dir } => cmd_new(&dir),
-        Command::Import { file, out } => cmd_import(&file, out),
+        Command::Import { srcs, out } => match &srcs[..] {
+            [file] if !file.is_dir() => cmd_import(file, out),
+            _ => match out {
+                Some(site) => cmd_import_blog(&srcs, &site),
+                None => fail("importing a folder or several files needs --out SITE (where the bundles go)"),
+            },
+        },
         Command::Schema => {
             print(format_args!("{}\n", schema::schema_text()));
             ExitCode::SUCCESS
@@ -210,6 +219,43 @@ fn cmd_new(dir: &Path) -> ExitCode {
     }
     eprintln!("story new: wrote {}\nnext: edit it, then run `story import {}`", md.display(), md.display());
     ExitCode::SUCCESS
+}
+
+/// A whole blog: every post a bundle under `site`; a summary line. Exit 0
+/// when every post was imported (drafts aside), 1 when some were refused.
+fn cmd_import_blog(srcs: &[PathBuf], site: &Path) -> ExitCode {
+    use story_cli::blog::Outcome;
+    let imported = match story_cli::blog::import_all(srcs, site) {
+        Ok(i) => i,
+        Err(e) => return fail(format!("{e}; nothing more was written")),
+    };
+    for s in &imported.skipped {
+        print(format_args!("{}: warning: {}\n", s.path.display(), s.why));
+    }
+    for (file, outcome) in &imported.posts {
+        match outcome {
+            Outcome::Refused(problems) => {
+                for p in problems {
+                    print(format_args!("{}: {p}\n", file.display()));
+                }
+            }
+            Outcome::Failed(why) => print(format_args!("{}: {why}\n", file.display())),
+            Outcome::Imported(_) | Outcome::Draft => {}
+        }
+    }
+    let (done, drafts, refused) = imported.counts();
+    eprintln!(
+        "story import: {} imported into {}, {} left out, {} refused (nothing written for those)",
+        report::count_as(done, "post", "posts"),
+        site.display(),
+        report::count_as(drafts, "draft", "drafts"),
+        refused
+    );
+    if refused > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn cmd_import(md: &Path, out: Option<PathBuf>) -> ExitCode {

@@ -303,3 +303,44 @@ fn a_reader_that_stops_reading_is_not_an_error() {
     assert!(first.contains("warning: unknown field"), "{first}");
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn a_whole_blog_imports_post_by_post_in_its_own_layout() {
+    let dir = TempDir::new("blog");
+    // Jekyll: the date and the id from the file's name.
+    dir.write("blog/_posts/2025-01-29-first-post.md", "---\ntitle: First\nlayout: post\n---\n\nHello.\n");
+    // Hugo page bundle, with its image beside it.
+    dir.write(
+        "blog/content/posts/cranes/index.md",
+        "---\ntitle: Cranes\ndate: 2025-02-01\n---\n\n![A crane](crane.png)\n\n```sh\n$ crane --lift\n```\n",
+    );
+    std::fs::copy(
+        root().join("crates/story/tests/blocks/image/photo.png"),
+        dir.dir().join("blog/content/posts/cranes/crane.png"),
+    )
+    .unwrap();
+    dir.write("blog/content/posts/_index.md", "---\ntitle: Posts\n---\n\nA section page.\n");
+    dir.write("blog/drafts/later.md", "---\ntitle: Later\ndate: 2025-03-01\ndraft: true\n---\n\nNot yet.\n");
+    dir.write("blog/broken.md", "---\ntitle: Broken\ndate: 2025-03-02\n---\n\nSee {% link x.md %}.\n");
+    let out = run(&["import", &dir.path("blog"), "--out", &dir.path("site")]);
+    assert_eq!(out.status.code(), Some(1), "{}", support::text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2 posts imported") && err.contains("1 draft left out") && err.contains("1 refused"),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).contains("broken.md: line 6, column 1: a Liquid tag cannot be imported"),
+        "{}",
+        stdout(&out)
+    );
+    let first: serde_json::Value = serde_json::from_str(&dir.read("site/first-post/story.json")).unwrap();
+    assert_eq!(first["published"], "2025-01-29");
+    assert!(dir.dir().join("site/cranes/crane.png").is_file(), "the image goes with its post");
+    assert!(!dir.dir().join("site/broken").exists() && !dir.dir().join("site/later").exists());
+    // What was written is a site `story check` accepts.
+    let check = run(&["check", &dir.path("site")]);
+    assert_eq!(check.status.code(), Some(0), "{}", support::text(&check));
+    // A folder without --out says what it needs.
+    assert_eq!(run(&["import", &dir.path("blog")]).status.code(), Some(2));
+}

@@ -113,6 +113,8 @@ impl Problems {
 /// A successful import.
 #[derive(Debug)]
 pub struct Imported {
+    /// The story's id (valid: the parser accepted it).
+    pub id: String,
     /// The `story.json`, pretty-printed; the same input gives the same bytes.
     pub json: String,
     /// Local images the story names, as written (relative to the Markdown file).
@@ -151,6 +153,18 @@ pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Impo
     let exists = |src: &str| sandbox.file(&dir.join(src)).is_ok();
     let base = url::Url::from_file_path(dir.join("story.json")).ok();
     import(text, &Env { sizes: &sizes, exists: &exists, folder: &folder, base })
+}
+
+/// Whether a Markdown file's front matter says `draft: true` (a post not
+/// yet published; `story import` of a whole blog leaves it out).
+pub fn is_draft(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let (front, _, _) = split_front_matter(&text, &mut Problems::default());
+    front.is_some_and(|f| {
+        f.lines().any(|l| {
+            l.strip_prefix("draft:").is_some_and(|v| matches!(v.trim(), "true" | "True" | "TRUE" | "yes"))
+        })
+    })
 }
 
 /// How much of an image file is read for its size: enough for the headers
@@ -224,7 +238,8 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     }
     let mut all_warnings: Vec<Diagnostic> = front_warnings.iter().map(Problem::to_warning).collect();
     all_warnings.extend(warnings);
-    Ok(Imported { json, images: all_images, warnings: all_warnings })
+    let id = story.id.clone().unwrap_or_default();
+    Ok(Imported { id, json, images: all_images, warnings: all_warnings })
 }
 
 /// Whether an image `src` names another host (its size is not read, nor is it copied).
