@@ -3,6 +3,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use super::lines::{key_line, line_col};
 use super::{is_remote, Env, Problem, Problems};
 use crate::out::{ImageOut, InlineOut, SourceOut, StoryOut};
 
@@ -12,14 +13,18 @@ pub(super) fn split_front_matter<'t>(
     text: &'t str,
     problems: &mut Problems,
 ) -> (Option<&'t str>, &'t str, usize) {
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    // YAML between `---` lines, or TOML between `+++` lines (Hugo, Zola).
+    let fence = if text.starts_with("+++") { "+++" } else { "---" };
+    let Some(rest) =
+        text.strip_prefix(fence).and_then(|r| r.strip_prefix('\n').or_else(|| r.strip_prefix("\r\n")))
+    else {
         return (None, text, 0);
     };
     let start = text.len() - rest.len();
     let mut at = start;
     for line in rest.split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
-        if bare == "---" || bare == "..." {
+        if bare == fence || (fence == "---" && bare == "...") {
             let body_at = at + line.len();
             return (Some(&text[start..at]), &text[body_at..], body_at);
         }
@@ -28,22 +33,9 @@ pub(super) fn split_front_matter<'t>(
     problems.push(Problem {
         line: 1,
         column: 1,
-        message: "the front matter that starts here never ends: close it with a line of three dashes (---)"
-            .into(),
+        message: format!("the front matter that starts here never ends: close it with a line {fence}"),
     });
     (None, "", text.len())
-}
-
-/// The file line of `key:` in the front matter (which starts on line 2):
-/// at the top level, or at any depth when `nested`.
-pub(super) fn key_line(front: &str, key: &str, nested: bool) -> Option<usize> {
-    front
-        .lines()
-        .position(|l| {
-            let l = if nested { l.trim_start() } else { l };
-            l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
-        })
-        .map(|i| i + 2)
 }
 
 /// How deep front matter may nest (mappings and lists): the format's
@@ -110,15 +102,26 @@ pub(super) fn read_front_matter(
     problems: &mut Problems,
     warnings: &mut Vec<Problem>,
 ) {
-    if let Err(p) = bounded_yaml(front) {
-        problems.push(p);
-        return;
+    let toml = toml_front(front);
+    if toml.is_none() {
+        if let Err(p) = bounded_yaml(front) {
+            problems.push(p);
+            return;
+        }
     }
     // Line numbers in the file: the front matter starts on line 2.
     let mut fail = |key: &str, message: String| {
         problems.add(|| Problem { line: key_line(front, key, true).unwrap_or(2), column: 1, message })
     };
-    let docs = match YamlLoader::load_from_str(front) {
+    let docs = match toml {
+        Some(Ok(doc)) => Ok(vec![doc]),
+        Some(Err(p)) => {
+            problems.push(p);
+            return;
+        }
+        None => YamlLoader::load_from_str(front),
+    };
+    let docs = match docs {
         Ok(d) => d,
         Err(e) => {
             let m = e.marker();
@@ -201,6 +204,31 @@ pub(super) fn read_front_matter(
                 }
                 continue;
             }
+            // An address that starts with the date (`path = "2018/07/27/slug"`,
+            // Zola; Jekyll's permalinks) dates a post that says no more.
+            ("path" | "permalink" | "url", Yaml::String(p)) => {
+                let parts: Vec<&str> = p.split('/').collect();
+                let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+                let day = parts
+                    .windows(3)
+                    .find(|w| digits(w[0], 4) && digits(w[1], 2) && digits(w[2], 2))
+                    .map(|w| format!("{}-{}-{}", w[0], w[1], w[2]));
+                if let Some(day) = day {
+                    if story.published.is_none() {
+                        story.published = Some(day);
+                    }
+                    continue;
+                }
+            }
+            // Zola: `[taxonomies]` with `tags` and `categories` lists.
+            ("taxonomies", Yaml::Hash(m)) => {
+                for list in m.values() {
+                    if let Yaml::Array(items) = list {
+                        story.tags.extend(items.iter().filter_map(scalar_text));
+                    }
+                }
+                continue;
+            }
             ("id", Yaml::String(slug)) if written != "id" => {
                 story.id = Some(story_format::text::slug(slug));
                 continue;
@@ -268,6 +296,54 @@ pub(super) fn read_front_matter(
             }
         }
     }
+}
+
+/// TOML front matter (`key = value` lines, as Hugo and Zola write it) read
+/// as the YAML it would be; `None` when the text is not TOML-shaped (its
+/// first field line has no `=` before a `:`). Nesting is limited as for YAML.
+fn toml_front(front: &str) -> Option<Result<Yaml, Problem>> {
+    let first = front.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    let toml_shaped =
+        first.starts_with('[') || first.find('=').is_some_and(|e| first.find(':').is_none_or(|c| e < c));
+    if !toml_shaped {
+        return None;
+    }
+    let table = match front.parse::<toml::Table>() {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            let (line, column) = line_col(front, at);
+            let message = format!("the front matter is not valid TOML: {}", e.message());
+            return Some(Err(Problem { line: line + 1, column, message }));
+        }
+    };
+    fn yaml(v: toml::Value, depth: usize) -> Result<Yaml, ()> {
+        if depth > MAX_YAML_DEPTH {
+            return Err(());
+        }
+        Ok(match v {
+            toml::Value::String(s) => Yaml::String(s),
+            toml::Value::Integer(n) => Yaml::Integer(n),
+            toml::Value::Float(f) => Yaml::Real(f.to_string()),
+            toml::Value::Boolean(b) => Yaml::Boolean(b),
+            toml::Value::Datetime(d) => Yaml::String(d.to_string()),
+            toml::Value::Array(a) => {
+                Yaml::Array(a.into_iter().map(|v| yaml(v, depth + 1)).collect::<Result<_, _>>()?)
+            }
+            toml::Value::Table(t) => {
+                let mut h = yaml_rust2::yaml::Hash::new();
+                for (k, v) in t {
+                    h.insert(Yaml::String(k), yaml(v, depth + 1)?);
+                }
+                Yaml::Hash(h)
+            }
+        })
+    }
+    Some(yaml(toml::Value::Table(table), 0).map_err(|()| Problem {
+        line: 2,
+        column: 1,
+        message: format!("the front matter nests deeper than {MAX_YAML_DEPTH} levels"),
+    }))
 }
 
 /// The story field a blog engine's front matter name stands for: `date`

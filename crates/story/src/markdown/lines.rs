@@ -3,8 +3,6 @@
 
 use story_format::Location;
 
-use super::front::key_line;
-
 /// 1-based line and column of byte `at` in `text`.
 pub(super) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..at.min(text.len())];
@@ -36,6 +34,20 @@ pub(super) fn line_of(
         (None, _) => None,
     };
     (line.unwrap_or(front_lines + 1), true)
+}
+
+/// The file line of `key:` in the front matter (which starts on line 2):
+/// at the top level, or at any depth when `nested`.
+pub(super) fn key_line(front: &str, key: &str, nested: bool) -> Option<usize> {
+    front
+        .lines()
+        .position(|l| {
+            let l = if nested { l.trim_start() } else { l };
+            // `key:` (YAML), `key =` or `[key]` (TOML).
+            l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with([':', '=']))
+                || l.trim().strip_prefix('[').and_then(|r| r.strip_suffix(']')) == Some(key)
+        })
+        .map(|i| i + 2)
 }
 
 /// Where each line of a text starts, so that the line of any byte is found
