@@ -54,8 +54,11 @@ impl Story {
     /// The index of the section whose id, or whose sub-heading's id, is
     /// `id` (a `#id` link's target).
     pub fn section_of(&self, id: &str) -> Option<usize> {
-        self.sections.iter().position(|s| {
-            s.id == id || s.blocks.iter().any(|b| matches!(b, Block::Heading { id: h, .. } if h == id))
+        // Sections first: a section's id is found without reading any block.
+        self.sections.iter().position(|s| s.id == id).or_else(|| {
+            self.sections
+                .iter()
+                .position(|s| s.blocks.iter().any(|b| matches!(b, Block::Heading { id: h, .. } if h == id)))
         })
     }
 

@@ -191,11 +191,10 @@ fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockType
 
 #[derive(Default)]
 struct BlockAcc<'de> {
-    /// Set first: a code block's or a sub-heading's `text` is a string,
-    /// any other block's is inline text.
-    plain: bool,
-    /// Set first: a table's `caption` is its own, not an image's.
-    table: bool,
+    /// Set first: a code block's or a sub-heading's `text` is a string
+    /// (any other block's is inline text), and a table's `caption` is its
+    /// own (not an image's).
+    kind: Option<BlockType>,
     table_caption: Option<Slot<Inline>>,
     header: Option<Slot<Vec<Inline>>>,
     rows: Option<Slot<Vec<Vec<Inline>>>>,
@@ -225,7 +224,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
         let p = path.field(f.name());
         let image_field = match f {
             BlockField::Type => return src.skip(), // read before
-            BlockField::Text if self.plain => {
+            BlockField::Text if matches!(self.kind, Some(BlockType::Code | BlockType::Heading)) => {
                 self.verbatim = Some(src.value(ValSeed)?);
                 None
             }
@@ -237,7 +236,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
                 self.language = Some(src.value(ValSeed)?);
                 None
             }
-            BlockField::Caption if self.table => {
+            BlockField::Caption if self.kind == Some(BlockType::Table) => {
                 self.table_caption = Some(src.value(InlineShape::seed(cx, &p))?);
                 None
             }
@@ -298,11 +297,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
 
 impl BlockAcc<'_> {
     fn new(kind: BlockType) -> Self {
-        BlockAcc {
-            plain: matches!(kind, BlockType::Code | BlockType::Heading),
-            table: kind == BlockType::Table,
-            ..BlockAcc::default()
-        }
+        BlockAcc { kind: Some(kind), ..BlockAcc::default() }
     }
 
     fn finish(self, cx: &mut Cx<'_>, kind: BlockType, path: &Path<'_>) -> Slot<Block> {

@@ -117,6 +117,12 @@ impl<'a, 'p> Body<'a, 'p> {
         self.places.line_col(self.offset + range.start)
     }
 
+    /// An HTML comment: a note to the writer, left out with a warning.
+    fn comment(&mut self, range: &Range<usize>) {
+        let (line, column) = self.at(range);
+        self.warnings.push(Problem { line, column, message: "an HTML comment, left out".into() });
+    }
+
     fn refuse(&mut self, range: &Range<usize>, message: impl Into<String>) {
         let message = message.into();
         if self.problems.list.len() < MAX_PROBLEMS {
@@ -196,10 +202,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 self.text(if matches!(event, Event::SoftBreak) { " " } else { "\n" }, &range);
             }
             Event::InlineHtml(h) if is_br(&h) => self.event(Event::HardBreak, range),
-            Event::InlineHtml(h) if h.starts_with("<!--") => {
-                let (line, column) = self.at(&range);
-                self.warnings.push(Problem { line, column, message: "an HTML comment, left out".into() });
-            }
+            Event::InlineHtml(h) if h.starts_with("<!--") => self.comment(&range),
             Event::InlineHtml(_) | Event::Html(_) => {
                 self.refuse(&range, "raw HTML has no place in a story: the format holds text only")
             }
@@ -369,9 +372,7 @@ impl<'a, 'p> Body<'a, 'p> {
             Tag::HtmlBlock => {
                 // A comment is a note to the writer: left out, with a warning.
                 if self.places.from(self.offset + range.start).trim_start().starts_with("<!--") {
-                    let (line, column) = self.at(&range);
-                    let message = "an HTML comment, left out".to_owned();
-                    self.warnings.push(Problem { line, column, message });
+                    self.comment(&range);
                 } else {
                     self.refuse(&range, "raw HTML has no place in a story: the format holds text only");
                 }

@@ -158,9 +158,10 @@ pub(super) fn read_front_matter(
             other => scalar_text(other),
         };
         match (key, v) {
-            ("draft", Yaml::Boolean(false)) => continue,
-            ("draft", _) => {
-                fail(written, "a draft: set `draft: false` (or remove it) to import it".into());
+            ("draft", v) => {
+                if is_draft_value(v) {
+                    fail(written, "a draft: set `draft: false` (or remove it) to import it".into());
+                }
                 continue;
             }
             ("byline", v) if written != "byline" => {
@@ -346,6 +347,29 @@ fn toml_front(front: &str) -> Option<Result<Yaml, Problem>> {
     }))
 }
 
+/// Whether a `draft` field's value marks a draft (`true`, or `"true"` and
+/// `"yes"` as some engines write them).
+fn is_draft_value(v: &Yaml) -> bool {
+    match v {
+        Yaml::Boolean(b) => *b,
+        Yaml::String(s) => matches!(s.to_ascii_lowercase().as_str(), "true" | "yes"),
+        _ => false,
+    }
+}
+
+/// Whether front matter (YAML or TOML) marks its post a draft, read as the
+/// import reads it: `story import` of a whole blog leaves drafts out.
+pub(super) fn is_draft(front: &str) -> bool {
+    let doc = match toml_front(front) {
+        Some(doc) => doc.ok(),
+        None => bounded_yaml(front)
+            .ok()
+            .and_then(|()| YamlLoader::load_from_str(front).ok())
+            .and_then(|docs| docs.into_iter().next()),
+    };
+    doc.is_some_and(|d| is_draft_value(&d["draft"]))
+}
+
 /// The story field a blog engine's front matter name stands for: `date`
 /// is `published`, `description` is `dek`, `categories` are tags… Other
 /// names are themselves.
@@ -512,6 +536,16 @@ fn yaml_kind(v: &Yaml) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_is_known_in_yaml_and_toml_as_the_import_reads_it() {
+        assert!(is_draft("title: T\ndraft: true\n"));
+        assert!(is_draft("title = \"T\"\ndraft = true\n"));
+        assert!(is_draft("draft: \"yes\"\n"));
+        assert!(!is_draft("title: T\ndraft: false\n"));
+        assert!(!is_draft("title = \"T\"\n"));
+        assert!(!is_draft("notes: the draft: true of it\n"));
+    }
 
     #[test]
     fn blog_dates_become_the_formats_dates() {

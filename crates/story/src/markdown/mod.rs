@@ -158,13 +158,9 @@ pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Impo
 /// Whether a Markdown file's front matter says `draft: true` (a post not
 /// yet published; `story import` of a whole blog leaves it out).
 pub fn is_draft(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
-    let (front, _, _) = split_front_matter(&text, &mut Problems::default());
-    front.is_some_and(|f| {
-        f.lines().any(|l| {
-            l.strip_prefix("draft:").is_some_and(|v| matches!(v.trim(), "true" | "True" | "TRUE" | "yes"))
-        })
-    })
+    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let (front, _, _) = split_front_matter(text, &mut Problems::default());
+    front.is_some_and(front::is_draft)
 }
 
 /// How much of an image file is read for its size: enough for the headers
