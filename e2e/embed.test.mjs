@@ -55,7 +55,7 @@ test('two elements draw a story and a catalog, untouched by hostile host styles'
     assert.notEqual(style.color, 'rgb(255, 0, 0)');
     assert.equal(style.display, 'block');
     assert.doesNotMatch(style.font, /^monospace$/);
-    const para = featured.locator('.sv-body p').first();
+    const para = featured.locator('.sv-section p').first();
     assert.notEqual(await para.evaluate((p) => getComputedStyle(p).fontSize), '40px');
     assert.equal(await featured.getByRole('link', { name: 'View original source' }).isVisible(), true);
     // ...and the viewer's styles change nothing outside its elements.

@@ -212,8 +212,12 @@ describe('failures end in an alert naming the file, with "Try again"', () => {
     });
   }
 
-  test('a missing file (HTTP 404): no "Try again", it would not help', () =>
-    expectAlert('?src=nope/story.json', [/not found \(HTTP 404\)/, /nope\/story\.json/], { allow: ['nope/story.json'] }));
+  test('a missing file (HTTP 404): no "Try again", it would not help; a way on to the stories', () =>
+    expectAlert('?src=nope/story.json', [/not found \(HTTP 404\)/, /nope\/story\.json/], { allow: ['nope/story.json'] }, async (page) => {
+      // Opened from a shared link, not from a list: the site's own stories.
+      await page.getByRole('link', { name: /Back to stories/ }).click();
+      await h1(page, 'Sample stories').waitFor();
+    }));
   test('a server error (HTTP 500) offers "Try again"', () =>
     expectAlert('?src=/bad/server-error.json', [/HTTP 500/, /server-error\.json/], { allow: ['server-error.json'], retry: true }));
   test('an HTML page where JSON was expected is "not found"', () =>
@@ -234,7 +238,7 @@ describe('failures end in an alert naming the file, with "Try again"', () => {
   test('a story with one bad block shows the rest, and says what was left out', async () => {
     await visit(srv, '?src=/bad/one-bad-block/story.json', async ({ page }) => {
       await h1(page, 'Partly broken').waitFor();
-      assert.deepEqual(await page.locator('.sv-body p').allTextContents(), ['The good paragraph.', 'Another good one.']);
+      assert.deepEqual(await page.locator('.sv-section p').allTextContents(), ['The good paragraph.', 'Another good one.']);
       const alert = page.getByRole('alert');
       assert.match(await alert.textContent(), /1 problem in this file/);
       await alert.getByText('Details for the publisher').click();
@@ -412,7 +416,7 @@ describe('small things that look broken, measured', () => {
   };
   const story = {
     format: 'story/1', id: 'xiaomi', lang: 'zh', title: '新品发布会今天在北京举行，(小米)与（华为）同台竞技', published: '2026-01-01',
-    byline: 'A writer with a rather long name', source: { name: 'A source with a long name too' },
+    byline: 'A writer with a rather long name and a colleague whose name is longer still', source: { name: 'A source with a long name too' },
     sections: [{ heading: 'A section heading long enough to fill the whole line at phone width', blocks: ['Text.'] }],
   };
   before(async () => {
@@ -433,7 +437,13 @@ describe('small things that look broken, measured', () => {
           const head = document.querySelector('.sv-section-head h2').getBoundingClientRect();
           const copy = document.querySelector('.sv-copy').getBoundingClientRect();
           const names = [...document.querySelectorAll('h1 .sv-nowrap')].map((e) => [e.textContent, e.getClientRects().length]);
-          return { meta: [meta.left, meta.right], sep, items: items.map((r) => [r.left, r.right]), head, copy, names };
+          // Where each line of each item's words starts (a byline that wraps included).
+          const lines = [...document.querySelectorAll('.sv-meta-items > span')].flatMap((e) => {
+            const r = document.createRange();
+            r.selectNodeContents(e);
+            return [...r.getClientRects()].map((c) => c.left);
+          });
+          return { meta: [meta.left, meta.right], sep, items: items.map((r) => [r.left, r.right]), head, copy, names, lines };
         });
         for (const [left, right] of m.items) {
           // An item starts a line with its separator hidden, or follows another with it shown.
@@ -442,6 +452,7 @@ describe('small things that look broken, measured', () => {
           assert.ok(right <= m.meta[1] + 0.5, 'no item overflows the line');
         }
         assert.ok(m.copy.top < m.head.bottom && m.copy.left >= m.head.right - 1, '"Copy link" stays beside its heading');
+        for (const left of m.lines) assert.ok(left >= m.meta[0] - 0.5, `a line of the meta starts clipped at ${left} (box at ${m.meta[0]})`);
         assert.deepEqual(m.names, [['(小米)', 1], ['（华为）', 1]]);
       });
     });

@@ -227,13 +227,23 @@ pub fn Viewer(props: &ViewerProps) -> Html {
             (href_for(to.clone()), Some(in_app_click(navigate.clone(), to)))
         })
     };
+    // A file that failed, opened by its own address (a shared link) rather
+    // than from a list: the way on is the site's own stories.
+    let way_on = |from_catalog: bool| {
+        back(from_catalog).or_else(|| {
+            (standalone && r.src.is_some()).then(|| {
+                let to = Route::default();
+                (href_for(to.clone()), Some(in_app_click(navigate.clone(), to)))
+            })
+        })
+    };
     let body = match &*view {
         View::Loading => html! {
             <div class="sv-loading" role="status"><span class="sv-loading-text">{ ui::LOADING }</span></div>
         },
         View::Failed { error, from_catalog } => {
             let on_retry = error.retryable().then_some(retry);
-            html! { <ErrorAlert error={ error.clone() } {on_retry} back={ back(*from_catalog) } /> }
+            html! { <ErrorAlert error={ error.clone() } {on_retry} back={ way_on(*from_catalog) } /> }
         }
         View::Story { story, from_catalog, url, problems } => {
             let section_link = standalone.then(|| {

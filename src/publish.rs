@@ -192,6 +192,8 @@ pub fn catalog_html(catalog: Catalog, at: CatalogPage, place: Place) -> String {
 #[derive(Properties)]
 struct ContentProps {
     story: ByPtr<Story>,
+    /// The story's page (absolute), where its section links point.
+    page: AttrValue,
 }
 
 impl PartialEq for ContentProps {
@@ -213,21 +215,26 @@ fn Content(props: &ContentProps) -> Html {
                 layout={ layout.clone() } { group } link={ None::<Callback<String, String>> } labels={ l } />
         }
     });
+    let page = crate::components::inline::SectionPage(props.page.clone());
     html! {
-        <>
+        <ContextProvider<crate::components::inline::SectionPage> context={ page }>
             if let Some(hero) = &story.hero {
                 <crate::components::figure::Figure image={ hero.clone() } lazy={ false } labels={ l }
                     lang={ AttrValue::from(story.lang.clone()) } />
             }
             { for groups }
-        </>
+        </ContextProvider<crate::components::inline::SectionPage>>
     }
 }
 
-/// A story's full text as HTML for feeds: hero and sections, links absolute.
-pub fn story_content_html(story: Story) -> String {
+/// A story's full text as HTML for feeds: hero and sections, every link
+/// absolute (a section link is `page#id`), since feed readers resolve
+/// relative ones against the feed.
+pub fn story_content_html(story: Story, page: &str) -> String {
+    let page = page.to_owned();
     let renderer = yew::ServerRenderer::<Content>::with_props(move || ContentProps {
         story: ByPtr(std::rc::Rc::new(story)),
+        page: AttrValue::from(page),
     });
     futures::executor::block_on(renderer.hydratable(false).render())
 }

@@ -283,7 +283,7 @@ async fn hero_figure_has_size_srcset_and_credit() {
     assert_eq!(provider[0].get_attribute("href").as_deref(), Some("https://example.com/photos"));
     assert_eq!(provider[0].get_attribute("rel").as_deref(), Some("noopener noreferrer"));
     // Images below the fold load lazily.
-    let block_img = all(&root, ".sv-body img");
+    let block_img = all(&root, ".sv-section img");
     assert_eq!(block_img[0].get_attribute("loading").as_deref(), Some("lazy"));
 }
 
@@ -292,8 +292,8 @@ async fn blocks_become_paragraphs_quotes_lists_and_inline_marks() {
     let root = mount_story(story(FULL)).await;
     assert!(texts(&root, "p").contains(&"Prices fell by a third in two years.".to_owned()));
     assert_eq!(texts(&root, "strong"), ["by a third"]);
-    assert_eq!(texts(&root, ".sv-body code"), ["crane.charge()"]);
-    let link = |name: &str| all(&root, ".sv-body p a").into_iter().find(|a| text(a) == name).expect(name);
+    assert_eq!(texts(&root, ".sv-section code"), ["crane.charge()"]);
+    let link = |name: &str| all(&root, ".sv-section p a").into_iter().find(|a| text(a) == name).expect(name);
     assert_eq!(
         link("years").get_attribute("href").as_deref(),
         Some("https://example.com/bundles/data/prices.html")
@@ -356,7 +356,7 @@ async fn a_large_story_draws_in_steps_and_finishes() {
     let s = story(&json);
     let root = mount_story(s).await;
     assert!(root.query_selector("article").unwrap().unwrap().class_list().contains("sv-long"));
-    let first = all(&root, ".sv-body p").len();
+    let first = all(&root, ".sv-section p").len();
     assert_eq!(
         root.query_selector("article").unwrap().unwrap().get_attribute("aria-busy").as_deref(),
         Some("true")
@@ -368,14 +368,14 @@ async fn a_large_story_draws_in_steps_and_finishes() {
         story_viewer::dom::yield_task().await;
         yew::scheduler::flush().await;
     }
-    assert_eq!(all(&root, ".sv-body p").len(), 3000);
+    assert_eq!(all(&root, ".sv-section p").len(), 3000);
     let article = root.query_selector("article").unwrap().unwrap();
     assert_eq!(
         article.get_attribute("aria-busy").as_deref(),
         Some("false"),
         "no longer busy once all is drawn"
     );
-    assert_eq!(texts(&root, ".sv-body p").last().unwrap(), "Paragraph 2999.");
+    assert_eq!(texts(&root, ".sv-section p").last().unwrap(), "Paragraph 2999.");
 }
 
 #[wasm_bindgen_test]

@@ -10,6 +10,12 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 pub struct SectionNav(pub Callback<String>);
 
+/// Provided where a story is read away from its page (a feed's content):
+/// the page's address, so a section link is `PAGE#id`, not a bare `#id`
+/// that a feed reader would resolve against the feed.
+#[derive(Clone, PartialEq)]
+pub struct SectionPage(pub AttrValue);
+
 /// A headline as text, with short bracketed names such as `(小米)` kept on
 /// one line (`story_format::text::headline_pieces` decides which).
 pub fn headline(text: &str) -> Html {
@@ -76,6 +82,9 @@ pub struct SectionLinkProps {
 pub fn SectionLink(props: &SectionLinkProps) -> Html {
     let onclick =
         use_context::<SectionNav>().map(|SectionNav(go)| super::in_app_click(go, props.id.to_string()));
-    let href = story_format::text::section_href(&props.id);
+    let mut href = story_format::text::section_href(&props.id);
+    if let Some(SectionPage(page)) = use_context::<SectionPage>() {
+        href.insert_str(0, &page);
+    }
     html! { <a {href} {onclick}>{ props.children.clone() }</a> }
 }

@@ -70,7 +70,9 @@ fn SectionView(props: &SectionProps) -> Html {
     html! {
         <section class="sv-section" id={ section_id }>
             if let Some(h) = heading {
-                <div class="sv-section-head">
+                // A <header>, not a <div>: reader modes drop a div that
+                // holds only a heading and a control.
+                <header class="sv-section-head">
                     <@{ headings.below() } id={ section.id.clone() } class="sv-section-title">{ h.clone() }</@>
                     if let Some(link) = &props.link {
                         <CopyLink href={ link.emit(section.id.clone()) } heading={ h } labels={ props.labels } />
@@ -79,7 +81,7 @@ fn SectionView(props: &SectionProps) -> Html {
                             <button type="button" class="sv-copy">{ props.labels.copy_link }</button>
                         }) }
                     }
-                </div>
+                </header>
             }
             { for chunks }
         </section>

@@ -147,16 +147,23 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                     <a href={ href.clone() } onclick={ onclick.clone() } lang={ l.lang }>{ l.back }</a>
                 </nav>
             }
-            <header class="sv-header">
-                <@{ headings.top() } class="sv-title">{ headline(&story.title) }</@>
-                if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
-                { meta(story, *minutes, l, &lang) }
-            </header>
-            { toc }
-            if let Some(hero) = &story.hero {
-                <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
-            }
-            <div class="sv-body">{ for groups }</div>
+            // Header, contents, hero and sections are children of one box:
+            // reader modes (Readability) keep the box that holds the most
+            // text and drop its neighbours, so the hero and the dek live
+            // beside the sections; the header's class avoids the word
+            // "header", which Readability takes for page chrome.
+            <div class="sv-body">
+                <header class="sv-story-head">
+                    <@{ headings.top() } class="sv-title">{ headline(&story.title) }</@>
+                    if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
+                    { meta(story, *minutes, l, &lang) }
+                </header>
+                { toc }
+                if let Some(hero) = &story.hero {
+                    <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
+                }
+                { for groups }
+            </div>
             <footer class="sv-footer">
                 if !story.tags.is_empty() {
                     <ul class="sv-tags" aria-label={ l.tags }>
@@ -281,8 +288,8 @@ fn meta(story: &Story, minutes: u32, l: &'static labels::Labels, lang: &AttrValu
             if let Some(u) = &story.updated {
                 <span>{ say(l, lang, l.updated) }<Time value={ u.clone() } lang={ lang.clone() } /></span>
             }
-            if let Some(b) = &story.byline {
-                <span class="sv-byline">{ say(l, lang, l.by) }{ b.clone() }</span>
+            if let Some(b) = story.credit_line() {
+                <span class="sv-byline">{ say(l, lang, l.by) }{ story_format::people::without_by(&b) }</span>
             }
             if !source.name.is_empty() {
                 <span class="sv-source">

@@ -34,6 +34,7 @@ pub mod layout;
 pub mod limits;
 pub mod model;
 mod parse;
+pub mod people;
 pub mod text;
 pub mod url;
 

@@ -17,6 +17,8 @@ pub const MAX_ENTRIES: usize = 10_000;
 pub const MAX_TAGS: usize = 20;
 /// Longest tag, in characters.
 pub const MAX_TAG_CHARS: usize = 60;
+/// Entries of a story's `authors`.
+pub const MAX_AUTHORS: usize = 20;
 /// Longest title, in characters.
 pub const MAX_TITLE_CHARS: usize = 300;
 /// Longest story or entry id, in bytes (`a-z`, `0-9`, `-`).

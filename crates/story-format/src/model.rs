@@ -19,7 +19,11 @@ pub struct Story {
     /// `None` only when the file's date was invalid (reported as an error).
     pub published: Option<Timestamp>,
     pub updated: Option<Timestamp>,
+    /// The credit line as written ("By Jane Roe and the Data Desk").
     pub byline: Option<String>,
+    /// The people (or desks) who wrote it, as data: what structured data
+    /// and feeds name, never guessed from the byline.
+    pub authors: Vec<Author>,
     /// Where it was first published; an empty name when the story is the
     /// newsroom's own (the field is optional).
     pub source: Source,
@@ -106,6 +110,15 @@ impl Story {
         }
         crate::text::reading_minutes(words, cjk)
     }
+}
+
+/// One of a story's `authors`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Author {
+    /// The name, trimmed, never empty.
+    pub name: String,
+    /// Their page (a profile, a staff page).
+    pub url: Option<SafeUrl>,
 }
 
 /// Where a story was first published.
@@ -467,6 +480,11 @@ pub struct Catalog {
     pub minor_version: u32,
     /// The list's heading; `"Stories"` by default.
     pub title: String,
+    /// Whether the file gave the title (else `title` is the default).
+    pub titled: bool,
+    /// The site's own image, for link previews of its lists (and of
+    /// stories without a hero).
+    pub image: Option<Image>,
     /// Sorted newest first by `published` (entries without a valid date last).
     pub entries: Vec<Entry>,
 }

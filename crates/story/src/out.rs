@@ -30,6 +30,8 @@ pub struct StoryOut {
     pub updated: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub byline: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<AuthorOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,6 +39,24 @@ pub struct StoryOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     pub sections: Vec<SectionOut>,
+}
+
+/// An author: written as the name alone when there is no address.
+#[derive(Debug, Default, Clone)]
+pub struct AuthorOut {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+impl Serialize for AuthorOut {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Some(url) = &self.url else { return s.serialize_str(&self.name) };
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("name", &self.name)?;
+        m.serialize_entry("url", url)?;
+        m.end()
+    }
 }
 
 /// A source.

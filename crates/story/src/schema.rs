@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 use story_format::limits::{
-    MAX_ENTRIES, MAX_ID_BYTES, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS, MAX_TABLE_COLUMNS, MAX_TAGS,
-    MAX_TAG_CHARS, MAX_TITLE_CHARS,
+    MAX_AUTHORS, MAX_ENTRIES, MAX_ID_BYTES, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS,
+    MAX_TABLE_COLUMNS, MAX_TAGS, MAX_TAG_CHARS, MAX_TITLE_CHARS,
 };
 
 /// The schema as pretty JSON; the committed `schema/story-bundle.schema.json`
@@ -173,6 +173,11 @@ fn schema() -> Value {
                 "heading": { "type": "string" },
                 "id": { "type": "string", "pattern": format!("^\\S{{1,{MAX_SECTION_ID_CHARS}}}$") },
                 "blocks": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/block" } } } },
+            // A name alone, or an object (`minLength` binds only a string,
+            // `required` only an object).
+            "author": { "type": ["string", "object"], "minLength": 1, "required": ["name"], "properties": {
+                "name": { "type": "string", "minLength": 1 },
+                "url": { "$ref": "#/$defs/url" } } },
             "story": { "type": "object",
                 "required": ["format", "id", "title", "published", "sections"],
                 "properties": {
@@ -184,6 +189,7 @@ fn schema() -> Value {
                     "published": { "$ref": "#/$defs/date" },
                     "updated": { "$ref": "#/$defs/date" },
                     "byline": { "type": "string" },
+                    "authors": { "type": "array", "maxItems": MAX_AUTHORS, "items": { "$ref": "#/$defs/author" } },
                     "source": { "$ref": "#/$defs/source" },
                     "hero": { "$ref": "#/$defs/image" },
                     "tags": { "$ref": "#/$defs/tags" },
@@ -203,6 +209,7 @@ fn schema() -> Value {
                 "properties": {
                     "format": { "type": "string", "pattern": "^story-index/1(\\.\\d+)?$" },
                     "title": { "type": "string" },
+                    "image": { "$ref": "#/$defs/image" },
                     "stories": { "type": "array", "maxItems": MAX_ENTRIES, "items": { "$ref": "#/$defs/entry" } } } }
         }
     })

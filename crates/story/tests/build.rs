@@ -5,49 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 mod support;
 
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde_json::{json, Value};
+use support::site::{all_text, attr, build, page, read, select, URL};
 use support::{fake_viewer, root, text, TempDir};
-
-const URL: &str = "https://news.example/section/";
-
-fn build(site: &Path, out: &Path, viewer: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_story"))
-        .args(["build"])
-        .arg(site)
-        .arg("--out")
-        .arg(out)
-        .args(["--url", URL, "--viewer"])
-        .arg(viewer)
-        .output()
-        .unwrap()
-}
-
-fn read(p: impl AsRef<Path>) -> String {
-    std::fs::read_to_string(p.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", p.as_ref().display()))
-}
-
-fn page(p: impl AsRef<Path>) -> Html {
-    Html::parse_document(&read(p))
-}
-
-fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    doc.select(&Selector::parse(css).unwrap()).collect()
-}
-
-fn attr(doc: &Html, css: &str, name: &str) -> String {
-    let found = select(doc, css);
-    let el = found.first().unwrap_or_else(|| panic!("no {css}"));
-    el.value().attr(name).unwrap_or_else(|| panic!("{css} has no {name}")).to_owned()
-}
-
-fn all_text(el: &scraper::ElementRef<'_>) -> String {
-    el.text().collect()
-}
 
 /// Every file below `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -134,7 +99,9 @@ fn the_samples_become_a_site() {
     let ld: Value =
         serde_json::from_str(&all_text(&select(&doc, "script[type='application/ld+json']")[0])).unwrap();
     assert_eq!(ld["@type"], "NewsArticle");
-    assert_eq!(ld["author"][0]["name"], "Jonas Berg");
+    // One person: an object (link-preview tools skip a list), never guessed.
+    assert_eq!(ld["author"], serde_json::json!({ "@type": "Person", "name": "Jonas Berg" }));
+    assert_eq!(attr(&doc, "meta[name='author']", "content"), "Jonas Berg");
     assert_eq!(ld["isBasedOn"], "https://example.com/nordisk/night-trains");
     assert_eq!(ld["image"][0], format!("{URL}night-trains/hero.png"));
     assert_eq!(all_text(&select(&doc, "article h1")[0]).trim(), "Night trains return to the northern line");
@@ -515,6 +482,8 @@ fn markdown_bundles_are_published_as_json() {
     assert_eq!(attr(&doc, "meta[name=description]", "content"), "First paragraph.");
     let json: Value = serde_json::from_str(&read(out.join("md/story.json"))).unwrap();
     assert_eq!(json["id"], "from-markdown");
+    // The Markdown is the publisher's source, not part of the site.
+    assert!(!out.join("md/story.md").exists(), "story.md is not published");
     let catalog: Value = serde_json::from_str(&read(out.join("stories.json"))).unwrap();
     assert_eq!(catalog["stories"][0]["href"], "md/story.json");
     assert_eq!(attr(&page(out.join("index.html")), ".sv-entry-title a", "href"), "md/");

@@ -14,7 +14,7 @@ use crate::model::{Catalog, Entry, Image, Source};
 
 fields!(
     /// A catalog's fields (`format` first: the root reads it).
-    CatalogField { Format = "format", Title = "title", Stories = "stories" }
+    CatalogField { Format = "format", Title = "title", Image = "image", Stories = "stories" }
 );
 
 fields!(
@@ -34,6 +34,7 @@ fields!(
 #[derive(Default)]
 pub(super) struct CatalogAcc<'de> {
     title: Option<Val<'de>>,
+    image: Option<Image>,
     stories: Option<Slot<Vec<Entry>>>,
 }
 
@@ -50,6 +51,7 @@ impl<'de> Fields<'de> for CatalogAcc<'de> {
         match f {
             CatalogField::Format => src.skip()?, // read by the root
             CatalogField::Title => self.title = Some(src.value(ValSeed)?),
+            CatalogField::Image => self.image = src.value(ImageShape::seed(cx, &p))?.get(),
             CatalogField::Stories => self.stories = Some(src.value(EntriesShape::seed(cx, &p))?),
         }
         Ok(())
@@ -68,7 +70,9 @@ impl CatalogAcc<'_> {
             return None;
         }
         let path = Path::Root;
-        let title = cx.opt_text(self.title, "title", &path).unwrap_or_else(|| "Stories".to_owned());
+        let title = cx.opt_text(self.title, "title", &path);
+        let titled = title.is_some();
+        let title = title.unwrap_or_else(|| "Stories".to_owned());
         if !present(&self.stories) {
             cx.missing(&path, "stories");
         }
@@ -80,7 +84,7 @@ impl CatalogAcc<'_> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        Some(Catalog { minor_version, title, entries })
+        Some(Catalog { minor_version, title, titled, image: self.image, entries })
     }
 }
 

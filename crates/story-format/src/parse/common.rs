@@ -1,4 +1,5 @@
-//! Objects shared by stories and catalog entries: the source and the tags.
+//! Objects shared by stories and catalog entries: the source and the tags;
+//! a story's authors.
 
 use serde::de::{MapAccess, SeqAccess};
 
@@ -6,8 +7,8 @@ use super::shape::{read_fields, At, Field, Shape};
 use super::slot::Slot;
 use crate::diag::Code;
 use crate::json::{Val, ValSeed};
-use crate::limits::{MAX_TAGS, MAX_TAG_CHARS};
-use crate::model::Source;
+use crate::limits::{MAX_AUTHORS, MAX_TAGS, MAX_TAG_CHARS};
+use crate::model::{Author, Source};
 
 scalars!(
     /// A source's fields.
@@ -79,5 +80,101 @@ impl<'de> Shape<'de> for TagsShape<'_, '_, '_> {
             );
         }
         Ok(Slot::Got(tags))
+    }
+}
+
+scalars!(
+    /// An author's fields.
+    AuthorField => AuthorAcc { Name: name = "name", Url: url = "url" }
+);
+
+shape!(AuthorsShape);
+impl<'de> Shape<'de> for AuthorsShape<'_, '_, '_> {
+    type Out = Vec<Author>;
+    const WANT: &'static str = "an array of authors";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut authors = Vec::new();
+        let mut n = 0;
+        loop {
+            if n >= MAX_AUTHORS {
+                // Past the limit: only count what is left.
+                n += super::slot::skip_rest(&mut seq)?;
+                break;
+            }
+            let p = path.index(n);
+            let Some(slot) = seq.next_element_seed(AuthorShape::seed(cx, &p))? else { break };
+            n += 1;
+            authors.extend(slot.get());
+        }
+        if n > MAX_AUTHORS {
+            cx.sink.error(
+                Code::Limit,
+                path,
+                format!(
+                    "{n} authors, over the limit of {MAX_AUTHORS} by {}; only the first {MAX_AUTHORS} are used",
+                    n - MAX_AUTHORS
+                ),
+            );
+        }
+        Ok(Slot::Got(authors))
+    }
+}
+
+shape!(AuthorShape);
+impl<'de> Shape<'de> for AuthorShape<'_, '_, '_> {
+    type Out = Author;
+    const WANT: &'static str = "an author: a name, or an object with a name and a url";
+    at_impl!();
+    /// A bare string is the name alone.
+    fn on_str(self, s: std::borrow::Cow<'de, str>) -> Slot<Author> {
+        let At { cx, path } = self.0;
+        match author_name(cx, Some(Val::Str(s)), path) {
+            Some(name) => Slot::Got(Author { name, url: None }),
+            None => Slot::Null,
+        }
+    }
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Author>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = AuthorAcc::default();
+        read_fields(cx, &mut map, path, AuthorField::ALL, 0, &mut acc)?;
+        let AuthorAcc { name, url } = acc;
+        if matches!(name, None | Some(Val::Null)) {
+            cx.missing(path, "name");
+            return Ok(Slot::Null);
+        }
+        let url = cx.opt_url(url, "url", path);
+        Ok(match author_name(cx, name, &path.field("name")) {
+            Some(name) => Slot::Got(Author { name, url }),
+            None => Slot::Null,
+        })
+    }
+}
+
+/// An author's name, trimmed: 1 to 120 characters (twice a tag's
+/// limit), reported at `at` otherwise.
+fn author_name(cx: &mut super::cx::Cx<'_>, v: Option<Val<'_>>, at: &crate::diag::Path<'_>) -> Option<String> {
+    const MAX: usize = 2 * MAX_TAG_CHARS;
+    match v {
+        Some(Val::Str(s)) => {
+            let s = s.trim();
+            let len = s.chars().count();
+            if (1..=MAX).contains(&len) {
+                Some(s.to_owned())
+            } else {
+                cx.sink.error(
+                    Code::Invalid,
+                    at,
+                    format!("an author's name must be 1-{MAX} characters; this one is {len}"),
+                );
+                None
+            }
+        }
+        Some(other) => {
+            cx.type_error(at, "a string", other.kind());
+            None
+        }
+        None => None,
     }
 }

@@ -70,6 +70,7 @@ pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
         ("run", names(inline::RunField::ALL)),
         ("item", names(lists::ItemField::ALL)),
         ("source", names(common::SourceField::ALL)),
+        ("author", names(common::AuthorField::ALL)),
         ("image", names(images::ImageField::ALL)),
         ("srcset", names(images::SrcsetField::ALL)),
         ("credit", names(images::CreditField::ALL)),

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::de::{MapAccess, SeqAccess};
 
 use super::blocks::BlocksShape;
-use super::common::{SourceShape, TagsShape};
+use super::common::{AuthorsShape, SourceShape, TagsShape};
 use super::cx::Cx;
 use super::images::ImageShape;
 use super::shape::{read_fields, At, Field, Fields, Shape};
@@ -29,6 +29,7 @@ fields!(
         Published = "published",
         Updated = "updated",
         Byline = "byline",
+        Authors = "authors",
         Source = "source",
         Hero = "hero",
         Tags = "tags",
@@ -52,6 +53,7 @@ pub(super) struct StoryAcc {
     published: Option<Option<Timestamp>>,
     updated: Option<Timestamp>,
     byline: Option<String>,
+    authors: Vec<crate::model::Author>,
     source: Option<Slot<Source>>,
     hero: Option<Image>,
     tags: Vec<String>,
@@ -81,6 +83,9 @@ impl<'de> Fields<'de> for StoryAcc {
                 self.updated = cx.opt_timestamp(Some(src.value(ValSeed)?), "updated", path)
             }
             StoryField::Byline => self.byline = cx.opt_text(Some(src.value(ValSeed)?), "byline", path),
+            StoryField::Authors => {
+                self.authors = src.value(AuthorsShape::seed(cx, &p))?.get().unwrap_or_default()
+            }
             StoryField::Source => self.source = Some(src.value(SourceShape::seed(cx, &p))?),
             StoryField::Hero => self.hero = src.value(ImageShape::seed(cx, &p))?.get(),
             StoryField::Tags => self.tags = src.value(TagsShape::seed(cx, &p))?.get().unwrap_or_default(),
@@ -198,6 +203,7 @@ impl StoryAcc {
             published,
             updated,
             byline,
+            authors: self.authors,
             source,
             hero: self.hero,
             tags: self.tags,

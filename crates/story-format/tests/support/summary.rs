@@ -27,6 +27,9 @@ pub fn story(s: &Story) -> String {
         s.source.url.as_ref().map(|u| u.as_str())
     )
     .unwrap();
+    for a in &s.authors {
+        writeln!(out, "author {:?} url={:?}", a.name, a.url.as_ref().map(|u| u.as_str())).unwrap();
+    }
     if let Some(h) = &s.hero {
         writeln!(out, "hero {}", image(h)).unwrap();
     }

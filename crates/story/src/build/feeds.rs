@@ -23,7 +23,8 @@ pub struct FeedItem {
     pub summary: Option<String>,
     pub published: Option<Timestamp>,
     pub updated: Option<Timestamp>,
-    pub authors: Vec<String>,
+    /// The story's `authors` (name, page), else its byline as one name.
+    pub authors: Vec<(String, Option<String>)>,
     pub tags: Vec<String>,
     pub lang: String,
     /// The hero image (absolute), if any.
@@ -42,6 +43,26 @@ impl FeedItem {
 pub struct SitemapUrl {
     pub url: Url,
     pub modified: Option<Timestamp>,
+}
+
+/// The sitemap as it is gathered, and when each story last changed (its
+/// `updated`, else `published`), by id: a list page changed when the
+/// newest of what it lists did.
+#[derive(Default)]
+pub struct Sitemap {
+    pub urls: Vec<SitemapUrl>,
+    pub changed: std::collections::HashMap<String, Timestamp>,
+}
+
+impl Sitemap {
+    /// When a list of these entries last changed: the newest change of a
+    /// story it lists (a catalog's `published` for a story not built here).
+    pub fn list_modified<'e>(
+        &self,
+        entries: impl IntoIterator<Item = &'e story_format::Entry>,
+    ) -> Option<Timestamp> {
+        entries.into_iter().filter_map(|e| self.changed.get(&e.id).or(e.published.as_ref())).max().cloned()
+    }
 }
 
 /// A date-time for Atom and JSON Feed (RFC 3339): a date alone is its midnight UTC.
@@ -120,8 +141,14 @@ fn atom_entry<W: io::Write>(w: &mut Writer<W>, item: &FeedItem) -> io::Result<()
             }
             let updated = item.modified().map_or_else(|| "1970-01-01T00:00:00Z".into(), rfc3339);
             text_element(w, "updated", &updated)?;
-            for a in &item.authors {
-                w.create_element("author").write_inner_content(|w| text_element(w, "name", a))?;
+            for (name, url) in &item.authors {
+                w.create_element("author").write_inner_content(|w| {
+                    text_element(w, "name", name)?;
+                    if let Some(u) = url {
+                        text_element(w, "uri", u)?;
+                    }
+                    Ok(())
+                })?;
             }
             for t in &item.tags {
                 w.create_element("category").with_attribute(("term", xml_chars(t).as_str())).write_empty()?;
@@ -137,48 +164,70 @@ fn atom_entry<W: io::Write>(w: &mut Writer<W>, item: &FeedItem) -> io::Result<()
     Ok(())
 }
 
+/// JSON Feed 1.1, its keys in the order the spec lists them (`version`
+/// first, which the spec asks for).
+#[derive(serde::Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: &'a str,
+    feed_url: String,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonItem<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    content_html: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: &'a Vec<String>,
+    language: &'a str,
+}
+
 /// The JSON Feed 1.1 of `items` (newest first).
 pub fn json_feed(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
-    let items: Vec<Value> = items
+    let items = items
         .iter()
-        .map(|i| {
-            let mut v = json!({
-                "id": i.url.as_str(),
-                "url": i.url.as_str(),
-                "title": i.title,
-                "content_html": i.content_html,
-                "language": i.lang,
-            });
-            let o = v.as_object_mut().expect("an object");
-            if let Some(s) = &i.summary {
-                o.insert("summary".into(), json!(s));
-            }
-            if let Some(p) = &i.published {
-                o.insert("date_published".into(), json!(rfc3339(p)));
-            }
-            if let Some(u) = i.modified() {
-                o.insert("date_modified".into(), json!(rfc3339(u)));
-            }
-            if !i.authors.is_empty() {
-                let authors: Vec<Value> = i.authors.iter().map(|a| json!({ "name": a })).collect();
-                o.insert("authors".into(), json!(authors));
-            }
-            if !i.tags.is_empty() {
-                o.insert("tags".into(), json!(i.tags));
-            }
-            if let Some(img) = &i.image {
-                o.insert("image".into(), json!(img));
-            }
-            v
+        .map(|i| JsonItem {
+            id: i.url.as_str(),
+            url: i.url.as_str(),
+            title: &i.title,
+            content_html: &i.content_html,
+            summary: i.summary.as_deref(),
+            image: i.image.as_deref(),
+            date_published: i.published.as_ref().map(rfc3339),
+            date_modified: i.modified().map(rfc3339),
+            authors: i
+                .authors
+                .iter()
+                .map(|(name, url)| match url {
+                    Some(u) => json!({ "name": name, "url": u }),
+                    None => json!({ "name": name }),
+                })
+                .collect(),
+            tags: &i.tags,
+            language: &i.lang,
         })
         .collect();
-    crate::out::to_json(&json!({
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": site_name,
-        "home_page_url": root.as_str(),
-        "feed_url": format!("{root}{}", layout::JSON_FEED),
-        "items": items,
-    }))
+    crate::out::to_json(&JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: site_name,
+        home_page_url: root.as_str(),
+        feed_url: format!("{root}{}", layout::JSON_FEED),
+        items,
+    })
 }
 
 /// `sitemap.xml`: every page, with its last change where known.

@@ -18,8 +18,11 @@ pub const DESCRIPTION_CHARS: usize = 160;
 pub struct Site {
     /// The site's address, ending in `/`.
     pub root: Url,
-    /// The catalog's title: the site's name.
+    /// The site's name: its catalog's title, else its host.
     pub name: String,
+    /// The catalog's `image`: the lists' preview image, and a story's
+    /// when it has no hero.
+    pub image: Option<story_format::Image>,
 }
 
 /// What a page is, for its head.
@@ -88,18 +91,14 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
     meta(&mut h, "property", "og:url", page.as_str());
     match kind {
         Kind::Story(s) => {
+            let names = s.author_names();
+            if !names.is_empty() {
+                meta(&mut h, "name", "author", &names.join(", "));
+            }
             meta(&mut h, "property", "og:type", "article");
-            let hero = s.hero.as_ref().and_then(|i| i.src.as_ref().map(|src| (i, src)));
-            if let Some((img, src)) = hero {
-                meta(&mut h, "property", "og:image", src.as_str());
-                if let Some((w, ht)) = img.size {
-                    meta(&mut h, "property", "og:image:width", &w.to_string());
-                    meta(&mut h, "property", "og:image:height", &ht.to_string());
-                }
-                if !img.alt.is_empty() {
-                    meta(&mut h, "property", "og:image:alt", &img.alt);
-                    meta(&mut h, "name", "twitter:image:alt", &img.alt);
-                }
+            let hero = preview_image(s.hero.as_ref().or(site.image.as_ref()));
+            if let Some(img) = hero {
+                og_image(&mut h, img);
             }
             if let Some(p) = &s.published {
                 meta(&mut h, "property", "article:published_time", &p.raw);
@@ -120,7 +119,16 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
         }
         Kind::List { .. } => {
             meta(&mut h, "property", "og:type", "website");
-            meta(&mut h, "name", "twitter:card", "summary");
+            let image = preview_image(site.image.as_ref());
+            if let Some(img) = image {
+                og_image(&mut h, img);
+            }
+            meta(
+                &mut h,
+                "name",
+                "twitter:card",
+                if image.is_some() { "summary_large_image" } else { "summary" },
+            );
         }
     }
     h.push_str(&format!("<link rel=\"icon\" href=\"{}\" type=\"image/svg+xml\">\n", asset("favicon.svg")));
@@ -143,6 +151,30 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
         attr(&to_root)
     ));
     h
+}
+
+/// An image that can stand in a link preview: one with an address.
+fn preview_image(img: Option<&story_format::Image>) -> Option<&story_format::Image> {
+    img.filter(|i| i.src.is_some())
+}
+
+/// `og:image` with its size and alt text (the address is absolute: a
+/// preview is fetched from anywhere).
+fn og_image(h: &mut String, img: &story_format::Image) {
+    let mut meta = |key: &str, name: &str, value: &str| {
+        h.push_str(&format!("<meta {key}=\"{name}\" content=\"{}\">\n", attr(value)));
+    };
+    if let Some(src) = &img.src {
+        meta("property", "og:image", src.as_str());
+    }
+    if let Some((w, ht)) = img.size {
+        meta("property", "og:image:width", &w.to_string());
+        meta("property", "og:image:height", &ht.to_string());
+    }
+    if !img.alt.is_empty() {
+        meta("property", "og:image:alt", &img.alt);
+        meta("name", "twitter:image:alt", &img.alt);
+    }
 }
 
 /// The site's root as a `SafeUrl` (it was checked to be http(s) when the build started).
@@ -169,8 +201,8 @@ pub fn news_article(s: &Story, page: &Url, description: &str, site_name: &str) -
     if let Some(u) = s.updated.as_ref().or(s.published.as_ref()) {
         o.insert("dateModified".into(), json!(u.raw));
     }
-    if let Some(b) = &s.byline {
-        o.insert("author".into(), json!(people(b)));
+    if let Some(author) = authors(s) {
+        o.insert("author".into(), author);
     }
     if let Some(src) = s.hero.as_ref().and_then(|i| i.src.as_ref()) {
         o.insert("image".into(), json!([src.as_str()]));
@@ -184,16 +216,32 @@ pub fn news_article(s: &Story, page: &Url, description: &str, site_name: &str) -
     v
 }
 
-/// The people a byline names ("Ana Ruiz and Li Wei", "A, B and C"), each a
-/// `Person`.
-fn people(byline: &str) -> Vec<Value> {
-    byline
-        .split([',', '、', '&'])
-        .flat_map(|part| part.split(" and "))
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(|name| json!({ "@type": "Person", "name": name }))
-        .collect()
+/// JSON-LD `author`, never guessed: each of the story's `authors`, a
+/// `Person` when the name reads as one person's and an `Organization`
+/// otherwise (a desk, an agency); without `authors`, the byline as one
+/// `Person` only when it reads as one person's name, else none. One author
+/// is an object, not a list of one: link-preview tools such as metascraper
+/// read an object and skip a list.
+fn authors(s: &Story) -> Option<Value> {
+    use story_format::people::{kind_of, without_by, Kind};
+    let typed = |name: &str, url: Option<&str>| {
+        let t = if kind_of(name) == Kind::Person { "Person" } else { "Organization" };
+        let mut v = json!({ "@type": t, "name": name });
+        if let Some(u) = url {
+            v["url"] = json!(u);
+        }
+        v
+    };
+    let mut list: Vec<Value> =
+        s.authors.iter().map(|a| typed(&a.name, a.url.as_ref().map(|u| u.as_str()))).collect();
+    if list.is_empty() {
+        let name = without_by(s.byline.as_deref()?);
+        if kind_of(name) != Kind::Person {
+            return None;
+        }
+        list.push(typed(name, None));
+    }
+    Some(if list.len() == 1 { list.remove(0) } else { Value::Array(list) })
 }
 
 /// JSON that can stand inside `<script>`: `<`, `>` and `&` written as

@@ -38,7 +38,7 @@ use story_viewer::publish::{self, CatalogPage, Place};
 use crate::check;
 use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
-use feeds::{FeedItem, SitemapUrl, FEED_ENTRIES};
+use feeds::{FeedItem, Sitemap, SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path};
 use head::{Kind, Site};
 use staging::{check_out, Staging};
@@ -192,8 +192,14 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             return Err(Failure::Input { reports: vec![report], files: files.len() });
         }
     };
-    let site_name = catalog.title.clone();
-    let info = Site { root: root.clone(), name: site_name.clone() };
+    // The site's name: its catalog's own title, else its address's host
+    // (never the list heading's default, "Stories").
+    let site_name = if has_catalog && catalog.titled {
+        catalog.title.clone()
+    } else {
+        root.host_str().unwrap_or(root.as_str()).to_owned()
+    };
+    let info = Site { root: root.clone(), name: site_name.clone(), image: catalog.image.clone() };
     // Every tag gets a page, also one a story has and the catalog lacks
     // (a hand-written catalog that disagrees; `story check` warns).
     let (all_tags, tag_path) = tag_paths(&catalog, &docs);
@@ -220,11 +226,16 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         key(b).cmp(&key(a)).then_with(|| a.folder.cmp(&b.folder))
     });
 
-    let mut sitemap: Vec<SitemapUrl> = Vec::new();
+    let mut sitemap = Sitemap::default();
+    for s in &summaries {
+        if let Some(m) = s.story.updated.clone().or_else(|| s.story.published.clone()) {
+            sitemap.changed.insert(s.story.id.clone(), m);
+        }
+    }
     let pages = catalog_pages(&catalog, &all_tags, tmp.path(), &info, &place, &tag_path, &mut sitemap)?;
     for s in &summaries {
-        let modified = s.story.updated.clone().or_else(|| s.story.published.clone());
-        sitemap.push(SitemapUrl { url: s.page.clone(), modified });
+        let modified = sitemap.changed.get(&s.story.id).cloned();
+        sitemap.urls.push(SitemapUrl { url: s.page.clone(), modified });
     }
 
     // Feeds: the newest stories, their text rendered again (only these few
@@ -236,7 +247,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
-    write(layout::SITEMAP, feeds::sitemap(&sitemap))?;
+    write(layout::SITEMAP, feeds::sitemap(&sitemap.urls))?;
     write(layout::ROBOTS, feeds::robots(&root))?;
 
     let leftover = tmp.replace(&opts.out)?;
@@ -444,7 +455,7 @@ fn catalog_pages(
     info: &Site,
     place: &(dyn Fn(Url) -> Place + Sync),
     tag_path: &TagPath,
-    sitemap: &mut Vec<SitemapUrl>,
+    sitemap: &mut Sitemap,
 ) -> Result<usize, Failure> {
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
     let known: std::collections::HashSet<&str> = tags.iter().map(String::as_str).collect();
@@ -494,42 +505,40 @@ fn catalog_pages(
         let folder = at.folder(index, &**tag_path);
         let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
         let slice = &entries[(index * per).min(entries.len())..((index + 1) * per).min(entries.len())];
-        let one = Catalog {
-            minor_version: catalog.minor_version,
-            title: catalog.title.clone(),
-            entries: slice.iter().map(|e| (*e).clone()).collect(),
-        };
+        let one = Catalog { entries: slice.iter().map(|e| (*e).clone()).collect(), ..catalog.clone() };
+        let name = &info.name;
         let title = match (&tag, index) {
-            (None, 0) => catalog.title.clone(),
-            (None, i) => format!("{} (page {})", catalog.title, i + 1),
-            (Some(t), 0) => format!("{t}: {}", catalog.title),
-            (Some(t), i) => format!("{t}: {} (page {})", catalog.title, i + 1),
+            (None, 0) => name.clone(),
+            (None, i) => format!("{name} (page {})", i + 1),
+            (Some(t), 0) => format!("{t}: {name}"),
+            (Some(t), i) => format!("{t}: {name} (page {})", i + 1),
         };
         let description = report::count_as(entries.len(), "story", "stories")
             + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
-            + &format!(" from {}", catalog.title);
+            + &format!(" from {name}");
         let body = publish::catalog_html(one, at.clone(), place(page.clone()));
         let html = head::document(info, &page, &Kind::List { title, description, tag: tag.clone() }, &body);
         let dir = out.join(&folder);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-        let modified = slice.iter().filter_map(|e| e.published.clone()).max();
+        let modified = sitemap.list_modified(slice.iter().copied());
         Ok(SitemapUrl { url: page, modified })
     })?;
     let mut n = written.len();
-    sitemap.extend(written);
+    sitemap.urls.extend(written);
     if all_tags_page.is_some() {
         // The tags page: every tag once, with its count (linear in the tags).
         let list = tags.iter().chain(&others).map(|t| (t.clone(), count(t))).collect();
         let page = info.root.join(layout::TAGS_FOLDER).map_err(|e| Failure::Run(e.to_string()))?;
         let body = publish::tags_html(list, place(page.clone()));
-        let title = format!("{}: {}", story_viewer::labels::ui::TAGS, catalog.title);
-        let description = report::count_as(every, "tag", "tags") + &format!(" of {}", catalog.title);
+        let title = format!("{}: {}", story_viewer::labels::ui::TAGS, info.name);
+        let description = report::count_as(every, "tag", "tags") + &format!(" of {}", info.name);
         let html = head::document(info, &page, &Kind::List { title, description, tag: None }, &body);
         let dir = out.join(layout::TAGS_FOLDER);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-        sitemap.push(SitemapUrl { url: page, modified: None });
+        let modified = sitemap.list_modified(&catalog.entries);
+        sitemap.urls.push(SitemapUrl { url: page, modified });
         n += 1;
     }
     Ok(n)
@@ -550,7 +559,7 @@ fn top_tags(tags: &[String], count: &dyn Fn(&str) -> usize) -> Vec<String> {
 
 fn feed_item(s: &Summary, sandbox: &Sandbox, root: &Url) -> Result<FeedItem, Failure> {
     let story = published_story(sandbox, &s.file, root)?.story;
-    let content_html = publish::story_content_html(story);
+    let content_html = publish::story_content_html(story, s.page.as_str());
     let st = &s.story;
     Ok(FeedItem {
         url: s.page.clone(),
@@ -558,7 +567,12 @@ fn feed_item(s: &Summary, sandbox: &Sandbox, root: &Url) -> Result<FeedItem, Fai
         summary: st.summary(head::DESCRIPTION_CHARS),
         published: st.published.clone(),
         updated: st.updated.clone(),
-        authors: st.byline.iter().cloned().collect(),
+        authors: match st.authors.is_empty() {
+            false => {
+                st.authors.iter().map(|a| (a.name.clone(), a.url.as_ref().map(|u| u.to_string()))).collect()
+            }
+            true => st.author_names().into_iter().map(|n| (n.to_owned(), None)).collect(),
+        },
         tags: st.tags.clone(),
         lang: st.lang.clone(),
         image: st.hero.as_ref().and_then(|h| h.src.as_ref()).map(|u| u.to_string()),

@@ -5,7 +5,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 use super::lines::{key_line, line_col};
 use super::{is_remote, Env, Problem, Problems};
-use crate::out::{ImageOut, InlineOut, SourceOut, StoryOut};
+use crate::out::{AuthorOut, ImageOut, InlineOut, SourceOut, StoryOut};
 
 /// The front matter (between `---` lines at the very top), the body, and
 /// the byte offset of the body in `text`.
@@ -150,23 +150,10 @@ pub(super) fn read_front_matter(
         };
         // Blog engines' names for the same fields (Hugo, Jekyll, Zola, Eleventy, Astro).
         let key = alias(written);
-        let list_text = |v: &Yaml| match v {
-            Yaml::Array(items) => {
-                let names: Vec<String> = items.iter().filter_map(scalar_text).collect();
-                (!names.is_empty()).then(|| names.join(", "))
-            }
-            other => scalar_text(other),
-        };
         match (key, v) {
             ("draft", v) => {
                 if is_draft_value(v) {
                     fail(written, "a draft: set `draft: false` (or remove it) to import it".into());
-                }
-                continue;
-            }
-            ("byline", v) if written != "byline" => {
-                if let Some(t) = list_text(v) {
-                    story.byline = Some(t);
                 }
                 continue;
             }
@@ -256,6 +243,28 @@ pub(super) fn read_front_matter(
                 None if matches!(v, Yaml::Null) => {}
                 None => want("text"),
             },
+            // One name, a list of names, or of `{name, url}` (Hugo's
+            // `authors`, Jekyll's `author`): data, never split from a line.
+            "authors" => {
+                let items = match v {
+                    Yaml::Array(items) => items.iter().collect(),
+                    Yaml::Null => Vec::new(),
+                    one => vec![one],
+                };
+                for item in items {
+                    let author = match item {
+                        Yaml::Hash(m) => m.get(&Yaml::String("name".into())).and_then(scalar_text).map(|name| {
+                            let url = m.get(&Yaml::String("url".into())).and_then(scalar_text);
+                            AuthorOut { name, url }
+                        }),
+                        other => text(other).map(|name| AuthorOut { name, url: None }),
+                    };
+                    match author {
+                        Some(a) => story.authors.push(a),
+                        None => fail(written, format!("each author must be a name or {{name, url}}, found {}", yaml_kind(item))),
+                    }
+                }
+            }
             "source" => match v {
                 Yaml::Hash(m) => story.source = Some(read_source(m, key, &mut fail)),
                 _ => want("a mapping with name, lang and url"),
@@ -378,7 +387,7 @@ fn alias(name: &str) -> &str {
         "date" | "pubDate" | "publishDate" => "published",
         "lastmod" | "last_modified_at" | "modified" | "updatedDate" => "updated",
         "description" | "summary" | "subtitle" | "excerpt" => "dek",
-        "author" | "authors" => "byline",
+        "author" => "authors",
         "categories" | "category" | "keywords" => "tags",
         "slug" => "id",
         "image" | "cover" | "featured_image" | "heroImage" => "hero",

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod site;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,181 @@
+//! What the clients of a built site read (link-preview scrapers, search
+//! engines' structured data, feed readers, sitemaps), checked on the
+//! files: people are never guessed from a byline, the site has a name and
+//! an image, feed links work where the feed is read. The real clients
+//! (Readability, feedparser, metascraper...) read the same site in
+//! `e2e/clients.test.mjs`.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::site::{attr, build, page, read, select, URL};
+use support::{fake_viewer, text, TempDir};
+
+/// A story with this byline (and `extra` fields), with a section link.
+fn story(id: &str, extra: Value) -> String {
+    let mut s = json!({
+        "format": "story/1", "id": id, "title": format!("Story {id}"), "published": "2026-01-02",
+        "sections": [
+            { "blocks": [{ "type": "paragraph", "text": [{ "text": "See " }, { "text": "the numbers", "href": "#the-numbers" }] }] },
+            { "heading": "The numbers", "blocks": ["Forty."] }
+        ]
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        s[k] = v.clone();
+    }
+    s.to_string()
+}
+
+fn ld(doc: &scraper::Html) -> Value {
+    let found = select(doc, "script[type='application/ld+json']");
+    serde_json::from_str(&found[0].text().collect::<String>()).unwrap()
+}
+
+#[test]
+fn structured_data_and_meta_never_invent_people() {
+    let tmp = TempDir::new("clients-people");
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    let cases = [
+        (
+            "desk",
+            json!({ "byline": "Research and Development Desk" }),
+            Value::Null,
+            "Research and Development Desk",
+        ),
+        ("ice-cream", json!({ "byline": "Ben & Jerry's newsroom" }), Value::Null, "Ben & Jerry's newsroom"),
+        ("agency", json!({ "byline": "Reuters" }), Value::Null, "Reuters"),
+        ("staff", json!({ "byline": "Staff" }), Value::Null, "Staff"),
+        (
+            "by",
+            json!({ "byline": "By Jane Roe" }),
+            json!({ "@type": "Person", "name": "Jane Roe" }),
+            "Jane Roe",
+        ),
+        (
+            "data",
+            json!({ "byline": "By Jane Roe and the Data Desk",
+                    "authors": [{ "name": "Jane Roe", "url": "https://news.example/staff/jane" }, "Data Desk"] }),
+            json!([{ "@type": "Person", "name": "Jane Roe", "url": "https://news.example/staff/jane" },
+                   { "@type": "Organization", "name": "Data Desk" }]),
+            "Jane Roe, Data Desk",
+        ),
+    ];
+    for (id, extra, _, _) in &cases {
+        tmp.write(&format!("site/{id}/story.json"), &story(id, extra.clone()));
+    }
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for (id, _, author, meta) in &cases {
+        let doc = page(out.join(id).join("index.html"));
+        assert_eq!(ld(&doc)["author"], *author, "{id}: JSON-LD author");
+        assert_eq!(attr(&doc, "meta[name=author]", "content"), *meta, "{id}: <meta name=author>");
+    }
+    // The page prints the byline as written, "By" once.
+    let doc = page(out.join("by/index.html"));
+    assert_eq!(select(&doc, ".sv-byline")[0].text().collect::<String>(), "By Jane Roe");
+    // Feeds: the authors as data, else the byline as one name.
+    let feed: Value = serde_json::from_str(&read(out.join("feed.json"))).unwrap();
+    let items = feed["items"].as_array().unwrap();
+    let of =
+        |id: &str| items.iter().find(|i| i["id"].as_str().unwrap().ends_with(&format!("/{id}/"))).unwrap();
+    assert_eq!(
+        of("data")["authors"],
+        json!([{ "name": "Jane Roe", "url": "https://news.example/staff/jane" }, { "name": "Data Desk" }])
+    );
+    assert_eq!(of("desk")["authors"], json!([{ "name": "Research and Development Desk" }]));
+    assert_eq!(of("by")["authors"], json!([{ "name": "Jane Roe" }]));
+}
+
+#[test]
+fn feeds_links_work_where_the_feed_is_read() {
+    let tmp = TempDir::new("clients-feeds");
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    tmp.write("site/linked/story.json", &story("linked", json!({})));
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let target = format!("{URL}linked/#the-numbers");
+    // JSON Feed: `version` first (a SHOULD of JSON Feed 1.1).
+    let raw = read(out.join("feed.json"));
+    assert!(raw.trim_start().starts_with("{\n  \"version\": \"https://jsonfeed.org/version/1.1\""), "{raw}");
+    let feed: Value = serde_json::from_str(&raw).unwrap();
+    let html = feed["items"][0]["content_html"].as_str().unwrap();
+    assert!(html.contains(&format!("href=\"{target}\"")), "{html}");
+    assert!(!html.contains("href=\"#"), "a bare fragment resolves against the feed: {html}");
+    // Atom: the same content, escaped once more.
+    let atom = read(out.join("feed.xml"));
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let content = doc.descendants().find(|n| n.has_tag_name("content")).unwrap().text().unwrap();
+    assert!(content.contains(&format!("href=\"{target}\"")), "{content}");
+    // The page itself keeps its own fragment link.
+    let doc = page(out.join("linked/index.html"));
+    assert_eq!(attr(&doc, ".sv-section a", "href"), "#the-numbers");
+}
+
+#[test]
+fn the_site_has_a_name_and_an_image_and_lists_date_by_their_newest_change() {
+    let tmp = TempDir::new("clients-site");
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    tmp.write("site/old/story.json", &story("old", json!({ "published": "2026-01-01", "tags": ["Energy"] })));
+    tmp.write(
+        "site/fixed/story.json",
+        &story(
+            "fixed",
+            json!({ "published": "2026-01-05", "updated": "2026-02-09T10:00:00Z", "tags": ["Energy"] }),
+        ),
+    );
+    // Without a catalog: named by the host, not "Stories".
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let index = page(out.join("index.html"));
+    assert_eq!(attr(&index, "meta[property='og:site_name']", "content"), "news.example");
+    assert_eq!(attr(&index, "meta[name=description]", "content"), "2 stories from news.example");
+    let feed: Value = serde_json::from_str(&read(out.join("feed.json"))).unwrap();
+    assert_eq!(feed["title"], "news.example");
+    // Lists change when the newest change of what they list does.
+    let sitemap = read(out.join("sitemap.xml"));
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let lastmod = |loc: &str| {
+        let url = doc
+            .descendants()
+            .find(|n| n.has_tag_name("loc") && n.text() == Some(loc))
+            .unwrap()
+            .parent()
+            .unwrap();
+        url.children().find(|n| n.has_tag_name("lastmod")).and_then(|n| n.text()).map(str::to_owned)
+    };
+    assert_eq!(lastmod(URL).as_deref(), Some("2026-02-09T10:00:00Z"));
+    assert_eq!(lastmod(&format!("{URL}tags/energy/")).as_deref(), Some("2026-02-09T10:00:00Z"));
+
+    // With a catalog naming the site and its image: every list previews with it.
+    std::fs::copy(support::root().join("static/samples/night-trains/hero-600.png"), site.join("site.png"))
+        .unwrap();
+    tmp.write(
+        "site/stories.json",
+        &json!({
+            "format": "story-index/1", "title": "The Valley Courier",
+            "image": { "src": "site.png", "alt": "The Courier's masthead", "width": 600, "height": 337 },
+            "stories": [
+                { "id": "old", "title": "Story old", "published": "2026-01-01", "href": "old/story.json", "tags": ["Energy"] },
+                { "id": "fixed", "title": "Story fixed", "published": "2026-01-05", "href": "fixed/story.json", "tags": ["Energy"] }
+            ]
+        })
+        .to_string(),
+    );
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for list in ["index.html", "tags/energy/index.html"] {
+        let doc = page(out.join(list));
+        assert_eq!(attr(&doc, "meta[property='og:site_name']", "content"), "The Valley Courier", "{list}");
+        assert_eq!(attr(&doc, "meta[property='og:image']", "content"), format!("{URL}site.png"), "{list}");
+        assert_eq!(attr(&doc, "meta[property='og:image:width']", "content"), "600", "{list}");
+        assert_eq!(
+            attr(&doc, "meta[property='og:image:alt']", "content"),
+            "The Courier's masthead",
+            "{list}"
+        );
+    }
+    // A story without a hero previews with the site's image too.
+    let story = page(out.join("old/index.html"));
+    assert_eq!(attr(&story, "meta[property='og:image']", "content"), format!("{URL}site.png"));
+    assert!(out.join("site.png").is_file(), "the catalog's image is published");
+}
