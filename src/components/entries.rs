@@ -63,9 +63,9 @@ fn entry(e: &Entry, props: &EntryPageProps, eager: bool) -> Html {
                 <Figure image={ t.clone() } class="sv-thumb" lazy={ !eager } />
             }
             <div class="sv-entry-text">
-                // The catalog format has no language per entry: let each
-                // title and dek take its own direction at least.
-                <@{ props.headings.below() } class="sv-entry-title" dir="auto">
+                // Title and dek in the story's language where the entry
+                // gives it, and each in its own direction.
+                <@{ props.headings.below() } class="sv-entry-title" lang={ e.lang.clone() } dir="auto">
                     if e.href.is_some() {
                         <a href={ story_href.emit(e.id.clone()) } {onclick} data-story={ e.id.clone() }>
                             { headline(&e.title) }
@@ -74,7 +74,7 @@ fn entry(e: &Entry, props: &EntryPageProps, eager: bool) -> Html {
                         { headline(&e.title) }
                     }
                 </@>
-                if let Some(d) = &e.dek { <p class="sv-dek" dir="auto">{ d.clone() }</p> }
+                if let Some(d) = &e.dek { <p class="sv-dek" lang={ e.lang.clone() } dir="auto">{ d.clone() }</p> }
                 <p class="sv-meta"><span class="sv-meta-items">
                     if let Some(p) = &e.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }
                     if !e.source.name.is_empty() { <span lang={ e.source.lang.clone() }>{ e.source.name.clone() }</span> }

@@ -514,6 +514,8 @@ pub struct Entry {
     pub index: usize,
     pub id: String,
     pub title: String,
+    /// The language of the title and dek (the story's), when given.
+    pub lang: Option<String>,
     pub published: Option<Timestamp>,
     pub source: Source,
     /// The bundle's `story.json`; `None` when the file's `href` was unsafe.

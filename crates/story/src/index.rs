@@ -89,6 +89,7 @@ pub fn entry(href: String, s: &Story, base: &Url) -> EntryOut {
     EntryOut {
         id: s.id.clone(),
         title: s.title.clone(),
+        lang: Some(s.lang.clone()),
         published: s.published.as_ref().map(|t| t.raw.clone()).unwrap_or_default(),
         source: (!s.source.name.is_empty()).then(|| SourceOut {
             name: s.source.name.clone(),

@@ -205,6 +205,8 @@ pub struct CatalogOut {
 pub struct EntryOut {
     pub id: String,
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     pub published: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceOut>,

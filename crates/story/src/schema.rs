@@ -199,6 +199,7 @@ fn schema() -> Value {
                 "properties": {
                     "id": { "$ref": "#/$defs/id" },
                     "title": { "$ref": "#/$defs/title" },
+                    "lang": { "$ref": "#/$defs/lang" },
                     "published": { "$ref": "#/$defs/date" },
                     "source": { "$ref": "#/$defs/source" },
                     "href": { "$ref": "#/$defs/url" },

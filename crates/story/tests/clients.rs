@@ -179,3 +179,24 @@ fn the_site_has_a_name_and_an_image_and_lists_date_by_their_newest_change() {
     assert_eq!(attr(&story, "meta[property='og:image']", "content"), format!("{URL}site.png"));
     assert!(out.join("site.png").is_file(), "the catalog's image is published");
 }
+
+#[test]
+fn catalog_entries_are_read_in_their_own_language() {
+    let tmp = TempDir::new("clients-lang");
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    tmp.write("site/en/story.json", &story("en", json!({})));
+    tmp.write(
+        "site/ar/story.json",
+        &story("ar", json!({ "lang": "ar", "title": "تعاونية شمسية", "dek": "مقدمة" })),
+    );
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let index = page(out.join("index.html"));
+    let langs: Vec<(String, Option<String>)> = select(&index, ".sv-entry-title, .sv-entry .sv-dek")
+        .into_iter()
+        .map(|e| (e.text().collect::<String>().trim().to_owned(), e.value().attr("lang").map(str::to_owned)))
+        .collect();
+    assert!(langs.contains(&("تعاونية شمسية".to_owned(), Some("ar".to_owned()))), "{langs:?}");
+    assert!(langs.contains(&("مقدمة".to_owned(), Some("ar".to_owned()))), "{langs:?}");
+    assert!(langs.contains(&("Story en".to_owned(), Some("en".to_owned()))), "{langs:?}");
+}

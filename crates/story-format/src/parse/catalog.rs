@@ -22,6 +22,7 @@ fields!(
     EntryField {
         Id = "id",
         Title = "title",
+        Lang = "lang",
         Published = "published",
         Source = "source",
         Href = "href",
@@ -171,6 +172,7 @@ impl EntryList {
 struct EntryAcc<'de> {
     id: Option<Val<'de>>,
     title: Option<Val<'de>>,
+    lang: Option<Val<'de>>,
     published: Option<Val<'de>>,
     source: Option<Slot<Source>>,
     href: Option<Val<'de>>,
@@ -192,6 +194,7 @@ impl<'de> Fields<'de> for EntryAcc<'de> {
         match f {
             EntryField::Id => self.id = Some(src.value(ValSeed)?),
             EntryField::Title => self.title = Some(src.value(ValSeed)?),
+            EntryField::Lang => self.lang = Some(src.value(ValSeed)?),
             EntryField::Published => self.published = Some(src.value(ValSeed)?),
             EntryField::Source => self.source = Some(src.value(SourceShape::seed(cx, &p))?),
             EntryField::Href => self.href = Some(src.value(ValSeed)?),
@@ -217,6 +220,7 @@ impl<'de> Shape<'de> for EntryShape<'_, '_, '_> {
             index: 0,
             id: cx.id(acc.id, path),
             title: cx.title(acc.title, path),
+            lang: cx.lang(acc.lang, path),
             published: cx.req_timestamp(acc.published, "published", path),
             source: cx.source(acc.source),
             href,
