@@ -162,7 +162,9 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                 if let Some(hero) = &story.hero {
                     <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
                 }
-                { for groups }
+                // The groups in a list of their own: all keyed, so Yew
+                // diffs them by key, apart from the unkeyed parts above.
+                <>{ for groups }</>
             </div>
             <footer class="sv-footer">
                 if !story.tags.is_empty() {
