@@ -13,6 +13,7 @@ use story_format::url::Url;
 use story_format::{Catalog, Story};
 use yew::prelude::*;
 
+pub use crate::components::figure::{Picture, Pictures};
 use crate::components::{island, ByPtr, Island, Links};
 use crate::labels::ui;
 use crate::pages::catalog::{CatalogView, Pager};
@@ -32,6 +33,8 @@ pub struct Place {
     pub root: Url,
     /// A tag's page, relative to the root (`tags/energy/`).
     pub tag_path: Arc<dyn Fn(&str) -> String + Send + Sync>,
+    /// The versions `story build` made of the page's images.
+    pub pictures: Pictures,
 }
 
 impl Place {
@@ -154,6 +157,7 @@ fn Page(props: &PageProps) -> Html {
     };
     html! {
         <ContextProvider<Links> context={ links }>
+        <ContextProvider<Pictures> context={ place.pictures.clone() }>
             <div class="sv-root">
                 { island(Island::Settings, html! {
                     <div class="sv-settings">
@@ -164,6 +168,7 @@ fn Page(props: &PageProps) -> Html {
                 }) }
                 { body }
             </div>
+        </ContextProvider<Pictures>>
         </ContextProvider<Links>>
     }
 }
@@ -194,6 +199,7 @@ struct ContentProps {
     story: ByPtr<Story>,
     /// The story's page (absolute), where its section links point.
     page: AttrValue,
+    pictures: Pictures,
 }
 
 impl PartialEq for ContentProps {
@@ -217,6 +223,7 @@ fn Content(props: &ContentProps) -> Html {
     });
     let page = crate::components::inline::SectionPage(props.page.clone());
     html! {
+        <ContextProvider<Pictures> context={ props.pictures.clone() }>
         <ContextProvider<crate::components::inline::SectionPage> context={ page }>
             if let Some(hero) = &story.hero {
                 <crate::components::figure::Figure image={ hero.clone() } lazy={ false } labels={ l }
@@ -224,17 +231,19 @@ fn Content(props: &ContentProps) -> Html {
             }
             { for groups }
         </ContextProvider<crate::components::inline::SectionPage>>
+        </ContextProvider<Pictures>>
     }
 }
 
 /// A story's full text as HTML for feeds: hero and sections, every link
 /// absolute (a section link is `page#id`), since feed readers resolve
 /// relative ones against the feed.
-pub fn story_content_html(story: Story, page: &str) -> String {
+pub fn story_content_html(story: Story, page: &str, pictures: Pictures) -> String {
     let page = page.to_owned();
     let renderer = yew::ServerRenderer::<Content>::with_props(move || ContentProps {
         story: ByPtr(std::rc::Rc::new(story)),
         page: AttrValue::from(page),
+        pictures,
     });
     futures::executor::block_on(renderer.hydratable(false).render())
 }

@@ -19,6 +19,31 @@ pub fn say(l: &Labels, content_lang: &str, text: impl Into<AttrValue>) -> Html {
 
 /// The `sizes` attribute for a figure inside the reading column.
 pub const SIZES: &str = "(min-width: 50rem) 46rem, 100vw";
+/// The `sizes` of a catalog card's thumbnail: the card's width when cards
+/// stack (a narrow viewer), else its 9rem column.
+pub const THUMB_SIZES: &str = "(min-width: 36rem) 9rem, 100vw";
+
+/// Built pages only: the versions `story build` made of each image, by the
+/// address of its `src`, drawn as a `<picture>` whose WebP versions come
+/// first. Not in the wasm: the viewer never draws a built page's images
+/// again.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default, PartialEq)]
+pub struct Pictures(pub std::sync::Arc<std::collections::HashMap<String, Picture>>);
+
+/// One image's versions (see [`Pictures`]).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Picture {
+    /// `(address, width)`, narrowest first.
+    pub webp: Vec<(SafeUrl, u32)>,
+    /// The same widths as JPEG (or PNG, with transparency).
+    pub fallback: Vec<(SafeUrl, u32)>,
+    /// The cleaned original (what `src` names on the page).
+    pub src: SafeUrl,
+    /// Its size upright, when the story gave none.
+    pub size: (u32, u32),
+}
 
 #[derive(Properties, Clone, PartialEq)]
 pub struct FigureProps {
@@ -33,6 +58,9 @@ pub struct FigureProps {
     pub labels: &'static Labels,
     #[prop_or(AttrValue::Static("en"))]
     pub lang: AttrValue,
+    /// The `sizes` attribute, when the image has other widths.
+    #[prop_or(SIZES)]
+    pub sizes: &'static str,
 }
 
 /// A `<figure>`: the image (or its alt text when its URL was unsafe), then a
@@ -41,14 +69,31 @@ pub struct FigureProps {
 pub fn Figure(props: &FigureProps) -> Html {
     let img = &props.image;
     let links = use_links();
+    #[cfg(feature = "ssr")]
+    let pictures = use_context::<Pictures>();
     let (width, height) = img.size.map_or((None, None), |(w, h)| (Some(w.to_string()), Some(h.to_string())));
     let srcset = img.srcset_attr(|u| links.href(u).to_string());
-    let sizes = srcset.as_ref().map(|_| SIZES);
+    let sizes = srcset.as_ref().map(|_| props.sizes);
+    let loading = if props.lazy { "lazy" } else { "eager" };
     let picture = match &img.src {
+        #[cfg(feature = "ssr")]
+        Some(src) if pictures.as_ref().is_some_and(|p| p.0.contains_key(src.as_str())) => {
+            let p = &pictures.as_ref().expect("checked").0[src.as_str()];
+            let set = |list: &[(SafeUrl, u32)]| {
+                list.iter().map(|(u, w)| format!("{} {w}w", links.href(u))).collect::<Vec<_>>().join(", ")
+            };
+            let (w, h) = img.size.unwrap_or(p.size);
+            html! {
+                <picture>
+                    <source type="image/webp" srcset={ set(&p.webp) } sizes={ props.sizes } />
+                    <img src={ links.href(&p.src) } alt={ img.alt.clone() } width={ w.to_string() } height={ h.to_string() }
+                         srcset={ set(&p.fallback) } sizes={ props.sizes } {loading} decoding="async" />
+                </picture>
+            }
+        }
         Some(src) => html! {
             <img src={ links.href(src) } alt={ img.alt.clone() } {width} {height}
-                 srcset={ srcset } sizes={ sizes }
-                 loading={ if props.lazy { "lazy" } else { "eager" } } decoding="async" />
+                 srcset={ srcset } sizes={ sizes } {loading} decoding="async" />
         },
         // The URL was unsafe: never loaded; its text alternative shows instead.
         None if !img.alt.is_empty() => html! { <p class="sv-img-missing">{ img.alt.clone() }</p> },

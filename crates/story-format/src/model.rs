@@ -146,6 +146,9 @@ pub struct Image {
     pub credit: Option<Credit>,
     /// Where the image leads when followed (an image block's `link`).
     pub link: Option<SafeUrl>,
+    /// The point crops keep in view, as fractions `(x, y)` of the width
+    /// and height from the top left; the centre when `None`.
+    pub focus: Option<(f64, f64)>,
 }
 
 impl Image {
@@ -346,7 +349,7 @@ block_types! {
     /// Items, bulleted or numbered, nested up to three levels.
     List = "list" ["items", "ordered", "start"],
     /// A picture with its text alternative, caption and credit.
-    Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit", "link"],
+    Image = "image" ["src", "alt", "width", "height", "srcset", "caption", "credit", "focus", "link"],
     /// Rows and columns of inline text, with an optional header row.
     Table = "table" ["caption", "header", "rows", "align"],
     /// Preformatted text (code, a terminal session), every space kept.

@@ -21,6 +21,7 @@
 pub mod blog;
 pub mod build;
 pub mod check;
+pub mod images;
 pub mod index;
 pub mod markdown;
 pub mod out;

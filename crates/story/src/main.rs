@@ -50,6 +50,10 @@ enum Command {
         /// The viewer's release files
         #[arg(long, default_value = "dist")]
         viewer: PathBuf,
+        /// The image cache: resized images kept between builds (default
+        /// ~/.cache/story/images; safe to delete)
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
     },
     /// Write SITE/stories.json (or FILE) from the bundles below SITE, newest first
     Index {
@@ -79,7 +83,9 @@ fn main() -> ExitCode {
     // Usage errors exit 2 and --help 0, as clap does by default.
     match Cli::parse().command {
         Command::Check { json, paths } => cmd_check(json, &paths),
-        Command::Build { site, out, url, viewer } => cmd_build(build::Options { site, out, url, viewer }),
+        Command::Build { site, out, url, viewer, cache } => {
+            cmd_build(build::Options { site, out, url, viewer, cache })
+        }
         Command::Index { site, out } => cmd_index(&site, out),
         Command::New { dir } => cmd_new(&dir),
         Command::Import { srcs, out } => match &srcs[..] {
@@ -147,11 +153,13 @@ fn cmd_build(opts: build::Options) -> ExitCode {
         Ok(built) => {
             let _ = report::print_lines(&mut io::stdout().lock(), &built.reports);
             eprintln!(
-                "story build: wrote {} ({}, {} in all) in {:.1} s; {}",
+                "story build: wrote {} ({}, {} in all) in {:.1} s; images: {} encoded, {} from the cache; {}",
                 opts.out.display(),
                 report::count_as(built.stories, "story", "stories"),
                 report::count_as(built.pages, "page", "pages"),
                 started.elapsed().as_secs_f64(),
+                built.images.0,
+                built.images.1,
                 report::summary(built.files, &built.reports)
             );
             if let Some(leftover) = &built.leftover {

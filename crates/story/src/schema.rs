@@ -225,7 +225,9 @@ fn image_properties(block: bool) -> Value {
         "height": { "$ref": "#/$defs/pixels" },
         "srcset": { "type": "array", "items": { "$ref": "#/$defs/srcset" } },
         "caption": { "$ref": "#/$defs/inline" },
-        "credit": { "$ref": "#/$defs/credit" }
+        "credit": { "$ref": "#/$defs/credit" },
+        "focus": { "type": "array", "minItems": 2, "maxItems": 2,
+                   "items": { "type": "number", "minimum": 0, "maximum": 1 } }
     });
     if block {
         p["type"] = json!({ "const": "image" });

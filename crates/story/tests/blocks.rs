@@ -48,7 +48,12 @@ fn parse(t: BlockType) -> Story {
 /// The story's sections as its built page holds them.
 fn page_sections(t: BlockType, story: Story) -> String {
     let (page, root) = page_of(t);
-    let place = Place { page, root, tag_path: Arc::new(|t: &str| format!("tags/{t}/")) };
+    let place = Place {
+        page,
+        root,
+        tag_path: Arc::new(|t: &str| format!("tags/{t}/")),
+        pictures: Default::default(),
+    };
     let html = scraper::Html::parse_document(&publish::story_html(story, place));
     let sections = scraper::Selector::parse("article .sv-section").unwrap();
     html.select(&sections).map(|s| s.html() + "\n").collect()

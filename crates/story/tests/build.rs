@@ -90,7 +90,15 @@ fn the_samples_become_a_site() {
     assert_eq!(all_text(&select(&doc, "title")[0]), "Night trains return to the northern line");
     assert_eq!(attr(&doc, "link[rel=canonical]", "href"), format!("{URL}night-trains/"));
     assert_eq!(attr(&doc, "meta[property='og:type']", "content"), "article");
-    assert_eq!(attr(&doc, "meta[property='og:image']", "content"), format!("{URL}night-trains/hero.png"));
+    // The preview is the image's 1200 px version, made by the build.
+    let og = attr(&doc, "meta[property='og:image']", "content");
+    let version = |v: &str, suffix: &str| {
+        let name = v.strip_prefix(&format!("{URL}night-trains/hero.")).unwrap_or("");
+        name.len() == 8 + suffix.len()
+            && name.ends_with(suffix)
+            && name[..8].bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    assert!(version(&og, "-1200.jpg"), "{og}");
     assert_eq!(attr(&doc, "meta[property='og:image:width']", "content"), "1200");
     assert_eq!(attr(&doc, "meta[name='twitter:card']", "content"), "summary_large_image");
     assert_eq!(attr(&doc, "meta[property='article:published_time']", "content"), "2026-03-20T18:45:00Z");
@@ -103,7 +111,10 @@ fn the_samples_become_a_site() {
     assert_eq!(ld["author"], serde_json::json!({ "@type": "Person", "name": "Jonas Berg" }));
     assert_eq!(attr(&doc, "meta[name='author']", "content"), "Jonas Berg");
     assert_eq!(ld["isBasedOn"], "https://example.com/nordisk/night-trains");
-    assert_eq!(ld["image"][0], format!("{URL}night-trains/hero.png"));
+    // Google's three ratios: 16:9, 4:3, 1:1 crops.
+    for (i, ratio) in ["-16x9.jpg", "-4x3.jpg", "-1x1.jpg"].iter().enumerate() {
+        assert!(version(ld["image"][i].as_str().unwrap(), ratio), "{}", ld["image"]);
+    }
     assert_eq!(all_text(&select(&doc, "article h1")[0]).trim(), "Night trains return to the northern line");
     assert_eq!(attr(&doc, "article .sv-hero img", "src"), "hero.png");
     assert_eq!(attr(&doc, ".sv-back a", "href"), "../");

@@ -37,6 +37,7 @@ fields!(
         Srcset = "srcset",
         Caption = "caption",
         Credit = "credit",
+        Focus = "focus",
         Language = "language",
         Level = "level",
         Id = "id",
@@ -287,6 +288,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
             BlockField::Srcset => Some(ImageField::Srcset),
             BlockField::Caption => Some(ImageField::Caption),
             BlockField::Credit => Some(ImageField::Credit),
+            BlockField::Focus => Some(ImageField::Focus),
         };
         if let Some(f) = image_field {
             self.image.field(cx, f, src, path)?;

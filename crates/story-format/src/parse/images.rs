@@ -22,6 +22,7 @@ fields!(
         Srcset = "srcset",
         Caption = "caption",
         Credit = "credit",
+        Focus = "focus",
     }
 );
 
@@ -51,6 +52,7 @@ pub(super) struct ImageAcc<'de> {
     srcset: Vec<(SafeUrl, u32)>,
     caption: Option<Inline>,
     credit: Option<Credit>,
+    focus: Option<(f64, f64)>,
 }
 
 impl<'de> Fields<'de> for ImageAcc<'de> {
@@ -73,6 +75,7 @@ impl<'de> Fields<'de> for ImageAcc<'de> {
             }
             ImageField::Caption => self.caption = src.value(InlineShape::seed(cx, &p))?.get(),
             ImageField::Credit => self.credit = src.value(CreditShape::seed(cx, &p))?.get(),
+            ImageField::Focus => self.focus = src.value(FocusShape::seed(cx, &p))?.get(),
         }
         Ok(())
     }
@@ -99,6 +102,7 @@ impl ImageAcc<'_> {
             caption: self.caption,
             credit: self.credit,
             link: None,
+            focus: self.focus,
         })
     }
 }
@@ -179,5 +183,30 @@ impl<'de> Shape<'de> for CreditShape<'_, '_, '_> {
             return Ok(Slot::Bad);
         }
         Ok(Slot::Got(c))
+    }
+}
+
+shape!(FocusShape);
+impl<'de> Shape<'de> for FocusShape<'_, '_, '_> {
+    type Out = (f64, f64);
+    const WANT: &'static str = "[x, y]: two numbers from 0 to 1";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut got = Vec::new();
+        while let Some(v) = seq.next_element_seed(ValSeed)? {
+            got.push(match v {
+                Val::Int(n) => n as f64,
+                Val::Float(f) => f,
+                _ => f64::NAN,
+            });
+        }
+        match got[..] {
+            [x, y] if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) => Ok(Slot::Got((x, y))),
+            _ => {
+                cx.sink.error(Code::Invalid, path, format!("expected {}", Self::WANT));
+                Ok(Slot::Bad)
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ use story_format::layout;
 use story_format::url::{relative_ref, Url};
 use story_format::{SafeUrl, Story};
 
+pub use super::pictures::Preview;
+
 /// The description's length: what search results and link previews show.
 pub const DESCRIPTION_CHARS: usize = 160;
 
@@ -20,9 +22,9 @@ pub struct Site {
     pub root: Url,
     /// The site's name: its catalog's title, else its host.
     pub name: String,
-    /// The catalog's `image`: the lists' preview image, and a story's
+    /// The catalog's `image`, as a preview: the lists', and a story's
     /// when it has no hero.
-    pub image: Option<story_format::Image>,
+    pub preview: Option<Preview>,
 }
 
 /// What a page is, for its head.
@@ -39,8 +41,8 @@ pub enum Kind<'a> {
 
 /// A whole HTML document: `<head>` for `kind` at `page`, then `body` (the
 /// rendered content of `<main>`).
-pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, body: &str) -> String {
-    let mut h = open(site, page, kind);
+pub fn document(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>, body: &str) -> String {
+    let mut h = open(site, page, kind, preview);
     h.push_str(body);
     h.push_str(CLOSE);
     h
@@ -51,7 +53,9 @@ pub const CLOSE: &str = "</main>\n</body>\n</html>\n";
 
 /// The document up to the opening of `<main>`, where the body goes (then
 /// [`CLOSE`]): for a story, written before its body, which takes the story.
-pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
+/// `preview`: the page's link-preview image (a story's hero, else the
+/// site's), with its crops for JSON-LD.
+pub fn open(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>) -> String {
     let to_root = relative_ref(&safe(&site.root), page, &site.root);
     let asset = |name: &str| attr(&format!("{to_root}{name}")).into_owned();
     let (lang, title, description) = match kind {
@@ -96,9 +100,9 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
                 meta(&mut h, "name", "author", &names.join(", "));
             }
             meta(&mut h, "property", "og:type", "article");
-            let hero = preview_image(s.hero.as_ref().or(site.image.as_ref()));
-            if let Some(img) = hero {
-                og_image(&mut h, img);
+            let hero = preview;
+            if let Some(p) = preview {
+                og_image(&mut h, p);
             }
             if let Some(p) = &s.published {
                 meta(&mut h, "property", "article:published_time", &p.raw);
@@ -114,21 +118,16 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
             meta(&mut h, "name", "twitter:title", &title);
             meta(&mut h, "name", "twitter:description", &description);
             h.push_str("<script type=\"application/ld+json\">");
-            h.push_str(&json_for_script(&news_article(s, page, &description, &site.name)));
+            h.push_str(&json_for_script(&news_article(s, page, &description, &site.name, preview)));
             h.push_str("</script>\n");
         }
         Kind::List { .. } => {
             meta(&mut h, "property", "og:type", "website");
-            let image = preview_image(site.image.as_ref());
-            if let Some(img) = image {
-                og_image(&mut h, img);
+            if let Some(p) = preview {
+                og_image(&mut h, p);
             }
-            meta(
-                &mut h,
-                "name",
-                "twitter:card",
-                if image.is_some() { "summary_large_image" } else { "summary" },
-            );
+            let card = if preview.is_some() { "summary_large_image" } else { "summary" };
+            meta(&mut h, "name", "twitter:card", card);
         }
     }
     h.push_str(&format!("<link rel=\"icon\" href=\"{}\" type=\"image/svg+xml\">\n", asset("favicon.svg")));
@@ -153,27 +152,20 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>) -> String {
     h
 }
 
-/// An image that can stand in a link preview: one with an address.
-fn preview_image(img: Option<&story_format::Image>) -> Option<&story_format::Image> {
-    img.filter(|i| i.src.is_some())
-}
-
 /// `og:image` with its size and alt text (the address is absolute: a
 /// preview is fetched from anywhere).
-fn og_image(h: &mut String, img: &story_format::Image) {
+fn og_image(h: &mut String, p: &Preview) {
     let mut meta = |key: &str, name: &str, value: &str| {
         h.push_str(&format!("<meta {key}=\"{name}\" content=\"{}\">\n", attr(value)));
     };
-    if let Some(src) = &img.src {
-        meta("property", "og:image", src.as_str());
+    meta("property", "og:image", p.url.as_str());
+    if p.width > 0 && p.height > 0 {
+        meta("property", "og:image:width", &p.width.to_string());
+        meta("property", "og:image:height", &p.height.to_string());
     }
-    if let Some((w, ht)) = img.size {
-        meta("property", "og:image:width", &w.to_string());
-        meta("property", "og:image:height", &ht.to_string());
-    }
-    if !img.alt.is_empty() {
-        meta("property", "og:image:alt", &img.alt);
-        meta("name", "twitter:image:alt", &img.alt);
+    if !p.alt.is_empty() {
+        meta("property", "og:image:alt", &p.alt);
+        meta("name", "twitter:image:alt", &p.alt);
     }
 }
 
@@ -183,7 +175,13 @@ fn safe(root: &Url) -> SafeUrl {
 }
 
 /// schema.org `NewsArticle`, from the story's own fields.
-pub fn news_article(s: &Story, page: &Url, description: &str, site_name: &str) -> Value {
+pub fn news_article(
+    s: &Story,
+    page: &Url,
+    description: &str,
+    site_name: &str,
+    preview: Option<&Preview>,
+) -> Value {
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -204,8 +202,15 @@ pub fn news_article(s: &Story, page: &Url, description: &str, site_name: &str) -
     if let Some(author) = authors(s) {
         o.insert("author".into(), author);
     }
-    if let Some(src) = s.hero.as_ref().and_then(|i| i.src.as_ref()) {
-        o.insert("image".into(), json!([src.as_str()]));
+    // Google asks for 16:9, 4:3 and 1:1 versions: the crops, when made.
+    match preview {
+        Some(p) if !p.crops.is_empty() => {
+            o.insert("image".into(), json!(p.crops.iter().map(|c| c.as_str()).collect::<Vec<_>>()));
+        }
+        Some(p) => {
+            o.insert("image".into(), json!([p.url.as_str()]));
+        }
+        None => {}
     }
     if !s.tags.is_empty() {
         o.insert("keywords".into(), json!(s.tags.join(", ")));

@@ -23,6 +23,7 @@
 pub mod feeds;
 mod files;
 pub mod head;
+pub mod pictures;
 mod staging;
 
 use std::collections::{BTreeSet, HashMap};
@@ -36,11 +37,13 @@ use story_format::{parse_document_with_assets, Catalog, Document, Story};
 use story_viewer::publish::{self, CatalogPage, Place};
 
 use crate::check;
+use crate::images::Pipeline;
 use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
 use feeds::{FeedItem, Sitemap, SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path};
 use head::{Kind, Site};
+use pictures::Images;
 use staging::{check_out, Staging};
 
 /// What to build.
@@ -53,6 +56,8 @@ pub struct Options {
     pub url: String,
     /// The viewer's release files (`dist/`, from `./dev build`).
     pub viewer: PathBuf,
+    /// The image cache (`None`: [`Pipeline::default_cache`]).
+    pub cache: Option<PathBuf>,
 }
 
 /// What a good build made.
@@ -66,6 +71,8 @@ pub struct Built {
     /// The new site is in OUT, but the old one could not be removed whole:
     /// where it is, and why (for the publisher to delete).
     pub leftover: Option<String>,
+    /// Images encoded in this build, and taken whole from the cache.
+    pub images: (usize, usize),
 }
 
 /// Why a build stopped. Either way OUT is untouched.
@@ -199,26 +206,32 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     } else {
         root.host_str().unwrap_or(root.as_str()).to_owned()
     };
-    let info = Site { root: root.clone(), name: site_name.clone(), image: catalog.image.clone() };
+    let pipeline = Pipeline::new(opts.cache.clone().unwrap_or_else(Pipeline::default_cache));
+    let images = Images { sandbox: &sandbox, root: &root, pipeline: &pipeline };
+    let preview = match &catalog.image {
+        Some(img) => images.preview(img)?,
+        None => None,
+    };
+    let info = Site { root: root.clone(), name: site_name.clone(), preview };
     // Every tag gets a page, also one a story has and the catalog lacks
     // (a hand-written catalog that disagrees; `story check` warns).
     let (all_tags, tag_path) = tag_paths(&catalog, &docs);
     drop(docs); // what follows streams the stories again, one at a time
-    let place = |page: Url| Place { page, root: root.clone(), tag_path: tag_path.clone() };
+    let place = |page: Url| Place {
+        page,
+        root: root.clone(),
+        tag_path: tag_path.clone(),
+        pictures: Default::default(),
+    };
+    let pages = Pages { info: &info, place: &place, images: &images };
 
-    // Stories, on every core; then the files they and the catalog use.
-    let rendered = render_stories(&sandbox, &bundles, tmp.path(), &info, &place)?;
+    // Stories, on every core (each page's images with it).
+    let rendered = render_stories(&sandbox, &bundles, tmp.path(), &pages)?;
     let mut used: std::collections::BTreeSet<String> = BTreeSet::new();
     for s in &rendered {
         used.extend(s.assets.iter().cloned());
     }
     used.extend(thumbnails.iter().filter_map(|a| below(&root, a.url.as_str())));
-    for rel in used {
-        let from = local_path(&site, &rel)?;
-        let real = sandbox.file(&from).map_err(|why| Failure::Run(format!("{} {why}", from.display())))?;
-        copies.push((real, tmp.path().join(&rel)));
-    }
-    parallel(&copies, |(from, to)| copy_file(&sandbox, from, to))?;
     let mut summaries: Vec<Summary> = rendered;
     // Newest first; the same date in folder order (as `story index`).
     summaries.sort_by(|a, b| {
@@ -232,7 +245,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             sitemap.changed.insert(s.story.id.clone(), m);
         }
     }
-    let pages = catalog_pages(&catalog, &all_tags, tmp.path(), &info, &place, &tag_path, &mut sitemap)?;
+    let list_pages = catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap)?;
     for s in &summaries {
         let modified = sitemap.changed.get(&s.story.id).cloned();
         sitemap.urls.push(SitemapUrl { url: s.page.clone(), modified });
@@ -242,8 +255,30 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // are read twice).
     let mut items = Vec::new();
     for s in summaries.iter().take(FEED_ENTRIES) {
-        items.push(feed_item(s, &sandbox, &root)?);
+        items.push(feed_item(s, &sandbox, &images)?);
     }
+
+    // The files the pages use: images through the pipeline (cleaned, with
+    // their versions), anything else as it is.
+    let mut plain = Vec::new();
+    for rel in used {
+        let from = local_path(&site, &rel)?;
+        let real = sandbox.file(&from).map_err(|why| Failure::Run(format!("{} {why}", from.display())))?;
+        plain.push((rel, real));
+    }
+    let published = parallel(&plain, |(rel, real)| images.published(rel, real))?;
+    let mut made = Vec::new();
+    for ((rel, real), files) in plain.into_iter().zip(published) {
+        match files {
+            Some(files) => made.extend(files.into_iter().map(|(from, to)| (from, tmp.path().join(to)))),
+            None => copies.push((real, tmp.path().join(&rel))),
+        }
+    }
+    parallel(&copies, |(from, to)| copy_file(&sandbox, from, to))?;
+    parallel(&made, |(from, to)| {
+        std::fs::create_dir_all(crate::sandbox::parent_dir(to))?;
+        std::fs::copy(from, to).map(drop).map_err(|e| run_err(from, e))
+    })?;
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
@@ -253,10 +288,11 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let leftover = tmp.replace(&opts.out)?;
     Ok(Built {
         stories: summaries.len(),
-        pages: pages + summaries.len(),
+        pages: list_pages + summaries.len(),
         reports,
         files: files.len(),
         leftover,
+        images: (pipeline.encoded.into_inner(), pipeline.cached.into_inner()),
     })
 }
 
@@ -320,14 +356,20 @@ struct Summary {
 }
 
 /// Reads, renders and writes every story, on every core; returns their summaries.
+/// What rendering any page needs: the site, where a page is, its images.
+struct Pages<'a> {
+    info: &'a Site,
+    place: &'a (dyn Fn(Url) -> Place + Sync),
+    images: &'a Images<'a>,
+}
+
 fn render_stories(
     sandbox: &Sandbox,
     bundles: &[PathBuf],
     out: &Path,
-    info: &Site,
-    place: &(dyn Fn(Url) -> Place + Sync),
+    pages: &Pages<'_>,
 ) -> Result<Vec<Summary>, Failure> {
-    parallel(bundles, |file| render_story(sandbox, file, out, info, place))
+    parallel(bundles, |file| render_story(sandbox, file, out, pages))
 }
 
 /// `f` over every item, on every core, each item once; the results in the
@@ -423,25 +465,26 @@ fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Publish
     }
 }
 
-fn render_story(
-    sandbox: &Sandbox,
-    file: &Path,
-    out: &Path,
-    info: &Site,
-    place: &(dyn Fn(Url) -> Place + Sync),
-) -> Result<Summary, Failure> {
+fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -> Result<Summary, Failure> {
+    let info = pages.info;
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
+    // The story's images first: the head shows the hero's preview.
+    let pictures = pages.images.pictures(story_images(&story))?;
+    let hero = match &story.hero {
+        Some(h) => pages.images.preview(h)?,
+        None => None,
+    };
     let dir = out.join(&folder);
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("story.json"), json)?;
     // The head first (its description may read the first paragraph); the
     // story then moves into the renderer, keeping only its metadata here.
-    let mut html = head::open(info, &page, &Kind::Story(&story));
+    let mut html = head::open(info, &page, &Kind::Story(&story), hero.as_ref().or(info.preview.as_ref()));
     let mut story = story;
     let sections = std::mem::take(&mut story.sections);
     let meta = story.clone();
     story.sections = sections;
-    html.push_str(&publish::story_html(story, place(page.clone())));
+    html.push_str(&publish::story_html(story, Place { pictures, ..(pages.place)(page.clone()) }));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;
     Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets })
@@ -452,11 +495,11 @@ fn catalog_pages(
     catalog: &Catalog,
     all_tags: &[String],
     out: &Path,
-    info: &Site,
-    place: &(dyn Fn(Url) -> Place + Sync),
+    pages: &Pages<'_>,
     tag_path: &TagPath,
     sitemap: &mut Sitemap,
 ) -> Result<usize, Failure> {
+    let (info, place) = (pages.info, pages.place);
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
     let known: std::collections::HashSet<&str> = tags.iter().map(String::as_str).collect();
     let others: Vec<String> = all_tags.iter().filter(|t| !known.contains(t.as_str())).cloned().collect();
@@ -516,8 +559,10 @@ fn catalog_pages(
         let description = report::count_as(entries.len(), "story", "stories")
             + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
             + &format!(" from {name}");
-        let body = publish::catalog_html(one, at.clone(), place(page.clone()));
-        let html = head::document(info, &page, &Kind::List { title, description, tag: tag.clone() }, &body);
+        let pictures = pages.images.pictures(one.entries.iter().filter_map(|e| e.thumbnail.as_ref()))?;
+        let body = publish::catalog_html(one, at.clone(), Place { pictures, ..place(page.clone()) });
+        let kind = Kind::List { title, description, tag: tag.clone() };
+        let html = head::document(info, &page, &kind, info.preview.as_ref(), &body);
         let dir = out.join(&folder);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(layout::PAGE_FILE), html)?;
@@ -533,7 +578,13 @@ fn catalog_pages(
         let body = publish::tags_html(list, place(page.clone()));
         let title = format!("{}: {}", story_viewer::labels::ui::TAGS, info.name);
         let description = report::count_as(every, "tag", "tags") + &format!(" of {}", info.name);
-        let html = head::document(info, &page, &Kind::List { title, description, tag: None }, &body);
+        let html = head::document(
+            info,
+            &page,
+            &Kind::List { title, description, tag: None },
+            info.preview.as_ref(),
+            &body,
+        );
         let dir = out.join(layout::TAGS_FOLDER);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(layout::PAGE_FILE), html)?;
@@ -557,9 +608,14 @@ fn top_tags(tags: &[String], count: &dyn Fn(&str) -> usize) -> Vec<String> {
     ranked.into_iter().map(|i| tags[i].clone()).collect()
 }
 
-fn feed_item(s: &Summary, sandbox: &Sandbox, root: &Url) -> Result<FeedItem, Failure> {
-    let story = published_story(sandbox, &s.file, root)?.story;
-    let content_html = publish::story_content_html(story, s.page.as_str());
+fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {
+    let story = published_story(sandbox, &s.file, images.root)?.story;
+    let pictures = images.pictures(story_images(&story))?;
+    let image = match &story.hero {
+        Some(h) => images.preview(h)?.map(|p| p.url.to_string()),
+        None => None,
+    };
+    let content_html = publish::story_content_html(story, s.page.as_str(), pictures);
     let st = &s.story;
     Ok(FeedItem {
         url: s.page.clone(),
@@ -575,7 +631,16 @@ fn feed_item(s: &Summary, sandbox: &Sandbox, root: &Url) -> Result<FeedItem, Fai
         },
         tags: st.tags.clone(),
         lang: st.lang.clone(),
-        image: st.hero.as_ref().and_then(|h| h.src.as_ref()).map(|u| u.to_string()),
+        image,
         content_html,
     })
+}
+
+/// A story's images that pages show: the hero and the image blocks.
+fn story_images(story: &Story) -> impl Iterator<Item = &story_format::Image> {
+    let blocks = story.sections.iter().flat_map(|s| &s.blocks).filter_map(|b| match b {
+        story_format::Block::Image(img) => Some(&**img),
+        _ => None,
+    });
+    story.hero.iter().chain(blocks)
 }

@@ -485,6 +485,20 @@ fn read_hero(
                 }
                 hero.credit = Some(serde_json::Value::Object(credit));
             }
+            ("focus", v) => {
+                let n = |y: &Yaml| match y {
+                    Yaml::Real(r) => r.parse::<f64>().ok(),
+                    Yaml::Integer(i) => Some(*i as f64),
+                    _ => None,
+                };
+                match v {
+                    Yaml::Array(a) if a.len() == 2 => match (n(&a[0]), n(&a[1])) {
+                        (Some(x), Some(y)) => hero.focus = Some([x, y]),
+                        _ => fail("focus", "`hero.focus` must be [x, y], two numbers from 0 to 1".into()),
+                    },
+                    _ => fail("focus", "`hero.focus` must be [x, y], two numbers from 0 to 1".into()),
+                }
+            }
             ("credit", other) => {
                 fail(field, format!("`hero.credit` must be a mapping, found {}", yaml_kind(other)))
             }
