@@ -120,18 +120,18 @@ impl Images<'_> {
     /// root): `(from, to)` pairs, `to` relative to OUT; `None` for a file
     /// published as it is (not an image, SVG, GIF, animated).
     pub fn published(&self, rel: &str, from: &Path) -> Result<Option<Vec<(PathBuf, String)>>, Failure> {
-        let Some(d) = self.derive(from, Want { versions: false, focus: (0.5, 0.5) })? else {
-            return Ok(None);
+        // With its versions when a page showed it (they hold the cleaned
+        // copy too), else only cleaned (a `srcset` entry of the story's own).
+        let d = match self.pipeline.with_versions(from) {
+            Some(d) => d,
+            None => match self.derive(from, Want { versions: false, focus: (0.5, 0.5) })? {
+                Some(d) => d,
+                None => return Ok(None),
+            },
         };
         let (folder, name) = rel.rsplit_once('/').map_or(("", rel), |(f, n)| (f, n));
         let to = |n: &str| if folder.is_empty() { n.to_owned() } else { format!("{folder}/{n}") };
-        let mut files: Vec<(PathBuf, String)> =
-            d.files(name).into_iter().map(|(c, p)| (d.dir.join(c), to(&p))).collect();
-        // The versions, when a page showed this image.
-        if let Some(full) = self.pipeline.with_versions(from) {
-            files.extend(full.files(name).into_iter().skip(1).map(|(c, p)| (full.dir.join(c), to(&p))));
-        }
-        Ok(Some(files))
+        Ok(Some(d.files(name).into_iter().map(|(c, p)| (d.dir.join(c), to(&p))).collect()))
     }
 }
 

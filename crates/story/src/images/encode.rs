@@ -40,13 +40,31 @@ pub enum Plan {
 /// size its header declares, and whether it is animated. A header that
 /// declares more than [`MAX_PIXELS`] is refused here (a decompression
 /// bomb: a small file that would decode to gigabytes).
-pub fn plan(bytes: &[u8]) -> Result<Plan, String> {
+/// `ext` (the file's extension, lower case) tells a damaged image from a
+/// file that is no raster image at all (SVG).
+pub fn plan(bytes: &[u8], ext: &str) -> Result<Plan, String> {
     use imagesize::ImageType;
     let kind = match imagesize::image_type(bytes) {
         Ok(ImageType::Jpeg) => Kind::Jpeg,
         Ok(ImageType::Png) if !png_is_animated(bytes) => Kind::Png,
         Ok(ImageType::Webp) if !webp_is_animated(bytes) => Kind::WebP,
-        _ => return Ok(Plan::PassThrough),
+        // Animated: published as it is (no still image stands for it).
+        Ok(ImageType::Png | ImageType::Webp | ImageType::Gif) => return Ok(Plan::PassThrough),
+        Ok(other) => {
+            return Err(format!(
+                "a {other:?} image cannot be published: not every browser shows it, and its metadata \
+                 (camera, GPS) cannot be removed here; convert it to JPEG, PNG or WebP"
+            ))
+        }
+        Err(_)
+            if matches!(
+                ext,
+                "jpg" | "jpeg" | "png" | "webp" | "gif" | "avif" | "heic" | "tif" | "tiff" | "bmp"
+            ) =>
+        {
+            return Err("not an image, or a damaged one: its first bytes are no image format's".into())
+        }
+        Err(_) => return Ok(Plan::PassThrough),
     };
     let size = imagesize::blob_size(bytes).map_err(|e| format!("the image's header cannot be read ({e})"))?;
     let (w, h) = (size.width as u64, size.height as u64);
@@ -61,7 +79,27 @@ pub fn plan(bytes: &[u8]) -> Result<Plan, String> {
             MAX_PIXELS / 1_000_000
         ));
     }
+    if cut_short(kind, bytes) {
+        return Err("the image is cut short (its end is missing): a truncated file".into());
+    }
     Ok(Plan::Raster(kind, (w as u32, h as u32)))
+}
+
+/// Whether the file stops before its format's end: a JPEG's end marker
+/// (`FF D9`, near the end), a PNG's `IEND` chunk, the length a WebP's RIFF
+/// header declares. Decoders fill a truncated photo with grey rather than
+/// fail, and a half-grey photo must not be published.
+fn cut_short(kind: Kind, bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(64)..];
+    match kind {
+        Kind::Jpeg => !tail.windows(2).any(|w| w == [0xFF, 0xD9]),
+        Kind::Png => !tail.windows(4).any(|w| w == b"IEND"),
+        Kind::WebP => {
+            let declared =
+                bytes.get(4..8).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+            bytes.len() < declared.saturating_add(8)
+        }
+    }
 }
 
 /// An animated PNG has an `acTL` chunk before its first `IDAT`.
@@ -224,8 +262,9 @@ mod tests {
         png.extend_from_slice(&50_000u32.to_be_bytes());
         png.extend_from_slice(&50_000u32.to_be_bytes());
         png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
-        let e = plan(&png).unwrap_err();
+        let e = plan(&png, "png").unwrap_err();
         assert!(e.contains("50000 x 50000"), "{e}");
-        assert_eq!(plan(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), Ok(Plan::PassThrough));
+        assert_eq!(plan(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "svg"), Ok(Plan::PassThrough));
+        assert!(plan(b"<html>not found</html>", "jpg").unwrap_err().contains("not an image"));
     }
 }

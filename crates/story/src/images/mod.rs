@@ -136,7 +136,8 @@ impl Pipeline {
             let mut done = self.done.lock().expect("no panics while locked");
             done.entry((path.to_owned(), want.versions)).or_default().clone()
         };
-        slot.get_or_init(|| self.process(bytes, want)).clone()
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        slot.get_or_init(|| self.process(bytes, &ext, want)).clone()
     }
 
     /// The versions made of `path` in this build, if a page asked for them.
@@ -145,8 +146,8 @@ impl Pipeline {
         done.get(&(path.to_owned(), true))?.get()?.clone().ok().flatten()
     }
 
-    fn process(&self, bytes: &[u8], want: Want) -> Result<Option<Derived>, String> {
-        let (kind, _) = match encode::plan(bytes)? {
+    fn process(&self, bytes: &[u8], ext: &str, want: Want) -> Result<Option<Derived>, String> {
+        let (kind, _) = match encode::plan(bytes, ext)? {
             Plan::PassThrough => return Ok(None),
             Plan::Raster(kind, size) => (kind, size),
         };
