@@ -146,9 +146,9 @@ pub struct Image {
     pub credit: Option<Credit>,
     /// Where the image leads when followed (an image block's `link`).
     pub link: Option<SafeUrl>,
-    /// The point crops keep in view, as fractions `(x, y)` of the width
+    /// The point crops keep in view, as percentages `(x, y)` of the width
     /// and height from the top left; the centre when `None`.
-    pub focus: Option<(f64, f64)>,
+    pub focus: Option<(u8, u8)>,
 }
 
 impl Image {

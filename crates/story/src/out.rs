@@ -83,7 +83,7 @@ pub struct ImageOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub focus: Option<[f64; 2]>,
+    pub focus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
 }

@@ -226,8 +226,7 @@ fn image_properties(block: bool) -> Value {
         "srcset": { "type": "array", "items": { "$ref": "#/$defs/srcset" } },
         "caption": { "$ref": "#/$defs/inline" },
         "credit": { "$ref": "#/$defs/credit" },
-        "focus": { "type": "array", "minItems": 2, "maxItems": 2,
-                   "items": { "type": "number", "minimum": 0, "maximum": 1 } }
+        "focus": { "type": "string", "pattern": "^\\s*(100|[1-9]?[0-9])%\\s+(100|[1-9]?[0-9])%\\s*$" }
     });
     if block {
         p["type"] = json!({ "const": "image" });

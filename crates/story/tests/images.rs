@@ -20,7 +20,7 @@ fn fixture(name: &str) -> PathBuf {
 fn story_with(tmp: &TempDir, hero: &str, figure: &str) {
     let s = json!({
         "format": "story/1", "id": "photos", "title": "Photos", "published": "2026-01-02",
-        "hero": { "src": hero, "alt": "A valley", "focus": [0.5, 0.4] },
+        "hero": { "src": hero, "alt": "A valley", "focus": "50% 40%" },
         "sections": [{ "blocks": ["Text.", { "type": "image", "src": figure, "alt": "Turned" }] }]
     });
     tmp.write("site/photos/story.json", &s.to_string());

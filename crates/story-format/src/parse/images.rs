@@ -52,7 +52,7 @@ pub(super) struct ImageAcc<'de> {
     srcset: Vec<(SafeUrl, u32)>,
     caption: Option<Inline>,
     credit: Option<Credit>,
-    focus: Option<(f64, f64)>,
+    focus: Option<Val<'de>>,
 }
 
 impl<'de> Fields<'de> for ImageAcc<'de> {
@@ -75,7 +75,7 @@ impl<'de> Fields<'de> for ImageAcc<'de> {
             }
             ImageField::Caption => self.caption = src.value(InlineShape::seed(cx, &p))?.get(),
             ImageField::Credit => self.credit = src.value(CreditShape::seed(cx, &p))?.get(),
-            ImageField::Focus => self.focus = src.value(FocusShape::seed(cx, &p))?.get(),
+            ImageField::Focus => self.focus = Some(src.value(ValSeed)?),
         }
         Ok(())
     }
@@ -94,6 +94,14 @@ impl ImageAcc<'_> {
         } else {
             w.zip(h)
         };
+        let focus = cx.opt_str(self.focus, "focus", path).and_then(|f| match percents(&f) {
+            Some(xy) => Some(xy),
+            None => {
+                let msg = "expected two percentages from 0% to 100%, across then down (\"50% 30%\")";
+                cx.sink.error(Code::Invalid, &path.field("focus"), msg);
+                None
+            }
+        });
         Some(Image {
             src,
             alt,
@@ -102,7 +110,7 @@ impl ImageAcc<'_> {
             caption: self.caption,
             credit: self.credit,
             link: None,
-            focus: self.focus,
+            focus,
         })
     }
 }
@@ -186,27 +194,10 @@ impl<'de> Shape<'de> for CreditShape<'_, '_, '_> {
     }
 }
 
-shape!(FocusShape);
-impl<'de> Shape<'de> for FocusShape<'_, '_, '_> {
-    type Out = (f64, f64);
-    const WANT: &'static str = "[x, y]: two numbers from 0 to 1";
-    at_impl!();
-    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
-        let At { cx, path } = self.0;
-        let mut got = Vec::new();
-        while let Some(v) = seq.next_element_seed(ValSeed)? {
-            got.push(match v {
-                Val::Int(n) => n as f64,
-                Val::Float(f) => f,
-                _ => f64::NAN,
-            });
-        }
-        match got[..] {
-            [x, y] if (0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y) => Ok(Slot::Got((x, y))),
-            _ => {
-                cx.sink.error(Code::Invalid, path, format!("expected {}", Self::WANT));
-                Ok(Slot::Bad)
-            }
-        }
-    }
+/// `"50% 30%"` (as CSS `object-position` writes it): two whole percentages.
+fn percents(s: &str) -> Option<(u8, u8)> {
+    let mut parts =
+        s.split_whitespace().map(|p| p.strip_suffix('%')?.parse::<u8>().ok().filter(|n| *n <= 100));
+    let xy = (parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(xy)
 }

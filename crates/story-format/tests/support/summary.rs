@@ -97,14 +97,15 @@ pub fn image(i: &Image) -> String {
         )
     });
     format!(
-        "src={:?} alt={:?} size={:?} srcset={:?} caption={} credit={} link={:?}",
+        "src={:?} alt={:?} size={:?} srcset={:?} caption={} credit={} link={:?} focus={:?}",
         i.src.as_ref().map(url),
         i.alt,
         i.size,
         i.srcset_attr(url),
         i.caption.as_ref().map_or_else(|| "None".to_owned(), inline),
         credit.map_or_else(|| "None".to_owned(), |c| format!("{{{c}}}")),
-        i.link.as_ref().map(url)
+        i.link.as_ref().map(url),
+        i.focus
     )
 }
 

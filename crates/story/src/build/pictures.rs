@@ -84,7 +84,8 @@ impl Images<'_> {
     /// An image's versions, processed or from the cache.
     fn versions(&self, src: &SafeUrl, img: &Image) -> Result<Option<(Derived, PathBuf)>, Failure> {
         let Some(file) = self.file_of(src)? else { return Ok(None) };
-        let want = Want { versions: true, focus: img.focus.unwrap_or((0.5, 0.5)) };
+        let (x, y) = img.focus.unwrap_or((50, 50));
+        let want = Want { versions: true, focus: (f64::from(x) / 100.0, f64::from(y) / 100.0) };
         Ok(self.derive(&file, want)?.filter(|d| !d.versions.is_empty()).map(|d| (d, file)))
     }
 

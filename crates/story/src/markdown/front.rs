@@ -485,20 +485,13 @@ fn read_hero(
                 }
                 hero.credit = Some(serde_json::Value::Object(credit));
             }
-            ("focus", v) => {
-                let n = |y: &Yaml| match y {
-                    Yaml::Real(r) => r.parse::<f64>().ok(),
-                    Yaml::Integer(i) => Some(*i as f64),
-                    _ => None,
-                };
-                match v {
-                    Yaml::Array(a) if a.len() == 2 => match (n(&a[0]), n(&a[1])) {
-                        (Some(x), Some(y)) => hero.focus = Some([x, y]),
-                        _ => fail("focus", "`hero.focus` must be [x, y], two numbers from 0 to 1".into()),
-                    },
-                    _ => fail("focus", "`hero.focus` must be [x, y], two numbers from 0 to 1".into()),
-                }
-            }
+            ("focus", v) => match scalar_text(v) {
+                Some(t) => hero.focus = Some(t),
+                None => fail(
+                    "focus",
+                    format!("`hero.focus` must be text such as \"50% 30%\", found {}", yaml_kind(v)),
+                ),
+            },
             ("credit", other) => {
                 fail(field, format!("`hero.credit` must be a mapping, found {}", yaml_kind(other)))
             }
