@@ -85,7 +85,8 @@ describe('read without JavaScript, as a crawler', () => {
       assert.match(await meta(page, 'meta[name=description]'), /container port/);
       assert.equal(await meta(page, 'meta[property="og:type"]'), 'article');
       assert.equal(await meta(page, 'meta[property="og:url"]'), `${SITE_URL}harbour-cranes/`);
-      assert.equal(await meta(page, 'meta[property="og:image"]'), `${SITE_URL}harbour-cranes/hero.png`);
+      // The hero's 1200 px version, made by the build (a content hash in its name).
+      assert.match(await meta(page, 'meta[property="og:image"]'), new RegExp(`^${SITE_URL}harbour-cranes/hero\\.[0-9a-f]{8}-1200\\.jpg$`));
       assert.ok(await meta(page, 'meta[property="og:image:width"]'));
       assert.ok(await meta(page, 'meta[property="og:image:alt"]'));
       assert.equal(await meta(page, 'meta[property="og:site_name"]'), SITE_NAME);
