@@ -69,16 +69,17 @@ pub struct FigureProps {
 pub fn Figure(props: &FigureProps) -> Html {
     let img = &props.image;
     let links = use_links();
+    // A built page's versions of this image, when `story build` made some.
     #[cfg(feature = "ssr")]
-    let pictures = use_context::<Pictures>();
+    let versions = use_context::<Pictures>().and_then(|p| Some(p.0.get(img.src.as_ref()?.as_str())?.clone()));
     let (width, height) = img.size.map_or((None, None), |(w, h)| (Some(w.to_string()), Some(h.to_string())));
     let srcset = img.srcset_attr(|u| links.href(u).to_string());
     let sizes = srcset.as_ref().map(|_| props.sizes);
     let loading = if props.lazy { "lazy" } else { "eager" };
     let picture = match &img.src {
         #[cfg(feature = "ssr")]
-        Some(src) if pictures.as_ref().is_some_and(|p| p.0.contains_key(src.as_str())) => {
-            let p = &pictures.as_ref().expect("checked").0[src.as_str()];
+        Some(_) if versions.is_some() => {
+            let p = versions.as_ref().expect("checked");
             let set = |list: &[(SafeUrl, u32)]| {
                 list.iter().map(|(u, w)| format!("{} {w}w", links.href(u))).collect::<Vec<_>>().join(", ")
             };

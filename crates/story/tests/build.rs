@@ -3,32 +3,15 @@
 //! text through every output, and a failed or interrupted build that
 //! leaves the old site exactly as it was.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod support;
 
 use scraper::Html;
 use serde_json::{json, Value};
-use support::site::{all_text, attr, build, page, read, select, URL};
+use support::site::{all_text, attr, build, page, read, select, snapshot, URL};
 use support::{fake_viewer, root, text, TempDir};
-
-/// Every file below `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.insert(e.path().strip_prefix(dir).unwrap().to_owned(), std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
-}
 
 /// Copies the sample stories into `to`.
 fn samples(to: &Path) {

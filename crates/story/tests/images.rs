@@ -5,11 +5,10 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
-use support::site::{attr, page, select, URL};
+use support::site::{attr, page, select, snapshot, URL};
 use support::{fake_viewer, text, TempDir};
 
 fn fixture(name: &str) -> PathBuf {
@@ -38,23 +37,6 @@ fn build(tmp: &TempDir) -> std::process::Output {
         .arg(tmp.dir().join("cache"))
         .output()
         .unwrap()
-}
-
-/// Every file below `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Where a file keeps metadata: JPEG APP1 (EXIF, XMP) and APP13 (IPTC)

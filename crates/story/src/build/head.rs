@@ -86,9 +86,6 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>)
         asset(layout::JSON_FEED),
         attr(&site.name)
     ));
-    let meta = |h: &mut String, key: &str, name: &str, value: &str| {
-        h.push_str(&format!("<meta {key}=\"{name}\" content=\"{}\">\n", attr(value)));
-    };
     meta(&mut h, "property", "og:site_name", &site.name);
     meta(&mut h, "property", "og:title", &title);
     meta(&mut h, "property", "og:description", &description);
@@ -100,7 +97,6 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>)
                 meta(&mut h, "name", "author", &names.join(", "));
             }
             meta(&mut h, "property", "og:type", "article");
-            let hero = preview;
             if let Some(p) = preview {
                 og_image(&mut h, p);
             }
@@ -113,8 +109,7 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>)
             for t in &s.tags {
                 meta(&mut h, "property", "article:tag", t);
             }
-            let card = if hero.is_some() { "summary_large_image" } else { "summary" };
-            meta(&mut h, "name", "twitter:card", card);
+            meta(&mut h, "name", "twitter:card", card(preview));
             meta(&mut h, "name", "twitter:title", &title);
             meta(&mut h, "name", "twitter:description", &description);
             h.push_str("<script type=\"application/ld+json\">");
@@ -126,8 +121,7 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>)
             if let Some(p) = preview {
                 og_image(&mut h, p);
             }
-            let card = if preview.is_some() { "summary_large_image" } else { "summary" };
-            meta(&mut h, "name", "twitter:card", card);
+            meta(&mut h, "name", "twitter:card", card(preview));
         }
     }
     h.push_str(&format!("<link rel=\"icon\" href=\"{}\" type=\"image/svg+xml\">\n", asset("favicon.svg")));
@@ -155,17 +149,28 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>)
 /// `og:image` with its size and alt text (the address is absolute: a
 /// preview is fetched from anywhere).
 fn og_image(h: &mut String, p: &Preview) {
-    let mut meta = |key: &str, name: &str, value: &str| {
-        h.push_str(&format!("<meta {key}=\"{name}\" content=\"{}\">\n", attr(value)));
-    };
-    meta("property", "og:image", p.url.as_str());
+    meta(h, "property", "og:image", p.url.as_str());
     if p.width > 0 && p.height > 0 {
-        meta("property", "og:image:width", &p.width.to_string());
-        meta("property", "og:image:height", &p.height.to_string());
+        meta(h, "property", "og:image:width", &p.width.to_string());
+        meta(h, "property", "og:image:height", &p.height.to_string());
     }
     if !p.alt.is_empty() {
-        meta("property", "og:image:alt", &p.alt);
-        meta("name", "twitter:image:alt", &p.alt);
+        meta(h, "property", "og:image:alt", &p.alt);
+        meta(h, "name", "twitter:image:alt", &p.alt);
+    }
+}
+
+/// `<meta KEY="NAME" content="VALUE">`, the value escaped for an attribute.
+fn meta(h: &mut String, key: &str, name: &str, value: &str) {
+    h.push_str(&format!("<meta {key}=\"{name}\" content=\"{}\">\n", attr(value)));
+}
+
+/// The Twitter card: a large image when the page has a preview image.
+fn card(preview: Option<&Preview>) -> &'static str {
+    if preview.is_some() {
+        "summary_large_image"
+    } else {
+        "summary"
     }
 }
 

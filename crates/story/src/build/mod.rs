@@ -623,11 +623,11 @@ fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<Feed
         summary: st.summary(head::DESCRIPTION_CHARS),
         published: st.published.clone(),
         updated: st.updated.clone(),
-        authors: match st.authors.is_empty() {
-            false => {
-                st.authors.iter().map(|a| (a.name.clone(), a.url.as_ref().map(|u| u.to_string()))).collect()
-            }
-            true => st.author_names().into_iter().map(|n| (n.to_owned(), None)).collect(),
+        // The authors as data (with their pages), else the byline as one name.
+        authors: if st.authors.is_empty() {
+            st.author_names().into_iter().map(|n| (n.to_owned(), None)).collect()
+        } else {
+            st.authors.iter().map(|a| (a.name.clone(), a.url.as_ref().map(|u| u.to_string()))).collect()
         },
         tags: st.tags.clone(),
         lang: st.lang.clone(),

@@ -52,7 +52,11 @@ impl Images<'_> {
 
     /// The image in `file`, as `want` asks; an image that cannot be read
     /// is an error naming its file, as `story check` names a story's.
+    /// A file a page (or an earlier page) already asked for is not read again.
     fn derive(&self, file: &Path, want: Want) -> Result<Option<Derived>, Failure> {
+        if let Some(done) = self.pipeline.finished(file, want.versions) {
+            return done.map_err(|why| bad_image(file, why));
+        }
         let bytes = self.sandbox.read(file, MAX_IMAGE_BYTES).map_err(|e| match e {
             Ok(len) => bad_image(
                 file,
@@ -74,7 +78,7 @@ impl Images<'_> {
             if map.contains_key(src.as_str()) {
                 continue;
             }
-            if let Some((d, _)) = self.versions(src, img)? {
+            if let Some(d) = self.versions(src, img)? {
                 map.insert(src.as_str().to_owned(), picture(src, &d));
             }
         }
@@ -82,18 +86,18 @@ impl Images<'_> {
     }
 
     /// An image's versions, processed or from the cache.
-    fn versions(&self, src: &SafeUrl, img: &Image) -> Result<Option<(Derived, PathBuf)>, Failure> {
+    fn versions(&self, src: &SafeUrl, img: &Image) -> Result<Option<Derived>, Failure> {
         let Some(file) = self.file_of(src)? else { return Ok(None) };
         let (x, y) = img.focus.unwrap_or((50, 50));
         let want = Want { versions: true, focus: (f64::from(x) / 100.0, f64::from(y) / 100.0) };
-        Ok(self.derive(&file, want)?.filter(|d| !d.versions.is_empty()).map(|d| (d, file)))
+        Ok(self.derive(&file, want)?.filter(|d| !d.versions.is_empty()))
     }
 
     /// The preview of `img` (a hero, the site's image): its 1200 px version
     /// and crops when it is a raster file of the site, else itself.
     pub fn preview(&self, img: &Image) -> Result<Option<Preview>, Failure> {
         let Some(src) = &img.src else { return Ok(None) };
-        let Some((d, _)) = self.versions(src, img)? else {
+        let Some(d) = self.versions(src, img)? else {
             let (width, height) = img.size.unwrap_or((0, 0));
             return Ok(Some(Preview {
                 url: src.clone(),
@@ -103,9 +107,7 @@ impl Images<'_> {
                 crops: Vec::new(),
             }));
         };
-        let name = file_name(src);
-        let at =
-            |n: &str| story_format::url::resolve(&encode(&Derived::published(&name, n)), &src.to_url()).ok();
+        let at = beside(src);
         let (w, _, fallback) = d.preview().expect("versions are not empty");
         let height = ((u64::from(d.height) * u64::from(*w)) / u64::from(d.width.max(1))) as u32;
         Ok(Some(Preview {
@@ -143,9 +145,14 @@ fn file_name(src: &SafeUrl) -> String {
     percent_encoding::percent_decode_str(last).decode_utf8_lossy().into_owned()
 }
 
-fn picture(src: &SafeUrl, d: &Derived) -> Picture {
+/// The address of an output (by its name in the cache) published beside `src`.
+fn beside(src: &SafeUrl) -> impl Fn(&str) -> Option<SafeUrl> + '_ {
     let name = file_name(src);
-    let at = |n: &str| story_format::url::resolve(&encode(&Derived::published(&name, n)), &src.to_url()).ok();
+    move |n| story_format::url::resolve(&encode(&Derived::published(&name, n)), &src.to_url()).ok()
+}
+
+fn picture(src: &SafeUrl, d: &Derived) -> Picture {
+    let at = beside(src);
     let list = |pick: fn(&(u32, String, String)) -> &String| {
         d.versions.iter().filter_map(|v| Some((at(pick(v))?, v.0))).collect::<Vec<_>>()
     };

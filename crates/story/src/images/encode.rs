@@ -3,6 +3,8 @@
 //! resize and encode. Nothing of the file's metadata (EXIF, XMP, ICC
 //! names, GPS) is carried over: every output is made from pixels alone.
 
+use std::borrow::Cow;
+
 use fast_image_resize::{images::Image as FrImage, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
@@ -139,6 +141,7 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
 }
 
 /// Pixels to encode: 8-bit RGB, or RGBA when the image has transparency.
+#[derive(Clone)]
 pub struct Pixels {
     pub width: u32,
     pub height: u32,
@@ -162,11 +165,12 @@ impl Pixels {
         }
     }
 
-    /// The part `(x, y, w, h)` of the image, scaled to `to_w` wide (Lanczos3).
-    pub fn resized(&self, (x, y, w, h): (u32, u32, u32, u32), to_w: u32) -> Result<Pixels, String> {
+    /// The part `(x, y, w, h)` of the image, scaled to `to_w` wide
+    /// (Lanczos3); the image itself, not a copy, when that is all of it.
+    pub fn resized(&self, (x, y, w, h): (u32, u32, u32, u32), to_w: u32) -> Result<Cow<'_, Pixels>, String> {
         let to_h = ((u64::from(h) * u64::from(to_w) + u64::from(w) / 2) / u64::from(w)).max(1) as u32;
         if (x, y, w, h) == (0, 0, self.width, self.height) && to_w == self.width {
-            return Ok(Pixels { data: self.data.clone(), ..*self });
+            return Ok(Cow::Borrowed(self));
         }
         let src =
             fast_image_resize::images::ImageRef::new(self.width, self.height, &self.data, self.pixel_type())
@@ -179,7 +183,7 @@ impl Pixels {
             f64::from(h),
         );
         Resizer::new().resize(&src, &mut dst, &options).map_err(|e| e.to_string())?;
-        Ok(Pixels { width: to_w, height: to_h, alpha: self.alpha, data: dst.into_vec() })
+        Ok(Cow::Owned(Pixels { width: to_w, height: to_h, alpha: self.alpha, data: dst.into_vec() }))
     }
 
     pub fn webp(&self, quality: f32) -> Vec<u8> {

@@ -98,7 +98,7 @@ pub struct Want {
 
 /// What became of one file: its outputs, `None` for a file published as it
 /// is, or why it cannot be read.
-type Outcome = Result<Option<Derived>, String>;
+pub type Outcome = Result<Option<Derived>, String>;
 /// One file's outcome, filled once by whichever worker gets there first.
 type Slot = Arc<OnceLock<Outcome>>;
 
@@ -140,10 +140,16 @@ impl Pipeline {
         slot.get_or_init(|| self.process(bytes, &ext, want)).clone()
     }
 
+    /// What became of `path` in this build, if it was asked for already
+    /// (with or without `versions`).
+    pub fn finished(&self, path: &Path, versions: bool) -> Option<Outcome> {
+        let done = self.done.lock().expect("no panics while locked");
+        done.get(&(path.to_owned(), versions))?.get().cloned()
+    }
+
     /// The versions made of `path` in this build, if a page asked for them.
     pub fn with_versions(&self, path: &Path) -> Option<Derived> {
-        let done = self.done.lock().expect("no panics while locked");
-        done.get(&(path.to_owned(), true))?.get()?.clone().ok().flatten()
+        self.finished(path, true)?.ok().flatten()
     }
 
     fn process(&self, bytes: &[u8], ext: &str, want: Want) -> Result<Option<Derived>, String> {
@@ -184,7 +190,7 @@ fn make(bytes: &[u8], kind: Kind, want: Want, tag: &str, dir: &Path) -> Result<D
     let full = (0, 0, w, h);
 
     // The original's name: the same kind of file, cleaned, at most MAX_WIDTH wide.
-    let clean_px = if w > MAX_WIDTH { px.resized(full, MAX_WIDTH)? } else { px.resized(full, w)? };
+    let clean_px = px.resized(full, w.min(MAX_WIDTH))?;
     let clean = format!("clean.{}", kind.ext());
     let clean_bytes = match kind {
         Kind::Jpeg => clean_px.jpeg(CLEAN_JPEG_QUALITY)?,

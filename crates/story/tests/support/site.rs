@@ -43,3 +43,20 @@ pub fn attr(doc: &Html, css: &str, name: &str) -> String {
 pub fn all_text(el: &scraper::ElementRef<'_>) -> String {
     el.text().collect()
 }
+
+/// Every file below `dir` with its bytes, by its path below `dir`.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
