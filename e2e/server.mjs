@@ -7,6 +7,9 @@ import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
+/** The README's policy for a built site's embed pages: any page may frame them. */
+export const embedCsp = () => CSP.replace("frame-ancestors 'self'", 'frame-ancestors *');
+
 export const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -26,8 +29,8 @@ const TYPES = {
 
 /**
  * @param {{root: string, mount?: string, csp?: boolean | string, cors?: boolean, routes?: Record<string, (req, res) => void>, extra?: Record<string, string>}} opts
- *   root: folder served; mount: URL prefix ("/a/b/viewer/"); csp: true for the README's policy, or a
- *   policy of its own; cors: allow any origin (viewer files served to another origin's page);
+ *   root: folder served; mount: URL prefix ("/a/b/viewer/"); csp: true for the README's policy, a
+ *   policy of its own, or a function of the path giving either; cors: allow any origin (viewer files served to another origin's page);
  *   routes: exact paths answered by a function; extra: exact paths answered with the given content;
  *   port: 0 for any free one.
  */
@@ -35,7 +38,8 @@ export async function serve({ root, mount = '/', csp = true, cors = false, route
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const headers = {};
-    if (csp) headers['Content-Security-Policy'] = csp === true ? CSP : csp;
+    const policy = typeof csp === 'function' ? csp(url.pathname) : csp;
+    if (policy) headers['Content-Security-Policy'] = policy === true ? CSP : policy;
     if (cors) headers['Access-Control-Allow-Origin'] = '*';
     if (routes[url.pathname]) return routes[url.pathname](req, res, headers);
     if (url.pathname in extra) {

@@ -13,11 +13,14 @@ use web_sys::HtmlElement;
 use yew::AppHandle;
 
 use crate::app::{Mode, Viewer, ViewerProps};
+use crate::components::settings::{ReadingSettings, ReadingSettingsProps};
 use crate::route::Route;
 
 thread_local! {
     /// The running viewers, one per connected element.
-    static MOUNTED: RefCell<Vec<(HtmlElement, AppHandle<Viewer>)>> = const { RefCell::new(Vec::new()) };
+    static MOUNTED: Running<Viewer> = const { RefCell::new(Vec::new()) };
+    /// The reading settings of elements showing a prerendered story.
+    static CONTROLS: Running<ReadingSettings> = const { RefCell::new(Vec::new()) };
     static STYLESHEET: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
@@ -55,20 +58,53 @@ fn mount(host: HtmlElement) {
 }
 
 fn unmount(host: &HtmlElement) {
-    let handle = MOUNTED.with(|m| {
-        let mut m = m.borrow_mut();
-        let at = m.iter().position(|(h, _)| h == host)?;
-        Some(m.swap_remove(at).1)
-    });
-    if let Some(handle) = handle {
+    if let Some(handle) = take(&MOUNTED, host) {
+        handle.destroy();
+    }
+    if let Some(handle) = take(&CONTROLS, host) {
         handle.destroy();
     }
 }
 
-/// How many elements have a running viewer (for tests of clean-up).
+/// Apps running in elements, one per element.
+type Running<C> = RefCell<Vec<(HtmlElement, AppHandle<C>)>>;
+
+/// The app running in `host`, taken out of `list`.
+fn take<C: yew::BaseComponent>(
+    list: &'static std::thread::LocalKey<Running<C>>,
+    host: &HtmlElement,
+) -> Option<AppHandle<C>> {
+    list.with(|m| {
+        let mut m = m.borrow_mut();
+        let at = m.iter().position(|(h, _)| h == host)?;
+        Some(m.swap_remove(at).1)
+    })
+}
+
+/// Adds the live controls to a `<story-viewer>` that shows a story built
+/// by `story build` from its HTML (`embed.js` drew it into the shadow
+/// root): the reading settings, which apply to this element. The story
+/// itself is neither fetched nor drawn again.
+#[wasm_bindgen(js_name = enhanceViewer)]
+pub fn enhance_viewer(host: HtmlElement) {
+    unmount(&host);
+    let Some(root) = host.shadow_root().and_then(|s| s.query_selector(".sv-root").ok().flatten()) else {
+        return;
+    };
+    let Some(doc) = host.owner_document() else { return };
+    let Ok(slot) = doc.create_element("div") else { return };
+    if root.prepend_with_node_1(&slot).is_err() {
+        return;
+    }
+    let props = ReadingSettingsProps { host: Some(host.clone()) };
+    let handle = yew::Renderer::<ReadingSettings>::with_root_and_props(slot, props).render();
+    CONTROLS.with(|m| m.borrow_mut().push((host, handle)));
+}
+
+/// How many elements have a running viewer or controls (for tests of clean-up).
 #[wasm_bindgen(js_name = mountedViewers)]
 pub fn mounted_viewers() -> usize {
-    MOUNTED.with(|m| m.borrow().len())
+    MOUNTED.with(|m| m.borrow().len()) + CONTROLS.with(|m| m.borrow().len())
 }
 
 /// Sets the URL of `viewer.css`, which each element's shadow root links.

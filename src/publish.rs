@@ -195,6 +195,60 @@ pub fn catalog_html(catalog: Catalog, at: CatalogPage, place: Place) -> String {
 }
 
 #[derive(Properties)]
+struct EmbedProps {
+    story: ByPtr<Story>,
+    place: Place,
+    /// The site's name, on the link to the story's page under it.
+    site: String,
+}
+
+impl PartialEq for EmbedProps {
+    fn eq(&self, _: &Self) -> bool {
+        false // rendered once
+    }
+}
+
+/// A story alone, to be shown inside another page (an `<iframe>`, or the
+/// `<story-viewer>` element's shadow root): the article without the
+/// site's controls, every link absolute but section links (`#id`: the
+/// embed moves to the section in place), tags linking to the site's tag
+/// pages.
+#[function_component]
+fn Embed(props: &EmbedProps) -> Html {
+    let place = &props.place;
+    let tag_href = {
+        let place = place.clone();
+        Callback::from(move |t: String| {
+            let path = (place.tag_path)(&t);
+            story_format::url::resolve(&path, &place.root).map(|u| u.to_string()).unwrap_or_default()
+        })
+    };
+    // Through the one URL gate, absolute: the element draws this page elsewhere.
+    let page = story_format::url::resolve(place.page.as_str(), &place.root).map(|u| u.to_string()).ok();
+    html! {
+        <ContextProvider<Pictures> context={ place.pictures.clone() }>
+            <div class="sv-root">
+                <StoryView story={ props.story.clone() } whole=true tag_link={ Some((tag_href, None)) } />
+                <p class="sv-embed-credit"><a href={ page }>{ props.site.clone() }</a></p>
+            </div>
+        </ContextProvider<Pictures>>
+    }
+}
+
+/// The HTML of a story's embed page's content (see [`Embed`]): `place.page`
+/// is the story's own page, `site` the site's name (the last line links
+/// to the page under it).
+pub fn embed_html(story: Story, place: Place, site: &str) -> String {
+    let site = site.to_owned();
+    let renderer = yew::ServerRenderer::<Embed>::with_props(move || EmbedProps {
+        story: ByPtr(std::rc::Rc::new(story)),
+        place,
+        site,
+    });
+    futures::executor::block_on(renderer.hydratable(false).render())
+}
+
+#[derive(Properties)]
 struct ContentProps {
     story: ByPtr<Story>,
     /// The story's page (absolute), where its section links point.

@@ -6,11 +6,20 @@
 //   or has loading="eager", or the page is the standalone viewer. Ten
 //   elements share one load; an element far below the fold costs nothing
 //   until the reader scrolls towards it, its story included.
+// - A story that `story build` published on this script's own origin
+//   (`src` naming its story.json there) is drawn from its built HTML (the
+//   story's embed.html beside it) before, and without, the viewer: the
+//   wasm is loaded only for the controls the element asks for
+//   (`reading-settings`). So is a story the page brought prerendered in a
+//   declarative shadow root (the snippet `story build` writes). HTML is
+//   taken from this origin only; from any other host the element reads
+//   data, as the viewer does.
 // - When the viewer cannot start (most often: the page's Content-Security-
 //   Policy has no 'wasm-unsafe-eval'), every <story-viewer> and the
 //   standalone page say so, keep what the host put inside the element (a
 //   plain link to the story, say), and fire `story-error` naming the
-//   directive. Text only ever goes in as text (textContent), never as HTML.
+//   directive; a prerendered story stays as it is. Text only ever goes in
+//   as text (textContent); HTML only from this origin's built pages.
 
 const here = new URL('./', import.meta.url).href;
 const origin = new URL(here).origin;
@@ -23,6 +32,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 let viewer; // the started module, once asked for
 const started = new WeakSet(); // elements with a viewer drawn
+const prerendered = new WeakSet(); // elements showing a built story's HTML
+const levels = new WeakMap(); // how far their headings were moved down
 let failure; // { message, directive } once it could not start
 
 /** Fetches and starts the viewer, once. `early`: see `prefetch`. */
@@ -95,6 +106,14 @@ function alertBox(message) {
 
 /** Shows the failure in `el`, keeping its own content below the message. */
 function showFailure(el) {
+  if (prerendered.has(el)) {
+    // The story is there; only the controls it asked for are missing:
+    // said to the host, not drawn over the story.
+    if (el.hasAttribute('reading-settings')) {
+      el.dispatchEvent(new CustomEvent('story-error', { bubbles: true, composed: true, detail: { ...failure } }));
+    }
+    return;
+  }
   if (el.shadowRoot) return;
   const shadow = el.attachShadow({ mode: 'open' });
   const css = document.createElement('link');
@@ -117,15 +136,108 @@ async function fail(error) {
   if (app && !app.querySelector('.sv-alert')) app.prepend(alertBox(failure.message));
 }
 
+/**
+ * The built page of the story `el` names, when `story build` published it
+ * on this script's origin: `.../story.json` there has its `embed.html`
+ * beside it. `null` for anything else (another host, a catalog, a query).
+ */
+function builtPage(el) {
+  let url;
+  try { url = new URL(el.getAttribute('src') ?? '', document.baseURI); } catch { return null; }
+  if (url.origin !== origin || !url.pathname.endsWith('/story.json') || url.search || url.hash) return null;
+  return new URL('embed.html', url);
+}
+
+/** The drawn story's box, in `el`'s shadow root. */
+const storyIn = (el) => el.shadowRoot?.querySelector('.sv-embed-main[data-story-id]');
+
+/**
+ * Draws the built story `el` names from its HTML, without the viewer.
+ * True when the story is shown: drawn now, or already there in a
+ * declarative shadow root. False (nothing changed) when there is none:
+ * the viewer then reads the data.
+ */
+async function prerender(el) {
+  if (!storyIn(el)) {
+    const page = builtPage(el);
+    if (!page) return false;
+    const src = el.getAttribute('src');
+    let doc;
+    try {
+      const r = await fetch(page, { credentials: 'omit', signal: AbortSignal.timeout(15000) });
+      const type = r.headers.get('content-type') ?? '';
+      if (!r.ok || new URL(r.url).origin !== origin || !type.startsWith('text/html')) return false;
+      // Parsed inert: no script runs, nothing loads until it is drawn.
+      doc = new DOMParser().parseFromString(await r.text(), 'text/html');
+    } catch {
+      return false;
+    }
+    const main = doc.querySelector('main.sv-embed-main[data-story-id]');
+    if (!main || !el.isConnected || el.getAttribute('src') !== src || storyIn(el)) return false;
+    // A <div>: the host page has its own <main>.
+    const box = document.createElement('div');
+    for (const a of main.attributes) box.setAttribute(a.name, a.value);
+    box.append(...document.adoptNode(main).childNodes);
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = new URL('viewer.css', here).href;
+    (el.shadowRoot ?? el.attachShadow({ mode: 'open' })).replaceChildren(css, box);
+  }
+  const shadow = el.shadowRoot;
+  relevel(el, el.getAttribute('heading-level'));
+  if (!prerendered.has(el)) {
+    // Section links move to the section in the element, not in the host's address.
+    shadow.addEventListener('click', (e) => {
+      const a = e.target instanceof Element ? e.target.closest('a[href^="#"]') : null;
+      const target = a && shadow.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+      if (!target || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.scrollIntoView();
+      target.focus({ preventScroll: true });
+    });
+  }
+  prerendered.add(el);
+  const { storyId: id, storyTitle: title } = storyIn(el).dataset;
+  el.dispatchEvent(new CustomEvent('story-load', { bubbles: true, composed: true, detail: { id, title } }));
+  return true;
+}
+
+/**
+ * Headings moved down as `heading-level` asks (`2`: the title an h2, its
+ * sections h3), as the viewer draws them; built pages start at h1.
+ */
+function relevel(el, level) {
+  const by = Math.min(Math.max(Number.parseInt(level ?? '1', 10) || 1, 1), 5) - 1;
+  const drawn = levels.get(el) ?? 0;
+  if (by === drawn) return;
+  for (const h of el.shadowRoot.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    const to = document.createElement(`h${Math.min(Math.max(Number(h.tagName[1]) + by - drawn, 1), 6)}`);
+    for (const a of h.attributes) to.setAttribute(a.name, a.value);
+    to.append(...h.childNodes);
+    h.replaceWith(to);
+  }
+  levels.set(el, by);
+}
+
 /** Starts the viewer in `el` (loading it first if need be). */
 function wake(el) {
-  if (failure) return showFailure(el);
-  load().then((mod) => {
-    if (el.isConnected) {
-      mod.mountViewer(el);
-      started.add(el);
+  prerender(el).then((shown) => {
+    if (shown) {
+      // The story is whole; the viewer only for the controls asked for.
+      if (!el.hasAttribute('reading-settings')) return;
+      if (failure) return showFailure(el);
+      load().then((mod) => { if (el.isConnected) { mod.enhanceViewer(el); started.add(el); } }, fail);
+      return;
     }
-  }, fail);
+    if (failure) return showFailure(el);
+    load().then((mod) => {
+      if (el.isConnected) {
+        mod.mountViewer(el);
+        started.add(el);
+      }
+    }, fail);
+  });
 }
 
 // Elements wake when they come within 200 px of the viewport.
@@ -150,9 +262,24 @@ if (!customElements.get('story-viewer')) {
       if (started.delete(this)) viewer.then((mod) => mod.unmountViewer(this), () => {});
     }
     attributeChangedCallback(name, before, after) {
+      if (!this.isConnected || before === null || before === after) return;
+      // A prerendered story: drawn again for the new file or level (its
+      // HTML, or the viewer's data when the new file has none).
+      if (prerendered.has(this)) {
+        if (name === 'src') {
+          prerendered.delete(this);
+          if (started.delete(this)) viewer.then((mod) => mod.unmountViewer(this), () => {});
+          this.shadowRoot.replaceChildren();
+          levels.delete(this);
+          wake(this);
+        } else if (name === 'heading-level') {
+          relevel(this, after);
+        }
+        return;
+      }
       // A started element draws the new file (or level); one not started
       // yet reads its attributes when it starts.
-      if (this.isConnected && before !== null && before !== after && started.has(this)) {
+      if (started.has(this)) {
         viewer.then((mod) => { if (this.isConnected) mod.mountViewer(this); }, () => {});
       }
     }

@@ -11,7 +11,9 @@
 //! - every tag: [`TAGS_FOLDER`];
 //! - the site's machine-read files at the root: [`CATALOG_FILE`] (what the
 //!   viewer's search reads), [`ATOM_FEED`], [`JSON_FEED`], [`SITEMAP`],
-//!   [`ROBOTS`]; [`RESERVED`] is every name at the root the build writes.
+//!   [`ROBOTS`]; [`RESERVED`] is every name at the root the build writes;
+//! - beside each story's page: [`EMBED_PAGE`], [`OEMBED_FILE`] and
+//!   [`EMBED_SNIPPET`] ([`STORY_OUTPUTS`] is every name written there).
 
 use std::collections::HashMap;
 
@@ -35,6 +37,19 @@ pub const PAGE_FILE: &str = "index.html";
 /// viewer's `snippets/`.
 pub const RESERVED: [&str; 8] =
     [PAGE_FILE, "page", "tags", ATOM_FEED, JSON_FEED, SITEMAP, ROBOTS, "snippets"];
+
+/// Beside each story's page, in its folder: the story alone as a page to
+/// show in an `<iframe>` (and the HTML the `<story-viewer>` element draws
+/// before, or without, the viewer), readable without JavaScript.
+pub const EMBED_PAGE: &str = "embed.html";
+/// Beside each story's page: its oEmbed response (JSON), linked from the page.
+pub const OEMBED_FILE: &str = "oembed.json";
+/// Beside each story's page: HTML to paste into another page (the element
+/// with the story prerendered in a declarative shadow root).
+pub const EMBED_SNIPPET: &str = "embed-code.html";
+/// The files the build writes in a story's folder: no file the story uses
+/// may have one of these names.
+pub const STORY_OUTPUTS: [&str; 5] = [PAGE_FILE, "story.json", EMBED_PAGE, OEMBED_FILE, EMBED_SNIPPET];
 
 /// Entries on one list page (the catalog's, a tag's).
 pub const LIST_PAGE: usize = 50;

@@ -92,6 +92,14 @@ pub fn open(site: &Site, page: &Url, kind: &Kind<'_>, preview: Option<&Preview>)
     meta(&mut h, "property", "og:url", page.as_str());
     match kind {
         Kind::Story(s) => {
+            // oEmbed discovery: a CMS given this page's address embeds the story.
+            if let Ok(oembed) = page.join(layout::OEMBED_FILE) {
+                h.push_str(&format!(
+                    "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{}\" title=\"{}\">\n",
+                    attr(oembed.as_str()),
+                    attr(&title)
+                ));
+            }
             let names = s.author_names();
             if !names.is_empty() {
                 meta(&mut h, "name", "author", &names.join(", "));
@@ -175,7 +183,7 @@ fn card(preview: Option<&Preview>) -> &'static str {
 }
 
 /// The site's root as a `SafeUrl` (it was checked to be http(s) when the build started).
-fn safe(root: &Url) -> SafeUrl {
+pub(super) fn safe(root: &Url) -> SafeUrl {
     story_format::url::resolve(root.as_str(), root).expect("the site's address is http(s)")
 }
 

@@ -20,6 +20,7 @@
 //! purpose), and OUT is replaced only when it is a real folder that is
 //! empty or holds a previous build (its [`SITE_MARK`] file).
 
+pub mod embed;
 pub mod feeds;
 mod files;
 pub mod head;
@@ -90,8 +91,15 @@ impl From<std::io::Error> for Failure {
 }
 
 /// The files of the viewer a site needs (with their `.br`/`.gz` twins when present).
-const VIEWER_FILES: [&str; 6] =
-    ["story-viewer.js", "story-viewer_bg.wasm", "embed.js", "reading.js", "viewer.css", "favicon.svg"];
+const VIEWER_FILES: [&str; 7] = [
+    "story-viewer.js",
+    "story-viewer_bg.wasm",
+    "embed.js",
+    "embed-frame.js",
+    "reading.js",
+    "viewer.css",
+    "favicon.svg",
+];
 
 /// The folder of SITE published whole, as it is, at the same place in OUT:
 /// files a publisher adds on purpose (a PDF, a `humans.txt`). Nothing else
@@ -230,6 +238,17 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut used: std::collections::BTreeSet<String> = BTreeSet::new();
     for s in &rendered {
         used.extend(s.assets.iter().cloned());
+    }
+    // A file a story uses cannot take the place of a page the build writes.
+    if let Some(clash) = used.iter().find(|u| {
+        let name = u.rsplit('/').next().unwrap_or(u);
+        layout::STORY_OUTPUTS.contains(&name)
+    }) {
+        let name = clash.rsplit('/').next().unwrap_or(clash);
+        return Err(Failure::Run(format!(
+            "{}: a story uses this file, but the built site writes its own {name} in story folders; rename it",
+            site.join(clash).display()
+        )));
     }
     used.extend(thumbnails.iter().filter_map(|a| below(&root, a.url.as_str())));
     let mut summaries: Vec<Summary> = rendered;
@@ -484,7 +503,14 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
     let sections = std::mem::take(&mut story.sections);
     let meta = story.clone();
     story.sections = sections;
-    html.push_str(&publish::story_html(story, Place { pictures, ..(pages.place)(page.clone()) }));
+    // The story alone, for other pages: its embed page, oEmbed response and snippet.
+    let place = Place { pictures, ..(pages.place)(page.clone()) };
+    let alone = publish::embed_html(story.clone(), place.clone(), &info.name);
+    std::fs::write(dir.join(layout::EMBED_PAGE), embed::page(info, &page, &story, &alone))?;
+    std::fs::write(dir.join(layout::EMBED_SNIPPET), embed::snippet(info, &page, &story, &alone))?;
+    let thumbnail = hero.as_ref().or(info.preview.as_ref());
+    std::fs::write(dir.join(layout::OEMBED_FILE), embed::oembed(info, &page, &story, thumbnail))?;
+    html.push_str(&publish::story_html(story, place));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;
     Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets })

@@ -54,9 +54,15 @@ impl Drop for TempDir {
 pub fn fake_viewer(dir: &Path) -> PathBuf {
     let v = dir.join("viewer");
     std::fs::create_dir_all(&v).unwrap();
-    for f in
-        ["story-viewer.js", "story-viewer_bg.wasm", "embed.js", "reading.js", "viewer.css", "favicon.svg"]
-    {
+    for f in [
+        "story-viewer.js",
+        "story-viewer_bg.wasm",
+        "embed.js",
+        "embed-frame.js",
+        "reading.js",
+        "viewer.css",
+        "favicon.svg",
+    ] {
         std::fs::write(v.join(f), f).unwrap();
     }
     v
