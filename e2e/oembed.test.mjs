@@ -223,3 +223,140 @@ describe('other hosts', () => {
     });
   });
 });
+
+describe('the <story-viewer> element', () => {
+  const element = (folder, attrs = '') => `<story-viewer src="${site.url(`${folder}story.json`)}" ${attrs}>` +
+    `<a href="${site.url(folder)}">The story</a></story-viewer><script type="module" src="${site.url('embed.js')}"></script>`;
+  // A host that allows the viewer's files but not WebAssembly.
+  const noWasm = () => `default-src 'self'; script-src 'self' ${S()}; style-src 'self' ${S()}; connect-src 'self' ${S()}; img-src 'self' ${S()}`;
+  const withWasm = () => noWasm().replace(`script-src 'self' ${S()}`, `script-src 'self' ${S()} 'wasm-unsafe-eval'`);
+  /** Paths the page asked the site for. */
+  const watch = (page) => {
+    const asked = [];
+    page.on('request', (r) => { if (r.url().startsWith(S())) asked.push(new URL(r.url()).pathname); });
+    return asked;
+  };
+  /** The element's events, as the page hears them from its start. */
+  const listen = async (page) => {
+    const events = [];
+    await page.exposeBinding('__event', (_, e) => events.push(e));
+    await page.addInitScript(() => {
+      for (const type of ['story-load', 'story-error']) {
+        document.addEventListener(type, (e) => window.__event({ type, ...e.detail }));
+      }
+    });
+    return events;
+  };
+
+  test('draws a built story from its HTML where the host refuses WebAssembly', async () => {
+    const url = hostAt('/element.html', element('harbour-cranes/', 'heading-level="2"'), { csp: noWasm() });
+    await withPage(browser, {}, async ({ page }) => {
+      const asked = watch(page);
+      const events = await listen(page);
+      await page.goto(url);
+      const el = page.locator('story-viewer');
+      await el.getByRole('heading', { level: 2, name: STORY }).waitFor();
+      const story = json('harbour-cranes/story.json');
+      for (const s of story.sections.filter((s) => s.heading)) {
+        assert.equal(await el.getByRole('heading', { level: 3, name: s.heading }).count(), 1, s.heading);
+      }
+      assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, "the host's own h1 only");
+      assert.equal(await el.getByRole('main').count(), 0, 'no second main landmark');
+      assert.equal(await el.getByRole('alert').count(), 0);
+      assert.equal(await page.getByRole('link', { name: 'The story' }).isVisible(), false, 'the fallback link gives way');
+      for (let i = 0; i < 20 && !events.length; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(events, [{ type: 'story-load', id: 'harbour-cranes-go-electric', title: STORY }]);
+      assert.ok(asked.includes('/news/harbour-cranes/embed.html'));
+      assert.deepEqual(asked.filter((p) => /\.wasm$|story-viewer\.js$|story\.json$/.test(p)), [], 'neither the viewer nor the data');
+      // Links lead to the site, absolute; images come from it.
+      assert.equal(await el.getByRole('link', { name: 'Sample stories' }).getAttribute('href'), site.url('harbour-cranes/'));
+      await el.locator('img').first().evaluate((img) => img.decode());
+      await shot(page, 'oembed-element-no-wasm');
+    });
+  });
+
+  test('section links move within the element, not the host address', async () => {
+    const url = hostAt('/element.html', element('river-restoration/', 'loading="eager"'), { csp: noWasm() });
+    await withPage(browser, { url }, async ({ page }) => {
+      const el = page.locator('story-viewer');
+      const toc = el.getByRole('navigation', { name: 'Contents' });
+      const last = toc.getByRole('link').last();
+      const name = await last.textContent();
+      await last.click();
+      await page.waitForFunction(() => window.scrollY > 0);
+      assert.equal(page.url(), url, 'no #fragment on the host page');
+      assert.equal(await page.evaluate(() => document.querySelector('story-viewer').shadowRoot.activeElement?.textContent), name);
+    });
+  });
+
+  test('with reading-settings, the viewer adds its control and draws nothing else', async () => {
+    const url = hostAt('/element-wasm.html', element('harbour-cranes/', 'reading-settings'), { csp: withWasm() });
+    await withPage(browser, {}, async ({ page }) => {
+      const asked = watch(page);
+      await page.goto(url);
+      const el = page.locator('story-viewer');
+      await el.getByRole('heading', { level: 1, name: STORY }).waitFor();
+      const button = el.getByRole('button', { name: 'Reading settings' });
+      await button.click();
+      await el.getByRole('radio', { name: 'Dark' }).check();
+      assert.equal(await el.getAttribute('data-sv-theme'), 'dark', 'the choice applies to the element');
+      assert.ok(asked.some((p) => p.endsWith('.wasm')));
+      assert.deepEqual(asked.filter((p) => p.endsWith('story.json')), [], 'the story is not fetched again');
+      assert.equal(await el.getByRole('heading', { level: 1, name: STORY }).count(), 1, 'nor drawn twice');
+      assert.equal(await page.evaluate(() => document.querySelector('story-viewer').shadowRoot.querySelectorAll('article').length), 1);
+    });
+  });
+
+  test('asking for settings where WebAssembly is refused: the story stays, the host hears why', async () => {
+    const url = hostAt('/settings.html', element('harbour-cranes/', 'reading-settings'), { csp: noWasm() });
+    const { page, context, problems } = await openPage(browser);
+    try {
+      const events = await listen(page);
+      await page.goto(url);
+      const el = page.locator('story-viewer');
+      await el.getByRole('heading', { level: 1, name: STORY }).waitFor();
+      for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(events[0]?.type, 'story-load');
+      assert.equal(events[1]?.type, 'story-error');
+      assert.equal(events[1].directive, 'script-src', JSON.stringify(events[1]));
+      assert.equal(await el.getByRole('alert').count(), 0, 'no message over a whole story');
+      assert.equal(await el.getByRole('heading', { level: 1, name: STORY }).count(), 1);
+      assert.ok(problems.length > 0 && problems.every((p) => /CSP violation: script-src.*wasm-eval|WebAssembly/i.test(p)),
+        problems.join('\n'));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the snippet shows the story with no script, and embed.js fetches nothing for it', async () => {
+    const snippet = fs.readFileSync(path.join(out, 'harbour-cranes', 'embed-code.html'), 'utf8');
+    const url = hostAt('/snippet.html', snippet, { csp: noWasm() });
+    await withPage(browser, { url, javaScriptEnabled: false }, async ({ page }) => {
+      await page.locator('story-viewer').getByRole('heading', { level: 1, name: STORY }).waitFor();
+      assert.equal(await page.getByRole('link', { name: STORY }).isVisible(), false, 'the fallback link is not drawn');
+    });
+    await withPage(browser, {}, async ({ page }) => {
+      const asked = watch(page);
+      const events = await listen(page);
+      await page.goto(url);
+      await page.locator('story-viewer').getByRole('heading', { level: 1, name: STORY }).waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.deepEqual(asked.filter((p) => /embed\.html$|story\.json$|\.wasm$/.test(p)), []);
+      assert.deepEqual(events, [{ type: 'story-load', id: 'harbour-cranes-go-electric', title: STORY }]);
+    });
+  });
+
+  test('a story on another host is read as data, never as HTML', async () => {
+    host.pages['/other/story.json'] = { body: fs.readFileSync(path.join(out, 'harbour-cranes', 'story.json'), 'utf8') };
+    const body = `<story-viewer src="/other/story.json"></story-viewer><script type="module" src="${site.url('embed.js')}"></script>`;
+    const url = hostAt('/other.html', body, { csp: withWasm() });
+    // The story's images are not copied to the other host.
+    await withPage(browser, { allow: ['/other/hero', '/other/yard'] }, async ({ page }) => {
+      const asked = watch(page);
+      await page.goto(url);
+      await page.locator('story-viewer').getByRole('heading', { level: 1, name: STORY }).waitFor();
+      assert.deepEqual(asked.filter((p) => p.endsWith('embed.html')), []);
+      assert.ok(asked.some((p) => p.endsWith('.wasm')), 'the viewer drew it');
+    });
+  });
+});
