@@ -32,7 +32,7 @@ const story = JSON.parse(fs.readFileSync(path.join(out, FOLDER, 'story.json'), '
 const page = (head, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title>${head}</head>` +
   `<body><h2>A host page</h2>${body}</body></html>`;
 const many = (n, one) => Array.from({ length: n }, () => one).join('\n');
-const plainJs = `for (const box of document.querySelectorAll('.plain')) {
+const plainJs = `await Promise.all([...document.querySelectorAll('.plain')].map(async (box) => {
   const r = await fetch(${JSON.stringify(site.url(`${FOLDER}story.json`))}); const s = await r.json();
   const a = document.createElement('article'); const h = document.createElement('h1'); h.textContent = s.title; a.append(h);
   if (s.dek) { const p = document.createElement('p'); p.textContent = s.dek; a.append(p); }
@@ -40,7 +40,7 @@ const plainJs = `for (const box of document.querySelectorAll('.plain')) {
     for (const b of sec.blocks) { const p = document.createElement('p');
       p.textContent = typeof b === 'string' ? b : Array.isArray(b) ? b.map((r) => typeof r === 'string' ? r : r.text).join('') : (b.text ?? ''); a.append(p); } }
   box.append(a);
-}`;
+}));`;
 const kinds = {
   plain: (n) => page('<script type="module" src="/plain.js"></script>', many(n, '<div class="plain"></div>')),
   iframe: (n) => page('', many(n, `<iframe src="${site.url(`${FOLDER}embed.html`)}" width="600" height="800" sandbox="allow-scripts allow-popups"></iframe>`)),
@@ -69,22 +69,26 @@ try {
     let enough;
     const all = new Promise((resolve) => { enough = resolve; });
     await p.exposeBinding('__title', (_, t) => { seen.push(t); if (seen.length >= n) enough(); });
+    // A MutationObserver on the document and on every shadow root as it is
+    // attached: the same detection for every kind (animation frames do not
+    // run in frames scrolled out of view).
     await p.addInitScript(`(${(title) => {
+      const roots = [document];
       let reported = 0;
-      const count = () => {
+      const check = () => {
         let found = 0;
-        for (const h of document.querySelectorAll('h1')) if (h.textContent.includes(title)) found++;
-        for (const el of document.querySelectorAll('story-viewer')) {
-          for (const h of el.shadowRoot?.querySelectorAll('h1') ?? []) if (h.textContent.includes(title)) found++;
-        }
-        return found;
-      };
-      const poll = () => {
-        const found = count();
+        for (const r of roots) for (const h of r.querySelectorAll('h1')) if (h.textContent.includes(title)) found++;
         for (; reported < found; reported++) window.__title(performance.timeOrigin + performance.now());
-        requestAnimationFrame(poll);
       };
-      requestAnimationFrame(poll);
+      const watch = (r) => new MutationObserver(check).observe(r, { childList: true, subtree: true, characterData: true });
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) {
+        const r = attach.call(this, init);
+        roots.push(r);
+        watch(r);
+        return r;
+      };
+      watch(document);
     }})(${JSON.stringify(story.title)})`);
     await p.goto(url, { waitUntil: 'commit' });
     await all;

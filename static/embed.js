@@ -148,6 +148,21 @@ function builtPage(el) {
   return new URL('embed.html', url);
 }
 
+const builtTexts = new Map(); // embed page address → its text (null: none), fetched once
+
+/** The text of a built story's embed page, from this origin only; `null` when there is none. */
+function builtText(page) {
+  if (!builtTexts.has(page.href)) {
+    builtTexts.set(page.href, (async () => {
+      const r = await fetch(page, { credentials: 'omit', signal: AbortSignal.timeout(15000) });
+      const type = r.headers.get('content-type') ?? '';
+      if (!r.ok || new URL(r.url).origin !== origin || !type.startsWith('text/html')) return null;
+      return r.text();
+    })().catch(() => null));
+  }
+  return builtTexts.get(page.href);
+}
+
 /** The drawn story's box, in `el`'s shadow root. */
 const storyIn = (el) => el.shadowRoot?.querySelector('.sv-embed-main[data-story-id]');
 
@@ -162,16 +177,10 @@ async function prerender(el) {
     const page = builtPage(el);
     if (!page) return false;
     const src = el.getAttribute('src');
-    let doc;
-    try {
-      const r = await fetch(page, { credentials: 'omit', signal: AbortSignal.timeout(15000) });
-      const type = r.headers.get('content-type') ?? '';
-      if (!r.ok || new URL(r.url).origin !== origin || !type.startsWith('text/html')) return false;
-      // Parsed inert: no script runs, nothing loads until it is drawn.
-      doc = new DOMParser().parseFromString(await r.text(), 'text/html');
-    } catch {
-      return false;
-    }
+    const text = await builtText(page);
+    if (text === null) return false;
+    // Parsed inert: no script runs, nothing loads until it is drawn.
+    const doc = new DOMParser().parseFromString(text, 'text/html');
     const main = doc.querySelector('main.sv-embed-main[data-story-id]');
     if (!main || !el.isConnected || el.getAttribute('src') !== src || storyIn(el)) return false;
     // A <div>: the host page has its own <main>.

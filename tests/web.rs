@@ -642,3 +642,30 @@ fn date_times_worded_without_intl_read_as_intl_words_them() {
     }
     assert_eq!(checked, 6 * 4 * 4, "en, en-US, zh, zh-Hans, ja and ko skip Intl");
 }
+
+#[wasm_bindgen_test]
+async fn a_prerendered_story_gains_its_reading_settings_and_nothing_else() {
+    // What embed.js draws from a built story's embed.html (the fixture's
+    // HTML is the test's own, never a story's text).
+    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let shadow =
+        host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+    shadow.set_inner_html(
+        "<div class=\"sv-embed-main\"><div class=\"sv-root\"><article class=\"sv-story\">\
+         <h1>Harbour cranes go electric</h1><p>Text.</p></article></div></div>",
+    );
+    let before = story_viewer::embed::mounted_viewers();
+    story_viewer::embed::enhance_viewer(host.clone());
+    yew::scheduler::flush().await;
+    let root = shadow.query_selector(".sv-root").unwrap().unwrap();
+    let first = root.first_element_child().unwrap();
+    let button = first.query_selector("button").unwrap().expect("the settings' toggle, first in the box");
+    assert_eq!(text(&button), "Reading settings");
+    assert_eq!(all(&root, "article").len(), 1, "the story is not drawn again");
+    assert_eq!(text(&root.query_selector("h1").unwrap().unwrap()), "Harbour cranes go electric");
+    assert_eq!(story_viewer::embed::mounted_viewers(), before + 1);
+    story_viewer::embed::unmount_viewer(host.clone());
+    assert_eq!(story_viewer::embed::mounted_viewers(), before);
+    host.remove();
+}
