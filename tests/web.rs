@@ -649,8 +649,7 @@ async fn a_prerendered_story_gains_its_reading_settings_and_nothing_else() {
     // HTML is the test's own, never a story's text).
     let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
     document().body().unwrap().append_child(&host).unwrap();
-    let shadow =
-        host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+    let shadow = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
     shadow.set_inner_html(
         "<div class=\"sv-embed-main\"><div class=\"sv-root\"><article class=\"sv-story\">\
          <h1>Harbour cranes go electric</h1><p>Text.</p></article></div></div>",
