@@ -6,7 +6,8 @@
 //   or has loading="eager", or the page is the standalone viewer. Ten
 //   elements share one load; an element far below the fold costs nothing
 //   until the reader scrolls towards it, its story included.
-// - A story that `story build` published on this script's own origin
+// - A story that `story build` published on this script's own origin (its
+//   copy of this script, in a built site)
 //   (`src` naming its story.json there) is drawn from its built HTML (the
 //   story's embed.html beside it) before, and without, the viewer: the
 //   wasm is loaded only for the controls the element asks for
@@ -20,6 +21,11 @@
 //   plain link to the story, say), and fire `story-error` naming the
 //   directive; a prerendered story stays as it is. Text only ever goes in
 //   as text (textContent); HTML only from this origin's built pages.
+
+// `story build` writes `true` here in the sites it builds, where every
+// story's folder has its embed.html: only there is a story drawn from its
+// HTML (elsewhere the page would be asked for, and missing, every time).
+const BUILT_SITE = false;
 
 const here = new URL('./', import.meta.url).href;
 const origin = new URL(here).origin;
@@ -142,6 +148,7 @@ async function fail(error) {
  * beside it. `null` for anything else (another host, a catalog, a query).
  */
 function builtPage(el) {
+  if (!BUILT_SITE) return null;
   let url;
   try { url = new URL(el.getAttribute('src') ?? '', document.baseURI); } catch { return null; }
   if (url.origin !== origin || !url.pathname.endsWith('/story.json') || url.search || url.hash) return null;

@@ -184,3 +184,34 @@ fn the_height_asked_for_grows_with_the_story_and_stays_bounded() {
     assert!(height("short") < 800, "{}", height("short"));
     assert_eq!(height("long"), 4000, "capped: the frame scrolls past it");
 }
+
+#[test]
+fn the_sites_embed_js_knows_its_stories_have_embed_pages() {
+    let tmp = TempDir::new("embed-js");
+    tmp.write("site/a/story.json", &story("a", "A", json!({})));
+    let viewer = fake_viewer(tmp.dir());
+    std::fs::write(viewer.join("embed.js.br"), "stale").unwrap();
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    let o = build(&site, &out, &viewer);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(read(out.join("embed.js")), "const BUILT_SITE = true;\n");
+    let mut unpacked = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(out.join("embed.js.gz")).unwrap()),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, "const BUILT_SITE = true;\n", "the .gz twin matches");
+    assert!(!out.join("embed.js.br").exists(), "no twin of the unchanged file");
+    assert_eq!(
+        read(viewer.join("embed.js")),
+        "const BUILT_SITE = false;\n",
+        "the viewer's own copy is untouched"
+    );
+
+    // A viewer whose embed.js is not this version's stops the build by name.
+    std::fs::write(viewer.join("embed.js"), "// another version\n").unwrap();
+    let o = build(&site, &tmp.dir().join("out2"), &viewer);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("not this version's embed.js"), "{}", text(&o));
+}

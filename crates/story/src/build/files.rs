@@ -57,6 +57,33 @@ pub(super) fn check_viewer(dir: &Path) -> Result<(), Failure> {
     )))
 }
 
+/// The viewer's loader, which a built site serves changed (see [`site_embed_js`]).
+pub(super) const EMBED_JS: &str = "embed.js";
+const NOT_BUILT: &str = "const BUILT_SITE = false;";
+const BUILT: &str = "const BUILT_SITE = true;";
+
+/// `embed.js` as a built site serves it: told that every story here has
+/// its `embed.html`, so a `<story-viewer>` draws a story of this site from
+/// its HTML without the wasm (the viewer's own `dist/` copy does not, and
+/// asks for no page that is not there). Written with a `.gz` twin (the
+/// `.br` of the unchanged file would no longer match).
+pub(super) fn site_embed_js(dir: &Path, to: &Path) -> Result<(), Failure> {
+    let from = dir.join(EMBED_JS);
+    let text = std::fs::read_to_string(&from).map_err(|e| run_err(&from, e))?;
+    if !text.contains(NOT_BUILT) {
+        return Err(Failure::Run(format!(
+            "{}: not this version's embed.js (it lacks `{NOT_BUILT}`); run `./dev build` again",
+            from.display()
+        )));
+    }
+    let text = text.replacen(NOT_BUILT, BUILT, 1);
+    std::fs::write(to.join(EMBED_JS), &text)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, text.as_bytes())?;
+    std::fs::write(to.join(format!("{EMBED_JS}.gz")), gz.finish()?)?;
+    Ok(())
+}
+
 /// `SITE/static/`, published whole at the same place: every regular file
 /// below it (hidden ones aside) inside SITE. A link in it that leads out
 /// of SITE, or a FIFO, stops the build by name.
@@ -89,8 +116,9 @@ pub(super) fn copy_viewer(
     to: &Path,
     copies: &mut Vec<(PathBuf, PathBuf)>,
 ) -> Result<(), Failure> {
-    for f in VIEWER_FILES {
-        for name in [f.to_owned(), format!("{f}.br"), format!("{f}.gz")] {
+    // embed.js is written by `site_embed_js`, not copied.
+    for f in VIEWER_FILES.iter().filter(|f| **f != EMBED_JS) {
+        for name in [(*f).to_owned(), format!("{f}.br"), format!("{f}.gz")] {
             let from = dir.join(&name);
             if from.is_file() {
                 copies.push((from, to.join(&name)));

@@ -42,7 +42,7 @@ use crate::images::Pipeline;
 use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
 use feeds::{FeedItem, Sitemap, SitemapUrl, FEED_ENTRIES};
-use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path};
+use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path, site_embed_js};
 use head::{Kind, Site};
 use pictures::Images;
 use staging::{check_out, Staging};
@@ -160,6 +160,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let tmp = Staging::new(&opts.out)?;
     let mut viewer_copies = Vec::new();
     copy_viewer(&opts.viewer, tmp.path(), &mut viewer_copies)?;
+    site_embed_js(&opts.viewer, tmp.path())?;
     parallel(&viewer_copies, |(from, to)| {
         std::fs::create_dir_all(crate::sandbox::parent_dir(to))?;
         std::fs::copy(from, to).map(drop).map_err(|e| run_err(from, e))
