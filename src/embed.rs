@@ -92,7 +92,12 @@ pub fn enhance_viewer(host: HtmlElement) {
         return;
     };
     let Some(doc) = host.owner_document() else { return };
+    // One box for the controls, however often the element is woken.
+    if let Ok(Some(old)) = root.query_selector(":scope > .sv-controls") {
+        old.remove();
+    }
     let Ok(slot) = doc.create_element("div") else { return };
+    slot.set_class_name("sv-controls");
     if root.prepend_with_node_1(&slot).is_err() {
         return;
     }

@@ -664,6 +664,11 @@ async fn a_prerendered_story_gains_its_reading_settings_and_nothing_else() {
     assert_eq!(all(&root, "article").len(), 1, "the story is not drawn again");
     assert_eq!(text(&root.query_selector("h1").unwrap().unwrap()), "Harbour cranes go electric");
     assert_eq!(story_viewer::embed::mounted_viewers(), before + 1);
+    // Woken again (the element left the page and came back): still one control.
+    story_viewer::embed::enhance_viewer(host.clone());
+    yew::scheduler::flush().await;
+    assert_eq!(all(&root, "button").len(), 1);
+    assert_eq!(story_viewer::embed::mounted_viewers(), before + 1);
     story_viewer::embed::unmount_viewer(host.clone());
     assert_eq!(story_viewer::embed::mounted_viewers(), before);
     host.remove();

@@ -28,6 +28,9 @@ pub const ATOM_FEED: &str = "feed.xml";
 pub const JSON_FEED: &str = "feed.json";
 /// The sitemap, at the root.
 pub const SITEMAP: &str = "sitemap.xml";
+/// The sitemap's parts, at the root, past the protocol's limits
+/// (`sitemap-1.xml`, `sitemap-2.xml`...): the sitemap is then their index.
+pub const SITEMAP_PART: &str = "sitemap-";
 /// `robots.txt`, at the root.
 pub const ROBOTS: &str = "robots.txt";
 /// A folder's page.

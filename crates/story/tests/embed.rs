@@ -215,3 +215,20 @@ fn the_sites_embed_js_knows_its_stories_have_embed_pages() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("not this version's embed.js"), "{}", text(&o));
 }
+
+#[test]
+fn a_folder_named_like_the_sites_own_files_is_refused() {
+    // The sitemap's parts (past 50,000 pages) and the viewer's files live at the root.
+    for name in ["sitemap-1.xml", "embed-frame.js", "tags"] {
+        let tmp = TempDir::new("embed-root-names");
+        tmp.write(&format!("site/{name}/story.json"), &story("x", "X", json!({})));
+        let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+        let o = build(&site, &out, &fake_viewer(tmp.dir()));
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", text(&o));
+        assert!(
+            text(&o).contains(&format!("the built site writes its own {name}; rename it")),
+            "{}",
+            text(&o)
+        );
+    }
+}

@@ -230,8 +230,70 @@ pub fn json_feed(root: &Url, site_name: &str, items: &[FeedItem]) -> String {
     })
 }
 
-/// `sitemap.xml`: every page, with its last change where known.
-pub fn sitemap(urls: &[SitemapUrl]) -> String {
+/// The sitemap protocol's limits for one file: addresses, and bytes
+/// (uncompressed).
+pub const SITEMAP_URLS: usize = 50_000;
+pub const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
+
+/// The site's sitemaps, as `(file name, text)`: one [`layout::SITEMAP`]
+/// listing every page when they fit in one file; else that file is a
+/// sitemap index naming `sitemap-1.xml`, `sitemap-2.xml`..., each within
+/// the protocol's limits ([`SITEMAP_URLS`], [`SITEMAP_BYTES`]) and dated
+/// by the newest page it lists. Crawlers are pointed at the one address
+/// either way (robots.txt).
+pub fn sitemaps(root: &Url, urls: &[SitemapUrl]) -> Vec<(String, String)> {
+    sitemaps_within(root, urls, SITEMAP_URLS, SITEMAP_BYTES)
+}
+
+fn sitemaps_within(
+    root: &Url,
+    urls: &[SitemapUrl],
+    max_urls: usize,
+    max_bytes: usize,
+) -> Vec<(String, String)> {
+    // What an entry can take at most: its address escaped (an `&` becomes
+    // five bytes), the date and the tags around them.
+    let cost =
+        |u: &SitemapUrl| u.url.as_str().len() * 5 + u.modified.as_ref().map_or(0, |m| m.raw.len()) + 64;
+    let (mut parts, mut start, mut bytes) = (Vec::new(), 0, 200);
+    for (i, u) in urls.iter().enumerate() {
+        if i > start && (i - start == max_urls || bytes + cost(u) > max_bytes) {
+            parts.push(&urls[start..i]);
+            (start, bytes) = (i, 200);
+        }
+        bytes += cost(u);
+    }
+    parts.push(&urls[start..]);
+    if parts.len() == 1 {
+        return vec![(layout::SITEMAP.to_owned(), urlset(urls))];
+    }
+    let names: Vec<String> = (1..=parts.len()).map(|n| format!("{}{n}.xml", layout::SITEMAP_PART)).collect();
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
+    let written: io::Result<()> = (|| {
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+        w.create_element("sitemapindex")
+            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+            .write_inner_content(|w| {
+                for (name, part) in names.iter().zip(&parts) {
+                    w.create_element("sitemap").write_inner_content(|w| {
+                        text_element(w, "loc", &format!("{root}{name}"))?;
+                        if let Some(m) = part.iter().filter_map(|u| u.modified.as_ref()).max() {
+                            text_element(w, "lastmod", &m.raw)?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })();
+    let mut files = vec![(layout::SITEMAP.to_owned(), finish(w, written))];
+    files.extend(names.into_iter().zip(parts).map(|(name, part)| (name, urlset(part))));
+    files
+}
+
+/// One sitemap file: every page of `urls`, with its last change where known.
+fn urlset(urls: &[SitemapUrl]) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
     let written: io::Result<()> = (|| {
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
@@ -257,4 +319,70 @@ pub fn sitemap(urls: &[SitemapUrl]) -> String {
 /// `robots.txt`: everything may be crawled; the sitemap is named.
 pub fn robots(root: &Url) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {root}{}\n", layout::SITEMAP)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(n: usize, path: &str) -> Vec<SitemapUrl> {
+        (0..n)
+            .map(|i| SitemapUrl {
+                url: Url::parse(&format!("https://n.example/{path}{i}/")).unwrap(),
+                modified: None,
+            })
+            .collect()
+    }
+
+    fn locs(xml: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        doc.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_owned()).collect()
+    }
+
+    #[test]
+    fn one_file_while_every_page_fits() {
+        let root = Url::parse("https://n.example/").unwrap();
+        let files = sitemaps(&root, &urls(SITEMAP_URLS, "s"));
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "sitemap.xml");
+        assert_eq!(locs(&files[0].1).len(), SITEMAP_URLS);
+    }
+
+    #[test]
+    fn past_the_limits_an_index_of_files_within_them() {
+        let root = Url::parse("https://n.example/").unwrap();
+        let all = urls(SITEMAP_URLS * 2 + 1, "s");
+        let files = sitemaps(&root, &all);
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]);
+        let index = roxmltree::Document::parse(&files[0].1).unwrap();
+        assert_eq!(index.root_element().tag_name().name(), "sitemapindex");
+        assert_eq!(
+            locs(&files[0].1),
+            [
+                "https://n.example/sitemap-1.xml",
+                "https://n.example/sitemap-2.xml",
+                "https://n.example/sitemap-3.xml"
+            ]
+        );
+        let counts: Vec<usize> = files[1..].iter().map(|(_, x)| locs(x).len()).collect();
+        assert_eq!(counts, [SITEMAP_URLS, SITEMAP_URLS, 1]);
+        // Every page once, in order.
+        let listed: Vec<String> = files[1..].iter().flat_map(|(_, x)| locs(x)).collect();
+        assert_eq!(listed, all.iter().map(|u| u.url.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn long_addresses_split_by_bytes_before_the_count() {
+        let root = Url::parse("https://n.example/").unwrap();
+        let long = "x".repeat(900);
+        let all = urls(3000, &long);
+        let max = 4 * 1024 * 1024;
+        let files = sitemaps_within(&root, &all, SITEMAP_URLS, max);
+        assert!(files.len() > 2, "{} files", files.len());
+        for (name, xml) in &files {
+            assert!(xml.len() <= max, "{name}: {} bytes", xml.len());
+        }
+        assert_eq!(files[1..].iter().map(|(_, x)| locs(x).len()).sum::<usize>(), 3000);
+    }
 }

@@ -148,7 +148,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
 
     for e in std::fs::read_dir(&site).map_err(|e| run_err(&site, e))?.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if layout::RESERVED.contains(&name.as_str()) || VIEWER_FILES.iter().any(|v| name.starts_with(v)) {
+        if layout::RESERVED.contains(&name.as_str())
+            || name.starts_with(layout::SITEMAP_PART)
+            || VIEWER_FILES.iter().any(|v| name.starts_with(v))
+        {
             return Err(Failure::Run(format!(
                 "{}: the built site writes its own {name}; rename it",
                 e.path().display()
@@ -302,7 +305,9 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
-    write(layout::SITEMAP, feeds::sitemap(&sitemap.urls))?;
+    for (name, xml) in feeds::sitemaps(&root, &sitemap.urls) {
+        write(&name, xml)?;
+    }
     write(layout::ROBOTS, feeds::robots(&root))?;
 
     let leftover = tmp.replace(&opts.out)?;
