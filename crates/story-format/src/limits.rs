@@ -19,6 +19,10 @@ pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 60;
 /// Entries of a story's `authors`.
 pub const MAX_AUTHORS: usize = 20;
+/// Entries of a story's `corrections`.
+pub const MAX_CORRECTIONS: usize = 20;
+/// Longest correction or update note, in characters.
+pub const MAX_NOTE_CHARS: usize = 2_000;
 /// Longest title, in characters.
 pub const MAX_TITLE_CHARS: usize = 300;
 /// Longest story or entry id, in bytes (`a-z`, `0-9`, `-`).

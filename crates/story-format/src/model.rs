@@ -24,6 +24,9 @@ pub struct Story {
     /// The people (or desks) who wrote it, as data: what structured data
     /// and feeds name, never guessed from the byline.
     pub authors: Vec<Author>,
+    /// Dated notes of what was corrected or added since it was published,
+    /// in the file's order.
+    pub corrections: Vec<Correction>,
     /// Where it was first published; an empty name when the story is the
     /// newsroom's own (the field is optional).
     pub source: Source,
@@ -119,6 +122,23 @@ pub struct Author {
     pub name: String,
     /// Their page (a profile, a staff page).
     pub url: Option<SafeUrl>,
+}
+
+/// One of a story's `corrections`: a dated note shown with the story.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correction {
+    /// A correction of something the story got wrong, or an update.
+    pub kind: CorrectionKind,
+    pub date: Timestamp,
+    /// The note, trimmed, never empty.
+    pub text: String,
+}
+
+/// What a [`Correction`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CorrectionKind {
+    Correction,
+    Update,
 }
 
 /// Where a story was first published.

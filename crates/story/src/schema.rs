@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 use story_format::limits::{
-    MAX_AUTHORS, MAX_ENTRIES, MAX_ID_BYTES, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS,
+    MAX_AUTHORS, MAX_CORRECTIONS, MAX_ENTRIES, MAX_NOTE_CHARS, MAX_ID_BYTES, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS,
     MAX_TABLE_COLUMNS, MAX_TAGS, MAX_TAG_CHARS, MAX_TITLE_CHARS,
 };
 
@@ -178,6 +178,10 @@ fn schema() -> Value {
             "author": { "type": ["string", "object"], "minLength": 1, "required": ["name"], "properties": {
                 "name": { "type": "string", "minLength": 1 },
                 "url": { "$ref": "#/$defs/url" } } },
+            "correction": { "type": "object", "required": ["date", "text"], "properties": {
+                "kind": { "enum": ["correction", "update"] },
+                "date": { "$ref": "#/$defs/date" },
+                "text": { "type": "string", "minLength": 1, "maxLength": MAX_NOTE_CHARS } } },
             "story": { "type": "object",
                 "required": ["format", "id", "title", "published", "sections"],
                 "properties": {
@@ -190,6 +194,8 @@ fn schema() -> Value {
                     "updated": { "$ref": "#/$defs/date" },
                     "byline": { "type": "string" },
                     "authors": { "type": "array", "maxItems": MAX_AUTHORS, "items": { "$ref": "#/$defs/author" } },
+                    "corrections": { "type": "array", "maxItems": MAX_CORRECTIONS,
+                                     "items": { "$ref": "#/$defs/correction" } },
                     "source": { "$ref": "#/$defs/source" },
                     "hero": { "$ref": "#/$defs/image" },
                     "tags": { "$ref": "#/$defs/tags" },

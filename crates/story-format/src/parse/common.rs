@@ -1,5 +1,5 @@
 //! Objects shared by stories and catalog entries: the source and the tags;
-//! a story's authors.
+//! a story's authors and corrections.
 
 use serde::de::{MapAccess, SeqAccess};
 
@@ -7,7 +7,8 @@ use super::shape::{read_fields, At, Field, Shape};
 use super::slot::Slot;
 use crate::diag::Code;
 use crate::json::{Val, ValSeed};
-use crate::limits::{MAX_AUTHORS, MAX_TAGS, MAX_TAG_CHARS};
+use crate::limits::{MAX_AUTHORS, MAX_CORRECTIONS, MAX_NOTE_CHARS, MAX_TAGS, MAX_TAG_CHARS};
+use crate::model::{Correction, CorrectionKind};
 use crate::model::{Author, Source};
 
 scalars!(
@@ -176,5 +177,90 @@ fn author_name(cx: &mut super::cx::Cx<'_>, v: Option<Val<'_>>, at: &crate::diag:
             None
         }
         None => None,
+    }
+}
+
+scalars!(
+    /// A correction's fields.
+    CorrectionField => CorrectionAcc { Kind: kind = "kind", Date: date = "date", Text: text = "text" }
+);
+
+shape!(CorrectionsShape);
+impl<'de> Shape<'de> for CorrectionsShape<'_, '_, '_> {
+    type Out = Vec<Correction>;
+    const WANT: &'static str = "an array of corrections";
+    at_impl!();
+    fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut notes = Vec::new();
+        let mut n = 0;
+        loop {
+            if n >= MAX_CORRECTIONS {
+                n += super::slot::skip_rest(&mut seq)?;
+                break;
+            }
+            let p = path.index(n);
+            let Some(slot) = seq.next_element_seed(CorrectionShape::seed(cx, &p))? else { break };
+            n += 1;
+            notes.extend(slot.get());
+        }
+        if n > MAX_CORRECTIONS {
+            cx.sink.error(
+                Code::Limit,
+                path,
+                format!(
+                    "{n} corrections, over the limit of {MAX_CORRECTIONS} by {}; only the first {MAX_CORRECTIONS} are used",
+                    n - MAX_CORRECTIONS
+                ),
+            );
+        }
+        Ok(Slot::Got(notes))
+    }
+}
+
+shape!(CorrectionShape);
+impl<'de> Shape<'de> for CorrectionShape<'_, '_, '_> {
+    type Out = Correction;
+    const WANT: &'static str = "a correction: an object with a date and a text";
+    at_impl!();
+    fn on_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<Correction>, A::Error> {
+        let At { cx, path } = self.0;
+        let mut acc = CorrectionAcc::default();
+        read_fields(cx, &mut map, path, CorrectionField::ALL, 0, &mut acc)?;
+        let CorrectionAcc { kind, date, text } = acc;
+        let kind = match cx.opt_str(kind, "kind", path).as_deref() {
+            None | Some("correction") => Some(CorrectionKind::Correction),
+            Some("update") => Some(CorrectionKind::Update),
+            Some(other) => {
+                cx.sink.error(
+                    Code::Invalid,
+                    &path.field("kind"),
+                    format!("\"{other}\" is not a kind of note; use \"correction\" or \"update\""),
+                );
+                None
+            }
+        };
+        let date = cx.req_timestamp(date, "date", path);
+        let text = match (cx.req_str(text, "text", path), path.field("text")) {
+            (Some(t), at) => {
+                let t = t.trim();
+                let len = t.chars().count();
+                if (1..=MAX_NOTE_CHARS).contains(&len) {
+                    Some(t.to_owned())
+                } else {
+                    cx.sink.error(
+                        Code::Invalid,
+                        &at,
+                        format!("a correction's text must be 1-{MAX_NOTE_CHARS} characters; this one is {len}"),
+                    );
+                    None
+                }
+            }
+            (None, _) => None,
+        };
+        Ok(match (kind, date, text) {
+            (Some(kind), Some(date), Some(text)) => Slot::Got(Correction { kind, date, text }),
+            _ => Slot::Null,
+        })
     }
 }

@@ -71,6 +71,7 @@ pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
         ("item", names(lists::ItemField::ALL)),
         ("source", names(common::SourceField::ALL)),
         ("author", names(common::AuthorField::ALL)),
+        ("correction", names(common::CorrectionField::ALL)),
         ("image", names(images::ImageField::ALL)),
         ("srcset", names(images::SrcsetField::ALL)),
         ("credit", names(images::CreditField::ALL)),

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::de::{MapAccess, SeqAccess};
 
 use super::blocks::BlocksShape;
-use super::common::{AuthorsShape, SourceShape, TagsShape};
+use super::common::{AuthorsShape, CorrectionsShape, SourceShape, TagsShape};
 use super::cx::Cx;
 use super::images::ImageShape;
 use super::shape::{read_fields, At, Field, Fields, Shape};
@@ -30,6 +30,7 @@ fields!(
         Updated = "updated",
         Byline = "byline",
         Authors = "authors",
+        Corrections = "corrections",
         Source = "source",
         Hero = "hero",
         Tags = "tags",
@@ -54,6 +55,7 @@ pub(super) struct StoryAcc {
     updated: Option<Timestamp>,
     byline: Option<String>,
     authors: Vec<crate::model::Author>,
+    corrections: Vec<crate::model::Correction>,
     source: Option<Slot<Source>>,
     hero: Option<Image>,
     tags: Vec<String>,
@@ -85,6 +87,9 @@ impl<'de> Fields<'de> for StoryAcc {
             StoryField::Byline => self.byline = cx.opt_text(Some(src.value(ValSeed)?), "byline", path),
             StoryField::Authors => {
                 self.authors = src.value(AuthorsShape::seed(cx, &p))?.get().unwrap_or_default()
+            }
+            StoryField::Corrections => {
+                self.corrections = src.value(CorrectionsShape::seed(cx, &p))?.get().unwrap_or_default()
             }
             StoryField::Source => self.source = Some(src.value(SourceShape::seed(cx, &p))?),
             StoryField::Hero => self.hero = src.value(ImageShape::seed(cx, &p))?.get(),
@@ -204,6 +209,7 @@ impl StoryAcc {
             updated,
             byline,
             authors: self.authors,
+            corrections: self.corrections,
             source,
             hero: self.hero,
             tags: self.tags,

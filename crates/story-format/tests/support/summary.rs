@@ -30,6 +30,9 @@ pub fn story(s: &Story) -> String {
     for a in &s.authors {
         writeln!(out, "author {:?} url={:?}", a.name, a.url.as_ref().map(|u| u.as_str())).unwrap();
     }
+    for c in &s.corrections {
+        writeln!(out, "correction {:?} date={} text={:?}", c.kind, c.date.raw, c.text).unwrap();
+    }
     if let Some(h) = &s.hero {
         writeln!(out, "hero {}", image(h)).unwrap();
     }
