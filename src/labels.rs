@@ -31,6 +31,12 @@ pub struct Labels {
     pub photo_by: &'static str,
     pub photo_on: &'static str,
     pub photo_only_provider: &'static str,
+    /// A story's corrections and updates: the box's name, each kind, and
+    /// what stands between a note's date and its text.
+    pub notes: &'static str,
+    pub correction: &'static str,
+    pub update: &'static str,
+    pub note_colon: &'static str,
 }
 
 pub const EN: Labels = Labels {
@@ -49,6 +55,10 @@ pub const EN: Labels = Labels {
     photo_by: "Photo by ",
     photo_on: " on ",
     photo_only_provider: "Photo: ",
+    notes: "Corrections and updates",
+    correction: "Correction",
+    update: "Update",
+    note_colon: ": ",
 };
 
 pub const ZH: Labels = Labels {
@@ -67,6 +77,10 @@ pub const ZH: Labels = Labels {
     photo_by: "摄影：",
     photo_on: "，来源：",
     photo_only_provider: "图片来源：",
+    notes: "更正与更新",
+    correction: "更正",
+    update: "更新",
+    note_colon: "：",
 };
 
 pub const AR: Labels = Labels {
@@ -85,6 +99,10 @@ pub const AR: Labels = Labels {
     photo_by: "تصوير ",
     photo_on: " عبر ",
     photo_only_provider: "الصورة: ",
+    notes: "التصحيحات والتحديثات",
+    correction: "تصحيح",
+    update: "تحديث",
+    note_colon: ": ",
 };
 
 /// The labels for a story in `lang` (its primary subtag decides).

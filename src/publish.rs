@@ -279,6 +279,7 @@ fn Content(props: &ContentProps) -> Html {
     html! {
         <ContextProvider<Pictures> context={ props.pictures.clone() }>
         <ContextProvider<crate::components::inline::SectionPage> context={ page }>
+            { crate::pages::story::notes(story, l, &AttrValue::from(story.lang.clone())) }
             if let Some(hero) = &story.hero {
                 <crate::components::figure::Figure image={ hero.clone() } lazy={ false } labels={ l }
                     lang={ AttrValue::from(story.lang.clone()) } />

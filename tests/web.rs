@@ -673,3 +673,25 @@ async fn a_prerendered_story_gains_its_reading_settings_and_nothing_else() {
     assert_eq!(story_viewer::embed::mounted_viewers(), before);
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn corrections_are_listed_under_the_header_in_the_storys_language() {
+    let s = story(
+        r#"{"format":"story/1","id":"z","lang":"zh","title":"港口","published":"2026-03-14",
+            "corrections":[{"date":"2026-03-16","text":"电池容量已更正。"},{"kind":"update","date":"2026-03-17","text":"<b>新增</b>时间表。"}],
+            "sections":[{"blocks":["正文。"]}]}"#,
+    );
+    let root = mount_story(s).await;
+    let notes = root.query_selector(".sv-story-head + .sv-notes").unwrap().expect("under the header");
+    assert_eq!(notes.get_attribute("aria-label").as_deref(), Some("更正与更新"));
+    let items = texts(&notes, "li");
+    assert_eq!(items.len(), 2);
+    assert!(items[0].starts_with("更正 ") && items[0].ends_with("：电池容量已更正。"), "{}", items[0]);
+    assert!(
+        items[1].starts_with("更新 ") && items[1].ends_with("：<b>新增</b>时间表。"),
+        "text stays text: {}",
+        items[1]
+    );
+    assert!(notes.query_selector("b").unwrap().is_none());
+    assert_eq!(all(&notes, "time").len(), 2);
+}

@@ -158,6 +158,7 @@ pub fn StoryView(props: &StoryViewProps) -> Html {
                     if let Some(dek) = &story.dek { <p class="sv-dek">{ dek.clone() }</p> }
                     { meta(story, *minutes, l, &lang) }
                 </header>
+                { notes(story, l, &lang) }
                 { toc }
                 if let Some(hero) = &story.hero {
                     <Figure image={ hero.clone() } lazy={ false } class="sv-hero" labels={ l } lang={ lang.clone() } />
@@ -275,6 +276,32 @@ fn TocPart(p: &TocPartProps) -> Html {
         Some(html! { <li><a {href} onclick={ in_app_click(go, s.id.clone()) }>{ heading }</a></li> })
     });
     html! { <>{ for links }</> }
+}
+
+/// A story's corrections and updates, each with its date, under its
+/// header (and at the top of its text in feeds).
+pub fn notes(story: &Story, l: &'static labels::Labels, lang: &AttrValue) -> Html {
+    if story.corrections.is_empty() {
+        return html! {};
+    }
+    let items = story.corrections.iter().map(|c| {
+        let kind = match c.kind {
+            story_format::CorrectionKind::Correction => l.correction,
+            story_format::CorrectionKind::Update => l.update,
+        };
+        html! {
+            <li>
+                <strong class="sv-note-kind">{ say(l, lang, kind) }</strong>{ " " }
+                <Time value={ c.date.clone() } lang={ lang.clone() } />{ say(l, lang, l.note_colon) }
+                { c.text.clone() }
+            </li>
+        }
+    });
+    html! {
+        <aside class="sv-notes" aria-label={ l.notes }>
+            <ul>{ for items }</ul>
+        </aside>
+    }
 }
 
 /// The line under the dek: dates, byline, source, reading time.

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 use story_format::limits::{
-    MAX_AUTHORS, MAX_CORRECTIONS, MAX_ENTRIES, MAX_NOTE_CHARS, MAX_ID_BYTES, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS,
-    MAX_TABLE_COLUMNS, MAX_TAGS, MAX_TAG_CHARS, MAX_TITLE_CHARS,
+    MAX_AUTHORS, MAX_CORRECTIONS, MAX_ENTRIES, MAX_ID_BYTES, MAX_NOTE_CHARS, MAX_PIXELS, MAX_SECTIONS,
+    MAX_SECTION_ID_CHARS, MAX_TABLE_COLUMNS, MAX_TAGS, MAX_TAG_CHARS, MAX_TITLE_CHARS,
 };
 
 /// The schema as pretty JSON; the committed `schema/story-bundle.schema.json`
@@ -292,6 +292,8 @@ mod tests {
             format!("{} pixels", n(MAX_PIXELS as usize)),
             format!("{} problems", n(MAX_DIAGNOSTICS)),
             format!("at most {} characters", n(MAX_SLUG_CHARS)),
+            format!("corrected or added after publication, at most {}", n(MAX_CORRECTIONS)),
+            format!("1-{} characters", n(MAX_NOTE_CHARS)),
         ] {
             assert!(doc.contains(&phrase), "docs/format.md does not say \"{phrase}\"");
         }

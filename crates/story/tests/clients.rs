@@ -201,3 +201,57 @@ fn catalog_entries_are_read_in_their_own_language() {
     assert!(langs.contains(&("مقدمة".to_owned(), Some("ar".to_owned()))), "{langs:?}");
     assert!(langs.contains(&("Story en".to_owned(), Some("en".to_owned()))), "{langs:?}");
 }
+
+#[test]
+fn corrections_are_shown_with_the_story_and_named_in_its_structured_data() {
+    let tmp = TempDir::new("clients-corrections");
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    let hostile = "</script><script>alert(1)</script> & <b>bold</b>";
+    let notes = json!({ "corrections": [
+        { "date": "2026-01-03", "text": "An earlier version gave the battery's size as 2.1 MWh." },
+        { "kind": "update", "date": "2026-01-04", "text": "The port confirmed the timetable." },
+        { "date": "2026-01-05", "text": hostile }
+    ] });
+    tmp.write("site/fixed/story.json", &story("fixed", notes));
+    tmp.write("site/plain/story.json", &story("plain", json!({})));
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let doc = page(out.join("fixed/index.html"));
+    let items: Vec<String> = select(&doc, ".sv-notes[aria-label='Corrections and updates'] li")
+        .iter()
+        .map(|li| li.text().collect::<String>())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Correction January 3, 2026: An earlier version gave the battery's size as 2.1 MWh.",
+            "Update January 4, 2026: The port confirmed the timetable.",
+            &format!("Correction January 5, 2026: {hostile}"),
+        ]
+    );
+    assert_eq!(select(&doc, ".sv-notes time")[0].value().attr("datetime"), Some("2026-01-03"));
+    assert_eq!(select(&doc, "script:not([type='application/ld+json']):not([src])").len(), 0);
+    // Inside the box reader modes keep, under the header.
+    assert_eq!(select(&doc, ".sv-body > .sv-story-head + .sv-notes").len(), 1);
+    // schema.org `correction`: the corrections, not the updates.
+    assert_eq!(
+        ld(&doc)["correction"],
+        json!([
+            { "@type": "CorrectionComment", "text": "An earlier version gave the battery's size as 2.1 MWh.", "datePublished": "2026-01-03" },
+            { "@type": "CorrectionComment", "text": hostile, "datePublished": "2026-01-05" }
+        ])
+    );
+    assert!(ld(&page(out.join("plain/index.html"))).get("correction").is_none());
+    assert!(select(&page(out.join("plain/index.html")), ".sv-notes").is_empty());
+    // In the feeds' text and the embed page too.
+    let feed: Value = serde_json::from_str(&read(out.join("feed.json"))).unwrap();
+    let item = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"].as_str().unwrap().ends_with("/fixed/"))
+        .unwrap();
+    let html = scraper::Html::parse_fragment(item["content_html"].as_str().unwrap());
+    assert_eq!(select(&html, ".sv-notes li").len(), 3);
+    assert_eq!(select(&page(out.join("fixed/embed.html")), ".sv-notes li").len(), 3);
+}

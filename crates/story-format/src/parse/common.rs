@@ -8,8 +8,8 @@ use super::slot::Slot;
 use crate::diag::Code;
 use crate::json::{Val, ValSeed};
 use crate::limits::{MAX_AUTHORS, MAX_CORRECTIONS, MAX_NOTE_CHARS, MAX_TAGS, MAX_TAG_CHARS};
-use crate::model::{Correction, CorrectionKind};
 use crate::model::{Author, Source};
+use crate::model::{Correction, CorrectionKind};
 
 scalars!(
     /// A source's fields.
@@ -251,7 +251,9 @@ impl<'de> Shape<'de> for CorrectionShape<'_, '_, '_> {
                     cx.sink.error(
                         Code::Invalid,
                         &at,
-                        format!("a correction's text must be 1-{MAX_NOTE_CHARS} characters; this one is {len}"),
+                        format!(
+                            "a correction's text must be 1-{MAX_NOTE_CHARS} characters; this one is {len}"
+                        ),
                     );
                     None
                 }

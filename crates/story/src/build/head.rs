@@ -228,6 +228,16 @@ pub fn news_article(
     if !s.tags.is_empty() {
         o.insert("keywords".into(), json!(s.tags.join(", ")));
     }
+    // Corrections (not updates: schema.org's `correction` is what was wrong).
+    let corrections: Vec<Value> = s
+        .corrections
+        .iter()
+        .filter(|c| c.kind == story_format::CorrectionKind::Correction)
+        .map(|c| json!({ "@type": "CorrectionComment", "text": c.text, "datePublished": c.date.raw }))
+        .collect();
+    if !corrections.is_empty() {
+        o.insert("correction".into(), Value::Array(corrections));
+    }
     if let Some(u) = &s.source.url {
         o.insert("isBasedOn".into(), json!(u.as_str()));
     }
