@@ -54,32 +54,11 @@ impl<'de> Shape<'de> for TagsShape<'_, '_, '_> {
             }
             let p = path.index(n - 1);
             match v {
-                Val::Str(s) => {
-                    let s = s.trim();
-                    let len = s.chars().count();
-                    if (1..=MAX_TAG_CHARS).contains(&len) {
-                        tags.push(s.to_owned());
-                    } else {
-                        cx.sink.error(
-                            Code::Invalid,
-                            &p,
-                            format!("a tag must be 1-{MAX_TAG_CHARS} characters; this one is {len}"),
-                        );
-                    }
-                }
+                Val::Str(s) => tags.extend(bounded_text(cx, &s, MAX_TAG_CHARS, "a tag", &p)),
                 other => cx.type_error(&p, "a string", other.kind()),
             }
         }
-        if n > MAX_TAGS {
-            cx.sink.error(
-                Code::Limit,
-                path,
-                format!(
-                    "{n} tags, over the limit of {MAX_TAGS} by {}; only the first {MAX_TAGS} are used",
-                    n - MAX_TAGS
-                ),
-            );
-        }
+        over_limit(cx, path, n, MAX_TAGS, "tags");
         Ok(Slot::Got(tags))
     }
 }
@@ -96,29 +75,9 @@ impl<'de> Shape<'de> for AuthorsShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        let mut authors = Vec::new();
-        let mut n = 0;
-        loop {
-            if n >= MAX_AUTHORS {
-                // Past the limit: only count what is left.
-                n += super::slot::skip_rest(&mut seq)?;
-                break;
-            }
-            let p = path.index(n);
-            let Some(slot) = seq.next_element_seed(AuthorShape::seed(cx, &p))? else { break };
-            n += 1;
-            authors.extend(slot.get());
-        }
-        if n > MAX_AUTHORS {
-            cx.sink.error(
-                Code::Limit,
-                path,
-                format!(
-                    "{n} authors, over the limit of {MAX_AUTHORS} by {}; only the first {MAX_AUTHORS} are used",
-                    n - MAX_AUTHORS
-                ),
-            );
-        }
+        let authors = bounded_list(cx, path, &mut seq, MAX_AUTHORS, "authors", |seq, cx, p| {
+            Ok(seq.next_element_seed(AuthorShape::seed(cx, p))?.map(Slot::get))
+        })?;
         Ok(Slot::Got(authors))
     }
 }
@@ -158,20 +117,7 @@ impl<'de> Shape<'de> for AuthorShape<'_, '_, '_> {
 fn author_name(cx: &mut super::cx::Cx<'_>, v: Option<Val<'_>>, at: &crate::diag::Path<'_>) -> Option<String> {
     const MAX: usize = 2 * MAX_TAG_CHARS;
     match v {
-        Some(Val::Str(s)) => {
-            let s = s.trim();
-            let len = s.chars().count();
-            if (1..=MAX).contains(&len) {
-                Some(s.to_owned())
-            } else {
-                cx.sink.error(
-                    Code::Invalid,
-                    at,
-                    format!("an author's name must be 1-{MAX} characters; this one is {len}"),
-                );
-                None
-            }
-        }
+        Some(Val::Str(s)) => bounded_text(cx, &s, MAX, "an author's name", at),
         Some(other) => {
             cx.type_error(at, "a string", other.kind());
             None
@@ -192,28 +138,9 @@ impl<'de> Shape<'de> for CorrectionsShape<'_, '_, '_> {
     at_impl!();
     fn on_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<Self::Out>, A::Error> {
         let At { cx, path } = self.0;
-        let mut notes = Vec::new();
-        let mut n = 0;
-        loop {
-            if n >= MAX_CORRECTIONS {
-                n += super::slot::skip_rest(&mut seq)?;
-                break;
-            }
-            let p = path.index(n);
-            let Some(slot) = seq.next_element_seed(CorrectionShape::seed(cx, &p))? else { break };
-            n += 1;
-            notes.extend(slot.get());
-        }
-        if n > MAX_CORRECTIONS {
-            cx.sink.error(
-                Code::Limit,
-                path,
-                format!(
-                    "{n} corrections, over the limit of {MAX_CORRECTIONS} by {}; only the first {MAX_CORRECTIONS} are used",
-                    n - MAX_CORRECTIONS
-                ),
-            );
-        }
+        let notes = bounded_list(cx, path, &mut seq, MAX_CORRECTIONS, "corrections", |seq, cx, p| {
+            Ok(seq.next_element_seed(CorrectionShape::seed(cx, p))?.map(Slot::get))
+        })?;
         Ok(Slot::Got(notes))
     }
 }
@@ -241,28 +168,71 @@ impl<'de> Shape<'de> for CorrectionShape<'_, '_, '_> {
             }
         };
         let date = cx.req_timestamp(date, "date", path);
-        let text = match (cx.req_str(text, "text", path), path.field("text")) {
-            (Some(t), at) => {
-                let t = t.trim();
-                let len = t.chars().count();
-                if (1..=MAX_NOTE_CHARS).contains(&len) {
-                    Some(t.to_owned())
-                } else {
-                    cx.sink.error(
-                        Code::Invalid,
-                        &at,
-                        format!(
-                            "a correction's text must be 1-{MAX_NOTE_CHARS} characters; this one is {len}"
-                        ),
-                    );
-                    None
-                }
-            }
-            (None, _) => None,
-        };
+        let text = cx
+            .req_str(text, "text", path)
+            .and_then(|t| bounded_text(cx, &t, MAX_NOTE_CHARS, "a correction's text", &path.field("text")));
         Ok(match (kind, date, text) {
             (Some(kind), Some(date), Some(text)) => Slot::Got(Correction { kind, date, text }),
             _ => Slot::Null,
         })
     }
+}
+
+/// `s` trimmed, when it is 1 to `max` characters; otherwise an error at
+/// `at` ("`what` must be 1-`max` characters; this one is N").
+fn bounded_text(
+    cx: &mut super::cx::Cx<'_>,
+    s: &str,
+    max: usize,
+    what: &str,
+    at: &crate::diag::Path<'_>,
+) -> Option<String> {
+    let s = s.trim();
+    let len = s.chars().count();
+    if (1..=max).contains(&len) {
+        return Some(s.to_owned());
+    }
+    cx.sink.error(Code::Invalid, at, format!("{what} must be 1-{max} characters; this one is {len}"));
+    None
+}
+
+/// Reports a list of `n` `things` over its limit of `max`, if it is.
+fn over_limit(cx: &mut super::cx::Cx<'_>, path: &crate::diag::Path<'_>, n: usize, max: usize, things: &str) {
+    if n > max {
+        cx.sink.error(
+            Code::Limit,
+            path,
+            format!("{n} {things}, over the limit of {max} by {}; only the first {max} are used", n - max),
+        );
+    }
+}
+
+/// The first `max` elements of a list of `things`, each read by `one`
+/// (`None`: the list ended; `Some(None)`: an element that failed, reported
+/// already); past the limit, the rest are only counted, then reported.
+fn bounded_list<'de, A: SeqAccess<'de>, T>(
+    cx: &mut super::cx::Cx<'_>,
+    path: &crate::diag::Path<'_>,
+    seq: &mut A,
+    max: usize,
+    things: &str,
+    mut one: impl FnMut(
+        &mut A,
+        &mut super::cx::Cx<'_>,
+        &crate::diag::Path<'_>,
+    ) -> Result<Option<Option<T>>, A::Error>,
+) -> Result<Vec<T>, A::Error> {
+    let (mut list, mut n) = (Vec::new(), 0);
+    loop {
+        if n >= max {
+            // Past the limit: only count what is left.
+            n += super::slot::skip_rest(seq)?;
+            break;
+        }
+        let Some(got) = one(seq, cx, &path.index(n))? else { break };
+        n += 1;
+        list.extend(got);
+    }
+    over_limit(cx, path, n, max, things);
+    Ok(list)
 }

@@ -268,52 +268,56 @@ fn sitemaps_within(
         return vec![(layout::SITEMAP.to_owned(), urlset(urls))];
     }
     let names: Vec<String> = (1..=parts.len()).map(|n| format!("{}{n}.xml", layout::SITEMAP_PART)).collect();
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
-    let written: io::Result<()> = (|| {
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-        w.create_element("sitemapindex")
-            .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
-            .write_inner_content(|w| {
-                for (name, part) in names.iter().zip(&parts) {
-                    w.create_element("sitemap").write_inner_content(|w| {
-                        text_element(w, "loc", &format!("{root}{name}"))?;
-                        if let Some(m) = part.iter().filter_map(|u| u.modified.as_ref()).max() {
-                            text_element(w, "lastmod", &m.raw)?;
-                        }
-                        Ok(())
-                    })?;
-                }
-                Ok(())
-            })?;
+    let index = sitemap_xml("sitemapindex", |w| {
+        for (name, part) in names.iter().zip(&parts) {
+            let newest = part.iter().filter_map(|u| u.modified.as_ref()).max();
+            sitemap_entry(w, "sitemap", &format!("{root}{name}"), newest)?;
+        }
         Ok(())
-    })();
-    let mut files = vec![(layout::SITEMAP.to_owned(), finish(w, written))];
+    });
+    let mut files = vec![(layout::SITEMAP.to_owned(), index)];
     files.extend(names.into_iter().zip(parts).map(|(name, part)| (name, urlset(part))));
     files
 }
 
 /// One sitemap file: every page of `urls`, with its last change where known.
 fn urlset(urls: &[SitemapUrl]) -> String {
+    sitemap_xml("urlset", |w| {
+        for u in urls {
+            sitemap_entry(w, "url", u.url.as_str(), u.modified.as_ref())?;
+        }
+        Ok(())
+    })
+}
+
+/// A sitemap document (`urlset` or `sitemapindex`) around what `body` writes.
+fn sitemap_xml(root: &str, body: impl FnOnce(&mut Writer<Vec<u8>>) -> io::Result<()>) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
     let written: io::Result<()> = (|| {
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-        w.create_element("urlset")
+        w.create_element(root)
             .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
-            .write_inner_content(|w| {
-            for u in urls {
-                w.create_element("url").write_inner_content(|w| {
-                    text_element(w, "loc", u.url.as_str())?;
-                    if let Some(m) = &u.modified {
-                        text_element(w, "lastmod", &m.raw)?;
-                    }
-                    Ok(())
-                })?;
-            }
-            Ok(())
-        })?;
+            .write_inner_content(body)?;
         Ok(())
     })();
     finish(w, written)
+}
+
+/// One `<url>` or `<sitemap>`: its address and, when known, its last change.
+fn sitemap_entry<W: io::Write>(
+    w: &mut Writer<W>,
+    tag: &str,
+    loc: &str,
+    modified: Option<&Timestamp>,
+) -> io::Result<()> {
+    w.create_element(tag).write_inner_content(|w| {
+        text_element(w, "loc", loc)?;
+        if let Some(m) = modified {
+            text_element(w, "lastmod", &m.raw)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is named.

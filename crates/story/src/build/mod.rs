@@ -91,7 +91,7 @@ impl From<std::io::Error> for Failure {
 }
 
 /// The files of the viewer a site needs (with their `.br`/`.gz` twins when present).
-const VIEWER_FILES: [&str; 7] = [
+pub const VIEWER_FILES: [&str; 7] = [
     "story-viewer.js",
     "story-viewer_bg.wasm",
     "embed.js",
@@ -504,7 +504,8 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
     std::fs::write(dir.join("story.json"), json)?;
     // The head first (its description may read the first paragraph); the
     // story then moves into the renderer, keeping only its metadata here.
-    let mut html = head::open(info, &page, &Kind::Story(&story), hero.as_ref().or(info.preview.as_ref()));
+    let preview = hero.as_ref().or(info.preview.as_ref());
+    let mut html = head::open(info, &page, &Kind::Story(&story), preview);
     let mut story = story;
     let sections = std::mem::take(&mut story.sections);
     let meta = story.clone();
@@ -514,8 +515,7 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
     let alone = publish::embed_html(story.clone(), place.clone(), &info.name);
     std::fs::write(dir.join(layout::EMBED_PAGE), embed::page(info, &page, &story, &alone))?;
     std::fs::write(dir.join(layout::EMBED_SNIPPET), embed::snippet(info, &page, &story, &alone))?;
-    let thumbnail = hero.as_ref().or(info.preview.as_ref());
-    std::fs::write(dir.join(layout::OEMBED_FILE), embed::oembed(info, &page, &story, thumbnail))?;
+    std::fs::write(dir.join(layout::OEMBED_FILE), embed::oembed(info, &page, &story, preview))?;
     html.push_str(&publish::story_html(story, place));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;

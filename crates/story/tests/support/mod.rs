@@ -54,15 +54,7 @@ impl Drop for TempDir {
 pub fn fake_viewer(dir: &Path) -> PathBuf {
     let v = dir.join("viewer");
     std::fs::create_dir_all(&v).unwrap();
-    for f in [
-        "story-viewer.js",
-        "story-viewer_bg.wasm",
-        "embed.js",
-        "embed-frame.js",
-        "reading.js",
-        "viewer.css",
-        "favicon.svg",
-    ] {
+    for f in story_cli::build::VIEWER_FILES {
         // embed.js holds the constant a built site's copy changes.
         let text = if f == "embed.js" { "const BUILT_SITE = false;\n".to_owned() } else { f.to_owned() };
         std::fs::write(v.join(f), text).unwrap();
