@@ -21,7 +21,7 @@ before(async () => {
   const site = path.join(work, 'site');
   for (const t of TYPES) {
     fs.mkdirSync(path.join(site, t), { recursive: true });
-    for (const f of fs.readdirSync(path.join(GOLDEN, t)).filter((f) => f === 'story.json' || f.endsWith('.png'))) {
+    for (const f of fs.readdirSync(path.join(GOLDEN, t)).filter((f) => f === 'story.json' || /\.(png|webm|vtt)$/.test(f))) {
       fs.copyFileSync(path.join(GOLDEN, t, f), path.join(site, t, f));
     }
   }
@@ -55,11 +55,63 @@ const EXPECT = {
     assert.equal(await table.getByRole('row').count(), 4);
     await page.getByRole('cell', { name: '<td>not a cell</td>' }).waitFor();
   },
+  pullquote: async (page) => {
+    const asides = page.locator('article aside.sv-pullquote');
+    assert.equal(await asides.count(), 2);
+    assert.match(await asides.first().textContent(), /Eight cranes by 2026.*the port's engineer/);
+    assert.match(await asides.nth(1).textContent(), /<script>alert\(1\)<\/script> stays text/);
+  },
+  gallery: async (page) => {
+    const galleries = page.locator('article figure.sv-gallery');
+    assert.equal(await galleries.count(), 2);
+    const first = galleries.first();
+    assert.equal(await first.getByRole('listitem').count(), 3);
+    await first.getByRole('img', { name: 'Crane 2 at night' }).waitFor();
+    assert.match(await first.locator('> figcaption').textContent(), /The first three electric cranes/);
+    assert.match(await first.textContent(), /Photo by A\. Photographer on Pexels/);
+  },
+  video: async (page, javaScriptEnabled) => {
+    const video = page.locator('article video');
+    assert.equal(await video.getAttribute('aria-label'), 'The first electric crane at work');
+    assert.equal(await video.locator('track[kind="captions"]').count(), 1);
+    // The file is the bundle's, published with it, and plays (a page
+    // without JavaScript runs no callback of the test's either).
+    if (javaScriptEnabled) await plays(video);
+    const yt = page.getByRole('link', { name: "Watch on YouTube: The crane, from the harbour's own channel" });
+    assert.equal(await yt.getAttribute('href'), 'https://www.youtube.com/watch?v=dQw4w9WgXcQ');
+    await page.getByRole('link', { name: 'Watch on Vimeo' }).waitFor();
+    assert.match(await page.locator('article').textContent(), /Video by Port Daily \(CC BY 4\.0\)/);
+  },
+  social: async (page) => {
+    const cards = page.locator('article figure.sv-social');
+    assert.equal(await cards.count(), 3);
+    assert.equal(await page.getByRole('link', { name: 'View on Mastodon' }).getAttribute('href'),
+      'https://mastodon.social/@portdaily/111222333');
+    await page.getByRole('link', { name: 'View on X' }).waitFor();
+    await page.getByRole('link', { name: 'View on Bluesky' }).waitFor();
+    await cards.first().getByRole('img', { name: 'Crane 8 on the quay' }).waitFor();
+    assert.match(await cards.nth(1).textContent(), /<img src=x onerror=alert\(1\)> is text/);
+    assert.equal(await page.locator('article img[src="x"]').count(), 0);
+  },
   paragraph: async (page) => {
     assert.equal(await page.locator('article s').textContent(), 'wrong');
     assert.equal(await page.locator('article p br').count(), 2);
   },
 };
+
+/** Loads a `<video>`'s file and checks that its first frame decodes. */
+async function plays(video) {
+  const played = await video.evaluate((v) => {
+    v.muted = true;
+    v.preload = 'auto';
+    v.load();
+    return Promise.race([
+      new Promise((res) => { v.onloadeddata = () => res(v.videoWidth); v.onerror = () => res(`error ${v.error?.code}`); }),
+      new Promise((res) => setTimeout(() => res(`no data after 10 s: readyState ${v.readyState}`), 10000)),
+    ]);
+  });
+  assert.equal(played, 160);
+}
 
 for (const t of TYPES) {
   test(`the ${t} block reads right without and with JavaScript, at 320 and 1280 px, light and dark`, async () => {
@@ -67,7 +119,7 @@ for (const t of TYPES) {
       for (const width of [320, 1280]) {
         await withPage(browser, { url: srv.url(`${t}/`), width, height: 800, javaScriptEnabled }, async ({ page }) => {
           await page.getByRole('article').waitFor();
-          if (EXPECT[t]) await EXPECT[t](page);
+          if (EXPECT[t]) await EXPECT[t](page, javaScriptEnabled);
           // Only a code block or a table may be wider than the screen, inside its own box.
           const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           assert.ok(wide <= 0, `${t} at ${width}: the page is ${wide}px wider than the screen`);
@@ -84,3 +136,19 @@ for (const t of TYPES) {
     }
   });
 }
+
+test('video stand-ins and social posts ask nothing of YouTube, Vimeo or the networks until a click', async () => {
+  for (const t of ['video', 'social']) {
+    for (const javaScriptEnabled of [false, true]) {
+      await withPage(browser, { width: 1280, height: 800, javaScriptEnabled }, async ({ page }) => {
+        const elsewhere = [];
+        page.on('request', (r) => { if (!r.url().startsWith(srv.origin)) elsewhere.push(r.url()); });
+        await page.goto(srv.url(`${t}/`));
+        await page.getByRole('article').waitFor();
+        await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+        await page.waitForLoadState('networkidle');
+        assert.deepEqual(elsewhere, [], `${t}: requests before any click`);
+      });
+    }
+  }
+});

@@ -37,6 +37,16 @@ pub struct Labels {
     pub correction: &'static str,
     pub update: &'static str,
     pub note_colon: &'static str,
+    /// A video's credit: "Video by AUTHOR on PROVIDER", "Video: PROVIDER".
+    pub video_by: &'static str,
+    pub video_only_provider: &'static str,
+    /// A YouTube or Vimeo video's stand-in and a social post's link: `{n}`
+    /// is replaced by the site's name.
+    pub watch_on: &'static str,
+    pub view_on: &'static str,
+    /// A video file's captions track, and its link for browsers without video.
+    pub captions: &'static str,
+    pub download_video: &'static str,
 }
 
 pub const EN: Labels = Labels {
@@ -59,6 +69,12 @@ pub const EN: Labels = Labels {
     correction: "Correction",
     update: "Update",
     note_colon: ": ",
+    video_by: "Video by ",
+    video_only_provider: "Video: ",
+    watch_on: "Watch on {n}",
+    view_on: "View on {n}",
+    captions: "Captions",
+    download_video: "Download the video",
 };
 
 pub const ZH: Labels = Labels {
@@ -81,6 +97,12 @@ pub const ZH: Labels = Labels {
     correction: "更正",
     update: "更新",
     note_colon: "：",
+    video_by: "视频：",
+    video_only_provider: "视频来源：",
+    watch_on: "在 {n} 观看",
+    view_on: "在 {n} 查看",
+    captions: "字幕",
+    download_video: "下载视频",
 };
 
 pub const AR: Labels = Labels {
@@ -103,6 +125,12 @@ pub const AR: Labels = Labels {
     correction: "تصحيح",
     update: "تحديث",
     note_colon: ": ",
+    video_by: "فيديو ",
+    video_only_provider: "الفيديو: ",
+    watch_on: "شاهد على {n}",
+    view_on: "اعرض على {n}",
+    captions: "الترجمة",
+    download_video: "تنزيل الفيديو",
 };
 
 /// The labels for a story in `lang` (its primary subtag decides).
@@ -124,6 +152,10 @@ impl Labels {
     /// "3 min read" / "阅读约 3 分钟".
     pub fn reading_time(&self, minutes: u32) -> String {
         self.reading.replace("{n}", &minutes.to_string())
+    }
+    /// "Watch on YouTube" / "View on Mastodon".
+    pub fn on_site(&self, words: &str, site: &str) -> String {
+        words.replace("{n}", site)
     }
     /// "Copy link to section: Why now".
     pub fn copy_link_to(&self, heading: &str) -> String {

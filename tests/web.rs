@@ -113,50 +113,30 @@ async fn mount_story(s: Rc<Story>) -> Mounted<StoryView> {
     .await
 }
 
+/// `(type, story.json, page.expect)` for each named type.
+macro_rules! golden {
+    ($($t:literal),+) => {
+        [$(($t,
+            include_str!(concat!("../crates/story/tests/blocks/", $t, "/story.json")),
+            include_str!(concat!("../crates/story/tests/blocks/", $t, "/page.expect")))),+]
+    };
+}
 /// The golden bundle of each block type (`crates/story/tests/blocks/`),
 /// with the section HTML its built page holds.
-const GOLDEN: [(&str, &str, &str); 8] = [
-    (
-        "paragraph",
-        include_str!("../crates/story/tests/blocks/paragraph/story.json"),
-        include_str!("../crates/story/tests/blocks/paragraph/page.expect"),
-    ),
-    (
-        "quote",
-        include_str!("../crates/story/tests/blocks/quote/story.json"),
-        include_str!("../crates/story/tests/blocks/quote/page.expect"),
-    ),
-    (
-        "list",
-        include_str!("../crates/story/tests/blocks/list/story.json"),
-        include_str!("../crates/story/tests/blocks/list/page.expect"),
-    ),
-    (
-        "image",
-        include_str!("../crates/story/tests/blocks/image/story.json"),
-        include_str!("../crates/story/tests/blocks/image/page.expect"),
-    ),
-    (
-        "code",
-        include_str!("../crates/story/tests/blocks/code/story.json"),
-        include_str!("../crates/story/tests/blocks/code/page.expect"),
-    ),
-    (
-        "divider",
-        include_str!("../crates/story/tests/blocks/divider/story.json"),
-        include_str!("../crates/story/tests/blocks/divider/page.expect"),
-    ),
-    (
-        "heading",
-        include_str!("../crates/story/tests/blocks/heading/story.json"),
-        include_str!("../crates/story/tests/blocks/heading/page.expect"),
-    ),
-    (
-        "table",
-        include_str!("../crates/story/tests/blocks/table/story.json"),
-        include_str!("../crates/story/tests/blocks/table/page.expect"),
-    ),
-];
+const GOLDEN: [(&str, &str, &str); 12] = golden!(
+    "paragraph",
+    "quote",
+    "list",
+    "image",
+    "code",
+    "divider",
+    "heading",
+    "table",
+    "pullquote",
+    "gallery",
+    "video",
+    "social"
+);
 
 /// What a reader's browser gets from `node`: each element with its
 /// attributes (addresses resolved against `page`, as the browser does),
@@ -173,7 +153,7 @@ fn outline(node: &web_sys::Node, page: &Url, out: &mut String) {
             .map(|a| {
                 let (name, value) = (a.name(), a.value());
                 let resolved = match name.as_str() {
-                    "href" | "src" => page.join(&value).map_or(value, |u| u.to_string()),
+                    "href" | "src" | "poster" | "cite" => page.join(&value).map_or(value, |u| u.to_string()),
                     "srcset" => value
                         .split(", ")
                         .map(|part| match part.split_once(' ') {

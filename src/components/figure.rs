@@ -114,7 +114,7 @@ pub fn Figure(props: &FigureProps) -> Html {
             if has_caption {
                 <figcaption>
                     if let Some(c) = &img.caption { <span class="sv-caption">{ inline(c, &links) }</span> }
-                    if let Some(c) = &img.credit { { " " }<span class="sv-credit">{ credit(c, props.labels, &props.lang, &links) }</span> }
+                    if let Some(c) = &img.credit { { " " }<span class="sv-credit">{ credit(c, props.labels, &props.lang, &links, false) }</span> }
                 </figcaption>
             }
         </figure>
@@ -130,17 +130,20 @@ fn name_or_link(name: Option<&str>, url: Option<&SafeUrl>, links: &Links) -> Opt
     })
 }
 
-/// "Photo by AUTHOR on PROVIDER (LICENSE)", each name a link when its URL is given.
-pub fn credit(c: &Credit, l: &Labels, lang: &str, links: &Links) -> Html {
+/// "Photo by AUTHOR on PROVIDER (LICENSE)" ("Video by …" for a video),
+/// each name a link when its URL is given.
+pub fn credit(c: &Credit, l: &Labels, lang: &str, links: &Links, video: bool) -> Html {
+    let (by, only) =
+        if video { (l.video_by, l.video_only_provider) } else { (l.photo_by, l.photo_only_provider) };
     let author = name_or_link(c.author.as_deref(), c.author_url.as_ref(), links);
     let provider = name_or_link(c.provider.as_deref(), c.provider_url.as_ref(), links);
     let license = name_or_link(c.license.as_deref(), c.license_url.as_ref(), links);
     let main = match (author, provider) {
         (Some(a), Some(p)) => {
-            html! { <>{ say(l, lang, l.photo_by) }{ a }{ say(l, lang, l.photo_on) }{ p }</> }
+            html! { <>{ say(l, lang, by) }{ a }{ say(l, lang, l.photo_on) }{ p }</> }
         }
-        (Some(a), None) => html! { <>{ say(l, lang, l.photo_by) }{ a }</> },
-        (None, Some(p)) => html! { <>{ say(l, lang, l.photo_only_provider) }{ p }</> },
+        (Some(a), None) => html! { <>{ say(l, lang, by) }{ a }</> },
+        (None, Some(p)) => html! { <>{ say(l, lang, only) }{ p }</> },
         (None, None) => html! {},
     };
     html! {

@@ -6,6 +6,7 @@ pub mod alert;
 pub mod entries;
 pub mod figure;
 pub mod inline;
+pub mod media;
 pub mod sections;
 pub mod settings;
 pub mod site_search;

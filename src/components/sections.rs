@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::figure::Figure;
 use super::inline::inline;
+use super::media;
 use super::ByPtr;
 use crate::labels::Labels;
 use crate::progressive::{chunks, Group, Layout};
@@ -215,5 +216,9 @@ fn block(
         Block::Heading { text, level, id } => html! {
             <@{ headings.at(level - 1) } id={ id.clone() } class="sv-subheading">{ text.clone() }</@>
         },
+        Block::PullQuote { text, cite } => media::pull_quote(text, cite, links),
+        Block::Gallery(g) => media::gallery(g, labels, lang, links),
+        Block::Video(v) => media::video(v, labels, lang, links),
+        Block::Social(p) => media::social(p, labels, lang, links),
     }
 }

@@ -29,9 +29,11 @@
 
 pub mod date;
 pub mod diag;
+mod inline;
 mod json;
 pub mod layout;
 pub mod limits;
+pub mod media;
 pub mod model;
 mod parse;
 pub mod people;
@@ -40,6 +42,7 @@ pub mod url;
 
 pub use diag::{Code, Diagnostic, FieldPath, Location, Severity, Step};
 pub use limits::{MAX_BLOCKS, MAX_DIAGNOSTICS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_SECTIONS, MAX_TAGS};
+pub use media::{Network, Player};
 pub use model::*;
 pub use parse::{
     fields_of, is_language_tag, known_fields, parse_catalog, parse_document, parse_document_with_assets,

@@ -39,6 +39,12 @@ pub const MAX_TABLE_COLUMNS: usize = 64;
 /// Cells of one table, header included: a table holds at most this much,
 /// however it is shaped (checked while reading, cell by cell).
 pub const MAX_TABLE_CELLS: usize = 20_000;
+/// Images in one gallery block.
+pub const MAX_GALLERY_IMAGES: usize = 100;
+/// Characters of a social post's author's name or handle.
+pub const MAX_HANDLE_CHARS: usize = 120;
+/// Characters of a video's title.
+pub const MAX_VIDEO_TITLE_CHARS: usize = 300;
 /// Longest section id derived from a heading, in characters.
 pub const MAX_SLUG_CHARS: usize = 64;
 /// Largest image width or height, in pixels.

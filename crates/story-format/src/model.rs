@@ -2,6 +2,8 @@
 //! [`SafeUrl`]; anything that failed validation is left out (and reported).
 
 use crate::date::Timestamp;
+pub use crate::inline::{Inline, Marks, Run};
+use crate::media::{Network, Player};
 use crate::url::SafeUrl;
 
 /// A `story.json` as the viewer draws it.
@@ -101,13 +103,16 @@ impl Story {
             }
             for block in &section.blocks {
                 match block {
-                    Block::Paragraph(text) | Block::Quote { text, .. } => add(text.text()),
+                    Block::Paragraph(text) | Block::Quote { text, .. } | Block::PullQuote { text, .. } => {
+                        add(text.text())
+                    }
+                    Block::Social(post) => add(post.text.text()),
                     Block::List(list) => list.each_text(&mut |t| add(t.text())),
                     Block::Code { text, .. } | Block::Heading { text, .. } => add(text),
                     Block::Table(t) => {
                         t.header.iter().chain(t.rows.iter().flatten()).for_each(|c| add(c.text()))
                     }
-                    Block::Image(_) | Block::Divider => {}
+                    Block::Image(_) | Block::Divider | Block::Gallery(_) | Block::Video(_) => {}
                 }
             }
         }
@@ -204,116 +209,6 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
-/// Inline text: a sequence of runs, stored as one string (every run's text,
-/// joined) and, when any run is marked, where each run ends and its marks.
-/// Plain text, the common case, is one string and nothing else: a story at
-/// the limits allocates a third less than with one `String` per run.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Inline {
-    text: String,
-    /// Empty when the text is one plain run; otherwise one entry per run.
-    runs: Vec<RunEnd>,
-}
-
-/// Where a run ends in [`Inline`]'s text, and its marks.
-#[derive(Clone, Debug, PartialEq)]
-struct RunEnd {
-    end: u32,
-    marks: Marks,
-}
-
-/// How a run of inline text is marked.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Marks {
-    pub em: bool,
-    pub strong: bool,
-    pub code: bool,
-    /// Struck through: text that no longer holds, left visible.
-    pub strike: bool,
-    /// A link target; `None` for plain text and for links whose URL was unsafe.
-    pub href: Option<SafeUrl>,
-    /// A link to a section of this story (`"href": "#why-now"`): the
-    /// section's id. The viewer scrolls to it in place.
-    pub section: Option<String>,
-}
-
-impl Marks {
-    /// No marks: plain text.
-    pub const PLAIN: Marks =
-        Marks { em: false, strong: false, code: false, strike: false, href: None, section: None };
-
-    fn is_plain(&self) -> bool {
-        *self == Marks::PLAIN
-    }
-}
-
-static PLAIN: Marks = Marks::PLAIN;
-
-/// One run of an [`Inline`]: its text and its marks.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Run<'a> {
-    pub text: &'a str,
-    pub marks: &'a Marks,
-}
-
-impl Inline {
-    /// Plain text, one run.
-    pub fn plain(text: impl Into<String>) -> Self {
-        Inline { text: text.into(), runs: Vec::new() }
-    }
-
-    /// Appends a run.
-    pub fn push(&mut self, text: &str, marks: Marks) {
-        if self.runs.is_empty() && marks.is_plain() {
-            self.text.push_str(text);
-            return;
-        }
-        if self.runs.is_empty() && !self.text.is_empty() {
-            // The plain text so far becomes a run of its own.
-            self.runs.push(RunEnd { end: self.end(), marks: Marks::PLAIN });
-        }
-        self.text.push_str(text);
-        self.runs.push(RunEnd { end: self.end(), marks });
-    }
-
-    /// Moves the runs out into an `Inline` of exactly their size, leaving
-    /// this one empty with its capacity (the parser reuses one as scratch,
-    /// so the text and run list are allocated once each, never regrown).
-    pub(crate) fn take_exact(&mut self) -> Inline {
-        let out = Inline { text: self.text.as_str().into(), runs: self.runs.drain(..).collect() };
-        self.text.clear();
-        out
-    }
-
-    fn end(&self) -> u32 {
-        // Texts come from files of at most 8 MiB.
-        u32::try_from(self.text.len()).unwrap_or(u32::MAX)
-    }
-
-    /// All the text, runs joined, without marks.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// Whether there is no text at all.
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty() && self.runs.is_empty()
-    }
-
-    /// The runs, in order. Empty text gives no run.
-    pub fn runs(&self) -> impl Iterator<Item = Run<'_>> + '_ {
-        let plain =
-            (self.runs.is_empty() && !self.text.is_empty()).then(|| Run { text: &self.text, marks: &PLAIN });
-        let mut start = 0;
-        plain.into_iter().chain(self.runs.iter().map(move |r| {
-            let end = r.end as usize;
-            let run = Run { text: &self.text[start..end], marks: &r.marks };
-            start = end;
-            run
-        }))
-    }
-}
-
 /// Declares the block types: each one's `type` and the fields it may have
 /// (after `type`), once. The parser's field lists, `known_fields()` (and so
 /// the JSON Schema and docs tests), the property tests' keys and the golden
@@ -378,6 +273,14 @@ block_types! {
     Divider = "divider" [],
     /// A sub-heading inside a section, linkable as sections are.
     Heading = "heading" ["text", "level", "id"],
+    /// A quote set apart from the text, larger: words the story repeats.
+    PullQuote = "pullquote" ["text", "cite"],
+    /// Several images, each with its caption and credit.
+    Gallery = "gallery" ["images", "caption"],
+    /// A video file, or a YouTube or Vimeo video opened from a stand-in.
+    Video = "video" ["src", "title", "poster", "captions", "width", "height", "caption", "credit"],
+    /// A post from a social network, kept as data.
+    Social = "social" ["url", "network", "author", "handle", "text", "date", "image"],
 }
 
 /// A list: bulleted or numbered (from `start`, 1 when absent), its items
@@ -448,6 +351,53 @@ impl Align {
     }
 }
 
+/// Several images in one block, each with its own caption and credit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gallery {
+    /// At least one, at most [`crate::limits::MAX_GALLERY_IMAGES`].
+    pub images: Vec<Image>,
+    /// A caption for the whole gallery.
+    pub caption: Option<Inline>,
+}
+
+/// A video: a file played by the browser, or a video on YouTube or Vimeo,
+/// drawn as a link that opens it there (no request to them before a click).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Video {
+    /// The file, or the video's page on its site (`https://www.youtube.com/watch?v=ID`,
+    /// `https://vimeo.com/ID`), written the one way for each site.
+    pub src: SafeUrl,
+    pub player: Player,
+    /// What the video is, for the stand-in's label and the file's `aria-label`.
+    pub title: Option<String>,
+    /// A still shown before playing: the publisher's own image, never the
+    /// video site's.
+    pub poster: Option<SafeUrl>,
+    /// A WebVTT file of captions (files only).
+    pub captions: Option<SafeUrl>,
+    /// `(width, height)` in pixels, for the box's shape (16:9 when absent).
+    pub size: Option<(u32, u32)>,
+    pub caption: Option<Inline>,
+    pub credit: Option<Credit>,
+}
+
+/// A post from a social network, kept as data: drawn as a card with a link
+/// to the original, with no request to the network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SocialPost {
+    /// The post's address on its network.
+    pub url: SafeUrl,
+    pub network: Network,
+    /// The name shown for the post's author.
+    pub author: String,
+    /// The author's handle as the network writes it (`@user@mastodon.social`).
+    pub handle: Option<String>,
+    pub text: Inline,
+    pub date: Option<Timestamp>,
+    /// A picture the post holds.
+    pub image: Option<Image>,
+}
+
 /// One block of a section. Blocks of unknown types are skipped when parsing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
@@ -479,6 +429,15 @@ pub enum Block {
         level: u8,
         id: String,
     },
+    /// Words set apart (an `<aside>`): reader modes leave them out, as they
+    /// repeat the story's text.
+    PullQuote {
+        text: Inline,
+        cite: Option<String>,
+    },
+    Gallery(Box<Gallery>),
+    Video(Box<Video>),
+    Social(Box<SocialPost>),
 }
 
 impl Block {
@@ -493,6 +452,10 @@ impl Block {
             Block::Divider => BlockType::Divider,
             Block::Table(_) => BlockType::Table,
             Block::Heading { .. } => BlockType::Heading,
+            Block::PullQuote { .. } => BlockType::PullQuote,
+            Block::Gallery(_) => BlockType::Gallery,
+            Block::Video(_) => BlockType::Video,
+            Block::Social(_) => BlockType::Social,
         }
     }
 }

@@ -158,6 +158,16 @@ pub enum TypedOut {
         #[serde(skip_serializing_if = "Vec::is_empty")]
         align: Vec<Option<&'static str>>,
     },
+    Gallery {
+        images: Vec<ImageOut>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        caption: Option<InlineOut>,
+    },
+    Video {
+        src: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
     Heading {
         text: String,
         #[serde(skip_serializing_if = "is_three")]

@@ -4,8 +4,9 @@
 
 use serde_json::{json, Value};
 use story_format::limits::{
-    MAX_AUTHORS, MAX_CORRECTIONS, MAX_ENTRIES, MAX_ID_BYTES, MAX_NOTE_CHARS, MAX_PIXELS, MAX_SECTIONS,
-    MAX_SECTION_ID_CHARS, MAX_TABLE_COLUMNS, MAX_TAGS, MAX_TAG_CHARS, MAX_TITLE_CHARS,
+    MAX_AUTHORS, MAX_CORRECTIONS, MAX_ENTRIES, MAX_GALLERY_IMAGES, MAX_HANDLE_CHARS, MAX_ID_BYTES,
+    MAX_NOTE_CHARS, MAX_PIXELS, MAX_SECTIONS, MAX_SECTION_ID_CHARS, MAX_TABLE_COLUMNS, MAX_TAGS,
+    MAX_TAG_CHARS, MAX_TITLE_CHARS, MAX_VIDEO_TITLE_CHARS,
 };
 
 /// The schema as pretty JSON; the committed `schema/story-bundle.schema.json`
@@ -94,6 +95,7 @@ fn schema() -> Value {
                     "then": { "$ref": format!("#/$defs/block-{t}") } })
         })
         .collect();
+    let networks: Vec<&str> = story_format::Network::ALL.iter().map(|n| n.key()).collect();
     let pixels = json!({ "type": "integer", "minimum": 1, "maximum": MAX_PIXELS });
     let title = json!({ "type": "string", "minLength": 1, "maxLength": MAX_TITLE_CHARS });
     json!({
@@ -161,6 +163,30 @@ fn schema() -> Value {
                 "type": { "const": "heading" }, "text": { "type": "string", "minLength": 1 },
                 "level": { "enum": [3, 4] },
                 "id": { "type": "string", "pattern": format!("^\\S{{1,{MAX_SECTION_ID_CHARS}}}$") } } },
+            "block-pullquote": { "type": "object", "required": ["type", "text"], "properties": {
+                "type": { "const": "pullquote" }, "text": { "$ref": "#/$defs/inline" },
+                "cite": { "type": "string" } } },
+            "block-gallery": { "type": "object", "required": ["type", "images"], "properties": {
+                "type": { "const": "gallery" },
+                "images": { "type": "array", "minItems": 1, "maxItems": MAX_GALLERY_IMAGES,
+                            "items": { "$ref": "#/$defs/image" } },
+                "caption": { "$ref": "#/$defs/inline" } } },
+            "block-video": { "type": "object", "required": ["type", "src"],
+                "dependentRequired": { "width": ["height"], "height": ["width"] },
+                "properties": {
+                "type": { "const": "video" }, "src": { "$ref": "#/$defs/url" },
+                "title": { "type": "string", "minLength": 1, "maxLength": MAX_VIDEO_TITLE_CHARS },
+                "poster": { "$ref": "#/$defs/url" }, "captions": { "$ref": "#/$defs/url" },
+                "width": { "$ref": "#/$defs/pixels" }, "height": { "$ref": "#/$defs/pixels" },
+                "caption": { "$ref": "#/$defs/inline" }, "credit": { "$ref": "#/$defs/credit" } } },
+            "block-social": { "type": "object", "required": ["type", "url", "author", "text"], "properties": {
+                "type": { "const": "social" }, "url": { "$ref": "#/$defs/url" },
+                "network": { "enum": networks },
+                "author": { "type": "string", "minLength": 1, "maxLength": MAX_HANDLE_CHARS },
+                "handle": { "type": "string", "minLength": 1, "maxLength": MAX_HANDLE_CHARS },
+                "text": { "$ref": "#/$defs/inline" },
+                "date": { "$ref": "#/$defs/date" },
+                "image": { "$ref": "#/$defs/image" } } },
             "block-image": { "type": "object", "required": ["type", "src", "alt"],
                 "dependentRequired": { "width": ["height"], "height": ["width"] },
                 "properties": image_properties(true) },

@@ -59,8 +59,14 @@ fn page_sections(t: BlockType, story: Story) -> String {
     html.select(&sections).map(|s| s.html() + "\n").collect()
 }
 
+/// Types Markdown has no way to write (no folder holds their `story.md`
+/// or `import.expect`): a pull quote looks like any quote, and a social
+/// post's data (author, date, network) is not in Markdown's words.
+const NOT_IN_MARKDOWN: &[BlockType] = &[BlockType::PullQuote, BlockType::Social];
+
 fn import(t: BlockType) -> String {
     let md = folder(t).join("story.md");
+    assert_eq!(md.exists(), !NOT_IN_MARKDOWN.contains(&t), "{}: story.md", t.name());
     let sandbox = Sandbox::new(&folder(t)).unwrap();
     match story_cli::markdown::import_bytes(&std::fs::read(&md).unwrap(), &md, &sandbox) {
         Ok(imported) => imported.json,
@@ -95,7 +101,11 @@ fn each_block_type_reads_draws_and_imports_as_expected() {
         let page = page_sections(t, story);
         assert!(page.contains("sv-section"), "{}: no section on the page", t.name());
         failures.extend(expect::compare(&dir.join("page.expect"), &page));
-        failures.extend(expect::compare(&dir.join("import.expect"), &import(t)));
+        if NOT_IN_MARKDOWN.contains(&t) {
+            assert!(!dir.join("import.expect").exists(), "{}: import.expect of no story.md", t.name());
+        } else {
+            failures.extend(expect::compare(&dir.join("import.expect"), &import(t)));
+        }
     }
     assert!(
         failures.is_empty(),
@@ -109,7 +119,7 @@ fn each_block_type_reads_draws_and_imports_as_expected() {
 fn what_markdown_imports_reads_as_the_bundle_does() {
     // The import is a story the parser accepts, with blocks of the
     // folder's type: Markdown reaches the same block, not a look-alike.
-    for &t in BlockType::ALL {
+    for &t in BlockType::ALL.iter().filter(|t| !NOT_IN_MARKDOWN.contains(t)) {
         let json = import(t);
         let (page, _) = page_of(t);
         let parsed = story_format::parse_story(json.as_bytes(), &page.join("story.json").unwrap());

@@ -7,9 +7,10 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess};
 use serde_json::value::RawValue;
 
 use super::cx::{truncate, Cx};
-use super::images::{ImageAcc, ImageField};
+use super::images::{ImageAcc, ImageField, ImageShape};
 use super::inline::InlineShape;
 use super::lists::{self, ItemsShape};
+use super::media::{GalleryShape, MediaAcc};
 use super::shape::{first_of, read_fields, At, Field, Fields, Shape};
 use super::slot::{skip_rest, Slot};
 use crate::diag::{Code, Path};
@@ -45,6 +46,16 @@ fields!(
         Rows = "rows",
         Align = "align",
         Link = "link",
+        Images = "images",
+        Title = "title",
+        Poster = "poster",
+        Captions = "captions",
+        Url = "url",
+        Network = "network",
+        Author = "author",
+        Handle = "handle",
+        Date = "date",
+        Image = "image",
     }
 );
 
@@ -193,10 +204,11 @@ fn block_type(cx: &mut Cx<'_>, ty: Val<'_>, path: &Path<'_>) -> Option<BlockType
 #[derive(Default)]
 struct BlockAcc<'de> {
     /// Set first: a code block's or a sub-heading's `text` is a string
-    /// (any other block's is inline text), and a table's `caption` is its
-    /// own (not an image's).
+    /// (any other block's is inline text), a table's or a gallery's
+    /// `caption` is its own (not an image's), and a video's `src` is not an
+    /// image's.
     kind: Option<BlockType>,
-    table_caption: Option<Slot<Inline>>,
+    own_caption: Option<Slot<Inline>>,
     header: Option<Slot<Vec<Inline>>>,
     rows: Option<Slot<Vec<Vec<Inline>>>>,
     align: Option<Slot<Vec<Option<Align>>>>,
@@ -211,6 +223,7 @@ struct BlockAcc<'de> {
     start: Option<Val<'de>>,
     link: Option<Val<'de>>,
     image: ImageAcc<'de>,
+    media: MediaAcc<'de>,
 }
 
 impl<'de> Fields<'de> for BlockAcc<'de> {
@@ -237,8 +250,42 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
                 self.language = Some(src.value(ValSeed)?);
                 None
             }
-            BlockField::Caption if self.kind == Some(BlockType::Table) => {
-                self.table_caption = Some(src.value(InlineShape::seed(cx, &p))?);
+            BlockField::Caption if matches!(self.kind, Some(BlockType::Table | BlockType::Gallery)) => {
+                self.own_caption = Some(src.value(InlineShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Src if self.kind == Some(BlockType::Video) => {
+                self.media.src = Some(src.value(ValSeed)?);
+                None
+            }
+            BlockField::Images => {
+                self.media.images = Some(src.value(GalleryShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Image => {
+                self.media.image = Some(src.value(ImageShape::seed(cx, &p))?);
+                None
+            }
+            BlockField::Title
+            | BlockField::Poster
+            | BlockField::Captions
+            | BlockField::Url
+            | BlockField::Network
+            | BlockField::Author
+            | BlockField::Handle
+            | BlockField::Date => {
+                let m = &mut self.media;
+                let slot = match f {
+                    BlockField::Title => &mut m.title,
+                    BlockField::Poster => &mut m.poster,
+                    BlockField::Captions => &mut m.captions,
+                    BlockField::Url => &mut m.url,
+                    BlockField::Network => &mut m.network,
+                    BlockField::Author => &mut m.author,
+                    BlockField::Handle => &mut m.handle,
+                    _ => &mut m.date,
+                };
+                *slot = Some(src.value(ValSeed)?);
                 None
             }
             BlockField::Header => {
@@ -314,6 +361,14 @@ impl BlockAcc<'_> {
             BlockType::Paragraph => text(cx, self.text).map(Block::Paragraph),
             BlockType::Quote => text(cx, self.text)
                 .map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
+            BlockType::PullQuote => text(cx, self.text)
+                .map(|text| Block::PullQuote { text, cite: cx.opt_text(self.cite, "cite", path) }),
+            BlockType::Gallery => self.media.gallery(cx, self.own_caption.and_then(Slot::get), path),
+            BlockType::Video => {
+                let parts = self.image.parts(cx, path);
+                self.media.video(cx, parts, path)
+            }
+            BlockType::Social => self.media.social(cx, self.text, path),
             BlockType::List => lists::list(cx, self.items, self.ordered, self.start, path).map(Block::List),
             BlockType::Image => {
                 let link = cx.opt_link(self.link, "link", path);
@@ -415,7 +470,7 @@ impl BlockAcc<'_> {
         let header = if header.is_empty() { header } else { fill(header) };
         let mut align = align;
         align.resize(columns, None);
-        let caption = self.table_caption.and_then(Slot::get);
+        let caption = self.own_caption.and_then(Slot::get);
         Some(Block::Table(Box::new(Table {
             caption,
             header,

@@ -180,7 +180,7 @@ impl<'de> Shape<'de> for CorrectionShape<'_, '_, '_> {
 
 /// `s` trimmed, when it is 1 to `max` characters; otherwise an error at
 /// `at` ("`what` must be 1-`max` characters; this one is N").
-fn bounded_text(
+pub(super) fn bounded_text(
     cx: &mut super::cx::Cx<'_>,
     s: &str,
     max: usize,
@@ -210,7 +210,7 @@ fn over_limit(cx: &mut super::cx::Cx<'_>, path: &crate::diag::Path<'_>, n: usize
 /// The first `max` elements of a list of `things`, each read by `one`
 /// (`None`: the list ended; `Some(None)`: an element that failed, reported
 /// already); past the limit, the rest are only counted, then reported.
-fn bounded_list<'de, A: SeqAccess<'de>, T>(
+pub(super) fn bounded_list<'de, A: SeqAccess<'de>, T>(
     cx: &mut super::cx::Cx<'_>,
     path: &crate::diag::Path<'_>,
     seq: &mut A,

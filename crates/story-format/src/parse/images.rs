@@ -81,10 +81,32 @@ impl<'de> Fields<'de> for ImageAcc<'de> {
     }
 }
 
+/// What a video shares with an image: its size, caption and credit.
+pub(super) struct ImageParts {
+    pub(super) size: Option<(u32, u32)>,
+    pub(super) caption: Option<Inline>,
+    pub(super) credit: Option<Credit>,
+}
+
 impl ImageAcc<'_> {
-    pub(super) fn finish(self, cx: &mut Cx<'_>, path: &Path<'_>) -> Option<Image> {
-        let src = cx.req_str(self.src, "src", path).and_then(|s| cx.asset(&s, &path.field("src")));
-        let alt = cx.req_str(self.alt, "alt", path).map(|a| a.trim().to_owned()).unwrap_or_default();
+    pub(super) fn finish(mut self, cx: &mut Cx<'_>, path: &Path<'_>) -> Option<Image> {
+        let src = cx.req_str(self.src.take(), "src", path).and_then(|s| cx.asset(&s, &path.field("src")));
+        let alt = cx.req_str(self.alt.take(), "alt", path).map(|a| a.trim().to_owned()).unwrap_or_default();
+        let (focus, srcset) = (self.focus.take(), std::mem::take(&mut self.srcset));
+        let ImageParts { size, caption, credit } = self.parts(cx, path);
+        let focus = cx.opt_str(focus, "focus", path).and_then(|f| match percents(&f) {
+            Some(xy) => Some(xy),
+            None => {
+                let msg = "expected two percentages from 0% to 100%, across then down (\"50% 30%\")";
+                cx.sink.error(Code::Invalid, &path.field("focus"), msg);
+                None
+            }
+        });
+        Some(Image { src, alt, size, srcset, caption, credit, link: None, focus })
+    }
+
+    /// The size (both or neither of `width` and `height`), caption and credit.
+    pub(super) fn parts(self, cx: &mut Cx<'_>, path: &Path<'_>) -> ImageParts {
         let has = |v: &Option<Val<'_>>| !matches!(v, None | Some(Val::Null));
         let (has_w, has_h) = (has(&self.width), has(&self.height));
         let (w, h) = (cx.opt_uint(self.width, "width", path), cx.opt_uint(self.height, "height", path));
@@ -94,24 +116,7 @@ impl ImageAcc<'_> {
         } else {
             w.zip(h)
         };
-        let focus = cx.opt_str(self.focus, "focus", path).and_then(|f| match percents(&f) {
-            Some(xy) => Some(xy),
-            None => {
-                let msg = "expected two percentages from 0% to 100%, across then down (\"50% 30%\")";
-                cx.sink.error(Code::Invalid, &path.field("focus"), msg);
-                None
-            }
-        });
-        Some(Image {
-            src,
-            alt,
-            size,
-            srcset: self.srcset,
-            caption: self.caption,
-            credit: self.credit,
-            link: None,
-            focus,
-        })
+        ImageParts { size, caption: self.caption, credit: self.credit }
     }
 }
 

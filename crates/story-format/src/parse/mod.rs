@@ -36,6 +36,7 @@ mod cx;
 mod images;
 mod inline;
 mod lists;
+mod media;
 mod root;
 mod slot;
 mod steps;

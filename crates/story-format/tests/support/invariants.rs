@@ -52,7 +52,28 @@ pub fn check_invariants(bytes: &[u8]) {
             }
             for block in s.sections.iter().flat_map(|s| &s.blocks) {
                 match block {
-                    Block::Paragraph(t) | Block::Quote { text: t, .. } => inline(t),
+                    Block::Paragraph(t) | Block::Quote { text: t, .. } | Block::PullQuote { text: t, .. } => {
+                        inline(t)
+                    }
+                    Block::Gallery(g) => {
+                        assert!(
+                            !g.images.is_empty()
+                                && g.images.len() <= story_format::limits::MAX_GALLERY_IMAGES
+                        );
+                        g.images.iter().flat_map(|i| &i.caption).chain(&g.caption).for_each(inline)
+                    }
+                    Block::Video(v) => {
+                        for u in [Some(&v.src), v.poster.as_ref(), v.captions.as_ref()].into_iter().flatten()
+                        {
+                            assert!(matches!(u.scheme(), "http" | "https" | "file"), "{u}");
+                        }
+                        v.caption.iter().for_each(inline)
+                    }
+                    Block::Social(p) => {
+                        assert!(matches!(p.url.scheme(), "http" | "https" | "file"), "{}", p.url);
+                        assert!(!p.author.is_empty());
+                        inline(&p.text);
+                    }
                     Block::List(l) => l.each_text(&mut |t| inline(t)),
                     Block::Image(img) => img.caption.iter().for_each(inline),
                     Block::Table(t) => {

@@ -55,6 +55,38 @@ pub fn block(b: &Block) -> String {
         Block::Code { text, language } => format!("code language={language:?} text={text:?}"),
         Block::Divider => "divider".to_owned(),
         Block::Heading { text, level, id } => format!("heading level={level} id={id} text={text:?}"),
+        Block::PullQuote { text, cite } => format!("pullquote {} cite={cite:?}", inline(text)),
+        Block::Gallery(g) => {
+            let mut s = format!("gallery caption={}", opt_inline(&g.caption));
+            for i in &g.images {
+                write!(s, "\n    image {}", image(i)).unwrap();
+            }
+            s
+        }
+        Block::Video(v) => {
+            let url = |u: &Option<story_format::SafeUrl>| u.as_ref().map(|u| u.as_str().to_owned());
+            format!(
+                "video player={:?} src={:?} title={:?} poster={:?} captions={:?} size={:?} caption={} credit={}",
+                v.player,
+                v.src.as_str(),
+                v.title,
+                url(&v.poster),
+                url(&v.captions),
+                v.size,
+                opt_inline(&v.caption),
+                v.credit.as_ref().map_or_else(|| "None".to_owned(), |c| format!("{{{}}}", credit(c)))
+            )
+        }
+        Block::Social(p) => format!(
+            "social network={:?} url={:?} author={:?} handle={:?} date={:?} text={}\n    image {}",
+            p.network,
+            p.url.as_str(),
+            p.author,
+            p.handle,
+            p.date.as_ref().map(|d| &d.raw),
+            inline(&p.text),
+            p.image.as_ref().map_or_else(|| "None".to_owned(), image)
+        ),
         Block::Table(t) => {
             let row = |r: &[Inline]| r.iter().map(inline).collect::<Vec<_>>().join(" | ");
             let mut s = format!(
@@ -88,28 +120,36 @@ pub fn list(l: &story_format::List) -> String {
 /// An image's every field.
 pub fn image(i: &Image) -> String {
     let url = |u: &story_format::SafeUrl| u.as_str().to_owned();
-    let credit = i.credit.as_ref().map(|c| {
-        format!(
-            "author={:?} author_url={:?} provider={:?} provider_url={:?} license={:?} license_url={:?}",
-            c.author,
-            c.author_url.as_ref().map(url),
-            c.provider,
-            c.provider_url.as_ref().map(url),
-            c.license,
-            c.license_url.as_ref().map(url)
-        )
-    });
+    let credit = i.credit.as_ref().map(credit);
     format!(
         "src={:?} alt={:?} size={:?} srcset={:?} caption={} credit={} link={:?} focus={:?}",
         i.src.as_ref().map(url),
         i.alt,
         i.size,
         i.srcset_attr(url),
-        i.caption.as_ref().map_or_else(|| "None".to_owned(), inline),
+        opt_inline(&i.caption),
         credit.map_or_else(|| "None".to_owned(), |c| format!("{{{c}}}")),
         i.link.as_ref().map(url),
         i.focus
     )
+}
+
+/// A credit's every field.
+fn credit(c: &story_format::Credit) -> String {
+    let url = |u: &Option<story_format::SafeUrl>| u.as_ref().map(|u| u.as_str().to_owned());
+    format!(
+        "author={:?} author_url={:?} provider={:?} provider_url={:?} license={:?} license_url={:?}",
+        c.author,
+        url(&c.author_url),
+        c.provider,
+        url(&c.provider_url),
+        c.license,
+        url(&c.license_url)
+    )
+}
+
+fn opt_inline(i: &Option<Inline>) -> String {
+    i.as_ref().map_or_else(|| "None".to_owned(), inline)
 }
 
 /// Inline text: each run quoted, with its marks (`em`, `strong`, `code`,

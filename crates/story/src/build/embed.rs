@@ -189,6 +189,24 @@ pub fn estimated_height(story: &Story, width: u32) -> u32 {
                 Block::Table(t) => (t.rows.len() + 1) as f32 * 40.0 + 40.0,
                 Block::Image(img) => figure(img),
                 Block::Divider => 50.0,
+                Block::PullQuote { text: t, .. } => lines(t.text(), 12.0) * 34.0 + 60.0,
+                Block::Gallery(g) => {
+                    // As `.sv-gallery` lays them out: 3, 2 or 1 columns.
+                    let cols = if inner >= 736.0 {
+                        3.0
+                    } else if inner >= 480.0 {
+                        2.0
+                    } else {
+                        1.0
+                    };
+                    let rows = (g.images.len() as f32 / cols).ceil();
+                    rows * (inner / cols * 0.67 + 60.0) + 40.0
+                }
+                Block::Video(v) => match v.size {
+                    Some((w, hh)) if w > 0 => inner * hh as f32 / w as f32 + 60.0,
+                    _ => inner * 9.0 / 16.0 + 60.0,
+                },
+                Block::Social(p) => text_px(p.text.text()) + 90.0 + p.image.as_ref().map_or(0.0, figure),
             };
         }
     }

@@ -668,11 +668,18 @@ fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<Feed
     })
 }
 
-/// A story's images that pages show: the hero and the image blocks.
+/// A story's images that pages show: the hero, image blocks, galleries'
+/// images and social posts' pictures.
 fn story_images(story: &Story) -> impl Iterator<Item = &story_format::Image> {
-    let blocks = story.sections.iter().flat_map(|s| &s.blocks).filter_map(|b| match b {
-        story_format::Block::Image(img) => Some(&**img),
-        _ => None,
+    use story_format::Block;
+    let blocks = story.sections.iter().flat_map(|s| &s.blocks).flat_map(|b| {
+        let images: &[story_format::Image] = match b {
+            Block::Image(img) => std::slice::from_ref(&**img),
+            Block::Gallery(g) => &g.images,
+            Block::Social(p) => p.image.as_slice(),
+            _ => &[],
+        };
+        images
     });
     story.hero.iter().chain(blocks)
 }

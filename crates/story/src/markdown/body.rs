@@ -22,6 +22,15 @@ enum Inside {
 
 /// A list being read: its items so far, and for the item being read, its
 /// text and the list under it once that list has ended.
+/// An image of a paragraph that holds only images.
+struct ParaImage {
+    src: String,
+    /// The Markdown title (`![alt](a.png "title")`): the caption.
+    title: String,
+    alt: String,
+    link: Option<String>,
+}
+
 #[derive(Default)]
 struct ListAcc {
     ordered: bool,
@@ -57,8 +66,9 @@ pub(super) struct Body<'a, 'p> {
     inside: Inside,
     marks: Marks,
     runs: Runs,
-    /// The image alone in the current paragraph: (src, caption, alt so far).
-    image: Option<(String, String, String)>,
+    /// The images alone in the current paragraph (one: an image block;
+    /// more: a gallery), each as its source, title, alt text so far and link.
+    para_images: Vec<ParaImage>,
     in_image: bool,
     block_line: usize,
     quote: Vec<Runs>,
@@ -67,8 +77,6 @@ pub(super) struct Body<'a, 'p> {
     item_paragraphs: usize,
     /// Inside a table.
     table: Option<TableAcc>,
-    /// The link around the image being read, if any.
-    image_link: Option<String>,
     /// A `### Heading {#id}`'s id, until the heading ends.
     sub_id: Option<String>,
     /// Inside a code block: its language, and its text so far.
@@ -93,7 +101,7 @@ impl<'a, 'p> Body<'a, 'p> {
             inside: Inside::Nothing,
             marks: Marks::default(),
             runs: Runs::default(),
-            image: None,
+            para_images: Vec::new(),
             in_image: false,
             block_line: 0,
             quote: Vec::new(),
@@ -102,7 +110,6 @@ impl<'a, 'p> Body<'a, 'p> {
             skipping: 0,
             code: None,
             sub_id: None,
-            image_link: None,
             table: None,
         }
     }
@@ -219,8 +226,8 @@ impl<'a, 'p> Body<'a, 'p> {
 
     fn text(&mut self, t: &str, range: &Range<usize>) {
         if self.in_image {
-            if let Some((_, _, alt)) = &mut self.image {
-                alt.push_str(t);
+            if let Some(img) = self.para_images.last_mut() {
+                img.alt.push_str(t);
             }
             return;
         }
@@ -234,8 +241,8 @@ impl<'a, 'p> Body<'a, 'p> {
 
     /// An image shares its paragraph with text: refused (an image is a block).
     fn image_breaks_paragraph(&mut self, range: &Range<usize>) {
-        if self.image.is_some() && !self.runs.is_blank() {
-            self.image = None;
+        if !self.para_images.is_empty() && !self.runs.is_blank() {
+            self.para_images.clear();
             self.refuse(range, "an image shares a paragraph with text: put the image on a line of its own");
         }
     }
@@ -342,17 +349,23 @@ impl<'a, 'p> Body<'a, 'p> {
                 });
             }
             Tag::Image { dest_url, title, .. } => {
-                let alone =
-                    matches!(self.inside, Inside::Paragraph) && self.runs.is_blank() && self.image.is_none();
-                if !alone {
+                // Images alone in their paragraph: one is an image block,
+                // several (on one line or a line each) a gallery.
+                let alone = matches!(self.inside, Inside::Paragraph) && self.runs.is_blank();
+                if alone {
+                    self.para_images.push(ParaImage {
+                        src: dest_url.to_string(),
+                        title: title.to_string(),
+                        alt: String::new(),
+                        // `[![alt](a.png)](https://…)`: the image leads where the link does.
+                        link: self.marks.href.clone(),
+                    });
+                } else {
                     self.refuse(
                         &range,
                         "an image must stand alone in its paragraph (it becomes an image block)",
                     );
                 }
-                self.image = alone.then(|| (dest_url.to_string(), title.to_string(), String::new()));
-                // `[![alt](a.png)](https://…)`: the image leads where the link does.
-                self.image_link = self.marks.href.clone();
                 self.in_image = true;
             }
             Tag::CodeBlock(kind) => {
@@ -414,13 +427,26 @@ impl<'a, 'p> Body<'a, 'p> {
             TagEnd::Paragraph => match self.inside {
                 Inside::Paragraph => {
                     self.inside = Inside::Nothing;
+                    // A paragraph that is only a YouTube or Vimeo shortcode: a video.
+                    if let Some(video) = super::embeds::video_shortcode(self.runs.plain_text().trim()) {
+                        self.runs = Runs::default();
+                        self.push_block(BlockOut::Typed(video));
+                        return;
+                    }
                     let runs = self.take_runs();
-                    match self.image.take() {
-                        Some((src, caption, alt)) if runs.is_blank() => {
-                            self.image_block(src, caption, alt, &range)
+                    let images = std::mem::take(&mut self.para_images);
+                    if !runs.is_blank() {
+                        self.push_block(BlockOut::Paragraph(runs.finish()));
+                    } else if images.len() == 1 || images.iter().any(|i| i.link.is_some()) {
+                        // One image, or images with links (a gallery's have
+                        // none): an image block each.
+                        for img in images {
+                            let image = self.image_out(img, &range);
+                            self.push_block(BlockOut::Typed(TypedOut::Image(image)));
                         }
-                        _ if runs.is_blank() => {}
-                        _ => self.push_block(BlockOut::Paragraph(runs.finish())),
+                    } else if !images.is_empty() {
+                        let images = images.into_iter().map(|i| self.image_out(i, &range)).collect();
+                        self.push_block(BlockOut::Typed(TypedOut::Gallery { images, caption: None }));
                     }
                 }
                 Inside::Quote => {
@@ -564,8 +590,10 @@ impl<'a, 'p> Body<'a, 'p> {
         runs
     }
 
-    fn image_block(&mut self, src: String, caption: String, alt: String, range: &Range<usize>) {
-        let link = self.image_link.take();
+    /// An image of the paragraph: its size read when the file is the
+    /// bundle's (refused when it is missing).
+    fn image_out(&mut self, img: ParaImage, range: &Range<usize>) -> ImageOut {
+        let ParaImage { src, title: caption, alt, link } = img;
         let mut image =
             ImageOut { src: src.clone(), alt: alt.trim().to_owned(), link, ..ImageOut::default() };
         if !caption.trim().is_empty() {
@@ -585,7 +613,7 @@ impl<'a, 'p> Body<'a, 'p> {
                 );
             }
         }
-        self.push_block(BlockOut::Typed(TypedOut::Image(image)));
+        image
     }
 
     /// A quote: one paragraph of text; a last line (or paragraph) that

@@ -28,6 +28,7 @@ use crate::out::StoryOut;
 use crate::sandbox::Sandbox;
 
 mod body;
+mod embeds;
 mod front;
 mod lines;
 mod runs;
