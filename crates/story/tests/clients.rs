@@ -255,3 +255,65 @@ fn corrections_are_shown_with_the_story_and_named_in_its_structured_data() {
     assert_eq!(select(&html, ".sv-notes li").len(), 3);
     assert_eq!(select(&page(out.join("fixed/embed.html")), ".sv-notes li").len(), 3);
 }
+
+#[test]
+fn media_blocks_reach_every_output_and_their_text_stays_text() {
+    let tmp = TempDir::new("clients-media");
+    let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
+    let h = "</script><script>alert(1)</script> & <b>bold</b>";
+    let blocks = json!([
+        { "type": "pullquote", "text": h, "cite": h },
+        { "type": "gallery", "caption": h, "images": [
+            { "src": "https://cdn.example/a.png", "alt": h, "caption": h },
+            { "src": "https://cdn.example/b.png", "alt": "B" } ] },
+        { "type": "video", "src": "https://youtu.be/dQw4w9WgXcQ", "title": h, "caption": h },
+        { "type": "video", "src": "https://cdn.example/v.mp4", "title": h },
+        { "type": "social", "url": "https://mastodon.social/@a/1", "network": "mastodon",
+          "author": h, "handle": h, "text": h, "date": "2026-01-03" }
+    ]);
+    tmp.write("site/media/story.json", &story("media", json!({ "sections": [{ "blocks": blocks }] })));
+    let o = build(&site, &out, &fake_viewer(tmp.dir()));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let feed: Value = serde_json::from_str(&read(out.join("feed.json"))).unwrap();
+    let feed_html = scraper::Html::parse_fragment(feed["items"][0]["content_html"].as_str().unwrap());
+    let atom = read(out.join("feed.xml"));
+    let atom_content =
+        atom.split("<content type=\"html\"").nth(1).unwrap().split("</content>").next().unwrap();
+    let atom_html = scraper::Html::parse_fragment(&unescape_xml(atom_content.split_once('>').unwrap().1));
+    let outputs = [
+        ("page", page(out.join("media/index.html"))),
+        ("embed", page(out.join("media/embed.html"))),
+        ("JSON Feed", feed_html),
+        ("Atom", atom_html),
+    ];
+    for (name, doc) in outputs {
+        let texts =
+            |sel: &str| -> Vec<String> { select(&doc, sel).iter().map(|e| e.text().collect()).collect() };
+        assert_eq!(texts(".sv-pullquote-text"), [h], "{name}");
+        assert_eq!(texts(".sv-pullquote cite"), [h], "{name}");
+        assert_eq!(texts(".sv-gallery > figcaption"), [h], "{name}");
+        assert_eq!(attr(&doc, ".sv-gallery li img", "alt"), h, "{name}");
+        assert_eq!(select(&doc, ".sv-gallery li").len(), 2, "{name}");
+        let stand_in = select(&doc, "a.sv-play");
+        assert_eq!(stand_in.len(), 1, "{name}");
+        assert_eq!(stand_in[0].value().attr("href"), Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ"));
+        assert_eq!(stand_in[0].text().collect::<String>(), format!("▶Watch on YouTube: {h}"), "{name}");
+        assert_eq!(attr(&doc, "video", "aria-label"), h, "{name}");
+        assert_eq!(attr(&doc, "video", "src"), "https://cdn.example/v.mp4", "{name}");
+        assert_eq!(texts(".sv-social blockquote"), [h], "{name}");
+        assert_eq!(texts(".sv-social-author"), [h], "{name}");
+        assert_eq!(texts(".sv-social-handle"), [h], "{name}");
+        assert_eq!(attr(&doc, ".sv-social-meta a", "href"), "https://mastodon.social/@a/1");
+        assert_eq!(select(&doc, "script:not([type='application/ld+json']):not([src])").len(), 0, "{name}");
+        assert_eq!(select(&doc, "b").len(), 0, "{name}: markup in text became an element");
+    }
+}
+
+/// The text an Atom `type="html"` element holds (XML's five escapes).
+fn unescape_xml(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
