@@ -85,7 +85,11 @@ before(async () => {
     format: 'story/1', id: 'hostile', lang: 'en', title: HOSTILE, dek: HOSTILE, byline: HOSTILE, published: '2025-01-01',
     hero: { src: 'hero.png', alt: HOSTILE, width: 600, height: 337, caption: HOSTILE, credit: { author: HOSTILE } },
     // A heading equal to the title is dropped by Readability on purpose.
-    sections: [{ heading: `Part ${HOSTILE}`, blocks: [HOSTILE, { type: 'quote', text: HOSTILE, cite: HOSTILE }] }],
+    sections: [{ heading: `Part ${HOSTILE}`, blocks: [HOSTILE, { type: 'quote', text: HOSTILE, cite: HOSTILE },
+      { type: 'pullquote', text: HOSTILE, cite: HOSTILE },
+      { type: 'gallery', caption: HOSTILE, images: [{ src: 'hero.png', alt: HOSTILE, caption: HOSTILE }, { src: 'hero.png', alt: 'B' }] },
+      { type: 'video', src: 'https://youtu.be/dQw4w9WgXcQ', title: HOSTILE, caption: HOSTILE },
+      { type: 'social', url: 'https://mastodon.social/@a/1', network: 'mastodon', author: HOSTILE, handle: HOSTILE, text: HOSTILE }] }],
   }));
   fs.mkdirSync(path.join(site, 'long'));
   fs.writeFileSync(path.join(site, 'long', 'story.json'), JSON.stringify(longStory()));
@@ -171,7 +175,13 @@ describe('feeds', () => {
     assert.deepEqual(cranes.authors, ['Mei Lin', 'Tom Ashdown'], 'the authors as data, not the byline split');
     const trains = feed.entries.find((e) => e.title.startsWith('Night trains'));
     assert.deepEqual(trains.authors, ['Jonas Berg']);
-    assert.ok(feed.entries.some((e) => e.title === HOSTILE), 'hostile text comes back as text');
+    const hostile = feed.entries.find((e) => e.title === HOSTILE);
+    assert.ok(hostile, 'hostile text comes back as text');
+    // The media blocks as feedparser keeps them: the video's stand-in and
+    // the post's link survive its sanitizer, and their text stays text.
+    assert.ok(hostile.links.includes('https://www.youtube.com/watch?v=dQw4w9WgXcQ'), hostile.links.join(' '));
+    assert.ok(hostile.links.includes('https://mastodon.social/@a/1'), hostile.links.join(' '));
+    assert.ok(hostile.text.split(HOSTILE).length - 1 >= 9, hostile.text);
   });
 
   test('the JSON Feed puts version first, and its links are absolute and reach their pages', () => {

@@ -7,12 +7,14 @@ and the address it is served at, which relative links resolve against).
 """
 
 import json
+from html import unescape
 import re
 import sys
 
 import feedparser
 
 HREF = re.compile(r'href="([^"]*)"')
+TAG = re.compile(r"<[^>]*>")
 
 
 def read(path, url):
@@ -30,6 +32,8 @@ def read(path, url):
                 "link": e.get("link"),
                 "authors": [a.get("name") for a in e.get("authors", [])],
                 "links": HREF.findall(html),
+                # What a reader sees: the content's text, its markup gone.
+                "text": unescape(TAG.sub("", html)),
             }
         )
     return {"url": url, "version": d.version, "bozo": bool(d.bozo), "entries": entries}
