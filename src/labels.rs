@@ -47,6 +47,8 @@ pub struct Labels {
     /// A video file's captions track, and its link for browsers without video.
     pub captions: &'static str,
     pub download_video: &'static str,
+    /// The heading of a Markdown post's footnotes (`story import`).
+    pub footnotes: &'static str,
 }
 
 pub const EN: Labels = Labels {
@@ -75,6 +77,7 @@ pub const EN: Labels = Labels {
     view_on: "View on {n}",
     captions: "Captions",
     download_video: "Download the video",
+    footnotes: "Notes",
 };
 
 pub const ZH: Labels = Labels {
@@ -103,6 +106,7 @@ pub const ZH: Labels = Labels {
     view_on: "在 {n} 查看",
     captions: "字幕",
     download_video: "下载视频",
+    footnotes: "注释",
 };
 
 pub const AR: Labels = Labels {
@@ -131,6 +135,7 @@ pub const AR: Labels = Labels {
     view_on: "اعرض على {n}",
     captions: "الترجمة",
     download_video: "تنزيل الفيديو",
+    footnotes: "الحواشي",
 };
 
 /// The labels for a story in `lang` (its primary subtag decides).

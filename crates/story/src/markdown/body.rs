@@ -5,7 +5,9 @@ use std::ops::Range;
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::lines::Lines;
+use super::notes::Notes;
 use super::runs::{Marks, Runs};
+use super::scan::{heading_shift, is_br, strip_dash, template_syntax};
 use super::{is_remote, Env, Problem, Problems, MAX_PROBLEMS};
 use crate::out::{BlockOut, ImageOut, InlineOut, ItemOut, ListOut, SectionOut, TypedOut};
 use story_format::limits::MAX_LIST_DEPTH;
@@ -18,10 +20,10 @@ enum Inside {
     Quote,
     Item,
     Cell,
+    /// A footnote's definition.
+    Note,
 }
 
-/// A list being read: its items so far, and for the item being read, its
-/// text and the list under it once that list has ended.
 /// An image of a paragraph that holds only images.
 struct ParaImage {
     src: String,
@@ -30,6 +32,9 @@ struct ParaImage {
     alt: String,
     link: Option<String>,
 }
+
+/// A list being read: its items so far, and for the item being read, its
+/// text and the list under it once that list has ended.
 
 #[derive(Default)]
 struct ListAcc {
@@ -84,6 +89,13 @@ pub(super) struct Body<'a, 'p> {
     /// Inside a refused container (a table, a code block, a footnote, a
     /// nested list): how deep, so that its contents are not refused again.
     skipping: usize,
+    /// The footnotes, referred to and written.
+    pub(super) notes: Notes,
+    /// How many levels the body's headings move so that its top level is
+    /// `##` (a post whose sections are `#`, or `###`); see `heading_shift`.
+    shift: isize,
+    /// The level the heading being read was placed at.
+    placed: usize,
 }
 
 impl<'a, 'p> Body<'a, 'p> {
@@ -111,6 +123,9 @@ impl<'a, 'p> Body<'a, 'p> {
             code: None,
             sub_id: None,
             table: None,
+            notes: Notes::default(),
+            shift: 0,
+            placed: 0,
         }
     }
 
@@ -145,6 +160,7 @@ impl<'a, 'p> Body<'a, 'p> {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_HEADING_ATTRIBUTES
             | Options::ENABLE_STRIKETHROUGH;
+        self.shift = heading_shift(Parser::new_ext(body, options));
         for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
             self.event(event, range);
         }
@@ -213,8 +229,9 @@ impl<'a, 'p> Body<'a, 'p> {
             Event::InlineHtml(_) | Event::Html(_) => {
                 self.refuse(&range, "raw HTML has no place in a story: the format holds text only")
             }
-            Event::FootnoteReference(_) => {
-                self.refuse(&range, "footnotes are not part of the format: put the note in the text")
+            Event::FootnoteReference(label) => {
+                self.notes.reference(&label, &mut self.runs);
+                self.image_breaks_paragraph(&range);
             }
             Event::Rule => {
                 self.block_line = self.line(&range);
@@ -265,17 +282,20 @@ impl<'a, 'p> Body<'a, 'p> {
             },
             Tag::Heading { level, id, .. } => {
                 self.block_line = self.line(&range);
-                match level {
-                    HeadingLevel::H1 if self.title.is_none() && self.sections.is_empty() => {}
-                    HeadingLevel::H1 => self.refuse(
+                let title = level == HeadingLevel::H1 && self.title.is_none() && self.sections.is_empty();
+                // The title stays where it is; the body's levels move together.
+                self.placed = if title { 1 } else { (level as isize + self.shift).max(1) as usize };
+                match self.placed {
+                    1 if title => {}
+                    1 => self.refuse(
                         &range,
                         "a # heading here cannot be placed: # is the title, once, before the text; sections start with ##",
                     ),
-                    HeadingLevel::H2 => {
+                    2 => {
                         self.sections.push(SectionOut { id: id.map(|i| i.to_string()), ..SectionOut::default() });
                         self.lines.push((self.block_line, Vec::new()));
                     }
-                    HeadingLevel::H3 | HeadingLevel::H4 => self.sub_id = id.map(|i| i.to_string()),
+                    3 | 4 => self.sub_id = id.map(|i| i.to_string()),
                     _ => self.refuse(
                         &range,
                         format!("a {} heading cannot be placed: sections start with ##, sub-headings with ### or ####", "#".repeat(level as usize)),
@@ -411,9 +431,17 @@ impl<'a, 'p> Body<'a, 'p> {
             }
             Tag::TableHead | Tag::TableRow => {}
             Tag::TableCell => self.inside = Inside::Cell,
-            Tag::FootnoteDefinition(_) => {
-                self.refuse(&range, "footnotes are not part of the format: put the note in the text");
-                self.skipping = 1;
+            Tag::FootnoteDefinition(label) => {
+                if !matches!(self.inside, Inside::Nothing) || !self.lists.is_empty() || self.notes.is_open() {
+                    self.refuse(
+                        &range,
+                        "a footnote inside a quote, a list or a note is not part of the format",
+                    );
+                    self.skipping = 1;
+                    return;
+                }
+                self.notes.open(&label, self.line(&range));
+                self.inside = Inside::Note;
             }
             other => {
                 self.refuse(&range, format!("this Markdown ({other:?}) has no place in the format"));
@@ -453,23 +481,30 @@ impl<'a, 'p> Body<'a, 'p> {
                     let runs = self.take_runs();
                     self.quote.push(runs);
                 }
+                Inside::Note => {
+                    let runs = self.take_runs();
+                    self.notes.paragraph(runs);
+                }
                 _ => {}
             },
-            TagEnd::Heading(level) => {
+            TagEnd::FootnoteDefinition => {
+                self.notes.close();
+                self.inside = Inside::Nothing;
+            }
+            TagEnd::Heading(_) => {
+                let level = self.placed;
                 let runs = self.take_runs();
                 let text = runs.plain_text().trim().to_owned();
                 self.inside = Inside::Nothing;
                 match level {
-                    HeadingLevel::H1 if self.title.is_none() && self.sections.is_empty() => {
-                        self.title = Some(text)
-                    }
-                    HeadingLevel::H2 => {
+                    1 if self.title.is_none() && self.sections.is_empty() => self.title = Some(text),
+                    2 => {
                         if let Some(s) = self.sections.last_mut() {
                             s.heading = Some(text);
                         }
                     }
-                    HeadingLevel::H3 | HeadingLevel::H4 => {
-                        let level = if level == HeadingLevel::H3 { 3 } else { 4 };
+                    3 | 4 => {
+                        let level = level as u8;
                         let id = self.sub_id.take();
                         if text.is_empty() {
                             self.refuse(&range, "an empty sub-heading");
@@ -645,32 +680,4 @@ impl<'a, 'p> Body<'a, 'p> {
             ),
         }
     }
-}
-
-/// What template syntax `text` holds, named as its writer knows it: a
-/// Liquid tag (`{% link … %}`, Jekyll), a Hugo shortcode (`{{< … >}}`,
-/// `{{% … %}}`) or a template expression (`{{ … }}`). Code keeps them as
-/// they are; anywhere else they would be printed literally.
-fn template_syntax(text: &str) -> Option<&'static str> {
-    if text.contains("{{<") || text.contains("{{%") {
-        Some("a Hugo shortcode")
-    } else if text.contains("{%") && text.contains("%}") {
-        Some("a Liquid tag")
-    } else if text.contains("{{") && text.contains("}}") {
-        Some("a template expression ({{ … }})")
-    } else {
-        None
-    }
-}
-
-/// `<br>`, `<br/>` or `<br />` (any case): a line break, the one piece of
-/// HTML that Markdown writers use for what the format has.
-fn is_br(html: &str) -> bool {
-    let tag = html.trim().to_ascii_lowercase();
-    matches!(tag.as_str(), "<br>" | "<br/>" | "<br />")
-}
-
-/// `— name`, `-- name` or `―name`: the name.
-fn strip_dash(s: &str) -> Option<&str> {
-    ["—", "―", "--"].iter().find_map(|d| s.strip_prefix(d)).map(str::trim_start)
 }

@@ -31,7 +31,9 @@ mod body;
 mod embeds;
 mod front;
 mod lines;
+mod notes;
 mod runs;
+mod scan;
 
 use body::Body;
 use front::{read_front_matter, split_front_matter};
@@ -193,7 +195,14 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     }
     let mut body_reader = Body::new(text, body_offset, env, &mut problems);
     body_reader.read(body);
-    let Body { sections, title, images, lines, warnings: body_warnings, .. } = body_reader;
+    let Body { mut sections, title, images, mut lines, warnings: body_warnings, notes, .. } = body_reader;
+    // Footnotes: a last section, headed in the story's language.
+    let heading = story_viewer::labels::for_lang(story.lang.as_deref().unwrap_or("en")).footnotes;
+    let notes_line = notes.line;
+    if let Some(section) = notes.section(heading) {
+        sections.push(section);
+        lines.push((notes_line, vec![notes_line]));
+    }
     front_warnings.extend(body_warnings);
     if story.title.is_none() {
         story.title = title;
