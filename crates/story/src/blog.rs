@@ -58,8 +58,10 @@ pub fn is_post(path: &Path) -> bool {
 /// Imports every post of `srcs` (files or folders) into bundle folders
 /// under `site`, each named by the story's id; nothing is read outside a
 /// source's own folder. Fails only when a source cannot be read at all.
-pub fn import_all(srcs: &[PathBuf], site: &Path) -> std::io::Result<Imported> {
+pub fn import_all(srcs: &[PathBuf], site: &Path, root: Option<&Path>) -> std::io::Result<Imported> {
     let mut out = Imported { posts: Vec::new(), skipped: Vec::new() };
+    // Site-absolute images are read only inside ROOT, as posts only inside SRC.
+    let root = root.map(Sandbox::new).transpose()?;
     let mut ids = HashSet::new();
     for src in srcs {
         let (sandbox, files) = if src.is_dir() {
@@ -71,14 +73,20 @@ pub fn import_all(srcs: &[PathBuf], site: &Path) -> std::io::Result<Imported> {
             (Sandbox::new(crate::sandbox::parent_dir(src))?, vec![src.clone()])
         };
         for file in files {
-            let outcome = import_one(&sandbox, &file, site, &mut ids);
+            let outcome = import_one(&sandbox, root.as_ref(), &file, site, &mut ids);
             out.posts.push((file, outcome));
         }
     }
     Ok(out)
 }
 
-fn import_one(sandbox: &Sandbox, file: &Path, site: &Path, ids: &mut HashSet<String>) -> Outcome {
+fn import_one(
+    sandbox: &Sandbox,
+    root: Option<&Sandbox>,
+    file: &Path,
+    site: &Path,
+    ids: &mut HashSet<String>,
+) -> Outcome {
     let bytes = match crate::check::read_limited(sandbox, file) {
         Ok(b) => b,
         Err(d) => return Outcome::Failed(d.message),
@@ -86,7 +94,7 @@ fn import_one(sandbox: &Sandbox, file: &Path, site: &Path, ids: &mut HashSet<Str
     if markdown::is_draft(&bytes) {
         return Outcome::Draft;
     }
-    let imported = match markdown::import_bytes(&bytes, file, sandbox) {
+    let imported = match markdown::import_bytes_rooted(&bytes, file, sandbox, root) {
         Ok(i) => i,
         Err(problems) => return Outcome::Refused(problems),
     };
@@ -97,7 +105,7 @@ fn import_one(sandbox: &Sandbox, file: &Path, site: &Path, ids: &mut HashSet<Str
     }
     let dir = site.join(&id);
     let src_dir = crate::sandbox::parent_dir(file);
-    match crate::out::write_bundle(sandbox, src_dir, &dir, &imported.images, imported.json.as_bytes()) {
+    match crate::out::write_bundle(sandbox, src_dir, &dir, &imported.images, imported.json.as_bytes(), root) {
         Ok(()) => Outcome::Imported(dir),
         Err(e) => Outcome::Failed(e),
     }

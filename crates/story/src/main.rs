@@ -74,6 +74,11 @@ enum Command {
         /// site folder, one bundle folder per post)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// The folder that site-absolute image paths (`/images/x.png`) start
+        /// from (Hugo's `static/`, a Jekyll site's root); such images are
+        /// copied into each bundle that uses them. Needs --out
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
     /// Print the JSON Schema of both formats
     Schema,
@@ -88,10 +93,11 @@ fn main() -> ExitCode {
         }
         Command::Index { site, out } => cmd_index(&site, out),
         Command::New { dir } => cmd_new(&dir),
-        Command::Import { srcs, out } => match &srcs[..] {
-            [file] if !file.is_dir() => cmd_import(file, out),
+        Command::Import { srcs, out, root } => match &srcs[..] {
+            [file] if !file.is_dir() && root.is_none() => cmd_import(file, out),
             _ => match out {
-                Some(site) => cmd_import_blog(&srcs, &site),
+                Some(site) => cmd_import_blog(&srcs, &site, root.as_deref()),
+                None if root.is_some() => fail("--root needs --out (the bundles get copies of the images)"),
                 None => fail("importing a folder or several files needs --out SITE (where the bundles go)"),
             },
         },
@@ -231,9 +237,9 @@ fn cmd_new(dir: &Path) -> ExitCode {
 
 /// A whole blog: every post a bundle under `site`; a summary line. Exit 0
 /// when every post was imported (drafts aside), 1 when some were refused.
-fn cmd_import_blog(srcs: &[PathBuf], site: &Path) -> ExitCode {
+fn cmd_import_blog(srcs: &[PathBuf], site: &Path, root: Option<&Path>) -> ExitCode {
     use story_cli::blog::Outcome;
-    let imported = match story_cli::blog::import_all(srcs, site) {
+    let imported = match story_cli::blog::import_all(srcs, site, root) {
         Ok(i) => i,
         Err(e) => return fail(format!("{e}; nothing more was written")),
     };
@@ -294,7 +300,7 @@ fn cmd_import(md: &Path, out: Option<PathBuf>) -> ExitCode {
     let images: &[String] = if out.is_some() { &imported.images } else { &[] };
     let out_dir = out.unwrap_or_else(|| src_dir.to_owned());
     let target = out_dir.join("story.json");
-    if let Err(e) = out::write_bundle(&sandbox, src_dir, &out_dir, images, imported.json.as_bytes()) {
+    if let Err(e) = out::write_bundle(&sandbox, src_dir, &out_dir, images, imported.json.as_bytes(), None) {
         return fail(format!("{e}\nstory import: nothing was written"));
     }
     eprintln!("story import: wrote {}", target.display());

@@ -268,27 +268,38 @@ pub fn write_bundle(
     out_dir: &Path,
     images: &[String],
     json: &[u8],
+    root: Option<&Sandbox>,
 ) -> Result<(), String> {
     use std::path::{Component, PathBuf};
     let shown = |p: &Path| p.display().to_string();
-    let mut plan: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Each copy: from, to, and the sandbox it is read through.
+    let mut plan: Vec<(PathBuf, PathBuf, &Sandbox)> = Vec::new();
     for img in images {
-        let rel = Path::new(img);
+        // A site-absolute image (`/images/x.png`) is read below ROOT and
+        // copied to the same path without its `/`.
+        let (from_box, src_dir, rel) = match (crate::markdown::site_absolute(img), root) {
+            (Some(rel), Some(root)) => (root, root.root(), Path::new(rel)),
+            _ => (sandbox, src_dir, Path::new(img)),
+        };
         if !rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
             return Err(format!(
-                "{img}: an image outside the Markdown file's folder cannot be copied with --out"
+                "{img}: an image outside the Markdown file's folder (or --root) cannot be copied with --out"
             ));
         }
-        let from =
-            sandbox.file(&src_dir.join(rel)).map_err(|why| format!("{} {why}", shown(&src_dir.join(rel))))?;
+        let from = from_box
+            .file(&src_dir.join(rel))
+            .map_err(|why| format!("{} {why}", shown(&src_dir.join(rel))))?;
         let to = out_dir.join(rel);
         if std::fs::canonicalize(&to).ok() == Some(from.clone()) {
             continue; // already there (--out is the Markdown's own folder)
         }
-        plan.push((from, to));
+        if plan.iter().any(|(_, t, _)| *t == to) {
+            continue; // named twice (a hero that is also in the text)
+        }
+        plan.push((from, to, from_box));
     }
     // No folder on the way to a target may be a link (it could lead anywhere).
-    for (_, to) in &plan {
+    for (_, to, _) in &plan {
         let mut at = out_dir.to_owned();
         for c in to.strip_prefix(out_dir).unwrap_or(to).parent().into_iter().flat_map(Path::components) {
             at.push(c);
@@ -314,10 +325,10 @@ pub fn write_bundle(
             Ok(())
         };
         make_dir(out_dir)?;
-        for (from, to) in &plan {
+        for (from, to, from_box) in &plan {
             make_dir(parent_dir(to))?;
             let tmp = temp_beside(to);
-            let mut src = sandbox.open(from).map_err(|why| format!("{} {why}", shown(from)))?;
+            let mut src = from_box.open(from).map_err(|why| format!("{} {why}", shown(from)))?;
             temps.push((tmp.clone(), to.clone()));
             let mut dst = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", shown(&tmp)))?;
             std::io::copy(&mut src, &mut dst).map_err(|e| format!("{}: {e}", shown(from)))?;

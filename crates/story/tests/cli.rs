@@ -344,3 +344,45 @@ fn a_whole_blog_imports_post_by_post_in_its_own_layout() {
     // A folder without --out says what it needs.
     assert_eq!(run(&["import", &dir.path("blog")]).status.code(), Some(2));
 }
+
+#[test]
+fn site_absolute_images_come_from_root_and_only_from_inside_it() {
+    let dir = TempDir::new("blog-root");
+    // Hugo: posts in content/, their images in static/, named from the site's root.
+    dir.write(
+        "hugo/content/posts/cranes.md",
+        "---\ntitle: Cranes\ndate: 2025-02-01\nimage: /images/crane.png\n---\n\n![A crane](/images/crane.png)\n",
+    );
+    dir.write(
+        "hugo/content/posts/secret.md",
+        "---\ntitle: S\ndate: 2025-02-02\n---\n\n![S](/images/secret.png)\n",
+    );
+    dir.write("hugo/content/posts/up.md", "---\ntitle: U\ndate: 2025-02-03\n---\n\n![U](/../outside.png)\n");
+    std::fs::create_dir_all(dir.dir().join("hugo/static/images")).unwrap();
+    let photo = root().join("crates/story/tests/blocks/image/photo.png");
+    std::fs::copy(&photo, dir.dir().join("hugo/static/images/crane.png")).unwrap();
+    std::fs::copy(&photo, dir.dir().join("hugo/outside.png")).unwrap();
+    // A link in ROOT to a file outside it is never followed.
+    std::os::unix::fs::symlink(
+        dir.dir().join("hugo/outside.png"),
+        dir.dir().join("hugo/static/images/secret.png"),
+    )
+    .unwrap();
+    let (content, site, static_) = (dir.path("hugo/content"), dir.path("site"), dir.path("hugo/static"));
+    // Without --root the path is not found, and says where it would be looked for.
+    let out = run(&["import", &content, "--out", &site]);
+    assert!(stdout(&out).contains("the image /images/crane.png does not exist"), "{}", stdout(&out));
+    let out = run(&["import", &content, "--out", &site, "--root", &static_]);
+    assert_eq!(out.status.code(), Some(1), "{}", support::text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 post imported"), "{}", support::text(&out));
+    let story: serde_json::Value = serde_json::from_str(&dir.read("site/cranes/story.json")).unwrap();
+    assert_eq!(story["hero"]["src"], "images/crane.png");
+    assert_eq!(story["sections"][0]["blocks"][0]["src"], "images/crane.png");
+    assert_eq!(story["hero"]["width"], 16, "its size read from ROOT's file");
+    assert!(dir.dir().join("site/cranes/images/crane.png").is_file(), "the bundle has its copy");
+    assert!(!dir.dir().join("site/secret").exists() && !dir.dir().join("site/up").exists());
+    let check = run(&["check", &site]);
+    assert_eq!(check.status.code(), Some(0), "{}", support::text(&check));
+    // --root copies images into bundles, so it needs --out.
+    assert_eq!(run(&["import", &content, "--root", &static_]).status.code(), Some(2));
+}

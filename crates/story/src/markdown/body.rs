@@ -640,11 +640,15 @@ impl<'a, 'p> Body<'a, 'p> {
                     image.width = Some(w);
                     image.height = Some(h);
                 }
+                // Site-absolute (from --root): the bundle's copy is named without the `/`.
+                if let Some(rel) = super::site_absolute(&src) {
+                    image.src = rel.to_owned();
+                }
                 self.images.push(src);
             } else {
                 self.refuse(
                     range,
-                    format!("the image {src} does not exist (paths are relative to the Markdown file)"),
+                        format!("the image {src} does not exist (paths are relative to the Markdown file, or with / to --root)"),
                 );
             }
         }

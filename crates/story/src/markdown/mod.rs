@@ -130,6 +130,18 @@ pub struct Imported {
 /// sizes are read from files beside it, and the result is checked as the
 /// `story.json` it would become beside it.
 pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Imported, Vec<Problem>> {
+    import_bytes_rooted(bytes, path, sandbox, None)
+}
+
+/// [`import_bytes`], with site-absolute image paths (`/images/x.png`)
+/// read below `root` (`story import --root`); the story names such an
+/// image bundle-relative (`images/x.png`), where the bundle gets its copy.
+pub fn import_bytes_rooted(
+    bytes: &[u8],
+    path: &Path,
+    sandbox: &Sandbox,
+    root: Option<&Sandbox>,
+) -> Result<Imported, Vec<Problem>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
         vec![Problem { line, column, message: "the file is not UTF-8 text (save it as UTF-8)".into() }]
@@ -146,14 +158,22 @@ pub fn import_bytes(bytes: &[u8], path: &Path, sandbox: &Sandbox) -> Result<Impo
         }
         name => name.to_owned(),
     };
-    // Images are read only when they are regular files inside the sandbox.
+    // Images are read only when they are regular files inside the sandbox
+    // (a site-absolute one inside ROOT's).
+    let locate = |src: &str| -> Option<(&Sandbox, std::path::PathBuf)> {
+        match site_absolute(src) {
+            Some(rel) => root.map(|r| (r, r.root().join(rel))),
+            None => Some((sandbox, dir.join(src))),
+        }
+    };
     let sizes = |src: &str| -> Option<(u32, u32)> {
+        let (sandbox, file) = locate(src)?;
         let mut head = Vec::with_capacity(IMAGE_HEAD);
-        sandbox.open(&dir.join(src)).ok()?.take(IMAGE_HEAD as u64).read_to_end(&mut head).ok()?;
+        sandbox.open(&file).ok()?.take(IMAGE_HEAD as u64).read_to_end(&mut head).ok()?;
         let s = imagesize::blob_size(&head).ok()?;
         Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?))
     };
-    let exists = |src: &str| sandbox.file(&dir.join(src)).is_ok();
+    let exists = |src: &str| locate(src).is_some_and(|(sandbox, file)| sandbox.file(&file).is_ok());
     let base = url::Url::from_file_path(dir.join("story.json")).ok();
     import(text, &Env { sizes: &sizes, exists: &exists, folder: &folder, base })
 }
@@ -192,6 +212,13 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     let mut front_warnings = Vec::new();
     if let Some(front) = front {
         read_front_matter(front, &mut story, env, &mut problems, &mut front_warnings);
+    }
+    // A site-absolute hero is copied from ROOT, and named in the bundle.
+    let hero_file = story.hero.as_ref().map(|h| h.src.clone());
+    if let Some(hero) = &mut story.hero {
+        if let Some(rel) = site_absolute(&hero.src) {
+            hero.src = rel.to_owned();
+        }
     }
     let mut body_reader = Body::new(text, body_offset, env, &mut problems);
     body_reader.read(body);
@@ -237,15 +264,19 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
         return Err(problems.finish());
     }
     let mut all_images = images;
-    if let Some(hero) = &story.hero {
-        if !is_remote(&hero.src) {
-            all_images.insert(0, hero.src.clone());
-        }
+    if let Some(hero) = hero_file.filter(|h| !is_remote(h)) {
+        all_images.insert(0, hero);
     }
     let mut all_warnings: Vec<Diagnostic> = front_warnings.iter().map(Problem::to_warning).collect();
     all_warnings.extend(warnings);
     let id = story.id.clone().unwrap_or_default();
     Ok(Imported { id, json, images: all_images, warnings: all_warnings })
+}
+
+/// A site-absolute path's part after the `/` (`/images/x.png`: `images/x.png`):
+/// it starts from `--root`, and names the bundle's copy.
+pub fn site_absolute(src: &str) -> Option<&str> {
+    src.strip_prefix('/').filter(|rest| !rest.starts_with('/') && !rest.is_empty())
 }
 
 /// Whether an image `src` names another host (its size is not read, nor is it copied).
