@@ -255,6 +255,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// A site-absolute path's part after the `/` (`/images/x.png`: `images/x.png`):
+/// it starts from `--root`, and names the bundle's copy.
+pub fn site_absolute(src: &str) -> Option<&str> {
+    src.strip_prefix('/').filter(|rest| !rest.starts_with('/') && !rest.is_empty())
+}
+
 /// Writes a bundle: `images` (paths relative to `src_dir`, read through
 /// `sandbox`) copied to the same paths below `out_dir`, then `json` as
 /// `out_dir/story.json`. All or nothing: every image is checked first (a
@@ -277,7 +283,7 @@ pub fn write_bundle(
     for img in images {
         // A site-absolute image (`/images/x.png`) is read below ROOT and
         // copied to the same path without its `/`.
-        let (from_box, src_dir, rel) = match (crate::markdown::site_absolute(img), root) {
+        let (from_box, src_dir, rel) = match (site_absolute(img), root) {
             (Some(rel), Some(root)) => (root, root.root(), Path::new(rel)),
             _ => (sandbox, src_dir, Path::new(img)),
         };

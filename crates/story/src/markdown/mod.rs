@@ -31,6 +31,7 @@ mod body;
 mod embeds;
 mod front;
 mod lines;
+pub use crate::out::site_absolute;
 mod notes;
 mod runs;
 mod scan;
@@ -271,12 +272,6 @@ pub fn import(text: &str, env: &Env<'_>) -> Result<Imported, Vec<Problem>> {
     all_warnings.extend(warnings);
     let id = story.id.clone().unwrap_or_default();
     Ok(Imported { id, json, images: all_images, warnings: all_warnings })
-}
-
-/// A site-absolute path's part after the `/` (`/images/x.png`: `images/x.png`):
-/// it starts from `--root`, and names the bundle's copy.
-pub fn site_absolute(src: &str) -> Option<&str> {
-    src.strip_prefix('/').filter(|rest| !rest.starts_with('/') && !rest.is_empty())
 }
 
 /// Whether an image `src` names another host (its size is not read, nor is it copied).
