@@ -169,6 +169,9 @@ describe('in WordPress', () => {
       await page.waitForFunction(() => !document.querySelector('iframe').hasAttribute('style'));
       const inner = page.frames().find((f) => f.url().includes('embed.html'));
       await inner.getByRole('heading', { level: 1, name: STORY }).waitFor();
+      // The frame takes the column's width once the host has laid it out
+      // (on a loaded machine, a frame after its first layout at 320 px).
+      await inner.waitForFunction(() => window.innerWidth === 280, null, { timeout: 10000 }).catch(() => {});
       const { width, scroll, client } = await inner.evaluate(() => ({
         width: window.innerWidth, scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
       assert.equal(width, 280);
