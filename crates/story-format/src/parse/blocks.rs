@@ -223,7 +223,9 @@ struct BlockAcc<'de> {
     start: Option<Val<'de>>,
     link: Option<Val<'de>>,
     image: ImageAcc<'de>,
-    media: MediaAcc<'de>,
+    /// Only for the media blocks: boxed, so that the accumulator of every
+    /// other block (50,000 in a story at the limits) stays small.
+    media: Option<Box<MediaAcc<'de>>>,
 }
 
 impl<'de> Fields<'de> for BlockAcc<'de> {
@@ -255,15 +257,15 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
                 None
             }
             BlockField::Src if self.kind == Some(BlockType::Video) => {
-                self.media.src = Some(src.value(ValSeed)?);
+                self.media().src = Some(src.value(ValSeed)?);
                 None
             }
             BlockField::Images => {
-                self.media.images = Some(src.value(GalleryShape::seed(cx, &p))?);
+                self.media().images = Some(src.value(GalleryShape::seed(cx, &p))?);
                 None
             }
             BlockField::Image => {
-                self.media.image = Some(src.value(ImageShape::seed(cx, &p))?);
+                self.media().image = Some(src.value(ImageShape::seed(cx, &p))?);
                 None
             }
             BlockField::Title
@@ -274,7 +276,7 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
             | BlockField::Author
             | BlockField::Handle
             | BlockField::Date => {
-                let m = &mut self.media;
+                let m = self.media();
                 let slot = match f {
                     BlockField::Title => &mut m.title,
                     BlockField::Poster => &mut m.poster,
@@ -344,7 +346,11 @@ impl<'de> Fields<'de> for BlockAcc<'de> {
     }
 }
 
-impl BlockAcc<'_> {
+impl<'de> BlockAcc<'de> {
+    fn media(&mut self) -> &mut MediaAcc<'de> {
+        self.media.get_or_insert_with(Box::default)
+    }
+
     fn new(kind: BlockType) -> Self {
         BlockAcc { kind: Some(kind), ..BlockAcc::default() }
     }
@@ -363,12 +369,14 @@ impl BlockAcc<'_> {
                 .map(|text| Block::Quote { text, cite: cx.opt_text(self.cite, "cite", path) }),
             BlockType::PullQuote => text(cx, self.text)
                 .map(|text| Block::PullQuote { text, cite: cx.opt_text(self.cite, "cite", path) }),
-            BlockType::Gallery => self.media.gallery(cx, self.own_caption.and_then(Slot::get), path),
+            BlockType::Gallery => {
+                self.media.unwrap_or_default().gallery(cx, self.own_caption.and_then(Slot::get), path)
+            }
             BlockType::Video => {
                 let parts = self.image.parts(cx, path);
-                self.media.video(cx, parts, path)
+                self.media.unwrap_or_default().video(cx, parts, path)
             }
-            BlockType::Social => self.media.social(cx, self.text, path),
+            BlockType::Social => self.media.unwrap_or_default().social(cx, self.text, path),
             BlockType::List => lists::list(cx, self.items, self.ordered, self.start, path).map(Block::List),
             BlockType::Image => {
                 let link = cx.opt_link(self.link, "link", path);
