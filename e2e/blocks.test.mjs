@@ -1,7 +1,7 @@
 // Every block type, as a reader meets it: the golden bundles of
 // crates/story/tests/blocks/ built into a site, each page read without
-// JavaScript and with it, at a phone's width and a desktop's, in light and
-// dark (axe), nothing wider than the screen but the boxes meant to scroll.
+// JavaScript and with it, at a phone's width and a desktop's, in light,
+// dark and sepia (axe), nothing wider than the screen but the boxes meant to scroll.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -114,7 +114,7 @@ async function plays(video) {
 }
 
 for (const t of TYPES) {
-  test(`the ${t} block reads right without and with JavaScript, at 320 and 1280 px, light and dark`, async () => {
+  test(`the ${t} block reads right without and with JavaScript, at 320 and 1280 px, light, dark and sepia`, async () => {
     for (const javaScriptEnabled of [false, true]) {
       for (const width of [320, 1280]) {
         await withPage(browser, { url: srv.url(`${t}/`), width, height: 800, javaScriptEnabled }, async ({ page }) => {
@@ -127,9 +127,11 @@ for (const t of TYPES) {
         });
       }
     }
-    for (const colorScheme of ['light', 'dark']) {
+    // The system's light and dark, and the reader's sepia (Reading settings).
+    for (const [colorScheme, theme] of [['light', null], ['dark', null], ['light', 'sepia']]) {
       await withPage(browser, { url: srv.url(`${t}/`), width: 390, height: 844, colorScheme }, async ({ page }) => {
         await page.getByRole('article').waitFor();
+        if (theme) await page.evaluate((v) => { document.documentElement.dataset.svTheme = v; }, theme);
         const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
         assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);
       });
