@@ -4,8 +4,6 @@
 //! the filter and the search in its address, so "Back to stories" (and a
 //! reload, and a shared address) returns to the same list.
 
-use url::form_urlencoded;
-
 /// What the page shows, as written in its query string.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Route {

@@ -525,8 +525,10 @@ async fn a_missing_file_ends_in_an_alert_naming_the_url() {
     assert!(message.contains("not found"), "{message}");
 }
 
-/// The hostile-URL corpus against Chromium's own URL parser: where the core
-/// accepts, the browser gives the same URL; where it refuses, the browser
+/// The hostile-URL corpus against Chromium's own URL parser. In the wasm the
+/// core parses with it too (`crates/browser-url`), so this is also the proof
+/// that the viewer's core gives every case's expected address, as `url`
+/// does natively (`url_corpus.rs`). Where the core accepts, the browser gives the same URL; where it refuses, the browser
 /// either cannot parse it or gives a scheme other than http(s). Exceptions,
 /// each written in the corpus: empty references (refused by policy) and
 /// known Chromium departures from the standard where the core is stricter.

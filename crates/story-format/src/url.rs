@@ -8,7 +8,14 @@
 
 use std::fmt;
 
-pub use url::Url;
+// The WHATWG parser: `url` natively, the browser's own in wasm32 (see
+// crates/browser-url); the same API either way.
+#[cfg(target_arch = "wasm32")]
+use browser_url as whatwg;
+#[cfg(not(target_arch = "wasm32"))]
+use url as whatwg;
+
+pub use whatwg::Url;
 
 /// An absolute `http:` or `https:` URL (or, for the validator reading a
 /// folder, a `file:` URL of a relative reference), made only by [`resolve`].
@@ -45,6 +52,11 @@ impl fmt::Display for SafeUrl {
         f.write_str(&self.0)
     }
 }
+
+/// Why a reference that the URL standard refuses was refused: one message
+/// whichever parser read it (`url` in the command line, the browser's in the
+/// viewer), so that a publisher sees the same words in both.
+const NOT_A_URL: &str = "the URL standard refuses it: check its host, port and characters";
 
 /// Why a reference was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +101,7 @@ impl fmt::Display for UrlError {
 /// let away = resolve("https://elsewhere.example/x", &page).unwrap();
 /// assert_eq!(relative_ref(&away, &page, &root), "https://elsewhere.example/x");
 /// ```
+#[cfg(not(target_arch = "wasm32"))] // for pages built ahead: never in the viewer
 pub fn relative_ref(target: &SafeUrl, page: &Url, root: &Url) -> String {
     let t = target.as_str();
     let under = t.starts_with(root.as_str()) && page.as_str().starts_with(root.as_str());
@@ -153,7 +166,7 @@ impl<'a> Base<'a> {
     pub fn new(url: &'a Url) -> Self {
         let dir = (is_web(url.scheme()) && !url.cannot_be_a_base()).then(|| {
             let full = url.as_str();
-            let origin_len = full.len() - url[url::Position::BeforePath..].len();
+            let origin_len = full.len() - url[whatwg::Position::BeforePath..].len();
             let path = url.path();
             let dir_len = path.rfind('/').map_or(0, |i| i + 1);
             (format!("{}{}", &full[..origin_len], &path[..dir_len]), origin_len)
@@ -169,7 +182,7 @@ impl<'a> Base<'a> {
         if !mail {
             return self.resolve(reference);
         }
-        let url = Url::parse(trimmed).map_err(|e| UrlError::Invalid(e.to_string()))?;
+        let url = Url::parse(trimmed).map_err(|_| UrlError::Invalid(NOT_A_URL.into()))?;
         if url.scheme() != "mailto" || url.path().is_empty() {
             return Err(UrlError::Invalid("a mailto: link needs an address".into()));
         }
@@ -193,12 +206,13 @@ fn resolve_slow(reference: &str, base: &Url) -> Result<SafeUrl, UrlError> {
     let rewritten = ascii_host(reference, base.scheme()).map_err(|()| {
         UrlError::Invalid("its host name has characters that cannot be used as they are; write the host in plain ASCII (xn-- for international names)".into())
     })?;
-    let joined =
-        base.join(rewritten.as_deref().unwrap_or(reference)).map_err(|e| UrlError::Invalid(e.to_string()))?;
+    let joined = base
+        .join(rewritten.as_deref().unwrap_or(reference))
+        .map_err(|_| UrlError::Invalid(NOT_A_URL.into()))?;
     if is_web(joined.scheme()) {
         return Ok(SafeUrl(joined.into()));
     }
-    let relative = matches!(Url::parse(reference), Err(url::ParseError::RelativeUrlWithoutBase));
+    let relative = matches!(Url::parse(reference), Err(whatwg::ParseError::RelativeUrlWithoutBase));
     if relative && !is_web(base.scheme()) && joined.scheme() == base.scheme() {
         return Ok(SafeUrl(joined.into()));
     }
