@@ -280,6 +280,7 @@ pub fn write_bundle(
     let shown = |p: &Path| p.display().to_string();
     // Each copy: from, to, and the sandbox it is read through.
     let mut plan: Vec<(PathBuf, PathBuf, &Sandbox)> = Vec::new();
+    let mut targets = std::collections::HashSet::new();
     for img in images {
         // A site-absolute image (`/images/x.png`) is read below ROOT and
         // copied to the same path without its `/`.
@@ -299,7 +300,7 @@ pub fn write_bundle(
         if std::fs::canonicalize(&to).ok() == Some(from.clone()) {
             continue; // already there (--out is the Markdown's own folder)
         }
-        if plan.iter().any(|(_, t, _)| *t == to) {
+        if !targets.insert(to.clone()) {
             continue; // named twice (a hero that is also in the text)
         }
         plan.push((from, to, from_box));

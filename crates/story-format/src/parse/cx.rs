@@ -213,10 +213,15 @@ impl Cx<'_> {
     /// An image URL: resolved like any URL and remembered as an asset.
     pub(super) fn asset(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
         let url = self.url(reference, path)?;
+        Some(self.keep_asset(url, path))
+    }
+
+    /// A URL already resolved, remembered as the asset named at `path`.
+    pub(super) fn keep_asset(&mut self, url: SafeUrl, path: &Path<'_>) -> SafeUrl {
         if let Some(assets) = &mut self.assets {
             assets.push(Asset { path: path.kept(), url: url.clone() });
         }
-        Some(url)
+        url
     }
 
     /// An optional address field, resolved against the file.

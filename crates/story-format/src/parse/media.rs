@@ -57,7 +57,7 @@ impl MediaAcc<'_> {
         let reference = cx.req_str(self.src, "src", path)?;
         let resolved = cx.url(&reference, &at)?;
         let (player, src) = match video_player(resolved.as_str()) {
-            Some((Player::File, _)) => (Player::File, cx.asset(&reference, &at)?),
+            Some((Player::File, _)) => (Player::File, cx.keep_asset(resolved, &at)),
             Some((player, page)) => (player, cx.url(&page, &at)?),
             None => {
                 let msg = "a YouTube or Vimeo address must name one video (youtube.com/watch?v=ID, youtu.be/ID, vimeo.com/ID)";

@@ -160,8 +160,11 @@ impl<'a, 'p> Body<'a, 'p> {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_HEADING_ATTRIBUTES
             | Options::ENABLE_STRIKETHROUGH;
-        self.shift = heading_shift(Parser::new_ext(body, options));
-        for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        // Parsed once: the headings' shift must be known before the first
+        // heading is placed, so the events are read twice, not the text.
+        let events: Vec<_> = Parser::new_ext(body, options).into_offset_iter().collect();
+        self.shift = heading_shift(events.iter().map(|(e, _)| e));
+        for (event, range) in events {
             self.event(event, range);
         }
         if self.sections.is_empty() {
@@ -641,7 +644,7 @@ impl<'a, 'p> Body<'a, 'p> {
                     image.height = Some(h);
                 }
                 // Site-absolute (from --root): the bundle's copy is named without the `/`.
-                if let Some(rel) = super::site_absolute(&src) {
+                if let Some(rel) = crate::out::site_absolute(&src) {
                     image.src = rel.to_owned();
                 }
                 self.images.push(src);

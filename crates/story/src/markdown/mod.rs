@@ -31,7 +31,7 @@ mod body;
 mod embeds;
 mod front;
 mod lines;
-pub use crate::out::site_absolute;
+use crate::out::site_absolute;
 mod notes;
 mod runs;
 mod scan;

@@ -4,6 +4,8 @@
 //! appear (as GitHub numbers them). Nothing of a note is dropped; a note of
 //! several paragraphs keeps them as lines.
 
+use std::collections::HashMap;
+
 use super::runs::{Marks, Runs};
 use crate::out::{BlockOut, InlineOut, ItemOut, ListOut, SectionOut, TypedOut};
 
@@ -14,6 +16,9 @@ pub(super) const NOTES_ID: &str = "footnotes";
 pub(super) struct Notes {
     /// Each label in the order of its number, with its text once defined.
     list: Vec<(String, Option<InlineOut>)>,
+    /// Each label's place in `list` (a post's references cost time in
+    /// proportion, however many notes it has).
+    index: HashMap<String, usize>,
     /// The note being defined: its index and its text so far.
     open: Option<(usize, Runs)>,
     /// The line of the first definition (for messages about the section).
@@ -23,13 +28,12 @@ pub(super) struct Notes {
 impl Notes {
     /// The number of the note `label`, given at its first mention.
     pub(super) fn number(&mut self, label: &str) -> usize {
-        match self.list.iter().position(|(l, _)| l == label) {
-            Some(i) => i + 1,
-            None => {
-                self.list.push((label.to_owned(), None));
-                self.list.len()
-            }
+        if let Some(&i) = self.index.get(label) {
+            return i + 1;
         }
+        self.index.insert(label.to_owned(), self.list.len());
+        self.list.push((label.to_owned(), None));
+        self.list.len()
     }
 
     /// The run a reference becomes: `[n]`, a link to the notes.

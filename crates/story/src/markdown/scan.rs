@@ -23,14 +23,14 @@ pub(super) fn template_syntax(text: &str) -> Option<&'static str> {
 /// title `#` before any text) is a section's `##`: +1 for a post whose
 /// sections are `#`, -1 for one whose top level is `###`; 0 when `##` is
 /// the top, or there is no heading. Levels keep their order and distance.
-pub(super) fn heading_shift<'a>(events: impl Iterator<Item = Event<'a>>) -> isize {
+pub(super) fn heading_shift<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> isize {
     let (mut top, mut seen_block) = (usize::MAX, false);
     for event in events {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                let is_title = level == HeadingLevel::H1 && !seen_block;
+                let is_title = *level == HeadingLevel::H1 && !seen_block;
                 if !is_title {
-                    top = top.min(level as usize);
+                    top = top.min(*level as usize);
                 }
                 seen_block = true;
             }
