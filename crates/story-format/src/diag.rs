@@ -252,15 +252,19 @@ impl Sink {
         }
     }
     pub fn error(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
-        if self.list.len() < MAX_DIAGNOSTICS {
-            self.list.push(Diagnostic::error(code, path.kept(), message));
-        } else {
-            self.dropped += 1;
-        }
+        self.add(Severity::Error, code, path, message.into());
     }
     pub fn warning(&mut self, code: Code, path: &Path<'_>, message: impl Into<String>) {
+        self.add(Severity::Warning, code, path, message.into());
+    }
+    /// Out of line and cold: a diagnostic is the rare path, and inlined at
+    /// each of its hundreds of callers it cost wasm bytes and hot-path
+    /// room (docs/perf.md, "Size").
+    #[cold]
+    #[inline(never)]
+    fn add(&mut self, severity: Severity, code: Code, path: &Path<'_>, message: String) {
         if self.list.len() < MAX_DIAGNOSTICS {
-            self.list.push(Diagnostic::warning(code, path.kept(), message));
+            self.list.push(Diagnostic { severity, code, at: path.kept().into(), message });
         } else {
             self.dropped += 1;
         }

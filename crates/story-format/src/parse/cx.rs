@@ -93,10 +93,14 @@ impl Cx<'_> {
         Ok(Some(count))
     }
 
+    #[cold]
+    #[inline(never)]
     pub(super) fn type_error(&mut self, path: &Path<'_>, want: &str, found: &str) {
         self.sink.error(Code::Type, path, format!("expected {want}, found {found}"));
     }
 
+    #[cold]
+    #[inline(never)]
     pub(super) fn missing(&mut self, path: &Path<'_>, name: &str) {
         self.sink.error(
             Code::Missing,
