@@ -15,7 +15,7 @@ use crate::components::{in_app_click, ByPtr, Headings};
 use crate::dom;
 use crate::labels::ui;
 use crate::load::{fetch_view, Left, View};
-use crate::pages::catalog::CatalogView;
+use crate::pages::catalog::{CatalogView, Older};
 use crate::pages::story::StoryView;
 use crate::route::Route;
 
@@ -87,6 +87,11 @@ pub fn Viewer(props: &ViewerProps) -> Html {
     // The story whose link gets focus once the catalog it was opened from is back.
     let returning = use_mut_ref(|| None::<(f64, String)>);
     let root = use_node_ref();
+    // A catalog in pages: its next page loading, or why it failed; and the
+    // catalog on screen (a page that arrives after the reader moved on is
+    // dropped).
+    let older = use_state(|| (false, None::<AttrValue>));
+    let on_screen = use_mut_ref(|| None::<std::rc::Rc<story_format::Catalog>>);
 
     // Load whenever the document the route names (or the attempt) changes;
     // abort what is in flight. A new filter or search of the catalog on
@@ -98,8 +103,9 @@ pub fn Viewer(props: &ViewerProps) -> Html {
         let key = (key.0.map(str::to_owned), key.1.map(str::to_owned));
         let deps = (key, *attempt, props.base.clone(), props.default_src.clone());
         let current = route.clone();
-        let (left, returning) = (left.clone(), returning.clone());
+        let (left, returning, older) = (left.clone(), returning.clone(), older.clone());
         use_effect_with(deps, move |(_, _, base, default_src)| {
+            older.set((false, None));
             // Back to the catalog a story was opened from: as it was left.
             if let Some(l) =
                 left.borrow().as_ref().filter(|l| current.story.is_none() && l.src == current.src)
@@ -299,6 +305,41 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                 let (r, nav) = (r.clone(), navigate.clone());
                 Callback::from(move |t: Option<String>| nav.emit(r.with_tag(t.as_deref())))
             };
+            *on_screen.borrow_mut() = Some(catalog.clone());
+            let older_pages = catalog.next.as_ref().map(|_| {
+                let (loading, failed) = (older.0, older.1.clone());
+                let (view, older, on_screen, pages_now) =
+                    (view.clone(), older.clone(), on_screen.clone(), pages_now.clone());
+                let (catalog, url, problems) = (catalog.clone(), url.clone(), problems.clone());
+                let load = Callback::from(move |()| {
+                    older.set((true, None));
+                    let (view, older, on_screen, pages_now) =
+                        (view.clone(), older.clone(), on_screen.clone(), pages_now.clone());
+                    let (catalog, url, problems) = (catalog.clone(), url.clone(), problems.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let Ok(cancel) = AbortController::new() else { return };
+                        let result = crate::load::older_page(&catalog, &cancel).await;
+                        if !on_screen.borrow().as_ref().is_some_and(|c| std::rc::Rc::ptr_eq(c, &catalog)) {
+                            return;
+                        }
+                        match result {
+                            Ok((longer, more)) => {
+                                older.set((false, None));
+                                let problems = if more.is_empty() {
+                                    problems
+                                } else {
+                                    std::rc::Rc::new(problems.iter().cloned().chain(more).collect())
+                                };
+                                let pages = *pages_now.borrow();
+                                let catalog = std::rc::Rc::new(longer);
+                                view.set(View::Catalog { catalog, url, problems, pages });
+                            }
+                            Err(e) => older.set((false, Some(e.to_string().into()))),
+                        }
+                    });
+                });
+                Older { load, loading, failed }
+            });
             html! {
                 <>
                     <Problems url={ url.clone() } items={ (**problems).clone() } />
@@ -306,7 +347,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
                         query={ r.q.clone().map(AttrValue::from) }
                         {story_href} {tag_href} on_open={ Some(on_open) } on_tag={ Some(on_tag) }
                         on_search={ Some(search) }
-                        initial_pages={ *pages } {on_pages} />
+                        initial_pages={ *pages } {on_pages} older={ older_pages } />
                 </>
             }
         }

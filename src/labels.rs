@@ -253,6 +253,19 @@ pub mod ui {
         format!("Show more stories ({shown} of {total} shown)")
     }
 
+    /// The button that loads a catalog's next page: "Older stories (1000 of
+    /// 2345 loaded)".
+    pub fn load_older(loaded: usize, total: usize) -> String {
+        if total > loaded {
+            format!("{OLDER} ({loaded} of {total} loaded)")
+        } else {
+            OLDER.to_owned()
+        }
+    }
+    /// While it loads, and when it failed.
+    pub const LOADING_OLDER: &str = "Loading older stories…";
+    pub const OLDER_FAILED: &str = "The older stories could not be loaded:";
+
     /// Above a story or catalog shown without its broken parts.
     pub fn problems_in_file(n: usize) -> String {
         format!("{n} {} in this file; the parts concerned are not shown.", plural(n, "problem", "problems"))
@@ -297,6 +310,8 @@ mod tests {
         );
         assert_eq!(ui::problems_in_file(1), "1 problem in this file; the parts concerned are not shown.");
         assert_eq!(ui::show_more(50, 10_000), "Show more stories (50 of 10000 shown)");
+        assert_eq!(ui::load_older(1000, 2345), "Older stories (1000 of 2345 loaded)");
+        assert_eq!(ui::load_older(1000, 1000), "Older stories");
     }
 
     #[test]

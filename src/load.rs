@@ -83,6 +83,47 @@ async fn story_from(href: &story_format::SafeUrl, cancel: &AbortController) -> R
     }
 }
 
+/// `catalog` with the page its `next` names added (a catalog in pages;
+/// see `Catalog::append_page`), and that page's problems.
+pub(crate) async fn older_page(
+    catalog: &Catalog,
+    cancel: &AbortController,
+) -> Result<(Catalog, Vec<Diagnostic>), LoadError> {
+    let mut longer = catalog.clone();
+    let problems = append_next(&mut longer, cancel).await?;
+    Ok((longer, problems))
+}
+
+/// Adds the page `catalog`'s `next` names to it, in place; returns that
+/// page's problems.
+async fn append_next(catalog: &mut Catalog, cancel: &AbortController) -> Result<Vec<Diagnostic>, LoadError> {
+    let Some(next) = catalog.next.clone() else { return Ok(Vec::new()) };
+    let loaded = load(&next, cancel).await?;
+    match loaded.doc {
+        Document::Catalog(page) => {
+            catalog.append_page(page);
+            Ok(loaded.diagnostics)
+        }
+        Document::Story(_) => Err(LoadError::new(next.as_str(), StoryNotCatalog(String::new()))),
+    }
+}
+
+/// The catalog at `url` with every page after it, for a search over the
+/// whole of a built site's catalog.
+pub(crate) async fn whole_catalog(
+    url: &story_format::SafeUrl,
+    cancel: &AbortController,
+) -> Result<Catalog, LoadError> {
+    let mut catalog = match load(url, cancel).await?.doc {
+        Document::Catalog(c) => c,
+        Document::Story(_) => return Err(LoadError::new(url.as_str(), StoryNotCatalog(String::new()))),
+    };
+    while catalog.next.is_some() {
+        append_next(&mut catalog, cancel).await?;
+    }
+    Ok(catalog)
+}
+
 /// Loads what `route` asks for. `known`: the catalog on screen when the
 /// story was opened from it (its URL and entries), so that opening a story
 /// fetches the story alone.
@@ -126,7 +167,13 @@ pub(crate) async fn fetch_view(
                     Document::Story(_) => {
                         return Err(LoadError::new(&catalog_url, StoryNotCatalog(id.to_owned())))
                     }
-                    Document::Catalog(c) => entry_href(&c, id, &catalog_url)?,
+                    Document::Catalog(mut c) => {
+                        // A catalog in pages: an older story is on a later page.
+                        while c.find(id).is_none() && c.next.is_some() {
+                            append_next(&mut c, &cancel).await?;
+                        }
+                        entry_href(&c, id, &catalog_url)?
+                    }
                 };
                 story_from(&entry, &cancel).await
             }

@@ -1,7 +1,7 @@
 //! Search on a built site's catalog page (drawn by the viewer's `enhance` into
 //! the page's search island). The page lists one page of stories; a search
-//! covers them all, so the site's `stories.json` is fetched (once, at the
-//! first keystroke) and searched as the catalog view searches
+//! covers them all, so the site's `stories.json` and the pages it names
+//! are fetched (once, at the first keystroke) and searched as the catalog view searches
 //! (`crate::search`). While a search is typed its results stand in for the
 //! page's list, tag filter and page links (`sv-searching` on the list's
 //! section); clearing it brings them back. The address keeps the search
@@ -10,14 +10,14 @@
 use std::rc::Rc;
 
 use story_format::layout::TagFolders;
-use story_format::{Catalog, Document};
+use story_format::Catalog;
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
 
 use super::entries::{search_form, EntryPage};
 use crate::components::{use_headings, ByPtr};
 use crate::dom;
-use crate::fetch::{load, LoadError};
+use crate::fetch::LoadError;
 use crate::labels::ui;
 use crate::search::{fold_decomposed, Index};
 use story_format::layout::{story_page, LIST_PAGE as PAGE};
@@ -59,18 +59,12 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
                 loaded.set(Loaded::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(cancel) = AbortController::new() else { return };
-                    loaded.set(match load(&url, &cancel).await {
-                        Ok(l) => match l.doc {
-                            Document::Catalog(c) => {
-                                let index = Rc::new(Index::new(&c, dom::nfkd));
-                                let folders = Rc::new(TagFolders::of_catalog(&c));
-                                Loaded::Done(ByPtr(Rc::new(c)), index, folders)
-                            }
-                            Document::Story(_) => Loaded::Failed(LoadError::new(
-                                url.as_str(),
-                                crate::fetch::LoadErrorKind::StoryNotCatalog(String::new()),
-                            )),
-                        },
+                    loaded.set(match crate::load::whole_catalog(&url, &cancel).await {
+                        Ok(c) => {
+                            let index = Rc::new(Index::new(&c, dom::nfkd));
+                            let folders = Rc::new(TagFolders::of_catalog(&c));
+                            Loaded::Done(ByPtr(Rc::new(c)), index, folders)
+                        }
                         Err(e) => Loaded::Failed(e),
                     });
                 });

@@ -52,6 +52,21 @@ pub struct CatalogViewProps {
     /// Told how many pages are drawn, whenever that changes.
     #[prop_or_default]
     pub on_pages: Callback<usize>,
+    /// A catalog in pages whose next page the host can load: asked for by
+    /// the "Older stories" button once every story loaded is drawn.
+    #[prop_or_default]
+    pub older: Option<Older>,
+}
+
+/// The next page of a catalog in pages, as the host loads it.
+#[derive(Clone, PartialEq)]
+pub struct Older {
+    /// Loads it (the catalog given is then the longer one).
+    pub load: Callback<()>,
+    /// Loading now.
+    pub loading: bool,
+    /// Why the last try failed, if it did.
+    pub failed: Option<AttrValue>,
 }
 
 /// One page of a built catalog: the `catalog` given then holds only that
@@ -166,7 +181,37 @@ pub fn CatalogView(props: &CatalogViewProps) -> Html {
             if shown < total && props.page.is_none() {
                 <button type="button" class="sv-button" onclick={ more }>{ ui::show_more(shown, total) }</button>
             }
+            if let Some(older) = props.older.as_ref().filter(|_| shown >= total && props.page.is_none()) {
+                { older_button(older, catalog, pages.clone()) }
+            }
         </section>
+    }
+}
+
+/// "Older stories": loads the catalog's next page, and draws one more page
+/// of entries, so that the first of the older stories appear where the
+/// reader is.
+fn older_button(older: &Older, catalog: &Catalog, pages: UseStateHandle<usize>) -> Html {
+    let onclick = {
+        let load = older.load.clone();
+        Callback::from(move |_| {
+            pages.set(*pages + 1);
+            load.emit(());
+        })
+    };
+    html! {
+        <>
+            if let Some(why) = &older.failed {
+                <p class="sv-older-failed" role="alert">{ ui::OLDER_FAILED }{ " " }{ why.clone() }</p>
+            }
+            if older.loading {
+                <p class="sv-count" role="status">{ ui::LOADING_OLDER }</p>
+            } else {
+                <button type="button" class="sv-button" {onclick}>
+                    { ui::load_older(catalog.entries.len(), catalog.total()) }
+                </button>
+            }
+        </>
     }
 }
 

@@ -22,6 +22,29 @@ use crate::Catalog;
 /// The catalog a built site publishes at its root (the viewer's search
 /// on a built page fetches it).
 pub const CATALOG_FILE: &str = "stories.json";
+/// A catalog's later pages, at the root, past [`CATALOG_PAGE`] stories:
+/// `stories-2.json`, `stories-3.json`... ([`catalog_file`]).
+pub const CATALOG_PART: &str = "stories-";
+/// Stories in one file of a catalog in pages, as `story index` and `story
+/// build` write it: about 0.5 MB of JSON, so that a list's first screen
+/// does not wait for an archive (a file may hold up to
+/// [`crate::limits::MAX_ENTRIES`]).
+pub const CATALOG_PAGE: usize = 1000;
+
+/// The name of page `n` (from 1) of the site's catalog.
+///
+/// ```
+/// use story_format::layout::catalog_file;
+/// assert_eq!(catalog_file(1), "stories.json");
+/// assert_eq!(catalog_file(2), "stories-2.json");
+/// ```
+pub fn catalog_file(n: usize) -> String {
+    if n <= 1 {
+        CATALOG_FILE.to_owned()
+    } else {
+        format!("{CATALOG_PART}{n}.json")
+    }
+}
 /// The Atom feed, at the root.
 pub const ATOM_FEED: &str = "feed.xml";
 /// The JSON Feed, at the root.

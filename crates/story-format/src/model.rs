@@ -473,6 +473,12 @@ pub struct Catalog {
     pub image: Option<Image>,
     /// Sorted newest first by `published` (entries without a valid date last).
     pub entries: Vec<Entry>,
+    /// A catalog in pages: the page of the next older stories (`next`).
+    pub next: Option<SafeUrl>,
+    /// A catalog in pages: the page of the newer stories (`prev`).
+    pub prev: Option<SafeUrl>,
+    /// A catalog in pages: its stories on every page together, when it says (`total`).
+    pub total: Option<u32>,
 }
 
 impl Catalog {
@@ -490,6 +496,27 @@ impl Catalog {
     /// The entry with this story id, if any.
     pub fn find(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Adds `older`, the page this catalog's `next` named, after its
+    /// entries: those of stories not listed yet, in the page's order; its
+    /// `next` becomes this one's. A page that adds nothing ends the chain
+    /// (pages that name each other in a ring cannot make a reader fetch
+    /// for ever). Returns how many entries were added.
+    pub fn append_page(&mut self, older: Catalog) -> usize {
+        let known: std::collections::HashSet<String> = self.entries.iter().map(|e| e.id.clone()).collect();
+        let before = self.entries.len();
+        self.entries.extend(older.entries.into_iter().filter(|e| !known.contains(&e.id)));
+        let added = self.entries.len() - before;
+        self.next = if added == 0 { None } else { older.next };
+        self.total = older.total.or(self.total);
+        added
+    }
+
+    /// Stories in the whole catalog, on every page (what is loaded, when
+    /// the catalog does not say).
+    pub fn total(&self) -> usize {
+        self.total.map_or(self.entries.len(), |t| (t as usize).max(self.entries.len()))
     }
 }
 

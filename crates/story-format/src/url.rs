@@ -162,6 +162,11 @@ pub struct Base<'a> {
 }
 
 impl<'a> Base<'a> {
+    /// The URL of the file that holds the references.
+    pub fn url(&self) -> &Url {
+        self.url
+    }
+
     /// Prepares `url` (the URL of the file that holds the references).
     pub fn new(url: &'a Url) -> Self {
         let dir = (is_web(url.scheme()) && !url.cannot_be_a_base()).then(|| {

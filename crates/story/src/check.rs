@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use story_format::limits::{file_too_large, MAX_FILE_BYTES};
 use story_format::url::Url;
 use story_format::{
-    parse_document_with_assets, Code, Diagnostic, Document, Entry, FieldPath, Location, Severity, Story,
+    parse_document_with_assets, Catalog, Code, Diagnostic, Document, Entry, FieldPath, Location, Severity,
+    Story,
 };
 
 use crate::markdown;
@@ -57,11 +58,19 @@ pub fn check_files_and_docs(
         }
     }
     let mut catalog_reports = Vec::new();
-    for key in catalogs {
+    let mut at = 0;
+    while let Some(key) = catalogs.get(at).cloned() {
+        at += 1;
         let Checked { mut report, doc } = cache.take(&key);
         if let Some(Document::Catalog(catalog)) = &doc {
             for entry in &catalog.entries {
                 check_entry(entry, &mut cache, &mut report.diagnostics);
+            }
+            // A catalog in pages: its next page is checked too, once.
+            if let Some(next) = check_next_page(catalog, &key, &mut cache, &mut report.diagnostics) {
+                if cache.queued.insert(next.clone()) {
+                    catalogs.push(next);
+                }
             }
         }
         catalog_reports.push(report);
@@ -81,6 +90,40 @@ pub fn check_files_and_docs(
         .collect();
     out.extend(catalog_reports);
     (out, docs)
+}
+
+/// A catalog page's `next`, when it is a local file: it must be a catalog
+/// page that names this one as its `prev`. Returns its key, to be checked
+/// in turn.
+fn check_next_page(
+    catalog: &Catalog,
+    key: &Path,
+    cache: &mut Cache,
+    out: &mut Vec<Diagnostic>,
+) -> Option<PathBuf> {
+    let next = catalog.next.as_ref()?;
+    let path = next.to_url().to_file_path().ok()?;
+    let mut problem =
+        |message: String| out.push(Diagnostic::error(Code::Mismatch, Location::top("next"), message));
+    if let Err(why) = local_file(&cache.sandbox, &path) {
+        problem(format!("the next page {} {why}", path.display()));
+        return None;
+    }
+    let next_key = cache.load(&path);
+    let back = match &cache.get(&next_key).doc {
+        Some(Document::Catalog(c)) => c.prev.as_ref().and_then(|p| p.to_url().to_file_path().ok()),
+        _ => {
+            problem(format!("the next page {} is not a catalog", path.display()));
+            return None;
+        }
+    };
+    if back.and_then(|b| std::fs::canonicalize(b).ok()).as_deref() != Some(key) {
+        problem(format!(
+            "the next page {} does not name this file as its \"prev\"; a catalog's pages link both ways",
+            path.display()
+        ));
+    }
+    Some(next_key)
 }
 
 /// Two stories of one site with one id: an error on each but the first

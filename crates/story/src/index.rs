@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use story_format::layout;
 use story_format::url::Url;
 use story_format::{Document, SafeUrl, Story};
 
@@ -12,11 +13,12 @@ use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 use crate::report::Report;
 use crate::sandbox::Sandbox;
 
-/// The catalog for `site` as JSON, or the reports of the stories that have
+/// The catalog for `site` as its files (name, JSON; see
+/// [`pages_from_stories`]; its first page `STEM.json`), or the reports of the stories that have
 /// errors (then nothing is written). Nothing outside `site` is read, and
 /// the catalog written is one `story check` accepts: it is parsed as the
 /// checker parses it before it is returned.
-pub fn build(site: &Path) -> Result<String, Vec<Report>> {
+pub fn build(site: &Path, stem: &str) -> Result<Vec<(String, String)>, Vec<Report>> {
     let sandbox = Sandbox::new(site).map_err(|e| vec![io_report(site, &e)])?;
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     crate::check::collect(&sandbox, site, &mut files, &mut notes).map_err(|e| vec![io_report(site, &e)])?;
@@ -35,22 +37,100 @@ pub fn build(site: &Path) -> Result<String, Vec<Report>> {
         return Err(failed);
     }
     let refs: Vec<(PathBuf, &Story)> = stories.iter().map(|(p, s)| (p.clone(), s)).collect();
-    let json = from_stories(site, refs).ok_or_else(|| {
+    let pages = pages_from_stories(site, refs, stem).ok_or_else(|| {
         vec![io_report(site, &std::io::Error::other("cannot turn the path into a file URL"))]
     })?;
-    let base = site_url(site).expect("from_stories had one");
-    let parsed = story_format::parse_document(json.as_bytes(), &base);
-    if parsed.diagnostics.iter().any(|d| d.is_error()) || parsed.value.is_none() {
-        let file = format!("{} (the catalog it would write)", site.join("stories.json").display());
-        return Err(vec![Report { file, diagnostics: parsed.diagnostics }]);
+    let base = site_url(site).expect("pages_from_stories had one");
+    for (name, json) in &pages {
+        let url = base.join(name).unwrap_or_else(|_| base.clone());
+        let parsed = story_format::parse_document(json.as_bytes(), &url);
+        if parsed.diagnostics.iter().any(|d| d.is_error()) || parsed.value.is_none() {
+            let file = format!("{} (the catalog it would write)", site.join(name).display());
+            return Err(vec![Report { file, diagnostics: parsed.diagnostics }]);
+        }
     }
-    Ok(json)
+    Ok(pages)
+}
+
+/// The name every page of the site's catalog starts with (`stories.json`,
+/// `stories-2.json`...).
+pub const CATALOG_STEM: &str = "stories";
+
+/// The file name of page `n` (from 1) of a catalog whose first page is
+/// `STEM.json`.
+pub fn page_name(stem: &str, n: usize) -> String {
+    if n <= 1 {
+        format!("{stem}.json")
+    } else {
+        format!("{stem}-{n}.json")
+    }
+}
+
+/// The catalog of `stories` as its files (name, JSON), the first page
+/// first: one file while they fit in [`layout::CATALOG_PAGE`], else pages
+/// of that many, newest first, each naming the next and the previous
+/// (`STEM-2.json`...) and the total. `None`: `site` has no file URL.
+pub fn pages_from_stories(
+    site: &Path,
+    stories: Vec<(PathBuf, &Story)>,
+    stem: &str,
+) -> Option<Vec<(String, String)>> {
+    let CatalogOut { title, stories: entries, .. } = from_stories(site, stories)?;
+    let total = entries.len();
+    let count = total.div_ceil(layout::CATALOG_PAGE).max(1);
+    let mut entries = entries.into_iter();
+    let pages = (1..=count)
+        .map(|n| {
+            let stories: Vec<EntryOut> = entries.by_ref().take(layout::CATALOG_PAGE).collect();
+            let paged = count > 1;
+            let page = CatalogOut {
+                format: FORMAT,
+                title: title.clone(),
+                total: paged.then_some(total),
+                prev: (n > 1).then(|| page_name(stem, n - 1)),
+                next: (n < count).then(|| page_name(stem, n + 1)),
+                stories,
+            };
+            (page_name(stem, n), crate::out::to_json(&page))
+        })
+        .collect();
+    Some(pages)
+}
+
+const FORMAT: &str = "story-index/1";
+
+/// Writes `pages` (from [`build`], named after `target`) as `target` and,
+/// beside it, its later pages (`news.json`, `news-2.json`...), each atomically,
+/// the last page first: a reader never meets a page that names one not
+/// written yet. A later page left from an earlier, longer catalog is
+/// removed when it is a catalog (anything else by that name is left).
+pub fn write_pages(target: &Path, pages: &[(String, String)]) -> std::io::Result<()> {
+    let dir = crate::sandbox::parent_dir(target);
+    let stem = target.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    for (n, (_, json)) in pages.iter().enumerate().rev() {
+        let path = if n == 0 { target.to_owned() } else { dir.join(page_name(&stem, n + 1)) };
+        crate::out::write_atomic(&path, json.as_bytes())?;
+    }
+    for n in pages.len() + 1.. {
+        let stale = dir.join(page_name(&stem, n));
+        let is_catalog = std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file())
+            && file_url(&stale).is_some_and(|url| {
+                std::fs::read(&stale).is_ok_and(|bytes| {
+                    matches!(story_format::parse_document(&bytes, &url).value, Some(Document::Catalog(_)))
+                })
+            });
+        if !is_catalog {
+            break;
+        }
+        std::fs::remove_file(&stale)?;
+    }
+    Ok(())
 }
 
 /// The catalog of `stories` (checked, each with its `story.json`'s path
-/// below `site`) as JSON: newest first, the same date in path order, its
+/// below `site`), whole: newest first, the same date in path order, its
 /// addresses relative to `site/stories.json`. `None`: `site` has no file URL.
-pub fn from_stories(site: &Path, mut stories: Vec<(PathBuf, &Story)>) -> Option<String> {
+fn from_stories(site: &Path, mut stories: Vec<(PathBuf, &Story)>) -> Option<CatalogOut> {
     let title = title_of(site);
     let base = site_url(site)?;
     stories.sort_by(|(pa, a), (pb, b)| {
@@ -68,7 +148,7 @@ pub fn from_stories(site: &Path, mut stories: Vec<(PathBuf, &Story)>) -> Option<
             entry(href, s, &base)
         })
         .collect();
-    Some(crate::out::to_json(&CatalogOut { format: "story-index/1", title, stories: entries }))
+    Some(CatalogOut { format: FORMAT, title, total: None, prev: None, next: None, stories: entries })
 }
 
 /// The title of `site/stories.json`, if there is one that parses ("Stories" else).

@@ -198,12 +198,16 @@ fn cmd_index(site: &Path, out: Option<PathBuf>) -> ExitCode {
         return fail(format!("{}: not a folder", site.display()));
     }
     let target = out.unwrap_or_else(|| site.join("stories.json"));
-    match index::build(site) {
-        Ok(json) => match out::write_atomic(&target, json.as_bytes()) {
+    let stem =
+        target.file_stem().map_or_else(|| index::CATALOG_STEM.into(), |s| s.to_string_lossy().into_owned());
+    match index::build(site, &stem) {
+        Ok(pages) => match index::write_pages(&target, &pages) {
             Ok(()) => {
-                let n = json.matches("\"href\"").count();
+                let n: usize = pages.iter().map(|(_, json)| json.matches("\"href\"").count()).sum();
+                let paged =
+                    if pages.len() > 1 { format!(", in {} pages", pages.len()) } else { String::new() };
                 eprintln!(
-                    "story index: wrote {} ({})",
+                    "story index: wrote {} ({}{paged})",
                     target.display(),
                     report::count_as(n, "story", "stories")
                 );

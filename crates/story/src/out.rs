@@ -209,6 +209,14 @@ pub enum ItemOut {
 pub struct CatalogOut {
     pub format: &'static str,
     pub title: String,
+    /// A catalog in pages: the stories on every page together.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<usize>,
+    /// A catalog in pages: the newer page's file, and the older one's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
     pub stories: Vec<EntryOut>,
 }
 

@@ -243,7 +243,10 @@ fn schema() -> Value {
                     "format": { "type": "string", "pattern": "^story-index/1(\\.\\d+)?$" },
                     "title": { "type": "string" },
                     "image": { "$ref": "#/$defs/image" },
-                    "stories": { "type": "array", "maxItems": MAX_ENTRIES, "items": { "$ref": "#/$defs/entry" } } } }
+                    "stories": { "type": "array", "maxItems": MAX_ENTRIES, "items": { "$ref": "#/$defs/entry" } },
+                    "next": { "$ref": "#/$defs/url" },
+                    "prev": { "$ref": "#/$defs/url" },
+                    "total": { "type": "integer", "minimum": 0, "maximum": u32::MAX } } }
         }
     })
 }

@@ -14,7 +14,15 @@ use crate::model::{Catalog, Entry, Image, Source};
 
 fields!(
     /// A catalog's fields (`format` first: the root reads it).
-    CatalogField { Format = "format", Title = "title", Image = "image", Stories = "stories" }
+    CatalogField {
+        Format = "format",
+        Title = "title",
+        Image = "image",
+        Stories = "stories",
+        Next = "next",
+        Prev = "prev",
+        Total = "total",
+    }
 );
 
 fields!(
@@ -37,6 +45,9 @@ pub(super) struct CatalogAcc<'de> {
     title: Option<Val<'de>>,
     image: Option<Image>,
     stories: Option<Slot<Vec<Entry>>>,
+    next: Option<Val<'de>>,
+    prev: Option<Val<'de>>,
+    total: Option<Val<'de>>,
 }
 
 impl<'de> Fields<'de> for CatalogAcc<'de> {
@@ -54,6 +65,9 @@ impl<'de> Fields<'de> for CatalogAcc<'de> {
             CatalogField::Title => self.title = Some(src.value(ValSeed)?),
             CatalogField::Image => self.image = src.value(ImageShape::seed(cx, &p))?.get(),
             CatalogField::Stories => self.stories = Some(src.value(EntriesShape::seed(cx, &p))?),
+            CatalogField::Next => self.next = Some(src.value(ValSeed)?),
+            CatalogField::Prev => self.prev = Some(src.value(ValSeed)?),
+            CatalogField::Total => self.total = Some(src.value(ValSeed)?),
         }
         Ok(())
     }
@@ -85,7 +99,36 @@ impl CatalogAcc<'_> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        Some(Catalog { minor_version, title, titled, image: self.image, entries })
+        let next = cx.opt_url(self.next, "next", &path);
+        let prev = cx.opt_url(self.prev, "prev", &path);
+        for (name, page) in [("next", &next), ("prev", &prev)] {
+            if page.as_ref().is_some_and(|u| cx.is_this_file(u)) {
+                cx.sink.error(
+                    Code::Invalid,
+                    &path.field(name),
+                    "a page of a catalog cannot name itself as the page before or after it",
+                );
+            }
+        }
+        let total = match self.total {
+            None | Some(Val::Null) => None,
+            Some(Val::Int(n)) if (0..=i128::from(u32::MAX)).contains(&n) => {
+                let n = n as u32;
+                if (n as usize) < entries.len() {
+                    cx.sink.error(
+                        Code::Invalid,
+                        &path.field("total"),
+                        format!("the catalog lists {} stories, more than its total of {n}", entries.len()),
+                    );
+                }
+                Some(n)
+            }
+            Some(other) => {
+                cx.type_error(&path.field("total"), "a whole number", other.kind());
+                None
+            }
+        };
+        Some(Catalog { minor_version, title, titled, image: self.image, entries, next, prev, total })
     }
 }
 

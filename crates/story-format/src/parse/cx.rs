@@ -198,6 +198,12 @@ impl Cx<'_> {
         self.kept(resolved, &path.field(name))
     }
 
+    /// Whether `u` is the file being read (its fragment aside).
+    pub(super) fn is_this_file(&self, u: &SafeUrl) -> bool {
+        let strip = |s: &str| s.split('#').next().unwrap_or_default().to_owned();
+        strip(u.as_str()) == strip(self.base.url().as_str())
+    }
+
     pub(super) fn url(&mut self, reference: &str, path: &Path<'_>) -> Option<SafeUrl> {
         let resolved = self.base.resolve(reference);
         self.kept(resolved, path)

@@ -20,6 +20,7 @@
 //! purpose), and OUT is replaced only when it is a real folder that is
 //! empty or holds a previous build (its [`SITE_MARK`] file).
 
+mod catalogs;
 pub mod embed;
 pub mod feeds;
 mod files;
@@ -41,6 +42,7 @@ use crate::check;
 use crate::images::Pipeline;
 use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
+use catalogs::{site_catalog, SiteCatalog};
 use feeds::{FeedItem, Sitemap, SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path, site_embed_js};
 use head::{Kind, Site};
@@ -150,6 +152,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         let name = e.file_name().to_string_lossy().into_owned();
         if layout::RESERVED.contains(&name.as_str())
             || name.starts_with(layout::SITEMAP_PART)
+            || (name.starts_with(layout::CATALOG_PART)
+                && std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_err())
             || VIEWER_FILES.iter().any(|v| name.starts_with(v))
         {
             return Err(Failure::Run(format!(
@@ -172,45 +176,20 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut copies = Vec::new();
     copy_static(&sandbox, tmp.path(), &mut copies)?;
 
-    let has_catalog = std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_ok();
-    // The catalog: the site's own, or one made from the stories, as `story index` makes it.
-    let catalog_url = root.join(layout::CATALOG_FILE).map_err(|e| Failure::Run(e.to_string()))?;
-    let catalog_json = if has_catalog {
-        let bytes = check::read_limited(&sandbox, &site.join(layout::CATALOG_FILE)).map_err(|d| {
-            Failure::Run(format!("{}: {}", site.join(layout::CATALOG_FILE).display(), d.message))
-        })?;
-        std::fs::write(tmp.path().join(layout::CATALOG_FILE), &bytes)?;
-        bytes
-    } else {
-        let stories = bundles
+    // The catalog: the site's own (every page), or one made from the
+    // stories, as `story index` makes it.
+    let stories = || {
+        bundles
             .iter()
             .filter_map(|b| match docs.get(&std::fs::canonicalize(b).unwrap_or_else(|_| b.clone())) {
                 // A story.md is published as story.json beside it.
                 Some(Document::Story(s)) => Some((b.with_file_name("story.json"), s)),
                 _ => None,
             })
-            .collect();
-        let json = crate::index::from_stories(&site, stories).ok_or_else(|| {
-            Failure::Run(format!("{}: cannot turn the path into a file URL", site.display()))
-        })?;
-        std::fs::write(tmp.path().join(layout::CATALOG_FILE), &json)?;
-        json.into_bytes()
+            .collect()
     };
-    // Checked already when it is the site's own; one made from the bundles
-    // can still break a limit (more stories than a catalog may list).
-    let (parsed, thumbnails) = parse_document_with_assets(&catalog_json, &catalog_url);
-    let catalog = match parsed.value {
-        Some(Document::Catalog(c)) if parsed.diagnostics.iter().all(|d| !d.is_error()) => c,
-        _ => {
-            let file = if has_catalog {
-                report::shown(&site.join(layout::CATALOG_FILE))
-            } else {
-                "stories.json (made from the bundles)".to_owned()
-            };
-            let report = Report { file, diagnostics: parsed.diagnostics };
-            return Err(Failure::Input { reports: vec![report], files: files.len() });
-        }
-    };
+    let SiteCatalog { catalog, thumbnails, own: has_catalog } =
+        site_catalog(&sandbox, &site, &root, tmp.path(), stories, files.len())?;
     // The site's name: its catalog's own title, else its address's host
     // (never the list heading's default, "Stories").
     let site_name = if has_catalog && catalog.titled {
@@ -580,7 +559,17 @@ fn catalog_pages(
         let folder = at.folder(index, &**tag_path);
         let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
         let slice = &entries[(index * per).min(entries.len())..((index + 1) * per).min(entries.len())];
-        let one = Catalog { entries: slice.iter().map(|e| (*e).clone()).collect(), ..catalog.clone() };
+        // This page's entries only (not a copy of the whole catalog per page).
+        let one = Catalog {
+            minor_version: catalog.minor_version,
+            title: catalog.title.clone(),
+            titled: catalog.titled,
+            image: catalog.image.clone(),
+            entries: slice.iter().map(|e| (*e).clone()).collect(),
+            next: None,
+            prev: None,
+            total: None,
+        };
         let name = &info.name;
         let title = match (&tag, index) {
             (None, 0) => name.clone(),

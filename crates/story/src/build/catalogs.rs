@@ -1,0 +1,124 @@
+//! The site's catalog for `story build`: SITE's own `stories.json` and the
+//! pages it names, or one made from the bundles as `story index` makes it
+//! (in pages of [`layout::CATALOG_PAGE`] past that many stories). Every page
+//! is written to the new site as it is; the build lists every entry of them
+//! all, as one catalog.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use story_format::layout;
+use story_format::url::Url;
+use story_format::{parse_document_with_assets, Asset, Catalog, Document, Story};
+
+use super::files::{below, local_path};
+use super::{run_err, Failure};
+use crate::check;
+use crate::report::{self, Report};
+use crate::sandbox::Sandbox;
+
+/// Pages one catalog may have: 10,000 entries each at most, so a hundred
+/// million stories; a chain longer than this is a loop or a mistake.
+pub const MAX_PAGES: usize = 100_000;
+
+/// The catalog of every page together (first page's title and image; no
+/// `next`, `prev` or `total`), and the thumbnails its entries name.
+pub struct SiteCatalog {
+    pub catalog: Catalog,
+    pub thumbnails: Vec<Asset>,
+    /// SITE had its own `stories.json`.
+    pub own: bool,
+}
+
+/// Reads SITE's own catalog, or makes one from `stories` (each with the
+/// path its `story.json` is published at), and writes its pages to `out`.
+pub fn site_catalog<'a>(
+    sandbox: &Sandbox,
+    site: &Path,
+    root: &Url,
+    out: &Path,
+    stories: impl FnOnce() -> Vec<(PathBuf, &'a Story)>,
+    files: usize,
+) -> Result<SiteCatalog, Failure> {
+    let own = std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_ok();
+    let mut pages = Vec::new();
+    if own {
+        let mut seen = HashSet::new();
+        let mut name = Some(layout::CATALOG_FILE.to_owned());
+        while let Some(rel) = name.take() {
+            let path = local_path(site, &rel)?;
+            if !seen.insert(rel.clone()) || seen.len() > MAX_PAGES {
+                return Err(Failure::Run(format!(
+                    "{}: the catalog's pages come round to this one again; each page's \"next\" must name a newer-to-older chain that ends",
+                    path.display()
+                )));
+            }
+            let bytes = check::read_limited(sandbox, &path)
+                .map_err(|d| Failure::Run(format!("{}: {}", path.display(), d.message)))?;
+            let url = root.join(&rel).map_err(|e| Failure::Run(e.to_string()))?;
+            let page = parse_page(&bytes, &url, || report::shown(&path), files)?;
+            name = match &page.0.next {
+                None => None,
+                Some(next) => Some(below(root, next.as_str()).ok_or_else(|| {
+                    Failure::Run(format!(
+                        "{}: \"next\" names {}, which is not a file of this site; a built site's catalog pages are its own",
+                        path.display(),
+                        next.as_str()
+                    ))
+                })?),
+            };
+            write(out, &rel, &bytes)?;
+            pages.push(page);
+        }
+    } else {
+        let made = crate::index::pages_from_stories(site, stories(), crate::index::CATALOG_STEM).ok_or_else(
+            || Failure::Run(format!("{}: cannot turn the path into a file URL", site.display())),
+        )?;
+        for (name, json) in made {
+            let url = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
+            let shown = || format!("{name} (made from the bundles)");
+            pages.push(parse_page(json.as_bytes(), &url, shown, files)?);
+            write(out, &name, json.as_bytes())?;
+        }
+    }
+    let mut pages = pages.into_iter();
+    let (mut catalog, mut thumbnails) = pages.next().expect("a catalog has a first page");
+    for (page, assets) in pages {
+        catalog.entries.extend(page.entries);
+        thumbnails.extend(assets);
+    }
+    // Newest first across the pages too, as one file's entries are (stable:
+    // pages already in order cost one pass).
+    catalog.entries.sort_by(|a, b| b.published.cmp(&a.published));
+    catalog.next = None;
+    catalog.prev = None;
+    catalog.total = None;
+    Ok(SiteCatalog { catalog, thumbnails, own })
+}
+
+/// One page parsed; its errors stop the build (a page SITE wrote was
+/// checked already; one made from the bundles can still break a limit).
+fn parse_page(
+    bytes: &[u8],
+    url: &Url,
+    shown: impl FnOnce() -> String,
+    files: usize,
+) -> Result<(Catalog, Vec<Asset>), Failure> {
+    let (parsed, assets) = parse_document_with_assets(bytes, url);
+    match parsed.value {
+        Some(Document::Catalog(c)) if parsed.diagnostics.iter().all(|d| !d.is_error()) => Ok((c, assets)),
+        Some(Document::Story(_)) => {
+            Err(Failure::Run(format!("{}: a story where the catalog's page should be", shown())))
+        }
+        _ => {
+            let report = Report { file: shown(), diagnostics: parsed.diagnostics };
+            Err(Failure::Input { reports: vec![report], files })
+        }
+    }
+}
+
+fn write(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Failure> {
+    let to = out.join(rel);
+    std::fs::create_dir_all(crate::sandbox::parent_dir(&to)).map_err(|e| run_err(&to, e))?;
+    std::fs::write(&to, bytes).map_err(|e| run_err(&to, e))
+}
