@@ -56,6 +56,8 @@ fn main() {
         path(&root.join("dist")),
     ]);
     for run in 1..=2 {
+        // A full build each time: OUT empty, nothing to reuse.
+        let _ = std::fs::remove_dir_all(&out);
         let (wall, peak_kb, ok) = measure(&story, &args);
         assert!(ok, "story build failed");
         let pages = count_pages(&out);
@@ -70,6 +72,34 @@ fn main() {
             page as f64 / 1024.0
         );
     }
+
+    // Incremental builds into the site just built: nothing changed, then
+    // one story's text, as an editor's correction (`--changes` counts the
+    // files a deploy uploads).
+    let changes = work.join("changes.txt");
+    let mut inc = args.clone();
+    inc.extend(["--changes".into(), path(&changes)]);
+    let (wall, peak_kb, ok) = measure(&story, &inc);
+    assert!(ok, "story build failed");
+    let listed = std::fs::read_to_string(&changes).map(|t| t.lines().count()).unwrap_or(0);
+    println!(
+        "story build, incremental, nothing changed: {wall:.2} s wall, peak memory {:.0} MB, {listed} files to upload",
+        peak_kb as f64 / 1024.0
+    );
+    let edited =
+        site.join(format!("000/{}-7/story.json", samples[7 % samples.len()]["id"].as_str().unwrap()));
+    let mut one: Value = serde_json::from_slice(&std::fs::read(&edited).unwrap()).unwrap();
+    one["title"] = Value::from(format!("{} (corrected)", one["title"].as_str().unwrap_or("")));
+    std::fs::write(&edited, serde_json::to_vec_pretty(&one).unwrap()).unwrap();
+    let (wall, peak_kb, ok) = measure(&story, &inc);
+    assert!(ok, "story build failed");
+    let text = std::fs::read_to_string(&changes).unwrap_or_default();
+    println!(
+        "story build, incremental, one story retitled: {wall:.2} s wall, peak memory {:.0} MB, {} files to upload or delete ({} of them the story's own)",
+        peak_kb as f64 / 1024.0,
+        text.lines().count(),
+        text.lines().filter(|l| l.contains(&format!("{}-7/", samples[7 % samples.len()]["id"].as_str().unwrap()))).count()
+    );
 
     if Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success()) {
         write_hugo_site(&hugo_site);

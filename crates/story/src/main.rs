@@ -54,6 +54,10 @@ enum Command {
         /// ~/.cache/story/images; safe to delete)
         #[arg(long, value_name = "DIR")]
         cache: Option<PathBuf>,
+        /// Write the files a deploy must upload or delete to FILE, one a
+        /// line: "A path" added, "M path" changed, "D path" removed
+        #[arg(long, value_name = "FILE")]
+        changes: Option<PathBuf>,
     },
     /// Write SITE/stories.json (or FILE) from the bundles below SITE, newest first
     Index {
@@ -88,8 +92,8 @@ fn main() -> ExitCode {
     // Usage errors exit 2 and --help 0, as clap does by default.
     match Cli::parse().command {
         Command::Check { json, paths } => cmd_check(json, &paths),
-        Command::Build { site, out, url, viewer, cache } => {
-            cmd_build(build::Options { site, out, url, viewer, cache })
+        Command::Build { site, out, url, viewer, cache, changes } => {
+            cmd_build(build::Options { site, out, url, viewer, cache, changes })
         }
         Command::Index { site, out } => cmd_index(&site, out),
         Command::New { dir } => cmd_new(&dir),
@@ -168,8 +172,25 @@ fn cmd_build(opts: build::Options) -> ExitCode {
                 built.images.1,
                 report::summary(built.files, &built.reports)
             );
+            if built.reused > 0 {
+                eprintln!(
+                    "story build: {} unchanged since the last build, their pages kept",
+                    report::count_as(built.reused, "story", "stories")
+                );
+            }
             if let Some(leftover) = &built.leftover {
                 eprintln!("story build: the new site is in {}, but {leftover}", opts.out.display());
+            }
+            if let (Some(file), Some(changes)) = (&opts.changes, &built.changes) {
+                let text: String = changes.iter().map(|c| c.line() + "\n").collect();
+                if let Err(e) = out::write_atomic(file, text.as_bytes()) {
+                    return fail(format!("{}: {e} (the site was built)", file.display()));
+                }
+                eprintln!(
+                    "story build: {} to upload or delete, listed in {}",
+                    report::count_as(changes.len(), "file", "files"),
+                    file.display()
+                );
             }
             ExitCode::SUCCESS
         }

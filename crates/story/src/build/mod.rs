@@ -25,6 +25,7 @@ pub mod embed;
 pub mod feeds;
 mod files;
 pub mod head;
+pub mod incremental;
 pub mod pictures;
 mod staging;
 
@@ -61,6 +62,9 @@ pub struct Options {
     pub viewer: PathBuf,
     /// The image cache (`None`: [`Pipeline::default_cache`]).
     pub cache: Option<PathBuf>,
+    /// Where to write the list of files that a deploy must upload or
+    /// delete (see [`incremental::changes`]).
+    pub changes: Option<PathBuf>,
 }
 
 /// What a good build made.
@@ -76,6 +80,10 @@ pub struct Built {
     pub leftover: Option<String>,
     /// Images encoded in this build, and taken whole from the cache.
     pub images: (usize, usize),
+    /// Stories whose pages were taken from the previous build unchanged.
+    pub reused: usize,
+    /// With `--changes`: the files added, changed and removed.
+    pub changes: Option<Vec<incremental::Change>>,
 }
 
 /// Why a build stopped. Either way OUT is untouched.
@@ -124,6 +132,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let site = sandbox.root().to_owned();
     check_viewer(&opts.viewer)?;
     check_out(&site, &opts.out)?;
+    // OUT is empty or a previous build (`check_out`): its pages may be reused.
+    let previous = incremental::Previous::read(&opts.out);
 
     // 1. The check, as `story check SITE` does it.
     let (mut files, mut notes) = (Vec::new(), Vec::new());
@@ -214,7 +224,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         tag_path: tag_path.clone(),
         pictures: Default::default(),
     };
-    let pages = Pages { info: &info, place: &place, images: &images };
+    let pages = Pages { info: &info, place: &place, images: &images, previous: &previous };
 
     // Stories, on every core (each page's images with it).
     let rendered = render_stories(&sandbox, &bundles, tmp.path(), &pages)?;
@@ -277,9 +287,13 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         }
     }
     parallel(&copies, |(from, to)| copy_file(&sandbox, from, to))?;
+    // From the image cache, hard-linked where it can be: no bytes copied,
+    // and a file unchanged since the last build is the same file.
     parallel(&made, |(from, to)| {
         std::fs::create_dir_all(crate::sandbox::parent_dir(to))?;
-        std::fs::copy(from, to).map(drop).map_err(|e| run_err(from, e))
+        std::fs::hard_link(from, to)
+            .or_else(|_| std::fs::copy(from, to).map(drop))
+            .map_err(|e| run_err(from, e))
     })?;
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
@@ -288,6 +302,12 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         write(&name, xml)?;
     }
     write(layout::ROBOTS, feeds::robots(&root))?;
+    let keys = summaries.iter().map(|s| (s.folder.clone(), s.key.clone())).collect();
+    incremental::write_manifest(tmp.path(), keys)?;
+    let changes = match &opts.changes {
+        Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
+        None => None,
+    };
 
     let leftover = tmp.replace(&opts.out)?;
     Ok(Built {
@@ -297,6 +317,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         files: files.len(),
         leftover,
         images: (pipeline.encoded.into_inner(), pipeline.cached.into_inner()),
+        reused: summaries.iter().filter(|s| s.reused).count(),
+        changes,
     })
 }
 
@@ -357,6 +379,10 @@ struct Summary {
     story: Story,
     /// The local files it uses, below the site's root.
     assets: Vec<String>,
+    /// What its pages were made from ([`incremental::story_key`]).
+    key: String,
+    /// Its pages were taken from the previous build.
+    reused: bool,
 }
 
 /// Reads, renders and writes every story, on every core; returns their summaries.
@@ -365,6 +391,8 @@ struct Pages<'a> {
     info: &'a Site,
     place: &'a (dyn Fn(Url) -> Place + Sync),
     images: &'a Images<'a>,
+    /// The previous build, whose unchanged pages are reused.
+    previous: &'a incremental::Previous,
 }
 
 fn render_stories(
@@ -478,7 +506,15 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
         Some(h) => pages.images.preview(h)?,
         None => None,
     };
+    let place = Place { pictures, ..(pages.place)(page.clone()) };
+    let tag_folders = story.tags.iter().map(|t| (place.tag_path)(t));
+    let key = incremental::story_key(&json, &page, info, &place.pictures, hero.as_ref(), tag_folders);
     let dir = out.join(&folder);
+    if pages.previous.reuse(&folder, &key, &dir) {
+        let mut story = story;
+        story.sections = Vec::new();
+        return Ok(Summary { folder, page, file: file.to_owned(), story, assets, key, reused: true });
+    }
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("story.json"), json)?;
     // The head first (its description may read the first paragraph); the
@@ -490,7 +526,6 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
     let meta = story.clone();
     story.sections = sections;
     // The story alone, for other pages: its embed page, oEmbed response and snippet.
-    let place = Place { pictures, ..(pages.place)(page.clone()) };
     let alone = publish::embed_html(story.clone(), place.clone(), &info.name);
     std::fs::write(dir.join(layout::EMBED_PAGE), embed::page(info, &page, &story, &alone))?;
     std::fs::write(dir.join(layout::EMBED_SNIPPET), embed::snippet(info, &page, &story, &alone))?;
@@ -498,7 +533,7 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
     html.push_str(&publish::story_html(story, place));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets })
+    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets, key, reused: false })
 }
 
 /// The catalog's pages and each tag's; returns how many were written.

@@ -1,0 +1,221 @@
+//! Incremental builds: a build remembers what each story's pages were made
+//! from, and the next build takes those pages from the previous site,
+//! hard-linked, when nothing they were made from changed. The site is still
+//! built whole in a fresh folder and swapped in at once, so a build that
+//! stops leaves the old site as it was; and a build with nothing to reuse
+//! (a new OUT, a manifest from another version) is a full build.
+//!
+//! What a story's pages are made from, all in its key ([`story_key`]): the
+//! story's JSON as published, its address, the site's address, name and
+//! preview image, the versions of its images (named by their content's
+//! hash, so an edited photo changes them), the folders of its tags, and
+//! this program's version. Everything else (lists, tags, feeds, sitemaps,
+//! catalog pages) is written every time: it is a few files per 50 stories.
+//!
+//! After a build, [`changes`] compares the new site with the old one file by
+//! file (a reused page is the same inode; anything else is compared byte
+//! for byte), so `--changes FILE` lists exactly what a deploy must upload
+//! and delete.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use story_format::layout;
+use story_format::url::Url;
+
+use super::head::Site;
+use super::pictures::Preview;
+use story_viewer::publish::Pictures;
+
+/// The file in a built site that holds each story's key (JSON:
+/// `{"version": V, "stories": {"a/b/": "hex", ...}}`).
+pub const MANIFEST: &str = ".story-build";
+
+/// Changes whenever what a page is made from could change without its
+/// inputs changing: this program's version.
+const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/1");
+
+/// The previous build's keys, and where its site is.
+#[derive(Default)]
+pub struct Previous {
+    dir: PathBuf,
+    keys: HashMap<String, String>,
+}
+
+impl Previous {
+    /// The keys of the site at `out`, a folder `story build` made (checked
+    /// before); none when it has no manifest, or one of another version.
+    pub fn read(out: &Path) -> Previous {
+        let path = out.join(MANIFEST);
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() < 1 << 30);
+        let Some(value) = regular
+            .then(|| std::fs::read(&path).ok())
+            .flatten()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        else {
+            return Previous::default();
+        };
+        if value["version"] != VERSION {
+            return Previous::default();
+        }
+        let keys = value["stories"]
+            .as_object()
+            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
+            .unwrap_or_default();
+        Previous { dir: out.to_owned(), keys }
+    }
+
+    /// Links the pages of the story in `folder` from the previous site into
+    /// `to` when they were made from the same `key` and are all there as
+    /// regular files; returns whether it did (else nothing is left in `to`
+    /// and the story is rendered).
+    pub fn reuse(&self, folder: &str, key: &str, to: &Path) -> bool {
+        if self.keys.get(folder).map(String::as_str) != Some(key) {
+            return false;
+        }
+        let from = self.dir.join(folder);
+        let all_there = layout::STORY_OUTPUTS
+            .iter()
+            .all(|name| std::fs::symlink_metadata(from.join(name)).is_ok_and(|m| m.is_file()));
+        if !all_there || std::fs::create_dir_all(to).is_err() {
+            return false;
+        }
+        for name in layout::STORY_OUTPUTS {
+            let linked = std::fs::hard_link(from.join(name), to.join(name))
+                .or_else(|_| std::fs::copy(from.join(name), to.join(name)).map(drop));
+            if linked.is_err() {
+                for name in layout::STORY_OUTPUTS {
+                    let _ = std::fs::remove_file(to.join(name));
+                }
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The key of a story's pages: a hash of everything they are made from
+/// (see the module's documentation).
+pub fn story_key<'t>(
+    json: &[u8],
+    page: &Url,
+    site: &Site,
+    pictures: &Pictures,
+    hero: Option<&Preview>,
+    tag_folders: impl Iterator<Item = String> + 't,
+) -> String {
+    let mut h = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part(VERSION.as_bytes());
+    part(json);
+    part(page.as_str().as_bytes());
+    part(site.root.as_str().as_bytes());
+    part(site.name.as_bytes());
+    part(format!("{:?}", site.preview).as_bytes());
+    let sorted: BTreeMap<&String, String> = pictures.0.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
+    part(format!("{sorted:?}").as_bytes());
+    part(format!("{hero:?}").as_bytes());
+    for folder in tag_folders {
+        part(folder.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes the manifest of the site being built in `dir`.
+pub fn write_manifest(dir: &Path, keys: BTreeMap<String, String>) -> io::Result<()> {
+    let value = serde_json::json!({ "version": VERSION, "stories": keys });
+    std::fs::write(dir.join(MANIFEST), crate::out::to_json(&value))
+}
+
+/// A file of the site that a deploy must upload (added or changed) or delete.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Added(String),
+    Changed(String),
+    Removed(String),
+}
+
+impl Change {
+    /// `A path`, `M path` or `D path` (as `git diff --name-status`).
+    pub fn line(&self) -> String {
+        match self {
+            Change::Added(p) => format!("A {p}"),
+            Change::Changed(p) => format!("M {p}"),
+            Change::Removed(p) => format!("D {p}"),
+        }
+    }
+}
+
+/// What differs between the site in `old` (absent: nothing) and the one in
+/// `new`, every file compared (the build's own marks left out), in path order.
+pub fn changes(old: &Path, new: &Path) -> io::Result<Vec<Change>> {
+    let ours = |rel: &str| rel == MANIFEST || rel == super::SITE_MARK;
+    let before = files_below(old)?;
+    let after = files_below(new)?;
+    let mut out = Vec::new();
+    for (rel, path) in &after {
+        if ours(rel) {
+            continue;
+        }
+        match before.get(rel) {
+            None => out.push(Change::Added(rel.clone())),
+            Some(was) if !same_file(was, path)? => out.push(Change::Changed(rel.clone())),
+            Some(_) => {}
+        }
+    }
+    for rel in before.keys() {
+        if !after.contains_key(rel) && !ours(rel) {
+            out.push(Change::Removed(rel.clone()));
+        }
+    }
+    out.sort_by(|a, b| change_path(a).cmp(change_path(b)));
+    Ok(out)
+}
+
+fn change_path(c: &Change) -> &str {
+    match c {
+        Change::Added(p) | Change::Changed(p) | Change::Removed(p) => p,
+    }
+}
+
+/// Every regular file below `dir` (links are not followed), by its path
+/// with `/` between names.
+fn files_below(dir: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
+    let mut out = BTreeMap::new();
+    if std::fs::symlink_metadata(dir).is_err() {
+        return Ok(out);
+    }
+    let mut todo = vec![(dir.to_owned(), String::new())];
+    while let Some((d, prefix)) = todo.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+            let kind = e.file_type()?;
+            if kind.is_dir() {
+                todo.push((e.path(), rel));
+            } else if kind.is_file() {
+                out.insert(rel, e.path());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The same inode, or the same bytes.
+fn same_file(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let (ma, mb) = (std::fs::metadata(a)?, std::fs::metadata(b)?);
+    if ma.dev() == mb.dev() && ma.ino() == mb.ino() {
+        return Ok(true);
+    }
+    if ma.len() != mb.len() {
+        return Ok(false);
+    }
+    Ok(std::fs::read(a)? == std::fs::read(b)?)
+}

@@ -1,0 +1,247 @@
+//! Incremental builds (#24): over random edits (add, change, remove,
+//! re-tag, retitle stories, edit a photo), a build into the previous site
+//! gives byte for byte the site a full build gives, reuses the pages of the
+//! stories that did not change, and `--changes` lists exactly the files
+//! that differ from the site before.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::json;
+use support::{fake_viewer, text, TempDir};
+
+const URL: &str = "https://news.example/";
+
+/// A small deterministic generator (no dependency; the seed is printed on failure).
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+const TAGS: [&str; 5] = ["Ports", "Energy", "Rail", "ports", "Städte"];
+
+fn photo(shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([shade, (x * 4) as u8, (y * 5) as u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+fn write_story(site: &Path, n: usize, title: &str, tags: &[&str], text: &str, with_photo: bool) {
+    let dir = site.join(format!("s{n:03}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut story = json!({
+        "format": "story/1", "id": format!("s{n:03}"), "lang": "en", "title": title,
+        "published": format!("2026-0{}-{:02}T10:00:00Z", 1 + n % 9, 1 + n % 28), "tags": tags,
+        "sections": [{ "heading": "One", "blocks": [text] }]
+    });
+    if with_photo {
+        story["hero"] = json!({ "src": "hero.png", "alt": "A test card", "width": 64, "height": 48 });
+        if !dir.join("hero.png").exists() {
+            std::fs::write(dir.join("hero.png"), photo(n as u8)).unwrap();
+        }
+    }
+    std::fs::write(dir.join("story.json"), story.to_string()).unwrap();
+}
+
+fn build(site: &Path, out: &Path, viewer: &Path, cache: &Path, changes: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_story"));
+    cmd.arg("build").arg(site).arg("--out").arg(out).args(["--url", URL, "--viewer"]).arg(viewer);
+    cmd.arg("--cache").arg(cache);
+    if let Some(c) = changes {
+        cmd.arg("--changes").arg(c);
+    }
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    o
+}
+
+/// Every regular file below `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut todo: Vec<PathBuf> = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                todo.push(e.path());
+            } else {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// What `--changes` must say, worked out from the two trees.
+fn expected_changes(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let ours = |p: &str| p == ".story-build" || p == ".story-site";
+    let mut lines = Vec::new();
+    for (p, bytes) in after {
+        match before.get(p) {
+            None if !ours(p) => lines.push(format!("A {p}")),
+            Some(b) if b != bytes && !ours(p) => lines.push(format!("M {p}")),
+            _ => {}
+        }
+    }
+    for p in before.keys() {
+        if !after.contains_key(p) && !ours(p) {
+            lines.push(format!("D {p}"));
+        }
+    }
+    lines.sort_by(|a, b| a[2..].cmp(&b[2..]));
+    lines
+}
+
+fn reused(o: &Output) -> usize {
+    let t = text(o);
+    t.split("story build: ")
+        .find_map(|l| l.split(" unchanged since the last build").next().filter(|_| l.contains("unchanged")))
+        .and_then(|n| n.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn an_incremental_build_equals_a_full_build_over_random_edits() {
+    let seed = std::env::var("STORY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20_261_203u64);
+    let mut rng = Lcg(seed);
+    let tmp = TempDir::new("incremental");
+    let (site, out, cache) = (tmp.dir().join("site"), tmp.dir().join("out"), tmp.dir().join("cache"));
+    let viewer = fake_viewer(tmp.dir());
+    // Each story: (title, tags, text, photo).
+    let mut stories: BTreeMap<usize, (String, Vec<&str>, String, bool)> = BTreeMap::new();
+    for n in 0..24 {
+        let tags = vec![TAGS[n % 3]];
+        stories.insert(n, (format!("Story {n}"), tags, format!("Text {n}."), n % 4 == 0));
+    }
+    for (n, (title, tags, text, photo)) in &stories {
+        write_story(&site, *n, title, tags, text, *photo);
+    }
+    build(&site, &out, &viewer, &cache, None);
+    let mut next_id = 24;
+    for round in 0..10 {
+        let what = rng.below(7);
+        let pick = |rng: &mut Lcg, stories: &BTreeMap<usize, _>| {
+            *stories.keys().nth(rng.below(stories.len())).unwrap()
+        };
+        let edited = match what {
+            0 => {
+                let n = next_id;
+                next_id += 1;
+                stories.insert(
+                    n,
+                    (format!("New story {n}"), vec![TAGS[n % 5]], format!("Fresh {n}."), n % 2 == 0),
+                );
+                format!("added s{n:03}")
+            }
+            1 => {
+                let n = pick(&mut rng, &stories);
+                stories.get_mut(&n).unwrap().2.push_str(" A correction.");
+                format!("changed the text of s{n:03}")
+            }
+            2 if stories.len() > 5 => {
+                let n = pick(&mut rng, &stories);
+                stories.remove(&n);
+                std::fs::remove_dir_all(site.join(format!("s{n:03}"))).unwrap();
+                format!("removed s{n:03}")
+            }
+            3 => {
+                let n = pick(&mut rng, &stories);
+                stories.get_mut(&n).unwrap().1 = vec![TAGS[rng.below(5)], TAGS[rng.below(5)]];
+                stories.get_mut(&n).unwrap().1.dedup();
+                format!("re-tagged s{n:03}")
+            }
+            4 => {
+                let n = pick(&mut rng, &stories);
+                stories.get_mut(&n).unwrap().0 = format!("Retitled {n} in round {round}");
+                format!("retitled s{n:03}")
+            }
+            5 => {
+                let with_photo: Vec<usize> = stories.iter().filter(|(_, s)| s.3).map(|(n, _)| *n).collect();
+                match with_photo.get(rng.below(with_photo.len().max(1))) {
+                    Some(&n) => {
+                        std::fs::write(site.join(format!("s{n:03}/hero.png")), photo(200 + round as u8))
+                            .unwrap();
+                        format!("edited the photo of s{n:03}")
+                    }
+                    None => "nothing".into(),
+                }
+            }
+            _ => "nothing".into(),
+        };
+        for (n, (title, tags, text, photo)) in &stories {
+            write_story(&site, *n, title, tags, text, *photo);
+        }
+        let before = tree(&out);
+        let changes_file = tmp.dir().join("changes.txt");
+        let o = build(&site, &out, &viewer, &cache, Some(&changes_file));
+        let full = tmp.dir().join(format!("full{round}"));
+        build(&site, &full, &viewer, &cache, None);
+        let (inc, whole) = (tree(&out), tree(&full));
+        let ctx = format!("seed {seed}, round {round}: {edited}");
+        assert_eq!(inc.keys().collect::<Vec<_>>(), whole.keys().collect::<Vec<_>>(), "{ctx}: the same files");
+        for (p, bytes) in &inc {
+            assert!(bytes == &whole[p], "{ctx}: {p} differs from a full build's");
+        }
+        let listed: Vec<String> =
+            std::fs::read_to_string(&changes_file).unwrap().lines().map(str::to_owned).collect();
+        assert_eq!(listed, expected_changes(&before, &inc), "{ctx}: --changes");
+        // The stories not edited kept their pages.
+        let at_least = stories.len().saturating_sub(if edited == "nothing" { 0 } else { 1 });
+        if what == 3 || what == 4 {
+            // A new tag folder or title can move others' links; at least not all rendered again.
+            assert!(reused(&o) > 0, "{ctx}: {}", text(&o));
+        } else {
+            assert!(
+                reused(&o) >= at_least.min(stories.len()),
+                "{ctx}: reused {} of {}\n{}",
+                reused(&o),
+                stories.len(),
+                text(&o)
+            );
+        }
+        if edited == "nothing" {
+            assert_eq!(listed, Vec::<String>::new(), "{ctx}: nothing to upload");
+        }
+        std::fs::remove_dir_all(&full).unwrap();
+    }
+}
+
+#[test]
+fn a_build_that_fails_leaves_the_previous_site_and_its_pages_whole() {
+    let tmp = TempDir::new("incremental-fail");
+    let (site, out, cache) = (tmp.dir().join("site"), tmp.dir().join("out"), tmp.dir().join("cache"));
+    let viewer = fake_viewer(tmp.dir());
+    for n in 0..5 {
+        write_story(&site, n, &format!("Story {n}"), &["Ports"], "Text.", false);
+    }
+    build(&site, &out, &viewer, &cache, None);
+    let before = tree(&out);
+    // A broken story: the build stops before writing, and the old site,
+    // whose pages the next build would reuse, is as it was.
+    std::fs::write(site.join("s002/story.json"), "{ not json").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_story"))
+        .arg("build")
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .args(["--url", URL, "--viewer"])
+        .arg(&viewer)
+        .arg("--cache")
+        .arg(&cache)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(tree(&out), before);
+    // Fixed: every other story's pages are reused.
+    write_story(&site, 2, "Story 2 again", &["Ports"], "Text.", false);
+    let o = build(&site, &out, &viewer, &cache, None);
+    assert_eq!(reused(&o), 4, "{}", text(&o));
+}
