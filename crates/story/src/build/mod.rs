@@ -28,6 +28,7 @@ pub mod head;
 pub mod incremental;
 pub mod pictures;
 mod staging;
+mod stories;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -36,7 +37,7 @@ use std::sync::{Arc, Mutex};
 
 use story_format::layout::{self, TagFolders};
 use story_format::url::Url;
-use story_format::{parse_document_with_assets, Catalog, Document, Story};
+use story_format::{Catalog, Document};
 use story_viewer::publish::{self, CatalogPage, Place};
 
 use crate::check;
@@ -44,11 +45,12 @@ use crate::images::Pipeline;
 use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
-use feeds::{FeedItem, Sitemap, SitemapUrl, FEED_ENTRIES};
+use feeds::{Sitemap, SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path, site_embed_js};
 use head::{Kind, Site};
 use pictures::Images;
 use staging::{check_out, Staging};
+use stories::{feed_item, render_stories, Pages, Summary};
 
 /// What to build.
 pub struct Options {
@@ -368,42 +370,6 @@ fn tag_paths(catalog: &Catalog, docs: &HashMap<PathBuf, Document>) -> (Vec<Strin
 /// A tag's folder below the site's root (`tags/energy/`).
 type TagPath = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
-/// What the rest of the build needs of a rendered story: its metadata
-/// (sections dropped) and where it is.
-struct Summary {
-    /// The bundle's folder below the site, ending in `/` (`a/b/`).
-    folder: String,
-    page: Url,
-    /// The bundle file, to read again for a feed.
-    file: PathBuf,
-    story: Story,
-    /// The local files it uses, below the site's root.
-    assets: Vec<String>,
-    /// What its pages were made from ([`incremental::story_key`]).
-    key: String,
-    /// Its pages were taken from the previous build.
-    reused: bool,
-}
-
-/// Reads, renders and writes every story, on every core; returns their summaries.
-/// What rendering any page needs: the site, where a page is, its images.
-struct Pages<'a> {
-    info: &'a Site,
-    place: &'a (dyn Fn(Url) -> Place + Sync),
-    images: &'a Images<'a>,
-    /// The previous build, whose unchanged pages are reused.
-    previous: &'a incremental::Previous,
-}
-
-fn render_stories(
-    sandbox: &Sandbox,
-    bundles: &[PathBuf],
-    out: &Path,
-    pages: &Pages<'_>,
-) -> Result<Vec<Summary>, Failure> {
-    parallel(bundles, |file| render_story(sandbox, file, out, pages))
-}
-
 /// `f` over every item, on every core, each item once; the results in the
 /// items' order. The first failure stops the rest and is returned.
 fn parallel<T: Sync, R: Send>(
@@ -436,104 +402,6 @@ fn parallel<T: Sync, R: Send>(
     let mut results = results.into_inner().expect("threads are done");
     results.sort_unstable_by_key(|(i, _)| *i);
     Ok(results.into_iter().map(|(_, r)| r).collect())
-}
-
-/// The folder of `file`'s bundle below `site`, on disk (`a/b/`) and as a
-/// URL path, each name percent-encoded (`a%3Fb/`, `%252e%252e/`).
-fn folder_of(site: &Path, file: &Path) -> Result<(String, String), Failure> {
-    let dir = file.parent().and_then(|d| d.strip_prefix(site).ok());
-    let dir = dir.ok_or_else(|| Failure::Run(format!("{}: outside the site", file.display())))?;
-    let (mut folder, mut address) = (String::new(), String::new());
-    for c in dir.components() {
-        let part = c.as_os_str().to_str().ok_or_else(|| {
-            Failure::Run(format!("{}: a folder name that is not UTF-8 cannot be an address", dir.display()))
-        })?;
-        folder.push_str(part);
-        folder.push('/');
-        address.push_str(&layout::story_folder([part]));
-    }
-    Ok((folder, address))
-}
-
-/// A bundle's story parsed as it will be served: against its address on
-/// the site, so every URL in it is where the reader will find it.
-/// A story as it is published: where, what, and from which bytes.
-struct Published {
-    /// The bundle's folder below the site on disk (`a/b/`).
-    folder: String,
-    page: Url,
-    story: Story,
-    /// Its `story.json` as published (the file, or what its `story.md` became).
-    json: Vec<u8>,
-    /// The local files it uses, below the site's root (`a/b/hero.png`).
-    assets: Vec<String>,
-}
-
-fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Published, Failure> {
-    let (folder, address) = folder_of(sandbox.root(), file)?;
-    let page = root.join(&address).map_err(|e| Failure::Run(format!("{folder}: {e}")))?;
-    // Encoded, a folder's address cannot leave the site; checked all the same.
-    if !page.as_str().starts_with(root.as_str()) {
-        return Err(Failure::Run(format!("{}: its address {page} is outside --url", file.display())));
-    }
-    let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
-    let bytes = check::read_limited(sandbox, file)
-        .map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
-    let json = if file.extension().is_some_and(|e| e == "md") {
-        let imported = crate::markdown::import_bytes(&bytes, file, sandbox).map_err(|_| {
-            Failure::Run(format!("{}: does not import (it did when checked)", file.display()))
-        })?;
-        imported.json.into_bytes()
-    } else {
-        bytes
-    };
-    let (parsed, assets) = parse_document_with_assets(&json, &json_url);
-    match parsed.value {
-        Some(Document::Story(story)) => {
-            let assets = assets.iter().filter_map(|a| below(root, a.url.as_str())).collect();
-            Ok(Published { folder, page, story, json, assets })
-        }
-        _ => Err(Failure::Run(format!("{}: does not parse (it did when checked)", file.display()))),
-    }
-}
-
-fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -> Result<Summary, Failure> {
-    let info = pages.info;
-    let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
-    // The story's images first: the head shows the hero's preview.
-    let pictures = pages.images.pictures(story_images(&story))?;
-    let hero = match &story.hero {
-        Some(h) => pages.images.preview(h)?,
-        None => None,
-    };
-    let place = Place { pictures, ..(pages.place)(page.clone()) };
-    let tag_folders = story.tags.iter().map(|t| (place.tag_path)(t));
-    let key = incremental::story_key(&json, &page, info, &place.pictures, hero.as_ref(), tag_folders);
-    let dir = out.join(&folder);
-    if pages.previous.reuse(&folder, &key, &dir) {
-        let mut story = story;
-        story.sections = Vec::new();
-        return Ok(Summary { folder, page, file: file.to_owned(), story, assets, key, reused: true });
-    }
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("story.json"), json)?;
-    // The head first (its description may read the first paragraph); the
-    // story then moves into the renderer, keeping only its metadata here.
-    let preview = hero.as_ref().or(info.preview.as_ref());
-    let mut html = head::open(info, &page, &Kind::Story(&story), preview);
-    let mut story = story;
-    let sections = std::mem::take(&mut story.sections);
-    let meta = story.clone();
-    story.sections = sections;
-    // The story alone, for other pages: its embed page, oEmbed response and snippet.
-    let alone = publish::embed_html(story.clone(), place.clone(), &info.name);
-    std::fs::write(dir.join(layout::EMBED_PAGE), embed::page(info, &page, &story, &alone))?;
-    std::fs::write(dir.join(layout::EMBED_SNIPPET), embed::snippet(info, &page, &story, &alone))?;
-    std::fs::write(dir.join(layout::OEMBED_FILE), embed::oembed(info, &page, &story, preview))?;
-    html.push_str(&publish::story_html(story, place));
-    html.push_str(head::CLOSE);
-    std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets, key, reused: false })
 }
 
 /// The catalog's pages and each tag's; returns how many were written.
@@ -662,48 +530,4 @@ fn top_tags(tags: &[String], count: &dyn Fn(&str) -> usize) -> Vec<String> {
     ranked.truncate(TOP_TAGS);
     ranked.sort_unstable();
     ranked.into_iter().map(|i| tags[i].clone()).collect()
-}
-
-fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {
-    let story = published_story(sandbox, &s.file, images.root)?.story;
-    let pictures = images.pictures(story_images(&story))?;
-    let image = match &story.hero {
-        Some(h) => images.preview(h)?.map(|p| p.url.to_string()),
-        None => None,
-    };
-    let content_html = publish::story_content_html(story, s.page.as_str(), pictures);
-    let st = &s.story;
-    Ok(FeedItem {
-        url: s.page.clone(),
-        title: st.title.clone(),
-        summary: st.summary(head::DESCRIPTION_CHARS),
-        published: st.published.clone(),
-        updated: st.updated.clone(),
-        // The authors as data (with their pages), else the byline as one name.
-        authors: if st.authors.is_empty() {
-            st.author_names().into_iter().map(|n| (n.to_owned(), None)).collect()
-        } else {
-            st.authors.iter().map(|a| (a.name.clone(), a.url.as_ref().map(|u| u.to_string()))).collect()
-        },
-        tags: st.tags.clone(),
-        lang: st.lang.clone(),
-        image,
-        content_html,
-    })
-}
-
-/// A story's images that pages show: the hero, image blocks, galleries'
-/// images and social posts' pictures.
-fn story_images(story: &Story) -> impl Iterator<Item = &story_format::Image> {
-    use story_format::Block;
-    let blocks = story.sections.iter().flat_map(|s| &s.blocks).flat_map(|b| {
-        let images: &[story_format::Image] = match b {
-            Block::Image(img) => std::slice::from_ref(&**img),
-            Block::Gallery(g) => &g.images,
-            Block::Social(p) => p.image.as_slice(),
-            _ => &[],
-        };
-        images
-    });
-    story.hero.iter().chain(blocks)
 }
