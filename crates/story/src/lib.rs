@@ -10,6 +10,7 @@
 //! - [`blog`]: `story import SRC... --out SITE`, a whole blog's posts;
 //! - [`scaffold`]: `story new`, a bundle to start from;
 //! - [`schema`]: `story schema`, the JSON Schema of both formats;
+//! - [`serve`]: `story serve`, the site built, served and rebuilt as it is edited;
 //! - [`out`]: what the command line writes, and how (never half a file);
 //! - [`report`]: each file's diagnostics, printed as lines or JSON, and counts;
 //! - [`sandbox`]: the one way SITE is read (nothing outside it, only
@@ -29,3 +30,4 @@ pub mod report;
 pub mod sandbox;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;

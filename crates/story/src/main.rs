@@ -59,6 +59,21 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         changes: Option<PathBuf>,
     },
+    /// Build SITE, serve it on 127.0.0.1, and build it again (and reload
+    /// open pages) whenever a file in it changes
+    Serve {
+        /// The folder of story bundles
+        site: PathBuf,
+        /// The port (0: any free one; the address is printed)
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The viewer's release files (default: dist/ here, else those built into this program)
+        #[arg(long, value_name = "DIR")]
+        viewer: Option<PathBuf>,
+        /// The image cache (as for build)
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+    },
     /// Write SITE/stories.json (or FILE) from the bundles below SITE, newest first
     Index {
         site: PathBuf,
@@ -96,6 +111,12 @@ fn main() -> ExitCode {
             cmd_build(build::Options { site, out, url, viewer, cache, changes })
         }
         Command::Index { site, out } => cmd_index(&site, out),
+        Command::Serve { site, port, viewer, cache } => {
+            match story_cli::serve::serve(story_cli::serve::ServeOptions { site, port, viewer, cache }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(msg) => fail(msg),
+            }
+        }
         Command::New { dir } => cmd_new(&dir),
         Command::Import { srcs, out, root } => match &srcs[..] {
             [file] if !file.is_dir() && root.is_none() => cmd_import(file, out),
