@@ -66,6 +66,7 @@ struct State {
 /// Serves until the process is stopped. Prints the address, then a line
 /// per build; returns only when it cannot start.
 pub fn serve(opts: ServeOptions) -> Result<(), String> {
+    remove_stale_work();
     let work = std::env::temp_dir().join(format!("story-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
@@ -119,6 +120,20 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         std::thread::spawn(move || answer(request, &state, &out));
     }
     Ok(())
+}
+
+/// The temporary folders of earlier `story serve`s that were stopped
+/// (their process is gone), removed: a stop by Ctrl-C cannot clean up.
+fn remove_stale_work() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("story-serve-").and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let mine = e.file_type().is_ok_and(|t| t.is_dir());
+        if mine && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Builds the site again and tells the open pages.
