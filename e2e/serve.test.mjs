@@ -19,7 +19,7 @@ const story = (i, title) => JSON.stringify({
 
 before(async () => {
   browser = await launch();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'story-serve-'));
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'story-serve-e2e-'));
   for (let i = 0; i < 3; i++) {
     fs.mkdirSync(path.join(site(), `s${i}`), { recursive: true });
     fs.writeFileSync(path.join(site(), `s${i}`, 'story.json'), story(i, `Story number ${i}`));
