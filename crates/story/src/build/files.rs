@@ -59,7 +59,8 @@ pub(super) fn check_viewer(dir: &Path) -> Result<(), Failure> {
 
 /// The viewer's loader, which a built site serves changed (see [`site_embed_js`]).
 pub(super) const EMBED_JS: &str = "embed.js";
-const NOT_BUILT: &str = "const BUILT_SITE = false;";
+/// The constant as written, and as a release build's minified copy has it.
+const NOT_BUILT: [&str; 2] = ["const BUILT_SITE = false;", "const BUILT_SITE=false;"];
 const BUILT: &str = "const BUILT_SITE = true;";
 
 /// `embed.js` as a built site serves it: told that every story here has
@@ -70,13 +71,14 @@ const BUILT: &str = "const BUILT_SITE = true;";
 pub(super) fn site_embed_js(dir: &Path, to: &Path) -> Result<(), Failure> {
     let from = dir.join(EMBED_JS);
     let text = std::fs::read_to_string(&from).map_err(|e| run_err(&from, e))?;
-    if !text.contains(NOT_BUILT) {
+    let Some(flag) = NOT_BUILT.iter().find(|f| text.contains(*f)) else {
         return Err(Failure::Run(format!(
-            "{}: not this version's embed.js (it lacks `{NOT_BUILT}`); run `./dev build` again",
-            from.display()
+            "{}: not this version's embed.js (it lacks `{}`); run `./dev build` again",
+            from.display(),
+            NOT_BUILT[0]
         )));
-    }
-    let text = text.replacen(NOT_BUILT, BUILT, 1);
+    };
+    let text = text.replacen(flag, BUILT, 1);
     std::fs::write(to.join(EMBED_JS), &text)?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     std::io::Write::write_all(&mut gz, text.as_bytes())?;
