@@ -11,6 +11,7 @@
 //! - [`scaffold`]: `story new`, a bundle to start from;
 //! - [`schema`]: `story schema`, the JSON Schema of both formats;
 //! - [`serve`]: `story serve`, the site built, served and rebuilt as it is edited;
+//! - [`viewer`]: where the viewer's files come from (`--viewer`, `dist/`, or built in);
 //! - [`out`]: what the command line writes, and how (never half a file);
 //! - [`report`]: each file's diagnostics, printed as lines or JSON, and counts;
 //! - [`sandbox`]: the one way SITE is read (nothing outside it, only
@@ -31,3 +32,4 @@ pub mod sandbox;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod viewer;

@@ -47,9 +47,9 @@ enum Command {
         /// Where OUT will be served (https://news.example/section/)
         #[arg(long)]
         url: String,
-        /// The viewer's release files
-        #[arg(long, default_value = "dist")]
-        viewer: PathBuf,
+        /// The viewer's release files (default: dist/ here, else those built into this program)
+        #[arg(long, value_name = "DIR")]
+        viewer: Option<PathBuf>,
         /// The image cache: resized images kept between builds (default
         /// ~/.cache/story/images; safe to delete)
         #[arg(long, value_name = "DIR")]
@@ -108,7 +108,15 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check { json, paths } => cmd_check(json, &paths),
         Command::Build { site, out, url, viewer, cache, changes } => {
-            cmd_build(build::Options { site, out, url, viewer, cache, changes })
+            // The built-in viewer, when used, is written out beside OUT's staging folder.
+            let work = std::env::temp_dir().join(format!("story-build-viewer-{}", std::process::id()));
+            let viewer = match story_cli::viewer::viewer_dir(viewer, &work) {
+                Ok(v) => v,
+                Err(msg) => return fail(msg),
+            };
+            let code = cmd_build(build::Options { site, out, url, viewer, cache, changes });
+            let _ = std::fs::remove_dir_all(&work);
+            code
         }
         Command::Index { site, out } => cmd_index(&site, out),
         Command::Serve { site, port, viewer, cache } => {

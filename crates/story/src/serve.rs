@@ -12,10 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, Failure, Options, VIEWER_FILES};
+use crate::build::{self, Failure, Options};
 use crate::report;
-
-include!(concat!(env!("OUT_DIR"), "/viewer_files.rs"));
 
 /// The address prefix of the server's own files (not the site's).
 pub const OWN: &str = "/.story-serve/";
@@ -70,7 +68,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let work = std::env::temp_dir().join(format!("story-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let viewer = viewer_dir(opts.viewer, &work)?;
+    let viewer = crate::viewer::viewer_dir(opts.viewer, &work)?;
     let server =
         tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|e| format!("port {}: {e}", opts.port))?;
     let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(opts.port);
@@ -128,7 +126,9 @@ fn remove_stale_work() {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix("story-serve-").and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let Some(pid) = name.strip_prefix("story-serve-").and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
         let mine = e.file_type().is_ok_and(|t| t.is_dir());
         if mine && !Path::new(&format!("/proc/{pid}")).exists() {
             let _ = std::fs::remove_dir_all(e.path());
@@ -168,27 +168,6 @@ fn rebuild(options: &Options, state: &State) {
     let mut now = state.now.lock().expect("no panics while locked");
     *now = (now.0 + 1, failed);
     state.built.notify_all();
-}
-
-/// `--viewer`, else `dist/` in the working folder, else the files this
-/// binary holds, written out once into `work`.
-fn viewer_dir(given: Option<PathBuf>, work: &Path) -> Result<PathBuf, String> {
-    if let Some(dir) = given {
-        return Ok(dir);
-    }
-    let here = PathBuf::from("dist");
-    if VIEWER_FILES.iter().all(|f| here.join(f).is_file()) {
-        return Ok(here);
-    }
-    if FILES.is_empty() {
-        return Err("no viewer: give --viewer DIR (the viewer's release files, from ./dev build)".into());
-    }
-    let dir = work.join("viewer");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for (name, bytes) in FILES {
-        std::fs::write(dir.join(name), bytes).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    Ok(dir)
 }
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
