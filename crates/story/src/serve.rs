@@ -44,6 +44,12 @@ const RELOAD_JS: &str = r#"// story serve: reload this page when the site is bui
 })();
 "#;
 
+/// The error page's look (a file: the CSP allows no inline style).
+const ERROR_CSS: &str = "body{font:1rem/1.5 system-ui,sans-serif;margin:0;padding:1rem;color:#1a1a1a;background:#fffdf8}\
+main{max-width:60rem;margin:auto}h1{font-size:1.5rem;line-height:1.2}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f3efe6;padding:.75rem;border-radius:4px;font-size:.875rem}\
+@media (prefers-color-scheme:dark){body{color:#eee;background:#161616}pre{background:#262626}}\n";
+
 /// What to serve.
 pub struct ServeOptions {
     pub site: PathBuf,
@@ -194,6 +200,9 @@ fn answer(request: tiny_http::Request, state: &State, out: &Path) {
     if path == format!("{OWN}reload.js") {
         return respond(request, 200, "text/javascript; charset=utf-8", RELOAD_JS.into(), &[]);
     }
+    if path == format!("{OWN}error.css") {
+        return respond(request, 200, "text/css; charset=utf-8", ERROR_CSS.into(), &[]);
+    }
     if path == format!("{OWN}wait") {
         let seen: u64 = query.strip_prefix("v=").and_then(|v| v.parse().ok()).unwrap_or(0);
         let now = state.now.lock().expect("no panics while locked");
@@ -284,7 +293,7 @@ pub fn error_page(lines: &str, version: u64) -> String {
         &format!(
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>The site could not be built</title></head>\n<body>\
+             <title>The site could not be built</title><link rel=\"stylesheet\" href=\"{OWN}error.css\"></head>\n<body>\
              <main><h1>The site could not be built</h1>\
              <p>Fix these and save: the page reloads by itself.</p><pre>{text}</pre></main></body></html>\n"
         ),
