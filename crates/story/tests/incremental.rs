@@ -117,7 +117,7 @@ fn an_incremental_build_equals_a_full_build_over_random_edits() {
     let viewer = fake_viewer(tmp.dir());
     // Each story: (title, tags, text, photo).
     let mut stories: BTreeMap<usize, (String, Vec<&str>, String, bool)> = BTreeMap::new();
-    for n in 0..24 {
+    for n in 0..110 {
         let tags = vec![TAGS[n % 3]];
         stories.insert(n, (format!("Story {n}"), tags, format!("Text {n}."), n % 4 == 0));
     }
@@ -125,7 +125,7 @@ fn an_incremental_build_equals_a_full_build_over_random_edits() {
         write_story(&site, *n, title, tags, text, *photo);
     }
     build(&site, &out, &viewer, &cache, None);
-    let mut next_id = 24;
+    let mut next_id = 110;
     for round in 0..10 {
         let what = rng.below(7);
         let pick = |rng: &mut Lcg, stories: &BTreeMap<usize, _>| {

@@ -9,8 +9,10 @@
 //! story's JSON as published, its address, the site's address, name and
 //! preview image, the versions of its images (named by their content's
 //! hash, so an edited photo changes them), the folders of its tags, and
-//! this program's version. Everything else (lists, tags, feeds, sitemaps,
-//! catalog pages) is written every time: it is a few files per 50 stories.
+//! this program's version. A list page (the catalog's, a tag's) is kept the
+//! same way when its entries, its place among the pages, the site, its
+//! thumbnails and its tags' folders are the same ([`list_key`]). Feeds,
+//! sitemaps and the catalog's files are written every time.
 //!
 //! After a build, [`changes`] compares the new site with the old one file by
 //! file (a reused page is the same inode; anything else is compared byte
@@ -37,11 +39,13 @@ pub const MANIFEST: &str = ".story-build";
 /// inputs changing: this program's version.
 const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/1");
 
-/// The previous build's keys, and where its site is.
+/// The previous build's keys (each story's pages, each list page), and
+/// where its site is.
 #[derive(Default)]
 pub struct Previous {
     dir: PathBuf,
     keys: HashMap<String, String>,
+    lists: HashMap<String, String>,
 }
 
 impl Previous {
@@ -60,11 +64,13 @@ impl Previous {
         if value["version"] != VERSION {
             return Previous::default();
         }
-        let keys = value["stories"]
-            .as_object()
-            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
-            .unwrap_or_default();
-        Previous { dir: out.to_owned(), keys }
+        let keys_of = |name: &str| -> HashMap<String, String> {
+            value[name]
+                .as_object()
+                .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
+                .unwrap_or_default()
+        };
+        Previous { dir: out.to_owned(), keys: keys_of("stories"), lists: keys_of("lists") }
     }
 
     /// Links the pages of the story in `folder` from the previous site into
@@ -72,21 +78,28 @@ impl Previous {
     /// regular files; returns whether it did (else nothing is left in `to`
     /// and the story is rendered).
     pub fn reuse(&self, folder: &str, key: &str, to: &Path) -> bool {
-        if self.keys.get(folder).map(String::as_str) != Some(key) {
-            return false;
-        }
+        self.keys.get(folder).map(String::as_str) == Some(key)
+            && self.link(folder, &layout::STORY_OUTPUTS, to)
+    }
+
+    /// As [`Previous::reuse`], for the list page in `folder` (its `index.html`).
+    pub fn reuse_list(&self, folder: &str, key: &str, to: &Path) -> bool {
+        self.lists.get(folder).map(String::as_str) == Some(key) && self.link(folder, &[layout::PAGE_FILE], to)
+    }
+
+    /// Links `names` from `folder` of the previous site into `to`, all or none.
+    fn link(&self, folder: &str, names: &[&str], to: &Path) -> bool {
         let from = self.dir.join(folder);
-        let all_there = layout::STORY_OUTPUTS
-            .iter()
-            .all(|name| std::fs::symlink_metadata(from.join(name)).is_ok_and(|m| m.is_file()));
+        let all_there =
+            names.iter().all(|name| std::fs::symlink_metadata(from.join(name)).is_ok_and(|m| m.is_file()));
         if !all_there || std::fs::create_dir_all(to).is_err() {
             return false;
         }
-        for name in layout::STORY_OUTPUTS {
+        for name in names {
             let linked = std::fs::hard_link(from.join(name), to.join(name))
                 .or_else(|_| std::fs::copy(from.join(name), to.join(name)).map(drop));
             if linked.is_err() {
-                for name in layout::STORY_OUTPUTS {
+                for name in names {
                     let _ = std::fs::remove_file(to.join(name));
                 }
                 return false;
@@ -126,9 +139,44 @@ pub fn story_key<'t>(
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The key of a list page: a hash of what it is made from (its entries as
+/// the catalog has them, where it sits among the list's pages, the site,
+/// its thumbnails' versions, the folders of the tags it links to).
+pub fn list_key<'t>(
+    page: &Url,
+    site: &Site,
+    parts: &[&dyn std::fmt::Debug],
+    pictures: &Pictures,
+    tag_folders: impl Iterator<Item = String> + 't,
+) -> String {
+    let mut h = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part(VERSION.as_bytes());
+    part(page.as_str().as_bytes());
+    part(site.root.as_str().as_bytes());
+    part(site.name.as_bytes());
+    part(format!("{:?}", site.preview).as_bytes());
+    for p in parts {
+        part(format!("{p:?}").as_bytes());
+    }
+    let sorted: BTreeMap<&String, String> = pictures.0.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
+    part(format!("{sorted:?}").as_bytes());
+    for folder in tag_folders {
+        part(folder.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Writes the manifest of the site being built in `dir`.
-pub fn write_manifest(dir: &Path, keys: BTreeMap<String, String>) -> io::Result<()> {
-    let value = serde_json::json!({ "version": VERSION, "stories": keys });
+pub fn write_manifest(
+    dir: &Path,
+    keys: BTreeMap<String, String>,
+    lists: BTreeMap<String, String>,
+) -> io::Result<()> {
+    let value = serde_json::json!({ "version": VERSION, "stories": keys, "lists": lists });
     std::fs::write(dir.join(MANIFEST), crate::out::to_json(&value))
 }
 

@@ -30,7 +30,7 @@ pub mod pictures;
 mod staging;
 mod stories;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -259,7 +259,9 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             sitemap.changed.insert(s.story.id.clone(), m);
         }
     }
-    let list_pages = catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap)?;
+    let mut list_keys = BTreeMap::new();
+    let list_pages =
+        catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap, &mut list_keys)?;
     for s in &summaries {
         let modified = sitemap.changed.get(&s.story.id).cloned();
         sitemap.urls.push(SitemapUrl { url: s.page.clone(), modified });
@@ -305,7 +307,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     }
     write(layout::ROBOTS, feeds::robots(&root))?;
     let keys = summaries.iter().map(|s| (s.folder.clone(), s.key.clone())).collect();
-    incremental::write_manifest(tmp.path(), keys)?;
+    incremental::write_manifest(tmp.path(), keys, list_keys)?;
     let changes = match &opts.changes {
         Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
         None => None,
@@ -412,6 +414,7 @@ fn catalog_pages(
     pages: &Pages<'_>,
     tag_path: &TagPath,
     sitemap: &mut Sitemap,
+    list_keys: &mut BTreeMap<String, String>,
 ) -> Result<usize, Failure> {
     let (info, place) = (pages.info, pages.place);
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
@@ -484,17 +487,30 @@ fn catalog_pages(
             + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
             + &format!(" from {name}");
         let pictures = pages.images.pictures(one.entries.iter().filter_map(|e| e.thumbnail.as_ref()))?;
-        let body = publish::catalog_html(one, at.clone(), Place { pictures, ..place(page.clone()) });
-        let kind = Kind::List { title, description, tag: tag.clone() };
-        let html = head::document(info, &page, &kind, info.preview.as_ref(), &body);
+        let place = Place { pictures, ..place(page.clone()) };
+        let linked = at.tags.iter().chain(tag).chain(one.entries.iter().flat_map(|e| &e.tags));
+        let key = incremental::list_key(
+            &page,
+            info,
+            &[&one, at, &title, &description],
+            &place.pictures,
+            linked.map(|t| (place.tag_path)(t)),
+        );
         let dir = out.join(&folder);
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(layout::PAGE_FILE), html)?;
+        if !pages.previous.reuse_list(&folder, &key, &dir) {
+            let body = publish::catalog_html(one, at.clone(), place);
+            let kind = Kind::List { title, description, tag: tag.clone() };
+            let html = head::document(info, &page, &kind, info.preview.as_ref(), &body);
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(dir.join(layout::PAGE_FILE), html)?;
+        }
         let modified = sitemap.list_modified(slice.iter().copied());
-        Ok(SitemapUrl { url: page, modified })
+        Ok((SitemapUrl { url: page, modified }, (folder, key)))
     })?;
     let mut n = written.len();
-    sitemap.urls.extend(written);
+    let (urls, keys): (Vec<_>, Vec<_>) = written.into_iter().unzip();
+    list_keys.extend(keys);
+    sitemap.urls.extend(urls);
     if all_tags_page.is_some() {
         // The tags page: every tag once, with its count (linear in the tags).
         let list = tags.iter().chain(&others).map(|t| (t.clone(), count(t))).collect();
