@@ -59,15 +59,36 @@ pub fn check_files_and_docs(
     }
     let mut catalog_reports = Vec::new();
     let mut at = 0;
+    // The pages of one catalog (a chain of `next`s): each story on one page.
+    let mut chain_of: HashMap<PathBuf, usize> = HashMap::new();
+    let mut listed: Vec<HashMap<String, String>> = Vec::new();
     while let Some(key) = catalogs.get(at).cloned() {
         at += 1;
         let Checked { mut report, doc } = cache.take(&key);
         if let Some(Document::Catalog(catalog)) = &doc {
+            let chain = *chain_of.entry(key.clone()).or_insert_with(|| {
+                listed.push(HashMap::new());
+                listed.len() - 1
+            });
             for entry in &catalog.entries {
                 check_entry(entry, &mut cache, &mut report.diagnostics);
+                if catalog.next.is_some() || catalog.prev.is_some() {
+                    match listed[chain].get(&entry.id) {
+                        Some(page) if *page != report.file => {
+                            let msg = format!("the story \"{}\" is also listed on {page}; a story belongs on one page of a catalog", entry.id);
+                            let path = FieldPath::root().field("stories").index(entry.index).field("id");
+                            report.diagnostics.push(Diagnostic::warning(Code::Mismatch, path, msg));
+                        }
+                        Some(_) => {}
+                        None => {
+                            listed[chain].insert(entry.id.clone(), report.file.clone());
+                        }
+                    }
+                }
             }
             // A catalog in pages: its next page is checked too, once.
             if let Some(next) = check_next_page(catalog, &key, &mut cache, &mut report.diagnostics) {
+                chain_of.entry(next.clone()).or_insert(chain);
                 if cache.queued.insert(next.clone()) {
                     catalogs.push(next);
                 }

@@ -96,6 +96,18 @@ fn a_long_catalog_is_written_and_checked_in_pages_linked_both_ways() {
     assert!(text(&o).contains("next: error: the next page"), "{}", text(&o));
     assert!(text(&o).contains("does not name this file as its \"prev\""), "{}", text(&o));
 
+    // A story listed on two pages: a warning on the second.
+    let mut third = pages[2].clone();
+    third["stories"].as_array_mut().unwrap().push(pages[0]["stories"][0].clone());
+    std::fs::write(tmp.dir().join("stories-2.json"), pages[1].to_string()).unwrap();
+    std::fs::write(tmp.dir().join("stories-3.json"), third.to_string()).unwrap();
+    let o = story(&["check", "stories.json"], tmp.dir());
+    assert!(
+        text(&o).contains("stories[345].id: warning: the story \"s00000\" is also listed on stories.json"),
+        "{}",
+        text(&o)
+    );
+
     // Fewer stories: one page again, and the pages left over are removed.
     for i in CATALOG_PAGE..n {
         std::fs::remove_dir_all(tmp.dir().join(format!("s{i:05}"))).unwrap();
