@@ -1,0 +1,75 @@
+// A newsroom's archive at scale (#24): 100,000 stories generated here (not
+// committed), built by the release `story` (in /dev/shm where there is one:
+// half a million files), then read as a reader reads it: the newest
+// stories first, a page of the list far back, the oldest story's page, and
+// a search that finds a story on the catalog's last page. Prints the
+// build's time and what the search fetched.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from './server.mjs';
+import { launch, withPage, HERE, DIST } from './harness.mjs';
+
+const N = 100_000;
+let browser, srv, tmp;
+
+before(async () => {
+  browser = await launch();
+  const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  tmp = fs.mkdtempSync(path.join(base, 'story-e2e-100k-'));
+  const site = path.join(tmp, 'site');
+  const t0 = Date.now();
+  for (let i = 0; i < N; i++) {
+    const dir = path.join(site, String(Math.floor(i / 1000)).padStart(3, '0'), `s${i}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const published = new Date(Date.UTC(2026, 10, 30) - i * 600_000).toISOString().replace('.000', '');
+    const title = i === N - 1 ? 'The first lighthouse keeper' : `Harbour report ${i}`;
+    fs.writeFileSync(path.join(dir, 'story.json'), JSON.stringify({
+      format: 'story/1', id: `s${i}`, lang: 'en', title, published, tags: [i % 2 ? 'Ports' : 'Energy'],
+      sections: [{ blocks: [`Report number ${i} from the harbour.`] }],
+    }));
+  }
+  const t1 = Date.now();
+  const root = path.resolve(HERE, '..');
+  execFileSync('cargo', ['build', '--release', '-q', '-p', 'story'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(path.join(root, 'target', 'release', 'story'),
+    ['build', site, '--out', path.join(tmp, 'out'), '--url', 'https://news.example/', '--viewer', DIST, '--cache', path.join(tmp, 'cache')],
+    { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  console.log(`100,000 stories: generated in ${((t1 - t0) / 1000).toFixed(1)} s; ${r.stderr.trim().split('\n').at(-1)}`);
+  fs.rmSync(site, { recursive: true, force: true });
+  srv = await serve({ root: path.join(tmp, 'out'), mount: '/' });
+});
+
+after(async () => {
+  await srv?.close();
+  await browser?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('100,000 stories: the list, a page far back, the oldest story, and a search over every catalog page', async () => {
+  await withPage(browser, { url: srv.url('') }, async ({ page }) => {
+    await page.getByRole('link', { name: 'Harbour report 0', exact: true }).waitFor();
+    const pager = page.getByRole('navigation', { name: 'Pages' });
+    assert.match(await pager.textContent(), /Page 1 of 2000/);
+    await page.goto(srv.url('page/2000/'));
+    await page.getByRole('link', { name: 'The first lighthouse keeper' }).click();
+    await page.getByRole('heading', { level: 1, name: 'The first lighthouse keeper' }).waitFor();
+
+    await page.goto(srv.url(''));
+    const bodies = [];
+    page.on('response', (res) => {
+      if (/stories(-\d+)?\.json$/.test(res.url())) bodies.push(res.body().then((b) => b.length));
+    });
+    const t = Date.now();
+    await page.getByRole('searchbox', { name: 'Search stories' }).fill('lighthouse');
+    await page.getByRole('link', { name: 'The first lighthouse keeper' }).waitFor({ timeout: 120_000 });
+    const sizes = await Promise.all(bodies);
+    const mb = sizes.reduce((a, b) => a + b, 0) / 1e6;
+    console.log(`search over 100,000 stories: first results in ${Date.now() - t} ms; ${sizes.length} catalog files, ${mb.toFixed(1)} MB of JSON`);
+    assert.equal(sizes.length, 100, 'every page of the catalog');
+  });
+});
