@@ -2,6 +2,7 @@
 //! asks for, fetched and parsed (`crate::fetch`), resolved through the
 //! core's one URL gate, a story found through its catalog. No drawing here.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use story_format::url::{resolve, Url};
@@ -90,18 +91,22 @@ pub(crate) async fn older_page(
     cancel: &AbortController,
 ) -> Result<(Catalog, Vec<Diagnostic>), LoadError> {
     let mut longer = catalog.clone();
-    let problems = append_next(&mut longer, cancel).await?;
+    let problems = append_next(&mut longer, &mut catalog.ids(), cancel).await?;
     Ok((longer, problems))
 }
 
-/// Adds the page `catalog`'s `next` names to it, in place; returns that
-/// page's problems.
-async fn append_next(catalog: &mut Catalog, cancel: &AbortController) -> Result<Vec<Diagnostic>, LoadError> {
+/// Adds the page `catalog`'s `next` names to it, in place (`known`: the
+/// ids it lists, kept across pages); returns that page's problems.
+async fn append_next(
+    catalog: &mut Catalog,
+    known: &mut HashSet<String>,
+    cancel: &AbortController,
+) -> Result<Vec<Diagnostic>, LoadError> {
     let Some(next) = catalog.next.clone() else { return Ok(Vec::new()) };
     let loaded = load(&next, cancel).await?;
     match loaded.doc {
         Document::Catalog(page) => {
-            catalog.append_page(page);
+            catalog.append_page_known(page, known);
             Ok(loaded.diagnostics)
         }
         Document::Story(_) => Err(LoadError::new(next.as_str(), StoryNotCatalog(String::new()))),
@@ -118,8 +123,9 @@ pub(crate) async fn whole_catalog(
         Document::Catalog(c) => c,
         Document::Story(_) => return Err(LoadError::new(url.as_str(), StoryNotCatalog(String::new()))),
     };
+    let mut known = catalog.ids();
     while catalog.next.is_some() {
-        append_next(&mut catalog, cancel).await?;
+        append_next(&mut catalog, &mut known, cancel).await?;
     }
     Ok(catalog)
 }
@@ -169,8 +175,9 @@ pub(crate) async fn fetch_view(
                     }
                     Document::Catalog(mut c) => {
                         // A catalog in pages: an older story is on a later page.
-                        while c.find(id).is_none() && c.next.is_some() {
-                            append_next(&mut c, &cancel).await?;
+                        let mut known = c.ids();
+                        while !known.contains(id) && c.next.is_some() {
+                            append_next(&mut c, &mut known, &cancel).await?;
                         }
                         entry_href(&c, id, &catalog_url)?
                     }

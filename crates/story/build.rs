@@ -6,26 +6,19 @@
 
 use std::path::Path;
 
-/// The files a site needs (as `build::VIEWER_FILES`), with their twins.
-const FILES: [&str; 7] = [
-    "story-viewer.js",
-    "story-viewer_bg.wasm",
-    "embed.js",
-    "embed-frame.js",
-    "reading.js",
-    "viewer.css",
-    "favicon.svg",
-];
+// `VIEWER_FILES`: the one list, shared with `build/mod.rs`.
+include!("src/build/viewer_files.rs");
 
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it");
     let dist = Path::new(&manifest).join("../../dist");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets it")).join("viewer_files.rs");
     println!("cargo::rerun-if-changed=build.rs");
-    let all_there = FILES.iter().all(|f| dist.join(f).is_file());
+    println!("cargo::rerun-if-changed=src/build/viewer_files.rs");
+    let all_there = VIEWER_FILES.iter().all(|f| dist.join(f).is_file());
     let mut code = String::from("/// The viewer's files embedded at compile time (name, bytes).\npub const FILES: &[(&str, &[u8])] = &[\n");
     if all_there {
-        for f in FILES {
+        for f in VIEWER_FILES {
             for name in [f.to_owned(), format!("{f}.br"), format!("{f}.gz")] {
                 let path = dist.join(&name);
                 if path.is_file() {

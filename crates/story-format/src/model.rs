@@ -504,9 +504,25 @@ impl Catalog {
     /// (pages that name each other in a ring cannot make a reader fetch
     /// for ever). Returns how many entries were added.
     pub fn append_page(&mut self, older: Catalog) -> usize {
-        let known: std::collections::HashSet<String> = self.entries.iter().map(|e| e.id.clone()).collect();
+        let mut known = self.ids();
+        self.append_page_known(older, &mut known)
+    }
+
+    /// The ids of the stories listed, for [`Catalog::append_page_known`].
+    pub fn ids(&self) -> std::collections::HashSet<String> {
+        self.entries.iter().map(|e| e.id.clone()).collect()
+    }
+
+    /// [`Catalog::append_page`] with the ids listed so far kept by the
+    /// caller (from [`Catalog::ids`]) and updated: a chain of pages read
+    /// with one set costs time in proportion to its entries.
+    pub fn append_page_known(
+        &mut self,
+        older: Catalog,
+        known: &mut std::collections::HashSet<String>,
+    ) -> usize {
         let before = self.entries.len();
-        self.entries.extend(older.entries.into_iter().filter(|e| !known.contains(&e.id)));
+        self.entries.extend(older.entries.into_iter().filter(|e| known.insert(e.id.clone())));
         let added = self.entries.len() - before;
         self.next = if added == 0 { None } else { older.next };
         self.total = older.total.or(self.total);

@@ -14,13 +14,12 @@ use story_format::layout::CATALOG_PAGE;
 use support::site::{build, page, select};
 use support::{fake_viewer, text, TempDir};
 
-/// `n` small bundles below `site`, one a day back from 2026-12-01 (so the
-/// newest first is `s00000`, `s00001`...); every third tagged "Ports".
+/// `n` small bundles below `site`, each a minute older than the one before
+/// (so the newest first is `s00000`, `s00001`...); every third tagged "Ports".
 fn archive(site: &Path, n: usize) {
     for i in 0..n {
         let id = format!("s{i:05}");
-        let day = 1_780_272_000 - (i as i64) * 3600;
-        let date = chrono_like(day);
+        let date = time_back(i);
         let tags: &[&str] = if i % 3 == 0 { &["Ports"] } else { &[] };
         let story = json!({
             "format": "story/1", "id": id, "lang": "en", "title": format!("Story {id}"),
@@ -33,21 +32,12 @@ fn archive(site: &Path, n: usize) {
     }
 }
 
-/// An RFC 3339 UTC time from Unix seconds (whole hours are enough here).
-fn chrono_like(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:00:00Z", secs / 3600)
+/// An RFC 3339 time that falls as `i` grows: a count of minutes back,
+/// written in mixed radix with 28-day months, so every date is valid.
+fn time_back(i: usize) -> String {
+    let m = 20_000_000 - i;
+    let (min, h, d, mo, y) = (m % 60, m / 60 % 24, m / 1440 % 28, m / 40_320 % 12, 1990 + m / 483_840);
+    format!("{y:04}-{:02}-{:02}T{h:02}:{min:02}:00Z", mo + 1, d + 1)
 }
 
 fn story(args: &[&str], dir: &Path) -> std::process::Output {

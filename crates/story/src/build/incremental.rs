@@ -119,24 +119,12 @@ pub fn story_key<'t>(
     hero: Option<&Preview>,
     tag_folders: impl Iterator<Item = String> + 't,
 ) -> String {
-    let mut h = Sha256::new();
-    let mut part = |bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    part(VERSION.as_bytes());
-    part(json);
-    part(page.as_str().as_bytes());
-    part(site.root.as_str().as_bytes());
-    part(site.name.as_bytes());
-    part(format!("{:?}", site.preview).as_bytes());
-    let sorted: BTreeMap<&String, String> = pictures.0.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
-    part(format!("{sorted:?}").as_bytes());
-    part(format!("{hero:?}").as_bytes());
-    for folder in tag_folders {
-        part(folder.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let mut key = Key::new();
+    key.part(json);
+    key.site(page, site);
+    key.pictures(pictures);
+    key.part(format!("{hero:?}").as_bytes());
+    key.finish(tag_folders)
 }
 
 /// The key of a list page: a hash of what it is made from (its entries as
@@ -149,25 +137,50 @@ pub fn list_key<'t>(
     pictures: &Pictures,
     tag_folders: impl Iterator<Item = String> + 't,
 ) -> String {
-    let mut h = Sha256::new();
-    let mut part = |bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    part(VERSION.as_bytes());
-    part(page.as_str().as_bytes());
-    part(site.root.as_str().as_bytes());
-    part(site.name.as_bytes());
-    part(format!("{:?}", site.preview).as_bytes());
+    let mut key = Key::new();
+    key.site(page, site);
     for p in parts {
-        part(format!("{p:?}").as_bytes());
+        key.part(format!("{p:?}").as_bytes());
     }
-    let sorted: BTreeMap<&String, String> = pictures.0.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
-    part(format!("{sorted:?}").as_bytes());
-    for folder in tag_folders {
-        part(folder.as_bytes());
+    key.pictures(pictures);
+    key.finish(tag_folders)
+}
+
+/// A key being worked out: each part hashed after its length, so that two
+/// different lists of parts never run together into the same bytes.
+struct Key(Sha256);
+
+impl Key {
+    /// Starts with this program's version.
+    fn new() -> Key {
+        let mut key = Key(Sha256::new());
+        key.part(VERSION.as_bytes());
+        key
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    fn part(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+    /// The page's address, and the site's address, name and preview.
+    fn site(&mut self, page: &Url, site: &Site) {
+        self.part(page.as_str().as_bytes());
+        self.part(site.root.as_str().as_bytes());
+        self.part(site.name.as_bytes());
+        self.part(format!("{:?}", site.preview).as_bytes());
+    }
+    /// The images' versions, in a fixed order.
+    fn pictures(&mut self, pictures: &Pictures) {
+        let sorted: BTreeMap<&String, String> =
+            pictures.0.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
+        self.part(format!("{sorted:?}").as_bytes());
+    }
+    /// The folders of the tags the page links to, then the hash as hex.
+    fn finish(mut self, tag_folders: impl Iterator<Item = String>) -> String {
+        for folder in tag_folders {
+            self.part(folder.as_bytes());
+        }
+        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// Writes the manifest of the site being built in `dir`.

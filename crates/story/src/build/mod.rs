@@ -102,16 +102,8 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// The files of the viewer a site needs (with their `.br`/`.gz` twins when present).
-pub const VIEWER_FILES: [&str; 7] = [
-    "story-viewer.js",
-    "story-viewer_bg.wasm",
-    "embed.js",
-    "embed-frame.js",
-    "reading.js",
-    "viewer.css",
-    "favicon.svg",
-];
+// `VIEWER_FILES`, in a file of its own: `build.rs` embeds the same list.
+include!("viewer_files.rs");
 
 /// The folder of SITE published whole, as it is, at the same place in OUT:
 /// files a publisher adds on purpose (a PDF, a `humans.txt`). Nothing else
