@@ -12,26 +12,7 @@
 
 use story_format::Catalog;
 
-/// Whether `c` is a combining mark that folding removes: accents, Arabic
-/// harakat, Hebrew points and the like.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32,
-        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670
-        | 0x06D6..=0x06ED | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
-}
-
-/// `text` folded for matching, from its NFKD form `decomposed`.
-pub fn fold_decomposed(decomposed: &str) -> String {
-    let mut out = String::with_capacity(decomposed.len());
-    for c in decomposed.chars().filter(|&c| !is_mark(c)) {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
-}
+pub use story_format::search::fold_decomposed;
 
 /// Every entry's searchable text, folded once per catalog.
 #[derive(Debug, PartialEq, Default)]

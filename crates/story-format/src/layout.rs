@@ -61,8 +61,8 @@ pub const PAGE_FILE: &str = "index.html";
 /// Names at the site's root that the build writes itself (a bundle folder
 /// by one of these names is refused): pages, lists, feeds and the
 /// viewer's `snippets/`.
-pub const RESERVED: [&str; 8] =
-    [PAGE_FILE, "page", "tags", ATOM_FEED, JSON_FEED, SITEMAP, ROBOTS, "snippets"];
+pub const RESERVED: [&str; 9] =
+    [PAGE_FILE, "page", "tags", ATOM_FEED, JSON_FEED, SITEMAP, ROBOTS, "snippets", "search"];
 
 /// Beside each story's page, in its folder: the story alone as a page to
 /// show in an `<iframe>` (and the HTML the `<story-viewer>` element draws

@@ -13,6 +13,7 @@
 //! - [`url::resolve`]: the only way a URL from a file becomes a [`SafeUrl`],
 //!   the only type the viewer puts into `href`/`src`.
 //! - [`text`]: section ids for any script, and reading time.
+//! - [`search`]: a built site's search index, written and read.
 //! - [`layout`]: where each page of a built site lives (story, list and
 //!   tag folders), for the build and the viewer's search alike.
 //!
@@ -37,6 +38,7 @@ pub mod media;
 pub mod model;
 mod parse;
 pub mod people;
+pub mod search;
 pub mod text;
 pub mod url;
 

@@ -92,31 +92,36 @@ impl Story {
 
     fn count_minutes(&self) -> u32 {
         let (mut words, mut cjk) = (0, 0);
-        let mut add = |s: &str| {
+        self.each_text(&mut |s| {
             let (w, c) = crate::text::count_words(s);
             words += w;
             cjk += c;
-        };
+        });
+        crate::text::reading_minutes(words, cjk)
+    }
+
+    /// Calls `f` with each text of the sections, in order: headings,
+    /// paragraphs, quotes, list items, code, table cells, social posts.
+    pub fn each_text(&self, f: &mut impl FnMut(&str)) {
         for section in &self.sections {
             if let Some(h) = &section.heading {
-                add(h);
+                f(h);
             }
             for block in &section.blocks {
                 match block {
                     Block::Paragraph(text) | Block::Quote { text, .. } | Block::PullQuote { text, .. } => {
-                        add(text.text())
+                        f(text.text())
                     }
-                    Block::Social(post) => add(post.text.text()),
-                    Block::List(list) => list.each_text(&mut |t| add(t.text())),
-                    Block::Code { text, .. } | Block::Heading { text, .. } => add(text),
+                    Block::Social(post) => f(post.text.text()),
+                    Block::List(list) => list.each_text(&mut |t| f(t.text())),
+                    Block::Code { text, .. } | Block::Heading { text, .. } => f(text),
                     Block::Table(t) => {
-                        t.header.iter().chain(t.rows.iter().flatten()).for_each(|c| add(c.text()))
+                        t.header.iter().chain(t.rows.iter().flatten()).for_each(|c| f(c.text()))
                     }
                     Block::Image(_) | Block::Divider | Block::Gallery(_) | Block::Video(_) => {}
                 }
             }
         }
-        crate::text::reading_minutes(words, cjk)
     }
 }
 

@@ -170,7 +170,8 @@ pub fn count_words(text: &str) -> (usize, usize) {
     (words, cjk)
 }
 
-fn is_cjk(c: char) -> bool {
+/// Whether `c` is written without spaces between words: Han, kana, Hangul.
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // Hiragana, Katakana
         | 0x3400..=0x4DBF    // CJK Extension A

@@ -201,6 +201,12 @@ fn cmd_build(opts: build::Options) -> ExitCode {
                 built.images.1,
                 report::summary(built.files, &built.reports)
             );
+            eprintln!(
+                "story build: search index of {} in {} ({:.1} MB)",
+                report::count_as(built.search.docs, "story", "stories"),
+                report::count_as(built.search.files, "file", "files"),
+                built.search.bytes as f64 / 1e6
+            );
             if built.reused > 0 {
                 eprintln!(
                     "story build: {} unchanged since the last build, their pages kept",

@@ -27,6 +27,7 @@ mod files;
 pub mod head;
 pub mod incremental;
 pub mod pictures;
+pub mod search;
 mod staging;
 mod stories;
 
@@ -86,6 +87,8 @@ pub struct Built {
     pub reused: usize,
     /// With `--changes`: the files added, changed and removed.
     pub changes: Option<Vec<incremental::Change>>,
+    /// The search index's files and bytes.
+    pub search: search::SearchStats,
 }
 
 /// Why a build stopped. Either way OUT is untouched.
@@ -298,6 +301,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         write(&name, xml)?;
     }
     write(layout::ROBOTS, feeds::robots(&root))?;
+    // The search index, over the catalog with each story's own text.
+    let terms = summaries.iter().map(|s| (s.story.id.as_str(), s.terms.as_str())).collect();
+    let tags: Vec<(String, String)> = all_tags.iter().map(|t| (t.clone(), tag_path(t))).collect();
+    let search = search::write_index(tmp.path(), &root, &catalog, &terms, &tags)?;
     let keys = summaries.iter().map(|s| (s.folder.clone(), s.key.clone())).collect();
     incremental::write_manifest(tmp.path(), keys, list_keys)?;
     let changes = match &opts.changes {
@@ -315,6 +322,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         images: (pipeline.encoded.into_inner(), pipeline.cached.into_inner()),
         reused: summaries.iter().filter(|s| s.reused).count(),
         changes,
+        search,
     })
 }
 

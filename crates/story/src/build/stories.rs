@@ -33,6 +33,8 @@ pub(super) struct Summary {
     pub(super) key: String,
     /// Its pages were taken from the previous build.
     pub(super) reused: bool,
+    /// The terms of its own text for the search index ([`super::search::story_terms`]).
+    pub(super) terms: String,
 }
 
 /// Reads, renders and writes every story, on every core; returns their summaries.
@@ -116,6 +118,7 @@ fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Publish
 fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -> Result<Summary, Failure> {
     let info = pages.info;
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
+    let terms = super::search::story_terms(&story);
     // The story's images first: the head shows the hero's preview.
     let pictures = pages.images.pictures(story_images(&story))?;
     let hero = match &story.hero {
@@ -129,7 +132,7 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
     if pages.previous.reuse(&folder, &key, &dir) {
         let mut story = story;
         story.sections = Vec::new();
-        return Ok(Summary { folder, page, file: file.to_owned(), story, assets, key, reused: true });
+        return Ok(Summary { folder, page, file: file.to_owned(), story, assets, key, reused: true, terms });
     }
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("story.json"), json)?;
@@ -149,7 +152,7 @@ fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -
     html.push_str(&publish::story_html(story, place));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets, key, reused: false })
+    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets, key, reused: false, terms })
 }
 
 pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {

@@ -1,0 +1,134 @@
+//! The site's search index (`search/`, written by `story_format::search`):
+//! every story of the catalog by number, oldest first, with the terms of
+//! its title, dek, source, tags, byline, authors and full text; the lists
+//! of stories a result shows (`docs-K.json`, small catalogs).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use story_format::search::{self, Builder, DOCS_PER_FILE};
+use story_format::url::{relative_ref, Url};
+use story_format::{Catalog, Story};
+use unicode_normalization::UnicodeNormalization;
+
+use super::Failure;
+use crate::out::{CatalogOut, EntryOut, SourceOut};
+
+/// `text` folded for the index, as the viewer folds a query.
+pub fn fold(text: &str) -> String {
+    search::fold_decomposed(&text.nfkd().collect::<String>())
+}
+
+/// The terms of a story's own text (byline, authors, every section), folded,
+/// each once, one per line: what its catalog entry does not hold.
+pub(super) fn story_terms(story: &Story) -> String {
+    let mut text = String::new();
+    let mut add = |s: &str| {
+        text.push_str(s);
+        text.push('\n');
+    };
+    story.byline.iter().for_each(|b| add(b));
+    story.authors.iter().for_each(|a| add(&a.name));
+    story.each_text(&mut add);
+    let folded = fold(&text);
+    let mut terms = Vec::new();
+    search::each_term(&folded, &mut |t| terms.push(t));
+    terms.sort_unstable();
+    terms.dedup();
+    terms.join("\n")
+}
+
+/// What the index came to: files and bytes.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SearchStats {
+    /// Stories in the index.
+    pub docs: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Writes `out/search/`: the index of `catalog`'s entries (newest first,
+/// numbered from the oldest), each with its story's `terms` when the site
+/// has the story (by id). `tags` are every tag with its folder below the
+/// root (`tags/energy/`).
+pub(super) fn write_index(
+    out: &Path,
+    root: &Url,
+    catalog: &Catalog,
+    terms: &HashMap<&str, &str>,
+    tags: &[(String, String)],
+) -> Result<SearchStats, Failure> {
+    let folder_of = |path: &str| {
+        path.strip_prefix(story_format::layout::TAGS_FOLDER).unwrap_or(path).trim_end_matches('/').to_owned()
+    };
+    let folders: HashMap<&str, String> = tags.iter().map(|(t, p)| (t.as_str(), folder_of(p))).collect();
+    let n = catalog.entries.len() as u32;
+    let mut builder = Builder::new(n, tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect());
+    let mut own = Vec::new();
+    for (i, e) in catalog.entries.iter().enumerate() {
+        let mut text = e.title.clone();
+        for part in e.dek.iter().chain([&e.source.name]).chain(&e.tags) {
+            text.push('\n');
+            text.push_str(part);
+        }
+        let folded = fold(&text);
+        own.clear();
+        search::each_term(&folded, &mut |t| own.push(t.to_owned()));
+        own.extend(e.tags.iter().filter_map(|t| folders.get(t.as_str())).map(|f| search::tag_term(f)));
+        let body = terms.get(e.id.as_str()).map_or("", |t| t);
+        builder.add(n - 1 - i as u32, own.iter().map(String::as_str).chain(body.lines()));
+    }
+    let written = builder.finish();
+    let dir = out.join(search::FOLDER);
+    std::fs::create_dir_all(&dir)?;
+    let mut stats = SearchStats { docs: catalog.entries.len(), ..SearchStats::default() };
+    let mut write = |name: &str, text: &str| -> std::io::Result<()> {
+        std::fs::write(out.join(name), text)?;
+        stats.files += 1;
+        stats.bytes += text.len() as u64;
+        Ok(())
+    };
+    write(search::INDEX_FILE, &written.index)?;
+    for (j, g) in written.groups.iter().enumerate() {
+        write(&search::group_file(j), g)?;
+    }
+    for (k, c) in written.chunks.iter().enumerate() {
+        write(&search::chunk_file(k), c)?;
+    }
+    // The lists of stories, numbered from the oldest: the last entry is 0.
+    let oldest_first: Vec<_> = catalog.entries.iter().rev().collect();
+    for (k, part) in oldest_first.chunks(DOCS_PER_FILE).enumerate() {
+        let name = search::docs_file(k);
+        let page = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
+        let rel = |u: &story_format::SafeUrl| relative_ref(u, &page, root);
+        let stories = part
+            .iter()
+            .map(|e| EntryOut {
+                id: e.id.clone(),
+                title: e.title.clone(),
+                lang: e.lang.clone(),
+                published: e.published.as_ref().map(|t| t.raw.clone()).unwrap_or_default(),
+                source: (!e.source.name.is_empty()).then(|| SourceOut {
+                    name: e.source.name.clone(),
+                    lang: e.source.lang.clone(),
+                    url: e.source.url.as_ref().map(rel),
+                }),
+                href: e.href.as_ref().map(rel).unwrap_or_default(),
+                dek: e.dek.clone(),
+                thumbnail: None,
+                tags: e.tags.clone(),
+            })
+            .collect();
+        let list = CatalogOut {
+            format: "story-index/1",
+            title: catalog.title.clone(),
+            total: None,
+            prev: None,
+            next: None,
+            stories,
+        };
+        let json = serde_json::to_string(&list).map_err(|e| Failure::Run(e.to_string()))?;
+        write(&name, &json)?;
+    }
+    Ok(stats)
+}
