@@ -273,8 +273,11 @@ describe('read with JavaScript, as a reader', () => {
       assert.equal(await page.locator('.sv-results .sv-entry').count(), 0);
     });
     await visit('tags/energy/', async ({ page }) => {
-      await page.getByRole('searchbox', { name: 'Search stories' }).fill('night');
+      await page.getByRole('searchbox', { name: 'Search stories' }).fill('sleeper');
       await page.getByText('No stories.').waitFor();
+      // The full text, not only the list's: "overnight" is in the story's body.
+      await page.getByRole('searchbox', { name: 'Search stories' }).fill('overnight');
+      await page.getByText('1 story tagged “Energy” matching “overnight”').waitFor();
       await page.getByRole('searchbox', { name: 'Search stories' }).fill('container');
       await page.getByText('1 story tagged “Energy” matching “container”').waitFor();
     });

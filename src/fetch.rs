@@ -206,7 +206,7 @@ async fn early_response(url: &str) -> Option<gloo_net::http::Response> {
     Some(gloo_net::http::Response::from(raw.dyn_into::<web_sys::Response>().ok()?))
 }
 
-async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, LoadError> {
+pub(crate) async fn fetch_bytes(url: &str, cancel: &AbortController) -> Result<Vec<u8>, LoadError> {
     let fail = |kind: LoadErrorKind| LoadError::new(url, kind);
     let signals = js_sys::Array::of2(&cancel.signal(), &AbortSignal::timeout_with_u32(TIMEOUT_MS));
     let signal = AbortSignal::any(&signals);

@@ -248,6 +248,9 @@ pub mod ui {
         format!("Page {page} of {pages}")
     }
 
+    /// After a search's count when a word's list holds only its newest stories.
+    pub const NEWEST_OF_MORE: &str = " (the newest; there are more)";
+
     /// The button that draws another page of the catalog.
     pub fn show_more(shown: usize, total: usize) -> String {
         format!("Show more stories ({shown} of {total} shown)")

@@ -20,6 +20,7 @@ pub mod publish;
 pub mod reading;
 pub mod route;
 pub mod search;
+mod site_index;
 
 use wasm_bindgen::prelude::*;
 

@@ -113,23 +113,6 @@ async fn append_next(
     }
 }
 
-/// The catalog at `url` with every page after it, for a search over the
-/// whole of a built site's catalog.
-pub(crate) async fn whole_catalog(
-    url: &story_format::SafeUrl,
-    cancel: &AbortController,
-) -> Result<Catalog, LoadError> {
-    let mut catalog = match load(url, cancel).await?.doc {
-        Document::Catalog(c) => c,
-        Document::Story(_) => return Err(LoadError::new(url.as_str(), StoryNotCatalog(String::new()))),
-    };
-    let mut known = catalog.ids();
-    while catalog.next.is_some() {
-        append_next(&mut catalog, &mut known, cancel).await?;
-    }
-    Ok(catalog)
-}
-
 /// Loads what `route` asks for. `known`: the catalog on screen when the
 /// story was opened from it (its URL and entries), so that opening a story
 /// fetches the story alone.

@@ -1,16 +1,17 @@
 //! Search on a built site's catalog page (drawn by the viewer's `enhance` into
 //! the page's search island). The page lists one page of stories; a search
-//! covers them all, so the site's `stories.json` and the pages it names
-//! are fetched (once, at the first keystroke) and searched as the catalog view searches
-//! (`crate::search`). While a search is typed its results stand in for the
-//! page's list, tag filter and page links (`sv-searching` on the list's
-//! section); clearing it brings them back. The address keeps the search
-//! (`?q=`), so a reload or Back shows it again.
+//! covers the whole archive through the site's search index (`search/`,
+//! read by `crate::site_index`): the words of each story's title, dek,
+//! source, tags, byline and full text, newest first. While a search is
+//! typed its results stand in for the page's list, tag filter and page
+//! links (`sv-searching` on the list's section); clearing it brings them
+//! back. The address keeps the search (`?q=`), so a reload or Back shows it
+//! again.
 
 use std::rc::Rc;
 
-use story_format::layout::TagFolders;
-use story_format::Catalog;
+use story_format::search::SEARCH_PAGE as PAGE;
+use story_format::{Catalog, Entry};
 use web_sys::{AbortController, HtmlElement};
 use yew::prelude::*;
 
@@ -19,12 +20,14 @@ use crate::components::{use_headings, ByPtr};
 use crate::dom;
 use crate::fetch::LoadError;
 use crate::labels::ui;
-use crate::search::{fold_decomposed, Index};
-use story_format::layout::{story_page, LIST_PAGE as PAGE};
+use crate::search::fold_decomposed;
+use crate::site_index::SiteIndex;
+use story_format::layout::story_page;
 
 #[derive(Properties, PartialEq)]
 pub struct SiteSearchProps {
-    /// The site's catalog (its `stories.json`), already resolved.
+    /// The site's catalog (its `stories.json`), already resolved: the
+    /// search files are beside it.
     pub catalog: story_format::SafeUrl,
     /// The tag this page lists, if any: a search stays within it.
     #[prop_or_default]
@@ -33,13 +36,15 @@ pub struct SiteSearchProps {
     pub list: HtmlElement,
 }
 
-/// The catalog, once asked for.
+/// What a search found.
 #[derive(Clone)]
-enum Loaded {
-    Not,
+enum Found {
+    None,
     Loading,
-    /// The catalog, its search index, and each tag's folder (`energy`).
-    Done(ByPtr<Catalog>, Rc<Index>, Rc<TagFolders>),
+    /// Every story found (numbers, newest first), whether there may be
+    /// older ones, and the entries of the first ones, those on screen, as
+    /// a catalog.
+    Done(Rc<Vec<u32>>, bool, ByPtr<Catalog>),
     Failed(LoadError),
 }
 
@@ -47,27 +52,45 @@ enum Loaded {
 pub fn SiteSearch(props: &SiteSearchProps) -> Html {
     let headings = use_headings();
     let query = use_state(|| initial_query().unwrap_or_default());
-    let loaded = use_state(|| Loaded::Not);
+    let index = use_memo(props.catalog.clone(), |c| SiteIndex::new(c.clone()));
+    let found = use_state(|| Found::None);
     let pages = use_state_eq(|| 1usize);
     let searching = !query.trim().is_empty();
 
-    // Fetch the catalog at the first search (or at once for `?q=`).
+    // Each query (and each "show more") reads what it needs of the index;
+    // a newer one aborts the older.
     {
-        let (loaded, url) = (loaded.clone(), props.catalog.clone());
-        use_effect_with(searching, move |&on| {
-            if on && matches!(*loaded, Loaded::Not) {
-                loaded.set(Loaded::Loading);
+        let (found, index, tag) = (found.clone(), index.clone(), props.tag.clone());
+        use_effect_with(((*query).clone(), *pages), move |(q, pages)| {
+            let cancel = AbortController::new().ok();
+            if let (Some(cancel), false) = (cancel.clone(), q.trim().is_empty()) {
+                let (q, shown) = (q.clone(), *pages * PAGE);
+                if !matches!(*found, Found::Done(..)) {
+                    found.set(Found::Loading);
+                }
                 wasm_bindgen_futures::spawn_local(async move {
-                    let Ok(cancel) = AbortController::new() else { return };
-                    loaded.set(match crate::load::whole_catalog(&url, &cancel).await {
-                        Ok(c) => {
-                            let index = Rc::new(Index::new(&c, dom::nfkd));
-                            let folders = Rc::new(TagFolders::of_catalog(&c));
-                            Loaded::Done(ByPtr(Rc::new(c)), index, folders)
+                    let folded = fold_decomposed(&dom::nfkd(&q));
+                    let result = async {
+                        let (docs, more) = index.find(&folded, tag.as_deref(), &cancel).await?;
+                        let entries = index.entries(&docs[..shown.min(docs.len())], &cancel).await?;
+                        Ok::<_, LoadError>((docs, more, entries))
+                    }
+                    .await;
+                    if cancel.signal().aborted() {
+                        return;
+                    }
+                    found.set(match result {
+                        Ok((docs, more, entries)) => {
+                            Found::Done(Rc::new(docs), more, ByPtr(Rc::new(listed(entries))))
                         }
-                        Err(e) => Loaded::Failed(e),
+                        Err(e) => Found::Failed(e),
                     });
                 });
+            }
+            move || {
+                if let Some(c) = cancel {
+                    c.abort();
+                }
             }
         });
     }
@@ -87,25 +110,17 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             query.set(q);
         })
     };
-    let results = match (&*loaded, searching) {
+    let results = match (&*found, searching) {
         (_, false) => html! {},
-        (Loaded::Not | Loaded::Loading, true) => html! {
+        (Found::None | Found::Loading, true) => html! {
             <p class="sv-count" role="status">{ ui::LOADING }</p>
         },
-        (Loaded::Failed(e), true) => html! { <p class="sv-count" role="alert">{ e.to_string() }</p> },
-        (Loaded::Done(catalog, index, folders), true) => {
-            let tag = props.tag.clone();
-            let tagged = catalog
-                .0
-                .entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t.as_str())));
-            let folded = fold_decomposed(&dom::nfkd(&query));
-            let matching = index.matching(&folded, tagged.map(|(i, _)| i));
-            let total = matching.len();
-            let shown = (*pages * PAGE).min(total);
-            let indexes = ByPtr(Rc::new(matching));
+        (Found::Failed(e), true) => html! { <p class="sv-count" role="alert">{ e.to_string() }</p> },
+        (Found::Done(docs, cut, catalog), true) => {
+            let cut = *cut;
+            let total = docs.len();
+            let shown = catalog.0.entries.len();
+            let indexes = ByPtr(Rc::new((0..shown).collect::<Vec<_>>()));
             let story_href = {
                 let catalog = catalog.clone();
                 Callback::from(move |id: String| {
@@ -115,10 +130,14 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             };
             // A tag in a result leads to that tag's page of the site.
             let tag_href = {
-                let (folders, url) = (folders.clone(), props.catalog.clone());
+                let (index, url) = (index.clone(), props.catalog.clone());
                 Callback::from(move |t: Option<String>| {
-                    let path =
-                        t.and_then(|t| folders.path(&t).map(str::to_owned)).unwrap_or_else(|| "./".into());
+                    let path = match (t, index.known_meta()) {
+                        (Some(t), Some(meta)) => {
+                            format!("{}{}/", story_format::layout::TAGS_FOLDER, meta.folder_of(&t))
+                        }
+                        _ => "./".into(),
+                    };
                     story_format::url::resolve(&path, &url.to_url())
                         .map(|u| u.to_string())
                         .unwrap_or_default()
@@ -132,13 +151,11 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
                 <>
                     <p class="sv-count" aria-live="polite">
                         { ui::story_count(total, props.tag.as_deref(), Some(query.as_str())) }
+                        if cut { { ui::NEWEST_OF_MORE } }
                     </p>
                     <ol class="sv-entries">
-                        { for (0..shown).step_by(PAGE).map(|start| html! {
-                            <EntryPage key={ start } catalog={ catalog.clone() } indexes={ indexes.clone() } { start }
-                                end={ (start + PAGE).min(shown) } story_href={ story_href.clone() } on_open={ None }
-                                tag_href={ tag_href.clone() } on_tag={ None } {headings} />
-                        }) }
+                        <EntryPage catalog={ catalog.clone() } { indexes } start={ 0 } end={ shown }
+                            { story_href } on_open={ None } { tag_href } on_tag={ None } {headings} />
                     </ol>
                     if shown < total {
                         <button type="button" class="sv-button" onclick={ more }>{ ui::show_more(shown, total) }</button>
@@ -152,6 +169,20 @@ pub fn SiteSearch(props: &SiteSearchProps) -> Html {
             { search_form(&query, Some(on_search)) }
             <div class="sv-results">{ results }</div>
         </>
+    }
+}
+
+/// `entries` as a catalog, in their order.
+fn listed(entries: Vec<Entry>) -> Catalog {
+    Catalog {
+        minor_version: 0,
+        title: String::new(),
+        titled: false,
+        image: None,
+        entries,
+        next: None,
+        prev: None,
+        total: None,
     }
 }
 

@@ -5,12 +5,16 @@
 //! into terms the same way on both sides.
 //!
 //! The files (all plain text but the lists of stories, which are catalogs):
-//! - `search/index.txt`: [`FORMAT`]; `docs N PER`; one `tag FOLDER<TAB>TAG`
-//!   line per tag; one `chunk TERM` line per chunk, the first term it holds.
+//! - `search/index.txt`: [`FORMAT`]; `docs N PER`; a `tag FOLDER<TAB>TAG`
+//!   line for each tag whose folder is not its [`default_folder`]; a
+//!   `group TERM` line per group of [`GROUP_CHUNKS`] chunks, its first term.
+//! - `search/chunks-J.txt`: [`FORMAT`]; `first K` (its first chunk's
+//!   number); a `chunk TERM` line per chunk, the first term it holds.
 //! - `search/terms-K.txt`: the terms from chunk K's first up to the next
 //!   chunk's, sorted, one per line: `TERM<TAB>POSTINGS`. The postings are
 //!   story numbers, newest first, each after the first written as its
-//!   distance from the one before (`907,3,12`).
+//!   distance from the one before (`907,3,12`); a list that ends in `+`
+//!   holds only the term's newest [`MAX_POSTINGS`].
 //! - `search/docs-K.json`: a catalog (`story-index/1`) of stories `K*PER`
 //!   to `K*PER+PER-1`. Stories are numbered from the oldest (0), so that a
 //!   new story changes only the last of these files and the chunks of its
@@ -46,6 +50,8 @@ pub const GROUP_CHUNKS: usize = 128;
 pub const DOCS_PER_FILE: usize = 32;
 /// Words longer than this many characters (addresses, hashes) are not terms.
 pub const MAX_WORD: usize = 40;
+/// Results a search shows at first, and more each time it is asked.
+pub const SEARCH_PAGE: usize = 20;
 /// Terms of a query used at most.
 pub const MAX_QUERY_TERMS: usize = 8;
 /// Chunks a prefix may span; a shorter prefix is matched as a whole word.
@@ -174,45 +180,29 @@ pub fn tag_term(folder: &str) -> String {
     format!("#{folder}")
 }
 
-/// `search/index.txt`, read.
+/// A search file of lines, read: `search/index.txt` ([`Meta::index`]) or a
+/// group's `search/chunks-J.txt` ([`Meta::group`]); each has its own lines.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Meta {
-    /// Stories in the index.
+    /// The index: stories in it.
     pub docs: u32,
-    /// Stories per `docs-K.json`.
+    /// The index: stories per `docs-K.json`.
     pub per_file: u32,
-    /// The tags whose folder is not [`default_folder`]'s: `(tag, folder)`
-    /// (`("energy", "energy-2")` when `Energy` took `energy`).
+    /// The index: the tags whose folder is not [`default_folder`]'s,
+    /// `(tag, folder)` (`("energy", "energy-2")` when `Energy` took `energy`).
     pub tags: Vec<(String, String)>,
-    /// Each group's first term, sorted; group J lists its chunks in
-    /// `search/chunks-J.txt`.
+    /// The index: each group's first term, sorted; group J lists its
+    /// chunks in `search/chunks-J.txt`.
     pub groups: Vec<String>,
+    /// A group: the number of its first chunk.
+    pub first: usize,
+    /// A group: each chunk's first term, sorted.
+    pub chunks: Vec<String>,
 }
 
 /// The folder name a tag has unless another tag took it first.
 pub fn default_folder(tag: &str) -> String {
     crate::text::tag_folders(&[tag]).pop().unwrap_or_default()
-}
-
-/// Reads the lines of a search file after its first: `KEY REST` each.
-fn lines_of<'a>(
-    text: &'a str,
-    what: &str,
-    mut f: impl FnMut(&'a str, &'a str) -> Option<()>,
-) -> Result<(), String> {
-    if text.len() > MAX_FILE {
-        return Err(format!("the search {what} is over the limit of {} MiB", MAX_FILE >> 20));
-    }
-    let mut lines = text.lines();
-    if lines.next() != Some(FORMAT) {
-        return Err(format!("the search {what} is not one: its first line is not \"{FORMAT}\""));
-    }
-    for (n, line) in lines.enumerate() {
-        let (key, rest) = line.split_once(' ').unwrap_or((line, ""));
-        f(key, rest)
-            .ok_or_else(|| format!("the search {what}, line {}, cannot be read: {line:.60}", n + 2))?;
-    }
-    Ok(())
 }
 
 /// Appends `term` to a sorted list of first terms, if it sorts last.
@@ -222,26 +212,45 @@ fn push_sorted(list: &mut Vec<String>, term: &str) -> Option<()> {
 
 impl Meta {
     /// Reads `search/index.txt`; the error says what is wrong, and where.
-    pub fn parse(text: &str) -> Result<Meta, String> {
+    pub fn index(text: &str) -> Result<Meta, String> {
+        let meta = Meta::parse(text, "index")?;
+        match meta.per_file {
+            0 => Err("the search index has no \"docs\" line".to_owned()),
+            _ => Ok(meta),
+        }
+    }
+
+    /// Reads a group's `search/chunks-J.txt`.
+    pub fn group(text: &str) -> Result<Meta, String> {
+        Meta::parse(text, "group")
+    }
+
+    fn parse(text: &str, what: &str) -> Result<Meta, String> {
+        if text.len() > MAX_FILE {
+            return Err(format!("the search {what} is over the limit of {} MiB", MAX_FILE >> 20));
+        }
+        let mut lines = text.lines();
+        if lines.next() != Some(FORMAT) {
+            return Err(format!("the search {what} is not one: its first line is not \"{FORMAT}\""));
+        }
         let mut meta = Meta::default();
-        lines_of(text, "index", |key, rest| {
-            match key {
-                "docs" => {
-                    let (d, p) = rest.split_once(' ')?;
+        for (n, line) in lines.enumerate() {
+            let (key, rest) = line.split_once(' ').unwrap_or((line, ""));
+            let read = match key {
+                "docs" => rest.split_once(' ').and_then(|(d, p)| {
                     meta.docs = d.parse().ok()?;
                     meta.per_file = p.parse().ok().filter(|&p| p > 0)?;
-                }
-                "tag" => {
-                    let (folder, tag) = rest.split_once('\t')?;
-                    meta.tags.push((tag.to_owned(), folder.to_owned()));
-                }
-                "group" => push_sorted(&mut meta.groups, rest)?,
-                _ => {} // a later version's line
-            }
-            Some(())
-        })?;
-        if meta.per_file == 0 {
-            return Err("the search index has no \"docs\" line".to_owned());
+                    Some(())
+                }),
+                "tag" => rest
+                    .split_once('\t')
+                    .map(|(folder, tag)| meta.tags.push((tag.to_owned(), folder.to_owned()))),
+                "group" => push_sorted(&mut meta.groups, rest),
+                "first" => rest.parse().ok().map(|f| meta.first = f),
+                "chunk" => push_sorted(&mut meta.chunks, rest),
+                _ => Some(()), // a later version's line
+            };
+            read.ok_or_else(|| format!("the search {what}, line {}, cannot be read: {line:.60}", n + 2))?;
         }
         Ok(meta)
     }
@@ -262,97 +271,80 @@ impl Meta {
             None => (term.prefix && self.groups.first().is_some_and(|g| g.starts_with(t))).then_some(0),
         }
     }
-}
 
-/// A `search/chunks-J.txt`: the first term of each chunk of group J.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Group {
-    /// The number of the group's first chunk.
-    pub first: usize,
-    pub chunks: Vec<String>,
-}
-
-impl Group {
-    /// Reads `search/chunks-J.txt`.
-    pub fn parse(text: &str) -> Result<Group, String> {
-        let mut group = Group::default();
-        let mut first = None;
-        lines_of(text, "group", |key, rest| {
-            match key {
-                "first" => first = Some(rest.parse().ok()?),
-                "chunk" => push_sorted(&mut group.chunks, rest)?,
-                _ => {}
-            }
-            Some(())
-        })?;
-        group.first = first.ok_or("the search group has no \"first\" line")?;
-        Ok(group)
-    }
-
-    /// The chunks that hold `term` (numbers of the whole site), and whether
-    /// to match it as a prefix: for a whole term, one chunk; for a prefix,
-    /// every chunk with terms that start with it, or only the first when
-    /// they are more than [`MAX_SPAN`] or run into the next group (whose
-    /// first term is `next`): then the term is matched whole.
+    /// A group's chunks that hold `term` (numbers of the whole site), and
+    /// whether to match it as a prefix: for a whole term, one chunk; for a
+    /// prefix, every chunk with terms that start with it, or only the first
+    /// when they are more than [`MAX_SPAN`] or run into the next group
+    /// (whose first term is `next`): then the term is matched whole.
     pub fn chunks_of(&self, term: &QueryTerm, next: Option<&str>) -> (Range<usize>, bool) {
         let t = term.text.as_str();
-        let at = |r: Range<usize>| self.first + r.start..self.first + r.end;
+        let beyond = |end: usize| end == self.chunks.len() && next.is_some_and(|n| n.starts_with(t));
+        let at = |a: usize, b: usize| self.first + a..self.first + b;
         let Some(first) = self.chunks.partition_point(|c| c.as_str() <= t).checked_sub(1) else {
             // Before the first chunk: only a prefix can match, from chunk 0.
             let end = self.chunks.partition_point(|c| c.starts_with(t));
-            let whole = end == self.chunks.len() && next.is_some_and(|n| n.starts_with(t));
-            return match term.prefix && end > 0 && end <= MAX_SPAN && !whole {
-                true => (at(0..end), true),
+            return match term.prefix && end > 0 && end <= MAX_SPAN && !beyond(end) {
+                true => (at(0, end), true),
                 false => (0..0, false),
             };
         };
         let end = self.chunks.partition_point(|c| c.as_str() <= t || c.starts_with(t));
-        let beyond = end == self.chunks.len() && next.is_some_and(|n| n.starts_with(t));
-        match term.prefix && end - first <= MAX_SPAN && !beyond {
-            true => (at(first..end), true),
-            false => (at(first..first + 1), false),
+        match term.prefix && end - first <= MAX_SPAN && !beyond(end) {
+            true => (at(first, end), true),
+            false => (at(first, first + 1), false),
         }
     }
 }
 
 /// Adds to `out` the stories of `term` in `chunk` (a `terms-K.txt`), or of
-/// every term that starts with it when `prefix`.
-pub fn postings(chunk: &str, term: &str, prefix: bool, out: &mut Vec<u32>) -> Result<(), String> {
+/// every term that starts with it when `prefix`. True when a term's list
+/// ends in `+`: it holds only its newest [`MAX_POSTINGS`] stories.
+pub fn postings(chunk: &str, term: &str, prefix: bool, out: &mut Vec<u32>) -> Result<bool, String> {
     if chunk.len() > MAX_FILE {
         return Err(format!("a search file is over the limit of {} MiB", MAX_FILE >> 20));
     }
+    let mut more = false;
     for line in chunk.lines() {
         let Some((t, list)) = line.split_once('\t') else { continue };
         if t == term || (prefix && t.starts_with(term)) {
             let mut doc: Option<u32> = None;
             for n in list.split(',') {
-                let n: u32 = n.parse().map_err(|_| format!("a search file's list cannot be read: {t}"))?;
+                if n == "+" {
+                    more = true;
+                    continue;
+                }
+                let bad = || format!("a search file's list cannot be read: {t}");
+                let n: u32 = n.parse().map_err(|_| bad())?;
                 let d = match doc {
                     None => n,
-                    Some(d) => d
-                        .checked_sub(n)
-                        .ok_or_else(|| format!("a search file's list is out of order: {t}"))?,
+                    Some(d) => d.checked_sub(n).ok_or_else(bad)?,
                 };
                 out.push(d);
                 doc = Some(d);
             }
         }
     }
-    Ok(())
+    Ok(more)
 }
 
-/// The stories in every list, newest first. Each list is any order; one
-/// that is empty makes the result empty.
-pub fn intersect(mut lists: Vec<Vec<u32>>) -> Vec<u32> {
-    for l in &mut lists {
-        l.sort_unstable_by(|a, b| b.cmp(a));
-        l.dedup();
+/// The stories (below `docs`) in every list, newest first. Each list is
+/// in any order, repeats allowed; an empty one makes the result empty.
+pub fn intersect(lists: &[Vec<u32>], docs: u32) -> Vec<u32> {
+    let words = (docs as usize).div_ceil(64);
+    let mut all = vec![u64::MAX; if lists.is_empty() { 0 } else { words }];
+    for list in lists {
+        let mut bits = vec![0u64; words];
+        for &d in list.iter().filter(|&&d| d < docs) {
+            bits[d as usize / 64] |= 1 << (d % 64);
+        }
+        all.iter_mut().zip(bits).for_each(|(a, b)| *a &= b);
     }
-    lists.sort_by_key(Vec::len);
-    let mut lists = lists.into_iter();
-    let Some(mut out) = lists.next() else { return Vec::new() };
-    for l in lists {
-        out.retain(|d| l.binary_search_by(|x| d.cmp(x)).is_ok());
+    let mut out = Vec::new();
+    for (w, &bits) in all.iter().enumerate().rev() {
+        for b in (0..64).rev().filter(|b| bits & (1 << b) != 0) {
+            out.push((w * 64 + b) as u32);
+        }
     }
     out
 }
@@ -360,7 +352,8 @@ pub fn intersect(mut lists: Vec<Vec<u32>>) -> Vec<u32> {
 /// Writes the index: stories are added newest first, each with its terms.
 #[derive(Default)]
 pub struct Builder {
-    lists: HashMap<String, Vec<u32>>,
+    /// Each term's stories, and whether older ones were left out.
+    lists: HashMap<String, (Vec<u32>, bool)>,
     tags: Vec<(String, String)>,
     docs: u32,
 }
@@ -382,8 +375,12 @@ impl Builder {
                 Some(l) => l,
                 None => self.lists.entry(t.to_owned()).or_default(),
             };
-            if list.len() < MAX_POSTINGS && list.last().is_none_or(|&last| last > doc) {
-                list.push(doc);
+            let (docs, capped) = list;
+            if docs.last().is_none_or(|&last| last > doc) {
+                match docs.len() < MAX_POSTINGS {
+                    true => docs.push(doc),
+                    false => *capped = true,
+                }
             }
         }
     }
@@ -391,12 +388,12 @@ impl Builder {
     /// The files: `index.txt`, each group's `chunks-J.txt` and each
     /// chunk's `terms-K.txt`, in order.
     pub fn finish(self) -> Written {
-        let mut terms: Vec<(String, Vec<u32>)> = self.lists.into_iter().collect();
+        let mut terms: Vec<(String, (Vec<u32>, bool))> = self.lists.into_iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut chunks: Vec<String> = Vec::new();
         let mut firsts = Vec::new();
         let mut current = String::new();
-        for (t, list) in terms {
+        for (t, (list, capped)) in terms {
             if current.is_empty() {
                 firsts.push(t.clone());
             }
@@ -408,6 +405,9 @@ impl Builder {
                 current.push_str(&prev.map_or(d, |p| p - d).to_string());
                 sep = ',';
                 prev = Some(d);
+            }
+            if capped {
+                current.push_str(",+");
             }
             current.push('\n');
             if current.len() >= CHUNK_BYTES {
@@ -487,13 +487,13 @@ mod tests {
 
     /// Searches written files as the viewer does.
     fn find(w: &Written, query: &str) -> Vec<u32> {
-        let meta = Meta::parse(&w.index).unwrap();
-        let lists = query_terms(query)
+        let meta = Meta::index(&w.index).unwrap();
+        let lists: Vec<Vec<u32>> = query_terms(query)
             .iter()
             .map(|t| {
                 let mut out = Vec::new();
                 let Some(j) = meta.group_of(t) else { return out };
-                let group = Group::parse(&w.groups[j]).unwrap();
+                let group = Meta::group(&w.groups[j]).unwrap();
                 let (range, prefix) = group.chunks_of(t, meta.groups.get(j + 1).map(String::as_str));
                 for k in range {
                     postings(&w.chunks[k], &t.text, prefix, &mut out).unwrap();
@@ -501,7 +501,7 @@ mod tests {
                 out
             })
             .collect();
-        intersect(lists)
+        intersect(&lists, meta.docs)
     }
 
     #[test]
@@ -528,7 +528,7 @@ mod tests {
         }
         let w = b.finish();
         assert!(w.chunks.len() >= 2, "{} chunks", w.chunks.len());
-        let group = Group::parse(&w.groups[0]).unwrap();
+        let group = Meta::group(&w.groups[0]).unwrap();
         assert_eq!(group.chunks.len(), w.chunks.len());
         assert!(w.chunks.iter().all(|c| c.len() < CHUNK_BYTES + 100));
         // Every word is found in the one chunk named for it.
@@ -547,7 +547,7 @@ mod tests {
         }
         let w = b.finish();
         let mut out = Vec::new();
-        postings(&w.chunks[0], "news", false, &mut out).unwrap();
+        assert!(postings(&w.chunks[0], "news", false, &mut out).unwrap(), "the list says it is cut");
         assert_eq!(out.len(), MAX_POSTINGS);
         assert_eq!(out[0], 4999);
         assert_eq!(out[MAX_POSTINGS - 1], 4000);
@@ -556,15 +556,18 @@ mod tests {
 
     #[test]
     fn bad_files_are_messages() {
-        assert!(Meta::parse("hello").unwrap_err().contains("is not one"));
-        assert!(Meta::parse("story-search/1\ngroup b\ngroup a\ndocs 1 32").unwrap_err().contains("line 3"));
-        assert!(Meta::parse("story-search/1\n").unwrap_err().contains("docs"));
-        assert!(Meta::parse("story-search/1\ndocs x 32").unwrap_err().contains("line 2"));
-        assert!(Group::parse("story-search/1\nchunk a\n").unwrap_err().contains("first"));
+        assert!(Meta::index("hello").unwrap_err().contains("is not one"));
+        assert!(Meta::index("story-search/1\ngroup b\ngroup a\ndocs 1 32").unwrap_err().contains("line 3"));
+        assert!(Meta::index("story-search/1\n").unwrap_err().contains("docs"));
+        assert!(Meta::index("story-search/1\ndocs x 32").unwrap_err().contains("line 2"));
+        assert!(Meta::group("story-search/1\nfirst x\n").unwrap_err().contains("line 2"));
+        assert_eq!(intersect(&[vec![5, 1, 70, 1], vec![70, 1, 900]], 100), [70, 1]);
+        assert_eq!(intersect(&[vec![5], vec![]], 100), Vec::<u32>::new());
+        assert_eq!(intersect(&[], 100), Vec::<u32>::new());
         let mut out = Vec::new();
         assert!(postings("a\t1,x", "a", false, &mut out).is_err());
-        assert!(postings("a\t1,5", "a", false, &mut out).unwrap_err().contains("out of order"));
-        let meta = Meta::parse("story-search/1\ndocs 3 32\ntag energy-2\tEnergy\nfuture line\n").unwrap();
+        assert!(postings("a\t1,5", "a", false, &mut out).unwrap_err().contains("cannot be read"));
+        let meta = Meta::index("story-search/1\ndocs 3 32\ntag energy-2\tEnergy\nfuture line\n").unwrap();
         assert_eq!(meta.folder_of("Energy"), "energy-2");
         assert_eq!(meta.folder_of("Ports"), "ports");
     }

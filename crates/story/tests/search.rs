@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::json;
-use story_format::search::{self, Group, Meta};
+use story_format::search::{self, Meta};
 use story_format::url::Url;
 use support::site::build;
 use support::{fake_viewer, text, TempDir};
@@ -21,13 +21,13 @@ fn bundle(site: &Path, id: &str, story: serde_json::Value) {
 /// The ids of the stories `query` finds on the built site at `out`, newest first.
 fn find(out: &Path, query: &str) -> Vec<String> {
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
-    let meta = Meta::parse(&read(search::INDEX_FILE)).unwrap();
+    let meta = Meta::index(&read(search::INDEX_FILE)).unwrap();
     let mut lists = Vec::new();
     let folded = story_cli::build::search::fold(query);
     for t in search::query_terms(&folded) {
         let mut list = Vec::new();
         if let Some(j) = meta.group_of(&t) {
-            let group = Group::parse(&read(&search::group_file(j))).unwrap();
+            let group = Meta::group(&read(&search::group_file(j))).unwrap();
             let (chunks, prefix) = group.chunks_of(&t, meta.groups.get(j + 1).map(String::as_str));
             for k in chunks {
                 search::postings(&read(&search::chunk_file(k)), &t.text, prefix, &mut list).unwrap();
@@ -35,7 +35,7 @@ fn find(out: &Path, query: &str) -> Vec<String> {
         }
         lists.push(list);
     }
-    search::intersect(lists)
+    search::intersect(&lists, meta.docs)
         .into_iter()
         .map(|doc| {
             let k = doc as usize / search::DOCS_PER_FILE;
@@ -110,7 +110,7 @@ fn every_field_and_script_is_found_from_the_static_files() {
 
     // A tag is a term of its own, by its folder: `Energy` took `energy`,
     // so `energy` (the Chinese story's) is `energy-2`.
-    let meta = Meta::parse(&std::fs::read_to_string(out.join(search::INDEX_FILE)).unwrap()).unwrap();
+    let meta = Meta::index(&std::fs::read_to_string(out.join(search::INDEX_FILE)).unwrap()).unwrap();
     assert_eq!(meta.folder_of("Energy"), "energy");
     assert_eq!(meta.folder_of("energy"), "energy-2");
     assert!(out.join("tags/energy-2/index.html").exists());
@@ -121,7 +121,7 @@ fn every_field_and_script_is_found_from_the_static_files() {
     let tagged = |folder: &str| {
         let t = search::QueryTerm { text: search::tag_term(folder), prefix: false };
         let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
-        let group = Group::parse(&read(&search::group_file(meta.group_of(&t).unwrap()))).unwrap();
+        let group = Meta::group(&read(&search::group_file(meta.group_of(&t).unwrap()))).unwrap();
         let (chunks, _) = group.chunks_of(&t, None);
         let mut list = Vec::new();
         for k in chunks {
