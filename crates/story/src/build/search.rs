@@ -12,7 +12,7 @@ use story_format::{Catalog, Story};
 use unicode_normalization::UnicodeNormalization;
 
 use super::Failure;
-use crate::out::{CatalogOut, EntryOut, SourceOut};
+use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 
 /// `text` folded for the index, as the viewer folds a query.
 pub fn fold(text: &str) -> String {
@@ -115,7 +115,15 @@ pub(super) fn write_index(
                 }),
                 href: e.href.as_ref().map(rel).unwrap_or_default(),
                 dek: e.dek.clone(),
-                thumbnail: None,
+                thumbnail: e.thumbnail.as_ref().and_then(|t| {
+                    Some(ImageOut {
+                        src: rel(t.src.as_ref()?),
+                        alt: t.alt.clone(),
+                        width: t.size.map(|(w, _)| w),
+                        height: t.size.map(|(_, h)| h),
+                        ..ImageOut::default()
+                    })
+                }),
                 tags: e.tags.clone(),
             })
             .collect();
