@@ -51,7 +51,7 @@ pub const DOCS_PER_FILE: usize = 32;
 /// Words longer than this many characters (addresses, hashes) are not terms.
 pub const MAX_WORD: usize = 40;
 /// Results a search shows at first, and more each time it is asked.
-pub const SEARCH_PAGE: usize = 20;
+pub const SEARCH_PAGE: usize = 10;
 /// Terms of a query used at most.
 pub const MAX_QUERY_TERMS: usize = 8;
 /// Chunks a prefix may span; a shorter prefix is matched as a whole word.
