@@ -7,8 +7,10 @@
 //! it builds the same articles as Markdown, with its Open Graph, schema.org
 //! and Twitter templates, in the same run, as the baseline.
 //!
-//! `cargo build --release -p story && cargo run --release -p story --example site_bench [-- N [DIR]]`
-//! (run by `./dev bench`). DIR: where to generate and build (default
+//! `cargo build --release -p story && cargo run --release -p story --example site_bench [-- N [DIR [RUNS]]]`
+//! (run by `./dev bench`). RUNS: full builds (default 2); with 1, only one
+//! full build and one incremental build with nothing changed (for 1,000,000
+//! stories, where each build takes minutes). DIR: where to generate and build (default
 //! `target/site-bench`); `./dev bench` uses `/dev/shm` where there is one,
 //! because this VM's disk writes vary several-fold from run to run and
 //! would drown both builds' own figures.
@@ -26,6 +28,8 @@ fn main() {
     let _ = std::fs::remove_dir_all(&work);
     let site = work.join("site");
     let hugo_site = work.join("hugo");
+    let runs: usize = std::env::args().nth(3).and_then(|a| a.parse().ok()).unwrap_or(2);
+    let hugo = Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success());
     let samples = sample_stories(&root.join("static/samples"));
     let t = Instant::now();
     for i in 0..n {
@@ -42,7 +46,9 @@ fn main() {
         let dir = site.join(format!("{:03}/{id}", i / 100));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("story.json"), serde_json::to_vec_pretty(&s).unwrap()).unwrap();
-        write_markdown(&hugo_site.join("content/posts").join(format!("{id}.md")), &s, &date);
+        if hugo {
+            write_markdown(&hugo_site.join("content/posts").join(format!("{id}.md")), &s, &date);
+        }
     }
     println!("site bench: generated {n} stories in {:.1} s", t.elapsed().as_secs_f64());
 
@@ -55,7 +61,7 @@ fn main() {
         "--viewer".into(),
         path(&root.join("dist")),
     ]);
-    for run in 1..=2 {
+    for run in 1..=runs {
         // A full build each time: OUT empty, nothing to reuse.
         let _ = std::fs::remove_dir_all(&out);
         let (wall, peak_kb, ok) = measure(&story, &args);
@@ -86,6 +92,9 @@ fn main() {
         "story build, incremental, nothing changed: {wall:.2} s wall, peak memory {:.0} MB, {listed} files to upload",
         peak_kb as f64 / 1024.0
     );
+    if runs < 2 {
+        return;
+    }
     let edited =
         site.join(format!("000/{}-7/story.json", samples[7 % samples.len()]["id"].as_str().unwrap()));
     let mut one: Value = serde_json::from_slice(&std::fs::read(&edited).unwrap()).unwrap();
@@ -101,7 +110,7 @@ fn main() {
         text.lines().filter(|l| l.contains(&format!("{}-7/", samples[7 % samples.len()]["id"].as_str().unwrap()))).count()
     );
 
-    if Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success()) {
+    if hugo {
         write_hugo_site(&hugo_site);
         let args: Vec<String> =
             vec!["--quiet".into(), "-s".into(), path(&hugo_site), "-d".into(), path(&work.join("hugo-out"))];

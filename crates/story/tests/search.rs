@@ -150,3 +150,20 @@ fn a_site_may_not_have_its_own_search_folder() {
     assert!(!o.status.success());
     assert!(text(&o).contains("writes its own search"), "{}", text(&o));
 }
+
+/// Folding skips decomposition for text already in NFKD: the quick path
+/// must fold exactly as the full one, composed or decomposed, in any script.
+#[test]
+fn folding_is_the_same_whether_text_comes_composed_or_decomposed() {
+    use unicode_normalization::UnicodeNormalization;
+    let fold = story_cli::build::search::fold;
+    for text in
+        ["Café Zürich", "ﬁnance ① Ｔｏｋｙｏ", "凤凰科技 报道", "مرحبا بالعالم", "plain ascii", "Ångström ǅ"]
+    {
+        let decomposed: String = text.nfkd().collect();
+        assert_eq!(fold(text), fold(&decomposed), "{text}");
+        assert_eq!(fold(text), story_format::search::fold_decomposed(&decomposed), "{text}");
+    }
+    assert_eq!(fold("Café"), fold("cafe"));
+    assert_eq!(fold("ﬁnance"), fold("finance"));
+}

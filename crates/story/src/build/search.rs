@@ -9,13 +9,18 @@ use std::path::Path;
 use story_format::search::{self, Builder, DOCS_PER_FILE};
 use story_format::url::{relative_ref, Url};
 use story_format::{Catalog, Story};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 
-/// `text` folded for the index, as the viewer folds a query.
+/// `text` folded for the index, as the viewer folds a query. Text already
+/// in NFKD (most text: ASCII, CJK, curly quotes; a quick check that reads
+/// no tables for ASCII) is not decomposed again.
 pub fn fold(text: &str) -> String {
+    if unicode_normalization::is_nfkd_quick(text.chars()) == IsNormalized::Yes {
+        return search::fold_decomposed(text);
+    }
     search::fold_decomposed(&text.nfkd().collect::<String>())
 }
 
