@@ -45,9 +45,13 @@ pub fn check_files_and_docs(
 ) -> (Vec<Report>, HashMap<PathBuf, Document>) {
     let mut cache =
         Cache { sandbox: sandbox.clone(), files: HashMap::new(), order: Vec::new(), queued: HashSet::new() };
+    // Every file read and parsed on every core (each on its own: nothing
+    // here depends on another file); the reports then go in order below.
+    let loaded =
+        crate::parallel::parallel(files, |f| Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f)));
     let mut catalogs = Vec::new();
-    for f in files {
-        let key = cache.load(f);
+    for (key, checked) in loaded.unwrap_or_else(|never| match never {}) {
+        cache.files.entry(key.clone()).or_insert(Some(checked));
         if !cache.queued.insert(key.clone()) {
             continue;
         }
@@ -182,17 +186,23 @@ impl Cache {
     /// Reads and checks `path` once; returns its key.
     fn load(&mut self, path: &Path) -> PathBuf {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let sandbox = &self.sandbox;
-        self.files.entry(key.clone()).or_insert_with(|| {
-            let mut checked = check_file(sandbox, path);
-            // Kept only to compare with catalog entries, which never look at
-            // the sections: memory stays small for a site of 10,000 stories.
-            if let Some(Document::Story(s)) = &mut checked.doc {
-                s.sections = Vec::new();
-            }
-            Some(checked)
-        });
+        if !self.files.contains_key(&key) {
+            let (key, checked) = Cache::read(&self.sandbox, path);
+            self.files.insert(key, Some(checked));
+        }
         key
+    }
+    /// Reads and checks `path`: its key (its canonical path) and what the
+    /// check found.
+    fn read(sandbox: &Sandbox, path: &Path) -> (PathBuf, Checked) {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let mut checked = check_file(sandbox, path);
+        // Kept only to compare with catalog entries, which never look at
+        // the sections: memory stays small for a site of 10,000 stories.
+        if let Some(Document::Story(s)) = &mut checked.doc {
+            s.sections = Vec::new();
+        }
+        (key, checked)
     }
     fn get(&self, key: &Path) -> &Checked {
         self.files[key].as_ref().expect("not taken yet")

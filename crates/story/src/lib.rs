@@ -27,6 +27,7 @@ pub mod images;
 pub mod index;
 pub mod markdown;
 pub mod out;
+pub mod parallel;
 pub mod report;
 pub mod sandbox;
 pub mod scaffold;

@@ -37,7 +37,7 @@ pub const MANIFEST: &str = ".story-build";
 
 /// Changes whenever what a page is made from could change without its
 /// inputs changing: this program's version.
-const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/1");
+const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/2");
 
 /// The previous build's keys (each story's pages, each list page), and
 /// where its site is.
@@ -123,7 +123,7 @@ pub fn story_key<'t>(
     key.part(json);
     key.site(page, site);
     key.pictures(pictures);
-    key.part(format!("{hero:?}").as_bytes());
+    key.debug(&hero);
     key.finish(tag_folders)
 }
 
@@ -140,15 +140,28 @@ pub fn list_key<'t>(
     let mut key = Key::new();
     key.site(page, site);
     for p in parts {
-        key.part(format!("{p:?}").as_bytes());
+        key.debug(p);
     }
     key.pictures(pictures);
     key.finish(tag_folders)
 }
 
-/// A key being worked out: each part hashed after its length, so that two
-/// different lists of parts never run together into the same bytes.
+/// A key being worked out: each part hashed, then its length, so that two
+/// different lists of parts never run together into the same bytes (read
+/// from the end, the lengths split the bytes back into their parts).
 struct Key(Sha256);
+
+/// Counts what a `Debug` implementation writes into the hash, with no
+/// string in between (a list page's entries are kilobytes of it).
+struct Counted<'k>(&'k mut Sha256, u64);
+
+impl std::fmt::Write for Counted<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        self.1 += s.len() as u64;
+        Ok(())
+    }
+}
 
 impl Key {
     /// Starts with this program's version.
@@ -158,21 +171,30 @@ impl Key {
         key
     }
     fn part(&mut self, bytes: &[u8]) {
-        self.0.update((bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
+        self.0.update((bytes.len() as u64).to_le_bytes());
+    }
+    /// A part written by `value`'s `Debug` implementation.
+    fn debug(&mut self, value: &dyn std::fmt::Debug) {
+        let mut out = Counted(&mut self.0, 0);
+        // Writing into a hash cannot fail; a `Debug` that fails is a bug
+        // in it, and the key then covers what it wrote.
+        let _ = std::fmt::write(&mut out, format_args!("{value:?}"));
+        let len = out.1;
+        self.0.update(len.to_le_bytes());
     }
     /// The page's address, and the site's address, name and preview.
     fn site(&mut self, page: &Url, site: &Site) {
         self.part(page.as_str().as_bytes());
         self.part(site.root.as_str().as_bytes());
         self.part(site.name.as_bytes());
-        self.part(format!("{:?}", site.preview).as_bytes());
+        self.debug(&site.preview);
     }
     /// The images' versions, in a fixed order.
     fn pictures(&mut self, pictures: &Pictures) {
         let sorted: BTreeMap<&String, String> =
             pictures.0.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
-        self.part(format!("{sorted:?}").as_bytes());
+        self.debug(&sorted);
     }
     /// The folders of the tags the page links to, then the hash as hex.
     fn finish(mut self, tag_folders: impl Iterator<Item = String>) -> String {

@@ -33,8 +33,7 @@ mod stories;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use story_format::layout::{self, TagFolders};
 use story_format::url::Url;
@@ -43,6 +42,7 @@ use story_viewer::publish::{self, CatalogPage, Place};
 
 use crate::check;
 use crate::images::Pipeline;
+use crate::parallel::parallel;
 use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
@@ -372,40 +372,6 @@ fn tag_paths(catalog: &Catalog, docs: &HashMap<PathBuf, Document>) -> (Vec<Strin
 /// A tag's folder below the site's root (`tags/energy/`).
 type TagPath = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
-/// `f` over every item, on every core, each item once; the results in the
-/// items' order. The first failure stops the rest and is returned.
-fn parallel<T: Sync, R: Send>(
-    items: &[T],
-    f: impl Fn(&T) -> Result<R, Failure> + Sync,
-) -> Result<Vec<R>, Failure> {
-    let next = AtomicUsize::new(0);
-    let results = Mutex::new(Vec::with_capacity(items.len()));
-    let failure = Mutex::new(None::<Failure>);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(items.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                match f(item) {
-                    Ok(r) => results.lock().expect("no panics while locked").push((i, r)),
-                    Err(e) => {
-                        *failure.lock().expect("no panics while locked") = Some(e);
-                        next.store(items.len(), Ordering::Relaxed);
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    if let Some(f) = failure.into_inner().expect("threads are done") {
-        return Err(f);
-    }
-    let mut results = results.into_inner().expect("threads are done");
-    results.sort_unstable_by_key(|(i, _)| *i);
-    Ok(results.into_iter().map(|(_, r)| r).collect())
-}
-
 /// The catalog's pages and each tag's; returns how many were written.
 fn catalog_pages(
     catalog: &Catalog,
@@ -460,7 +426,7 @@ fn catalog_pages(
             jobs.push((entries.clone(), at));
         }
     }
-    let written = parallel(&jobs, |(entries, at)| {
+    let written = parallel::<_, _, Failure>(&jobs, |(entries, at)| {
         let (tag, index) = (&at.tag, at.index);
         let folder = at.folder(index, &**tag_path);
         let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;

@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{parallel, run_err, Failure, SITE_MARK};
+use super::{run_err, Failure, SITE_MARK};
+use crate::parallel::parallel;
 
 /// OUT must be neither SITE nor inside it nor around it, never a link, and,
 /// when it exists, a folder that is empty or holds a previous build (its

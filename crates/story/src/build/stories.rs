@@ -14,8 +14,9 @@ use super::feeds::FeedItem;
 use super::files::below;
 use super::head::{self, Kind, Site};
 use super::pictures::Images;
-use super::{embed, incremental, parallel, Failure};
+use super::{embed, incremental, Failure};
 use crate::check;
+use crate::parallel::parallel;
 use crate::sandbox::Sandbox;
 
 /// What the rest of the build needs of a rendered story: its metadata
