@@ -76,3 +76,24 @@ test('a save reloads the page; a broken save shows the check lines; the fix brin
     await page.getByRole('heading', { level: 1, name: 'Story number 1, fixed' }).waitFor();
   });
 });
+
+test("a save reloads the pages it changed and no other: the saved story's at once, the list after the whole build", async () => {
+  await withPage(browser, { url: `${url}s2/` }, async ({ page: other }) => {
+    await withPage(browser, { url }, async ({ page: list }) => {
+      await other.getByRole('heading', { level: 1, name: 'Story number 2' }).waitFor();
+      await list.getByRole('link', { name: 'Story number 1, fixed' }).waitFor();
+      // A mark that a reload would wipe.
+      for (const p of [other, list]) await p.evaluate(() => { window.notReloaded = true; });
+      fs.writeFileSync(path.join(site(), 's1', 'story.json'), story(1, 'Story number 1, retitled'));
+      await list.getByRole('link', { name: 'Story number 1, retitled' }).waitFor();
+      assert.equal(await list.evaluate(() => window.notReloaded), undefined, 'the list reloaded');
+      // The whole build is done (the list shows it); the other story's page stayed.
+      await new Promise((done) => setTimeout(done, 300));
+      assert.equal(await other.evaluate(() => window.notReloaded), true, "another story's page did not reload");
+
+      fs.writeFileSync(path.join(site(), 's2', 'story.json'), story(2, 'Story number 2, retitled'));
+      await other.getByRole('heading', { level: 1, name: 'Story number 2, retitled' }).waitFor();
+      assert.equal(await other.evaluate(() => window.notReloaded), undefined);
+    });
+  });
+});

@@ -8,11 +8,12 @@
 //! check` lines in place of every page until the next good one, so a
 //! broken save is never mistaken for the old page.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, Failure, Options};
+use crate::build::{self, again, Context, Failure, Options};
 use crate::report;
 
 /// The address prefix of the server's own files (not the site's).
@@ -25,16 +26,20 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 
 /// The script pages get in serve mode only: it asks the server for the
 /// next build and reloads the page when it comes.
-const RELOAD_JS: &str = r#"// story serve: reload this page when the site is built again.
+const RELOAD_JS: &str = r#"// story serve: reload this page when a build changes it.
 (() => {
   const me = document.currentScript;
   let v = me ? me.dataset.version : '';
+  let first = true;
   const wait = async () => {
     for (;;) {
       try {
-        const r = await fetch('/.story-serve/wait?v=' + encodeURIComponent(v), { cache: 'no-store' });
-        const now = (await r.text()).trim();
-        if (now !== v) { location.reload(); return; }
+        const q = 'v=' + encodeURIComponent(v) + '&page=' + encodeURIComponent(location.pathname) + (first ? '&first=1' : '');
+        first = false;
+        const r = await fetch('/.story-serve/wait?' + q, { cache: 'no-store' });
+        const [now, what] = (await r.text()).trim().split(' ');
+        if (what === 'reload') { location.reload(); return; }
+        v = now;
       } catch (e) {
         await new Promise((done) => setTimeout(done, 1000));
       }
@@ -60,11 +65,58 @@ pub struct ServeOptions {
     pub cache: Option<PathBuf>,
 }
 
-/// The last build: its number, and the page shown instead of the site
-/// when it failed.
+/// The builds so far, newest last (the last [`HISTORY`]): what each
+/// changed, so that a page reloads only when a build changed it.
 struct State {
-    now: Mutex<(u64, Option<String>)>,
+    builds: Mutex<Vec<Build>>,
     built: Condvar,
+    /// Pages told to reload that have not asked again yet (a reloaded
+    /// page's first wait), and its signal.
+    reloading: Mutex<usize>,
+    back: Condvar,
+}
+
+/// How many builds [`State`] remembers; a page that saw none of them reloads.
+const HISTORY: usize = 64;
+
+/// One build, as the open pages see it.
+#[derive(Clone)]
+struct Build {
+    version: u64,
+    /// The check's lines when it failed (every page shows them instead).
+    failed: Option<String>,
+    /// The files it changed, relative to the site (`a/b/index.html`);
+    /// `None`: any page may have changed.
+    changed: Option<HashSet<String>>,
+}
+
+impl State {
+    fn latest(&self) -> Build {
+        self.builds.lock().expect("no panics while locked").last().cloned().expect("one build at the start")
+    }
+    /// Records a build: `changed` as the build saw it; a change from good
+    /// to failed or back (or to other lines) changes every page.
+    fn add(&self, failed: Option<String>, changed: Option<HashSet<String>>) {
+        let mut builds = self.builds.lock().expect("no panics while locked");
+        let last = builds.last();
+        let changed = match last {
+            Some(b) if b.failed == failed => changed,
+            _ => None,
+        };
+        let version = last.map_or(1, |b| b.version + 1);
+        builds.push(Build { version, failed, changed });
+        if builds.len() > HISTORY {
+            builds.remove(0);
+        }
+        self.built.notify_all();
+    }
+    /// Waits (at most `limit`) until every page told to reload has loaded
+    /// again, so that the whole build does not slow them down.
+    fn wait_for_reloads(&self, limit: Duration) {
+        let n = self.reloading.lock().expect("no panics while locked");
+        let (mut n, _) = self.back.wait_timeout_while(n, limit, |n| *n > 0).expect("no panics while locked");
+        *n = 0;
+    }
 }
 
 /// Serves until the process is stopped. Prints the address, then a line
@@ -86,10 +138,18 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         url: url.clone(),
         viewer,
         cache: opts.cache,
-        changes: None,
+        // Listed (not written): each open page reloads only if its file changed.
+        changes: Some(work.join("changes")),
     };
-    let state = Arc::new(State { now: Mutex::new((0, None)), built: Condvar::new() });
-    rebuild(&options, &state);
+    let first = Build { version: 0, failed: None, changed: None };
+    let state = Arc::new(State {
+        builds: Mutex::new(vec![first]),
+        built: Condvar::new(),
+        reloading: Mutex::new(0),
+        back: Condvar::new(),
+    });
+    let mut context = None;
+    rebuild(&options, &state, &mut context, None);
     eprintln!("story serve: {url} (Ctrl-C to stop)");
 
     // Watch SITE; a burst of events (an editor's save) is one build.
@@ -102,20 +162,21 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         std::thread::spawn(move || {
             let _watcher = watcher;
             // Only changes count: a build reading SITE makes access events.
-            let changed = |e: &notify::Result<notify::Event>| {
+            let changed = |e: notify::Result<notify::Event>| {
                 use notify::event::{EventKind, ModifyKind};
-                e.as_ref().is_ok_and(|e| match e.kind {
-                    EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Access(_) => false,
-                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
-                    _ => false,
-                })
+                let e = e.ok()?;
+                match e.kind {
+                    EventKind::Modify(ModifyKind::Metadata(_)) | EventKind::Access(_) => None,
+                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => Some(e.paths),
+                    _ => None,
+                }
             };
             while let Ok(event) = rx.recv() {
-                if !changed(&event) {
-                    continue;
+                let Some(mut saved) = changed(event) else { continue };
+                while let Ok(event) = rx.recv_timeout(Duration::from_millis(30)) {
+                    saved.extend(changed(event).unwrap_or_default());
                 }
-                while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
-                rebuild(&options, &state);
+                rebuild(&options, &state, &mut context, Some(&saved));
             }
         });
     }
@@ -142,10 +203,34 @@ fn remove_stale_work() {
     }
 }
 
-/// Builds the site again and tells the open pages.
-fn rebuild(options: &Options, state: &State) {
+/// Builds the site again after the files `saved` changed (`None`: the
+/// first build) and tells the open pages. When the last build was good and
+/// only stories changed, their own pages are rendered again first
+/// ([`again::render_again`]) and their open pages reload then; the whole
+/// site is built after, and a page reloads again only if that changed it.
+fn rebuild(options: &Options, state: &State, context: &mut Option<Context>, saved: Option<&[PathBuf]>) {
+    if let (Some(ctx), Some(saved)) = (context.as_ref(), saved) {
+        if state.latest().failed.is_none() {
+            let started = Instant::now();
+            match again::render_again(options, ctx, saved) {
+                Ok(Some(written)) => {
+                    eprintln!(
+                        "story serve: {} again in {} ms; building the whole site",
+                        report::count_as(written.len(), "file", "files"),
+                        started.elapsed().as_millis()
+                    );
+                    state.add(None, Some(written.into_iter().collect()));
+                    // The pages that show these files reload first.
+                    std::thread::sleep(Duration::from_millis(20));
+                    state.wait_for_reloads(Duration::from_secs(1));
+                }
+                Ok(None) => {}
+                Err(failure) => state.add(Some(failure_lines(failure)), None),
+            }
+        }
+    }
     let started = Instant::now();
-    let failed = match build::build(options) {
+    match build::build(options) {
         Ok(built) => {
             eprintln!(
                 "story serve: built {} in {} ms ({} kept)",
@@ -153,9 +238,18 @@ fn rebuild(options: &Options, state: &State) {
                 started.elapsed().as_millis(),
                 built.reused
             );
-            None
+            *context = Some(built.context);
+            let changed = built.changes.map(|all| all.iter().map(|c| c.path().to_owned()).collect());
+            state.add(None, changed);
         }
-        Err(Failure::Input { reports, files }) => {
+        Err(failure) => state.add(Some(failure_lines(failure)), None),
+    }
+}
+
+/// A failed build's lines, printed, for the page shown in the site's place.
+fn failure_lines(failure: Failure) -> String {
+    match failure {
+        Failure::Input { reports, files } => {
             let mut lines = Vec::new();
             let _ = report::print_lines(&mut lines, &reports);
             let lines = String::from_utf8_lossy(&lines).into_owned();
@@ -164,16 +258,26 @@ fn rebuild(options: &Options, state: &State) {
                 "story serve: {}; the page shows these lines until they are fixed",
                 report::summary(files, &reports)
             );
-            Some(lines)
+            lines
         }
-        Err(Failure::Run(msg)) => {
+        Failure::Run(msg) => {
             eprintln!("story serve: {msg}");
-            Some(msg)
+            msg
         }
-    };
-    let mut now = state.now.lock().expect("no panics while locked");
-    *now = (now.0 + 1, failed);
-    state.built.notify_all();
+    }
+}
+
+/// Whether the page whose file is `page` (relative to the site; `None`:
+/// not a file of it) must reload, seen last at build `seen`: a later build
+/// changed it, or any page, or the history does not reach back that far.
+fn must_reload(builds: &[Build], seen: u64, page: Option<&str>) -> bool {
+    if builds.first().is_some_and(|b| b.version > seen + 1) {
+        return true;
+    }
+    builds.iter().filter(|b| b.version > seen).any(|b| match &b.changed {
+        None => true,
+        Some(files) => page.is_some_and(|p| files.contains(p)),
+    })
 }
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
@@ -204,15 +308,45 @@ fn answer(request: tiny_http::Request, state: &State, out: &Path) {
         return respond(request, 200, "text/css; charset=utf-8", ERROR_CSS.into(), &[]);
     }
     if path == format!("{OWN}wait") {
-        let seen: u64 = query.strip_prefix("v=").and_then(|v| v.parse().ok()).unwrap_or(0);
-        let now = state.now.lock().expect("no panics while locked");
-        let (now, _) = state
+        let param = |name: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned())
+        };
+        let seen: u64 = param("v").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let page = param("page").and_then(|p| site_file(out, &p)).and_then(|f| {
+            let rel = f.strip_prefix(out).ok()?.to_str()?;
+            Some(rel.replace(std::path::MAIN_SEPARATOR, "/"))
+        });
+        if param("first").is_some() {
+            let mut n = state.reloading.lock().expect("no panics while locked");
+            *n = n.saturating_sub(1);
+            state.back.notify_all();
+        }
+        let builds = state.builds.lock().expect("no panics while locked");
+        let (builds, _) = state
             .built
-            .wait_timeout_while(now, Duration::from_secs(25), |(v, _)| *v == seen)
+            .wait_timeout_while(builds, Duration::from_secs(25), |b| {
+                b.last().is_some_and(|b| b.version <= seen)
+            })
             .expect("no panics while locked");
-        return respond(request, 200, "text/plain; charset=utf-8", now.0.to_string().into_bytes(), &[]);
+        let latest = builds.last().map_or(0, |b| b.version);
+        let reload = latest > seen && must_reload(&builds, seen, page.as_deref());
+        drop(builds);
+        if reload {
+            *state.reloading.lock().expect("no panics while locked") += 1;
+        }
+        let what = if reload { "reload" } else { "keep" };
+        return respond(
+            request,
+            200,
+            "text/plain; charset=utf-8",
+            format!("{latest} {what}").into_bytes(),
+            &[],
+        );
     }
-    let (version, failed) = state.now.lock().expect("no panics while locked").clone();
+    let Build { version, failed, .. } = state.latest();
     let Some(file) = site_file(out, path) else {
         return respond(request, 404, "text/plain; charset=utf-8", b"not found".to_vec(), &[]);
     };
@@ -336,6 +470,47 @@ mod tests {
         for bad in ["/../etc/passwd", "/a/%2e%2e/%2e%2e/x", "/a/..%2f..%2fx", "/a%00b"] {
             assert_eq!(site_file(out, bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_page_reloads_only_when_a_build_changed_it() {
+        let state = State {
+            builds: Mutex::new(vec![Build { version: 0, failed: None, changed: None }]),
+            built: Condvar::new(),
+            reloading: Mutex::new(0),
+            back: Condvar::new(),
+        };
+        let files = |list: &[&str]| Some(list.iter().map(|f| f.to_string()).collect());
+        state.add(None, None); // 1: the first build
+        state.add(None, files(&["a/index.html", "a/story.json"])); // 2: a's pages again
+        state.add(None, files(&["index.html", "search/chunk-0.txt"])); // 3: the whole site
+        let builds = state.builds.lock().unwrap().clone();
+        let reload = |seen, page| must_reload(&builds, seen, page);
+        assert!(reload(0, Some("a/index.html")), "the first build changes every page");
+        assert!(reload(1, Some("a/index.html")));
+        assert!(!reload(1, Some("b/index.html")), "another story's page stays");
+        assert!(!reload(2, Some("a/index.html")), "the whole build wrote a's page as the fast path did");
+        assert!(reload(2, Some("index.html")));
+        assert!(!reload(3, Some("index.html")));
+        assert!(!reload(1, None));
+
+        // Good to failed, failed with the same lines, other lines, good again.
+        state.add(Some("x: error".into()), files(&[]));
+        state.add(Some("x: error".into()), files(&[]));
+        state.add(Some("y: error".into()), files(&[]));
+        state.add(None, files(&[]));
+        let builds = state.builds.lock().unwrap().clone();
+        let changed: Vec<bool> = builds[4..].iter().map(|b| b.changed.is_none()).collect();
+        assert_eq!(changed, [true, false, true, true]);
+
+        // A page that saw none of the builds remembered reloads.
+        for _ in 0..HISTORY {
+            state.add(None, files(&[]));
+        }
+        let builds = state.builds.lock().unwrap().clone();
+        assert_eq!(builds.len(), HISTORY);
+        assert!(must_reload(&builds, 3, Some("b/index.html")));
+        assert!(!must_reload(&builds, builds[0].version - 1, Some("b/index.html")));
     }
 
     #[test]

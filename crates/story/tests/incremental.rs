@@ -245,3 +245,80 @@ fn a_build_that_fails_leaves_the_previous_site_and_its_pages_whole() {
     let o = build(&site, &out, &viewer, &cache, None);
     assert_eq!(reused(&o), 4, "{}", text(&o));
 }
+
+/// `story serve`'s fast path (`build::again`): a saved story's pages,
+/// rendered again in place, are byte for byte the pages a full build of
+/// the saved site writes, and nothing else in the site changes; a change
+/// that may reach beyond the story's pages (a photo, a new tag, a new
+/// story) is left to the whole build, and a story with errors is reported
+/// with the site untouched.
+#[test]
+fn a_story_rendered_again_in_place_is_what_a_full_build_writes() {
+    use story_cli::build::{self, again::render_again, Failure, Options};
+    let tmp = TempDir::new("again");
+    let (site, out, cache) = (tmp.dir().join("site"), tmp.dir().join("out"), tmp.dir().join("cache"));
+    let viewer = fake_viewer(tmp.dir());
+    for n in 0..12 {
+        write_story(&site, n, &format!("Story {n}"), &[TAGS[n % 3]], &format!("Text {n}."), n % 4 == 0);
+    }
+    let opts = |out: &Path| Options {
+        site: site.clone(),
+        out: out.to_owned(),
+        url: URL.into(),
+        viewer: viewer.clone(),
+        cache: Some(cache.clone()),
+        changes: None,
+    };
+    let Ok(built) = build::build(&opts(&out)) else { panic!("the site builds") };
+    let ctx = built.context;
+    let again = |files: &[PathBuf]| render_again(&opts(&out), &ctx, files);
+    let file = |n: usize, name: &str| site.join(format!("s{n:03}/{name}"));
+
+    // A new title, text and tag order, with a photo; an editor's temporary
+    // file, already gone, in the same burst.
+    write_story(&site, 4, "Story 4, corrected", &[TAGS[2], TAGS[1]], "Text 4, with a correction.", true);
+    let before = tree(&out);
+    let Ok(Some(written)) = again(&[file(4, "story.json"), file(4, ".story.json.swp"), file(4, "4913")])
+    else {
+        panic!("the fast path is taken")
+    };
+    for name in ["index.html", "story.json", "embed.html"] {
+        assert!(written.contains(&format!("s004/{name}")), "{name} in {written:?}");
+    }
+    let full = tmp.dir().join("full");
+    let Ok(_) = build::build(&opts(&full)) else { panic!("the edited site builds") };
+    let (now, whole) = (tree(&out), tree(&full));
+    for rel in &written {
+        assert!(now[rel] == whole[rel], "{rel} is what a full build writes");
+        assert_ne!(before.get(rel), Some(&now[rel]), "{rel} changed");
+    }
+    assert!(String::from_utf8_lossy(&now["s004/index.html"]).contains("Story 4, corrected"));
+    for (rel, bytes) in &before {
+        if !written.contains(rel) {
+            assert!(&now[rel] == bytes, "{rel} is left to the whole build");
+        }
+    }
+
+    // Left to the whole build, nothing written: a photo, a tag no story had,
+    // a new story, a story's removal.
+    let before = tree(&out);
+    std::fs::write(file(0, "hero.png"), photo(99)).unwrap();
+    assert!(matches!(again(&[file(0, "hero.png")]), Ok(None)));
+    write_story(&site, 5, "Story 5", &["A tag nobody had"], "Text 5.", false);
+    assert!(matches!(again(&[file(5, "story.json")]), Ok(None)));
+    write_story(&site, 40, "Story 40", &[TAGS[0]], "Text 40.", false);
+    assert!(matches!(again(&[file(40, "story.json")]), Ok(None)));
+    std::fs::remove_dir_all(site.join("s007")).unwrap();
+    assert!(matches!(again(&[file(7, "story.json")]), Ok(None)));
+    assert!(tree(&out) == before, "nothing written");
+
+    // A story with errors: its report, and the site as it was.
+    std::fs::write(file(6, "story.json"), r#"{"format": "story/1", "id": "s006", "title": 7}"#).unwrap();
+    match again(&[file(6, "story.json")]) {
+        Err(Failure::Input { reports, .. }) => {
+            assert!(reports.iter().any(|r| r.file.ends_with("s006/story.json") && r.has_errors()));
+        }
+        _ => panic!("a story with errors is reported"),
+    }
+    assert!(tree(&out) == before, "nothing written");
+}

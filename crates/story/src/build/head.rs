@@ -17,6 +17,7 @@ pub use super::pictures::Preview;
 pub const DESCRIPTION_CHARS: usize = 160;
 
 /// What every page of a site shares.
+#[derive(Clone)]
 pub struct Site {
     /// The site's address, ending in `/`.
     pub root: Url,

@@ -224,6 +224,10 @@ pub enum Change {
 }
 
 impl Change {
+    /// The file's path in the site (`a/b/index.html`).
+    pub fn path(&self) -> &str {
+        change_path(self)
+    }
     /// `A path`, `M path` or `D path` (as `git diff --name-status`).
     pub fn line(&self) -> String {
         match self {

@@ -20,6 +20,7 @@
 //! purpose), and OUT is replaced only when it is a real folder that is
 //! empty or holds a previous build (its [`SITE_MARK`] file).
 
+pub mod again;
 mod catalogs;
 pub mod embed;
 pub mod feeds;
@@ -31,7 +32,7 @@ pub mod search;
 mod staging;
 mod stories;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,8 +66,9 @@ pub struct Options {
     pub viewer: PathBuf,
     /// The image cache (`None`: [`Pipeline::default_cache`]).
     pub cache: Option<PathBuf>,
-    /// Where to write the list of files that a deploy must upload or
-    /// delete (see [`incremental::changes`]).
+    /// Where the list of files that a deploy must upload or delete goes
+    /// (see [`incremental::changes`]): `Some` has the build list them in
+    /// [`Built::changes`], for the caller to write there.
     pub changes: Option<PathBuf>,
 }
 
@@ -89,6 +91,19 @@ pub struct Built {
     pub changes: Option<Vec<incremental::Change>>,
     /// The search index's files and bytes.
     pub search: search::SearchStats,
+    /// What rendering a story again in this site needs ([`again::render_again`]).
+    pub context: Context,
+}
+
+/// What a good build knew that rendering one of its stories again, in
+/// place, needs (`story serve`'s fast path: [`again::render_again`]): the
+/// site's address, name and preview, every tag's folder, and which files
+/// were its stories.
+#[derive(Clone)]
+pub struct Context {
+    info: Site,
+    folders: Arc<TagFolders>,
+    bundles: Arc<HashSet<PathBuf>>,
 }
 
 /// Why a build stopped. Either way OUT is untouched.
@@ -213,7 +228,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let info = Site { root: root.clone(), name: site_name.clone(), preview };
     // Every tag gets a page, also one a story has and the catalog lacks
     // (a hand-written catalog that disagrees; `story check` warns).
-    let (all_tags, tag_path) = tag_paths(&catalog, &docs);
+    let (all_tags, folders) = tag_folders(&catalog, &docs);
+    let tag_path = tag_path_of(folders.clone());
     drop(docs); // what follows streams the stories again, one at a time
     let place = |page: Url| Place {
         page,
@@ -323,6 +339,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         reused: summaries.iter().filter(|s| s.reused).count(),
         changes,
         search,
+        context: Context { info, folders, bundles: Arc::new(bundles.into_iter().collect()) },
     })
 }
 
@@ -359,14 +376,18 @@ fn site_root(url: &str) -> Result<Url, Failure> {
 /// Each tag's folder below the site (`tags/energy/`), named by the one
 /// [`TagFolders`] map: the catalog's tags as the viewer's search names them
 /// on a built page, then the tags only stories have.
-fn tag_paths(catalog: &Catalog, docs: &HashMap<PathBuf, Document>) -> (Vec<String>, TagPath) {
+fn tag_folders(catalog: &Catalog, docs: &HashMap<PathBuf, Document>) -> (Vec<String>, Arc<TagFolders>) {
     let story_tags = docs.values().flat_map(|d| match d {
         Document::Story(s) => s.tags.as_slice(),
         Document::Catalog(_) => &[],
     });
     let folders = TagFolders::new(catalog, story_tags.map(String::as_str));
-    let tags = folders.tags().to_vec();
-    (tags, Arc::new(move |t: &str| folders.path(t).unwrap_or("tags/tag/").to_owned()))
+    (folders.tags().to_vec(), Arc::new(folders))
+}
+
+/// A tag's folder, as [`TagFolders`] names it.
+fn tag_path_of(folders: Arc<TagFolders>) -> TagPath {
+    Arc::new(move |t: &str| folders.path(t).unwrap_or("tags/tag/").to_owned())
 }
 
 /// A tag's folder below the site's root (`tags/energy/`).

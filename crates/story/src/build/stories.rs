@@ -116,7 +116,12 @@ fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Publish
     }
 }
 
-fn render_story(sandbox: &Sandbox, file: &Path, out: &Path, pages: &Pages<'_>) -> Result<Summary, Failure> {
+pub(super) fn render_story(
+    sandbox: &Sandbox,
+    file: &Path,
+    out: &Path,
+    pages: &Pages<'_>,
+) -> Result<Summary, Failure> {
     let info = pages.info;
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
     let terms = super::search::story_terms(&story);
