@@ -261,6 +261,13 @@ fn a_story_rendered_again_in_place_is_what_a_full_build_writes() {
     for n in 0..12 {
         write_story(&site, n, &format!("Story {n}"), &[TAGS[n % 3]], &format!("Text {n}."), n % 4 == 0);
     }
+    let markdown = |title: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: 2026-03-01\ntags: [Energy]\nlang: en\n---\n\nThe first paragraph.\n"
+        )
+    };
+    std::fs::create_dir_all(site.join("s050")).unwrap();
+    std::fs::write(site.join("s050/story.md"), markdown("A Markdown story")).unwrap();
     let opts = |out: &Path| Options {
         site: site.clone(),
         out: out.to_owned(),
@@ -298,6 +305,34 @@ fn a_story_rendered_again_in_place_is_what_a_full_build_writes() {
             assert!(&now[rel] == bytes, "{rel} is left to the whole build");
         }
     }
+
+    // A story that now shows a photo put in its folder earlier (no page
+    // used it, so no build published it): its versions are published with
+    // the page, as the whole build publishes them.
+    std::fs::write(file(1, "hero.png"), photo(42)).unwrap();
+    write_story(&site, 1, "Story 1", &[TAGS[1]], "Text 1.", true);
+    let Ok(Some(written)) = again(&[file(1, "story.json")]) else { panic!("the fast path is taken") };
+    let _ = std::fs::remove_dir_all(&full);
+    let Ok(_) = build::build(&opts(&full)) else { panic!("the edited site builds") };
+    let (now, whole) = (tree(&out), tree(&full));
+    assert!(now["s001/index.html"] == whole["s001/index.html"]);
+    let photos: Vec<&String> =
+        whole.keys().filter(|p| p.starts_with("s001/") && p.contains("hero")).collect();
+    assert!(photos.len() > 2, "the photo's versions: {photos:?}");
+    for p in photos {
+        assert!(now.get(p) == Some(&whole[p]), "{p} published with the page");
+    }
+    assert!(written.iter().all(|w| now[w] == whole[w]));
+
+    // A story written in Markdown: its story.json as the build publishes it.
+    std::fs::write(file(50, "story.md"), markdown("A Markdown story, edited")).unwrap();
+    let Ok(Some(written)) = again(&[file(50, "story.md")]) else { panic!("the fast path is taken") };
+    let _ = std::fs::remove_dir_all(&full);
+    let Ok(_) = build::build(&opts(&full)) else { panic!("the edited site builds") };
+    let (now, whole) = (tree(&out), tree(&full));
+    assert!(written.contains(&"s050/story.json".to_owned()), "{written:?}");
+    assert!(written.iter().all(|w| now[w] == whole[w]));
+    assert!(String::from_utf8_lossy(&now["s050/index.html"]).contains("A Markdown story, edited"));
 
     // Left to the whole build, nothing written: a photo, a tag no story had,
     // a new story, a story's removal.
