@@ -364,8 +364,11 @@ impl Builder {
         Builder { lists: HashMap::new(), tags, docs }
     }
 
-    /// Adds story `doc` with `terms` (repeats are fine). Stories come
-    /// newest first (`doc` decreasing), so each term keeps its newest.
+    /// Adds story `doc` with `terms` (repeats are fine). Stories may come
+    /// in any order, and one story in several calls: each term keeps its
+    /// newest [`MAX_POSTINGS`] (the highest numbers), and a term's list
+    /// never holds more than twice that, so memory does not grow with the
+    /// stories a common word is in.
     pub fn add<'a>(&mut self, doc: u32, terms: impl IntoIterator<Item = &'a str>) {
         for t in terms {
             if t.contains(['\t', '\n', '\r']) || t.is_empty() {
@@ -376,10 +379,10 @@ impl Builder {
                 None => self.lists.entry(t.to_owned()).or_default(),
             };
             let (docs, capped) = list;
-            if docs.last().is_none_or(|&last| last > doc) {
-                match docs.len() < MAX_POSTINGS {
-                    true => docs.push(doc),
-                    false => *capped = true,
+            if docs.last() != Some(&doc) {
+                docs.push(doc);
+                if docs.len() >= 2 * MAX_POSTINGS {
+                    keep_newest(docs, capped);
                 }
             }
         }
@@ -390,6 +393,9 @@ impl Builder {
     pub fn finish(self) -> Written {
         let mut terms: Vec<(String, (Vec<u32>, bool))> = self.lists.into_iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (_, (list, capped)) in &mut terms {
+            keep_newest(list, capped);
+        }
         let mut chunks: Vec<String> = Vec::new();
         let mut firsts = Vec::new();
         let mut current = String::new();
@@ -432,6 +438,17 @@ impl Builder {
             groups.push(g);
         }
         Written { index, groups, chunks }
+    }
+}
+
+/// A term's stories newest first, each once, the newest [`MAX_POSTINGS`]
+/// kept (`capped` when some were left out).
+fn keep_newest(docs: &mut Vec<u32>, capped: &mut bool) {
+    docs.sort_unstable_by(|a, b| b.cmp(a));
+    docs.dedup();
+    if docs.len() > MAX_POSTINGS {
+        docs.truncate(MAX_POSTINGS);
+        *capped = true;
     }
 }
 
@@ -552,6 +569,42 @@ mod tests {
         assert_eq!(out[0], 4999);
         assert_eq!(out[MAX_POSTINGS - 1], 4000);
         assert!(w.index.starts_with("story-search/1\ndocs 5000 32\n"));
+    }
+
+    #[test]
+    fn stories_added_in_any_order_and_in_parts_give_the_same_index() {
+        // 5,000 stories: "news" in all (cut at the newest 1,000), "odd" in
+        // half (cut too), "rare" in a few; each story's terms in two calls.
+        let n = 5000u32;
+        let terms_of = |d: u32| {
+            let mut t = vec!["news", if d % 2 == 1 { "odd" } else { "even" }];
+            if d % 997 == 0 {
+                t.push("rare");
+            }
+            t
+        };
+        let build = |order: &[u32]| {
+            let mut b = Builder::new(n, vec![]);
+            for &d in order {
+                let t = terms_of(d);
+                b.add(d, t[..1].iter().copied());
+                b.add(d, t.iter().copied());
+            }
+            let w = b.finish();
+            (w.index, w.groups, w.chunks)
+        };
+        let newest_first: Vec<u32> = (0..n).rev().collect();
+        let mut shuffled: Vec<u32> = (0..n).collect();
+        let mut seed = 7u64;
+        for i in (1..shuffled.len()).rev() {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            shuffled.swap(i, (seed >> 33) as usize % (i + 1));
+        }
+        let (a, b) = (build(&newest_first), build(&shuffled));
+        assert!(a == b, "the same files whatever the order");
+        assert!(a.2[0].contains("odd\t4999,2,"), "{}", &a.2[0][..40]);
+        let oldest_first: Vec<u32> = (0..n).collect();
+        assert!(build(&oldest_first) == a);
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn render_again(
         pictures: Default::default(),
     };
     let previous = incremental::Previous::default();
-    let pages = Pages { info, place: &place, images: &images, previous: &previous };
+    let pages = Pages { info, place: &place, images: &images, previous: &previous, index: None };
 
     // Rendered beside OUT first, then each file moved into place, so a page
     // is never served half written.

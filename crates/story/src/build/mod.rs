@@ -237,7 +237,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         tag_path: tag_path.clone(),
         pictures: Default::default(),
     };
-    let pages = Pages { info: &info, place: &place, images: &images, previous: &previous };
+    let tags: Vec<(String, String)> = all_tags.iter().map(|t| (t.clone(), tag_path(t))).collect();
+    let index = search::Index::new(&catalog, &tags);
+    let pages =
+        Pages { info: &info, place: &place, images: &images, previous: &previous, index: Some(&index) };
 
     // Stories, on every core (each page's images with it).
     let rendered = render_stories(&sandbox, &bundles, tmp.path(), &pages)?;
@@ -318,9 +321,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     }
     write(layout::ROBOTS, feeds::robots(&root))?;
     // The search index, over the catalog with each story's own text.
-    let terms = summaries.iter().map(|s| (s.story.id.as_str(), s.terms.as_str())).collect();
-    let tags: Vec<(String, String)> = all_tags.iter().map(|t| (t.clone(), tag_path(t))).collect();
-    let search = search::write_index(tmp.path(), &root, &catalog, &terms, &tags)?;
+    let search = search::write_index(tmp.path(), &root, &catalog, index, &tags)?;
     let keys = summaries.iter().map(|s| (s.folder.clone(), s.key.clone())).collect();
     incremental::write_manifest(tmp.path(), keys, list_keys)?;
     let changes = match &opts.changes {

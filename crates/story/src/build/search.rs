@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use story_format::search::{self, Builder, DOCS_PER_FILE};
 use story_format::url::{relative_ref, Url};
@@ -24,23 +25,50 @@ pub fn fold(text: &str) -> String {
     search::fold_decomposed(&text.nfkd().collect::<String>())
 }
 
-/// The terms of a story's own text (byline, authors, every section), folded,
-/// each once, one per line: what its catalog entry does not hold.
-pub(super) fn story_terms(story: &Story) -> String {
-    let mut text = String::new();
-    let mut add = |s: &str| {
-        text.push_str(s);
-        text.push('\n');
-    };
-    story.byline.iter().for_each(|b| add(b));
-    story.authors.iter().for_each(|a| add(&a.name));
-    story.each_text(&mut add);
-    let folded = fold(&text);
-    let mut terms = Vec::new();
-    search::each_term(&folded, &mut |t| terms.push(t));
-    terms.sort_unstable();
-    terms.dedup();
-    terms.join("\n")
+/// The index while the site is built: each story's own text goes in as
+/// its pages are written (byline, authors, every section), so no story's
+/// terms are kept until the end; the catalog's entries go in last
+/// ([`write_index`]). Stories the catalog does not list are not indexed.
+pub(super) struct Index {
+    /// Each listed story's number, by id (the oldest is 0).
+    doc_of: HashMap<String, u32>,
+    builder: Mutex<Builder>,
+}
+
+impl Index {
+    /// An empty index of `catalog`'s entries; `tags` are every tag with
+    /// its folder below the root (`tags/energy/`).
+    pub(super) fn new(catalog: &Catalog, tags: &[(String, String)]) -> Index {
+        let n = catalog.entries.len() as u32;
+        let doc_of =
+            catalog.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), n - 1 - i as u32)).collect();
+        let tags = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
+        Index { doc_of, builder: Mutex::new(Builder::new(n, tags)) }
+    }
+
+    /// Adds the terms of `story`'s own text, folded (outside the lock).
+    pub(super) fn add_story(&self, story: &Story) {
+        let Some(&doc) = self.doc_of.get(&story.id) else { return };
+        let mut text = String::new();
+        let mut add = |s: &str| {
+            text.push_str(s);
+            text.push('\n');
+        };
+        story.byline.iter().for_each(|b| add(b));
+        story.authors.iter().for_each(|a| add(&a.name));
+        story.each_text(&mut add);
+        let folded = fold(&text);
+        let mut terms = Vec::new();
+        search::each_term(&folded, &mut |t| terms.push(t));
+        terms.sort_unstable();
+        terms.dedup();
+        self.builder.lock().expect("no panics while locked").add(doc, terms);
+    }
+}
+
+/// A tag's folder below `tags/` (`energy`), from its path below the root.
+fn folder_of(path: &str) -> String {
+    path.strip_prefix(story_format::layout::TAGS_FOLDER).unwrap_or(path).trim_end_matches('/').to_owned()
 }
 
 /// What the index came to: files and bytes.
@@ -60,15 +88,12 @@ pub(super) fn write_index(
     out: &Path,
     root: &Url,
     catalog: &Catalog,
-    terms: &HashMap<&str, &str>,
+    index: Index,
     tags: &[(String, String)],
 ) -> Result<SearchStats, Failure> {
-    let folder_of = |path: &str| {
-        path.strip_prefix(story_format::layout::TAGS_FOLDER).unwrap_or(path).trim_end_matches('/').to_owned()
-    };
     let folders: HashMap<&str, String> = tags.iter().map(|(t, p)| (t.as_str(), folder_of(p))).collect();
     let n = catalog.entries.len() as u32;
-    let mut builder = Builder::new(n, tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect());
+    let mut builder = index.builder.into_inner().expect("no panics while locked");
     let mut own = Vec::new();
     for (i, e) in catalog.entries.iter().enumerate() {
         let mut text = e.title.clone();
@@ -80,8 +105,7 @@ pub(super) fn write_index(
         own.clear();
         search::each_term(&folded, &mut |t| own.push(t.to_owned()));
         own.extend(e.tags.iter().filter_map(|t| folders.get(t.as_str())).map(|f| search::tag_term(f)));
-        let body = terms.get(e.id.as_str()).map_or("", |t| t);
-        builder.add(n - 1 - i as u32, own.iter().map(String::as_str).chain(body.lines()));
+        builder.add(n - 1 - i as u32, own.iter().map(String::as_str));
     }
     let written = builder.finish();
     let dir = out.join(search::FOLDER);

@@ -34,8 +34,6 @@ pub(super) struct Summary {
     pub(super) key: String,
     /// Its pages were taken from the previous build.
     pub(super) reused: bool,
-    /// The terms of its own text for the search index ([`super::search::story_terms`]).
-    pub(super) terms: String,
 }
 
 /// Reads, renders and writes every story, on every core; returns their summaries.
@@ -46,6 +44,8 @@ pub(super) struct Pages<'a> {
     pub(super) images: &'a Images<'a>,
     /// The previous build, whose unchanged pages are reused.
     pub(super) previous: &'a incremental::Previous,
+    /// The search index, which each story's text goes into.
+    pub(super) index: Option<&'a super::search::Index>,
 }
 
 pub(super) fn render_stories(
@@ -124,7 +124,9 @@ pub(super) fn render_story(
 ) -> Result<Summary, Failure> {
     let info = pages.info;
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
-    let terms = super::search::story_terms(&story);
+    if let Some(index) = pages.index {
+        index.add_story(&story);
+    }
     // The story's images first: the head shows the hero's preview.
     let pictures = pages.images.pictures(story_images(&story))?;
     let hero = match &story.hero {
@@ -138,7 +140,7 @@ pub(super) fn render_story(
     if pages.previous.reuse(&folder, &key, &dir) {
         let mut story = story;
         story.sections = Vec::new();
-        return Ok(Summary { folder, page, file: file.to_owned(), story, assets, key, reused: true, terms });
+        return Ok(Summary { folder, page, file: file.to_owned(), story, assets, key, reused: true });
     }
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("story.json"), json)?;
@@ -158,7 +160,7 @@ pub(super) fn render_story(
     html.push_str(&publish::story_html(story, place));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets, key, reused: false, terms })
+    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets, key, reused: false })
 }
 
 pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {
