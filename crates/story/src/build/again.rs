@@ -19,7 +19,7 @@ use story_viewer::publish::Place;
 
 use super::files::{copy_file, local_path};
 use super::pictures::Images;
-use super::stories::{render_story, Pages};
+use super::stories::{published_story, render_story, Pages};
 use super::{incremental, run_err, tag_path_of, Context, Failure, Options};
 use crate::check;
 use crate::images::Pipeline;
@@ -85,10 +85,11 @@ pub fn render_again(
     let scratch = Scratch::new(&opts.out)?;
     let mut written = Vec::new();
     for file in &bundles {
-        let s = render_story(&sandbox, file, scratch.path(), &pages)?;
-        if s.story.tags.iter().any(|t| ctx.folders.path(t).is_none()) {
+        let tags = published_story(&sandbox, file, &info.root)?.story.tags;
+        if tags.iter().any(|t| ctx.folders.path(t).is_none()) {
             return Ok(None);
         }
+        let s = render_story(&sandbox, file, scratch.path(), &pages)?;
         // The files the story uses, as the build publishes them (an image's
         // versions from the cache; a file already there is the same file,
         // its name holding its content's hash).

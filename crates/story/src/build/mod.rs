@@ -261,23 +261,25 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     }
     used.extend(thumbnails.iter().filter_map(|a| below(&root, a.url.as_str())));
     let mut summaries: Vec<Summary> = rendered;
-    // Newest first; the same date in folder order (as `story index`).
-    summaries.sort_by(|a, b| {
-        let key = |s: &Summary| s.story.published.as_ref().map(|t| t.unix);
+    // Newest first; the same date in folder order (as `story index`). No
+    // two stories share a folder, so the order is total and an unstable
+    // sort (no copy of the list) gives it.
+    summaries.sort_unstable_by(|a, b| {
+        let key = |s: &Summary| s.published.as_ref().map(|t| t.unix);
         key(b).cmp(&key(a)).then_with(|| a.folder.cmp(&b.folder))
     });
 
     let mut sitemap = Sitemap::default();
     for s in &summaries {
-        if let Some(m) = s.story.updated.clone().or_else(|| s.story.published.clone()) {
-            sitemap.changed.insert(s.story.id.clone(), m);
+        if let Some(m) = s.updated.clone().or_else(|| s.published.clone()) {
+            sitemap.changed.insert(s.id.clone(), m);
         }
     }
     let mut list_keys = BTreeMap::new();
     let list_pages =
         catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap, &mut list_keys)?;
     for s in &summaries {
-        let modified = sitemap.changed.get(&s.story.id).cloned();
+        let modified = sitemap.changed.get(&s.id).cloned();
         sitemap.urls.push(SitemapUrl { url: s.page.clone(), modified });
     }
 

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use story_format::date::Timestamp;
 use story_format::layout;
 use story_format::url::Url;
 use story_format::{parse_document_with_assets, Document, Story};
@@ -19,15 +20,18 @@ use crate::check;
 use crate::parallel::parallel;
 use crate::sandbox::Sandbox;
 
-/// What the rest of the build needs of a rendered story: its metadata
-/// (sections dropped) and where it is.
+/// What the rest of the build needs of a rendered story: where it is, its
+/// id and dates (a feed reads the story again). Kept for every story until
+/// the end, so it holds nothing more.
 pub(super) struct Summary {
     /// The bundle's folder below the site, ending in `/` (`a/b/`).
     pub(super) folder: String,
     pub(super) page: Url,
     /// The bundle file, to read again for a feed.
     pub(super) file: PathBuf,
-    pub(super) story: Story,
+    pub(super) id: String,
+    pub(super) published: Option<Timestamp>,
+    pub(super) updated: Option<Timestamp>,
     /// The local files it uses, below the site's root.
     pub(super) assets: Vec<String>,
     /// What its pages were made from ([`incremental::story_key`]).
@@ -77,7 +81,7 @@ fn folder_of(site: &Path, file: &Path) -> Result<(String, String), Failure> {
 /// A bundle's story parsed as it will be served: against its address on
 /// the site, so every URL in it is where the reader will find it.
 /// A story as it is published: where, what, and from which bytes.
-struct Published {
+pub(super) struct Published {
     /// The bundle's folder below the site on disk (`a/b/`).
     pub(super) folder: String,
     pub(super) page: Url,
@@ -88,7 +92,7 @@ struct Published {
     pub(super) assets: Vec<String>,
 }
 
-fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Published, Failure> {
+pub(super) fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Published, Failure> {
     let (folder, address) = folder_of(sandbox.root(), file)?;
     let page = root.join(&address).map_err(|e| Failure::Run(format!("{folder}: {e}")))?;
     // Encoded, a folder's address cannot leave the site; checked all the same.
@@ -137,21 +141,27 @@ pub(super) fn render_story(
     let tag_folders = story.tags.iter().map(|t| (place.tag_path)(t));
     let key = incremental::story_key(&json, &page, info, &place.pictures, hero.as_ref(), tag_folders);
     let dir = out.join(&folder);
+    let summary = |reused| Summary {
+        folder: folder.clone(),
+        page: page.clone(),
+        file: file.to_owned(),
+        id: story.id.clone(),
+        published: story.published.clone(),
+        updated: story.updated.clone(),
+        assets: assets.clone(),
+        key: key.clone(),
+        reused,
+    };
     if pages.previous.reuse(&folder, &key, &dir) {
-        let mut story = story;
-        story.sections = Vec::new();
-        return Ok(Summary { folder, page, file: file.to_owned(), story, assets, key, reused: true });
+        return Ok(summary(true));
     }
+    let summary = summary(false);
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("story.json"), json)?;
     // The head first (its description may read the first paragraph); the
     // story then moves into the renderer, keeping only its metadata here.
     let preview = hero.as_ref().or(info.preview.as_ref());
     let mut html = head::open(info, &page, &Kind::Story(&story), preview);
-    let mut story = story;
-    let sections = std::mem::take(&mut story.sections);
-    let meta = story.clone();
-    story.sections = sections;
     // The story alone, for other pages: its embed page, oEmbed response and snippet.
     let alone = publish::embed_html(story.clone(), place.clone(), &info.name);
     std::fs::write(dir.join(layout::EMBED_PAGE), embed::page(info, &page, &story, &alone))?;
@@ -160,7 +170,7 @@ pub(super) fn render_story(
     html.push_str(&publish::story_html(story, place));
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-    Ok(Summary { folder, page, file: file.to_owned(), story: meta, assets, key, reused: false })
+    Ok(summary)
 }
 
 pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {
@@ -170,8 +180,9 @@ pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> 
         Some(h) => images.preview(h)?.map(|p| p.url.to_string()),
         None => None,
     };
+    let mut st = story.clone();
+    st.sections = Vec::new();
     let content_html = publish::story_content_html(story, s.page.as_str(), pictures);
-    let st = &s.story;
     Ok(FeedItem {
         url: s.page.clone(),
         title: st.title.clone(),
