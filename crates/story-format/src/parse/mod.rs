@@ -20,6 +20,8 @@
 //!   two-pass path for a file whose `format` is not its first key;
 //! - `shape.rs`: the machinery: [`shape::Field`] lists (`fields!`),
 //!   `read_fields`, `Shape` (a value's accepted JSON types), `Slot`;
+//! - `any.rs`: every shape as one enum with one visitor, so the JSON
+//!   tokenizer's `deserialize_any` is compiled once, not once per shape;
 //! - `cx.rs`: `Cx`, the parse context, and its validators of scalar fields
 //!   (strings, text, dates, ids, URLs, languages, pixels);
 //! - `root.rs`: the root object and its `format`;
@@ -29,6 +31,7 @@
 
 #[macro_use]
 mod shape;
+mod any;
 mod blocks;
 mod catalog;
 mod common;

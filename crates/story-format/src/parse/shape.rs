@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess};
+
+use super::any::{AnyVisitor, IntoAny};
 
 use super::cx::Cx;
 use super::slot::Slot;
@@ -163,52 +165,13 @@ pub(super) trait Shape<'de>: Sized {
 
 /// Reads a value with a [`Shape`] (the seed `Name::seed(cx, path)` returns).
 pub(super) struct ShapeSeed<S>(pub(super) S);
-struct ShapeVisitor<S>(S);
 
-impl<'de, S: Shape<'de>> DeserializeSeed<'de> for ShapeSeed<S> {
+impl<'b, 'de, S: IntoAny<'b, 'de>> DeserializeSeed<'de> for ShapeSeed<S> {
     type Value = Slot<S::Out>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(ShapeVisitor(self.0))
-    }
-}
-
-impl<'de, S: Shape<'de>> Visitor<'de> for ShapeVisitor<S> {
-    type Value = Slot<S::Out>;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(S::WANT)
-    }
-    fn visit_bool<E>(mut self, _: bool) -> Result<Self::Value, E> {
-        Ok(self.0.reject("a boolean"))
-    }
-    fn visit_i64<E>(mut self, _: i64) -> Result<Self::Value, E> {
-        Ok(self.0.reject("a number"))
-    }
-    fn visit_u64<E>(mut self, _: u64) -> Result<Self::Value, E> {
-        Ok(self.0.reject("a number"))
-    }
-    fn visit_f64<E>(mut self, _: f64) -> Result<Self::Value, E> {
-        Ok(self.0.reject("a number"))
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(self.0.on_str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.0.on_str(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(self.0.on_str(Cow::Owned(v)))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Slot::Null)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Slot::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        self.0.on_seq(seq)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        self.0.on_map(map)
+        let mut out = None;
+        d.deserialize_any(AnyVisitor(self.0.any(&mut out)))?;
+        Ok(out.unwrap_or(Slot::Bad))
     }
 }
 
