@@ -117,40 +117,32 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Where the next field value comes from: the live stream (`MapAccess`) or
-/// a raw slice captured earlier.
-pub(crate) trait Source<'de> {
-    type Error: de::Error;
-    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Self::Error>;
-    fn skip(&mut self) -> Result<(), Self::Error>;
+/// Where the next field value comes from: the live stream (the object's
+/// `MapAccess`) or a raw slice captured earlier (a block whose `type` came
+/// after its other fields). An enum, not a trait: each object's field
+/// reader is compiled once, not once per source.
+pub(crate) enum Source<'m, 'de, A> {
+    Live(&'m mut A),
+    Raw(&'de RawValue),
 }
 
-/// The live stream: the value after the key just read.
-pub(crate) struct Live<'m, A>(pub &'m mut A);
-
-impl<'de, A: MapAccess<'de>> Source<'de> for Live<'_, A> {
-    type Error = A::Error;
-    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        self.0.next_value_seed(seed)
+impl<'de, A: MapAccess<'de>> Source<'_, 'de, A> {
+    pub(crate) fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        match self {
+            Source::Live(map) => map.next_value_seed(seed),
+            // from_str, like the main parse: the same reader type, so every
+            // visitor is compiled once, not twice (measured: wasm size).
+            Source::Raw(raw) => {
+                let mut de = serde_json::Deserializer::from_str(raw.get());
+                seed.deserialize(&mut de).map_err(de::Error::custom)
+            }
+        }
     }
-    fn skip(&mut self) -> Result<(), A::Error> {
-        self.0.next_value::<IgnoredAny>().map(|_| ())
-    }
-}
-
-/// A value captured as raw JSON text, read now.
-pub(crate) struct Raw<'de>(pub &'de RawValue);
-
-impl<'de> Source<'de> for Raw<'de> {
-    type Error = serde_json::Error;
-    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, serde_json::Error> {
-        // from_str, like the main parse: the same reader type, so every
-        // visitor is compiled once, not twice (measured: wasm size).
-        let mut de = serde_json::Deserializer::from_str(self.0.get());
-        seed.deserialize(&mut de)
-    }
-    fn skip(&mut self) -> Result<(), serde_json::Error> {
-        Ok(())
+    pub(crate) fn skip(&mut self) -> Result<(), A::Error> {
+        match self {
+            Source::Live(map) => map.next_value::<IgnoredAny>().map(|_| ()),
+            Source::Raw(_) => Ok(()),
+        }
     }
 }
 

@@ -25,6 +25,13 @@ pub(super) trait IntoAny<'b, 'de>: Shape<'de> {
         'de: 'o;
 }
 
+/// Puts a shape's value where it goes, which is always empty before: no
+/// drop of what was there (24 copies of drop code in the wasm otherwise).
+#[inline(always)]
+fn put<T>(out: &mut Option<T>, v: T) {
+    std::mem::forget(out.replace(v));
+}
+
 /// Declares [`Any`], every shape of the format as one type, and the one
 /// visitor that reads them all: `serde_json`'s `deserialize_any` (several
 /// kilobytes of wasm) is compiled once for all the shapes, not once per
@@ -53,20 +60,20 @@ macro_rules! any_shape {
                 match self { $(Any::$name(..) => <$name<'_, '_, '_> as Shape<'de>>::WANT),+ }
             }
             fn scalar(self, found: &str) {
-                match self { $(Any::$name(mut s, out) => *out = Some(s.reject(found))),+ }
+                match self { $(Any::$name(mut s, out) => put(out, s.reject(found))),+ }
             }
             fn null(self) {
-                match self { $(Any::$name(_, out) => *out = Some(Slot::Null)),+ }
+                match self { $(Any::$name(_, out) => put(out, Slot::Null)),+ }
             }
             fn str(self, v: Cow<'de, str>) {
-                match self { $(Any::$name(s, out) => *out = Some(s.on_str(v))),+ }
+                match self { $(Any::$name(s, out) => put(out, s.on_str(v))),+ }
             }
             fn seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-                match self { $(Any::$name(s, out) => *out = Some(s.on_seq(seq)?)),+ }
+                match self { $(Any::$name(s, out) => put(out, s.on_seq(seq)?)),+ }
                 Ok(())
             }
             fn map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-                match self { $(Any::$name(s, out) => *out = Some(s.on_map(map)?)),+ }
+                match self { $(Any::$name(s, out) => put(out, s.on_map(map)?)),+ }
                 Ok(())
             }
         }

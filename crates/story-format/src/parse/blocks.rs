@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 use serde_json::value::RawValue;
 
 use super::cx::{truncate, Cx};
@@ -14,7 +14,7 @@ use super::media::{GalleryShape, MediaAcc};
 use super::shape::{first_of, read_fields, At, Field, Fields, Shape};
 use super::slot::{skip_rest, Slot};
 use crate::diag::{Code, Path};
-use crate::json::{Key, Raw, Source as ValueSource, Val, ValSeed};
+use crate::json::{Key, Source as ValueSource, Val, ValSeed};
 use crate::limits::MAX_BLOCKS;
 use std::sync::OnceLock;
 
@@ -134,9 +134,8 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
         let ty = fields
             .iter()
             .find(|(k, _)| k == "type")
-            .map(|(_, raw)| Raw(raw).value(ValSeed))
-            .transpose()
-            .map_err(de::Error::custom)?;
+            .map(|(_, raw)| ValueSource::<A>::Raw(raw).value(ValSeed))
+            .transpose()?;
         let Some(ty) = ty else {
             cx.missing(path, "type");
             return Ok(Slot::Bad);
@@ -148,7 +147,7 @@ impl<'de> Shape<'de> for BlockShape<'_, '_, '_> {
         for (k, raw) in fields {
             // `type` (read above) is skipped by `BlockAcc::field`.
             if let Some(f) = first_of(cx, path, known, &mut seen, &k) {
-                acc.field(cx, f, &mut Raw(raw), path).map_err(de::Error::custom)?;
+                acc.field(cx, f, &mut ValueSource::<A>::Raw(raw), path)?;
             }
         }
         Ok(acc.finish(cx, kind, path))
@@ -230,13 +229,13 @@ struct BlockAcc<'de> {
 
 impl<'de> Fields<'de> for BlockAcc<'de> {
     type Field = BlockField;
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: BlockField,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error> {
+    ) -> Result<(), A::Error> {
         let p = path.field(f.name());
         let image_field = match f {
             BlockField::Type => return src.skip(), // read before

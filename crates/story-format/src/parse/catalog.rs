@@ -52,13 +52,13 @@ pub(super) struct CatalogAcc<'de> {
 
 impl<'de> Fields<'de> for CatalogAcc<'de> {
     type Field = CatalogField;
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: CatalogField,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error> {
+    ) -> Result<(), A::Error> {
         let p = path.field(f.name());
         match f {
             CatalogField::Format => src.skip()?, // read by the root
@@ -226,13 +226,13 @@ struct EntryAcc<'de> {
 
 impl<'de> Fields<'de> for EntryAcc<'de> {
     type Field = EntryField;
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: EntryField,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error> {
+    ) -> Result<(), A::Error> {
         let p = path.field(f.name());
         match f {
             EntryField::Id => self.id = Some(src.value(ValSeed)?),

@@ -57,13 +57,13 @@ pub(super) struct ImageAcc<'de> {
 
 impl<'de> Fields<'de> for ImageAcc<'de> {
     type Field = ImageField;
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: ImageField,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error> {
+    ) -> Result<(), A::Error> {
         let p = path.field(f.name());
         match f {
             ImageField::Src => self.src = Some(src.value(ValSeed)?),

@@ -126,13 +126,13 @@ struct ItemAcc<'de> {
 
 impl<'de> Fields<'de> for ItemAcc<'de> {
     type Field = ItemField;
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: ItemField,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error> {
+    ) -> Result<(), A::Error> {
         let p = path.field(f.name());
         match f {
             ItemField::Text => self.text = Some(src.value(InlineShape::seed(cx, &p))?),

@@ -11,7 +11,7 @@ use super::any::{AnyVisitor, IntoAny};
 use super::cx::Cx;
 use super::slot::Slot;
 use crate::diag::{Code, Path};
-use crate::json::{Key, Live, Source as ValueSource};
+use crate::json::{Key, Source as ValueSource};
 
 /// One field an object of the format may have. Each object's fields are an
 /// enum declared with `fields!` (or `scalars!`): its readers `match` on it,
@@ -51,13 +51,13 @@ macro_rules! scalars {
         pub(super) struct $acc<'de> { $($field: Option<$crate::json::Val<'de>>),+ }
         impl<'de> $crate::parse::shape::Fields<'de> for $acc<'de> {
             type Field = $name;
-            fn field<S: $crate::json::Source<'de>>(
+            fn field<A: serde::de::MapAccess<'de>>(
                 &mut self,
                 _: &mut $crate::parse::cx::Cx<'_>,
                 f: $name,
-                src: &mut S,
+                src: &mut $crate::json::Source<'_, 'de, A>,
                 _: &$crate::diag::Path<'_>,
-            ) -> Result<(), S::Error> {
+            ) -> Result<(), A::Error> {
                 let v = Some(src.value($crate::json::ValSeed)?);
                 match f { $($name::$var => self.$field = v),+ }
                 Ok(())
@@ -81,7 +81,7 @@ pub(super) fn read_fields<'de, A: MapAccess<'de>, F: Fields<'de>>(
 ) -> Result<(), A::Error> {
     while let Some(Key(k)) = map.next_key()? {
         match first_of(cx, path, known, &mut seen, &k) {
-            Some(f) => acc.field(cx, f, &mut Live(map), path)?,
+            Some(f) => acc.field(cx, f, &mut ValueSource::Live(map), path)?,
             None => {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -128,13 +128,13 @@ pub(super) trait Fields<'de> {
     /// The object's field list.
     type Field: Field;
     /// Reads field `f` from `src`; `path` is the object's own path.
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: Self::Field,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error>;
+    ) -> Result<(), A::Error>;
 }
 
 /// Where a structured value is read: the context and its path.

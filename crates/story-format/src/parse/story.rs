@@ -64,13 +64,13 @@ pub(super) struct StoryAcc {
 
 impl<'de> Fields<'de> for StoryAcc {
     type Field = StoryField;
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: StoryField,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error> {
+    ) -> Result<(), A::Error> {
         let p = path.field(f.name());
         match f {
             StoryField::Format => src.skip()?, // read by the root
@@ -371,13 +371,13 @@ struct SectionAcc<'de> {
 
 impl<'de> Fields<'de> for SectionAcc<'de> {
     type Field = SectionField;
-    fn field<S: ValueSource<'de>>(
+    fn field<A: MapAccess<'de>>(
         &mut self,
         cx: &mut Cx<'_>,
         f: SectionField,
-        src: &mut S,
+        src: &mut ValueSource<'_, 'de, A>,
         path: &Path<'_>,
-    ) -> Result<(), S::Error> {
+    ) -> Result<(), A::Error> {
         match f {
             SectionField::Heading => self.heading = Some(src.value(ValSeed)?),
             SectionField::Id => self.id = Some(src.value(ValSeed)?),
