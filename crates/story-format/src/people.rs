@@ -120,7 +120,8 @@ pub fn kind_of(name: &str) -> Kind {
         return Kind::Other;
     }
     for w in &words {
-        let lower = w.to_lowercase();
+        // ASCII: the words it is compared with are ASCII.
+        let lower = w.to_ascii_lowercase();
         let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
         if GROUP_WORDS.contains(&bare) || lower.ends_with("'s") || lower.ends_with("’s") {
             return Kind::Other;

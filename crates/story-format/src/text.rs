@@ -242,7 +242,8 @@ mod tests {
 /// assert_eq!(did_you_mean("colour", &["title", "dek"]), None);
 /// ```
 pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    let lower = word.to_lowercase();
+    // ASCII only: field names are ASCII (and `str::to_lowercase` is 4 KB of wasm).
+    let lower = word.to_ascii_lowercase();
     let most = if lower.chars().count() >= 6 { 2 } else { 1 };
     known
         .iter()
