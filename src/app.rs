@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 use yew::prelude::*;
 
-use crate::components::alert::{ErrorAlert, Problems};
+use crate::components::alert::{problems_alert, ErrorAlert};
 use crate::components::settings::ReadingSettings;
 use crate::components::{in_app_click, ByPtr, Headings};
 use crate::dom;
@@ -264,7 +264,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
             };
             html! {
                 <>
-                    <Problems url={ url.clone() } items={ (**problems).clone() } />
+                    { problems_alert(url, problems) }
                     <StoryView story={ ByPtr(story.clone()) } back={ back(*from_catalog) } focus={ (*focus).clone() }
                         { section_link } tag_link={ Some(tag_link) } />
                 </>
@@ -342,7 +342,7 @@ pub fn Viewer(props: &ViewerProps) -> Html {
             });
             html! {
                 <>
-                    <Problems url={ url.clone() } items={ (**problems).clone() } />
+                    { problems_alert(url, problems) }
                     <CatalogView catalog={ ByPtr(catalog.clone()) } tag={ r.tag.clone().map(AttrValue::from) }
                         query={ r.q.clone().map(AttrValue::from) }
                         {story_href} {tag_href} on_open={ Some(on_open) } on_tag={ Some(on_tag) }

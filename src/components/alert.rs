@@ -36,7 +36,7 @@ pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
                 <@{ headings.below() } class="sv-alert-title">{ ui::NOT_SHOWN }</@>
                 <p>{ e.to_string() }</p>
                 <p class="sv-alert-file">{ ui::FILE }<code>{ e.url.clone() }</code></p>
-                <DiagnosticList items={ e.diagnostics.clone() } />
+                { diagnostic_list(&e.diagnostics) }
                 if let Some(retry) = &props.on_retry {
                     <button type="button" class="sv-button" onclick={ retry.reform(|_: MouseEvent| ()) }>
                         { ui::TRY_AGAIN }
@@ -47,17 +47,10 @@ pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ProblemsProps {
-    pub url: AttrValue,
-    pub items: Vec<Diagnostic>,
-}
-
 /// Shown above a story or catalog that has errors in some of its parts:
 /// the rest is shown, and this says what was left out.
-#[function_component]
-pub fn Problems(props: &ProblemsProps) -> Html {
-    let errors: Vec<Diagnostic> = props.items.iter().filter(|d| d.is_error()).cloned().collect();
+pub fn problems_alert(url: &AttrValue, items: &[Diagnostic]) -> Html {
+    let errors: Vec<Diagnostic> = items.iter().filter(|d| d.is_error()).cloned().collect();
     if errors.is_empty() {
         return html! {};
     }
@@ -67,26 +60,22 @@ pub fn Problems(props: &ProblemsProps) -> Html {
             <p>{ ui::problems_in_file(n) }</p>
             <details>
                 <summary>{ ui::DETAILS }</summary>
-                <p class="sv-alert-file">{ ui::FILE }<code>{ props.url.clone() }</code></p>
-                <DiagnosticList items={ errors } />
+                <p class="sv-alert-file">{ ui::FILE }<code>{ url.clone() }</code></p>
+                { diagnostic_list(&errors) }
             </details>
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct DiagnosticListProps {
-    items: Vec<Diagnostic>,
-}
-
-#[function_component]
-fn DiagnosticList(props: &DiagnosticListProps) -> Html {
-    if props.items.is_empty() {
+/// The first 20 diagnostics, each with its place. Plain functions here and
+/// in [`problems_alert`]: no state, and a component is about 1.5 KB of wasm.
+fn diagnostic_list(items: &[Diagnostic]) -> Html {
+    if items.is_empty() {
         return html! {};
     }
     html! {
         <ul class="sv-diagnostics">
-            { for props.items.iter().take(20).map(|d| html! {
+            { for items.iter().take(20).map(|d| html! {
                 <li><code>{ d.at.to_string() }</code>{ ": " }{ d.message.clone() }</li>
             }) }
         </ul>

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::figure::Figure;
 use super::inline::headline;
-use super::time::Time;
+use super::time::time;
 use super::{maybe_click, ByPtr, Headings};
 use crate::labels::ui;
 
@@ -76,7 +76,7 @@ fn entry(e: &Entry, props: &EntryPageProps, eager: bool) -> Html {
                 </@>
                 if let Some(d) = &e.dek { <p class="sv-dek" lang={ e.lang.clone() } dir="auto">{ d.clone() }</p> }
                 <p class="sv-meta"><span class="sv-meta-items">
-                    if let Some(p) = &e.published { <span><Time value={ p.clone() } lang={ lang.clone() } /></span> }
+                    if let Some(p) = &e.published { <span>{ time(p, &lang) }</span> }
                     if !e.source.name.is_empty() { <span lang={ e.source.lang.clone() }>{ e.source.name.clone() }</span> }
                 </span></p>
                 if !e.tags.is_empty() {

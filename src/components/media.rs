@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::figure::{credit, say, Figure};
 use super::inline::inline;
-use super::time::Time;
+use super::time::time;
 use super::Links;
 use crate::labels::Labels;
 
@@ -88,7 +88,7 @@ pub fn social(p: &SocialPost, l: &'static Labels, lang: &AttrValue, links: &Link
                 <bdi class="sv-social-author">{ p.author.clone() }</bdi>
                 if let Some(h) = &p.handle { { " " }<bdi class="sv-social-handle" dir="ltr">{ h.clone() }</bdi> }
                 { " " }<span class="sv-social-meta">
-                    if let Some(d) = &p.date { <Time value={ d.clone() } lang={ lang.clone() } />{ " · " } }
+                    if let Some(d) = &p.date { { time(d, lang) }{ " · " } }
                     <a href={ href } rel="noopener noreferrer">{ say(l, lang, l.on_site(l.view_on, p.network.name())) }</a>
                 </span>
             </figcaption>

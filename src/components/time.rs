@@ -40,14 +40,9 @@ pub fn format_date(t: &Timestamp, lang: &str) -> String {
     story_format::date::format_long(t, lang)
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TimeProps {
-    pub value: Timestamp,
-    pub lang: AttrValue,
-}
-
-/// `<time datetime="2026-03-14">March 14, 2026</time>`.
-#[function_component]
-pub fn Time(props: &TimeProps) -> Html {
-    html! { <time datetime={ props.value.raw.clone() }>{ format_date(&props.value, &props.lang) }</time> }
+/// `<time datetime="2026-03-14">March 14, 2026</time>`. A function, not a
+/// component: it has no state, and each component costs about 1.5 KB of
+/// wasm in Yew's machinery (docs/perf.md, "Size").
+pub fn time(value: &Timestamp, lang: &str) -> Html {
+    html! { <time datetime={ value.raw.clone() }>{ format_date(value, lang) }</time> }
 }

@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::components::figure::{say, Figure};
 use crate::components::inline::{headline, SectionNav};
 use crate::components::sections::SectionGroup;
-use crate::components::time::Time;
+use crate::components::time::time;
 use crate::components::ByPtr;
 use crate::components::{in_app_click, maybe_click, use_headings, use_links};
 use crate::labels::{self, ui};
@@ -292,7 +292,7 @@ pub fn notes(story: &Story, l: &'static labels::Labels, lang: &AttrValue) -> Htm
         html! {
             <li>
                 <strong class="sv-note-kind">{ say(l, lang, kind) }</strong>{ " " }
-                <Time value={ c.date.clone() } lang={ lang.clone() } />{ say(l, lang, l.note_colon) }
+                { time(&c.date, lang) }{ say(l, lang, l.note_colon) }
                 { c.text.clone() }
             </li>
         }
@@ -312,10 +312,10 @@ fn meta(story: &Story, minutes: u32, l: &'static labels::Labels, lang: &AttrValu
         // (see .sv-meta-items), so no line ends or starts with a dangling "·".
         <p class="sv-meta"><span class="sv-meta-items">
             if let Some(p) = &story.published {
-                <span><Time value={ p.clone() } lang={ lang.clone() } /></span>
+                <span>{ time(p, lang) }</span>
             }
             if let Some(u) = &story.updated {
-                <span>{ say(l, lang, l.updated) }<Time value={ u.clone() } lang={ lang.clone() } /></span>
+                <span>{ say(l, lang, l.updated) }{ time(u, lang) }</span>
             }
             if let Some(b) = story.credit_line() {
                 <span class="sv-byline">{ say(l, lang, l.by) }{ story_format::people::without_by(&b) }</span>
