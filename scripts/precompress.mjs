@@ -7,12 +7,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { shortenImports } from './short-imports.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2];
 if (!dir) throw new Error('usage: node precompress.mjs DIR (or run by trunk)');
 if (process.env.TRUNK_PROFILE && process.env.TRUNK_PROFILE !== 'release') process.exit(0);
 
-// First the viewer's own text files are minified (esbuild, from e2e/'s
+// First the names the wasm imports from its glue are shortened in both
+// files (short-imports.mjs: 3 KB of brotli less).
+const glue = path.join(dir, 'story-viewer.js');
+const module = path.join(dir, 'story-viewer_bg.wasm');
+if (fs.existsSync(glue) && fs.existsSync(module)) {
+  console.log(`shortened the names of ${shortenImports(module, glue)} imports`);
+}
+
+// Then the viewer's own text files are minified (esbuild, from e2e/'s
 // pinned packages, as wasm-opt is): comments and spaces out, and the
 // wasm-bindgen glue's local names shortened; 6.2 KB of brotli less in all
 // (docs/perf.md, "Size"). embed.js keeps its names and syntax: `story build`
