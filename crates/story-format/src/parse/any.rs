@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::blocks::{AlignShape, BlockShape, BlocksShape, RowShape, RowsShape};
 use super::catalog::{EntriesShape, EntryShape};
@@ -13,9 +13,18 @@ use super::images::{CreditShape, ImageShape, SrcsetItemShape, SrcsetShape};
 use super::inline::{InlineShape, RunShape};
 use super::lists::{ItemShape, ItemsShape};
 use super::media::GalleryShape;
-use super::shape::Shape;
+use super::shape::{Shape, ShapeSeed};
 use super::slot::Slot;
 use super::story::{SectionShape, SectionsShape};
+
+impl<'b, 'de, S: IntoAny<'b, 'de>> DeserializeSeed<'de> for ShapeSeed<S> {
+    type Value = Slot<S::Out>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let mut out = None;
+        d.deserialize_any(AnyVisitor(self.0.any(&mut out)))?;
+        Ok(out.unwrap_or(Slot::Bad))
+    }
+}
 
 /// A shape as one of [`Any`]'s variants, with where its value goes.
 pub(super) trait IntoAny<'b, 'de>: Shape<'de> {
@@ -108,7 +117,7 @@ any_shape!(
 );
 
 /// The one visitor of every shape.
-pub(super) struct AnyVisitor<'o, 'b, 'de: 'o>(pub(super) Any<'o, 'b, 'de>);
+struct AnyVisitor<'o, 'b, 'de: 'o>(Any<'o, 'b, 'de>);
 
 impl<'de> Visitor<'de> for AnyVisitor<'_, '_, 'de> {
     type Value = ();

@@ -4,9 +4,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess};
-
-use super::any::{AnyVisitor, IntoAny};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess};
 
 use super::cx::Cx;
 use super::slot::Slot;
@@ -163,17 +161,9 @@ pub(super) trait Shape<'de>: Sized {
     }
 }
 
-/// Reads a value with a [`Shape`] (the seed `Name::seed(cx, path)` returns).
+/// Reads a value with a [`Shape`] (the seed `Name::seed(cx, path)` returns;
+/// its `DeserializeSeed` is in `any.rs`, with the one visitor).
 pub(super) struct ShapeSeed<S>(pub(super) S);
-
-impl<'b, 'de, S: IntoAny<'b, 'de>> DeserializeSeed<'de> for ShapeSeed<S> {
-    type Value = Slot<S::Out>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        let mut out = None;
-        d.deserialize_any(AnyVisitor(self.0.any(&mut out)))?;
-        Ok(out.unwrap_or(Slot::Bad))
-    }
-}
 
 /// Declares a shape: a newtype over [`At`], built by `Name::seed(cx, path)`.
 macro_rules! shape {
