@@ -240,27 +240,15 @@ impl Change {
 
 /// What differs between the site in `old` (absent: nothing) and the one in
 /// `new`, every file compared (the build's own marks left out), in path order.
+/// The two trees are walked together a folder at a time, so memory holds
+/// one folder's names, not every path of both sites (about 530,000 each at
+/// 100,000 stories).
 pub fn changes(old: &Path, new: &Path) -> io::Result<Vec<Change>> {
-    let ours = |rel: &str| rel == MANIFEST || rel == super::SITE_MARK;
-    let before = files_below(old)?;
-    let after = files_below(new)?;
+    let old = std::fs::symlink_metadata(old).is_ok().then_some(old);
     let mut out = Vec::new();
-    for (rel, path) in &after {
-        if ours(rel) {
-            continue;
-        }
-        match before.get(rel) {
-            None => out.push(Change::Added(rel.clone())),
-            Some(was) if !same_file(was, path)? => out.push(Change::Changed(rel.clone())),
-            Some(_) => {}
-        }
-    }
-    for rel in before.keys() {
-        if !after.contains_key(rel) && !ours(rel) {
-            out.push(Change::Removed(rel.clone()));
-        }
-    }
-    out.sort_by(|a, b| change_path(a).cmp(change_path(b)));
+    diff_dirs(old, Some(new), "", &mut out)?;
+    out.retain(|c| !matches!(change_path(c), MANIFEST | super::SITE_MARK));
+    out.sort_unstable_by(|a, b| change_path(a).cmp(change_path(b)));
     Ok(out)
 }
 
@@ -270,28 +258,49 @@ fn change_path(c: &Change) -> &str {
     }
 }
 
-/// Every regular file below `dir` (links are not followed), by its path
-/// with `/` between names.
-fn files_below(dir: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
+/// A folder's regular files and folders (links are not followed), by name.
+fn entries(dir: Option<&Path>) -> io::Result<BTreeMap<String, bool>> {
     let mut out = BTreeMap::new();
-    if std::fs::symlink_metadata(dir).is_err() {
-        return Ok(out);
-    }
-    let mut todo = vec![(dir.to_owned(), String::new())];
-    while let Some((d, prefix)) = todo.pop() {
-        for e in std::fs::read_dir(&d)? {
-            let e = e?;
-            let name = e.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
-            let kind = e.file_type()?;
-            if kind.is_dir() {
-                todo.push((e.path(), rel));
-            } else if kind.is_file() {
-                out.insert(rel, e.path());
-            }
+    let Some(dir) = dir else { return Ok(out) };
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let kind = e.file_type()?;
+        if kind.is_dir() || kind.is_file() {
+            out.insert(e.file_name().to_string_lossy().into_owned(), kind.is_dir());
         }
     }
     Ok(out)
+}
+
+/// The changes below `rel` between folder `old` and folder `new` (either
+/// absent: everything in the other is added or removed).
+fn diff_dirs(old: Option<&Path>, new: Option<&Path>, rel: &str, out: &mut Vec<Change>) -> io::Result<()> {
+    let (before, after) = (entries(old)?, entries(new)?);
+    let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for name in names {
+        let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+        let was = before.get(name).map(|&dir| (old.map(|d| d.join(name)), dir));
+        let now = after.get(name).map(|&dir| (new.map(|d| d.join(name)), dir));
+        let sub = |e: &Option<(Option<PathBuf>, bool)>| match e {
+            Some((p, true)) => p.clone(),
+            _ => None,
+        };
+        if sub(&was).is_some() || sub(&now).is_some() {
+            diff_dirs(sub(&was).as_deref(), sub(&now).as_deref(), &path, out)?;
+        }
+        match (&was, &now) {
+            (Some((Some(a), false)), Some((Some(b), false))) => {
+                if same_file(a, b)? {
+                    continue;
+                }
+                out.push(Change::Changed(path));
+            }
+            (_, Some((_, false))) => out.push(Change::Added(path)),
+            (Some((_, false)), _) => out.push(Change::Removed(path)),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The same inode, or the same bytes.
@@ -305,4 +314,45 @@ fn same_file(a: &Path, b: &Path) -> io::Result<bool> {
         return Ok(false);
     }
     Ok(std::fs::read(a)? == std::fs::read(b)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, body: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+
+    #[test]
+    fn changes_walk_both_sites_together_and_list_every_kind_of_change() {
+        let root = std::env::temp_dir().join(format!("story-changes-test-{}", std::process::id()));
+        let (old, new) = (root.join("old"), root.join("new"));
+        let _ = std::fs::remove_dir_all(&root);
+        for (rel, body) in
+            [("a/index.html", "a"), ("b/index.html", "b"), ("gone/x/y.html", "y"), ("swap", "f")]
+        {
+            write(&old, rel, body);
+        }
+        write(&old, "linked.html", "same");
+        write(&old, MANIFEST, "{}");
+        write(&new, "a/index.html", "a");
+        write(&new, "b/index.html", "B");
+        write(&new, "new/deep/z.html", "z");
+        write(&new, "swap/inside.html", "now a folder");
+        write(&new, MANIFEST, "{\"other\": 1}");
+        std::fs::hard_link(old.join("linked.html"), new.join("linked.html")).unwrap();
+        let lines: Vec<String> = changes(&old, &new).unwrap().iter().map(Change::line).collect();
+        assert_eq!(
+            lines,
+            ["M b/index.html", "D gone/x/y.html", "A new/deep/z.html", "D swap", "A swap/inside.html"]
+        );
+        // No old site: everything is added.
+        let all = changes(&root.join("absent"), &new).unwrap();
+        assert_eq!(all.len(), 5);
+        assert!(all.iter().all(|c| matches!(c, Change::Added(_))));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }
