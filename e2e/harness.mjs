@@ -55,8 +55,9 @@ export async function withPage(browser, opts, body) {
   const p = await openPage(browser, opts);
   try {
     if (opts.url) await p.page.goto(opts.url);
-    await body(p);
+    const out = await body(p);
     assert.deepEqual(p.problems, []);
+    return out;
   } finally {
     await p.context.close();
   }
