@@ -235,7 +235,7 @@ fn cmd_build(opts: build::Options) -> ExitCode {
             eprintln!("story build: {} was not changed; fix the errors above first", opts.out.display());
             ExitCode::from(1)
         }
-        Err(build::Failure::Run(msg)) => {
+        Err(build::Failure::Run(msg) | build::Failure::Changed(msg)) => {
             fail(format!("{msg}\nstory build: {} was not changed", opts.out.display()))
         }
     }

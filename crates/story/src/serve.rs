@@ -225,6 +225,7 @@ fn rebuild(options: &Options, state: &State, context: &mut Option<Context>, save
                     state.wait_for_reloads(Duration::from_secs(1));
                 }
                 Ok(None) => {}
+                Err(Failure::Changed(msg)) => changed_while_read(&msg),
                 Err(failure) => state.add(Some(failure_lines(failure)), None),
             }
         }
@@ -242,8 +243,16 @@ fn rebuild(options: &Options, state: &State, context: &mut Option<Context>, save
             let changed = built.changes.map(|all| all.iter().map(|c| c.path().to_owned()).collect());
             state.add(None, changed);
         }
+        Err(Failure::Changed(msg)) => changed_while_read(&msg),
         Err(failure) => state.add(Some(failure_lines(failure)), None),
     }
+}
+
+/// A file changed while a build read it: the save that changed it has its
+/// own event, whose build follows; until then the pages keep what they
+/// show (never this as the site's error: the new content was not checked).
+fn changed_while_read(msg: &str) {
+    eprintln!("story serve: {msg}; building again after the save");
 }
 
 /// A failed build's lines, printed, for the page shown in the site's place.
@@ -260,7 +269,7 @@ fn failure_lines(failure: Failure) -> String {
             );
             lines
         }
-        Failure::Run(msg) => {
+        Failure::Run(msg) | Failure::Changed(msg) => {
             eprintln!("story serve: {msg}");
             msg
         }

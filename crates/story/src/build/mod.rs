@@ -112,6 +112,11 @@ pub enum Failure {
     Input { reports: Vec<Report>, files: usize },
     /// Could not run: bad arguments, unreadable folders, a full disk (exit 2).
     Run(String),
+    /// A file changed while the build read it: it was checked, then read
+    /// again different (an editor saving). `story build` stops as for
+    /// [`Failure::Run`]; `story serve` waits for the save's own event and
+    /// builds again, never showing this as the site's error.
+    Changed(String),
 }
 
 impl From<std::io::Error> for Failure {

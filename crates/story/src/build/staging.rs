@@ -90,7 +90,7 @@ impl Staging {
         let Some(old) = old else { return Ok(None) };
         Ok(remove_tree(&old).err().map(|e| {
             let why = match e {
-                Failure::Run(m) => m,
+                Failure::Run(m) | Failure::Changed(m) => m,
                 Failure::Input { .. } => "a file could not be read".into(),
             };
             format!("the old site is left at {} ({why}); delete it", old.display())

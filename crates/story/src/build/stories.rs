@@ -104,7 +104,7 @@ pub(super) fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Res
         .map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
     let json = if file.extension().is_some_and(|e| e == "md") {
         let imported = crate::markdown::import_bytes(&bytes, file, sandbox).map_err(|_| {
-            Failure::Run(format!("{}: does not import (it did when checked)", file.display()))
+            Failure::Changed(format!("{}: does not import (it did when checked)", file.display()))
         })?;
         imported.json.into_bytes()
     } else {
@@ -116,7 +116,7 @@ pub(super) fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Res
             let assets = assets.iter().filter_map(|a| below(root, a.url.as_str())).collect();
             Ok(Published { folder, page, story, json, assets })
         }
-        _ => Err(Failure::Run(format!("{}: does not parse (it did when checked)", file.display()))),
+        _ => Err(Failure::Changed(format!("{}: does not parse (it did when checked)", file.display()))),
     }
 }
 
@@ -216,4 +216,33 @@ fn story_images(story: &Story) -> impl Iterator<Item = &story_format::Image> {
         images
     });
     story.hero.iter().chain(blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A story that no longer parses when the build reads it to publish it
+    /// (it did when checked: an editor saved in between) is `Changed`, which
+    /// `story serve` builds again instead of showing as the site's error.
+    #[test]
+    fn a_story_changed_after_its_check_is_a_change_not_a_failure_to_run() {
+        let root = std::env::temp_dir().join(format!("story-changed-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("s1")).unwrap();
+        let file = root.join("s1").join("story.json");
+        std::fs::write(&file, r#"{ "format": "story/1", "title": "#).unwrap();
+        let sandbox = Sandbox::new(&root).unwrap();
+        let site = Url::parse("https://news.example/").unwrap();
+        let file = sandbox.root().join("s1").join("story.json");
+        match published_story(&sandbox, &file, &site) {
+            Err(Failure::Changed(msg)) => {
+                assert!(msg.ends_with("does not parse (it did when checked)"), "{msg}")
+            }
+            Err(Failure::Run(msg)) => panic!("a failure to run: {msg}"),
+            Err(Failure::Input { .. }) => panic!("input errors"),
+            Ok(_) => panic!("published"),
+        }
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }
