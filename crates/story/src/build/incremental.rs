@@ -285,8 +285,9 @@ fn diff_dirs(old: Option<&Path>, new: Option<&Path>, rel: &str, out: &mut Vec<Ch
             Some((p, true)) => p.clone(),
             _ => None,
         };
-        if sub(&was).is_some() || sub(&now).is_some() {
-            diff_dirs(sub(&was).as_deref(), sub(&now).as_deref(), &path, out)?;
+        let (was_dir, now_dir) = (sub(&was), sub(&now));
+        if was_dir.is_some() || now_dir.is_some() {
+            diff_dirs(was_dir.as_deref(), now_dir.as_deref(), &path, out)?;
         }
         match (&was, &now) {
             (Some((Some(a), false)), Some((Some(b), false))) => {
