@@ -10,6 +10,14 @@
 //!   limit is enforced while reading, never trusted from the metadata;
 //! - folders are walked without following links to folders, so a link can
 //!   neither loop nor lead out; such a link is reported, not followed.
+//!
+//! On Linux a file is opened with `openat2(RESOLVE_BENEATH)` from the
+//! root's own descriptor: the kernel refuses any step out of the root
+//! while it resolves the path, in one system call and with no window for a
+//! folder to be swapped for a link between a check and the open. Anything
+//! that call does not take (an absolute link that points back inside, an
+//! older kernel, a path named another way) goes the portable way: the path
+//! resolved (`canonicalize`), checked to be inside, then opened.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -19,6 +27,9 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug)]
 pub struct Sandbox {
     root: PathBuf,
+    /// The root, opened (`O_PATH`), for `openat2` below it.
+    #[cfg(target_os = "linux")]
+    dir: Option<std::sync::Arc<std::os::fd::OwnedFd>>,
 }
 
 /// Why a path was not read: a phrase for the publisher that follows the
@@ -48,7 +59,13 @@ impl Sandbox {
         if !root.is_dir() {
             return Err(io::Error::other("not a folder"));
         }
-        Ok(Sandbox { root })
+        #[cfg(target_os = "linux")]
+        let dir = beneath::open_root(&root).ok().map(std::sync::Arc::new);
+        Ok(Sandbox {
+            root,
+            #[cfg(target_os = "linux")]
+            dir,
+        })
     }
 
     /// The sandbox of the folders the publisher named: their deepest common
@@ -99,21 +116,44 @@ impl Sandbox {
     /// without blocking and checked again once open, so a FIFO put in its
     /// place in between cannot hang the reader.
     pub fn open(&self, path: &Path) -> Result<File, Refused> {
-        let real = self.file(path)?;
-        let file = open_nonblocking(&real).map_err(|e| Refused(cannot_read(&e)))?;
+        self.open_file(path).map(|(file, _)| file)
+    }
+
+    /// [`Sandbox::open`], with the open file's metadata.
+    fn open_file(&self, path: &Path) -> Result<(File, std::fs::Metadata), Refused> {
+        let file = match self.open_beneath(path) {
+            Some(file) => file,
+            None => {
+                let real = self.file(path)?;
+                open_nonblocking(&real).map_err(|e| Refused(cannot_read(&e)))?
+            }
+        };
         let meta = file.metadata().map_err(|e| Refused(cannot_read(&e)))?;
         if !meta.is_file() {
             return Err(Refused(format!("is {}, not a regular file; only files are read", kind(&meta))));
         }
-        Ok(file)
+        Ok((file, meta))
+    }
+
+    /// `path` opened by the kernel's own check that it stays below the
+    /// root (see the module's documentation); `None`: take the portable way.
+    #[cfg(target_os = "linux")]
+    fn open_beneath(&self, path: &Path) -> Option<File> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        beneath::open(self.dir.as_deref()?, rel).ok()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open_beneath(&self, _path: &Path) -> Option<File> {
+        None
     }
 
     /// Reads the regular file `path` inside the root, at most `limit`
     /// bytes: the limit is counted while reading, whatever the metadata
     /// says. `Err(Ok(len))`: the file is larger (at least `len` bytes).
     pub fn read(&self, path: &Path, limit: usize) -> Result<Vec<u8>, Result<u64, Refused>> {
-        let file = self.open(path).map_err(Err)?;
-        let reported = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let (file, meta) = self.open_file(path).map_err(Err)?;
+        let reported = meta.len();
         if reported > limit as u64 {
             return Err(Ok(reported));
         }
@@ -205,6 +245,66 @@ fn kind(meta: &std::fs::Metadata) -> &'static str {
     }
 }
 
+/// `openat2(RESOLVE_BENEATH)` (Linux 5.6 and later).
+#[cfg(target_os = "linux")]
+mod beneath {
+    use std::ffi::CString;
+    use std::fs::File;
+    use std::io;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// `struct open_how` (linux/openat2.h).
+    #[repr(C)]
+    struct OpenHow {
+        flags: u64,
+        mode: u64,
+        resolve: u64,
+    }
+
+    /// The root folder as a descriptor to resolve below (`O_PATH`: it
+    /// reads nothing itself).
+    pub(super) fn open_root(root: &Path) -> io::Result<OwnedFd> {
+        let c = CString::new(root.as_os_str().as_bytes())?;
+        // SAFETY: a NUL-terminated path; the descriptor returned is ours.
+        let fd = unsafe { libc::open(c.as_ptr(), libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just opened and is owned by nothing else.
+        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    }
+
+    /// `rel` below `root`, opened for reading without blocking; any link
+    /// followed must stay below `root` (`RESOLVE_BENEATH`), and no
+    /// `/proc` magic link is followed.
+    pub(super) fn open(root: &OwnedFd, rel: &Path) -> io::Result<File> {
+        let c = CString::new(rel.as_os_str().as_bytes())?;
+        let how = OpenHow {
+            flags: (libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC) as u64,
+            mode: 0,
+            resolve: libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS,
+        };
+        // SAFETY: the arguments are as openat2(2) documents them; `how`
+        // outlives the call and its size is passed with it.
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                root.as_raw_fd(),
+                c.as_ptr(),
+                &how as *const OpenHow,
+                std::mem::size_of::<OpenHow>(),
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just opened and is owned by nothing else.
+        Ok(unsafe { File::from_raw_fd(fd as i32) })
+    }
+}
+
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -219,4 +319,42 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 /// The folder `path` is in (`.` for a bare name).
 pub fn parent_dir(path: &Path) -> &Path {
     path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// The kernel's check (`openat2`) and the portable way agree: links
+    /// that stay inside are read, relative or absolute; a link or a `..`
+    /// that leads out is refused by name, whichever way the open went.
+    #[test]
+    fn links_inside_are_read_and_links_out_are_refused_either_way() {
+        let tmp = std::env::temp_dir().join(format!("story-sandbox-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let (site, outside) = (tmp.join("site"), tmp.join("secret.txt"));
+        std::fs::create_dir_all(site.join("a")).unwrap();
+        std::fs::write(site.join("a/real.txt"), "inside").unwrap();
+        std::fs::write(&outside, "secret").unwrap();
+        let site = std::fs::canonicalize(&site).unwrap();
+        symlink("real.txt", site.join("a/relative.txt")).unwrap();
+        symlink(site.join("a/real.txt"), site.join("a/absolute.txt")).unwrap();
+        symlink("../../secret.txt", site.join("a/out.txt")).unwrap();
+        symlink(&outside, site.join("a/out-absolute.txt")).unwrap();
+        let sandbox = Sandbox::new(&site).unwrap();
+        for name in ["a/real.txt", "a/relative.txt", "a/absolute.txt"] {
+            assert_eq!(sandbox.read(&site.join(name), 100).unwrap(), b"inside", "{name}");
+        }
+        for name in ["a/out.txt", "a/out-absolute.txt", "a/../../secret.txt"] {
+            match sandbox.read(&site.join(name), 100) {
+                Err(Err(Refused(why))) => {
+                    assert!(why.starts_with("leads outside the site's folder"), "{why}")
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        assert_eq!(sandbox.read(&site.join("a/real.txt"), 3), Err(Ok(6)));
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
 }
