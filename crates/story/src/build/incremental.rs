@@ -244,9 +244,12 @@ impl Change {
 /// one folder's names, not every path of both sites (about 530,000 each at
 /// 100,000 stories).
 pub fn changes(old: &Path, new: &Path) -> io::Result<Vec<Change>> {
+    use std::os::unix::fs::MetadataExt;
+    let device = |p: &Path| std::fs::symlink_metadata(p).map(|m| m.dev());
+    let same_device = device(old).ok().is_some_and(|d| device(new).is_ok_and(|e| e == d));
     let old = std::fs::symlink_metadata(old).is_ok().then_some(old);
     let mut out = Vec::new();
-    diff_dirs(old, Some(new), "", &mut out)?;
+    diff_dirs(old, Some(new), "", same_device, &mut out)?;
     out.retain(|c| !matches!(change_path(c), MANIFEST | super::SITE_MARK));
     out.sort_unstable_by(|a, b| change_path(a).cmp(change_path(b)));
     Ok(out)
@@ -258,40 +261,51 @@ fn change_path(c: &Change) -> &str {
     }
 }
 
-/// A folder's regular files and folders (links are not followed), by name.
-fn entries(dir: Option<&Path>) -> io::Result<BTreeMap<String, bool>> {
+/// A folder's regular files and folders (links are not followed), by name:
+/// whether each is a folder, and its inode number as the folder lists it.
+fn entries(dir: Option<&Path>) -> io::Result<BTreeMap<String, (bool, u64)>> {
+    use std::os::unix::fs::DirEntryExt;
     let mut out = BTreeMap::new();
     let Some(dir) = dir else { return Ok(out) };
     for e in std::fs::read_dir(dir)? {
         let e = e?;
         let kind = e.file_type()?;
         if kind.is_dir() || kind.is_file() {
-            out.insert(e.file_name().to_string_lossy().into_owned(), kind.is_dir());
+            out.insert(e.file_name().to_string_lossy().into_owned(), (kind.is_dir(), e.ino()));
         }
     }
     Ok(out)
 }
 
 /// The changes below `rel` between folder `old` and folder `new` (either
-/// absent: everything in the other is added or removed).
-fn diff_dirs(old: Option<&Path>, new: Option<&Path>, rel: &str, out: &mut Vec<Change>) -> io::Result<()> {
+/// absent: everything in the other is added or removed). On one device,
+/// two files with the inode number their folders list are one file (a
+/// reused page, hard-linked), known without a `stat` of either.
+fn diff_dirs(
+    old: Option<&Path>,
+    new: Option<&Path>,
+    rel: &str,
+    same_device: bool,
+    out: &mut Vec<Change>,
+) -> io::Result<()> {
     let (before, after) = (entries(old)?, entries(new)?);
     let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     for name in names {
         let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-        let was = before.get(name).map(|&dir| (old.map(|d| d.join(name)), dir));
-        let now = after.get(name).map(|&dir| (new.map(|d| d.join(name)), dir));
+        let (was_ino, now_ino) = (before.get(name).map(|e| e.1), after.get(name).map(|e| e.1));
+        let was = before.get(name).map(|&(dir, _)| (old.map(|d| d.join(name)), dir));
+        let now = after.get(name).map(|&(dir, _)| (new.map(|d| d.join(name)), dir));
         let sub = |e: &Option<(Option<PathBuf>, bool)>| match e {
             Some((p, true)) => p.clone(),
             _ => None,
         };
         let (was_dir, now_dir) = (sub(&was), sub(&now));
         if was_dir.is_some() || now_dir.is_some() {
-            diff_dirs(was_dir.as_deref(), now_dir.as_deref(), &path, out)?;
+            diff_dirs(was_dir.as_deref(), now_dir.as_deref(), &path, same_device, out)?;
         }
         match (&was, &now) {
             (Some((Some(a), false)), Some((Some(b), false))) => {
-                if same_file(a, b)? {
+                if (same_device && was_ino == now_ino) || same_file(a, b)? {
                     continue;
                 }
                 out.push(Change::Changed(path));
