@@ -35,14 +35,16 @@ pub fn check_files(sandbox: &Sandbox, files: &[PathBuf]) -> Vec<Report> {
     check_files_and_docs(sandbox, files).0
 }
 
+/// Every document [`check_files_and_docs`] read, by canonical path, and
+/// that path for each file it was given, in the same order (`None`: the
+/// path as given, as a walk of the sandbox finds it).
+pub type Docs = (HashMap<PathBuf, Document>, Vec<Option<PathBuf>>);
+
 /// [`check_files`], and every document read, by canonical path (stories
 /// without their sections: see `Cache::load`). A file named twice (or
 /// reached twice through a link) is checked and reported once; two stories
 /// with one id are an error on the second.
-pub fn check_files_and_docs(
-    sandbox: &Sandbox,
-    files: &[PathBuf],
-) -> (Vec<Report>, HashMap<PathBuf, Document>) {
+pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report>, Docs) {
     let mut cache =
         Cache { sandbox: sandbox.clone(), files: HashMap::new(), order: Vec::new(), queued: HashSet::new() };
     // Every file read and parsed on every core (each on its own: nothing
@@ -50,7 +52,9 @@ pub fn check_files_and_docs(
     let loaded =
         crate::parallel::parallel(files, |f| Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f)));
     let mut catalogs = Vec::new();
-    for (key, checked) in loaded.unwrap_or_else(|never| match never {}) {
+    let mut keys = Vec::with_capacity(files.len());
+    for ((key, checked), file) in loaded.unwrap_or_else(|never| match never {}).into_iter().zip(files) {
+        keys.push((key != *file).then(|| key.clone()));
         cache.files.entry(key.clone()).or_insert(Some(checked));
         if !cache.queued.insert(key.clone()) {
             continue;
@@ -114,7 +118,7 @@ pub fn check_files_and_docs(
         })
         .collect();
     out.extend(catalog_reports);
-    (out, docs)
+    (out, (docs, keys))
 }
 
 /// A catalog page's `next`, when it is a local file: it must be a catalog
@@ -195,8 +199,9 @@ impl Cache {
     /// Reads and checks `path`: its key (its canonical path) and what the
     /// check found.
     fn read(sandbox: &Sandbox, path: &Path) -> (PathBuf, Checked) {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        let mut checked = check_file(sandbox, path);
+        let real = std::fs::canonicalize(path).ok();
+        let mut checked = check_file_at(sandbox, path, real.as_deref());
+        let key = real.unwrap_or_else(|| path.to_owned());
         // Kept only to compare with catalog entries, which never look at
         // the sections: memory stays small for a site of 10,000 stories.
         if let Some(Document::Story(s)) = &mut checked.doc {
@@ -234,6 +239,11 @@ pub fn read_limited(sandbox: &Sandbox, path: &Path) -> Result<Vec<u8>, Diagnosti
 /// Markdown through the importer (and then the parser); then checks that
 /// its local images are files inside the sandbox.
 pub fn check_file(sandbox: &Sandbox, path: &Path) -> Checked {
+    check_file_at(sandbox, path, std::fs::canonicalize(path).ok().as_deref())
+}
+
+/// [`check_file`] of `path`, which is really at `real` (canonical).
+fn check_file_at(sandbox: &Sandbox, path: &Path, real: Option<&Path>) -> Checked {
     let file = path.display().to_string();
     let failed =
         |d: Diagnostic| Checked { report: Report { file: file.clone(), diagnostics: vec![d] }, doc: None };
@@ -241,7 +251,7 @@ pub fn check_file(sandbox: &Sandbox, path: &Path) -> Checked {
         Ok(b) => b,
         Err(d) => return failed(d),
     };
-    let Some(base) = file_url(path) else {
+    let Some(base) = real.and_then(|r| Url::from_file_path(r).ok()) else {
         return failed(Diagnostic::error(
             Code::Io,
             Location::document(),

@@ -155,17 +155,19 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // 1. The check, as `story check SITE` does it.
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
-    let (checked, docs) = check::check_files_and_docs(&sandbox, &files);
+    let (checked, (docs, keys)) = check::check_files_and_docs(&sandbox, &files);
     let mut reports = notes;
     reports.extend(checked);
     if reports.iter().any(Report::has_errors) {
         return Err(Failure::Input { reports, files: files.len() });
     }
-    let bundles: Vec<PathBuf> = files
+    // Each bundle, and where the check found it (its key in `docs`).
+    let (bundles, bundle_keys): (Vec<PathBuf>, Vec<Option<PathBuf>>) = files
         .iter()
-        .filter(|f| f.file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
-        .cloned()
-        .collect();
+        .zip(keys)
+        .filter(|(f, _)| f.file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
+        .map(|(f, k)| (f.clone(), k))
+        .unzip();
     for b in &bundles {
         if b.parent() == Some(site.as_path()) {
             return Err(Failure::Run(format!(
@@ -208,7 +210,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let stories = || {
         bundles
             .iter()
-            .filter_map(|b| match docs.get(&std::fs::canonicalize(b).unwrap_or_else(|_| b.clone())) {
+            .zip(&bundle_keys)
+            .filter_map(|(b, key)| match docs.get(key.as_ref().unwrap_or(b)) {
                 // A story.md is published as story.json beside it.
                 Some(Document::Story(s)) => Some((b.with_file_name("story.json"), s)),
                 _ => None,
@@ -235,7 +238,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // (a hand-written catalog that disagrees; `story check` warns).
     let (all_tags, folders) = tag_folders(&catalog, &docs);
     let tag_path = tag_path_of(folders.clone());
-    drop(docs); // what follows streams the stories again, one at a time
+    drop((docs, bundle_keys)); // what follows streams the stories again, one at a time
     let place = |page: Url| Place {
         page,
         root: root.clone(),
