@@ -30,7 +30,6 @@
 //! character and each pair of neighbours. Tags are also terms of their
 //! own, `#` and the tag's folder (`#energy`), for a search within a tag.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// The first line of `search/index.txt`.
@@ -353,7 +352,7 @@ pub fn intersect(lists: &[Vec<u32>], docs: u32) -> Vec<u32> {
 #[derive(Default)]
 pub struct Builder {
     /// Each term's stories, and whether older ones were left out.
-    lists: HashMap<String, (Vec<u32>, bool)>,
+    lists: foldhash::HashMap<String, (Vec<u32>, bool)>,
     tags: Vec<(String, String)>,
     docs: u32,
 }
@@ -361,7 +360,7 @@ pub struct Builder {
 impl Builder {
     /// An index of `docs` stories with these tags (`(tag, folder)`).
     pub fn new(docs: u32, tags: Vec<(String, String)>) -> Builder {
-        Builder { lists: HashMap::new(), tags, docs }
+        Builder { lists: foldhash::HashMap::default(), tags, docs }
     }
 
     /// Adds story `doc` with `terms` (repeats are fine). Stories may come

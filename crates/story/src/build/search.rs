@@ -58,10 +58,11 @@ impl Index {
         story.authors.iter().for_each(|a| add(&a.name));
         story.each_text(&mut add);
         let folded = fold(&text);
-        let mut terms = Vec::new();
-        search::each_term(&folded, &mut |t| terms.push(t));
-        terms.sort_unstable();
-        terms.dedup();
+        // Each term once (a story repeats its words), found outside the lock.
+        let mut terms = foldhash::HashSet::default();
+        search::each_term(&folded, &mut |t| {
+            terms.insert(t);
+        });
         self.builder.lock().expect("no panics while locked").add(doc, terms);
     }
 }
