@@ -144,6 +144,7 @@ pub const TOP_TAGS: usize = 20;
 
 /// Builds the site; see the module's documentation.
 pub fn build(opts: &Options) -> Result<Built, Failure> {
+    let mut phase = Phases::from_env();
     let root = site_root(&opts.url)?;
     let sandbox = Sandbox::new(&opts.site).map_err(|e| run_err(&opts.site, e))?;
     let site = sandbox.root().to_owned();
@@ -156,6 +157,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
     let (checked, (docs, keys)) = check::check_files_and_docs(&sandbox, &files);
+    phase.end("check");
     let mut reports = notes;
     reports.extend(checked);
     if reports.iter().any(Report::has_errors) {
@@ -247,11 +249,13 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     };
     let tags: Vec<(String, String)> = all_tags.iter().map(|t| (t.clone(), tag_path(t))).collect();
     let index = search::Index::new(&catalog, &tags);
+    phase.end("catalog and tags");
     let pages =
         Pages { info: &info, place: &place, images: &images, previous: &previous, index: Some(&index) };
 
     // Stories, on every core (each page's images with it).
     let rendered = render_stories(&sandbox, &bundles, tmp.path(), &pages)?;
+    phase.end("stories");
     let mut used: std::collections::BTreeSet<String> = BTreeSet::new();
     for s in &rendered {
         used.extend(s.assets.iter().cloned());
@@ -286,6 +290,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut list_keys = BTreeMap::new();
     let list_pages =
         catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap, &mut list_keys)?;
+    phase.end("list pages");
     for s in &summaries {
         let modified = sitemap.changed.get(&s.id).cloned();
         sitemap.urls.push(SitemapUrl { url: s.page.clone(), modified });
@@ -323,6 +328,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             .or_else(|_| std::fs::copy(from, to).map(drop))
             .map_err(|e| run_err(from, e))
     })?;
+    phase.end("feeds and files");
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
@@ -331,15 +337,18 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     }
     write(layout::ROBOTS, feeds::robots(&root))?;
     // The search index, over the catalog with each story's own text.
+    phase.end("sitemaps");
     let search = search::write_index(tmp.path(), &root, &catalog, index, &tags)?;
+    phase.end("search index");
     let keys = summaries.iter().map(|s| (s.folder.clone(), s.key.clone())).collect();
     incremental::write_manifest(tmp.path(), keys, list_keys)?;
     let changes = match &opts.changes {
         Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
         None => None,
     };
-
+    phase.end("manifest and changes");
     let leftover = tmp.replace(&opts.out)?;
+    phase.end("swap and old site removed");
     Ok(Built {
         stories: summaries.len(),
         pages: list_pages + summaries.len(),
@@ -352,6 +361,22 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         search,
         context: Context { info, folders, bundles: Arc::new(bundles.into_iter().collect()) },
     })
+}
+
+/// With `STORY_TIMES` set, each phase of a build and its wall time, on
+/// standard error (for `docs/perf.md`'s figures; off by default).
+struct Phases(Option<std::time::Instant>);
+
+impl Phases {
+    fn from_env() -> Phases {
+        Phases(std::env::var_os("STORY_TIMES").map(|_| std::time::Instant::now()))
+    }
+    fn end(&mut self, phase: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("story build: {phase}: {:.2} s", t.elapsed().as_secs_f64());
+            *t = std::time::Instant::now();
+        }
+    }
 }
 
 fn run_err(path: &Path, e: std::io::Error) -> Failure {
