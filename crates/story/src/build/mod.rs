@@ -328,7 +328,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             .or_else(|_| std::fs::copy(from, to).map(drop))
             .map_err(|e| run_err(from, e))
     })?;
-    phase.end("feeds and files");
+    phase.end("feed entries and published files");
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
@@ -336,8 +336,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         write(&name, xml)?;
     }
     write(layout::ROBOTS, feeds::robots(&root))?;
+    phase.end("feeds, sitemaps and robots.txt written");
     // The search index, over the catalog with each story's own text.
-    phase.end("sitemaps");
     let search = search::write_index(tmp.path(), &root, &catalog, index, &tags)?;
     phase.end("search index");
     let keys = summaries.iter().map(|s| (s.folder.clone(), s.key.clone())).collect();

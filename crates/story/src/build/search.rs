@@ -13,11 +13,11 @@ use story_format::{Catalog, Story};
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::Failure;
+use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 use crate::parallel::parallel;
 
 /// Catalog entries folded together as one job (a few milliseconds' work).
 const ENTRY_BLOCK: usize = 1024;
-use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 
 /// `text` folded for the index, as the viewer folds a query. Text already
 /// in NFKD (most text: ASCII, CJK, curly quotes; a quick check that reads
