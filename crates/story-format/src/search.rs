@@ -32,6 +32,9 @@
 
 use std::ops::Range;
 
+mod builder;
+pub use builder::{Builder, IndexFile, Written};
+
 /// The first line of `search/index.txt`.
 pub const FORMAT: &str = "story-search/1";
 /// The folder of the search files on a built site.
@@ -346,119 +349,6 @@ pub fn intersect(lists: &[Vec<u32>], docs: u32) -> Vec<u32> {
         }
     }
     out
-}
-
-/// Writes the index: stories are added newest first, each with its terms.
-#[derive(Default)]
-pub struct Builder {
-    /// Each term's stories, and whether older ones were left out.
-    lists: foldhash::HashMap<String, (Vec<u32>, bool)>,
-    tags: Vec<(String, String)>,
-    docs: u32,
-}
-
-impl Builder {
-    /// An index of `docs` stories with these tags (`(tag, folder)`).
-    pub fn new(docs: u32, tags: Vec<(String, String)>) -> Builder {
-        Builder { lists: foldhash::HashMap::default(), tags, docs }
-    }
-
-    /// Adds story `doc` with `terms` (repeats are fine). Stories may come
-    /// in any order, and one story in several calls: each term keeps its
-    /// newest [`MAX_POSTINGS`] (the highest numbers), and a term's list
-    /// never holds more than twice that, so memory does not grow with the
-    /// stories a common word is in.
-    pub fn add<'a>(&mut self, doc: u32, terms: impl IntoIterator<Item = &'a str>) {
-        for t in terms {
-            if t.contains(['\t', '\n', '\r']) || t.is_empty() {
-                continue;
-            }
-            let list = match self.lists.get_mut(t) {
-                Some(l) => l,
-                None => self.lists.entry(t.to_owned()).or_default(),
-            };
-            let (docs, capped) = list;
-            if docs.last() != Some(&doc) {
-                docs.push(doc);
-                if docs.len() >= 2 * MAX_POSTINGS {
-                    keep_newest(docs, capped);
-                }
-            }
-        }
-    }
-
-    /// The files: `index.txt`, each group's `chunks-J.txt` and each
-    /// chunk's `terms-K.txt`, in order.
-    pub fn finish(self) -> Written {
-        let mut terms: Vec<(String, (Vec<u32>, bool))> = self.lists.into_iter().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (_, (list, capped)) in &mut terms {
-            keep_newest(list, capped);
-        }
-        let mut chunks: Vec<String> = Vec::new();
-        let mut firsts = Vec::new();
-        let mut current = String::new();
-        for (t, (list, capped)) in terms {
-            if current.is_empty() {
-                firsts.push(t.clone());
-            }
-            current.push_str(&t);
-            let mut sep = '\t';
-            let mut prev: Option<u32> = None;
-            for d in list {
-                current.push(sep);
-                current.push_str(&prev.map_or(d, |p| p - d).to_string());
-                sep = ',';
-                prev = Some(d);
-            }
-            if capped {
-                current.push_str(",+");
-            }
-            current.push('\n');
-            if current.len() >= CHUNK_BYTES {
-                chunks.push(std::mem::take(&mut current));
-            }
-        }
-        if !current.is_empty() {
-            chunks.push(current);
-        }
-        let mut index = format!("{FORMAT}\ndocs {} {DOCS_PER_FILE}\n", self.docs);
-        for (tag, folder) in &self.tags {
-            let plain = !tag.contains(['\t', '\n', '\r']) && !folder.contains(['\t', '\n', '\r', ' ']);
-            if plain && *folder != default_folder(tag) {
-                index.push_str(&format!("tag {folder}\t{tag}\n"));
-            }
-        }
-        let mut groups = Vec::new();
-        for (j, part) in firsts.chunks(GROUP_CHUNKS).enumerate() {
-            index.push_str(&format!("group {}\n", part[0]));
-            let mut g = format!("{FORMAT}\nfirst {}\n", j * GROUP_CHUNKS);
-            part.iter().for_each(|f| g.push_str(&format!("chunk {f}\n")));
-            groups.push(g);
-        }
-        Written { index, groups, chunks }
-    }
-}
-
-/// A term's stories newest first, each once, the newest [`MAX_POSTINGS`]
-/// kept (`capped` when some were left out).
-fn keep_newest(docs: &mut Vec<u32>, capped: &mut bool) {
-    docs.sort_unstable_by(|a, b| b.cmp(a));
-    docs.dedup();
-    if docs.len() > MAX_POSTINGS {
-        docs.truncate(MAX_POSTINGS);
-        *capped = true;
-    }
-}
-
-/// A search index's files, as text.
-pub struct Written {
-    /// `search/index.txt`.
-    pub index: String,
-    /// `search/chunks-J.txt`, in order.
-    pub groups: Vec<String>,
-    /// `search/terms-K.txt`, in order.
-    pub chunks: Vec<String>,
 }
 
 #[cfg(test)]

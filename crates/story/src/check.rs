@@ -7,7 +7,7 @@
 //! named), then every catalog. A catalog entry whose story has errors says
 //! only that; it is not compared field by field with a broken story.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -35,46 +35,72 @@ pub fn check_files(sandbox: &Sandbox, files: &[PathBuf]) -> Vec<Report> {
     check_files_and_docs(sandbox, files).0
 }
 
-/// Every document [`check_files_and_docs`] read, by canonical path, and
-/// that path for each file it was given, in the same order (`None`: the
-/// path as given, as a walk of the sandbox finds it).
-pub type Docs = (HashMap<PathBuf, Document>, Vec<Option<PathBuf>>);
+/// Every document [`check_files_and_docs`] read (stories without their
+/// sections), one slot per file read: a file reached by two paths (a link
+/// inside the site) is read and reported once.
+pub struct Docs {
+    docs: Vec<Option<Document>>,
+    /// Each file given, in order: its slot in `docs`.
+    of_file: Vec<usize>,
+}
 
-/// [`check_files`], and every document read, by canonical path (stories
-/// without their sections: see `Cache::load`). A file named twice (or
-/// reached twice through a link) is checked and reported once; two stories
+impl Docs {
+    /// The document of the `i`th file given, when it parsed.
+    pub fn of(&self, i: usize) -> Option<&Document> {
+        self.docs.get(*self.of_file.get(i)?)?.as_ref()
+    }
+    /// Every document read, each once.
+    pub fn all(&self) -> impl Iterator<Item = &Document> {
+        self.docs.iter().flatten()
+    }
+}
+
+/// [`check_files`], and every document read (see [`Docs`]). Two stories
 /// with one id are an error on the second.
+///
+/// What is held per file is one slot in a list, in the order read: the
+/// reports go out from it and the documents stay in it. (A map of the
+/// files' results, about a kilobyte each inline, cost 124 MB at 30,000
+/// stories, most of it the map's empty room and its copies as it grew.)
 pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report>, Docs) {
-    let mut cache =
-        Cache { sandbox: sandbox.clone(), files: HashMap::new(), order: Vec::new(), queued: HashSet::new() };
     // Every file read and parsed on every core (each on its own: nothing
     // here depends on another file); the reports then go in order below.
     let loaded =
         crate::parallel::parallel(files, |f| Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f)));
+    let loaded = loaded.unwrap_or_else(|never| match never {});
+    let mut cache = Cache {
+        sandbox: sandbox.clone(),
+        index: HashMap::with_capacity(loaded.len()),
+        keys: Vec::with_capacity(loaded.len()),
+        slots: Vec::with_capacity(loaded.len()),
+        order: Vec::new(),
+        queued: Vec::with_capacity(loaded.len()),
+    };
     let mut catalogs = Vec::new();
-    let mut keys = Vec::with_capacity(files.len());
-    for ((key, checked), file) in loaded.unwrap_or_else(|never| match never {}).into_iter().zip(files) {
-        keys.push((key != *file).then(|| key.clone()));
-        cache.files.entry(key.clone()).or_insert(Some(checked));
-        if !cache.queued.insert(key.clone()) {
+    let mut of_file = Vec::with_capacity(files.len());
+    for (key, checked) in loaded {
+        let (slot, new) = cache.slot(key, checked);
+        of_file.push(slot);
+        if !new {
             continue;
         }
-        if matches!(cache.get(&key).doc, Some(Document::Catalog(_))) {
-            catalogs.push(key);
+        cache.queued[slot] = true;
+        if matches!(cache.get(slot).doc, Some(Document::Catalog(_))) {
+            catalogs.push(slot);
         } else {
-            cache.order.push(key);
+            cache.order.push(slot);
         }
     }
     let mut catalog_reports = Vec::new();
     let mut at = 0;
     // The pages of one catalog (a chain of `next`s): each story on one page.
-    let mut chain_of: HashMap<PathBuf, usize> = HashMap::new();
+    let mut chain_of: HashMap<usize, usize> = HashMap::new();
     let mut listed: Vec<HashMap<String, String>> = Vec::new();
-    while let Some(key) = catalogs.get(at).cloned() {
+    while let Some(slot) = catalogs.get(at).copied() {
         at += 1;
-        let Checked { mut report, doc } = cache.take(&key);
+        let Checked { mut report, doc } = cache.take(slot);
         if let Some(Document::Catalog(catalog)) = &doc {
-            let chain = *chain_of.entry(key.clone()).or_insert_with(|| {
+            let chain = *chain_of.entry(slot).or_insert_with(|| {
                 listed.push(HashMap::new());
                 listed.len() - 1
             });
@@ -95,9 +121,9 @@ pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report
                 }
             }
             // A catalog in pages: its next page is checked too, once.
-            if let Some(next) = check_next_page(catalog, &key, &mut cache, &mut report.diagnostics) {
-                chain_of.entry(next.clone()).or_insert(chain);
-                if cache.queued.insert(next.clone()) {
+            if let Some(next) = check_next_page(catalog, slot, &mut cache, &mut report.diagnostics) {
+                chain_of.entry(next).or_insert(chain);
+                if !std::mem::replace(&mut cache.queued[next], true) {
                     catalogs.push(next);
                 }
             }
@@ -106,19 +132,11 @@ pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report
     }
     let order = std::mem::take(&mut cache.order);
     unique_ids(&order, &mut cache);
-    let mut docs = HashMap::new();
-    let mut out: Vec<Report> = order
-        .iter()
-        .map(|k| {
-            let Checked { report, doc } = cache.take(k);
-            if let Some(d) = doc {
-                docs.insert(k.clone(), d);
-            }
-            report
-        })
-        .collect();
+    // The reports go out; the documents stay in their slots.
+    let mut out: Vec<Report> = order.iter().map(|&slot| cache.take_report(slot)).collect();
     out.extend(catalog_reports);
-    (out, (docs, keys))
+    let docs = cache.slots.into_iter().map(|c| c.and_then(|c| c.doc)).collect();
+    (out, Docs { docs, of_file })
 }
 
 /// A catalog page's `next`, when it is a local file: it must be a catalog
@@ -126,10 +144,10 @@ pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report
 /// in turn.
 fn check_next_page(
     catalog: &Catalog,
-    key: &Path,
+    slot: usize,
     cache: &mut Cache,
     out: &mut Vec<Diagnostic>,
-) -> Option<PathBuf> {
+) -> Option<usize> {
     let next = catalog.next.as_ref()?;
     let path = next.to_url().to_file_path().ok()?;
     let mut problem =
@@ -138,29 +156,29 @@ fn check_next_page(
         problem(format!("the next page {} {why}", path.display()));
         return None;
     }
-    let next_key = cache.load(&path);
-    let back = match &cache.get(&next_key).doc {
+    let next = cache.load(&path);
+    let back = match &cache.get(next).doc {
         Some(Document::Catalog(c)) => c.prev.as_ref().and_then(|p| p.to_url().to_file_path().ok()),
         _ => {
             problem(format!("the next page {} is not a catalog", path.display()));
             return None;
         }
     };
-    if back.and_then(|b| std::fs::canonicalize(b).ok()).as_deref() != Some(key) {
+    if back.and_then(|b| std::fs::canonicalize(b).ok()).as_deref() != Some(cache.keys[slot].as_path()) {
         problem(format!(
             "the next page {} does not name this file as its \"prev\"; a catalog's pages link both ways",
             path.display()
         ));
     }
-    Some(next_key)
+    Some(next)
 }
 
 /// Two stories of one site with one id: an error on each but the first
 /// (in report order), naming the first.
-fn unique_ids(order: &[PathBuf], cache: &mut Cache) {
+fn unique_ids(order: &[usize], cache: &mut Cache) {
     let mut seen: HashMap<String, String> = HashMap::new();
-    for key in order {
-        let Some(Some(checked)) = cache.files.get_mut(key) else { continue };
+    for &slot in order {
+        let Some(checked) = &mut cache.slots[slot] else { continue };
         let Some(Document::Story(s)) = &checked.doc else { continue };
         match seen.get(&s.id) {
             Some(first) => {
@@ -177,24 +195,46 @@ fn unique_ids(order: &[PathBuf], cache: &mut Cache) {
     }
 }
 
-/// Files read so far, by canonical path, and the order their reports go out.
+/// Files read so far, each in a slot of its own, and the order their
+/// reports go out.
 struct Cache {
     sandbox: Sandbox,
-    files: HashMap<PathBuf, Option<Checked>>,
-    order: Vec<PathBuf>,
-    /// Every key in `order` or among the catalogs: each file is reported once.
-    queued: HashSet<PathBuf>,
+    /// Each file's slot, by its key (its canonical path).
+    index: HashMap<PathBuf, usize>,
+    /// Each slot's key.
+    keys: Vec<PathBuf>,
+    /// What the check found of each file (`None` once taken).
+    slots: Vec<Option<Checked>>,
+    /// The slots whose reports go out, in order (catalogs' go after them).
+    order: Vec<usize>,
+    /// The slots in `order` or among the catalogs: each file is reported once.
+    queued: Vec<bool>,
 }
 
 impl Cache {
-    /// Reads and checks `path` once; returns its key.
-    fn load(&mut self, path: &Path) -> PathBuf {
+    /// Reads and checks `path` once; returns its slot.
+    fn load(&mut self, path: &Path) -> usize {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        if !self.files.contains_key(&key) {
-            let (key, checked) = Cache::read(&self.sandbox, path);
-            self.files.insert(key, Some(checked));
+        match self.index.get(&key) {
+            Some(&slot) => slot,
+            None => {
+                let (key, checked) = Cache::read(&self.sandbox, path);
+                self.slot(key, checked).0
+            }
         }
-        key
+    }
+    /// The slot of `key`, given `checked` when it has none yet; and
+    /// whether it is new.
+    fn slot(&mut self, key: PathBuf, checked: Checked) -> (usize, bool) {
+        if let Some(&slot) = self.index.get(&key) {
+            return (slot, false);
+        }
+        let slot = self.slots.len();
+        self.index.insert(key.clone(), slot);
+        self.keys.push(key);
+        self.slots.push(Some(checked));
+        self.queued.push(false);
+        (slot, true)
     }
     /// Reads and checks `path`: its key (its canonical path) and what the
     /// check found.
@@ -202,21 +242,25 @@ impl Cache {
         let real = std::fs::canonicalize(path).ok();
         let mut checked = check_file_at(sandbox, path, real.as_deref());
         let key = real.unwrap_or_else(|| path.to_owned());
-        // Kept only to compare with catalog entries, which never look at
-        // the sections: memory stays small for a site of 10,000 stories.
+        // Kept only to compare with catalog entries and to make the
+        // build's catalog, which never look at the sections.
         if let Some(Document::Story(s)) = &mut checked.doc {
             s.sections = Vec::new();
         }
         (key, checked)
     }
-    fn get(&self, key: &Path) -> &Checked {
-        self.files[key].as_ref().expect("not taken yet")
+    fn get(&self, slot: usize) -> &Checked {
+        self.slots[slot].as_ref().expect("not taken yet")
     }
-    fn take(&mut self, key: &Path) -> Checked {
-        self.files.get_mut(key).and_then(Option::take).unwrap_or_else(|| Checked {
-            report: Report { file: shown(key), diagnostics: Vec::new() },
-            doc: None,
-        })
+    /// The slot's report and document, taken.
+    fn take(&mut self, slot: usize) -> Checked {
+        self.slots[slot].take().expect("taken once")
+    }
+    /// The slot's report, taken; its document stays.
+    fn take_report(&mut self, slot: usize) -> Report {
+        let checked = self.slots[slot].as_mut().expect("taken once");
+        let empty = Report { file: String::new(), diagnostics: Vec::new() };
+        std::mem::replace(&mut checked.report, empty)
     }
 }
 
@@ -301,11 +345,11 @@ fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::error(Code::MissingAsset, at("href"), msg));
         return;
     }
-    let key = cache.load(&PathBuf::from(shown(&path)));
-    if cache.queued.insert(key.clone()) {
-        cache.order.push(key.clone()); // reported under its own file, once
+    let slot = cache.load(&PathBuf::from(shown(&path)));
+    if !std::mem::replace(&mut cache.queued[slot], true) {
+        cache.order.push(slot); // reported under its own file, once
     }
-    let checked = cache.get(&key);
+    let checked = cache.get(slot);
     let story = match &checked.doc {
         Some(Document::Story(s)) if !checked.report.has_errors() => s,
         Some(Document::Catalog(_)) => {

@@ -5,11 +5,11 @@
 //! all, as one catalog.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use story_format::layout;
 use story_format::url::Url;
-use story_format::{parse_document_with_assets, Asset, Catalog, Document, Story};
+use story_format::{parse_document_with_assets, Asset, Catalog, Document};
 
 use super::files::{below, local_path};
 use super::{run_err, Failure};
@@ -30,14 +30,15 @@ pub struct SiteCatalog {
     pub own: bool,
 }
 
-/// Reads SITE's own catalog, or makes one from `stories` (each with the
-/// path its `story.json` is published at), and writes its pages to `out`.
-pub fn site_catalog<'a>(
+/// Reads SITE's own catalog, or has `made` make its pages from the
+/// bundles (as [`crate::index::pages_from_stories`]: `None` when SITE has
+/// no file URL), and writes its pages to `out`.
+pub fn site_catalog(
     sandbox: &Sandbox,
     site: &Path,
     root: &Url,
     out: &Path,
-    stories: impl FnOnce() -> Vec<(PathBuf, &'a Story)>,
+    made: impl FnOnce() -> Option<Vec<(String, String)>>,
     files: usize,
 ) -> Result<SiteCatalog, Failure> {
     let own = std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_ok();
@@ -71,9 +72,9 @@ pub fn site_catalog<'a>(
             pages.push(page);
         }
     } else {
-        let made = crate::index::pages_from_stories(site, stories(), crate::index::CATALOG_STEM).ok_or_else(
-            || Failure::Run(format!("{}: cannot turn the path into a file URL", site.display())),
-        )?;
+        let made = made().ok_or_else(|| {
+            Failure::Run(format!("{}: cannot turn the path into a file URL", site.display()))
+        })?;
         for (name, json) in made {
             let url = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
             let shown = || format!("{name} (made from the bundles)");
@@ -81,15 +82,23 @@ pub fn site_catalog<'a>(
             write(out, &name, json.as_bytes())?;
         }
     }
+    // Every page's entries in one list, made its full size at once (grown
+    // page by page it took twice the room at the end).
+    let total: usize = pages.iter().map(|(c, _)| c.entries.len()).sum();
     let mut pages = pages.into_iter();
     let (mut catalog, mut thumbnails) = pages.next().expect("a catalog has a first page");
+    catalog.entries.reserve_exact(total - catalog.entries.len());
     for (page, assets) in pages {
         catalog.entries.extend(page.entries);
         thumbnails.extend(assets);
     }
-    // Newest first across the pages too, as one file's entries are (stable:
-    // pages already in order cost one pass).
-    catalog.entries.sort_by(|a, b| b.published.cmp(&a.published));
+    // Newest first across the pages too, as one file's entries are. A
+    // stable sort, but only when they are not in order already: it takes
+    // room for half the entries (29 MB at 100,000 stories), and pages
+    // made from the bundles are always in order.
+    if !catalog.entries.is_sorted_by(|a, b| a.published >= b.published) {
+        catalog.entries.sort_by(|a, b| b.published.cmp(&a.published));
+    }
     catalog.next = None;
     catalog.prev = None;
     catalog.total = None;

@@ -156,19 +156,19 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // 1. The check, as `story check SITE` does it.
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
-    let (checked, (docs, keys)) = check::check_files_and_docs(&sandbox, &files);
+    let (checked, docs) = check::check_files_and_docs(&sandbox, &files);
     phase.end("check");
     let mut reports = notes;
     reports.extend(checked);
     if reports.iter().any(Report::has_errors) {
         return Err(Failure::Input { reports, files: files.len() });
     }
-    // Each bundle, and where the check found it (its key in `docs`).
-    let (bundles, bundle_keys): (Vec<PathBuf>, Vec<Option<PathBuf>>) = files
+    // Each bundle, and which of the files checked it is (its document in `docs`).
+    let (bundles, bundle_files): (Vec<PathBuf>, Vec<usize>) = files
         .iter()
-        .zip(keys)
-        .filter(|(f, _)| f.file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
-        .map(|(f, k)| (f.clone(), k))
+        .enumerate()
+        .filter(|(_, f)| f.file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
+        .map(|(i, f)| (f.clone(), i))
         .unzip();
     for b in &bundles {
         if b.parent() == Some(site.as_path()) {
@@ -207,21 +207,37 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut copies = Vec::new();
     copy_static(&sandbox, tmp.path(), &mut copies)?;
 
+    // Every tag a story has (each once), for the tags' folders below.
+    let story_tags: BTreeSet<&str> = docs
+        .all()
+        .flat_map(|d| match d {
+            Document::Story(s) => s.tags.as_slice(),
+            Document::Catalog(_) => &[],
+        })
+        .map(String::as_str)
+        .collect();
+    let story_tags: Vec<String> = story_tags.into_iter().map(str::to_owned).collect();
     // The catalog: the site's own (every page), or one made from the
-    // stories, as `story index` makes it.
-    let stories = || {
-        bundles
-            .iter()
-            .zip(&bundle_keys)
-            .filter_map(|(b, key)| match docs.get(key.as_ref().unwrap_or(b)) {
-                // A story.md is published as story.json beside it.
-                Some(Document::Story(s)) => Some((b.with_file_name("story.json"), s)),
-                _ => None,
-            })
-            .collect()
+    // stories, as `story index` makes it. The checked documents go with
+    // the pages made from them: what follows streams the stories again,
+    // one at a time, and reads the catalog's entries from its pages.
+    let made_pages = {
+        let (bundles, site) = (&bundles, &site);
+        move || {
+            let stories = bundles
+                .iter()
+                .zip(&bundle_files)
+                .filter_map(|(b, &i)| match docs.of(i) {
+                    // A story.md is published as story.json beside it.
+                    Some(Document::Story(s)) => Some((b.with_file_name("story.json"), s)),
+                    _ => None,
+                })
+                .collect();
+            crate::index::pages_from_stories(site, stories, crate::index::CATALOG_STEM)
+        }
     };
     let SiteCatalog { catalog, thumbnails, own: has_catalog } =
-        site_catalog(&sandbox, &site, &root, tmp.path(), stories, files.len())?;
+        site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len())?;
     // The site's name: its catalog's own title, else its address's host
     // (never the list heading's default, "Stories").
     let site_name = if has_catalog && catalog.titled {
@@ -238,9 +254,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let info = Site { root: root.clone(), name: site_name.clone(), preview };
     // Every tag gets a page, also one a story has and the catalog lacks
     // (a hand-written catalog that disagrees; `story check` warns).
-    let (all_tags, folders) = tag_folders(&catalog, &docs);
+    let (all_tags, folders) = tag_folders(&catalog, &story_tags);
     let tag_path = tag_path_of(folders.clone());
-    drop((docs, bundle_keys)); // what follows streams the stories again, one at a time
     let place = |page: Url| Place {
         page,
         root: root.clone(),
@@ -340,8 +355,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // The search index, over the catalog with each story's own text.
     let search = search::write_index(tmp.path(), &root, &catalog, index, &tags)?;
     phase.end("search index");
-    let keys = summaries.iter().map(|s| (s.folder.clone(), s.key.clone())).collect();
-    incremental::write_manifest(tmp.path(), keys, list_keys)?;
+    let keys = summaries.iter().map(|s| (s.folder.as_str(), s.key.as_str()));
+    incremental::write_manifest(tmp.path(), keys, &list_keys)?;
     let changes = match &opts.changes {
         Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
         None => None,
@@ -371,11 +386,26 @@ impl Phases {
     fn from_env() -> Phases {
         Phases(std::env::var_os("STORY_TIMES").map(|_| std::time::Instant::now()))
     }
+    /// Ends a phase: what it freed goes back to the system, and its time
+    /// is printed when asked for.
     fn end(&mut self, phase: &str) {
+        give_back_freed_memory();
         if let Some(t) = &mut self.0 {
             eprintln!("story build: {phase}: {:.2} s", t.elapsed().as_secs_f64());
             *t = std::time::Instant::now();
         }
+    }
+}
+
+/// Hands the pages that freed memory holds back to the system (glibc
+/// keeps them, in every thread's arena, until asked). A phase's leftovers
+/// (the check's parsed files, the catalog's pages as JSON) otherwise stay
+/// in the process's memory to the end, under every later phase's own.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
@@ -412,12 +442,8 @@ fn site_root(url: &str) -> Result<Url, Failure> {
 /// Each tag's folder below the site (`tags/energy/`), named by the one
 /// [`TagFolders`] map: the catalog's tags as the viewer's search names them
 /// on a built page, then the tags only stories have.
-fn tag_folders(catalog: &Catalog, docs: &HashMap<PathBuf, Document>) -> (Vec<String>, Arc<TagFolders>) {
-    let story_tags = docs.values().flat_map(|d| match d {
-        Document::Story(s) => s.tags.as_slice(),
-        Document::Catalog(_) => &[],
-    });
-    let folders = TagFolders::new(catalog, story_tags.map(String::as_str));
+fn tag_folders(catalog: &Catalog, story_tags: &[String]) -> (Vec<String>, Arc<TagFolders>) {
+    let folders = TagFolders::new(catalog, story_tags.iter().map(String::as_str));
     (folders.tags().to_vec(), Arc::new(folders))
 }
 

@@ -133,23 +133,14 @@ pub(super) fn write_index(
             }
         }
     }
-    let written = builder.finish();
-    let dir = out.join(search::FOLDER);
-    std::fs::create_dir_all(&dir)?;
+    std::fs::create_dir_all(out.join(search::FOLDER))?;
     let mut stats = SearchStats { docs: catalog.entries.len(), ..SearchStats::default() };
-    let mut write = |name: &str, text: &str| -> std::io::Result<()> {
-        std::fs::write(out.join(name), text)?;
+    builder.write_files(|file, text| {
+        std::fs::write(out.join(file.path()), &text)?;
         stats.files += 1;
         stats.bytes += text.len() as u64;
-        Ok(())
-    };
-    write(search::INDEX_FILE, &written.index)?;
-    for (j, g) in written.groups.iter().enumerate() {
-        write(&search::group_file(j), g)?;
-    }
-    for (k, c) in written.chunks.iter().enumerate() {
-        write(&search::chunk_file(k), c)?;
-    }
+        Ok::<_, std::io::Error>(())
+    })?;
     // The lists of stories, numbered from the oldest (the last entry is
     // 0), written on every core.
     let oldest_first: Vec<_> = catalog.entries.iter().rev().collect();
