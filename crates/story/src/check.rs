@@ -53,6 +53,27 @@ impl Docs {
     pub fn all(&self) -> impl Iterator<Item = &Document> {
         self.docs.iter().flatten()
     }
+    /// The stories of the files at `files` (indices of the files given),
+    /// owned, each with its place in `files`; the rest is dropped. A
+    /// story two files share is cloned for all but the last.
+    pub fn into_stories(mut self, files: &[usize]) -> Vec<(usize, Story)> {
+        let mut uses = vec![0usize; self.docs.len()];
+        for &i in files {
+            if let Some(&slot) = self.of_file.get(i) {
+                uses[slot] += 1;
+            }
+        }
+        let mut stories = Vec::with_capacity(files.len());
+        for (j, &i) in files.iter().enumerate() {
+            let Some(&slot) = self.of_file.get(i) else { continue };
+            uses[slot] -= 1;
+            let doc = if uses[slot] == 0 { self.docs[slot].take() } else { self.docs[slot].clone() };
+            if let Some(Document::Story(s)) = doc {
+                stories.push((j, s));
+            }
+        }
+        stories
+    }
 }
 
 /// [`check_files`], and every document read (see [`Docs`]). Two stories
@@ -243,9 +264,12 @@ impl Cache {
         let mut checked = check_file_at(sandbox, path, real.as_deref());
         let key = real.unwrap_or_else(|| path.to_owned());
         // Kept only to compare with catalog entries and to make the
-        // build's catalog, which never look at the sections.
+        // build's catalog, which look at none of these.
         if let Some(Document::Story(s)) = &mut checked.doc {
             s.sections = Vec::new();
+            s.authors = Vec::new();
+            s.corrections = Vec::new();
+            s.byline = None;
         }
         (key, checked)
     }

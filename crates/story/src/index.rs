@@ -2,6 +2,7 @@
 //! the stories themselves (newest first), so nobody copies a title, date or
 //! tag by hand. A `stories.json` already there keeps its title.
 
+use std::borrow::Borrow;
 use std::path::{Path, PathBuf};
 
 use story_format::layout;
@@ -70,9 +71,9 @@ pub fn page_name(stem: &str, n: usize) -> String {
 /// first: one file while they fit in [`layout::CATALOG_PAGE`], else pages
 /// of that many, newest first, each naming the next and the previous
 /// (`STEM-2.json`...) and the total. `None`: `site` has no file URL.
-pub fn pages_from_stories(
+pub fn pages_from_stories<S: Borrow<Story>>(
     site: &Path,
-    stories: Vec<(PathBuf, &Story)>,
+    stories: Vec<(PathBuf, S)>,
     stem: &str,
 ) -> Option<Vec<(String, String)>> {
     let CatalogOut { title, stories: entries, .. } = from_stories(site, stories)?;
@@ -130,22 +131,23 @@ pub fn write_pages(target: &Path, pages: &[(String, String)]) -> std::io::Result
 /// The catalog of `stories` (checked, each with its `story.json`'s path
 /// below `site`), whole: newest first, the same date in path order, its
 /// addresses relative to `site/stories.json`. `None`: `site` has no file URL.
-fn from_stories(site: &Path, mut stories: Vec<(PathBuf, &Story)>) -> Option<CatalogOut> {
+/// Stories given owned are dropped as their entries are made.
+fn from_stories<S: Borrow<Story>>(site: &Path, mut stories: Vec<(PathBuf, S)>) -> Option<CatalogOut> {
     let title = title_of(site);
     let base = site_url(site)?;
     stories.sort_by(|(pa, a), (pb, b)| {
-        let key = |s: &Story| s.published.as_ref().map(|t| t.unix);
+        let key = |s: &S| s.borrow().published.as_ref().map(|t| t.unix);
         key(b).cmp(&key(a)).then_with(|| pa.cmp(pb))
     });
     // The file need not exist yet (a story.md's story.json, written by `story build`).
     let site_dir = std::fs::canonicalize(site).ok()?;
     let entries = stories
-        .iter()
+        .into_iter()
         .map(|(path, s)| {
             let abs = path.strip_prefix(site).map_or_else(|_| path.clone(), |rel| site_dir.join(rel));
             let href = Url::from_file_path(&abs)
                 .map_or_else(|()| path.display().to_string(), |u| relative(&base, &u));
-            entry(href, s, &base)
+            entry(href, s.borrow(), &base)
         })
         .collect();
     Some(CatalogOut { format: FORMAT, title, total: None, prev: None, next: None, stories: entries })

@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 use story_format::layout::{self, TagFolders};
 use story_format::url::Url;
-use story_format::{Catalog, Document};
+use story_format::{Catalog, Document, Story};
 use story_viewer::publish::{self, CatalogPage, Place};
 
 use crate::check;
@@ -224,14 +224,11 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let made_pages = {
         let (bundles, site) = (&bundles, &site);
         move || {
-            let stories = bundles
-                .iter()
-                .zip(&bundle_files)
-                .filter_map(|(b, &i)| match docs.of(i) {
-                    // A story.md is published as story.json beside it.
-                    Some(Document::Story(s)) => Some((b.with_file_name("story.json"), s)),
-                    _ => None,
-                })
+            // A story.md is published as story.json beside it.
+            let stories: Vec<(PathBuf, Story)> = docs
+                .into_stories(&bundle_files)
+                .into_iter()
+                .map(|(j, s)| (bundles[j].with_file_name("story.json"), s))
                 .collect();
             crate::index::pages_from_stories(site, stories, crate::index::CATALOG_STEM)
         }
