@@ -490,3 +490,52 @@ pub fn collect(
     }));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story(id: &str) -> String {
+        format!(
+            r#"{{"format": "story/1.1", "id": "{id}", "lang": "en", "title": "Story {id}",
+                "published": "2026-01-02", "source": {{"name": "Wire"}}, "byline": "By A. Writer",
+                "sections": [{{"blocks": ["The text of {id}."]}}]}}"#
+        )
+    }
+
+    /// A story reached by two paths (a folder linked inside the site) is
+    /// read and reported once and held once, and still goes to each file
+    /// that names it; what the check keeps leaves out the sections and
+    /// the byline.
+    #[test]
+    fn a_file_reached_twice_is_one_slot_and_goes_to_both() {
+        let root = std::env::temp_dir().join(format!("story-docs-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (dir, id) in [("s1", "a"), ("s3", "b")] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+            std::fs::write(root.join(dir).join("story.json"), story(id)).unwrap();
+        }
+        std::os::unix::fs::symlink("s1", root.join("s2")).unwrap();
+        let sandbox = Sandbox::new(&root).unwrap();
+        let files: Vec<PathBuf> =
+            ["s1", "s2", "s3"].iter().map(|d| sandbox.root().join(d).join("story.json")).collect();
+        let (reports, docs) = check_files_and_docs(&sandbox, &files);
+        assert_eq!(reports.len(), 2, "one report per file read");
+        assert!(
+            reports.iter().all(|r| !r.has_errors()),
+            "{:?}",
+            reports.iter().map(|r| &r.file).collect::<Vec<_>>()
+        );
+        assert_eq!(docs.all().count(), 2);
+        let ids = |i| match docs.of(i) {
+            Some(Document::Story(s)) => (s.id.clone(), s.sections.len(), s.byline.clone()),
+            _ => panic!("file {i} has no story"),
+        };
+        assert_eq!([ids(0), ids(1), ids(2)].map(|(id, ..)| id), ["a", "a", "b"]);
+        assert_eq!((ids(0).1, ids(0).2), (0, None));
+        let owned: Vec<(usize, String)> =
+            docs.into_stories(&[0, 1, 2]).into_iter().map(|(j, s)| (j, s.id)).collect();
+        assert_eq!(owned, [(0, "a".to_owned()), (1, "a".to_owned()), (2, "b".to_owned())]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

@@ -157,3 +157,62 @@ pub struct Written {
     /// `search/terms-K.txt`, in order.
     pub chunks: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::GROUP_CHUNKS;
+
+    /// Files come one at a time, each chunk numbered in order, then the
+    /// groups, then the index; each group names the first term of its
+    /// chunks, and the last chunk holds the last term.
+    #[test]
+    fn files_come_in_order_with_their_numbers() {
+        let mut b = Builder::new(3000, vec![]);
+        let words: Vec<String> = (0..(GROUP_CHUNKS * 300)).map(|i| format!("word{i:06}")).collect();
+        // Twenty stories a word: over 4 MB of lists, so more than one group.
+        for (i, w) in words.iter().enumerate() {
+            for d in 0..20 {
+                b.add(((i * 7 + d * 131) % 3000) as u32, [w.as_str()]);
+            }
+        }
+        let mut files = Vec::new();
+        b.write_files(|f, text| {
+            files.push((f, text));
+            Ok::<_, ()>(())
+        })
+        .unwrap();
+        let chunks: Vec<usize> = files
+            .iter()
+            .filter_map(|(f, _)| if let IndexFile::Chunk(k) = f { Some(*k) } else { None })
+            .collect();
+        assert!(chunks.len() > GROUP_CHUNKS, "more than one group: {} chunks", chunks.len());
+        assert_eq!(chunks, (0..chunks.len()).collect::<Vec<_>>());
+        let groups: Vec<&(IndexFile, String)> =
+            files.iter().filter(|(f, _)| matches!(f, IndexFile::Group(_))).collect();
+        assert_eq!(groups.len(), chunks.len().div_ceil(GROUP_CHUNKS));
+        assert_eq!(files.last().map(|(f, _)| *f), Some(IndexFile::Index));
+        assert!(files[..chunks.len()].iter().all(|(f, _)| matches!(f, IndexFile::Chunk(_))));
+        let (_, second) = groups[1];
+        let first_of_chunk = |k: usize| files[k].1.split('\t').next().unwrap().to_owned();
+        assert!(second.contains(&format!("first {GROUP_CHUNKS}\n")));
+        assert!(second.contains(&format!("chunk {}\n", first_of_chunk(GROUP_CHUNKS))));
+        assert!(files[chunks.len() - 1].1.contains(words.last().unwrap().as_str()));
+        assert_eq!(IndexFile::Chunk(3).path(), "search/terms-3.txt");
+        assert_eq!(IndexFile::Group(1).path(), "search/chunks-1.txt");
+        assert_eq!(IndexFile::Index.path(), INDEX_FILE);
+    }
+
+    /// The first error from `write` stops the writing.
+    #[test]
+    fn the_first_error_stops_it() {
+        let mut b = Builder::new(1, vec![]);
+        b.add(0, ["a", "b"]);
+        let mut calls = 0;
+        let result = b.write_files(|_, _| {
+            calls += 1;
+            Err("disk full")
+        });
+        assert_eq!((result, calls), (Err("disk full"), 1));
+    }
+}
