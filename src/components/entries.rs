@@ -60,7 +60,7 @@ fn entry(e: &Entry, props: &EntryPageProps, eager: bool) -> Html {
     html! {
         <li class="sv-entry" key={ e.id.clone() }>
             if let Some(t) = &e.thumbnail {
-                <Figure image={ t.clone() } class="sv-thumb" lazy={ !eager } sizes={ super::figure::THUMB_SIZES } />
+                <Figure image={ (**t).clone() } class="sv-thumb" lazy={ !eager } sizes={ super::figure::THUMB_SIZES } />
             }
             <div class="sv-entry-text">
                 // Title and dek in the story's language where the entry

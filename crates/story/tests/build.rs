@@ -481,6 +481,11 @@ fn markdown_bundles_are_published_as_json() {
     let catalog: Value = serde_json::from_str(&read(out.join("stories.json"))).unwrap();
     assert_eq!(catalog["stories"][0]["href"], "md/story.json");
     assert_eq!(attr(&page(out.join("index.html")), ".sv-entry-title a", "href"), "md/");
+    // The feed reads the story again from its Markdown, for its full text.
+    let atom = read(out.join("feed.xml"));
+    let atom = roxmltree::Document::parse(&atom).unwrap();
+    let content = atom.descendants().find(|n| n.has_tag_name("content")).and_then(|n| n.text()).unwrap();
+    assert!(content.contains("More text."), "{content}");
 }
 
 #[test]

@@ -268,7 +268,7 @@ impl<'de> Shape<'de> for EntryShape<'_, '_, '_> {
             source: cx.source(acc.source),
             href,
             dek: cx.opt_text(acc.dek, "dek", path),
-            thumbnail: acc.thumbnail,
+            thumbnail: acc.thumbnail.map(Box::new),
             tags: acc.tags,
         }))
     }

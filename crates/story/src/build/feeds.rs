@@ -3,6 +3,7 @@
 //! written by `quick_xml`, which escapes text and attribute values; text
 //! is first cleared of the characters XML 1.0 cannot hold at all.
 
+use std::borrow::Cow;
 use std::io;
 
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -39,29 +40,34 @@ impl FeedItem {
     }
 }
 
-/// One page of the site, for the sitemap.
-pub struct SitemapUrl {
-    pub url: Url,
-    pub modified: Option<Timestamp>,
+/// One page of the site, for the sitemap. A story's address and date are
+/// borrowed from what the build holds anyway (a copy of each cost about
+/// 400 bytes a story); a list page's address is its own.
+pub struct SitemapUrl<'a> {
+    pub url: Cow<'a, Url>,
+    pub modified: Option<&'a Timestamp>,
 }
 
 /// The sitemap as it is gathered, and when each story last changed (its
 /// `updated`, else `published`), by id: a list page changed when the
-/// newest of what it lists did.
+/// newest of what it lists did. Borrows the ids and dates it maps.
 #[derive(Default)]
-pub struct Sitemap {
-    pub urls: Vec<SitemapUrl>,
-    pub changed: std::collections::HashMap<String, Timestamp>,
+pub struct Sitemap<'a> {
+    pub urls: Vec<SitemapUrl<'a>>,
+    pub changed: std::collections::HashMap<&'a str, &'a Timestamp>,
 }
 
-impl Sitemap {
+impl<'a> Sitemap<'a> {
     /// When a list of these entries last changed: the newest change of a
     /// story it lists (a catalog's `published` for a story not built here).
-    pub fn list_modified<'e>(
+    pub fn list_modified(
         &self,
-        entries: impl IntoIterator<Item = &'e story_format::Entry>,
-    ) -> Option<Timestamp> {
-        entries.into_iter().filter_map(|e| self.changed.get(&e.id).or(e.published.as_ref())).max().cloned()
+        entries: impl IntoIterator<Item = &'a story_format::Entry>,
+    ) -> Option<&'a Timestamp> {
+        entries
+            .into_iter()
+            .filter_map(|e| self.changed.get(e.id.as_str()).copied().or(e.published.as_ref()))
+            .max()
     }
 }
 
@@ -241,20 +247,19 @@ pub const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 /// the protocol's limits ([`SITEMAP_URLS`], [`SITEMAP_BYTES`]) and dated
 /// by the newest page it lists. Crawlers are pointed at the one address
 /// either way (robots.txt).
-pub fn sitemaps(root: &Url, urls: &[SitemapUrl]) -> Vec<(String, String)> {
+pub fn sitemaps(root: &Url, urls: &[SitemapUrl<'_>]) -> Vec<(String, String)> {
     sitemaps_within(root, urls, SITEMAP_URLS, SITEMAP_BYTES)
 }
 
 fn sitemaps_within(
     root: &Url,
-    urls: &[SitemapUrl],
+    urls: &[SitemapUrl<'_>],
     max_urls: usize,
     max_bytes: usize,
 ) -> Vec<(String, String)> {
     // What an entry can take at most: its address escaped (an `&` becomes
     // five bytes), the date and the tags around them.
-    let cost =
-        |u: &SitemapUrl| u.url.as_str().len() * 5 + u.modified.as_ref().map_or(0, |m| m.raw.len()) + 64;
+    let cost = |u: &SitemapUrl<'_>| u.url.as_str().len() * 5 + u.modified.map_or(0, |m| m.raw.len()) + 64;
     let (mut parts, mut start, mut bytes) = (Vec::new(), 0, 200);
     for (i, u) in urls.iter().enumerate() {
         if i > start && (i - start == max_urls || bytes + cost(u) > max_bytes) {
@@ -270,7 +275,7 @@ fn sitemaps_within(
     let names: Vec<String> = (1..=parts.len()).map(|n| format!("{}{n}.xml", layout::SITEMAP_PART)).collect();
     let index = sitemap_xml("sitemapindex", |w| {
         for (name, part) in names.iter().zip(&parts) {
-            let newest = part.iter().filter_map(|u| u.modified.as_ref()).max();
+            let newest = part.iter().filter_map(|u| u.modified).max();
             sitemap_entry(w, "sitemap", &format!("{root}{name}"), newest)?;
         }
         Ok(())
@@ -281,10 +286,10 @@ fn sitemaps_within(
 }
 
 /// One sitemap file: every page of `urls`, with its last change where known.
-fn urlset(urls: &[SitemapUrl]) -> String {
+fn urlset(urls: &[SitemapUrl<'_>]) -> String {
     sitemap_xml("urlset", |w| {
         for u in urls {
-            sitemap_entry(w, "url", u.url.as_str(), u.modified.as_ref())?;
+            sitemap_entry(w, "url", u.url.as_str(), u.modified)?;
         }
         Ok(())
     })
@@ -329,10 +334,10 @@ pub fn robots(root: &Url) -> String {
 mod tests {
     use super::*;
 
-    fn urls(n: usize, path: &str) -> Vec<SitemapUrl> {
+    fn urls(n: usize, path: &str) -> Vec<SitemapUrl<'static>> {
         (0..n)
             .map(|i| SitemapUrl {
-                url: Url::parse(&format!("https://n.example/{path}{i}/")).unwrap(),
+                url: Cow::Owned(Url::parse(&format!("https://n.example/{path}{i}/")).unwrap()),
                 modified: None,
             })
             .collect()

@@ -32,6 +32,7 @@ pub mod search;
 mod staging;
 mod stories;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -295,8 +296,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
 
     let mut sitemap = Sitemap::default();
     for s in &summaries {
-        if let Some(m) = s.updated.clone().or_else(|| s.published.clone()) {
-            sitemap.changed.insert(s.id.clone(), m);
+        if let Some(m) = s.updated.as_ref().or(s.published.as_ref()) {
+            sitemap.changed.insert(s.id.as_str(), m);
         }
     }
     let mut list_keys = BTreeMap::new();
@@ -304,8 +305,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap, &mut list_keys)?;
     phase.end("list pages");
     for s in &summaries {
-        let modified = sitemap.changed.get(&s.id).cloned();
-        sitemap.urls.push(SitemapUrl { url: s.page.clone(), modified });
+        let modified = sitemap.changed.get(s.id.as_str()).copied();
+        sitemap.urls.push(SitemapUrl { url: Cow::Borrowed(&s.page), modified });
     }
 
     // Feeds: the newest stories, their text rendered again (only these few
@@ -453,13 +454,13 @@ fn tag_path_of(folders: Arc<TagFolders>) -> TagPath {
 type TagPath = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 /// The catalog's pages and each tag's; returns how many were written.
-fn catalog_pages(
-    catalog: &Catalog,
+fn catalog_pages<'a>(
+    catalog: &'a Catalog,
     all_tags: &[String],
     out: &Path,
     pages: &Pages<'_>,
     tag_path: &TagPath,
-    sitemap: &mut Sitemap,
+    sitemap: &mut Sitemap<'a>,
     list_keys: &mut BTreeMap<String, String>,
 ) -> Result<usize, Failure> {
     let (info, place) = (pages.info, pages.place);
@@ -532,7 +533,7 @@ fn catalog_pages(
         let description = report::count_as(entries.len(), "story", "stories")
             + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
             + &format!(" from {name}");
-        let pictures = pages.images.pictures(one.entries.iter().filter_map(|e| e.thumbnail.as_ref()))?;
+        let pictures = pages.images.pictures(one.entries.iter().filter_map(|e| e.thumbnail.as_deref()))?;
         let place = Place { pictures, ..place(page.clone()) };
         let linked = at.tags.iter().chain(tag).chain(one.entries.iter().flat_map(|e| &e.tags));
         let key = incremental::list_key(
@@ -551,7 +552,7 @@ fn catalog_pages(
             std::fs::write(dir.join(layout::PAGE_FILE), html)?;
         }
         let modified = sitemap.list_modified(slice.iter().copied());
-        Ok((SitemapUrl { url: page, modified }, (folder, key)))
+        Ok((SitemapUrl { url: Cow::Owned(page), modified }, (folder, key)))
     })?;
     let mut n = written.len();
     let (urls, keys): (Vec<_>, Vec<_>) = written.into_iter().unzip();
@@ -575,7 +576,7 @@ fn catalog_pages(
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(layout::PAGE_FILE), html)?;
         let modified = sitemap.list_modified(&catalog.entries);
-        sitemap.urls.push(SitemapUrl { url: page, modified });
+        sitemap.urls.push(SitemapUrl { url: Cow::Owned(page), modified });
         n += 1;
     }
     Ok(n)

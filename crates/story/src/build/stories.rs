@@ -27,8 +27,9 @@ pub(super) struct Summary {
     /// The bundle's folder below the site, ending in `/` (`a/b/`).
     pub(super) folder: String,
     pub(super) page: Url,
-    /// The bundle file, to read again for a feed.
-    pub(super) file: PathBuf,
+    /// Its bundle file is `story.md` (else `story.json`), in `folder`: read
+    /// again for a feed.
+    pub(super) markdown: bool,
     pub(super) id: String,
     pub(super) published: Option<Timestamp>,
     pub(super) updated: Option<Timestamp>,
@@ -144,7 +145,7 @@ pub(super) fn render_story(
     let summary = |reused| Summary {
         folder: folder.clone(),
         page: page.clone(),
-        file: file.to_owned(),
+        markdown: file.extension().is_some_and(|e| e == "md"),
         id: story.id.clone(),
         published: story.published.clone(),
         updated: story.updated.clone(),
@@ -174,7 +175,9 @@ pub(super) fn render_story(
 }
 
 pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {
-    let story = published_story(sandbox, &s.file, images.root)?.story;
+    let name = if s.markdown { "story.md" } else { "story.json" };
+    let file = sandbox.root().join(&s.folder).join(name);
+    let story = published_story(sandbox, &file, images.root)?.story;
     let pictures = images.pictures(story_images(&story))?;
     let image = match &story.hero {
         Some(h) => images.preview(h)?.map(|p| p.url.to_string()),
