@@ -45,8 +45,52 @@ const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/2");
 #[derive(Default)]
 pub struct Previous {
     dir: PathBuf,
-    keys: HashMap<String, String>,
-    lists: HashMap<String, String>,
+    keys: HashMap<String, PageKey>,
+    lists: HashMap<String, PageKey>,
+}
+
+/// What a page was made from, hashed (SHA-256): 32 bytes, held for every
+/// story and list page (as 64 hex digits it took 104 bytes and an
+/// allocation each). Written in the manifest as hex.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PageKey([u8; 32]);
+
+impl std::fmt::Display for PageKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl std::fmt::Debug for PageKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PageKey({self})")
+    }
+}
+
+impl Serialize for PageKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageKey {
+    /// 64 hex digits; anything else makes the manifest unusable (a full build).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        let digit = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
+        let bytes = text.as_bytes();
+        let mut key = [0u8; 32];
+        if bytes.len() != 64 {
+            return Err(serde::de::Error::custom("a key is 64 hex digits"));
+        }
+        for (i, pair) in bytes.chunks(2).enumerate() {
+            match (digit(pair[0]), digit(pair[1])) {
+                (Some(hi), Some(lo)) => key[i] = hi << 4 | lo,
+                _ => return Err(serde::de::Error::custom("a key is 64 hex digits")),
+            }
+        }
+        Ok(PageKey(key))
+    }
 }
 
 impl Previous {
@@ -72,14 +116,13 @@ impl Previous {
     /// `to` when they were made from the same `key` and are all there as
     /// regular files; returns whether it did (else nothing is left in `to`
     /// and the story is rendered).
-    pub fn reuse(&self, folder: &str, key: &str, to: &Path) -> bool {
-        self.keys.get(folder).map(String::as_str) == Some(key)
-            && self.link(folder, &layout::STORY_OUTPUTS, to)
+    pub fn reuse(&self, folder: &str, key: &PageKey, to: &Path) -> bool {
+        self.keys.get(folder) == Some(key) && self.link(folder, &layout::STORY_OUTPUTS, to)
     }
 
     /// As [`Previous::reuse`], for the list page in `folder` (its `index.html`).
-    pub fn reuse_list(&self, folder: &str, key: &str, to: &Path) -> bool {
-        self.lists.get(folder).map(String::as_str) == Some(key) && self.link(folder, &[layout::PAGE_FILE], to)
+    pub fn reuse_list(&self, folder: &str, key: &PageKey, to: &Path) -> bool {
+        self.lists.get(folder) == Some(key) && self.link(folder, &[layout::PAGE_FILE], to)
     }
 
     /// Links `names` from `folder` of the previous site into `to`, all or none.
@@ -113,7 +156,7 @@ pub fn story_key<'t>(
     pictures: &Pictures,
     hero: Option<&Preview>,
     tag_folders: impl Iterator<Item = String> + 't,
-) -> String {
+) -> PageKey {
     let mut key = Key::new();
     key.part(json);
     key.site(page, site);
@@ -131,7 +174,7 @@ pub fn list_key<'t>(
     parts: &[&dyn std::fmt::Debug],
     pictures: &Pictures,
     tag_folders: impl Iterator<Item = String> + 't,
-) -> String {
+) -> PageKey {
     let mut key = Key::new();
     key.site(page, site);
     for p in parts {
@@ -191,12 +234,12 @@ impl Key {
             pictures.0.iter().map(|(k, v)| (k, format!("{v:?}"))).collect();
         self.debug(&sorted);
     }
-    /// The folders of the tags the page links to, then the hash as hex.
-    fn finish(mut self, tag_folders: impl Iterator<Item = String>) -> String {
+    /// The folders of the tags the page links to, then the hash.
+    fn finish(mut self, tag_folders: impl Iterator<Item = String>) -> PageKey {
         for folder in tag_folders {
             self.part(folder.as_bytes());
         }
-        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        PageKey(self.0.finalize().into())
     }
 }
 
@@ -206,9 +249,9 @@ impl Key {
 struct ManifestIn {
     version: String,
     #[serde(default)]
-    stories: HashMap<String, String>,
+    stories: HashMap<String, PageKey>,
     #[serde(default)]
-    lists: HashMap<String, String>,
+    lists: HashMap<String, PageKey>,
 }
 
 /// The manifest as it is written: each story's folder and key, each list
@@ -216,16 +259,16 @@ struct ManifestIn {
 #[derive(serde::Serialize)]
 struct ManifestOut<'a> {
     version: &'a str,
-    stories: BTreeMap<&'a str, &'a str>,
-    lists: &'a BTreeMap<String, String>,
+    stories: BTreeMap<&'a str, &'a PageKey>,
+    lists: &'a BTreeMap<String, PageKey>,
 }
 
 /// Writes the manifest of the site being built in `dir`: `stories` are
 /// each story's folder and key, `lists` each list page's.
 pub fn write_manifest<'a>(
     dir: &Path,
-    stories: impl IntoIterator<Item = (&'a str, &'a str)>,
-    lists: &BTreeMap<String, String>,
+    stories: impl IntoIterator<Item = (&'a str, &'a PageKey)>,
+    lists: &BTreeMap<String, PageKey>,
 ) -> io::Result<()> {
     let manifest = ManifestOut { version: VERSION, stories: stories.into_iter().collect(), lists };
     let file = io::BufWriter::new(std::fs::File::create(dir.join(MANIFEST))?);
@@ -355,6 +398,23 @@ fn same_file(a: &Path, b: &Path) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key goes into the manifest as 64 hex digits and comes back the
+    /// same; anything else in its place makes the manifest unusable.
+    #[test]
+    fn a_key_is_written_as_hex_and_read_back() {
+        let mut bytes = [0u8; 32];
+        bytes.iter_mut().enumerate().for_each(|(i, b)| *b = (i * 37 + 5) as u8);
+        let key = PageKey(bytes);
+        let json = serde_json::to_string(&key).unwrap();
+        assert_eq!(json.len(), 66);
+        assert!(json.starts_with("\"052a4f"), "{json}");
+        assert_eq!(serde_json::from_str::<PageKey>(&json).unwrap(), key);
+        assert_eq!(serde_json::from_str::<PageKey>(&json.to_uppercase()).unwrap(), key);
+        for bad in ["\"\"", "\"052a\"", &json.replacen('0', "g", 1), &json.replacen('"', "\"00", 1)] {
+            assert!(serde_json::from_str::<PageKey>(bad).is_err(), "{bad}");
+        }
+    }
 
     fn write(root: &Path, rel: &str, body: &str) {
         let p = root.join(rel);

@@ -353,7 +353,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // The search index, over the catalog with each story's own text.
     let search = search::write_index(tmp.path(), &root, &catalog, index, &tags)?;
     phase.end("search index");
-    let keys = summaries.iter().map(|s| (s.folder.as_str(), s.key.as_str()));
+    let keys = summaries.iter().map(|s| (s.folder.as_str(), &s.key));
     incremental::write_manifest(tmp.path(), keys, &list_keys)?;
     let changes = match &opts.changes {
         Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
@@ -461,7 +461,7 @@ fn catalog_pages<'a>(
     pages: &Pages<'_>,
     tag_path: &TagPath,
     sitemap: &mut Sitemap<'a>,
-    list_keys: &mut BTreeMap<String, String>,
+    list_keys: &mut BTreeMap<String, incremental::PageKey>,
 ) -> Result<usize, Failure> {
     let (info, place) = (pages.info, pages.place);
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();

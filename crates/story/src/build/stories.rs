@@ -36,7 +36,7 @@ pub(super) struct Summary {
     /// The local files it uses, below the site's root.
     pub(super) assets: Vec<String>,
     /// What its pages were made from ([`incremental::story_key`]).
-    pub(super) key: String,
+    pub(super) key: incremental::PageKey,
     /// Its pages were taken from the previous build.
     pub(super) reused: bool,
 }
@@ -50,7 +50,7 @@ pub(super) struct Pages<'a> {
     /// The previous build, whose unchanged pages are reused.
     pub(super) previous: &'a incremental::Previous,
     /// The search index, which each story's text goes into.
-    pub(super) index: Option<&'a super::search::Index>,
+    pub(super) index: Option<&'a super::search::Index<'a>>,
 }
 
 pub(super) fn render_stories(
@@ -150,7 +150,7 @@ pub(super) fn render_story(
         published: story.published.clone(),
         updated: story.updated.clone(),
         assets: assets.clone(),
-        key: key.clone(),
+        key,
         reused,
     };
     if pages.previous.reuse(&folder, &key, &dir) {
