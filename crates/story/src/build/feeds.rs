@@ -246,9 +246,14 @@ pub const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 /// sitemap index naming `sitemap-1.xml`, `sitemap-2.xml`..., each within
 /// the protocol's limits ([`SITEMAP_URLS`], [`SITEMAP_BYTES`]) and dated
 /// by the newest page it lists. Crawlers are pointed at the one address
-/// either way (robots.txt).
-pub fn sitemaps(root: &Url, urls: &[SitemapUrl<'_>]) -> Vec<(String, String)> {
-    sitemaps_within(root, urls, SITEMAP_URLS, SITEMAP_BYTES)
+/// either way (robots.txt). Each file goes to `write` as it is made, so
+/// only one is held (at 1,000,000 stories they are about 150 MB in all).
+pub fn write_sitemaps(
+    root: &Url,
+    urls: &[SitemapUrl<'_>],
+    write: impl FnMut(&str, String) -> io::Result<()>,
+) -> io::Result<()> {
+    sitemaps_within(root, urls, SITEMAP_URLS, SITEMAP_BYTES, write)
 }
 
 fn sitemaps_within(
@@ -256,7 +261,8 @@ fn sitemaps_within(
     urls: &[SitemapUrl<'_>],
     max_urls: usize,
     max_bytes: usize,
-) -> Vec<(String, String)> {
+    mut write: impl FnMut(&str, String) -> io::Result<()>,
+) -> io::Result<()> {
     // What an entry can take at most: its address escaped (an `&` becomes
     // five bytes), the date and the tags around them.
     let cost = |u: &SitemapUrl<'_>| u.url.as_str().len() * 5 + u.modified.map_or(0, |m| m.raw.len()) + 64;
@@ -270,7 +276,7 @@ fn sitemaps_within(
     }
     parts.push(&urls[start..]);
     if parts.len() == 1 {
-        return vec![(layout::SITEMAP.to_owned(), urlset(urls))];
+        return write(layout::SITEMAP, urlset(urls));
     }
     let names: Vec<String> = (1..=parts.len()).map(|n| format!("{}{n}.xml", layout::SITEMAP_PART)).collect();
     let index = sitemap_xml("sitemapindex", |w| {
@@ -280,9 +286,8 @@ fn sitemaps_within(
         }
         Ok(())
     });
-    let mut files = vec![(layout::SITEMAP.to_owned(), index)];
-    files.extend(names.into_iter().zip(parts).map(|(name, part)| (name, urlset(part))));
-    files
+    write(layout::SITEMAP, index)?;
+    names.iter().zip(parts).try_for_each(|(name, part)| write(name, urlset(part)))
 }
 
 /// One sitemap file: every page of `urls`, with its last change where known.
@@ -343,6 +348,17 @@ mod tests {
             .collect()
     }
 
+    /// The sitemaps as `(file name, text)`, in the order they are written.
+    fn sitemaps(root: &Url, urls: &[SitemapUrl<'_>]) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        write_sitemaps(root, urls, |name, xml| {
+            files.push((name.to_owned(), xml));
+            Ok(())
+        })
+        .unwrap();
+        files
+    }
+
     fn locs(xml: &str) -> Vec<String> {
         let doc = roxmltree::Document::parse(xml).unwrap();
         doc.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_owned()).collect()
@@ -387,7 +403,12 @@ mod tests {
         let long = "x".repeat(900);
         let all = urls(3000, &long);
         let max = 4 * 1024 * 1024;
-        let files = sitemaps_within(&root, &all, SITEMAP_URLS, max);
+        let mut files = Vec::new();
+        sitemaps_within(&root, &all, SITEMAP_URLS, max, |name, xml| {
+            files.push((name.to_owned(), xml));
+            Ok(())
+        })
+        .unwrap();
         assert!(files.len() > 2, "{} files", files.len());
         for (name, xml) in &files {
             assert!(xml.len() <= max, "{name}: {} bytes", xml.len());

@@ -345,9 +345,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
-    for (name, xml) in feeds::sitemaps(&root, &sitemap.urls) {
-        write(&name, xml)?;
-    }
+    feeds::write_sitemaps(&root, &sitemap.urls, write)?;
     write(layout::ROBOTS, feeds::robots(&root))?;
     phase.end("feeds, sitemaps and robots.txt written");
     // The search index, over the catalog with each story's own text.
