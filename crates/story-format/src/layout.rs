@@ -143,7 +143,13 @@ impl TagFolders {
     /// The folders of `catalog`'s tags and then of `more` (tags that only
     /// stories have; those the catalog has are passed over).
     pub fn new<'a>(catalog: &Catalog, more: impl IntoIterator<Item = &'a str>) -> TagFolders {
-        let mut tags: Vec<&str> = catalog.all_tags();
+        TagFolders::of_tags(catalog.all_tags(), more)
+    }
+
+    /// As [`TagFolders::new`], given the catalog's tags (each once, in
+    /// any order) rather than the catalog.
+    pub fn of_tags<'a>(tags: Vec<&str>, more: impl IntoIterator<Item = &'a str>) -> TagFolders {
+        let mut tags: Vec<&str> = tags;
         tags.sort();
         let known: std::collections::HashSet<&str> = tags.iter().copied().collect();
         let mut extra: Vec<&str> = more.into_iter().filter(|t| !known.contains(t)).collect();

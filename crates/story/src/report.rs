@@ -8,6 +8,7 @@ use std::path::Path;
 use story_format::{Diagnostic, Location};
 
 /// The diagnostics of one file.
+#[derive(Debug)]
 pub struct Report {
     /// The file as the user named it (or as found below a folder).
     pub file: String,

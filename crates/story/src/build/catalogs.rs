@@ -2,7 +2,7 @@
 //! pages it names, or one made from the bundles as `story index` makes it
 //! (in pages of [`layout::CATALOG_PAGE`] past that many stories). Every page
 //! is written to the new site as it is; the build lists every entry of them
-//! all, as one catalog.
+//! all, as one catalog, read again from those files ([`Entries`]).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -11,6 +11,7 @@ use story_format::layout;
 use story_format::url::Url;
 use story_format::{parse_document_with_assets, Asset, Catalog, Document};
 
+use super::entries::Entries;
 use super::files::{below, local_path};
 use super::{run_err, Failure};
 use crate::check;
@@ -21,10 +22,11 @@ use crate::sandbox::Sandbox;
 /// million stories; a chain longer than this is a loop or a mistake.
 pub const MAX_PAGES: usize = 100_000;
 
-/// The catalog of every page together (first page's title and image; no
-/// `next`, `prev` or `total`), and the thumbnails its entries name.
+/// The catalog of every page together (first page's title and image), its
+/// entries read again from the pages written when needed, and the
+/// thumbnails its entries name.
 pub struct SiteCatalog {
-    pub catalog: Catalog,
+    pub catalog: Entries,
     pub thumbnails: Vec<Asset>,
     /// SITE had its own `stories.json`.
     pub own: bool,
@@ -42,7 +44,8 @@ pub fn site_catalog(
     files: usize,
 ) -> Result<SiteCatalog, Failure> {
     let own = std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_ok();
-    let mut pages = Vec::new();
+    let mut gathering = Entries::gather();
+    let mut thumbnails = Vec::new();
     if own {
         let mut seen = HashSet::new();
         let mut name = Some(layout::CATALOG_FILE.to_owned());
@@ -69,7 +72,8 @@ pub fn site_catalog(
                 })?),
             };
             write(out, &rel, &bytes)?;
-            pages.push(page);
+            thumbnails.extend(page.1);
+            gathering.add(out.join(&rel), url, &bytes, page.0)?;
         }
     } else {
         let made = made().ok_or_else(|| {
@@ -78,31 +82,13 @@ pub fn site_catalog(
         for (name, json) in made {
             let url = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
             let shown = || format!("{name} (made from the bundles)");
-            pages.push(parse_page(json.as_bytes(), &url, shown, files)?);
+            let (page, assets) = parse_page(json.as_bytes(), &url, shown, files)?;
             write(out, &name, json.as_bytes())?;
+            thumbnails.extend(assets);
+            gathering.add(out.join(&name), url, json.as_bytes(), page)?;
         }
     }
-    // Every page's entries in one list, made its full size at once (grown
-    // page by page it took twice the room at the end).
-    let total: usize = pages.iter().map(|(c, _)| c.entries.len()).sum();
-    let mut pages = pages.into_iter();
-    let (mut catalog, mut thumbnails) = pages.next().expect("a catalog has a first page");
-    catalog.entries.reserve_exact(total - catalog.entries.len());
-    for (page, assets) in pages {
-        catalog.entries.extend(page.entries);
-        thumbnails.extend(assets);
-    }
-    // Newest first across the pages too, as one file's entries are. A
-    // stable sort, but only when they are not in order already: it takes
-    // room for half the entries (29 MB at 100,000 stories), and pages
-    // made from the bundles are always in order.
-    if !catalog.entries.is_sorted_by(|a, b| a.published >= b.published) {
-        catalog.entries.sort_by(|a, b| b.published.cmp(&a.published));
-    }
-    catalog.next = None;
-    catalog.prev = None;
-    catalog.total = None;
-    Ok(SiteCatalog { catalog, thumbnails, own })
+    Ok(SiteCatalog { catalog: gathering.done()?, thumbnails, own })
 }
 
 /// One page parsed; its errors stop the build (a page SITE wrote was

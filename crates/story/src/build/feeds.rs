@@ -45,7 +45,7 @@ impl FeedItem {
 /// 400 bytes a story); a list page's address is its own.
 pub struct SitemapUrl<'a> {
     pub url: Cow<'a, Url>,
-    pub modified: Option<&'a Timestamp>,
+    pub modified: Option<Cow<'a, Timestamp>>,
 }
 
 /// The sitemap as it is gathered, and when each story last changed (its
@@ -60,14 +60,24 @@ pub struct Sitemap<'a> {
 impl<'a> Sitemap<'a> {
     /// When a list of these entries last changed: the newest change of a
     /// story it lists (a catalog's `published` for a story not built here).
-    pub fn list_modified(
+    pub fn list_modified<'e>(
         &self,
-        entries: impl IntoIterator<Item = &'a story_format::Entry>,
-    ) -> Option<&'a Timestamp> {
-        entries
-            .into_iter()
-            .filter_map(|e| self.changed.get(e.id.as_str()).copied().or(e.published.as_ref()))
-            .max()
+        entries: impl IntoIterator<Item = &'e story_format::Entry>,
+    ) -> Option<Cow<'a, Timestamp>> {
+        let mut newest: Option<Cow<'a, Timestamp>> = None;
+        for e in entries {
+            let m = match self.changed.get(e.id.as_str()) {
+                Some(&m) => Cow::Borrowed(m),
+                None => match &e.published {
+                    Some(p) => Cow::Owned(p.clone()),
+                    None => continue,
+                },
+            };
+            if newest.as_ref().is_none_or(|n| **n < *m) {
+                newest = Some(m);
+            }
+        }
+        newest
     }
 }
 
@@ -265,7 +275,8 @@ fn sitemaps_within(
 ) -> io::Result<()> {
     // What an entry can take at most: its address escaped (an `&` becomes
     // five bytes), the date and the tags around them.
-    let cost = |u: &SitemapUrl<'_>| u.url.as_str().len() * 5 + u.modified.map_or(0, |m| m.raw.len()) + 64;
+    let cost =
+        |u: &SitemapUrl<'_>| u.url.as_str().len() * 5 + u.modified.as_ref().map_or(0, |m| m.raw.len()) + 64;
     let (mut parts, mut start, mut bytes) = (Vec::new(), 0, 200);
     for (i, u) in urls.iter().enumerate() {
         if i > start && (i - start == max_urls || bytes + cost(u) > max_bytes) {
@@ -281,7 +292,7 @@ fn sitemaps_within(
     let names: Vec<String> = (1..=parts.len()).map(|n| format!("{}{n}.xml", layout::SITEMAP_PART)).collect();
     let index = sitemap_xml("sitemapindex", |w| {
         for (name, part) in names.iter().zip(&parts) {
-            let newest = part.iter().filter_map(|u| u.modified).max();
+            let newest = part.iter().filter_map(|u| u.modified.as_deref()).max();
             sitemap_entry(w, "sitemap", &format!("{root}{name}"), newest)?;
         }
         Ok(())
@@ -294,7 +305,7 @@ fn sitemaps_within(
 fn urlset(urls: &[SitemapUrl<'_>]) -> String {
     sitemap_xml("urlset", |w| {
         for u in urls {
-            sitemap_entry(w, "url", u.url.as_str(), u.modified)?;
+            sitemap_entry(w, "url", u.url.as_str(), u.modified.as_deref())?;
         }
         Ok(())
     })

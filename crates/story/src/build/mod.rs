@@ -23,6 +23,7 @@
 pub mod again;
 mod catalogs;
 pub mod embed;
+pub mod entries;
 pub mod feeds;
 mod files;
 pub mod head;
@@ -33,10 +34,11 @@ mod staging;
 mod stories;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use entries::Entries;
 use story_format::layout::{self, TagFolders};
 use story_format::url::Url;
 use story_format::{Catalog, Document, Story};
@@ -108,6 +110,7 @@ pub struct Context {
 }
 
 /// Why a build stopped. Either way OUT is untouched.
+#[derive(Debug)]
 pub enum Failure {
     /// Errors in the input: the check's reports (exit status 1).
     Input { reports: Vec<Report>, files: usize },
@@ -305,7 +308,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap, &mut list_keys)?;
     phase.end("list pages");
     for s in &summaries {
-        let modified = sitemap.changed.get(s.id.as_str()).copied();
+        let modified = sitemap.changed.get(s.id.as_str()).map(|&m| Cow::Borrowed(m));
         sitemap.urls.push(SitemapUrl { url: Cow::Borrowed(&s.page), modified });
     }
 
@@ -438,8 +441,8 @@ fn site_root(url: &str) -> Result<Url, Failure> {
 /// Each tag's folder below the site (`tags/energy/`), named by the one
 /// [`TagFolders`] map: the catalog's tags as the viewer's search names them
 /// on a built page, then the tags only stories have.
-fn tag_folders(catalog: &Catalog, story_tags: &[String]) -> (Vec<String>, Arc<TagFolders>) {
-    let folders = TagFolders::new(catalog, story_tags.iter().map(String::as_str));
+fn tag_folders(catalog: &Entries, story_tags: &[String]) -> (Vec<String>, Arc<TagFolders>) {
+    let folders = TagFolders::of_tags(catalog.all_tags(), story_tags.iter().map(String::as_str));
     (folders.tags().to_vec(), Arc::new(folders))
 }
 
@@ -453,7 +456,7 @@ type TagPath = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 /// The catalog's pages and each tag's; returns how many were written.
 fn catalog_pages<'a>(
-    catalog: &'a Catalog,
+    catalog: &Entries,
     all_tags: &[String],
     out: &Path,
     pages: &Pages<'_>,
@@ -466,57 +469,53 @@ fn catalog_pages<'a>(
     let known: std::collections::HashSet<&str> = tags.iter().map(String::as_str).collect();
     let others: Vec<String> = all_tags.iter().filter(|t| !known.contains(t.as_str())).cloned().collect();
     let per = layout::LIST_PAGE;
-    // Each tag's entries, in one pass over the catalog (not one per tag).
-    let mut by_tag: HashMap<&str, Vec<&story_format::Entry>> = HashMap::new();
-    for e in &catalog.entries {
-        for t in &e.tags {
-            let list = by_tag.entry(t.as_str()).or_default();
-            if !list.last().is_some_and(|last| std::ptr::eq(*last, e)) {
-                list.push(e);
-            }
-        }
-    }
-    let count = |t: &str| by_tag.get(t).map_or(0, Vec::len);
+    let count = |t: &str| catalog.tagged(t).len();
     let top = Arc::new(top_tags(&tags, &count));
     let every = tags.len() + others.len();
     let all_tags_page = (every > top.len()).then_some(every);
     // Every page of every list: (the list's entries, the page).
     let mut jobs = Vec::new();
     for tag in std::iter::once(None).chain(tags.iter().chain(&others).cloned().map(Some)) {
-        let entries: Arc<Vec<&story_format::Entry>> = Arc::new(match &tag {
-            None => catalog.entries.iter().collect(),
-            Some(t) => by_tag.get(t.as_str()).cloned().unwrap_or_default(),
-        });
+        // The list's entries by number: every one, or the tag's.
+        let total = match &tag {
+            None => catalog.len(),
+            Some(t) => catalog.tagged(t).len(),
+        };
         // The filter offers the top tags, and the page's own.
         let shown = match &tag {
             Some(t) if !top.contains(t) => Arc::new(top.iter().chain([t]).cloned().collect()),
             _ => top.clone(),
         };
-        let pages = entries.len().div_ceil(per).max(1);
+        let pages = total.div_ceil(per).max(1);
         for index in 0..pages {
             let at = CatalogPage {
                 tag: tag.clone(),
                 index,
                 pages,
-                total: entries.len(),
+                total,
                 tags: shown.clone(),
                 all_tags: all_tags_page,
             };
-            jobs.push((entries.clone(), at));
+            jobs.push(at);
         }
     }
-    let written = parallel::<_, _, Failure>(&jobs, |(entries, at)| {
+    let written = parallel::<_, _, Failure>(&jobs, |at| {
         let (tag, index) = (&at.tag, at.index);
         let folder = at.folder(index, &**tag_path);
         let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
-        let slice = &entries[(index * per).min(entries.len())..((index + 1) * per).min(entries.len())];
-        // This page's entries only (not a copy of the whole catalog per page).
+        let (first, end) = ((index * per).min(at.total), ((index + 1) * per).min(at.total));
+        // This page's entries only, read again from the catalog's files.
+        let entries = match tag {
+            None => catalog.read(first..end)?,
+            Some(t) => catalog.read_these(&catalog.tagged(t)[first..end])?,
+        };
+        let modified = sitemap.list_modified(&entries);
         let one = Catalog {
             minor_version: catalog.minor_version,
             title: catalog.title.clone(),
             titled: catalog.titled,
             image: catalog.image.clone(),
-            entries: slice.iter().map(|e| (*e).clone()).collect(),
+            entries,
             next: None,
             prev: None,
             total: None,
@@ -528,7 +527,7 @@ fn catalog_pages<'a>(
             (Some(t), 0) => format!("{t}: {name}"),
             (Some(t), i) => format!("{t}: {name} (page {})", i + 1),
         };
-        let description = report::count_as(entries.len(), "story", "stories")
+        let description = report::count_as(at.total, "story", "stories")
             + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
             + &format!(" from {name}");
         let pictures = pages.images.pictures(one.entries.iter().filter_map(|e| e.thumbnail.as_deref()))?;
@@ -549,10 +548,12 @@ fn catalog_pages<'a>(
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join(layout::PAGE_FILE), html)?;
         }
-        let modified = sitemap.list_modified(slice.iter().copied());
         Ok((SitemapUrl { url: Cow::Owned(page), modified }, (folder, key)))
     })?;
     let mut n = written.len();
+    // Every story is on a page of the main list (the first jobs).
+    let main_pages = catalog.len().div_ceil(per).max(1);
+    let newest = written.iter().take(main_pages).filter_map(|(u, _)| u.modified.clone()).max();
     let (urls, keys): (Vec<_>, Vec<_>) = written.into_iter().unzip();
     list_keys.extend(keys);
     sitemap.urls.extend(urls);
@@ -573,8 +574,7 @@ fn catalog_pages<'a>(
         let dir = out.join(layout::TAGS_FOLDER);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-        let modified = sitemap.list_modified(&catalog.entries);
-        sitemap.urls.push(SitemapUrl { url: Cow::Owned(page), modified });
+        sitemap.urls.push(SitemapUrl { url: Cow::Owned(page), modified: newest });
         n += 1;
     }
     Ok(n)

@@ -9,9 +9,10 @@ use std::sync::Mutex;
 
 use story_format::search::{self, Builder, DOCS_PER_FILE};
 use story_format::url::{relative_ref, Url};
-use story_format::{Catalog, Story};
+use story_format::Story;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
+use super::entries::{id_hash, Entries};
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 use crate::parallel::parallel;
@@ -34,26 +35,25 @@ pub fn fold(text: &str) -> String {
 /// terms are kept until the end; the catalog's entries go in last
 /// ([`write_index`]). Stories the catalog does not list are not indexed.
 pub(super) struct Index<'c> {
-    /// Each listed story's number, by its id in the catalog (the oldest is
-    /// 0; borrowed: a copy of every id cost about 100 bytes a story).
-    doc_of: foldhash::HashMap<&'c str, u32>,
+    /// The catalog, which numbers each listed story by its id (the index
+    /// numbers them the other way round: the oldest is 0).
+    catalog: &'c Entries,
     builder: Mutex<Builder>,
 }
 
 impl<'c> Index<'c> {
     /// An empty index of `catalog`'s entries; `tags` are every tag with
     /// its folder below the root (`tags/energy/`).
-    pub(super) fn new(catalog: &'c Catalog, tags: &[(String, String)]) -> Index<'c> {
-        let n = catalog.entries.len() as u32;
-        let doc_of =
-            catalog.entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), n - 1 - i as u32)).collect();
+    pub(super) fn new(catalog: &'c Entries, tags: &[(String, String)]) -> Index<'c> {
+        let n = catalog.len() as u32;
         let tags = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
-        Index { doc_of, builder: Mutex::new(Builder::new(n, tags)) }
+        Index { catalog, builder: Mutex::new(Builder::new(n, tags)) }
     }
 
     /// Adds the terms of `story`'s own text, folded (outside the lock).
     pub(super) fn add_story(&self, story: &Story) {
-        let Some(&doc) = self.doc_of.get(story.id.as_str()) else { return };
+        let Some(number) = self.catalog.number_of(&id_hash(&story.id)) else { return };
+        let doc = self.catalog.len() as u32 - 1 - number;
         let mut text = String::new();
         let mut add = |s: &str| {
             text.push_str(s);
@@ -93,22 +93,22 @@ pub struct SearchStats {
 pub(super) fn write_index(
     out: &Path,
     root: &Url,
-    catalog: &Catalog,
+    catalog: &Entries,
     index: Index<'_>,
     tags: &[(String, String)],
 ) -> Result<SearchStats, Failure> {
     let folders: HashMap<&str, String> = tags.iter().map(|(t, p)| (t.as_str(), folder_of(p))).collect();
-    let n = catalog.entries.len() as u32;
+    let n = catalog.len() as u32;
     let mut builder = index.builder.into_inner().expect("no panics while locked");
     // Each entry's own terms (title, dek, source, tags), folded on every
     // core a block of entries at a time, then added in order; a few
     // blocks at once (one a core), so their terms are never all held
     // together (eight at once cost 30 MB more at 100,000 stories).
-    let blocks: Vec<(usize, &[story_format::Entry])> =
-        catalog.entries.chunks(ENTRY_BLOCK).enumerate().map(|(b, part)| (b * ENTRY_BLOCK, part)).collect();
+    let blocks: Vec<usize> = (0..catalog.len()).step_by(ENTRY_BLOCK).collect();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     for wave in blocks.chunks(cores) {
-        let termed = parallel(wave, |&(first, part)| {
+        let termed = parallel(wave, |&first| {
+            let part = catalog.read(first..(first + ENTRY_BLOCK).min(catalog.len()))?;
             let terms: Vec<Vec<String>> = part
                 .iter()
                 .map(|e| {
@@ -135,7 +135,7 @@ pub(super) fn write_index(
         }
     }
     std::fs::create_dir_all(out.join(search::FOLDER))?;
-    let mut stats = SearchStats { docs: catalog.entries.len(), ..SearchStats::default() };
+    let mut stats = SearchStats { docs: catalog.len(), ..SearchStats::default() };
     builder.write_files(|file, text| {
         std::fs::write(out.join(file.path()), &text)?;
         stats.files += 1;
@@ -144,10 +144,12 @@ pub(super) fn write_index(
     })?;
     // The lists of stories, numbered from the oldest (the last entry is
     // 0), written on every core.
-    let oldest_first: Vec<_> = catalog.entries.iter().rev().collect();
-    let parts: Vec<(usize, &[&story_format::Entry])> =
-        oldest_first.chunks(DOCS_PER_FILE).enumerate().collect();
-    let sizes = parallel(&parts, |&(k, part)| {
+    let parts: Vec<usize> = (0..catalog.len().div_ceil(DOCS_PER_FILE)).collect();
+    let sizes = parallel(&parts, |&k| {
+        // Oldest first: the numbers from the end of the catalog back.
+        let end = catalog.len() - k * DOCS_PER_FILE;
+        let mut part = catalog.read(end.saturating_sub(DOCS_PER_FILE)..end)?;
+        part.reverse();
         let name = search::docs_file(k);
         let page = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
         let rel = |u: &story_format::SafeUrl| relative_ref(u, &page, root);

@@ -1,0 +1,374 @@
+//! The catalog's entries while a site is built, kept on disk: the
+//! catalog's pages are written to the new site first, and what a list
+//! page, the search index or the sitemap needs is read back from them, a
+//! few entries at a time, through the format's own parser. In memory, for
+//! each entry: where its JSON is (16 bytes), its id's hash (for the
+//! search index) and its number in each of its tags' lists. Held parsed,
+//! the catalog cost about a kilobyte a story (an entry is 280 bytes inline,
+//! plus its strings): a gigabyte at 1,000,000 stories.
+
+use std::collections::HashMap;
+use std::os::unix::fs::FileExt;
+use std::path::PathBuf;
+
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use story_format::date::Timestamp;
+use story_format::url::Url;
+use story_format::{parse_document, Catalog, Document, Entry, Image};
+
+use super::Failure;
+
+/// A page of the catalog, as written to the new site.
+struct PageFile {
+    /// The file, in the new site.
+    path: PathBuf,
+    /// Its address: its entries' relative addresses resolve against it.
+    url: Url,
+    /// Its `format` member, as written (an entry read again is read as
+    /// one of a catalog of this format).
+    format: String,
+}
+
+/// Where an entry's JSON is: its page, its bytes there, its place in the
+/// page's `stories` (the entry's [`Entry::index`]).
+#[derive(Clone, Copy)]
+struct Spot {
+    page: u32,
+    start: u32,
+    len: u32,
+    index: u32,
+}
+
+/// An id's hash: 128 bits, so two ids of a million share one with a
+/// chance of about 10^-27 (the search index numbers stories by it).
+pub(super) type IdHash = [u8; 16];
+
+/// `id`'s [`IdHash`].
+pub(super) fn id_hash(id: &str) -> IdHash {
+    let full = Sha256::digest(id.as_bytes());
+    let mut h = [0; 16];
+    h.copy_from_slice(&full[..16]);
+    h
+}
+
+/// The catalog of every page together, newest first (its first page's
+/// title and image), its entries on disk: see the module's documentation.
+pub struct Entries {
+    pub minor_version: u32,
+    pub title: String,
+    pub titled: bool,
+    pub image: Option<Image>,
+    pages: Vec<PageFile>,
+    spots: Vec<Spot>,
+    /// Every tag of the entries, once each, in first-seen order.
+    tags: Vec<String>,
+    /// Each tag's entries, by number (newest first).
+    by_tag: HashMap<String, Vec<u32>>,
+    /// Each entry's number, by its id's hash (a repeated id: the last in
+    /// the pages' order).
+    by_id: foldhash::HashMap<IdHash, u32>,
+}
+
+impl Entries {
+    /// Gathers the pages' entries: each page is parsed once, here, and
+    /// nothing of its entries is kept but what [`Entries`] holds.
+    pub(super) fn gather() -> Gathering {
+        let entries = Entries {
+            minor_version: 0,
+            title: String::new(),
+            titled: false,
+            image: None,
+            pages: Vec::new(),
+            spots: Vec::new(),
+            tags: Vec::new(),
+            by_tag: HashMap::new(),
+            by_id: foldhash::HashMap::default(),
+        };
+        Gathering { entries, tag_at: HashMap::new(), lists: Vec::new(), last: None, sorted: true }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spots.is_empty()
+    }
+
+    /// Every tag, once each, in the order the entries first name them.
+    pub fn all_tags(&self) -> Vec<&str> {
+        self.tags.iter().map(String::as_str).collect()
+    }
+
+    /// The numbers of the entries tagged `tag`, newest first.
+    pub fn tagged(&self, tag: &str) -> &[u32] {
+        self.by_tag.get(tag).map_or(&[], Vec::as_slice)
+    }
+
+    /// The number of the entry with this id (the last, if it is repeated).
+    pub(super) fn number_of(&self, id: &IdHash) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The entries numbered `range` (as far as there are), newest first,
+    /// read again.
+    pub fn read(&self, range: std::ops::Range<usize>) -> Result<Vec<Entry>, Failure> {
+        let end = range.end.min(self.spots.len());
+        self.read_spots(&self.spots[range.start.min(end)..end])
+    }
+
+    /// The entries numbered `which` (ascending, as [`Entries::tagged`]
+    /// gives them: newest first), read again.
+    pub fn read_these(&self, which: &[u32]) -> Result<Vec<Entry>, Failure> {
+        debug_assert!(which.is_sorted());
+        let spots: Vec<Spot> = which.iter().filter_map(|&i| self.spots.get(i as usize).copied()).collect();
+        self.read_spots(&spots)
+    }
+
+    /// Reads each run of `spots` from one page as one small catalog of
+    /// that page's format and address: the same entries its parse gave.
+    fn read_spots(&self, spots: &[Spot]) -> Result<Vec<Entry>, Failure> {
+        let mut out = Vec::with_capacity(spots.len());
+        for run in spots.chunk_by(|a, b| a.page == b.page) {
+            let page = &self.pages[run[0].page as usize];
+            let changed = || {
+                Failure::Run(format!(
+                    "{}: the catalog's page changed while the site was built",
+                    page.path.display()
+                ))
+            };
+            let file = std::fs::File::open(&page.path).map_err(|e| super::run_err(&page.path, e))?;
+            let mut json = format!("{{\"format\":{},\"stories\":[", page.format).into_bytes();
+            for (k, s) in run.iter().enumerate() {
+                if k > 0 {
+                    json.push(b',');
+                }
+                let at = json.len();
+                json.resize(at + s.len as usize, 0);
+                file.read_exact_at(&mut json[at..], u64::from(s.start)).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::UnexpectedEof => changed(),
+                    _ => super::run_err(&page.path, e),
+                })?;
+            }
+            json.extend_from_slice(b"]}");
+            let parsed = parse_document(&json, &page.url);
+            let entries = match parsed.value {
+                Some(Document::Catalog(c)) if c.entries.len() == run.len() => c.entries,
+                _ => return Err(changed()),
+            };
+            // Each entry's place in its own page (here, its place in the run).
+            for mut e in entries {
+                e.index = run[e.index].index as usize;
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// [`Entries`] as its pages are added.
+pub(super) struct Gathering {
+    entries: Entries,
+    /// Each tag's place in `entries.tags`.
+    tag_at: HashMap<String, usize>,
+    lists: Vec<Vec<u32>>,
+    /// The last entry's date so far, and whether every page so far
+    /// follows the one before (each is newest first, as parsed).
+    last: Option<Option<Timestamp>>,
+    sorted: bool,
+}
+
+impl Gathering {
+    /// Adds the next page: `bytes` as written to `path`, its address
+    /// `url`, and `catalog` as the parser read it (its entries newest
+    /// first; each one's `index` its place in the file's `stories`).
+    pub(super) fn add(
+        &mut self,
+        path: PathBuf,
+        url: Url,
+        bytes: &[u8],
+        catalog: Catalog,
+    ) -> Result<(), Failure> {
+        #[derive(serde::Deserialize)]
+        struct Raw<'a> {
+            #[serde(borrow)]
+            format: &'a RawValue,
+            #[serde(borrow)]
+            stories: Vec<&'a RawValue>,
+        }
+        let bad = |why: String| Failure::Run(format!("{}: {why}", path.display()));
+        let raw: Raw<'_> = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+        let offset = |v: &RawValue| v.get().as_ptr() as usize - bytes.as_ptr() as usize;
+        let e = &mut self.entries;
+        if e.pages.is_empty() {
+            e.minor_version = catalog.minor_version;
+            e.title = catalog.title;
+            e.titled = catalog.titled;
+            e.image = catalog.image;
+        }
+        let page = u32::try_from(e.pages.len()).map_err(|_| bad("too many pages".into()))?;
+        for entry in catalog.entries {
+            let value = raw.stories.get(entry.index).ok_or_else(|| bad("an entry out of place".into()))?;
+            let (start, len) = (offset(value), value.get().len());
+            let (Ok(start), Ok(len), Ok(index), Ok(number)) = (
+                u32::try_from(start),
+                u32::try_from(len),
+                u32::try_from(entry.index),
+                u32::try_from(e.spots.len()),
+            ) else {
+                return Err(bad("too large to index".into()));
+            };
+            e.spots.push(Spot { page, start, len, index });
+            e.by_id.insert(id_hash(&entry.id), number);
+            for t in &entry.tags {
+                let at = match self.tag_at.get(t.as_str()) {
+                    Some(&at) => at,
+                    None => {
+                        self.tag_at.insert(t.clone(), e.tags.len());
+                        e.tags.push(t.clone());
+                        self.lists.push(Vec::new());
+                        e.tags.len() - 1
+                    }
+                };
+                // A tag named twice by one entry lists it once.
+                if self.lists[at].last() != Some(&number) {
+                    self.lists[at].push(number);
+                }
+            }
+            if let (true, Some(last)) = (self.sorted, &self.last) {
+                self.sorted = newer_first(last, &entry.published);
+            }
+            self.last = Some(entry.published);
+        }
+        e.pages.push(PageFile { path, url, format: raw.format.get().to_owned() });
+        Ok(())
+    }
+
+    /// The entries of every page, newest first across the pages too, as
+    /// one file's entries are (a stable sort, as the parser's; only when
+    /// the pages are out of order, which costs a second read of them all).
+    pub(super) fn done(mut self) -> Result<Entries, Failure> {
+        let mut e = self.entries;
+        if !self.sorted {
+            let mut dates = Vec::with_capacity(e.spots.len());
+            for first in (0..e.spots.len()).step_by(story_format::layout::CATALOG_PAGE) {
+                dates.extend(
+                    e.read(first..first + story_format::layout::CATALOG_PAGE)?
+                        .into_iter()
+                        .map(|x| x.published),
+                );
+            }
+            let mut order: Vec<u32> = (0..e.spots.len() as u32).collect();
+            order.sort_by(|&a, &b| dates[b as usize].cmp(&dates[a as usize]));
+            let mut new_number = vec![0u32; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                new_number[old as usize] = new as u32;
+            }
+            e.spots = order.iter().map(|&old| e.spots[old as usize]).collect();
+            for n in e.by_id.values_mut() {
+                *n = new_number[*n as usize];
+            }
+            for list in &mut self.lists {
+                for n in list.iter_mut() {
+                    *n = new_number[*n as usize];
+                }
+                list.sort_unstable();
+            }
+        }
+        e.by_tag = e.tags.iter().cloned().zip(self.lists).collect();
+        Ok(e)
+    }
+}
+
+/// `a` then `b` is newest first (entries without a date last), as the
+/// parser and [`Gathering::done`] order them.
+fn newer_first(a: &Option<Timestamp>, b: &Option<Timestamp>) -> bool {
+    b <= a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, date: &str, tags: &[&str]) -> String {
+        let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
+        format!(
+            r#"{{"id":"{id}","title":"T {id}","published":"{date}","href":"{id}/story.json","tags":[{}],
+               "thumbnail":{{"src":"{id}/a.jpg","alt":""}}}}"#,
+            tags.join(",")
+        )
+    }
+
+    fn page(entries: &[String]) -> String {
+        format!(
+            "{{\n  \"format\": \"story-index/1\",\n  \"title\": \"News\",\n  \"stories\": [\n    {}\n  ]\n}}",
+            entries.join(",\n    ")
+        )
+    }
+
+    /// Pages written to `dir` and gathered, as the build does; also every
+    /// page's entries as the parser gave them, all together.
+    fn gathered(dir: &std::path::Path, pages: &[(&str, String)]) -> (Entries, Vec<Entry>) {
+        let root = Url::parse("https://n.example/").unwrap();
+        let mut g = Entries::gather();
+        let mut all = Vec::new();
+        for (rel, json) in pages {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, json).unwrap();
+            let url = root.join(rel).unwrap();
+            let Some(Document::Catalog(c)) = parse_document(json.as_bytes(), &url).value else {
+                panic!("{rel}")
+            };
+            all.extend(c.entries.iter().cloned());
+            g.add(path, url, json.as_bytes(), c).unwrap();
+        }
+        (g.done().unwrap(), all)
+    }
+
+    #[test]
+    fn entries_read_again_are_the_entries_parsed_in_catalog_order() {
+        let dir = std::env::temp_dir().join(format!("story-entries-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        // The second page (in a folder of its own: its addresses resolve
+        // there) holds a story newer than the first page's oldest, and
+        // its own entries out of order; one entry names a tag twice.
+        let first = page(&[
+            entry("c", "2026-03-01", &["energy", "ports"]),
+            entry("a", "2026-01-01", &["energy"]),
+            entry("b", "2026-02-01", &["ports", "ports"]),
+        ]);
+        let second = page(&[entry("d", "2025-12-01", &["energy"]), entry("e", "2026-02-15", &[])]);
+        let (entries, mut all) = gathered(&dir, &[("stories.json", first), ("archive/2025.json", second)]);
+        all.sort_by(|a, b| b.published.cmp(&a.published));
+        let ids = |v: &[Entry]| v.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&all), ["c", "e", "b", "a", "d"]);
+
+        assert_eq!((entries.len(), entries.title.as_str(), entries.titled), (5, "News", true));
+        assert_eq!(entries.read(0..5).unwrap(), all, "the same entries, each with its own index");
+        assert_eq!(entries.read(1..3).unwrap(), all[1..3]);
+        assert_eq!(entries.read(4..9).unwrap(), all[4..], "a range past the end stops at it");
+        assert_eq!(
+            entries.read(1..2).unwrap()[0].href.as_ref().unwrap().as_str(),
+            "https://n.example/archive/e/story.json"
+        );
+        assert_eq!(entries.all_tags(), ["energy", "ports"]);
+        assert_eq!(entries.tagged("energy"), [0, 3, 4]);
+        assert_eq!(entries.tagged("ports"), [0, 2], "once each, also when an entry names it twice");
+        assert!(entries.tagged("nothing").is_empty());
+        assert_eq!(ids(&entries.read_these(entries.tagged("energy")).unwrap()), ["c", "a", "d"]);
+        assert_eq!(entries.read_these(&[0, 3]).unwrap(), [all[0].clone(), all[3].clone()]);
+        assert_eq!(entries.number_of(&id_hash("b")), Some(2));
+        assert_eq!(entries.number_of(&id_hash("z")), None);
+
+        // A page that changed under the build is an error, not other entries.
+        std::fs::write(dir.join("stories.json"), page(&[entry("x", "2026-01-01", &[])])).unwrap();
+        let why = match entries.read(0..5) {
+            Err(Failure::Run(why)) => why,
+            _ => panic!("a changed page was read"),
+        };
+        assert!(why.ends_with("stories.json: the catalog's page changed while the site was built"), "{why}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
