@@ -21,6 +21,7 @@ use story_format::{
 use crate::markdown;
 use crate::report::{shown, Report};
 use crate::sandbox::{Sandbox, Skipped};
+use crate::spill;
 
 /// A file read and parsed: its report and, when it could be read, the document.
 pub struct Checked {
@@ -28,18 +29,46 @@ pub struct Checked {
     pub doc: Option<Document>,
 }
 
+/// What the check holds of a file while it runs: its report, and its
+/// document (boxed: in a build, most files are stories held as
+/// [`Listed`] instead) or what a [`Keeper`] kept of its story.
+struct Held {
+    report: Report,
+    doc: Option<Box<Document>>,
+    listed: Option<Listed>,
+}
+
+/// What keeps each story instead of the check, which then holds only
+/// what is kept of it ([`Listed`]): the build's catalog listing
+/// (`Listing`, in `index.rs`).
+pub trait Keeper: Sync {
+    fn keep(&self, story: &Story) -> io::Result<Listed>;
+}
+
+/// A story as a [`Keeper`] kept it.
+#[derive(Clone, Debug)]
+pub struct Listed {
+    /// Where it is in the keeper's spill.
+    pub at: spill::At,
+    /// Its `published`, in seconds: the catalog's order.
+    pub published: Option<i64>,
+    pub id: Box<str>,
+}
+
 /// Checks every file in `files`, reading nothing outside `sandbox`;
 /// returns the reports in the order they are printed (stories, then
 /// catalogs).
 pub fn check_files(sandbox: &Sandbox, files: &[PathBuf]) -> Vec<Report> {
-    check_files_and_docs(sandbox, files).0
+    check_files_and_docs(sandbox, files, None).0
 }
 
 /// Every document [`check_files_and_docs`] read (stories without their
 /// sections), one slot per file read: a file reached by two paths (a link
 /// inside the site) is read and reported once.
 pub struct Docs {
-    docs: Vec<Option<Document>>,
+    docs: Vec<Option<Box<Document>>>,
+    /// What a [`Keeper`] kept of each story instead (its slot's).
+    listed: Vec<Option<Listed>>,
     /// Each file given, in order: its slot in `docs`.
     of_file: Vec<usize>,
 }
@@ -47,11 +76,17 @@ pub struct Docs {
 impl Docs {
     /// The document of the `i`th file given, when it parsed.
     pub fn of(&self, i: usize) -> Option<&Document> {
-        self.docs.get(*self.of_file.get(i)?)?.as_ref()
+        self.docs.get(*self.of_file.get(i)?)?.as_deref()
     }
     /// Every document read, each once.
     pub fn all(&self) -> impl Iterator<Item = &Document> {
-        self.docs.iter().flatten()
+        self.docs.iter().flatten().map(|d| &**d)
+    }
+    /// What the [`Keeper`] kept of the stories of the files at `files`
+    /// (indices of the files given), each with its place in `files`.
+    pub fn listed(&self, files: &[usize]) -> Vec<(usize, Listed)> {
+        let of = |i: usize| self.listed.get(*self.of_file.get(i)?)?.clone();
+        files.iter().enumerate().filter_map(|(j, &i)| Some((j, of(i)?))).collect()
     }
     /// The stories of the files at `files` (indices of the files given),
     /// owned, each with its place in `files`; the rest is dropped. A
@@ -68,7 +103,7 @@ impl Docs {
             let Some(&slot) = self.of_file.get(i) else { continue };
             uses[slot] -= 1;
             let doc = if uses[slot] == 0 { self.docs[slot].take() } else { self.docs[slot].clone() };
-            if let Some(Document::Story(s)) = doc {
+            if let Some(Document::Story(s)) = doc.map(|d| *d) {
                 stories.push((j, s));
             }
         }
@@ -83,11 +118,19 @@ impl Docs {
 /// reports go out from it and the documents stay in it. (A map of the
 /// files' results, about a kilobyte each inline, cost 124 MB at 30,000
 /// stories, most of it the map's empty room and its copies as it grew.)
-pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report>, Docs) {
+///
+/// With a [`Keeper`] (the files hold no catalog), each story's document
+/// is not kept: what the build's catalog needs of it goes to the keeper.
+pub fn check_files_and_docs(
+    sandbox: &Sandbox,
+    files: &[PathBuf],
+    listing: Option<&dyn Keeper>,
+) -> (Vec<Report>, Docs) {
     // Every file read and parsed on every core (each on its own: nothing
     // here depends on another file); the reports then go in order below.
-    let loaded =
-        crate::parallel::parallel(files, |f| Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f)));
+    let loaded = crate::parallel::parallel(files, |f| {
+        Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, listing))
+    });
     let loaded = loaded.unwrap_or_else(|never| match never {});
     let mut cache = Cache {
         sandbox: sandbox.clone(),
@@ -106,7 +149,7 @@ pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report
             continue;
         }
         cache.queued[slot] = true;
-        if matches!(cache.get(slot).doc, Some(Document::Catalog(_))) {
+        if matches!(cache.get(slot).doc.as_deref(), Some(Document::Catalog(_))) {
             catalogs.push(slot);
         } else {
             cache.order.push(slot);
@@ -119,8 +162,8 @@ pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report
     let mut listed: Vec<HashMap<String, String>> = Vec::new();
     while let Some(slot) = catalogs.get(at).copied() {
         at += 1;
-        let Checked { mut report, doc } = cache.take(slot);
-        if let Some(Document::Catalog(catalog)) = &doc {
+        let Held { mut report, doc, .. } = cache.take(slot);
+        if let Some(Document::Catalog(catalog)) = doc.as_deref() {
             let chain = *chain_of.entry(slot).or_insert_with(|| {
                 listed.push(HashMap::new());
                 listed.len() - 1
@@ -156,8 +199,9 @@ pub fn check_files_and_docs(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report
     // The reports go out; the documents stay in their slots.
     let mut out: Vec<Report> = order.iter().map(|&slot| cache.take_report(slot)).collect();
     out.extend(catalog_reports);
-    let docs = cache.slots.into_iter().map(|c| c.and_then(|c| c.doc)).collect();
-    (out, Docs { docs, of_file })
+    let (docs, listed) =
+        cache.slots.into_iter().map(|c| c.map_or((None, None), |c| (c.doc, c.listed))).unzip();
+    (out, Docs { docs, listed, of_file })
 }
 
 /// A catalog page's `next`, when it is a local file: it must be a catalog
@@ -178,7 +222,7 @@ fn check_next_page(
         return None;
     }
     let next = cache.load(&path);
-    let back = match &cache.get(next).doc {
+    let back = match cache.get(next).doc.as_deref() {
         Some(Document::Catalog(c)) => c.prev.as_ref().and_then(|p| p.to_url().to_file_path().ok()),
         _ => {
             problem(format!("the next page {} is not a catalog", path.display()));
@@ -200,17 +244,22 @@ fn unique_ids(order: &[usize], cache: &mut Cache) {
     let mut seen: HashMap<String, String> = HashMap::new();
     for &slot in order {
         let Some(checked) = &mut cache.slots[slot] else { continue };
-        let Some(Document::Story(s)) = &checked.doc else { continue };
-        match seen.get(&s.id) {
+        let id = match (checked.doc.as_deref(), &checked.listed) {
+            (Some(Document::Story(s)), _) => &*s.id,
+            (_, Some(listed)) => &*listed.id,
+            _ => continue,
+        };
+        if id.is_empty() {
+            continue; // not a valid id: that is its own error
+        }
+        match seen.get(id) {
             Some(first) => {
-                let msg = format!(
-                    "the id \"{}\" is also the id of {first}; ids must be unique across a site",
-                    s.id
-                );
+                let msg =
+                    format!("the id \"{id}\" is also the id of {first}; ids must be unique across a site");
                 checked.report.diagnostics.push(Diagnostic::error(Code::Mismatch, Location::top("id"), msg));
             }
             None => {
-                seen.insert(s.id.clone(), checked.report.file.clone());
+                seen.insert(id.to_owned(), checked.report.file.clone());
             }
         }
     }
@@ -225,7 +274,7 @@ struct Cache {
     /// Each slot's key.
     keys: Vec<PathBuf>,
     /// What the check found of each file (`None` once taken).
-    slots: Vec<Option<Checked>>,
+    slots: Vec<Option<Held>>,
     /// The slots whose reports go out, in order (catalogs' go after them).
     order: Vec<usize>,
     /// The slots in `order` or among the catalogs: each file is reported once.
@@ -239,14 +288,14 @@ impl Cache {
         match self.index.get(&key) {
             Some(&slot) => slot,
             None => {
-                let (key, checked) = Cache::read(&self.sandbox, path);
+                let (key, checked) = Cache::read(&self.sandbox, path, None);
                 self.slot(key, checked).0
             }
         }
     }
     /// The slot of `key`, given `checked` when it has none yet; and
     /// whether it is new.
-    fn slot(&mut self, key: PathBuf, checked: Checked) -> (usize, bool) {
+    fn slot(&mut self, key: PathBuf, checked: Held) -> (usize, bool) {
         if let Some(&slot) = self.index.get(&key) {
             return (slot, false);
         }
@@ -258,26 +307,38 @@ impl Cache {
         (slot, true)
     }
     /// Reads and checks `path`: its key (its canonical path) and what the
-    /// check found.
-    fn read(sandbox: &Sandbox, path: &Path) -> (PathBuf, Checked) {
+    /// check found (a story's document, or what `listing` keeps of it).
+    fn read(sandbox: &Sandbox, path: &Path, listing: Option<&dyn Keeper>) -> (PathBuf, Held) {
         let real = std::fs::canonicalize(path).ok();
-        let mut checked = check_file_at(sandbox, path, real.as_deref());
+        let Checked { mut report, doc } = check_file_at(sandbox, path, real.as_deref());
         let key = real.unwrap_or_else(|| path.to_owned());
-        // Kept only to compare with catalog entries and to make the
-        // build's catalog, which look at none of these.
-        if let Some(Document::Story(s)) = &mut checked.doc {
-            s.sections = Vec::new();
-            s.authors = Vec::new();
-            s.corrections = Vec::new();
-            s.byline = None;
-        }
-        (key, checked)
+        let held = match (doc, listing) {
+            (Some(Document::Story(s)), Some(listing)) => match listing.keep(&s) {
+                Ok(listed) => Held { report, doc: None, listed: Some(listed) },
+                Err(e) => {
+                    let msg = format!("could not be kept for the catalog: {e}");
+                    report.diagnostics.push(Diagnostic::error(Code::Io, Location::document(), msg));
+                    Held { report, doc: None, listed: None }
+                }
+            },
+            // Kept only to compare with catalog entries and to make the
+            // build's catalog, which look at none of these.
+            (Some(Document::Story(mut s)), None) => {
+                s.sections = Vec::new();
+                s.authors = Vec::new();
+                s.corrections = Vec::new();
+                s.byline = None;
+                Held { report, doc: Some(Box::new(Document::Story(s))), listed: None }
+            }
+            (doc, _) => Held { report, doc: doc.map(Box::new), listed: None },
+        };
+        (key, held)
     }
-    fn get(&self, slot: usize) -> &Checked {
+    fn get(&self, slot: usize) -> &Held {
         self.slots[slot].as_ref().expect("not taken yet")
     }
     /// The slot's report and document, taken.
-    fn take(&mut self, slot: usize) -> Checked {
+    fn take(&mut self, slot: usize) -> Held {
         self.slots[slot].take().expect("taken once")
     }
     /// The slot's report, taken; its document stays.
@@ -374,7 +435,7 @@ fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
         cache.order.push(slot); // reported under its own file, once
     }
     let checked = cache.get(slot);
-    let story = match &checked.doc {
+    let story = match checked.doc.as_deref() {
         Some(Document::Story(s)) if !checked.report.has_errors() => s,
         Some(Document::Catalog(_)) => {
             let msg = format!("{} is a catalog, not a story", path.display());
@@ -519,7 +580,7 @@ mod tests {
         let sandbox = Sandbox::new(&root).unwrap();
         let files: Vec<PathBuf> =
             ["s1", "s2", "s3"].iter().map(|d| sandbox.root().join(d).join("story.json")).collect();
-        let (reports, docs) = check_files_and_docs(&sandbox, &files);
+        let (reports, docs) = check_files_and_docs(&sandbox, &files, None);
         assert_eq!(reports.len(), 2, "one report per file read");
         assert!(
             reports.iter().all(|r| !r.has_errors()),

@@ -15,7 +15,8 @@
 //! - [`out`]: what the command line writes, and how (never half a file);
 //! - [`report`]: each file's diagnostics, printed as lines or JSON, and counts;
 //! - [`sandbox`]: the one way SITE is read (nothing outside it, only
-//!   regular files, sizes counted while reading).
+//!   regular files, sizes counted while reading);
+//! - [`spill`]: what a build keeps of every story, on disk instead of in memory.
 
 // The schema is one `json!` literal, deeper than the default limit allows.
 #![recursion_limit = "256"]
@@ -33,4 +34,5 @@ pub mod sandbox;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod spill;
 pub mod viewer;

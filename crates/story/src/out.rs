@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::sandbox::{parent_dir, Sandbox};
 
@@ -60,7 +60,7 @@ impl Serialize for AuthorOut {
 }
 
 /// A source.
-#[derive(Serialize, Debug, Default, Clone)]
+#[derive(Serialize, Deserialize, Debug, Default, Clone)]
 pub struct SourceOut {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,8 +69,10 @@ pub struct SourceOut {
     pub url: Option<String>,
 }
 
-/// An image (hero, thumbnail); an image block adds `type`.
-#[derive(Serialize, Debug, Default, Clone)]
+/// An image (hero, thumbnail); an image block adds `type`. Read back
+/// only as a catalog entry's thumbnail (`build` keeps entries on disk),
+/// which has no caption.
+#[derive(Serialize, Deserialize, Debug, Default, Clone)]
 pub struct ImageOut {
     pub src: String,
     pub alt: String,
@@ -78,7 +80,7 @@ pub struct ImageOut {
     pub width: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub caption: Option<InlineOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<serde_json::Value>,
@@ -220,8 +222,8 @@ pub struct CatalogOut {
     pub stories: Vec<EntryOut>,
 }
 
-/// One catalog entry.
-#[derive(Serialize, Debug)]
+/// One catalog entry (read back as written: `build` keeps them on disk).
+#[derive(Serialize, Deserialize, Debug)]
 pub struct EntryOut {
     pub id: String,
     pub title: String,
@@ -235,7 +237,7 @@ pub struct EntryOut {
     pub dek: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<ImageOut>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub tags: Vec<String>,
 }
 

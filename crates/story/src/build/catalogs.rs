@@ -33,14 +33,14 @@ pub struct SiteCatalog {
 }
 
 /// Reads SITE's own catalog, or has `made` make its pages from the
-/// bundles (as [`crate::index::pages_from_stories`]: `None` when SITE has
-/// no file URL), and writes its pages to `out`.
+/// bundles (as [`crate::index::each_page`] names them, handing each to
+/// the function it is given as it is made), and writes its pages to `out`.
 pub fn site_catalog(
     sandbox: &Sandbox,
     site: &Path,
     root: &Url,
     out: &Path,
-    made: impl FnOnce() -> Option<Vec<(String, String)>>,
+    made: impl FnOnce(&mut dyn FnMut(String, String) -> Result<(), Failure>) -> Result<(), Failure>,
     files: usize,
 ) -> Result<SiteCatalog, Failure> {
     let own = std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_ok();
@@ -76,17 +76,14 @@ pub fn site_catalog(
             gathering.add(out.join(&rel), url, &bytes, page.0)?;
         }
     } else {
-        let made = made().ok_or_else(|| {
-            Failure::Run(format!("{}: cannot turn the path into a file URL", site.display()))
-        })?;
-        for (name, json) in made {
+        made(&mut |name, json| {
             let url = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
             let shown = || format!("{name} (made from the bundles)");
             let (page, assets) = parse_page(json.as_bytes(), &url, shown, files)?;
             write(out, &name, json.as_bytes())?;
             thumbnails.extend(assets);
-            gathering.add(out.join(&name), url, json.as_bytes(), page)?;
-        }
+            gathering.add(out.join(&name), url, json.as_bytes(), page)
+        })?;
     }
     Ok(SiteCatalog { catalog: gathering.done()?, thumbnails, own })
 }

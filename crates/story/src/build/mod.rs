@@ -157,10 +157,20 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // OUT is empty or a previous build (`check_out`): its pages may be reused.
     let previous = incremental::Previous::read(&opts.out);
 
-    // 1. The check, as `story check SITE` does it.
+    // 1. The check, as `story check SITE` does it. A site without a
+    // catalog file of its own has each story's catalog entry kept on
+    // disk, in the staging folder, instead of its document in memory.
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
-    let (checked, docs) = check::check_files_and_docs(&sandbox, &files);
+    let tmp = Staging::new(&opts.out)?;
+    let hrefs = crate::index::Hrefs::new(&site)
+        .ok_or_else(|| Failure::Run(format!("{}: cannot turn the path into a file URL", site.display())))?;
+    let listing = match files.iter().any(|f| f.file_name().is_some_and(|n| n == layout::CATALOG_FILE)) {
+        true => None,
+        false => Some(crate::index::Listing::new(tmp.path(), hrefs.base().clone())?),
+    };
+    let keeper = listing.as_ref().map(|l| l as &dyn check::Keeper);
+    let (checked, docs) = check::check_files_and_docs(&sandbox, &files, keeper);
     phase.end("check");
     let mut reports = notes;
     reports.extend(checked);
@@ -198,8 +208,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         }
     }
 
-    // 2. A fresh folder beside OUT.
-    let tmp = Staging::new(&opts.out)?;
+    // 2. A fresh folder beside OUT (made before the check).
     let mut viewer_copies = Vec::new();
     copy_viewer(&opts.viewer, tmp.path(), &mut viewer_copies)?;
     site_embed_js(&opts.viewer, tmp.path())?;
@@ -212,35 +221,57 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     copy_static(&sandbox, tmp.path(), &mut copies)?;
 
     // Every tag a story has (each once), for the tags' folders below.
-    let story_tags: BTreeSet<&str> = docs
-        .all()
-        .flat_map(|d| match d {
-            Document::Story(s) => s.tags.as_slice(),
-            Document::Catalog(_) => &[],
-        })
-        .map(String::as_str)
-        .collect();
-    let story_tags: Vec<String> = story_tags.into_iter().map(str::to_owned).collect();
+    let story_tags: Vec<String> = match &listing {
+        Some(listing) => listing.tags().into_iter().collect(),
+        None => {
+            let tags: BTreeSet<&str> = docs
+                .all()
+                .flat_map(|d| match d {
+                    Document::Story(s) => s.tags.as_slice(),
+                    Document::Catalog(_) => &[],
+                })
+                .map(String::as_str)
+                .collect();
+            tags.into_iter().map(str::to_owned).collect()
+        }
+    };
     // The catalog: the site's own (every page), or one made from the
-    // stories, as `story index` makes it. The checked documents go with
-    // the pages made from them: what follows streams the stories again,
-    // one at a time, and reads the catalog's entries from its pages.
-    let made_pages = {
-        let (bundles, site) = (&bundles, &site);
-        move || {
+    // stories, as `story index` makes it, a page at a time. What follows
+    // streams the stories again, one at a time, and reads the catalog's
+    // entries from its pages.
+    let made_pages = |page: &mut dyn FnMut(String, String) -> Result<(), Failure>| {
+        let stem = crate::index::CATALOG_STEM;
+        let title = crate::index::title_of(&site);
+        let Some(listing) = &listing else {
             // A story.md is published as story.json beside it.
             let stories: Vec<(PathBuf, Story)> = docs
                 .into_stories(&bundle_files)
                 .into_iter()
                 .map(|(j, s)| (bundles[j].with_file_name("story.json"), s))
                 .collect();
-            crate::index::pages_from_stories(site, stories, crate::index::CATALOG_STEM)
-        }
+            let pages = crate::index::pages_from_stories(&site, stories, stem).ok_or_else(|| {
+                Failure::Run(format!("{}: cannot turn the path into a file URL", site.display()))
+            })?;
+            return pages.into_iter().try_for_each(|(name, json)| page(name, json));
+        };
+        let mut listed = docs.listed(&bundle_files);
+        drop(docs);
+        listed.sort_by(|(a, la), (b, lb)| {
+            let (a, b) = (&bundles[*a], &bundles[*b]);
+            crate::index::newest_first(la.published, lb.published)
+                .then_with(|| as_story_json(a).cmp(as_story_json(b)))
+        });
+        let entries = listed.iter().map(|(j, l)| {
+            let href = hrefs.of(&bundles[*j].with_file_name("story.json"));
+            listing.entry(l, href).map_err(|e| Failure::Run(format!("the catalog's entries: {e}")))
+        });
+        crate::index::each_page(&title, listed.len(), entries, stem, page)
     };
     let SiteCatalog { catalog, thumbnails, own: has_catalog } =
         site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len())?;
-    // The site's name: its catalog's own title, else its address's host
-    // (never the list heading's default, "Stories").
+    drop(listing); // its spill's room
+                   // The site's name: its catalog's own title, else its address's host
+                   // (never the list heading's default, "Stories").
     let site_name = if has_catalog && catalog.titled {
         catalog.title.clone()
     } else {
@@ -410,6 +441,13 @@ fn give_back_freed_memory() {
 
 fn run_err(path: &Path, e: std::io::Error) -> Failure {
     Failure::Run(format!("{}: {e}", path.display()))
+}
+
+/// A bundle file's path as its `story.json`'s, to compare (a `story.md`
+/// is published as `story.json` beside it), without a copy.
+fn as_story_json(file: &Path) -> impl Iterator<Item = std::path::Component<'_>> + '_ {
+    let parent = file.parent().unwrap_or(Path::new(""));
+    parent.components().chain([std::path::Component::Normal("story.json".as_ref())])
 }
 
 /// `--url`: an absolute http(s) address without credentials, made to end in `/`.
