@@ -173,17 +173,18 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let (checked, docs) = check::check_files_and_docs(&sandbox, &files, keeper);
     phase.end("check");
     let mut reports = notes;
-    reports.extend(checked);
+    // A file without a warning has no report to keep.
+    reports.extend(checked.into_iter().filter(|r| !r.diagnostics.is_empty()));
     if reports.iter().any(Report::has_errors) {
         return Err(Failure::Input { reports, files: files.len() });
     }
     // Each bundle, and which of the files checked it is (its document in `docs`).
-    let (bundles, bundle_files): (Vec<PathBuf>, Vec<usize>) = files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
-        .map(|(i, f)| (f.clone(), i))
-        .unzip();
+    // Each bundle: which of the files checked it is (its document in
+    // `docs`), and its path (borrowed: a copy cost 100 bytes a story).
+    let bundle_files: Vec<usize> = (0..files.len())
+        .filter(|&i| files[i].file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
+        .collect();
+    let bundles: Vec<&Path> = bundle_files.iter().map(|&i| files[i].as_path()).collect();
     for b in &bundles {
         if b.parent() == Some(site.as_path()) {
             return Err(Failure::Run(format!(
@@ -324,13 +325,13 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // two stories share a folder, so the order is total and an unstable
     // sort (no copy of the list) gives it.
     summaries.sort_unstable_by(|a, b| {
-        let key = |s: &Summary| s.published.as_ref().map(|t| t.unix);
+        let key = |s: &Summary| s.published;
         key(b).cmp(&key(a)).then_with(|| a.folder.cmp(&b.folder))
     });
 
     let mut sitemap = Sitemap::default();
     for s in &summaries {
-        if let Some(m) = s.updated.as_ref().or(s.published.as_ref()) {
+        if let Some(m) = &s.modified {
             sitemap.changed.insert(s.id.as_str(), m);
         }
     }
@@ -404,7 +405,11 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         reused: summaries.iter().filter(|s| s.reused).count(),
         changes,
         search,
-        context: Context { info, folders, bundles: Arc::new(bundles.into_iter().collect()) },
+        context: Context {
+            info,
+            folders,
+            bundles: Arc::new(bundles.into_iter().map(Path::to_owned).collect()),
+        },
     })
 }
 

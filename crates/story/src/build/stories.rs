@@ -3,7 +3,7 @@
 //! nothing they are made from changed, the previous build's kept: see
 //! `incremental`); and its feed entry.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use story_format::date::Timestamp;
 use story_format::layout;
@@ -31,8 +31,10 @@ pub(super) struct Summary {
     /// again for a feed.
     pub(super) markdown: bool,
     pub(super) id: String,
-    pub(super) published: Option<Timestamp>,
-    pub(super) updated: Option<Timestamp>,
+    /// Its `published`, in seconds (the catalog's order).
+    pub(super) published: Option<i64>,
+    /// When it last changed: its `updated`, else its `published`.
+    pub(super) modified: Option<Timestamp>,
     /// The local files it uses, below the site's root.
     pub(super) assets: Vec<String>,
     /// What its pages were made from ([`incremental::story_key`]).
@@ -55,7 +57,7 @@ pub(super) struct Pages<'a> {
 
 pub(super) fn render_stories(
     sandbox: &Sandbox,
-    bundles: &[PathBuf],
+    bundles: &[&Path],
     out: &Path,
     pages: &Pages<'_>,
 ) -> Result<Vec<Summary>, Failure> {
@@ -147,8 +149,8 @@ pub(super) fn render_story(
         page: page.clone(),
         markdown: file.extension().is_some_and(|e| e == "md"),
         id: story.id.clone(),
-        published: story.published.clone(),
-        updated: story.updated.clone(),
+        published: story.published.as_ref().map(|t| t.unix),
+        modified: story.updated.as_ref().or(story.published.as_ref()).cloned(),
         assets: assets.clone(),
         key,
         reused,
