@@ -43,6 +43,7 @@ impl FeedItem {
 /// One page of the site, for the sitemap. A story's address and date are
 /// borrowed from what the build holds anyway (a copy of each cost about
 /// 400 bytes a story); a list page's address is its own.
+#[derive(Clone)]
 pub struct SitemapUrl<'a> {
     pub url: Cow<'a, Url>,
     pub modified: Option<Cow<'a, Timestamp>>,
@@ -258,17 +259,21 @@ pub const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 /// by the newest page it lists. Crawlers are pointed at the one address
 /// either way (robots.txt). Each file goes to `write` as it is made, so
 /// only one is held (at 1,000,000 stories they are about 150 MB in all).
-pub fn write_sitemaps(
+///
+/// `urls` lists the pages, in order, each time it is called: it is called
+/// twice (once to cut the files, once to write them), so that no list of
+/// every page's address is held.
+pub fn write_sitemaps<'a, I: Iterator<Item = SitemapUrl<'a>>>(
     root: &Url,
-    urls: &[SitemapUrl<'_>],
+    urls: impl Fn() -> I,
     write: impl FnMut(&str, String) -> io::Result<()>,
 ) -> io::Result<()> {
     sitemaps_within(root, urls, SITEMAP_URLS, SITEMAP_BYTES, write)
 }
 
-fn sitemaps_within(
+fn sitemaps_within<'a, I: Iterator<Item = SitemapUrl<'a>>>(
     root: &Url,
-    urls: &[SitemapUrl<'_>],
+    urls: impl Fn() -> I,
     max_urls: usize,
     max_bytes: usize,
     mut write: impl FnMut(&str, String) -> io::Result<()>,
@@ -277,32 +282,40 @@ fn sitemaps_within(
     // five bytes), the date and the tags around them.
     let cost =
         |u: &SitemapUrl<'_>| u.url.as_str().len() * 5 + u.modified.as_ref().map_or(0, |m| m.raw.len()) + 64;
-    let (mut parts, mut start, mut bytes) = (Vec::new(), 0, 200);
-    for (i, u) in urls.iter().enumerate() {
-        if i > start && (i - start == max_urls || bytes + cost(u) > max_bytes) {
-            parts.push(&urls[start..i]);
-            (start, bytes) = (i, 200);
+    // Each file's pages: how many, and the newest change among them.
+    let mut parts: Vec<(usize, Option<Timestamp>)> = Vec::new();
+    let (mut count, mut bytes, mut newest) = (0, 200, None::<Timestamp>);
+    for u in urls() {
+        if count > 0 && (count == max_urls || bytes + cost(&u) > max_bytes) {
+            parts.push((count, newest.take()));
+            (count, bytes) = (0, 200);
         }
-        bytes += cost(u);
+        bytes += cost(&u);
+        count += 1;
+        if let Some(m) = u.modified.as_deref() {
+            if newest.as_ref().is_none_or(|n| n < m) {
+                newest = Some(m.clone());
+            }
+        }
     }
-    parts.push(&urls[start..]);
+    parts.push((count, newest));
+    let mut all = urls();
     if parts.len() == 1 {
-        return write(layout::SITEMAP, urlset(urls));
+        return write(layout::SITEMAP, urlset(all));
     }
     let names: Vec<String> = (1..=parts.len()).map(|n| format!("{}{n}.xml", layout::SITEMAP_PART)).collect();
     let index = sitemap_xml("sitemapindex", |w| {
-        for (name, part) in names.iter().zip(&parts) {
-            let newest = part.iter().filter_map(|u| u.modified.as_deref()).max();
-            sitemap_entry(w, "sitemap", &format!("{root}{name}"), newest)?;
+        for (name, (_, newest)) in names.iter().zip(&parts) {
+            sitemap_entry(w, "sitemap", &format!("{root}{name}"), newest.as_ref())?;
         }
         Ok(())
     });
     write(layout::SITEMAP, index)?;
-    names.iter().zip(parts).try_for_each(|(name, part)| write(name, urlset(part)))
+    names.iter().zip(&parts).try_for_each(|(name, (count, _))| write(name, urlset(all.by_ref().take(*count))))
 }
 
 /// One sitemap file: every page of `urls`, with its last change where known.
-fn urlset(urls: &[SitemapUrl<'_>]) -> String {
+fn urlset<'a>(urls: impl Iterator<Item = SitemapUrl<'a>>) -> String {
     sitemap_xml("urlset", |w| {
         for u in urls {
             sitemap_entry(w, "url", u.url.as_str(), u.modified.as_deref())?;
@@ -362,10 +375,14 @@ mod tests {
     /// The sitemaps as `(file name, text)`, in the order they are written.
     fn sitemaps(root: &Url, urls: &[SitemapUrl<'_>]) -> Vec<(String, String)> {
         let mut files = Vec::new();
-        write_sitemaps(root, urls, |name, xml| {
-            files.push((name.to_owned(), xml));
-            Ok(())
-        })
+        write_sitemaps(
+            root,
+            || urls.iter().cloned(),
+            |name, xml| {
+                files.push((name.to_owned(), xml));
+                Ok(())
+            },
+        )
         .unwrap();
         files
     }
@@ -415,10 +432,16 @@ mod tests {
         let all = urls(3000, &long);
         let max = 4 * 1024 * 1024;
         let mut files = Vec::new();
-        sitemaps_within(&root, &all, SITEMAP_URLS, max, |name, xml| {
-            files.push((name.to_owned(), xml));
-            Ok(())
-        })
+        sitemaps_within(
+            &root,
+            || all.iter().cloned(),
+            SITEMAP_URLS,
+            max,
+            |name, xml| {
+                files.push((name.to_owned(), xml));
+                Ok(())
+            },
+        )
         .unwrap();
         assert!(files.len() > 2, "{} files", files.len());
         for (name, xml) in &files {

@@ -339,10 +339,6 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let list_pages =
         catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap, &mut list_keys)?;
     phase.end("list pages");
-    for s in &summaries {
-        let modified = sitemap.changed.get(s.id.as_str()).map(|&m| Cow::Borrowed(m));
-        sitemap.urls.push(SitemapUrl { url: Cow::Borrowed(&s.page), modified });
-    }
 
     // Feeds: the newest stories, their text rendered again (only these few
     // are read twice).
@@ -380,7 +376,23 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
-    feeds::write_sitemaps(&root, &sitemap.urls, write)?;
+    // The list pages, then every story (its address worked out again).
+    let pages_then_stories = || {
+        let stories = summaries.iter().map(|s| {
+            let modified = sitemap.changed.get(s.id.as_str()).map(|&m| Cow::Borrowed(m));
+            let url = stories::page_of(&root, &s.folder).map(Cow::Owned);
+            (url, modified)
+        });
+        let lists = sitemap.urls.iter().map(|u| (Ok(u.url.clone()), u.modified.clone()));
+        lists.chain(stories)
+    };
+    // A folder's address was worked out when its story was built: none fails here.
+    if let Some((Err(e), _)) = pages_then_stories().find(|(u, _)| u.is_err()) {
+        return Err(e);
+    }
+    let urls =
+        || pages_then_stories().filter_map(|(url, modified)| Some(SitemapUrl { url: url.ok()?, modified }));
+    feeds::write_sitemaps(&root, urls, write)?;
     write(layout::ROBOTS, feeds::robots(&root))?;
     phase.end("feeds, sitemaps and robots.txt written");
     // The search index, over the catalog with each story's own text.

@@ -26,7 +26,6 @@ use crate::sandbox::Sandbox;
 pub(super) struct Summary {
     /// The bundle's folder below the site, ending in `/` (`a/b/`).
     pub(super) folder: String,
-    pub(super) page: Url,
     /// Its bundle file is `story.md` (else `story.json`), in `folder`: read
     /// again for a feed.
     pub(super) markdown: bool,
@@ -64,21 +63,32 @@ pub(super) fn render_stories(
     parallel(bundles, |file| render_story(sandbox, file, out, pages))
 }
 
-/// The folder of `file`'s bundle below `site`, on disk (`a/b/`) and as a
-/// URL path, each name percent-encoded (`a%3Fb/`, `%252e%252e/`).
-fn folder_of(site: &Path, file: &Path) -> Result<(String, String), Failure> {
+/// The folder of `file`'s bundle below `site`, on disk (`a/b/`).
+fn folder_of(site: &Path, file: &Path) -> Result<String, Failure> {
     let dir = file.parent().and_then(|d| d.strip_prefix(site).ok());
     let dir = dir.ok_or_else(|| Failure::Run(format!("{}: outside the site", file.display())))?;
-    let (mut folder, mut address) = (String::new(), String::new());
+    let mut folder = String::new();
     for c in dir.components() {
         let part = c.as_os_str().to_str().ok_or_else(|| {
             Failure::Run(format!("{}: a folder name that is not UTF-8 cannot be an address", dir.display()))
         })?;
         folder.push_str(part);
         folder.push('/');
-        address.push_str(&layout::story_folder([part]));
     }
-    Ok((folder, address))
+    Ok(folder)
+}
+
+/// The address of the story in `folder` (`a/b/`, from [`folder_of`]):
+/// each name percent-encoded (`a%3Fb/`, `%252e%252e/`), below `root`.
+/// Worked out again where needed rather than kept for every story.
+pub(super) fn page_of(root: &Url, folder: &str) -> Result<Url, Failure> {
+    let address = layout::story_folder(folder.split_terminator('/'));
+    let page = root.join(&address).map_err(|e| Failure::Run(format!("{folder}: {e}")))?;
+    // Encoded, a folder's address cannot leave the site; checked all the same.
+    if !page.as_str().starts_with(root.as_str()) {
+        return Err(Failure::Run(format!("{folder}: its address {page} is outside --url")));
+    }
+    Ok(page)
 }
 
 /// A bundle's story parsed as it will be served: against its address on
@@ -96,12 +106,8 @@ pub(super) struct Published {
 }
 
 pub(super) fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Published, Failure> {
-    let (folder, address) = folder_of(sandbox.root(), file)?;
-    let page = root.join(&address).map_err(|e| Failure::Run(format!("{folder}: {e}")))?;
-    // Encoded, a folder's address cannot leave the site; checked all the same.
-    if !page.as_str().starts_with(root.as_str()) {
-        return Err(Failure::Run(format!("{}: its address {page} is outside --url", file.display())));
-    }
+    let folder = folder_of(sandbox.root(), file)?;
+    let page = page_of(root, &folder)?;
     let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
     let bytes = check::read_limited(sandbox, file)
         .map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
@@ -146,7 +152,6 @@ pub(super) fn render_story(
     let dir = out.join(&folder);
     let summary = |reused| Summary {
         folder: folder.clone(),
-        page: page.clone(),
         markdown: file.extension().is_some_and(|e| e == "md"),
         id: story.id.clone(),
         published: story.published.as_ref().map(|t| t.unix),
@@ -187,9 +192,10 @@ pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> 
     };
     let mut st = story.clone();
     st.sections = Vec::new();
-    let content_html = publish::story_content_html(story, s.page.as_str(), pictures);
+    let page = page_of(images.root, &s.folder)?;
+    let content_html = publish::story_content_html(story, page.as_str(), pictures);
     Ok(FeedItem {
-        url: s.page.clone(),
+        url: page,
         title: st.title.clone(),
         summary: st.summary(head::DESCRIPTION_CHARS),
         published: st.published.clone(),
