@@ -78,7 +78,8 @@ pub fn render_again(
         pictures: Default::default(),
     };
     let previous = incremental::Previous::default();
-    let pages = Pages { info, place: &place, images: &images, previous: &previous, index: None };
+    let used = std::sync::Mutex::default();
+    let pages = Pages { info, place: &place, images: &images, previous: &previous, index: None, used: &used };
 
     // Rendered beside OUT first, then each file moved into place, so a page
     // is never served half written.
@@ -93,7 +94,8 @@ pub fn render_again(
         // The files the story uses, as the build publishes them (an image's
         // versions from the cache; a file already there is the same file,
         // its name holding its content's hash).
-        for rel in &s.assets {
+        let assets = std::mem::take(&mut *used.lock().expect("no panics while locked"));
+        for rel in &assets {
             let from = local_path(&site, rel)?;
             let real =
                 sandbox.file(&from).map_err(|why| Failure::Run(format!("{} {why}", from.display())))?;

@@ -55,7 +55,7 @@ pub struct SitemapUrl<'a> {
 #[derive(Default)]
 pub struct Sitemap<'a> {
     pub urls: Vec<SitemapUrl<'a>>,
-    pub changed: std::collections::HashMap<&'a str, &'a Timestamp>,
+    pub changed: std::collections::HashMap<super::entries::IdHash, &'a Timestamp>,
 }
 
 impl<'a> Sitemap<'a> {
@@ -67,7 +67,7 @@ impl<'a> Sitemap<'a> {
     ) -> Option<Cow<'a, Timestamp>> {
         let mut newest: Option<Cow<'a, Timestamp>> = None;
         for e in entries {
-            let m = match self.changed.get(e.id.as_str()) {
+            let m = match self.changed.get(&super::entries::id_hash(&e.id)) {
                 Some(&m) => Cow::Borrowed(m),
                 None => match &e.published {
                     Some(p) => Cow::Owned(p.clone()),

@@ -298,16 +298,20 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let tags: Vec<(String, String)> = all_tags.iter().map(|t| (t.clone(), tag_path(t))).collect();
     let index = search::Index::new(&catalog, &tags);
     phase.end("catalog and tags");
-    let pages =
-        Pages { info: &info, place: &place, images: &images, previous: &previous, index: Some(&index) };
+    let used = std::sync::Mutex::default();
+    let pages = Pages {
+        info: &info,
+        place: &place,
+        images: &images,
+        previous: &previous,
+        index: Some(&index),
+        used: &used,
+    };
 
     // Stories, on every core (each page's images with it).
     let rendered = render_stories(&sandbox, &bundles, tmp.path(), &pages)?;
     phase.end("stories");
-    let mut used: std::collections::BTreeSet<String> = BTreeSet::new();
-    for s in &rendered {
-        used.extend(s.assets.iter().cloned());
-    }
+    let mut used: BTreeSet<String> = std::mem::take(&mut *used.lock().expect("no panics while locked"));
     // A file a story uses cannot take the place of a page the build writes.
     if let Some(clash) = used.iter().find(|u| {
         let name = u.rsplit('/').next().unwrap_or(u);
@@ -332,7 +336,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut sitemap = Sitemap::default();
     for s in &summaries {
         if let Some(m) = &s.modified {
-            sitemap.changed.insert(s.id.as_str(), m);
+            sitemap.changed.insert(s.id, m);
         }
     }
     let mut list_keys = BTreeMap::new();
@@ -379,7 +383,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // The list pages, then every story (its address worked out again).
     let pages_then_stories = || {
         let stories = summaries.iter().map(|s| {
-            let modified = sitemap.changed.get(s.id.as_str()).map(|&m| Cow::Borrowed(m));
+            let modified = s.modified.as_ref().map(Cow::Borrowed);
             let url = stories::page_of(&root, &s.folder).map(Cow::Owned);
             (url, modified)
         });

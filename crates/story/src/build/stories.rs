@@ -29,13 +29,12 @@ pub(super) struct Summary {
     /// Its bundle file is `story.md` (else `story.json`), in `folder`: read
     /// again for a feed.
     pub(super) markdown: bool,
-    pub(super) id: String,
+    /// Its id's hash (what the sitemap knows its change by).
+    pub(super) id: super::entries::IdHash,
     /// Its `published`, in seconds (the catalog's order).
     pub(super) published: Option<i64>,
     /// When it last changed: its `updated`, else its `published`.
     pub(super) modified: Option<Timestamp>,
-    /// The local files it uses, below the site's root.
-    pub(super) assets: Vec<String>,
     /// What its pages were made from ([`incremental::story_key`]).
     pub(super) key: incremental::PageKey,
     /// Its pages were taken from the previous build.
@@ -52,6 +51,9 @@ pub(super) struct Pages<'a> {
     pub(super) previous: &'a incremental::Previous,
     /// The search index, which each story's text goes into.
     pub(super) index: Option<&'a super::search::Index<'a>>,
+    /// The local files the stories use, below the site's root, each once
+    /// (each story's go in as it is rendered).
+    pub(super) used: &'a std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 pub(super) fn render_stories(
@@ -137,6 +139,7 @@ pub(super) fn render_story(
 ) -> Result<Summary, Failure> {
     let info = pages.info;
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
+    pages.used.lock().expect("no panics while locked").extend(assets);
     if let Some(index) = pages.index {
         index.add_story(&story);
     }
@@ -153,10 +156,9 @@ pub(super) fn render_story(
     let summary = |reused| Summary {
         folder: folder.clone(),
         markdown: file.extension().is_some_and(|e| e == "md"),
-        id: story.id.clone(),
+        id: super::entries::id_hash(&story.id),
         published: story.published.as_ref().map(|t| t.unix),
         modified: story.updated.as_ref().or(story.published.as_ref()).cloned(),
-        assets: assets.clone(),
         key,
         reused,
     };
