@@ -135,7 +135,7 @@ pub fn check_files_and_docs(
     let mut cache = Cache {
         sandbox: sandbox.clone(),
         index: HashMap::with_capacity(loaded.len()),
-        keys: Vec::with_capacity(loaded.len()),
+        catalog_paths: HashMap::new(),
         slots: Vec::with_capacity(loaded.len()),
         order: Vec::new(),
         queued: Vec::with_capacity(loaded.len()),
@@ -229,7 +229,7 @@ fn check_next_page(
             return None;
         }
     };
-    if back.and_then(|b| std::fs::canonicalize(b).ok()).as_deref() != Some(cache.keys[slot].as_path()) {
+    if back.and_then(|b| std::fs::canonicalize(b).ok()).as_ref() != cache.catalog_paths.get(&slot) {
         problem(format!(
             "the next page {} does not name this file as its \"prev\"; a catalog's pages link both ways",
             path.display()
@@ -238,41 +238,65 @@ fn check_next_page(
     Some(next)
 }
 
+/// A story's id, if it has a valid one.
+fn id_of(held: &Held) -> Option<&str> {
+    let id = match (held.doc.as_deref(), &held.listed) {
+        (Some(Document::Story(s)), _) => &*s.id,
+        (_, Some(listed)) => &*listed.id,
+        _ => return None,
+    };
+    // Not a valid id: that is its own error.
+    (!id.is_empty()).then_some(id)
+}
+
 /// Two stories of one site with one id: an error on each but the first
-/// (in report order), naming the first.
+/// (in report order), naming the first. (The ids are borrowed, not
+/// copied: a copy of each, and of its file's name, cost about 100 bytes
+/// a story.)
 fn unique_ids(order: &[usize], cache: &mut Cache) {
-    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(order.len());
+    let mut repeated = Vec::new();
     for &slot in order {
-        let Some(checked) = &mut cache.slots[slot] else { continue };
-        let id = match (checked.doc.as_deref(), &checked.listed) {
-            (Some(Document::Story(s)), _) => &*s.id,
-            (_, Some(listed)) => &*listed.id,
-            _ => continue,
-        };
-        if id.is_empty() {
-            continue; // not a valid id: that is its own error
-        }
-        match seen.get(id) {
-            Some(first) => {
-                let msg =
-                    format!("the id \"{id}\" is also the id of {first}; ids must be unique across a site");
-                checked.report.diagnostics.push(Diagnostic::error(Code::Mismatch, Location::top("id"), msg));
-            }
+        let Some(id) = cache.slots[slot].as_ref().and_then(id_of) else { continue };
+        match first.get(id) {
+            Some(&was) => repeated.push((slot, was)),
             None => {
-                seen.insert(id.to_owned(), checked.report.file.clone());
+                first.insert(id, slot);
             }
         }
     }
+    drop(first);
+    for (slot, was) in repeated {
+        let was = cache.slots[was].as_ref().map(|h| h.report.file.clone()).unwrap_or_default();
+        let Some(held) = &mut cache.slots[slot] else { continue };
+        let id = id_of(held).unwrap_or_default();
+        let msg = format!("the id \"{id}\" is also the id of {was}; ids must be unique across a site");
+        held.report.diagnostics.push(Diagnostic::error(Code::Mismatch, Location::top("id"), msg));
+    }
+}
+
+/// A file's key: a 128-bit hash of its canonical path (two paths of a
+/// million share one with a chance of about 10^-27), 16 bytes where the
+/// path held was about a hundred.
+type PathKey = [u8; 16];
+
+fn path_key(real: &Path) -> PathKey {
+    use sha2::{Digest, Sha256};
+    let full = Sha256::digest(real.as_os_str().as_encoded_bytes());
+    let mut key = [0; 16];
+    key.copy_from_slice(&full[..16]);
+    key
 }
 
 /// Files read so far, each in a slot of its own, and the order their
 /// reports go out.
 struct Cache {
     sandbox: Sandbox,
-    /// Each file's slot, by its key (its canonical path).
-    index: HashMap<PathBuf, usize>,
-    /// Each slot's key.
-    keys: Vec<PathBuf>,
+    /// Each file's slot, by its key ([`path_key`] of its canonical path).
+    index: HashMap<PathKey, usize>,
+    /// The canonical path of each slot that holds a catalog (its pages'
+    /// links are checked against it); a story's is not kept.
+    catalog_paths: HashMap<usize, PathBuf>,
     /// What the check found of each file (`None` once taken).
     slots: Vec<Option<Held>>,
     /// The slots whose reports go out, in order (catalogs' go after them).
@@ -284,7 +308,7 @@ struct Cache {
 impl Cache {
     /// Reads and checks `path` once; returns its slot.
     fn load(&mut self, path: &Path) -> usize {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        let key = path_key(&std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()));
         match self.index.get(&key) {
             Some(&slot) => slot,
             None => {
@@ -295,23 +319,31 @@ impl Cache {
     }
     /// The slot of `key`, given `checked` when it has none yet; and
     /// whether it is new.
-    fn slot(&mut self, key: PathBuf, checked: Held) -> (usize, bool) {
+    fn slot(&mut self, (key, real): (PathKey, Option<PathBuf>), checked: Held) -> (usize, bool) {
         if let Some(&slot) = self.index.get(&key) {
             return (slot, false);
         }
         let slot = self.slots.len();
-        self.index.insert(key.clone(), slot);
-        self.keys.push(key);
+        self.index.insert(key, slot);
+        if let Some(real) = real {
+            self.catalog_paths.insert(slot, real);
+        }
         self.slots.push(Some(checked));
         self.queued.push(false);
         (slot, true)
     }
-    /// Reads and checks `path`: its key (its canonical path) and what the
-    /// check found (a story's document, or what `listing` keeps of it).
-    fn read(sandbox: &Sandbox, path: &Path, listing: Option<&dyn Keeper>) -> (PathBuf, Held) {
+    /// Reads and checks `path`: its key ([`path_key`] of its canonical
+    /// path, and that path when it is a catalog) and what the check found
+    /// (a story's document, or what `listing` keeps of it).
+    fn read(
+        sandbox: &Sandbox,
+        path: &Path,
+        listing: Option<&dyn Keeper>,
+    ) -> ((PathKey, Option<PathBuf>), Held) {
         let real = std::fs::canonicalize(path).ok();
         let Checked { mut report, doc } = check_file_at(sandbox, path, real.as_deref());
-        let key = real.unwrap_or_else(|| path.to_owned());
+        let real = real.unwrap_or_else(|| path.to_owned());
+        let key = (path_key(&real), matches!(doc, Some(Document::Catalog(_))).then_some(real));
         let held = match (doc, listing) {
             (Some(Document::Story(s)), Some(listing)) => match listing.keep(&s) {
                 Ok(listed) => Held { report, doc: None, listed: Some(listed) },
