@@ -33,7 +33,7 @@
 use std::ops::Range;
 
 mod builder;
-pub use builder::{Builder, IndexFile, Written};
+pub use builder::{merge_lists, write_terms, Builder, IndexFile, TermList, Written};
 
 /// The first line of `search/index.txt`.
 pub const FORMAT: &str = "story-search/1";

@@ -201,8 +201,12 @@ fn cmd_build(opts: build::Options) -> ExitCode {
                 built.images.1,
                 report::summary(built.files, &built.reports)
             );
+            let runs = match built.search.runs {
+                0 => String::new(),
+                n => format!("; its terms went to disk in {} on the way", report::count_as(n, "run", "runs")),
+            };
             eprintln!(
-                "story build: search index of {} in {} ({:.1} MB)",
+                "story build: search index of {} in {} ({:.1} MB){runs}",
                 report::count_as(built.search.docs, "story", "stories"),
                 report::count_as(built.search.files, "file", "files"),
                 built.search.bytes as f64 / 1e6

@@ -47,6 +47,24 @@ impl Spill {
         Ok(At { offset, len })
     }
 
+    /// Where the next record will go: the bytes written so far.
+    pub fn end(&self) -> u64 {
+        *self.end.lock().expect("no panics while locked")
+    }
+
+    /// Reads what is at `offset` into `buf`, as far as it goes; returns how
+    /// many bytes were read (fewer only at the end of what was written).
+    pub fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        let mut done = 0;
+        while done < buf.len() {
+            match self.file.read_at(&mut buf[done..], offset + done as u64)? {
+                0 => break,
+                n => done += n,
+            }
+        }
+        Ok(done)
+    }
+
     /// The record at `at`.
     pub fn read(&self, at: At) -> io::Result<Vec<u8>> {
         let mut bytes = vec![0; at.len as usize];

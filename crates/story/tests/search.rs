@@ -167,3 +167,61 @@ fn folding_is_the_same_whether_text_comes_composed_or_decomposed() {
     assert_eq!(fold("Café"), fold("cafe"));
     assert_eq!(fold("ﬁnance"), fold("finance"));
 }
+
+/// Past its memory budget the index's terms go to disk in runs and are
+/// merged when the files are written: the same files, byte for byte, as
+/// an index held whole (here a budget of 4 KB against the default).
+#[test]
+fn an_index_built_in_runs_on_disk_is_the_index_held_whole() {
+    let tmp = TempDir::new("search-runs");
+    let site = tmp.dir().join("site");
+    let words = ["harbour", "cranes", "solar", "river", "train", "電車", "太陽", "نهر", "قطار"];
+    for i in 0..240 {
+        let w = |k: usize| words[(i * k + k) % words.len()];
+        bundle(
+            &site,
+            &format!("s{i:03}"),
+            json!({
+                "format": "story/1.1", "id": format!("s{i:03}"), "lang": "en",
+                "title": format!("{} {} number{i}", w(1), w(2)),
+                "published": format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+                "tags": [w(3)],
+                "sections": [{"blocks": [format!("{} {} {} unique{i} and the rest", w(4), w(5), w(6))]}]
+            }),
+        );
+    }
+    let viewer = fake_viewer(tmp.dir());
+    let (held, runs) = (tmp.dir().join("held"), tmp.dir().join("runs"));
+    let o = build(&site, &held, &viewer);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("went to disk"), "{}", text(&o));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_story"))
+        .env("STORY_INDEX_BUDGET", "4096")
+        .args(["build"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&runs)
+        .args(["--url", support::site::URL, "--viewer"])
+        .arg(&viewer)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("its terms went to disk in "), "{}", text(&o));
+    let files = |out: &Path| {
+        let mut f: Vec<(String, Vec<u8>)> = std::fs::read_dir(out.join("search"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        f.sort();
+        f
+    };
+    let (a, b) = (files(&held), files(&runs));
+    assert!(a.len() > 3);
+    assert_eq!(a.iter().map(|f| &f.0).collect::<Vec<_>>(), b.iter().map(|f| &f.0).collect::<Vec<_>>());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.1 == y.1, "search/{} differs", x.0);
+    }
+    assert_eq!(find(&runs, "unique235"), ["s235"]);
+    assert_eq!(find(&runs, "number123"), ["s123"]);
+}

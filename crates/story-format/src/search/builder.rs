@@ -13,12 +13,45 @@ pub struct Builder {
     lists: foldhash::HashMap<String, (Vec<u32>, bool)>,
     tags: Vec<(String, String)>,
     docs: u32,
+    /// Roughly what `lists` holds, in bytes.
+    held: usize,
 }
+
+/// A term with its stories, newest first, and whether older ones were
+/// left out: what the index files are written from, in term order.
+pub type TermList = (String, Vec<u32>, bool);
+
+/// Room a term takes in the builder beside its text and its stories (its
+/// slot in the map, the list's and the string's own allocations).
+const TERM_COST: usize = 96;
 
 impl Builder {
     /// An index of `docs` stories with these tags (`(tag, folder)`).
     pub fn new(docs: u32, tags: Vec<(String, String)>) -> Builder {
-        Builder { lists: foldhash::HashMap::default(), tags, docs }
+        Builder { lists: foldhash::HashMap::default(), tags, docs, held: 0 }
+    }
+
+    /// Roughly how many bytes the terms' lists hold now (for a caller
+    /// that moves them to disk past a budget: [`Builder::take_sorted`]).
+    pub fn held_bytes(&self) -> usize {
+        self.held
+    }
+
+    /// Takes every term's list out, sorted by term, each newest first and
+    /// capped; the builder goes on empty of terms. Lists taken at several
+    /// times and merged with [`merge_lists`] give the index the builder
+    /// would have given holding them all.
+    pub fn take_sorted(&mut self) -> Vec<TermList> {
+        self.held = 0;
+        let mut terms: Vec<TermList> = std::mem::take(&mut self.lists)
+            .into_iter()
+            .map(|(t, (mut list, mut capped))| {
+                keep_newest(&mut list, &mut capped);
+                (t, list, capped)
+            })
+            .collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        terms
     }
 
     /// Adds story `doc` with `terms` (repeats are fine). Stories may come
@@ -33,13 +66,19 @@ impl Builder {
             }
             let list = match self.lists.get_mut(t) {
                 Some(l) => l,
-                None => self.lists.entry(t.to_owned()).or_default(),
+                None => {
+                    self.held += t.len() + TERM_COST;
+                    self.lists.entry(t.to_owned()).or_default()
+                }
             };
             let (docs, capped) = list;
             if docs.last() != Some(&doc) {
                 docs.push(doc);
+                self.held += 4;
                 if docs.len() >= 2 * MAX_POSTINGS {
+                    let before = docs.len();
                     keep_newest(docs, capped);
+                    self.held -= 4 * (before - docs.len());
                 }
             }
         }
@@ -68,51 +107,75 @@ impl Builder {
     /// `index.txt`. Only one chunk's text is held at a time, so memory is
     /// the terms' lists, not the index's files too (47 MB of text at
     /// 100,000 stories). Stops at `write`'s first error.
-    pub fn write_files<E>(self, mut write: impl FnMut(IndexFile, String) -> Result<(), E>) -> Result<(), E> {
-        let mut terms: Vec<(String, (Vec<u32>, bool))> = self.lists.into_iter().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut firsts = Vec::new();
-        let mut current = String::new();
-        for (t, (mut list, mut capped)) in terms {
-            keep_newest(&mut list, &mut capped);
-            if current.is_empty() {
-                firsts.push(t.clone());
-            }
-            current.push_str(&t);
-            let mut sep = '\t';
-            let mut prev: Option<u32> = None;
-            for d in list {
-                current.push(sep);
-                current.push_str(&prev.map_or(d, |p| p - d).to_string());
-                sep = ',';
-                prev = Some(d);
-            }
-            if capped {
-                current.push_str(",+");
-            }
-            current.push('\n');
-            if current.len() >= CHUNK_BYTES {
-                write(IndexFile::Chunk(firsts.len() - 1), std::mem::take(&mut current))?;
-            }
-        }
-        if !current.is_empty() {
-            write(IndexFile::Chunk(firsts.len() - 1), current)?;
-        }
-        let mut index = format!("{FORMAT}\ndocs {} {DOCS_PER_FILE}\n", self.docs);
-        for (tag, folder) in &self.tags {
-            let plain = !tag.contains(['\t', '\n', '\r']) && !folder.contains(['\t', '\n', '\r', ' ']);
-            if plain && *folder != default_folder(tag) {
-                index.push_str(&format!("tag {folder}\t{tag}\n"));
-            }
-        }
-        for (j, part) in firsts.chunks(GROUP_CHUNKS).enumerate() {
-            index.push_str(&format!("group {}\n", part[0]));
-            let mut g = format!("{FORMAT}\nfirst {}\n", j * GROUP_CHUNKS);
-            part.iter().for_each(|f| g.push_str(&format!("chunk {f}\n")));
-            write(IndexFile::Group(j), g)?;
-        }
-        write(IndexFile::Index, index)
+    pub fn write_files<E>(mut self, write: impl FnMut(IndexFile, String) -> Result<(), E>) -> Result<(), E> {
+        let terms = self.take_sorted();
+        write_terms(terms.into_iter().map(Ok), self.docs, &self.tags, write)
     }
+}
+
+/// Writes the files of an index of `docs` stories with these tags
+/// (`(tag, folder)`) from every term's list, in term order, as
+/// [`Builder::write_files`] does; the first error (the terms' or
+/// `write`'s) stops it. Only one chunk's text is held at a time.
+pub fn write_terms<E>(
+    terms: impl Iterator<Item = Result<TermList, E>>,
+    docs: u32,
+    tags: &[(String, String)],
+    mut write: impl FnMut(IndexFile, String) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut firsts = Vec::new();
+    let mut current = String::new();
+    for term in terms {
+        let (t, list, capped) = term?;
+        if current.is_empty() {
+            firsts.push(t.clone());
+        }
+        current.push_str(&t);
+        let mut sep = '\t';
+        let mut prev: Option<u32> = None;
+        for d in list {
+            current.push(sep);
+            current.push_str(&prev.map_or(d, |p| p - d).to_string());
+            sep = ',';
+            prev = Some(d);
+        }
+        if capped {
+            current.push_str(",+");
+        }
+        current.push('\n');
+        if current.len() >= CHUNK_BYTES {
+            write(IndexFile::Chunk(firsts.len() - 1), std::mem::take(&mut current))?;
+        }
+    }
+    if !current.is_empty() {
+        write(IndexFile::Chunk(firsts.len() - 1), current)?;
+    }
+    let mut index = format!("{FORMAT}\ndocs {docs} {DOCS_PER_FILE}\n");
+    for (tag, folder) in tags {
+        let plain = !tag.contains(['\t', '\n', '\r']) && !folder.contains(['\t', '\n', '\r', ' ']);
+        if plain && *folder != default_folder(tag) {
+            index.push_str(&format!("tag {folder}\t{tag}\n"));
+        }
+    }
+    for (j, part) in firsts.chunks(GROUP_CHUNKS).enumerate() {
+        index.push_str(&format!("group {}\n", part[0]));
+        let mut g = format!("{FORMAT}\nfirst {}\n", j * GROUP_CHUNKS);
+        part.iter().for_each(|f| g.push_str(&format!("chunk {f}\n")));
+        write(IndexFile::Group(j), g)?;
+    }
+    write(IndexFile::Index, index)
+}
+
+/// One term's lists, taken at several times ([`Builder::take_sorted`]),
+/// as one: newest first, each story once, capped as one list would be.
+pub fn merge_lists(parts: impl IntoIterator<Item = (Vec<u32>, bool)>) -> (Vec<u32>, bool) {
+    let (mut all, mut capped) = (Vec::new(), false);
+    for (list, c) in parts {
+        all.extend(list);
+        capped |= c;
+    }
+    keep_newest(&mut all, &mut capped);
+    (all, capped)
 }
 
 /// One file of a search index, as [`Builder::write_files`] hands it out.
@@ -214,5 +277,61 @@ mod tests {
             Err("disk full")
         });
         assert_eq!((result, calls), (Err("disk full"), 1));
+    }
+
+    /// Lists taken out at several times (as a build does past its memory
+    /// budget) and merged give the same files as one builder holding all:
+    /// common terms capped across the parts, rare ones, and a story whose
+    /// terms came in two calls on either side of a take.
+    #[test]
+    fn lists_taken_in_parts_and_merged_are_the_whole_index() {
+        let words = |doc: u32| -> Vec<String> {
+            let mut w = vec!["common".to_owned(), format!("rare{doc}"), format!("mod{}", doc % 7)];
+            if doc % 3 == 0 {
+                w.push("third".to_owned());
+            }
+            w
+        };
+        let docs = 2 * MAX_POSTINGS as u32 + 345;
+        let tags = vec![("Energy".to_owned(), "energy".to_owned())];
+        let mut whole = Builder::new(docs, tags.clone());
+        let mut part = Builder::new(docs, tags.clone());
+        let mut taken: Vec<TermList> = Vec::new();
+        // Stories in no order, as the build's workers add them.
+        for k in 0..docs {
+            let doc = (k * 7919) % docs;
+            let w = words(doc);
+            whole.add(doc, w.iter().map(String::as_str));
+            part.add(doc, w[..2].iter().map(String::as_str));
+            if k % 500 == 0 {
+                taken.extend(part.take_sorted());
+                assert_eq!(part.held_bytes(), 0);
+            }
+            part.add(doc, w[2..].iter().map(String::as_str));
+        }
+        taken.extend(part.take_sorted());
+        let mut by_term: std::collections::BTreeMap<String, Vec<(Vec<u32>, bool)>> = Default::default();
+        for (t, list, capped) in taken {
+            by_term.entry(t).or_default().push((list, capped));
+        }
+        let merged = by_term.into_iter().map(|(t, parts)| {
+            let (list, capped) = merge_lists(parts);
+            Ok::<_, std::convert::Infallible>((t, list, capped))
+        });
+        let mut files = Vec::new();
+        write_terms(merged, docs, &tags, |file, text| {
+            files.push((file, text));
+            Ok(())
+        })
+        .unwrap();
+        let mut expected = Vec::new();
+        whole
+            .write_files(|file, text| {
+                expected.push((file, text));
+                Ok::<_, std::convert::Infallible>(())
+            })
+            .unwrap();
+        assert!(expected.iter().any(|(_, t)| t.contains("common\t") && t.contains(",+\n")), "a capped term");
+        assert_eq!(files, expected);
     }
 }

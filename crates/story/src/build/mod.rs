@@ -296,7 +296,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         pictures: Default::default(),
     };
     let tags: Vec<(String, String)> = all_tags.iter().map(|t| (t.clone(), tag_path(t))).collect();
-    let index = search::Index::new(&catalog, &tags);
+    let index = search::Index::new(&catalog, &tags, tmp.path())?;
     phase.end("catalog and tags");
     let used = std::sync::Mutex::default();
     let pages = Pages {

@@ -4,10 +4,11 @@
 //! of stories a result shows (`docs-K.json`, small catalogs).
 
 use std::collections::HashMap;
+use std::io;
 use std::path::Path;
 use std::sync::Mutex;
 
-use story_format::search::{self, Builder, DOCS_PER_FILE};
+use story_format::search::{self, Builder, TermList, DOCS_PER_FILE};
 use story_format::url::{relative_ref, Url};
 use story_format::Story;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
@@ -16,6 +17,7 @@ use super::entries::{id_hash, Entries};
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 use crate::parallel::parallel;
+use crate::spill::Spill;
 
 /// Catalog entries folded together as one job (a few milliseconds' work).
 const ENTRY_BLOCK: usize = 1024;
@@ -34,25 +36,63 @@ pub fn fold(text: &str) -> String {
 /// its pages are written (byline, authors, every section), so no story's
 /// terms are kept until the end; the catalog's entries go in last
 /// ([`write_index`]). Stories the catalog does not list are not indexed.
+///
+/// Past [`INDEX_BUDGET`] bytes, the terms' lists go to disk as a sorted
+/// run and the builder starts again empty; the runs and what is left are
+/// merged term by term when the files are written (each term's lists
+/// merged give what one list would have been), so memory does not grow
+/// with the number of different terms (a million stories have millions).
 pub(super) struct Index<'c> {
     /// The catalog, which numbers each listed story by its id (the index
     /// numbers them the other way round: the oldest is 0).
     catalog: &'c Entries,
     builder: Mutex<Builder>,
+    /// Every tag with its folder below `tags/`.
+    tags: Vec<(String, String)>,
+    /// The runs: each one's bytes in `spill`.
+    runs: Mutex<Vec<(u64, u64)>>,
+    spill: Spill,
+    budget: usize,
 }
+
+/// What the index's lists may take in memory before they go to disk.
+const INDEX_BUDGET: usize = 32 << 20;
 
 impl<'c> Index<'c> {
     /// An empty index of `catalog`'s entries; `tags` are every tag with
     /// its folder below the root (`tags/energy/`).
-    pub(super) fn new(catalog: &'c Entries, tags: &[(String, String)]) -> Index<'c> {
+    /// Its runs go to an unnamed file in `dir` (a folder the build owns).
+    /// `STORY_INDEX_BUDGET` (bytes) sets another budget than
+    /// [`INDEX_BUDGET`], for tests and benchmarks of the runs.
+    pub(super) fn new(catalog: &'c Entries, tags: &[(String, String)], dir: &Path) -> io::Result<Index<'c>> {
+        let budget = std::env::var("STORY_INDEX_BUDGET").ok().and_then(|b| b.parse().ok());
+        let budget = budget.unwrap_or(INDEX_BUDGET);
         let n = catalog.len() as u32;
-        let tags = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
-        Index { catalog, builder: Mutex::new(Builder::new(n, tags)) }
+        let tags: Vec<(String, String)> = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
+        Ok(Index {
+            catalog,
+            builder: Mutex::new(Builder::new(n, tags.clone())),
+            tags,
+            runs: Mutex::default(),
+            spill: Spill::new(dir)?,
+            budget,
+        })
+    }
+
+    /// Adds story `doc`'s `terms`; past the budget, the lists go to disk.
+    fn add<'t>(&self, doc: u32, terms: impl IntoIterator<Item = &'t str>) -> io::Result<()> {
+        let mut builder = self.builder.lock().expect("no panics while locked");
+        builder.add(doc, terms);
+        if builder.held_bytes() > self.budget {
+            let run = write_run(&self.spill, builder.take_sorted())?;
+            self.runs.lock().expect("no panics while locked").push(run);
+        }
+        Ok(())
     }
 
     /// Adds the terms of `story`'s own text, folded (outside the lock).
-    pub(super) fn add_story(&self, story: &Story) {
-        let Some(number) = self.catalog.number_of(&id_hash(&story.id)) else { return };
+    pub(super) fn add_story(&self, story: &Story) -> io::Result<()> {
+        let Some(number) = self.catalog.number_of(&id_hash(&story.id)) else { return Ok(()) };
         let doc = self.catalog.len() as u32 - 1 - number;
         let mut text = String::new();
         let mut add = |s: &str| {
@@ -68,8 +108,146 @@ impl<'c> Index<'c> {
         search::each_term(&folded, &mut |t| {
             terms.insert(t);
         });
-        self.builder.lock().expect("no panics while locked").add(doc, terms);
+        self.add(doc, terms)
     }
+}
+
+/// A run: every term's list, in term order, as records (the term's length
+/// and bytes, whether it was capped, its stories' count and numbers,
+/// little-endian), written to `spill` a megabyte at a time; returns where
+/// it is.
+fn write_run(spill: &Spill, terms: Vec<TermList>) -> io::Result<(u64, u64)> {
+    let start = spill.end();
+    let mut buf = Vec::with_capacity(RUN_BLOCK);
+    for (t, list, capped) in terms {
+        buf.extend_from_slice(&(t.len() as u32).to_le_bytes());
+        buf.extend_from_slice(t.as_bytes());
+        buf.push(u8::from(capped));
+        buf.extend_from_slice(&(list.len() as u32).to_le_bytes());
+        list.iter().for_each(|d| buf.extend_from_slice(&d.to_le_bytes()));
+        if buf.len() >= RUN_BLOCK {
+            spill.push(&buf)?;
+            buf.clear();
+        }
+    }
+    spill.push(&buf)?;
+    Ok((start, spill.end()))
+}
+
+/// How much of a run is written or read at a time.
+const RUN_BLOCK: usize = 1 << 20;
+
+/// Reads a run back, term by term.
+struct RunReader<'s> {
+    spill: &'s Spill,
+    /// The next byte to read from the spill, and the run's end.
+    pos: u64,
+    end: u64,
+    buf: Vec<u8>,
+    at: usize,
+}
+
+impl RunReader<'_> {
+    /// At least `n` unread bytes in `buf`.
+    fn fill(&mut self, n: usize) -> io::Result<()> {
+        if self.buf.len() - self.at >= n {
+            return Ok(());
+        }
+        self.buf.drain(..self.at);
+        self.at = 0;
+        let short = n - self.buf.len();
+        let left = usize::try_from(self.end - self.pos).unwrap_or(usize::MAX);
+        let want = short.max(RUN_BLOCK).min(left);
+        let old = self.buf.len();
+        self.buf.resize(old + want, 0);
+        let got = self.spill.read_at(self.pos, &mut self.buf[old..])?;
+        self.pos += got as u64;
+        if got < short {
+            return Err(io::Error::other("a run of the search index ends early"));
+        }
+        self.buf.truncate(old + got);
+        Ok(())
+    }
+
+    fn take_u32(&mut self) -> io::Result<u32> {
+        self.fill(4)?;
+        let v = u32::from_le_bytes(self.buf[self.at..self.at + 4].try_into().expect("four bytes"));
+        self.at += 4;
+        Ok(v)
+    }
+
+    fn next(&mut self) -> io::Result<Option<TermList>> {
+        if self.pos == self.end && self.at == self.buf.len() {
+            return Ok(None);
+        }
+        let len = self.take_u32()? as usize;
+        self.fill(len + 1)?;
+        let term = String::from_utf8(self.buf[self.at..self.at + len].to_vec()).map_err(io::Error::other)?;
+        let capped = self.buf[self.at + len] != 0;
+        self.at += len + 1;
+        let count = self.take_u32()? as usize;
+        self.fill(4 * count)?;
+        let list = self.buf[self.at..self.at + 4 * count]
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+            .collect();
+        self.at += 4 * count;
+        Ok(Some((term, list, capped)))
+    }
+}
+
+/// Where a term's lists come from when the files are written: a run on
+/// disk, or what the builder held last.
+enum Source<'s> {
+    Run(RunReader<'s>),
+    Held(std::vec::IntoIter<TermList>),
+}
+
+impl Source<'_> {
+    fn next(&mut self) -> io::Result<Option<TermList>> {
+        match self {
+            Source::Run(r) => r.next(),
+            Source::Held(h) => Ok(h.next()),
+        }
+    }
+}
+
+/// Every term of `sources` (each in term order) once, in term order, its
+/// lists merged ([`search::merge_lists`]).
+fn merged(mut sources: Vec<Source<'_>>) -> impl Iterator<Item = io::Result<TermList>> + '_ {
+    let mut heads: Vec<Option<TermList>> = Vec::with_capacity(sources.len());
+    let mut failed = None;
+    for s in &mut sources {
+        match s.next() {
+            Ok(h) => heads.push(h),
+            Err(e) => {
+                failed.get_or_insert(e);
+                heads.push(None);
+            }
+        }
+    }
+    std::iter::from_fn(move || {
+        if let Some(e) = failed.take() {
+            heads.clear();
+            return Some(Err(e));
+        }
+        let first = heads.iter().flatten().map(|h| &h.0).min()?.clone();
+        let mut parts = Vec::new();
+        for (head, source) in heads.iter_mut().zip(&mut sources) {
+            if head.as_ref().is_some_and(|h| h.0 == first) {
+                let (_, list, capped) = head.take().expect("just seen");
+                parts.push((list, capped));
+                match source.next() {
+                    Ok(next) => *head = next,
+                    Err(e) => {
+                        failed = Some(e);
+                    }
+                }
+            }
+        }
+        let (list, capped) = search::merge_lists(parts);
+        Some(Ok((first, list, capped)))
+    })
 }
 
 /// A tag's folder below `tags/` (`energy`), from its path below the root.
@@ -84,6 +262,8 @@ pub struct SearchStats {
     pub docs: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Runs its terms went to disk in, past the memory budget (0: none).
+    pub runs: usize,
 }
 
 /// Writes `out/search/`: the index of `catalog`'s entries (newest first,
@@ -99,7 +279,7 @@ pub(super) fn write_index(
 ) -> Result<SearchStats, Failure> {
     let folders: HashMap<&str, String> = tags.iter().map(|(t, p)| (t.as_str(), folder_of(p))).collect();
     let n = catalog.len() as u32;
-    let mut builder = index.builder.into_inner().expect("no panics while locked");
+
     // Each entry's own terms (title, dek, source, tags), folded on every
     // core a block of entries at a time, then added in order; a few
     // blocks at once (one a core), so their terms are never all held
@@ -130,18 +310,32 @@ pub(super) fn write_index(
         })?;
         for (first, terms) in termed {
             for (i, own) in terms.iter().enumerate() {
-                builder.add(n - 1 - (first + i) as u32, own.iter().map(String::as_str));
+                index.add(n - 1 - (first + i) as u32, own.iter().map(String::as_str))?;
             }
         }
     }
     std::fs::create_dir_all(out.join(search::FOLDER))?;
     let mut stats = SearchStats { docs: catalog.len(), ..SearchStats::default() };
-    builder.write_files(|file, text| {
+    let write = |file: search::IndexFile, text: String| {
         std::fs::write(out.join(file.path()), &text)?;
         stats.files += 1;
         stats.bytes += text.len() as u64;
-        Ok::<_, std::io::Error>(())
-    })?;
+        Ok::<_, io::Error>(())
+    };
+    let Index { builder, runs, spill, tags: folders_of_tags, .. } = index;
+    let mut builder = builder.into_inner().expect("no panics while locked");
+    let runs = runs.into_inner().expect("no panics while locked");
+    let runs_count = runs.len();
+    if runs.is_empty() {
+        builder.write_files(write)?;
+    } else {
+        let mut sources: Vec<Source<'_>> = runs
+            .iter()
+            .map(|&(pos, end)| Source::Run(RunReader { spill: &spill, pos, end, buf: Vec::new(), at: 0 }))
+            .collect();
+        sources.push(Source::Held(builder.take_sorted().into_iter()));
+        search::write_terms(merged(sources), n, &folders_of_tags, write)?;
+    }
     // The lists of stories, numbered from the oldest (the last entry is
     // 0), written on every core.
     let parts: Vec<usize> = (0..catalog.len().div_ceil(DOCS_PER_FILE)).collect();
@@ -191,6 +385,7 @@ pub(super) fn write_index(
         std::fs::write(out.join(&name), &json)?;
         Ok::<_, Failure>(json.len() as u64)
     })?;
+    stats.runs = runs_count;
     stats.files += sizes.len();
     stats.bytes += sizes.iter().sum::<u64>();
     Ok(stats)

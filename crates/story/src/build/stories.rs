@@ -141,7 +141,7 @@ pub(super) fn render_story(
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
     pages.used.lock().expect("no panics while locked").extend(assets);
     if let Some(index) = pages.index {
-        index.add_story(&story);
+        index.add_story(&story)?;
     }
     // The story's images first: the head shows the hero's preview.
     let pictures = pages.images.pictures(story_images(&story))?;
