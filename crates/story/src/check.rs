@@ -584,17 +584,20 @@ pub fn collect(
     Ok(())
 }
 
+/// A small story's JSON with this id, for tests here and in `index.rs`.
+#[cfg(test)]
+pub(crate) fn test_story(id: &str) -> String {
+    format!(
+        r#"{{"format": "story/1.1", "id": "{id}", "lang": "en", "title": "Story {id}",
+            "published": "2026-01-02", "source": {{"name": "Wire"}}, "byline": "By A. Writer",
+            "sections": [{{"blocks": ["The text of {id}."]}}]}}"#
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_story as story;
     use super::*;
-
-    fn story(id: &str) -> String {
-        format!(
-            r#"{{"format": "story/1.1", "id": "{id}", "lang": "en", "title": "Story {id}",
-                "published": "2026-01-02", "source": {{"name": "Wire"}}, "byline": "By A. Writer",
-                "sections": [{{"blocks": ["The text of {id}."]}}]}}"#
-        )
-    }
 
     /// A story reached by two paths (a folder linked inside the site) is
     /// read and reported once and held once, and still goes to each file

@@ -333,15 +333,8 @@ fn io_report(path: &Path, e: &std::io::Error) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::test_story as story;
     use story_format::parse_document_with_assets;
-
-    fn story(id: &str) -> String {
-        format!(
-            r#"{{"format": "story/1.1", "id": "{id}", "lang": "en", "title": "Story {id}",
-                "published": "2026-01-02", "source": {{"name": "Wire"}}, "byline": "By A. Writer",
-                "sections": [{{"blocks": ["The text of {id}."]}}]}}"#
-        )
-    }
 
     /// With a listing, the check keeps no story's document: each story's
     /// catalog entry goes to disk (and comes back as `story index` would
