@@ -278,9 +278,10 @@ fn unique_ids(order: &[usize], cache: &mut Cache) {
 /// A file's key: a 128-bit hash of its canonical path (two paths of a
 /// million share one with a chance of about 10^-27), 16 bytes where the
 /// path held was about a hundred.
-type PathKey = [u8; 16];
+pub(crate) type PathKey = [u8; 16];
 
-fn path_key(real: &Path) -> PathKey {
+/// `real`'s [`PathKey`].
+pub(crate) fn path_key(real: &Path) -> PathKey {
     use sha2::{Digest, Sha256};
     let full = Sha256::digest(real.as_os_str().as_encoded_bytes());
     let mut key = [0; 16];

@@ -106,7 +106,9 @@ pub struct Built {
 pub struct Context {
     info: Site,
     folders: Arc<TagFolders>,
-    bundles: Arc<HashSet<PathBuf>>,
+    /// Each bundle file's [`check::path_key`] (a million paths held would
+    /// be about 100 MB).
+    bundles: Arc<HashSet<check::PathKey>>,
 }
 
 /// Why a build stopped. Either way OUT is untouched.
@@ -424,7 +426,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         context: Context {
             info,
             folders,
-            bundles: Arc::new(bundles.into_iter().map(Path::to_owned).collect()),
+            bundles: Arc::new(bundles.iter().map(|b| check::path_key(b)).collect()),
         },
     })
 }
