@@ -124,12 +124,12 @@ impl Docs {
 pub fn check_files_and_docs(
     sandbox: &Sandbox,
     files: &[PathBuf],
-    listing: Option<&dyn Keeper>,
+    keeper: Option<&dyn Keeper>,
 ) -> (Vec<Report>, Docs) {
     // Every file read and parsed on every core (each on its own: nothing
     // here depends on another file); the reports then go in order below.
     let loaded = crate::parallel::parallel(files, |f| {
-        Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, listing))
+        Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper))
     });
     let loaded = loaded.unwrap_or_else(|never| match never {});
     let mut cache = Cache {
@@ -282,8 +282,14 @@ pub(crate) type PathKey = [u8; 16];
 
 /// `real`'s [`PathKey`].
 pub(crate) fn path_key(real: &Path) -> PathKey {
+    short_hash(real.as_os_str().as_encoded_bytes())
+}
+
+/// A 128-bit hash of `bytes` (the first half of their SHA-256): what the
+/// check and the build match paths and ids by instead of holding them.
+pub(crate) fn short_hash(bytes: &[u8]) -> [u8; 16] {
     use sha2::{Digest, Sha256};
-    let full = Sha256::digest(real.as_os_str().as_encoded_bytes());
+    let full = Sha256::digest(bytes);
     let mut key = [0; 16];
     key.copy_from_slice(&full[..16]);
     key
@@ -335,18 +341,18 @@ impl Cache {
     }
     /// Reads and checks `path`: its key ([`path_key`] of its canonical
     /// path, and that path when it is a catalog) and what the check found
-    /// (a story's document, or what `listing` keeps of it).
+    /// (a story's document, or what `keeper` keeps of it).
     fn read(
         sandbox: &Sandbox,
         path: &Path,
-        listing: Option<&dyn Keeper>,
+        keeper: Option<&dyn Keeper>,
     ) -> ((PathKey, Option<PathBuf>), Held) {
         let real = std::fs::canonicalize(path).ok();
         let Checked { mut report, doc } = check_file_at(sandbox, path, real.as_deref());
         let real = real.unwrap_or_else(|| path.to_owned());
         let key = (path_key(&real), matches!(doc, Some(Document::Catalog(_))).then_some(real));
-        let held = match (doc, listing) {
-            (Some(Document::Story(s)), Some(listing)) => match listing.keep(&s) {
+        let held = match (doc, keeper) {
+            (Some(Document::Story(s)), Some(keeper)) => match keeper.keep(&s) {
                 Ok(listed) => Held { report, doc: None, listed: Some(listed) },
                 Err(e) => {
                     let msg = format!("could not be kept for the catalog: {e}");

@@ -31,6 +31,16 @@ impl Builder {
         Builder { lists: foldhash::HashMap::default(), tags, docs, held: 0 }
     }
 
+    /// How many stories the index numbers.
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
+    /// Its tags (`(tag, folder)`).
+    pub fn tags(&self) -> &[(String, String)] {
+        &self.tags
+    }
+
     /// Roughly how many bytes the terms' lists hold now (for a caller
     /// that moves them to disk past a budget: [`Builder::take_sorted`]).
     pub fn held_bytes(&self) -> usize {

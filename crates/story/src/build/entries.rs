@@ -12,7 +12,6 @@ use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 use story_format::date::Timestamp;
 use story_format::url::Url;
 use story_format::{parse_document, Catalog, Document, Entry, Image};
@@ -46,10 +45,7 @@ pub(super) type IdHash = [u8; 16];
 
 /// `id`'s [`IdHash`].
 pub(super) fn id_hash(id: &str) -> IdHash {
-    let full = Sha256::digest(id.as_bytes());
-    let mut h = [0; 16];
-    h.copy_from_slice(&full[..16]);
-    h
+    crate::check::short_hash(id.as_bytes())
 }
 
 /// The catalog of every page together, newest first (its first page's
@@ -63,8 +59,10 @@ pub struct Entries {
     spots: Vec<Spot>,
     /// Every tag of the entries, once each, in first-seen order.
     tags: Vec<String>,
+    /// Each tag's place in `tags` and in `lists`.
+    tag_at: HashMap<String, usize>,
     /// Each tag's entries, by number (newest first).
-    by_tag: HashMap<String, Vec<u32>>,
+    lists: Vec<Vec<u32>>,
     /// Each entry's number, by its id's hash (a repeated id: the last in
     /// the pages' order).
     by_id: foldhash::HashMap<IdHash, u32>,
@@ -82,10 +80,11 @@ impl Entries {
             pages: Vec::new(),
             spots: Vec::new(),
             tags: Vec::new(),
-            by_tag: HashMap::new(),
+            tag_at: HashMap::new(),
+            lists: Vec::new(),
             by_id: foldhash::HashMap::default(),
         };
-        Gathering { entries, tag_at: HashMap::new(), lists: Vec::new(), last: None, sorted: true }
+        Gathering { entries, last: None, sorted: true }
     }
 
     pub fn len(&self) -> usize {
@@ -103,7 +102,7 @@ impl Entries {
 
     /// The numbers of the entries tagged `tag`, newest first.
     pub fn tagged(&self, tag: &str) -> &[u32] {
-        self.by_tag.get(tag).map_or(&[], Vec::as_slice)
+        self.tag_at.get(tag).map_or(&[], |&at| self.lists[at].as_slice())
     }
 
     /// The number of the entry with this id (the last, if it is repeated).
@@ -170,9 +169,6 @@ impl Entries {
 /// [`Entries`] as its pages are added.
 pub(super) struct Gathering {
     entries: Entries,
-    /// Each tag's place in `entries.tags`.
-    tag_at: HashMap<String, usize>,
-    lists: Vec<Vec<u32>>,
     /// The last entry's date so far, and whether every page so far
     /// follows the one before (each is newest first, as parsed).
     last: Option<Option<Timestamp>>,
@@ -222,18 +218,18 @@ impl Gathering {
             e.spots.push(Spot { page, start, len, index });
             e.by_id.insert(id_hash(&entry.id), number);
             for t in &entry.tags {
-                let at = match self.tag_at.get(t.as_str()) {
+                let at = match e.tag_at.get(t.as_str()) {
                     Some(&at) => at,
                     None => {
-                        self.tag_at.insert(t.clone(), e.tags.len());
+                        e.tag_at.insert(t.clone(), e.tags.len());
                         e.tags.push(t.clone());
-                        self.lists.push(Vec::new());
+                        e.lists.push(Vec::new());
                         e.tags.len() - 1
                     }
                 };
                 // A tag named twice by one entry lists it once.
-                if self.lists[at].last() != Some(&number) {
-                    self.lists[at].push(number);
+                if e.lists[at].last() != Some(&number) {
+                    e.lists[at].push(number);
                 }
             }
             if let (true, Some(last)) = (self.sorted, &self.last) {
@@ -248,7 +244,7 @@ impl Gathering {
     /// The entries of every page, newest first across the pages too, as
     /// one file's entries are (a stable sort, as the parser's; only when
     /// the pages are out of order, which costs a second read of them all).
-    pub(super) fn done(mut self) -> Result<Entries, Failure> {
+    pub(super) fn done(self) -> Result<Entries, Failure> {
         let mut e = self.entries;
         if !self.sorted {
             let mut dates = Vec::with_capacity(e.spots.len());
@@ -269,14 +265,13 @@ impl Gathering {
             for n in e.by_id.values_mut() {
                 *n = new_number[*n as usize];
             }
-            for list in &mut self.lists {
+            for list in &mut e.lists {
                 for n in list.iter_mut() {
                     *n = new_number[*n as usize];
                 }
                 list.sort_unstable();
             }
         }
-        e.by_tag = e.tags.iter().cloned().zip(self.lists).collect();
         Ok(e)
     }
 }

@@ -262,22 +262,23 @@ pub const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 ///
 /// `urls` lists the pages, in order, each time it is called: it is called
 /// twice (once to cut the files, once to write them), so that no list of
-/// every page's address is held.
-pub fn write_sitemaps<'a, I: Iterator<Item = SitemapUrl<'a>>>(
+/// every page's address is held. The first listing stops at its first
+/// error; the second, the same list, then meets none.
+pub fn write_sitemaps<'a, E: From<io::Error>, I: Iterator<Item = Result<SitemapUrl<'a>, E>>>(
     root: &Url,
     urls: impl Fn() -> I,
-    write: impl FnMut(&str, String) -> io::Result<()>,
-) -> io::Result<()> {
+    write: impl FnMut(&str, String) -> Result<(), E>,
+) -> Result<(), E> {
     sitemaps_within(root, urls, SITEMAP_URLS, SITEMAP_BYTES, write)
 }
 
-fn sitemaps_within<'a, I: Iterator<Item = SitemapUrl<'a>>>(
+fn sitemaps_within<'a, E: From<io::Error>, I: Iterator<Item = Result<SitemapUrl<'a>, E>>>(
     root: &Url,
     urls: impl Fn() -> I,
     max_urls: usize,
     max_bytes: usize,
-    mut write: impl FnMut(&str, String) -> io::Result<()>,
-) -> io::Result<()> {
+    mut write: impl FnMut(&str, String) -> Result<(), E>,
+) -> Result<(), E> {
     // What an entry can take at most: its address escaped (an `&` becomes
     // five bytes), the date and the tags around them.
     let cost =
@@ -286,6 +287,7 @@ fn sitemaps_within<'a, I: Iterator<Item = SitemapUrl<'a>>>(
     let mut parts: Vec<(usize, Option<Timestamp>)> = Vec::new();
     let (mut count, mut bytes, mut newest) = (0, 200, None::<Timestamp>);
     for u in urls() {
+        let u = u?;
         if count > 0 && (count == max_urls || bytes + cost(&u) > max_bytes) {
             parts.push((count, newest.take()));
             (count, bytes) = (0, 200);
@@ -299,7 +301,7 @@ fn sitemaps_within<'a, I: Iterator<Item = SitemapUrl<'a>>>(
         }
     }
     parts.push((count, newest));
-    let mut all = urls();
+    let mut all = urls().filter_map(Result::ok);
     if parts.len() == 1 {
         return write(layout::SITEMAP, urlset(all));
     }
@@ -377,7 +379,7 @@ mod tests {
         let mut files = Vec::new();
         write_sitemaps(
             root,
-            || urls.iter().cloned(),
+            || urls.iter().cloned().map(Ok::<_, io::Error>),
             |name, xml| {
                 files.push((name.to_owned(), xml));
                 Ok(())
@@ -434,7 +436,7 @@ mod tests {
         let mut files = Vec::new();
         sitemaps_within(
             &root,
-            || all.iter().cloned(),
+            || all.iter().cloned().map(Ok::<_, io::Error>),
             SITEMAP_URLS,
             max,
             |name, xml| {

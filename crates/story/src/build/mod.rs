@@ -383,22 +383,14 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
     // The list pages, then every story (its address worked out again).
-    let pages_then_stories = || {
+    let urls = || {
         let stories = summaries.iter().map(|s| {
-            let modified = s.modified.as_ref().map(Cow::Borrowed);
-            let url = stories::page_of(&root, &s.folder).map(Cow::Owned);
-            (url, modified)
+            let url = stories::page_of(&root, &s.folder)?;
+            Ok(SitemapUrl { url: Cow::Owned(url), modified: s.modified.as_ref().map(Cow::Borrowed) })
         });
-        let lists = sitemap.urls.iter().map(|u| (Ok(u.url.clone()), u.modified.clone()));
-        lists.chain(stories)
+        sitemap.urls.iter().cloned().map(Ok).chain(stories)
     };
-    // A folder's address was worked out when its story was built: none fails here.
-    if let Some((Err(e), _)) = pages_then_stories().find(|(u, _)| u.is_err()) {
-        return Err(e);
-    }
-    let urls =
-        || pages_then_stories().filter_map(|(url, modified)| Some(SitemapUrl { url: url.ok()?, modified }));
-    feeds::write_sitemaps(&root, urls, write)?;
+    feeds::write_sitemaps(&root, urls, |name, text| write(name, text).map_err(Failure::from))?;
     write(layout::ROBOTS, feeds::robots(&root))?;
     phase.end("feeds, sitemaps and robots.txt written");
     // The search index, over the catalog with each story's own text.

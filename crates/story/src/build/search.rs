@@ -13,7 +13,7 @@ use story_format::url::{relative_ref, Url};
 use story_format::Story;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
-use super::entries::{id_hash, Entries};
+use super::entries::{Entries, IdHash};
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 use crate::parallel::parallel;
@@ -46,13 +46,16 @@ pub(super) struct Index<'c> {
     /// The catalog, which numbers each listed story by its id (the index
     /// numbers them the other way round: the oldest is 0).
     catalog: &'c Entries,
-    builder: Mutex<Builder>,
-    /// Every tag with its folder below `tags/`.
-    tags: Vec<(String, String)>,
-    /// The runs: each one's bytes in `spill`.
-    runs: Mutex<Vec<(u64, u64)>>,
+    lists: Mutex<Lists>,
     spill: Spill,
     budget: usize,
+}
+
+/// The terms' lists held, and the runs already on disk (each one's bytes
+/// in the index's spill).
+struct Lists {
+    builder: Builder,
+    runs: Vec<(u64, u64)>,
 }
 
 /// What the index's lists may take in memory before they go to disk.
@@ -60,39 +63,34 @@ const INDEX_BUDGET: usize = 32 << 20;
 
 impl<'c> Index<'c> {
     /// An empty index of `catalog`'s entries; `tags` are every tag with
-    /// its folder below the root (`tags/energy/`).
-    /// Its runs go to an unnamed file in `dir` (a folder the build owns).
+    /// its folder below the root (`tags/energy/`). Its runs go to an
+    /// unnamed file in `dir` (a folder the build owns).
     /// `STORY_INDEX_BUDGET` (bytes) sets another budget than
     /// [`INDEX_BUDGET`], for tests and benchmarks of the runs.
     pub(super) fn new(catalog: &'c Entries, tags: &[(String, String)], dir: &Path) -> io::Result<Index<'c>> {
         let budget = std::env::var("STORY_INDEX_BUDGET").ok().and_then(|b| b.parse().ok());
         let budget = budget.unwrap_or(INDEX_BUDGET);
         let n = catalog.len() as u32;
-        let tags: Vec<(String, String)> = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
-        Ok(Index {
-            catalog,
-            builder: Mutex::new(Builder::new(n, tags.clone())),
-            tags,
-            runs: Mutex::default(),
-            spill: Spill::new(dir)?,
-            budget,
-        })
+        let tags = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
+        let lists = Lists { builder: Builder::new(n, tags), runs: Vec::new() };
+        Ok(Index { catalog, lists: Mutex::new(lists), spill: Spill::new(dir)?, budget })
     }
 
     /// Adds story `doc`'s `terms`; past the budget, the lists go to disk.
     fn add<'t>(&self, doc: u32, terms: impl IntoIterator<Item = &'t str>) -> io::Result<()> {
-        let mut builder = self.builder.lock().expect("no panics while locked");
-        builder.add(doc, terms);
-        if builder.held_bytes() > self.budget {
-            let run = write_run(&self.spill, builder.take_sorted())?;
-            self.runs.lock().expect("no panics while locked").push(run);
+        let mut lists = self.lists.lock().expect("no panics while locked");
+        lists.builder.add(doc, terms);
+        if lists.builder.held_bytes() > self.budget {
+            let run = write_run(&self.spill, lists.builder.take_sorted())?;
+            lists.runs.push(run);
         }
         Ok(())
     }
 
-    /// Adds the terms of `story`'s own text, folded (outside the lock).
-    pub(super) fn add_story(&self, story: &Story) -> io::Result<()> {
-        let Some(number) = self.catalog.number_of(&id_hash(&story.id)) else { return Ok(()) };
+    /// Adds the terms of `story`'s own text (its id's hash `id`), folded
+    /// (outside the lock).
+    pub(super) fn add_story(&self, story: &Story, id: &IdHash) -> io::Result<()> {
+        let Some(number) = self.catalog.number_of(id) else { return Ok(()) };
         let doc = self.catalog.len() as u32 - 1 - number;
         let mut text = String::new();
         let mut add = |s: &str| {
@@ -322,20 +320,16 @@ pub(super) fn write_index(
         stats.bytes += text.len() as u64;
         Ok::<_, io::Error>(())
     };
-    let Index { builder, runs, spill, tags: folders_of_tags, .. } = index;
-    let mut builder = builder.into_inner().expect("no panics while locked");
-    let runs = runs.into_inner().expect("no panics while locked");
-    let runs_count = runs.len();
-    if runs.is_empty() {
-        builder.write_files(write)?;
-    } else {
-        let mut sources: Vec<Source<'_>> = runs
-            .iter()
-            .map(|&(pos, end)| Source::Run(RunReader { spill: &spill, pos, end, buf: Vec::new(), at: 0 }))
-            .collect();
-        sources.push(Source::Held(builder.take_sorted().into_iter()));
-        search::write_terms(merged(sources), n, &folders_of_tags, write)?;
-    }
+    // The runs on disk and what is held, merged term by term (with no
+    // run, what is held alone).
+    let Index { lists, spill, .. } = index;
+    let Lists { mut builder, runs } = lists.into_inner().expect("no panics while locked");
+    let mut sources: Vec<Source<'_>> = runs
+        .iter()
+        .map(|&(pos, end)| Source::Run(RunReader { spill: &spill, pos, end, buf: Vec::new(), at: 0 }))
+        .collect();
+    sources.push(Source::Held(builder.take_sorted().into_iter()));
+    search::write_terms(merged(sources), builder.docs(), builder.tags(), write)?;
     // The lists of stories, numbered from the oldest (the last entry is
     // 0), written on every core.
     let parts: Vec<usize> = (0..catalog.len().div_ceil(DOCS_PER_FILE)).collect();
@@ -385,7 +379,7 @@ pub(super) fn write_index(
         std::fs::write(out.join(&name), &json)?;
         Ok::<_, Failure>(json.len() as u64)
     })?;
-    stats.runs = runs_count;
+    stats.runs = runs.len();
     stats.files += sizes.len();
     stats.bytes += sizes.iter().sum::<u64>();
     Ok(stats)

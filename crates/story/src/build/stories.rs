@@ -140,8 +140,9 @@ pub(super) fn render_story(
     let info = pages.info;
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
     pages.used.lock().expect("no panics while locked").extend(assets);
+    let id = super::entries::id_hash(&story.id);
     if let Some(index) = pages.index {
-        index.add_story(&story)?;
+        index.add_story(&story, &id)?;
     }
     // The story's images first: the head shows the hero's preview.
     let pictures = pages.images.pictures(story_images(&story))?;
@@ -156,7 +157,7 @@ pub(super) fn render_story(
     let summary = |reused| Summary {
         folder: folder.clone(),
         markdown: file.extension().is_some_and(|e| e == "md"),
-        id: super::entries::id_hash(&story.id),
+        id,
         published: story.published.as_ref().map(|t| t.unix),
         modified: story.updated.as_ref().or(story.published.as_ref()).cloned(),
         key,
