@@ -10,6 +10,14 @@ pub fn parallel<T: Sync, R: Send, E: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {
+    parallel_numbered(items, |_, item| f(item))
+}
+
+/// [`parallel`], with each item's place in `items` given to `f`.
+pub fn parallel_numbered<T: Sync, R: Send, E: Send>(
+    items: &[T],
+    f: impl Fn(usize, &T) -> Result<R, E> + Sync,
+) -> Result<Vec<R>, E> {
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::with_capacity(items.len()));
     let failure = Mutex::new(None::<E>);
@@ -19,7 +27,7 @@ pub fn parallel<T: Sync, R: Send, E: Send>(
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(item) = items.get(i) else { break };
-                match f(item) {
+                match f(i, item) {
                     Ok(r) => results.lock().expect("no panics while locked").push((i, r)),
                     Err(e) => {
                         *failure.lock().expect("no panics while locked") = Some(e);

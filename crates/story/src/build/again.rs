@@ -52,7 +52,7 @@ pub fn render_again(
         }
         let Ok(dir) = std::fs::canonicalize(dir) else { return Ok(None) };
         let file = dir.join(name);
-        if !ctx.bundles.contains(&check::path_key(&file)) {
+        if !ctx.is_bundle(&file) {
             return Ok(None);
         }
         if !bundles.contains(&file) {

@@ -40,46 +40,12 @@ impl FeedItem {
     }
 }
 
-/// One page of the site, for the sitemap. A story's address and date are
-/// borrowed from what the build holds anyway (a copy of each cost about
-/// 400 bytes a story); a list page's address is its own.
+/// One page of the site, for the sitemap: its address and last change,
+/// borrowed or owned.
 #[derive(Clone)]
 pub struct SitemapUrl<'a> {
     pub url: Cow<'a, Url>,
     pub modified: Option<Cow<'a, Timestamp>>,
-}
-
-/// The sitemap as it is gathered, and when each story last changed (its
-/// `updated`, else `published`), by id: a list page changed when the
-/// newest of what it lists did. Borrows the ids and dates it maps.
-#[derive(Default)]
-pub struct Sitemap<'a> {
-    pub urls: Vec<SitemapUrl<'a>>,
-    pub changed: std::collections::HashMap<super::entries::IdHash, &'a Timestamp>,
-}
-
-impl<'a> Sitemap<'a> {
-    /// When a list of these entries last changed: the newest change of a
-    /// story it lists (a catalog's `published` for a story not built here).
-    pub fn list_modified<'e>(
-        &self,
-        entries: impl IntoIterator<Item = &'e story_format::Entry>,
-    ) -> Option<Cow<'a, Timestamp>> {
-        let mut newest: Option<Cow<'a, Timestamp>> = None;
-        for e in entries {
-            let m = match self.changed.get(&super::entries::id_hash(&e.id)) {
-                Some(&m) => Cow::Borrowed(m),
-                None => match &e.published {
-                    Some(p) => Cow::Owned(p.clone()),
-                    None => continue,
-                },
-            };
-            if newest.as_ref().is_none_or(|n| **n < *m) {
-                newest = Some(m);
-            }
-        }
-        newest
-    }
 }
 
 /// A date-time for Atom and JSON Feed (RFC 3339): a date alone is its midnight UTC.
@@ -301,9 +267,9 @@ fn sitemaps_within<'a, E: From<io::Error>, I: Iterator<Item = Result<SitemapUrl<
         }
     }
     parts.push((count, newest));
-    let mut all = urls().filter_map(Result::ok);
+    let mut all = urls();
     if parts.len() == 1 {
-        return write(layout::SITEMAP, urlset(all));
+        return write(layout::SITEMAP, urlset(all)?);
     }
     let names: Vec<String> = (1..=parts.len()).map(|n| format!("{}{n}.xml", layout::SITEMAP_PART)).collect();
     let index = sitemap_xml("sitemapindex", |w| {
@@ -313,17 +279,29 @@ fn sitemaps_within<'a, E: From<io::Error>, I: Iterator<Item = Result<SitemapUrl<
         Ok(())
     });
     write(layout::SITEMAP, index)?;
-    names.iter().zip(&parts).try_for_each(|(name, (count, _))| write(name, urlset(all.by_ref().take(*count))))
+    names
+        .iter()
+        .zip(&parts)
+        .try_for_each(|(name, (count, _))| write(name, urlset(all.by_ref().take(*count))?))
 }
 
-/// One sitemap file: every page of `urls`, with its last change where known.
-fn urlset<'a>(urls: impl Iterator<Item = SitemapUrl<'a>>) -> String {
-    sitemap_xml("urlset", |w| {
+/// One sitemap file: every page of `urls`, with its last change where
+/// known; the first failure to list a page is returned instead.
+fn urlset<'a, E>(urls: impl Iterator<Item = Result<SitemapUrl<'a>, E>>) -> Result<String, E> {
+    let mut failed = None;
+    let xml = sitemap_xml("urlset", |w| {
         for u in urls {
-            sitemap_entry(w, "url", u.url.as_str(), u.modified.as_deref())?;
+            match u {
+                Ok(u) => sitemap_entry(w, "url", u.url.as_str(), u.modified.as_deref())?,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
         }
         Ok(())
-    })
+    });
+    failed.map_or(Ok(xml), Err)
 }
 
 /// A sitemap document (`urlset` or `sitemapindex`) around what `body` writes.
@@ -387,6 +365,33 @@ mod tests {
         )
         .unwrap();
         files
+    }
+
+    /// A page that cannot be listed (its record unreadable) stops the
+    /// sitemaps with that failure, in either pass, rather than leaving the
+    /// page out of them.
+    #[test]
+    fn a_page_that_cannot_be_listed_is_a_failure_not_a_page_left_out() {
+        let root = Url::parse("https://n.example/").unwrap();
+        let good = urls(3, "s");
+        for fail_on_pass in [1, 2] {
+            let pass = std::cell::Cell::new(0);
+            let listed = || {
+                pass.set(pass.get() + 1);
+                let failing = pass.get() == fail_on_pass;
+                good.iter().cloned().enumerate().map(move |(i, u)| match failing && i == 1 {
+                    true => Err(io::Error::other("unreadable")),
+                    false => Ok(u),
+                })
+            };
+            let mut written = Vec::new();
+            let result = write_sitemaps(&root, listed, |name, _| {
+                written.push(name.to_owned());
+                Ok::<_, io::Error>(())
+            });
+            assert_eq!(result.unwrap_err().to_string(), "unreadable");
+            assert!(written.is_empty(), "{written:?}");
+        }
     }
 
     fn locs(xml: &str) -> Vec<String> {

@@ -34,7 +34,7 @@ mod staging;
 mod stories;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -50,12 +50,12 @@ use crate::parallel::parallel;
 use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
-use feeds::{Sitemap, SitemapUrl, FEED_ENTRIES};
+use feeds::{SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path, site_embed_js};
 use head::{Kind, Site};
 use pictures::Images;
 use staging::{check_out, Staging};
-use stories::{feed_item, render_stories, Pages, Summary};
+use stories::{feed_item, folder_of, render_stories, Changes, Pages, Summary, NOT_BUILT};
 
 /// What to build.
 pub struct Options {
@@ -106,9 +106,9 @@ pub struct Built {
 pub struct Context {
     info: Site,
     folders: Arc<TagFolders>,
-    /// Each bundle file's [`check::path_key`] (a million paths held would
-    /// be about 100 MB).
-    bundles: Arc<HashSet<check::PathKey>>,
+    /// Each bundle file's [`check::path_key`], sorted (a million paths
+    /// held would be about 100 MB; a set of the keys 36 MB).
+    bundles: Arc<Vec<check::PathKey>>,
 }
 
 /// Why a build stopped. Either way OUT is untouched.
@@ -180,12 +180,14 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     if reports.iter().any(Report::has_errors) {
         return Err(Failure::Input { reports, files: files.len() });
     }
-    // Each bundle, and which of the files checked it is (its document in `docs`).
     // Each bundle: which of the files checked it is (its document in
-    // `docs`), and its path (borrowed: a copy cost 100 bytes a story).
-    let bundle_files: Vec<usize> = (0..files.len())
+    // `docs`), and its path (borrowed: a copy cost 100 bytes a story). In
+    // the order of their folders as text (`a/b/`): the order of stories of
+    // one date in the lists, and of the manifest.
+    let mut bundle_files: Vec<usize> = (0..files.len())
         .filter(|&i| files[i].file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
         .collect();
+    bundle_files.sort_by(|&a, &b| folder_text(&files[a]).cmp(folder_text(&files[b])));
     let bundles: Vec<&Path> = bundle_files.iter().map(|&i| files[i].as_path()).collect();
     for b in &bundles {
         if b.parent() == Some(site.as_path()) {
@@ -311,7 +313,9 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     };
 
     // Stories, on every core (each page's images with it).
-    let rendered = render_stories(&sandbox, &bundles, tmp.path(), &pages)?;
+    let records = stories::Records::new(tmp.path())?;
+    let (mut summaries, bundle_of) =
+        render_stories(&sandbox, &bundles, tmp.path(), &pages, &records, &catalog)?;
     phase.end("stories");
     let mut used: BTreeSet<String> = std::mem::take(&mut *used.lock().expect("no panics while locked"));
     // A file a story uses cannot take the place of a page the build writes.
@@ -326,31 +330,30 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         )));
     }
     used.extend(thumbnails.iter().filter_map(|a| below(&root, a.url.as_str())));
-    let mut summaries: Vec<Summary> = rendered;
-    // Newest first; the same date in folder order (as `story index`). No
-    // two stories share a folder, so the order is total and an unstable
-    // sort (no copy of the list) gives it.
-    summaries.sort_unstable_by(|a, b| {
-        let key = |s: &Summary| s.published;
-        key(b).cmp(&key(a)).then_with(|| a.folder.cmp(&b.folder))
-    });
-
-    let mut sitemap = Sitemap::default();
-    for s in &summaries {
-        if let Some(m) = &s.modified {
-            sitemap.changed.insert(s.id, m);
-        }
+    // Newest first; the same date in folder order (the bundles' order).
+    // No two stories share a bundle, so the order is total and an
+    // unstable sort (no copy of the list) gives it.
+    summaries.sort_unstable_by_key(|s: &Summary| (std::cmp::Reverse(s.published), s.bundle));
+    // Each bundle's summary (its place in `summaries`), and each entry's.
+    let mut summary_of = vec![0u32; summaries.len()];
+    for (at, s) in summaries.iter().enumerate() {
+        summary_of[s.bundle as usize] = at as u32;
     }
+    let story_of =
+        bundle_of.into_iter().map(|b| summary_of.get(b as usize).copied().unwrap_or(NOT_BUILT)).collect();
+    let changes = Changes { catalog: &catalog, summaries: &summaries, story_of, records: &records };
+    let mut sitemap = Vec::new();
     let mut list_keys = BTreeMap::new();
     let list_pages =
-        catalog_pages(&catalog, &all_tags, tmp.path(), &pages, &tag_path, &mut sitemap, &mut list_keys)?;
+        catalog_pages(&all_tags, tmp.path(), &pages, &tag_path, &changes, &mut sitemap, &mut list_keys)?;
+    drop(changes);
     phase.end("list pages");
 
     // Feeds: the newest stories, their text rendered again (only these few
     // are read twice).
     let mut items = Vec::new();
     for s in summaries.iter().take(FEED_ENTRIES) {
-        items.push(feed_item(s, &sandbox, &images)?);
+        items.push(feed_item(bundles[s.bundle as usize], &sandbox, &images)?);
     }
 
     // The files the pages use: images through the pipeline (cleaned, with
@@ -385,10 +388,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // The list pages, then every story (its address worked out again).
     let urls = || {
         let stories = summaries.iter().map(|s| {
-            let url = stories::page_of(&root, &s.folder)?;
-            Ok(SitemapUrl { url: Cow::Owned(url), modified: s.modified.as_ref().map(Cow::Borrowed) })
+            let url = stories::page_of(&root, &folder_of(&site, bundles[s.bundle as usize])?)?;
+            Ok(SitemapUrl { url: Cow::Owned(url), modified: records.modified(s)?.map(Cow::Owned) })
         });
-        sitemap.urls.iter().cloned().map(Ok).chain(stories)
+        sitemap.iter().cloned().map(Ok).chain(stories)
     };
     feeds::write_sitemaps(&root, urls, |name, text| write(name, text).map_err(Failure::from))?;
     write(layout::ROBOTS, feeds::robots(&root))?;
@@ -396,7 +399,16 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // The search index, over the catalog with each story's own text.
     let search = search::write_index(tmp.path(), &root, &catalog, index, &tags)?;
     phase.end("search index");
-    let keys = summaries.iter().map(|s| (s.folder.as_str(), &s.key));
+    // In the bundles' order: their folders' as text, the manifest's.
+    let keys = summary_of.iter().map(|&at| {
+        let s = &summaries[at as usize];
+        let folder = folder_of(&site, bundles[s.bundle as usize]);
+        let message = |f: Failure| match f {
+            Failure::Run(m) | Failure::Changed(m) => m,
+            Failure::Input { .. } => "a story's folder".into(),
+        };
+        Ok((folder.map_err(message)?, records.key(s).map_err(message)?))
+    });
     incremental::write_manifest(tmp.path(), keys, &list_keys)?;
     let changes = match &opts.changes {
         Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
@@ -415,11 +427,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         reused: summaries.iter().filter(|s| s.reused).count(),
         changes,
         search,
-        context: Context {
-            info,
-            folders,
-            bundles: Arc::new(bundles.iter().map(|b| check::path_key(b)).collect()),
-        },
+        context: Context { info, folders, bundles: Arc::new(bundle_keys(&bundles)) },
     })
 }
 
@@ -456,6 +464,28 @@ fn give_back_freed_memory() {
 
 fn run_err(path: &Path, e: std::io::Error) -> Failure {
     Failure::Run(format!("{}: {e}", path.display()))
+}
+
+/// Each bundle file's [`check::path_key`], sorted: what
+/// [`Context::is_bundle`] looks in.
+fn bundle_keys(bundles: &[&Path]) -> Vec<check::PathKey> {
+    let mut keys: Vec<check::PathKey> = bundles.iter().map(|b| check::path_key(b)).collect();
+    keys.sort_unstable();
+    keys
+}
+
+impl Context {
+    /// `real` (a file's canonical path) is one of the site's bundle files.
+    pub(super) fn is_bundle(&self, real: &Path) -> bool {
+        self.bundles.binary_search(&check::path_key(real)).is_ok()
+    }
+}
+
+/// A bundle file's folder as its text is compared (`a/b/`): its folder's
+/// path and a `/`, without a copy.
+fn folder_text(file: &Path) -> impl Iterator<Item = &u8> + '_ {
+    let parent = file.parent().unwrap_or(Path::new(""));
+    parent.as_os_str().as_encoded_bytes().iter().chain(b"/")
 }
 
 /// A bundle file's path as its `story.json`'s, to compare (a `story.md`
@@ -509,15 +539,15 @@ type TagPath = Arc<dyn Fn(&str) -> String + Send + Sync>;
 
 /// The catalog's pages and each tag's; returns how many were written.
 fn catalog_pages<'a>(
-    catalog: &Entries,
     all_tags: &[String],
     out: &Path,
     pages: &Pages<'_>,
     tag_path: &TagPath,
-    sitemap: &mut Sitemap<'a>,
+    changes: &Changes<'_>,
+    sitemap: &mut Vec<SitemapUrl<'a>>,
     list_keys: &mut BTreeMap<String, incremental::PageKey>,
 ) -> Result<usize, Failure> {
-    let (info, place) = (pages.info, pages.place);
+    let (info, place, catalog) = (pages.info, pages.place, changes.catalog);
     let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
     let known: std::collections::HashSet<&str> = tags.iter().map(String::as_str).collect();
     let others: Vec<String> = all_tags.iter().filter(|t| !known.contains(t.as_str())).cloned().collect();
@@ -562,7 +592,7 @@ fn catalog_pages<'a>(
             None => catalog.read(first..end)?,
             Some(t) => catalog.read_these(&catalog.tagged(t)[first..end])?,
         };
-        let modified = sitemap.list_modified(&entries);
+        let modified = changes.list_modified(&entries)?.map(Cow::Owned);
         let one = Catalog {
             minor_version: catalog.minor_version,
             title: catalog.title.clone(),
@@ -609,7 +639,7 @@ fn catalog_pages<'a>(
     let newest = written.iter().take(main_pages).filter_map(|(u, _)| u.modified.clone()).max();
     let (urls, keys): (Vec<_>, Vec<_>) = written.into_iter().unzip();
     list_keys.extend(keys);
-    sitemap.urls.extend(urls);
+    sitemap.extend(urls);
     if all_tags_page.is_some() {
         // The tags page: every tag once, with its count (linear in the tags).
         let list = tags.iter().chain(&others).map(|t| (t.clone(), count(t))).collect();
@@ -627,7 +657,7 @@ fn catalog_pages<'a>(
         let dir = out.join(layout::TAGS_FOLDER);
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-        sitemap.urls.push(SitemapUrl { url: Cow::Owned(page), modified: newest });
+        sitemap.push(SitemapUrl { url: Cow::Owned(page), modified: newest });
         n += 1;
     }
     Ok(n)

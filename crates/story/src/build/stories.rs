@@ -11,25 +11,24 @@ use story_format::url::Url;
 use story_format::{parse_document_with_assets, Document, Story};
 use story_viewer::publish::{self, Place};
 
+use super::entries::Entries;
 use super::feeds::FeedItem;
 use super::files::below;
 use super::head::{self, Kind, Site};
 use super::pictures::Images;
 use super::{embed, incremental, Failure};
 use crate::check;
-use crate::parallel::parallel;
+use crate::parallel::parallel_numbered;
 use crate::sandbox::Sandbox;
+use crate::spill::{At, Spill};
+use std::sync::atomic::{AtomicU32, Ordering};
 
-/// What the rest of the build needs of a rendered story: where it is, its
-/// id and dates (a feed reads the story again). Kept for every story until
-/// the end, so it holds nothing more.
-pub(super) struct Summary {
+/// What rendering a story gives: where it is, its id and dates, and
+/// what its pages were made from.
+pub(super) struct Rendered {
     /// The bundle's folder below the site, ending in `/` (`a/b/`).
     pub(super) folder: String,
-    /// Its bundle file is `story.md` (else `story.json`), in `folder`: read
-    /// again for a feed.
-    pub(super) markdown: bool,
-    /// Its id's hash (what the sitemap knows its change by).
+    /// Its id's hash (what the catalog knows its entry by).
     pub(super) id: super::entries::IdHash,
     /// Its `published`, in seconds (the catalog's order).
     pub(super) published: Option<i64>,
@@ -39,6 +38,123 @@ pub(super) struct Summary {
     pub(super) key: incremental::PageKey,
     /// Its pages were taken from the previous build.
     pub(super) reused: bool,
+}
+
+/// What the rest of the build holds of a rendered story, for every story
+/// until the end: 40 bytes. Its folder and file are its bundle's path,
+/// and its key and last change as written are in its record
+/// ([`Records`]). (Held whole, with its folder and dates, a story's
+/// summary took about 220 bytes: 220 MB at 1,000,000.)
+pub(super) struct Summary {
+    /// Its `published`, in seconds (the catalog's order); [`NO_DATE`]
+    /// without one.
+    pub(super) published: i64,
+    /// When it last changed (its `updated`, else its `published`), in
+    /// seconds; [`NO_DATE`] without either.
+    pub(super) modified: i64,
+    /// Its record.
+    pub(super) record: At,
+    /// Its bundle's number in the build's list of bundles.
+    pub(super) bundle: u32,
+    /// Its pages were taken from the previous build.
+    pub(super) reused: bool,
+}
+
+/// A date a story does not have: before every date it could have (a
+/// year has four digits), as `None` is before `Some`.
+pub(super) const NO_DATE: i64 = i64::MIN;
+
+/// Each story's record, on disk: its key, then its last change as
+/// written (nothing when it has none).
+pub(super) struct Records(Spill);
+
+impl Records {
+    pub(super) fn new(dir: &Path) -> Result<Records, Failure> {
+        Ok(Records(Spill::new(dir)?))
+    }
+
+    fn push(&self, r: &Rendered) -> Result<At, Failure> {
+        let mut bytes = r.key.as_bytes().to_vec();
+        bytes.extend_from_slice(r.modified.as_ref().map_or("", |m| &m.raw).as_bytes());
+        Ok(self.0.push(&bytes)?)
+    }
+
+    fn read(&self, s: &Summary) -> Result<Vec<u8>, Failure> {
+        let bytes = self.0.read(s.record)?;
+        match bytes.len() >= KEY_BYTES {
+            true => Ok(bytes),
+            false => Err(Failure::Run("a story's record is cut short".into())),
+        }
+    }
+
+    /// The story's key ([`incremental::story_key`]).
+    pub(super) fn key(&self, s: &Summary) -> Result<incremental::PageKey, Failure> {
+        let bytes = self.read(s)?;
+        let mut key = [0; KEY_BYTES];
+        key.copy_from_slice(&bytes[..KEY_BYTES]);
+        Ok(incremental::PageKey::from_bytes(key))
+    }
+
+    /// When the story last changed, as written.
+    pub(super) fn modified(&self, s: &Summary) -> Result<Option<Timestamp>, Failure> {
+        if s.modified == NO_DATE {
+            return Ok(None);
+        }
+        let bytes = self.read(s)?;
+        let raw = std::str::from_utf8(&bytes[KEY_BYTES..]).ok();
+        let parsed = raw.and_then(|r| story_format::date::parse(r).ok());
+        parsed.map(Some).ok_or_else(|| Failure::Run("a story's record does not hold its date".into()))
+    }
+}
+
+const KEY_BYTES: usize = 32;
+
+/// When each story last changed, for the pages that list it.
+pub(super) struct Changes<'a> {
+    pub(super) catalog: &'a Entries,
+    /// The summaries, newest first.
+    pub(super) summaries: &'a [Summary],
+    /// For each entry of the catalog, its story's place in `summaries`
+    /// ([`NOT_BUILT`]: none).
+    pub(super) story_of: Vec<u32>,
+    pub(super) records: &'a Records,
+}
+
+impl Changes<'_> {
+    /// When a list of these entries last changed: the newest change of a
+    /// story it lists (the story with the entry's id; the catalog's
+    /// `published` for a story not built here).
+    pub(super) fn list_modified(
+        &self,
+        entries: &[story_format::Entry],
+    ) -> Result<Option<Timestamp>, Failure> {
+        let story = |e: &story_format::Entry| {
+            let n = self.catalog.number_of(&super::entries::id_hash(&e.id))?;
+            let at = *self.story_of.get(n as usize)?;
+            let s = self.summaries.get(at as usize)?;
+            (s.modified != NO_DATE).then_some(s)
+        };
+        let seconds = |e| match story(e) {
+            Some(s) => Some(s.modified),
+            None => e.published.as_ref().map(|t| t.unix),
+        };
+        let Some(newest) = entries.iter().filter_map(seconds).max() else { return Ok(None) };
+        // Of those changed in that second, the date that sorts last as
+        // written (as dates compare), read from its record.
+        let mut last: Option<Timestamp> = None;
+        for e in entries.iter().filter(|&e| seconds(e) == Some(newest)) {
+            let t = match story(e) {
+                Some(s) => self.records.modified(s)?,
+                None => e.published.clone(),
+            };
+            if let Some(t) = t {
+                if last.as_ref().is_none_or(|l| *l < t) {
+                    last = Some(t);
+                }
+            }
+        }
+        Ok(last)
+    }
 }
 
 /// Reads, renders and writes every story, on every core; returns their summaries.
@@ -56,17 +172,40 @@ pub(super) struct Pages<'a> {
     pub(super) used: &'a std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
+/// Renders every story of `bundles` (on every core); returns their
+/// summaries in the same order, and for each entry of `catalog` the
+/// number of its story's bundle ([`NOT_BUILT`] for none).
 pub(super) fn render_stories(
     sandbox: &Sandbox,
     bundles: &[&Path],
     out: &Path,
     pages: &Pages<'_>,
-) -> Result<Vec<Summary>, Failure> {
-    parallel(bundles, |file| render_story(sandbox, file, out, pages))
+    records: &Records,
+    catalog: &Entries,
+) -> Result<(Vec<Summary>, Vec<u32>), Failure> {
+    let bundle_of: Vec<AtomicU32> = (0..catalog.len()).map(|_| AtomicU32::new(NOT_BUILT)).collect();
+    let summaries = parallel_numbered(bundles, |b, file| {
+        let r = render_story(sandbox, file, out, pages)?;
+        let bundle = u32::try_from(b).map_err(|_| Failure::Run("too many stories".into()))?;
+        if let Some(n) = catalog.number_of(&r.id) {
+            bundle_of[n as usize].store(bundle, Ordering::Relaxed);
+        }
+        Ok::<_, Failure>(Summary {
+            published: r.published.unwrap_or(NO_DATE),
+            modified: r.modified.as_ref().map_or(NO_DATE, |m| m.unix),
+            record: records.push(&r)?,
+            bundle,
+            reused: r.reused,
+        })
+    })?;
+    Ok((summaries, bundle_of.into_iter().map(AtomicU32::into_inner).collect()))
 }
 
+/// No story's number: an entry of the catalog whose story is not built here.
+pub(super) const NOT_BUILT: u32 = u32::MAX;
+
 /// The folder of `file`'s bundle below `site`, on disk (`a/b/`).
-fn folder_of(site: &Path, file: &Path) -> Result<String, Failure> {
+pub(super) fn folder_of(site: &Path, file: &Path) -> Result<String, Failure> {
     let dir = file.parent().and_then(|d| d.strip_prefix(site).ok());
     let dir = dir.ok_or_else(|| Failure::Run(format!("{}: outside the site", file.display())))?;
     let mut folder = String::new();
@@ -136,7 +275,7 @@ pub(super) fn render_story(
     file: &Path,
     out: &Path,
     pages: &Pages<'_>,
-) -> Result<Summary, Failure> {
+) -> Result<Rendered, Failure> {
     let info = pages.info;
     let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
     pages.used.lock().expect("no panics while locked").extend(assets);
@@ -154,9 +293,8 @@ pub(super) fn render_story(
     let tag_folders = story.tags.iter().map(|t| (place.tag_path)(t));
     let key = incremental::story_key(&json, &page, info, &place.pictures, hero.as_ref(), tag_folders);
     let dir = out.join(&folder);
-    let summary = |reused| Summary {
+    let summary = |reused| Rendered {
         folder: folder.clone(),
-        markdown: file.extension().is_some_and(|e| e == "md"),
         id,
         published: story.published.as_ref().map(|t| t.unix),
         modified: story.updated.as_ref().or(story.published.as_ref()).cloned(),
@@ -184,10 +322,9 @@ pub(super) fn render_story(
     Ok(summary)
 }
 
-pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {
-    let name = if s.markdown { "story.md" } else { "story.json" };
-    let file = sandbox.root().join(&s.folder).join(name);
-    let story = published_story(sandbox, &file, images.root)?.story;
+/// The feed's entry of the story of `file` (its bundle file).
+pub(super) fn feed_item(file: &Path, sandbox: &Sandbox, images: &Images<'_>) -> Result<FeedItem, Failure> {
+    let Published { story, page, .. } = published_story(sandbox, file, images.root)?;
     let pictures = images.pictures(story_images(&story))?;
     let image = match &story.hero {
         Some(h) => images.preview(h)?.map(|p| p.url.to_string()),
@@ -195,7 +332,6 @@ pub(super) fn feed_item(s: &Summary, sandbox: &Sandbox, images: &Images<'_>) -> 
     };
     let mut st = story.clone();
     st.sections = Vec::new();
-    let page = page_of(images.root, &s.folder)?;
     let content_html = publish::story_content_html(story, page.as_str(), pictures);
     Ok(FeedItem {
         url: page,
@@ -235,6 +371,43 @@ fn story_images(story: &Story) -> impl Iterator<Item = &story_format::Image> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A story's record gives back its key and its last change as written
+    /// (a fraction of a second and an offset kept), or no date.
+    #[test]
+    fn a_record_keeps_a_story_key_and_its_date_as_written() {
+        let dir = std::env::temp_dir().join(format!("story-records-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let records = Records::new(&dir).unwrap();
+        let rendered = |n: u8, date: Option<&str>| Rendered {
+            folder: format!("s{n}/"),
+            id: [n; 16],
+            published: None,
+            modified: date.map(|d| story_format::date::parse(d).unwrap()),
+            key: incremental::PageKey::from_bytes([n; 32]),
+            reused: false,
+        };
+        let dates = [Some("2026-03-14T09:30:00.123456789+05:30"), None, Some("2026-03-14")];
+        let summaries: Vec<Summary> = (0..3u8)
+            .map(|n| {
+                let r = rendered(n, dates[n as usize]);
+                Summary {
+                    published: NO_DATE,
+                    modified: r.modified.as_ref().map_or(NO_DATE, |m| m.unix),
+                    record: records.push(&r).unwrap(),
+                    bundle: u32::from(n),
+                    reused: false,
+                }
+            })
+            .collect();
+        for (n, s) in summaries.iter().enumerate() {
+            assert_eq!(records.key(s).unwrap(), incremental::PageKey::from_bytes([n as u8; 32]));
+            let modified = records.modified(s).unwrap();
+            assert_eq!(modified.as_ref().map(|m| m.raw.as_str()), dates[n]);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// A story that no longer parses when the build reads it to publish it
     /// (it did when checked: an editor saved in between) is `Changed`, which
