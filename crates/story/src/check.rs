@@ -86,11 +86,9 @@ impl Docs {
     pub fn all(&self) -> impl Iterator<Item = &Document> {
         self.docs.iter().flatten().map(|d| &**d)
     }
-    /// What the [`Keeper`] kept of the stories of the files at `files`
-    /// (indices of the files given), each with its place in `files`.
-    pub fn listed(&self, files: &[usize]) -> Vec<(usize, Listed)> {
-        let of = |i: usize| self.listed.get(*self.of_file.get(i)?)?.clone();
-        files.iter().enumerate().filter_map(|(j, &i)| Some((j, of(i)?))).collect()
+    /// What the [`Keeper`] kept of the story of the `i`th file given.
+    pub fn listed_of(&self, i: usize) -> Option<&Listed> {
+        self.listed.get(*self.of_file.get(i)?)?.as_ref()
     }
     /// The stories of the files at `files` (indices of the files given),
     /// owned, each with its place in `files`; the rest is dropped. A
