@@ -671,32 +671,4 @@ mod tests {
         assert_eq!(owned, [(0, "a".to_owned()), (1, "a".to_owned()), (2, "b".to_owned())]);
         std::fs::remove_dir_all(&root).unwrap();
     }
-
-    /// Each story whose id an earlier one (in report order) has is an
-    /// error naming the first of them, whichever ids sort first.
-    #[test]
-    fn every_repeated_id_names_the_first_story_with_it() {
-        let root = std::env::temp_dir().join(format!("story-ids-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        let ids = ["b", "a", "b", "a", "b", "c"];
-        for (i, id) in ids.iter().enumerate() {
-            std::fs::create_dir_all(root.join(format!("s{i}"))).unwrap();
-            std::fs::write(root.join(format!("s{i}/story.json")), story(id)).unwrap();
-        }
-        let sandbox = Sandbox::new(&root).unwrap();
-        let files: Vec<PathBuf> =
-            (0..ids.len()).map(|i| sandbox.root().join(format!("s{i}/story.json"))).collect();
-        let reports = check_files(&sandbox, &files);
-        let errors: Vec<String> = reports
-            .iter()
-            .map(|r| {
-                let folder = |f: &str| f.rsplit('/').nth(1).unwrap_or_default().to_owned();
-                let named =
-                    r.diagnostics.iter().map(|d| folder(d.message.rsplit(' ').nth(7).unwrap_or_default()));
-                format!("{}:{}", folder(&r.file), named.collect::<Vec<_>>().join(","))
-            })
-            .collect();
-        assert_eq!(errors, ["s0:", "s1:", "s2:s0", "s3:s1", "s4:s0", "s5:"]);
-        std::fs::remove_dir_all(&root).unwrap();
-    }
 }
