@@ -135,7 +135,6 @@ pub fn check_files_and_docs(
         slots: Vec::with_capacity(files.len()),
         order: Vec::new(),
         queued: Vec::with_capacity(files.len()),
-        given: Vec::with_capacity(files.len()),
     };
     let mut catalogs = Vec::new();
     let mut of_file = Vec::with_capacity(files.len());
@@ -143,15 +142,12 @@ pub fn check_files_and_docs(
     // here depends on another file), a part of the list at a time, each
     // part's results then put in their slots in order. (All at once, the
     // results and their slots were both held: 160 MB more at 1,000,000.)
-    for (part, first) in files.chunks(CHECK_PART).zip((0..).step_by(CHECK_PART)) {
+    for part in files.chunks(CHECK_PART) {
         let loaded = crate::parallel::parallel(part, |f| {
-            let (key, mut held) = Cache::read(sandbox, f, keeper);
-            // Its name is its path's, given again when its report goes out.
-            held.report.file = String::new();
-            Ok::<_, std::convert::Infallible>((key, held))
+            Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper))
         });
-        for ((key, checked), i) in loaded.unwrap_or_else(|never| match never {}).into_iter().zip(first..) {
-            let (slot, new) = cache.slot(key, checked, u32::try_from(i).ok());
+        for (key, checked) in loaded.unwrap_or_else(|never| match never {}) {
+            let (slot, new) = cache.slot(key, checked);
             of_file.push(slot);
             if !new {
                 continue;
@@ -171,9 +167,7 @@ pub fn check_files_and_docs(
     let mut listed: Vec<HashMap<String, String>> = Vec::new();
     while let Some(slot) = catalogs.get(at).copied() {
         at += 1;
-        let file = cache.name(slot, files);
         let Held { mut report, doc, .. } = cache.take(slot);
-        report.file = file;
         if let Some(Document::Catalog(catalog)) = doc.as_deref() {
             let chain = *chain_of.entry(slot).or_insert_with(|| {
                 listed.push(HashMap::new());
@@ -206,9 +200,9 @@ pub fn check_files_and_docs(
         catalog_reports.push(report);
     }
     let order = std::mem::take(&mut cache.order);
-    unique_ids(&order, &mut cache, files);
+    unique_ids(&order, &mut cache);
     // The reports go out; the documents stay in their slots.
-    let mut out: Vec<Report> = order.iter().map(|&slot| cache.take_report(slot, files)).collect();
+    let mut out: Vec<Report> = order.iter().map(|&slot| cache.take_report(slot)).collect();
     out.extend(catalog_reports);
     let (docs, listed) =
         cache.slots.into_iter().map(|c| c.map_or((None, None), |c| (c.doc, c.listed))).unzip();
@@ -264,7 +258,7 @@ fn id_of(held: &Held) -> Option<&str> {
 /// (in report order), naming the first. The stories are sorted by id,
 /// borrowed: 4 bytes a story (a map of the ids took 52 MB at 1,000,000,
 /// and a copy of each id with its file's name about 100 bytes a story).
-fn unique_ids(order: &[usize], cache: &mut Cache, files: &[PathBuf]) {
+fn unique_ids(order: &[usize], cache: &mut Cache) {
     let id = |k: u32| cache.slots[order[k as usize]].as_ref().and_then(id_of);
     let mut by_id: Vec<u32> = (0..order.len() as u32).filter(|&k| id(k).is_some()).collect();
     // Stable: one id's stories stay in report order, the first first.
@@ -275,7 +269,7 @@ fn unique_ids(order: &[usize], cache: &mut Cache, files: &[PathBuf]) {
     }
     drop(by_id);
     for (slot, was) in repeated {
-        let was = cache.name(was, files);
+        let was = cache.slots[was].as_ref().map(|h| h.report.file.clone()).unwrap_or_default();
         let Some(held) = &mut cache.slots[slot] else { continue };
         let id = id_of(held).unwrap_or_default();
         let msg = format!("the id \"{id}\" is also the id of {was}; ids must be unique across a site");
@@ -303,9 +297,6 @@ pub(crate) fn short_hash(bytes: &[u8]) -> [u8; 16] {
     key
 }
 
-/// A slot whose file was not among the files given.
-const NOT_GIVEN: u32 = u32::MAX;
-
 /// Files read so far, each in a slot of its own, and the order their
 /// reports go out.
 struct Cache {
@@ -321,10 +312,6 @@ struct Cache {
     order: Vec<usize>,
     /// The slots in `order` or among the catalogs: each file is reported once.
     queued: Vec<bool>,
-    /// Each slot's file: its place among the files given (its report's
-    /// name is that path's: not held for each, a million names were 64
-    /// MB), or [`NOT_GIVEN`] for a page a catalog named.
-    given: Vec<u32>,
 }
 
 impl Cache {
@@ -335,18 +322,13 @@ impl Cache {
             Some(&slot) => slot,
             None => {
                 let (key, checked) = Cache::read(&self.sandbox, path, None);
-                self.slot(key, checked, None).0
+                self.slot(key, checked).0
             }
         }
     }
     /// The slot of `key`, given `checked` when it has none yet; and
     /// whether it is new.
-    fn slot(
-        &mut self,
-        (key, real): (PathKey, Option<PathBuf>),
-        checked: Held,
-        given: Option<u32>,
-    ) -> (usize, bool) {
+    fn slot(&mut self, (key, real): (PathKey, Option<PathBuf>), checked: Held) -> (usize, bool) {
         if let Some(&slot) = self.index.get(&key) {
             return (slot, false);
         }
@@ -357,7 +339,6 @@ impl Cache {
         }
         self.slots.push(Some(checked));
         self.queued.push(false);
-        self.given.push(given.unwrap_or(NOT_GIVEN));
         (slot, true)
     }
     /// Reads and checks `path`: its key ([`path_key`] of its canonical
@@ -402,19 +383,10 @@ impl Cache {
         self.slots[slot].take().expect("taken once")
     }
     /// The slot's report, taken; its document stays.
-    fn take_report(&mut self, slot: usize, files: &[PathBuf]) -> Report {
-        let file = self.name(slot, files);
+    fn take_report(&mut self, slot: usize) -> Report {
         let checked = self.slots[slot].as_mut().expect("taken once");
         let empty = Report { file: String::new(), diagnostics: Vec::new() };
-        Report { file, ..std::mem::replace(&mut checked.report, empty) }
-    }
-    /// The name of the slot's file in reports: the path it was first
-    /// given by, or (a page a catalog named) its report's own.
-    fn name(&self, slot: usize, files: &[PathBuf]) -> String {
-        match files.get(self.given[slot] as usize) {
-            Some(path) => path.display().to_string(),
-            None => self.slots[slot].as_ref().map(|h| h.report.file.clone()).unwrap_or_default(),
-        }
+        std::mem::replace(&mut checked.report, empty)
     }
 }
 
