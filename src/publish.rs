@@ -173,9 +173,24 @@ fn Page(props: &PageProps) -> Html {
     }
 }
 
+/// Renders `C` to HTML on this thread. Yew's `ServerRenderer` sends each
+/// render to a pool of its own and waits for it: with `story build`'s own
+/// workers, a third of a 100,000-story build went to the threads' hand-offs
+/// (docs/perf.md, "Session 21"). Each thread keeps one current-thread
+/// runtime and renders inside a `LocalSet`, where a component that suspends
+/// can spawn its tasks.
+fn render_here<C: BaseComponent>(props: C::Properties) -> String {
+    thread_local! {
+        static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a current-thread runtime without I/O or timers needs no system resources");
+    }
+    let render = yew::LocalServerRenderer::<C>::with_props(props).hydratable(false).render();
+    RUNTIME.with(|rt| tokio::task::LocalSet::new().block_on(rt, render))
+}
+
 fn render(place: Place, body: impl FnOnce() -> Body + Send + 'static) -> String {
-    let renderer = yew::ServerRenderer::<Page>::with_props(move || PageProps { place, body: body() });
-    futures::executor::block_on(renderer.hydratable(false).render())
+    render_here::<Page>(PageProps { place, body: body() })
 }
 
 /// The HTML of the page listing every tag (`tags`: each with its count).
@@ -240,12 +255,7 @@ fn Embed(props: &EmbedProps) -> Html {
 /// to the page under it).
 pub fn embed_html(story: Story, place: Place, site: &str) -> String {
     let site = site.to_owned();
-    let renderer = yew::ServerRenderer::<Embed>::with_props(move || EmbedProps {
-        story: ByPtr(std::rc::Rc::new(story)),
-        place,
-        site,
-    });
-    futures::executor::block_on(renderer.hydratable(false).render())
+    render_here::<Embed>(EmbedProps { story: ByPtr(std::rc::Rc::new(story)), place, site })
 }
 
 #[derive(Properties)]
@@ -295,10 +305,33 @@ fn Content(props: &ContentProps) -> Html {
 /// relative ones against the feed.
 pub fn story_content_html(story: Story, page: &str, pictures: Pictures) -> String {
     let page = page.to_owned();
-    let renderer = yew::ServerRenderer::<Content>::with_props(move || ContentProps {
+    render_here::<Content>(ContentProps {
         story: ByPtr(std::rc::Rc::new(story)),
         page: AttrValue::from(page),
         pictures,
-    });
-    futures::executor::block_on(renderer.hydratable(false).render())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[function_component]
+    fn Waits() -> HtmlResult {
+        // Suspends once: its task is spawned on the thread's `LocalSet`.
+        let text = yew::suspense::use_future(|| async { "after the wait".to_owned() })?;
+        Ok(html! { <p>{ (*text).clone() }</p> })
+    }
+
+    #[function_component]
+    fn Holder() -> Html {
+        html! { <Suspense fallback={ html! { <p>{ "waiting" }</p> } }><Waits /></Suspense> }
+    }
+
+    #[test]
+    fn a_component_that_suspends_renders_on_the_thread_of_its_caller() {
+        assert_eq!(render_here::<Holder>(()), "<p>after the wait</p>");
+        // And again on the same thread, with its runtime kept.
+        assert_eq!(render_here::<Holder>(()), "<p>after the wait</p>");
+    }
 }
