@@ -189,24 +189,24 @@ fn render_here<C: BaseComponent>(props: C::Properties) -> String {
     RUNTIME.with(|rt| tokio::task::LocalSet::new().block_on(rt, render))
 }
 
-fn render(place: Place, body: impl FnOnce() -> Body + Send + 'static) -> String {
-    render_here::<Page>(PageProps { place, body: body() })
+fn render(place: Place, body: Body) -> String {
+    render_here::<Page>(PageProps { place, body })
 }
 
 /// The HTML of the page listing every tag (`tags`: each with its count).
 pub fn tags_html(tags: Vec<(String, usize)>, place: Place) -> String {
-    render(place, move || Body::Tags(tags))
+    render(place, Body::Tags(tags))
 }
 
 /// The HTML of a story's article, as the viewer draws it, whole.
 pub fn story_html(story: Story, place: Place) -> String {
-    render(place, move || Body::Story(ByPtr(std::rc::Rc::new(story))))
+    render(place, Body::Story(ByPtr(std::rc::Rc::new(story))))
 }
 
 /// The HTML of one page of a catalog: `entries` are that page's (already
 /// filtered by its tag).
 pub fn catalog_html(catalog: Catalog, at: CatalogPage, place: Place) -> String {
-    render(place, move || Body::Catalog(ByPtr(std::rc::Rc::new(catalog)), at))
+    render(place, Body::Catalog(ByPtr(std::rc::Rc::new(catalog)), at))
 }
 
 #[derive(Properties)]
