@@ -171,9 +171,9 @@ fn cmd_check(json: bool, paths: &[String]) -> ExitCode {
             ));
         }
     }
-    let skipped = notes.len();
     let mut reports = notes;
-    reports.extend(check::check_files(&sandbox, &files));
+    let (checked, read) = check::check_files(&sandbox, &files);
+    reports.extend(checked);
     let mut stdout = io::stdout().lock();
     // An error here is a reader that stopped reading: the exit status still
     // tells whether the files have errors.
@@ -182,7 +182,7 @@ fn cmd_check(json: bool, paths: &[String]) -> ExitCode {
     } else {
         report::print_lines(&mut stdout, &reports)
     };
-    eprintln!("story check: {}", report::summary(reports.len() - skipped, &reports));
+    eprintln!("story check: {}", report::summary(read, &reports));
     exit_for(&reports)
 }
 

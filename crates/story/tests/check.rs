@@ -17,7 +17,7 @@ fn render(site: &Path) -> String {
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     collect(&sandbox, site, &mut files, &mut notes).unwrap();
     assert!(notes.is_empty(), "the fixtures hold no links to folders");
-    let reports = check_files(&sandbox, &files);
+    let (reports, read) = check_files(&sandbox, &files);
     let root = std::fs::canonicalize(site).unwrap();
     let mut out = String::new();
     for r in &reports {
@@ -25,7 +25,7 @@ fn render(site: &Path) -> String {
             out.push_str(&format!("{}: {d}\n", r.file));
         }
     }
-    out.push_str(&summary(reports.len(), &reports));
+    out.push_str(&summary(read, &reports));
     out.push('\n');
     // Absolute paths (in messages, and in files found through a catalog) as `SITE`.
     let out = out
