@@ -28,6 +28,7 @@ pub mod feeds;
 mod files;
 pub mod head;
 pub mod incremental;
+mod phases;
 pub mod pictures;
 pub mod search;
 mod staging;
@@ -53,6 +54,7 @@ use catalogs::{site_catalog, SiteCatalog};
 use feeds::{SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path, site_embed_js};
 use head::{Kind, Site};
+use phases::Phases;
 use pictures::Images;
 use staging::{check_out, Staging};
 use stories::{feed_item, folder_of, render_stories, Changes, Pages, Summary, NOT_BUILT};
@@ -419,6 +421,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     phase.end("manifest and changes");
     let leftover = tmp.replace(&opts.out)?;
     phase.end("swap and old site removed");
+    phase.done();
     Ok(Built {
         stories: summaries.len(),
         pages: list_pages + summaries.len(),
@@ -431,37 +434,6 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         search,
         context: Context { info, folders, bundles: Arc::new(bundle_keys(&bundles)) },
     })
-}
-
-/// With `STORY_TIMES` set, each phase of a build and its wall time, on
-/// standard error (for `docs/perf.md`'s figures; off by default).
-struct Phases(Option<std::time::Instant>);
-
-impl Phases {
-    fn from_env() -> Phases {
-        Phases(std::env::var_os("STORY_TIMES").map(|_| std::time::Instant::now()))
-    }
-    /// Ends a phase: what it freed goes back to the system, and its time
-    /// is printed when asked for.
-    fn end(&mut self, phase: &str) {
-        give_back_freed_memory();
-        if let Some(t) = &mut self.0 {
-            eprintln!("story build: {phase}: {:.2} s", t.elapsed().as_secs_f64());
-            *t = std::time::Instant::now();
-        }
-    }
-}
-
-/// Hands the pages that freed memory holds back to the system (glibc
-/// keeps them, in every thread's arena, until asked). A phase's leftovers
-/// (the check's parsed files, the catalog's pages as JSON) otherwise stay
-/// in the process's memory to the end, under every later phase's own.
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory; it is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 fn run_err(path: &Path, e: std::io::Error) -> Failure {
