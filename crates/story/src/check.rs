@@ -154,7 +154,7 @@ pub fn check_files_and_docs(
     // part's results then put in their slots in order. (All at once, the
     // results and their slots were both held: 160 MB more at 1,000,000.)
     for (p, part) in files.chunks(CHECK_PART).enumerate() {
-        let loaded = crate::parallel::parallel(part, |f| {
+        let loaded = crate::parallel::parallel_io(part, |f| {
             Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper, false))
         });
         for (i, (key, checked)) in loaded.unwrap_or_else(|never| match never {}).into_iter().enumerate() {

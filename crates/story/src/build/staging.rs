@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{run_err, Failure, SITE_MARK};
-use crate::parallel::parallel;
+use crate::parallel::parallel_io;
 
 /// OUT must be neither SITE nor inside it nor around it, never a link, and,
 /// when it exists, a folder that is empty or holds a previous build (its
@@ -131,7 +131,9 @@ fn remove_tree(dir: &Path) -> Result<(), Failure> {
             std::fs::remove_file(e.path()).map_err(|err| run_err(&e.path(), err))?;
         }
     }
-    parallel(&subdirs, |d| remove_below(d).and_then(|()| std::fs::remove_dir(d)).map_err(|e| run_err(d, e)))?;
+    parallel_io(&subdirs, |d| {
+        remove_below(d).and_then(|()| std::fs::remove_dir(d)).map_err(|e| run_err(d, e))
+    })?;
     let mark = dir.join(SITE_MARK);
     if std::fs::symlink_metadata(&mark).is_ok() {
         std::fs::remove_file(&mark).map_err(|e| run_err(&mark, e))?;

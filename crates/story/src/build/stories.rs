@@ -18,7 +18,7 @@ use super::head::{self, Kind, Site};
 use super::pictures::Images;
 use super::{embed, incremental, Failure};
 use crate::check;
-use crate::parallel::parallel_numbered;
+use crate::parallel::parallel_numbered_io;
 use crate::sandbox::Sandbox;
 use crate::spill::{At, Spill};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -184,7 +184,7 @@ pub(super) fn render_stories(
     catalog: &Entries,
 ) -> Result<(Vec<Summary>, Vec<u32>), Failure> {
     let bundle_of: Vec<AtomicU32> = (0..catalog.len()).map(|_| AtomicU32::new(NOT_BUILT)).collect();
-    let summaries = parallel_numbered(bundles, |b, file| {
+    let summaries = parallel_numbered_io(bundles, |b, file| {
         let r = render_story(sandbox, file, out, pages)?;
         let bundle = u32::try_from(b).map_err(|_| Failure::Run("too many stories".into()))?;
         if let Some(n) = catalog.number_of(&r.id) {
