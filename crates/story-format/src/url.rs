@@ -297,9 +297,9 @@ impl Base<'_> {
     /// The common case, without a full parse: a path-relative reference of
     /// characters that URL parsing never changes (`A-Z a-z 0-9 - _ . ~ /`),
     /// optionally led by `./` and `../` segments (or only those: a folder),
-    /// with no other dot segment and no empty segment, against an http(s) base. The WHATWG result is then the
-    /// base's directory (minus one folder per `../`, never above the root) plus
-    /// the rest. Anything else returns `None` and takes the full parser; the
+    /// with no other dot segment and no empty segment, against an http(s)
+    /// base. The WHATWG result is then the base's directory (minus one
+    /// folder per `../`, never above the root) plus the rest. Anything else returns `None` and takes the full parser; the
     /// corpus test checks both against Chromium.
     fn plain_relative(&self, reference: &str) -> Option<String> {
         let (prefix, origin_len) = self.dir.as_ref()?;

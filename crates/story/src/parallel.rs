@@ -29,7 +29,7 @@ pub fn parallel_io<T: Sync, R: Send, E: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R, E> + Sync,
 ) -> Result<Vec<R>, E> {
-    spread(cores() * IO_WORKERS_PER_CORE, items, |_, item| f(item))
+    parallel_numbered_io(items, |_, item| f(item))
 }
 
 /// [`parallel_io`], with each item's place in `items` given to `f`.
