@@ -14,9 +14,12 @@ use std::path::{Path, PathBuf};
 use story_format::limits::{file_too_large, MAX_FILE_BYTES};
 use story_format::url::Url;
 use story_format::{
-    parse_document_with_assets, Catalog, Code, Diagnostic, Document, Entry, FieldPath, Location, Severity,
-    Story,
+    parse_document_with_assets, Catalog, Code, Diagnostic, Document, Entry, FieldPath, Location, Story,
 };
+
+mod facts;
+
+pub use facts::{compare, Facts};
 
 use crate::markdown;
 use crate::report::{shown, Report};
@@ -46,6 +49,11 @@ struct Held {
 /// (`Listing`, in `index.rs`).
 pub trait Keeper: Sync {
     fn keep(&self, story: &Story) -> io::Result<Listed>;
+    /// What a catalog's entry is compared with, of a story kept; `None`
+    /// when this keeper does not hold it (the story is read again).
+    fn facts(&self, _listed: &Listed) -> io::Result<Option<Facts>> {
+        Ok(None)
+    }
 }
 
 /// A story as a [`Keeper`] kept it.
@@ -62,8 +70,13 @@ pub struct Listed {
 /// returns the reports of the files with something to say, in the order
 /// they are printed (stories, then catalogs), and how many files it read
 /// (a file reached by two paths is read once).
+///
+/// Each story's [`Facts`] are held on disk, in the system's temporary
+/// folder, not its document in memory (where that folder cannot be
+/// written, the documents are held).
 pub fn check_files(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report>, usize) {
-    let (reports, docs) = check_files_and_docs(sandbox, files, None);
+    let keeper = facts::FactsKeeper::new(&std::env::temp_dir()).ok();
+    let (reports, docs) = check_files_and_docs(sandbox, files, keeper.as_ref().map(|k| k as &dyn Keeper));
     (reports, docs.files_read())
 }
 
@@ -139,6 +152,7 @@ pub fn check_files_and_docs(
 ) -> (Vec<Report>, Docs) {
     let mut cache = Cache {
         sandbox: sandbox.clone(),
+        keeper,
         files,
         name_of: Vec::with_capacity(files.len()),
         index: HashMap::with_capacity(files.len()),
@@ -320,6 +334,8 @@ pub(crate) fn short_hash(bytes: &[u8]) -> [u8; 16] {
 /// reports go out.
 struct Cache<'a> {
     sandbox: Sandbox,
+    /// What keeps the stories of the files given, when one does.
+    keeper: Option<&'a dyn Keeper>,
     /// The files the check was given.
     files: &'a [PathBuf],
     /// For each slot, the place in `files` of the file that made it
@@ -529,20 +545,29 @@ fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
         cache.order.push(slot); // reported under its own file, once
     }
     let checked = cache.get(slot);
-    let story = match checked.doc.as_deref() {
-        Some(Document::Story(s)) if !checked.report.as_ref().is_some_and(|r| r.has_errors()) => s,
-        Some(Document::Catalog(_)) => {
+    let errors = checked.report.as_ref().is_some_and(|r| r.has_errors());
+    let story = match (checked.doc.as_deref(), &checked.listed) {
+        (Some(Document::Story(s)), _) if !errors => Facts::of(s),
+        (Some(Document::Catalog(_)), _) => {
             let msg = format!("{} is a catalog, not a story", path.display());
             out.push(Diagnostic::error(Code::Mismatch, at("href"), msg));
             return;
         }
+        (None, Some(listed)) if !errors => match kept_facts(cache, listed, &path) {
+            Ok(facts) => facts,
+            Err(why) => {
+                let msg = format!("the story {} could not be read again: {why}", shown(&path));
+                out.push(Diagnostic::error(Code::Io, at("href"), msg));
+                return;
+            }
+        },
         _ => {
             let msg = format!("points at {}, a story with errors (listed under that file)", shown(&path));
             out.push(Diagnostic::warning(Code::Mismatch, at("href"), msg));
             return;
         }
     };
-    for d in compare(entry, story) {
+    for d in compare(entry, &story) {
         let at = match &d.at {
             Location::Field(p) => Location::Field(entry_path.clone().join(p)),
             other => other.clone(),
@@ -551,65 +576,18 @@ fn check_entry(entry: &Entry, cache: &mut Cache, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// What an entry says that its story does not, as diagnostics whose path is
-/// the entry's field.
-pub fn compare(entry: &Entry, story: &Story) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut differ = |severity: Severity, field: &str, entry_says: String, story_says: String| {
-        let message = match field {
-            "published" => format!("the entry says {entry_says} but the story was published {story_says}"),
-            "tags" => format!("the entry says {entry_says} but the story's tags are {story_says}"),
-            _ => format!("the entry says {entry_says} but the story's {field} is {story_says}"),
-        };
-        out.push(Diagnostic { severity, code: Code::Mismatch, at: Location::top(field), message });
-    };
-    let quoted = |s: &str| format!("\"{s}\"");
-    let or_none = |s: Option<&str>| s.map_or_else(|| "absent".to_owned(), quoted);
-    if story.id != entry.id {
-        differ(Severity::Error, "id", quoted(&entry.id), quoted(&story.id));
-    }
-    if story.title != entry.title {
-        differ(Severity::Error, "title", quoted(&entry.title), quoted(&story.title));
-    }
-    fn date(t: &Option<story_format::date::Timestamp>) -> Option<&str> {
-        t.as_ref().map(|t| t.raw.as_str())
-    }
-    if story.published.as_ref().map(|t| t.unix) != entry.published.as_ref().map(|t| t.unix) {
-        differ(
-            Severity::Error,
-            "published",
-            or_none(date(&entry.published)),
-            or_none(date(&story.published)),
-        );
-    }
-    if story.dek != entry.dek {
-        differ(Severity::Warning, "dek", or_none(entry.dek.as_deref()), or_none(story.dek.as_deref()));
-    }
-    let sorted = |t: &[String]| {
-        let mut t = t.to_vec();
-        t.sort();
-        t
-    };
-    if sorted(&entry.tags) != sorted(&story.tags) {
-        let list = |t: &[String]| format!("[{}]", t.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", "));
-        differ(Severity::Warning, "tags", list(&entry.tags), list(&story.tags));
-    }
-    if let Some(thumb) = entry.thumbnail.as_ref().and_then(|t| t.src.as_ref()) {
-        let hero = story.hero.as_ref();
-        let is_hero =
-            hero.is_some_and(|h| h.src.as_ref() == Some(thumb) || h.srcset.iter().any(|(u, _)| u == thumb));
-        if !is_hero {
-            let hero_src = hero.and_then(|h| h.src.as_ref()).map(|u| u.to_string());
-            let message = match hero_src {
-                Some(h) => {
-                    format!("the thumbnail {thumb} is not the story's hero image ({h}) nor in its srcset")
-                }
-                None => format!("the thumbnail {thumb} is shown for a story that has no hero image"),
-            };
-            out.push(Diagnostic::warning(Code::Mismatch, Location::top("thumbnail"), message));
+/// The facts of a story its keeper kept (`listed`): from the keeper, or
+/// else read from its file at `path` again.
+fn kept_facts(cache: &Cache, listed: &Listed, path: &Path) -> Result<Facts, String> {
+    if let Some(keeper) = cache.keeper {
+        if let Some(facts) = keeper.facts(listed).map_err(|e| e.to_string())? {
+            return Ok(facts);
         }
     }
-    out
+    match check_file(&cache.sandbox, path).doc {
+        Some(Document::Story(s)) => Ok(Facts::of(&s)),
+        _ => Err("it no longer parses as a story".into()),
+    }
 }
 
 /// A file is checked whatever its name; a folder contributes every
