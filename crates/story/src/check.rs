@@ -18,8 +18,11 @@ use story_format::{
 };
 
 mod facts;
+mod ids;
 
 pub use facts::{compare, Facts};
+use ids::unique_ids;
+pub use ids::{id_key, IdKey};
 
 use crate::markdown;
 use crate::report::{shown, Report};
@@ -49,6 +52,8 @@ struct Held {
 /// (`Listing`, in `index.rs`).
 pub trait Keeper: Sync {
     fn keep(&self, story: &Story) -> io::Result<Listed>;
+    /// The id of a story kept, as written (for a message).
+    fn id(&self, listed: &Listed) -> io::Result<String>;
     /// What a catalog's entry is compared with, of a story kept; `None`
     /// when this keeper does not hold it (the story is read again).
     fn facts(&self, _listed: &Listed) -> io::Result<Option<Facts>> {
@@ -63,7 +68,8 @@ pub struct Listed {
     pub at: spill::At,
     /// Its `published`, in seconds: the catalog's order.
     pub published: Option<i64>,
-    pub id: Box<str>,
+    /// Its id's hash ([`id_key`]).
+    pub id: IdKey,
 }
 
 /// Checks every file in `files`, reading nothing outside `sandbox`;
@@ -269,40 +275,6 @@ fn check_next_page(
         ));
     }
     Some(next)
-}
-
-/// A story's id, if it has a valid one.
-fn id_of(held: &Held) -> Option<&str> {
-    let id = match (held.doc.as_deref(), &held.listed) {
-        (Some(Document::Story(s)), _) => &*s.id,
-        (_, Some(listed)) => &*listed.id,
-        _ => return None,
-    };
-    // Not a valid id: that is its own error.
-    (!id.is_empty()).then_some(id)
-}
-
-/// Two stories of one site with one id: an error on each but the first
-/// (in report order), naming the first. The stories are sorted by id,
-/// borrowed: 4 bytes a story (a map of the ids took 52 MB at 1,000,000,
-/// and a copy of each id with its file's name about 100 bytes a story).
-fn unique_ids(order: &[usize], cache: &mut Cache) {
-    let id = |k: u32| cache.slots[order[k as usize]].as_ref().and_then(id_of);
-    let mut by_id: Vec<u32> = (0..order.len() as u32).filter(|&k| id(k).is_some()).collect();
-    // Stable: one id's stories stay in report order, the first first.
-    by_id.sort_by(|&a, &b| id(a).cmp(&id(b)));
-    let mut repeated = Vec::new();
-    for run in by_id.chunk_by(|&a, &b| id(a) == id(b)) {
-        repeated.extend(run[1..].iter().map(|&k| (order[k as usize], order[run[0] as usize])));
-    }
-    drop(by_id);
-    for (slot, was) in repeated {
-        let was = cache.name(was);
-        let Some(held) = &cache.slots[slot] else { continue };
-        let id = id_of(held).unwrap_or_default();
-        let msg = format!("the id \"{id}\" is also the id of {was}; ids must be unique across a site");
-        cache.report_mut(slot).diagnostics.push(Diagnostic::error(Code::Mismatch, Location::top("id"), msg));
-    }
 }
 
 /// A file's key: a 128-bit hash of its canonical path (two paths of a

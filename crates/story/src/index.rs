@@ -12,50 +12,94 @@ use story_format::{Document, SafeUrl, Story};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use crate::check::{self, check_file, file_url, Listed};
+use crate::check::{self, file_url, Listed};
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 use crate::report::Report;
 use crate::sandbox::Sandbox;
 use crate::spill::Spill;
 
-/// The catalog for `site` as its files (name, JSON; see
-/// [`pages_from_stories`]; its first page `STEM.json`), or the reports of the stories that have
-/// errors (then nothing is written). Nothing outside `site` is read, and
-/// the catalog written is one `story check` accepts: it is parsed as the
-/// checker parses it before it is returned.
-pub fn build(site: &Path, stem: &str) -> Result<Vec<(String, String)>, Vec<Report>> {
-    let sandbox = Sandbox::new(site).map_err(|e| vec![io_report(site, &e)])?;
+/// Why `story index` wrote nothing.
+pub enum Unwritten {
+    /// Stories with errors, or a page that would not pass `story check`.
+    Reports(Vec<Report>),
+    /// A file could not be written (its path, why).
+    Io(PathBuf, std::io::Error),
+}
+
+/// What `story index` wrote: how many pages, how many stories.
+pub struct Written {
+    pub pages: usize,
+    pub stories: usize,
+}
+
+/// Writes the catalog of every bundle below `site` (its `story.json`s) as
+/// `target` and, past [`layout::CATALOG_PAGE`] stories, its later pages
+/// beside it (see [`each_page`]); or nothing, with the reports of the
+/// stories that have errors. Nothing outside `site` is read, and each
+/// page is parsed as the checker parses it before anything is written.
+///
+/// Memory stays flat as the stories grow: the check keeps each story's
+/// entry on disk ([`Listing`], in a spill beside `target`) and only its
+/// date and id in memory; each page is written to a temporary file as it
+/// is made. Only when every page is made are they renamed into place, the
+/// last page first, so a reader never meets a page that names one not
+/// there yet. A later page left from an earlier, longer catalog is
+/// removed when it is a catalog (anything else by that name is left).
+pub fn write(site: &Path, target: &Path) -> Result<Written, Unwritten> {
+    let reports = |path: &Path, e: std::io::Error| Unwritten::Reports(vec![io_report(path, &e)]);
+    let sandbox = Sandbox::new(site).map_err(|e| reports(site, e))?;
     let (mut files, mut notes) = (Vec::new(), Vec::new());
-    crate::check::collect(&sandbox, site, &mut files, &mut notes).map_err(|e| vec![io_report(site, &e)])?;
+    crate::check::collect(&sandbox, site, &mut files, &mut notes).map_err(|e| reports(site, e))?;
     // The published bundles: their story.json (not a story.md alone, nor catalogs).
     files.retain(|f| f.file_name().is_some_and(|n| n == "story.json"));
-    let mut stories = Vec::new();
-    let mut failed = Vec::new();
-    for f in &files {
-        let checked = check_file(&sandbox, f);
-        match checked.doc {
-            Some(Document::Story(s)) if !checked.report.has_errors() => stories.push((f.clone(), s)),
-            _ => failed.push(checked.report),
-        }
-    }
+    files.sort();
+    let dir = crate::sandbox::parent_dir(target);
+    let hrefs = Hrefs::new(site).ok_or_else(|| reports(site, std::io::Error::other(NO_FILE_URL)))?;
+    let listing = Listing::new(dir, hrefs.base().clone()).map_err(|e| Unwritten::Io(dir.to_owned(), e))?;
+    let (checked, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
+    let failed: Vec<Report> = checked.into_iter().filter(Report::has_errors).collect();
     if !failed.is_empty() {
-        return Err(failed);
+        return Err(Unwritten::Reports(failed));
     }
-    let refs: Vec<(PathBuf, &Story)> = stories.iter().map(|(p, s)| (p.clone(), s)).collect();
-    let pages = pages_from_stories(site, refs, stem).ok_or_else(|| {
-        vec![io_report(site, &std::io::Error::other("cannot turn the path into a file URL"))]
-    })?;
-    let base = site_url(site).expect("pages_from_stories had one");
-    for (name, json) in &pages {
-        let url = base.join(name).unwrap_or_else(|_| base.clone());
+    // Newest first, the same date in path order (the files are sorted).
+    let mut order: Vec<u32> =
+        (0..files.len() as u32).filter(|&i| docs.listed_of(i as usize).is_some()).collect();
+    let published = |i: u32| docs.listed_of(i as usize).and_then(|l| l.published);
+    order.sort_by(|&a, &b| newest_first(published(a), published(b)));
+    let entries = order.iter().filter_map(|&i| docs.listed_of(i as usize).map(|l| (i, l))).map(|(i, l)| {
+        listing.entry(l, hrefs.of(&files[i as usize])).map_err(|e| Unwritten::Io(target.to_owned(), e))
+    });
+    let stem = target.file_stem().map_or_else(|| CATALOG_STEM.into(), |s| s.to_string_lossy().into_owned());
+    let base = hrefs.base().clone();
+    // Each page made: checked, then written beside where it goes.
+    let mut made: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let result = each_page(&title_of(site), order.len(), entries, &stem, |name, json| {
+        let path = if made.is_empty() { target.to_owned() } else { dir.join(&name) };
+        let url = base.join(&name).unwrap_or_else(|_| base.clone());
         let parsed = story_format::parse_document(json.as_bytes(), &url);
         if parsed.diagnostics.iter().any(|d| d.is_error()) || parsed.value.is_none() {
-            let file = format!("{} (the catalog it would write)", site.join(name).display());
-            return Err(vec![Report { file, diagnostics: parsed.diagnostics }]);
+            let file = format!("{} (the catalog it would write)", path.display());
+            return Err(Unwritten::Reports(vec![Report { file, diagnostics: parsed.diagnostics }]));
+        }
+        let tmp = crate::out::temp_beside(&path);
+        made.push((tmp.clone(), path));
+        crate::out::write_synced(&tmp, json.as_bytes()).map_err(|e| Unwritten::Io(tmp, e))
+    })
+    .and_then(|()| {
+        for (tmp, path) in made.iter().rev() {
+            std::fs::rename(tmp, path).map_err(|e| Unwritten::Io(path.clone(), e))?;
+        }
+        remove_stale_pages(dir, &stem, made.len() + 1).map_err(|e| Unwritten::Io(dir.to_owned(), e))
+    });
+    if result.is_err() {
+        for (tmp, _) in &made {
+            let _ = std::fs::remove_file(tmp);
         }
     }
-    Ok(pages)
+    result.map(|()| Written { pages: made.len(), stories: order.len() })
 }
+
+const NO_FILE_URL: &str = "cannot turn the path into a file URL";
 
 /// The name every page of the site's catalog starts with (`stories.json`,
 /// `stories-2.json`...).
@@ -165,7 +209,12 @@ impl check::Keeper for Listing {
         let json = serde_json::to_vec(&entry(String::new(), s, &self.base)).map_err(std::io::Error::other)?;
         self.tags.lock().expect("no panics while locked").extend(s.tags.iter().cloned());
         let published = s.published.as_ref().map(|t| t.unix);
-        Ok(Listed { at: self.spill.push(&json)?, published, id: s.id.clone().into_boxed_str() })
+        Ok(Listed { at: self.spill.push(&json)?, published, id: check::id_key(&s.id) })
+    }
+    fn id(&self, listed: &Listed) -> std::io::Result<String> {
+        let bytes = self.spill.read(listed.at)?;
+        let entry: EntryOut = serde_json::from_slice(&bytes).map_err(std::io::Error::other)?;
+        Ok(entry.id)
     }
 }
 
@@ -200,20 +249,11 @@ impl Hrefs {
 
 const FORMAT: &str = "story-index/1";
 
-/// Writes `pages` (from [`build`], named after `target`) as `target` and,
-/// beside it, its later pages (`news.json`, `news-2.json`...), each atomically,
-/// the last page first: a reader never meets a page that names one not
-/// written yet. A later page left from an earlier, longer catalog is
-/// removed when it is a catalog (anything else by that name is left).
-pub fn write_pages(target: &Path, pages: &[(String, String)]) -> std::io::Result<()> {
-    let dir = crate::sandbox::parent_dir(target);
-    let stem = target.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    for (n, (_, json)) in pages.iter().enumerate().rev() {
-        let path = if n == 0 { target.to_owned() } else { dir.join(page_name(&stem, n + 1)) };
-        crate::out::write_atomic(&path, json.as_bytes())?;
-    }
-    for n in pages.len() + 1.. {
-        let stale = dir.join(page_name(&stem, n));
+/// Removes the pages of a catalog `STEM.json` in `dir` from page `from`
+/// on, while each is a catalog (anything else by that name is left).
+fn remove_stale_pages(dir: &Path, stem: &str, from: usize) -> std::io::Result<()> {
+    for n in from.max(2).. {
+        let stale = dir.join(page_name(stem, n));
         let is_catalog = std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file())
             && file_url(&stale).is_some_and(|url| {
                 std::fs::read(&stale).is_ok_and(|bytes| {

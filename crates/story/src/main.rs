@@ -264,24 +264,15 @@ fn cmd_index(site: &Path, out: Option<PathBuf>) -> ExitCode {
         return fail(format!("{}: not a folder", site.display()));
     }
     let target = out.unwrap_or_else(|| site.join("stories.json"));
-    let stem =
-        target.file_stem().map_or_else(|| index::CATALOG_STEM.into(), |s| s.to_string_lossy().into_owned());
-    match index::build(site, &stem) {
-        Ok(pages) => match index::write_pages(&target, &pages) {
-            Ok(()) => {
-                let n: usize = pages.iter().map(|(_, json)| json.matches("\"href\"").count()).sum();
-                let paged =
-                    if pages.len() > 1 { format!(", in {} pages", pages.len()) } else { String::new() };
-                eprintln!(
-                    "story index: wrote {} ({}{paged})",
-                    target.display(),
-                    report::count_as(n, "story", "stories")
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(format!("{}: {e}", target.display())),
-        },
-        Err(reports) => {
+    match index::write(site, &target) {
+        Ok(index::Written { pages, stories }) => {
+            let paged = if pages > 1 { format!(", in {pages} pages") } else { String::new() };
+            let n = report::count_as(stories, "story", "stories");
+            eprintln!("story index: wrote {} ({n}{paged})", target.display());
+            ExitCode::SUCCESS
+        }
+        Err(index::Unwritten::Io(path, e)) => fail(format!("{}: {e}; nothing was written", path.display())),
+        Err(index::Unwritten::Reports(reports)) => {
             let _ = report::print_lines(&mut io::stdout().lock(), &reports);
             eprintln!("story index: {} not written; fix the stories above first", target.display());
             ExitCode::from(1)

@@ -253,12 +253,7 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
 /// that was there before.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_beside(path);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    let result = write_synced(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -374,7 +369,17 @@ pub fn write_bundle(
 }
 
 /// A temporary file's name beside `path`, hidden and unique to this process.
-fn temp_beside(path: &Path) -> std::path::PathBuf {
+/// Writes `bytes` as `path` (a new file, or one replaced) and waits
+/// until they are on the disk.
+pub fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// A temporary file's path beside `path` (a dot file, named after it and
+/// this process).
+pub fn temp_beside(path: &Path) -> std::path::PathBuf {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     parent_dir(path).join(format!(".{name}.{}.tmp", std::process::id()))
 }

@@ -108,6 +108,11 @@ fn a_long_catalog_is_written_and_checked_in_pages_linked_both_ways() {
     assert_eq!(ids(&only).len(), CATALOG_PAGE);
     assert!(only.get("next").is_none() && only.get("total").is_none(), "a one-page catalog as before");
     assert!(!tmp.dir().join("stories-2.json").exists() && !tmp.dir().join("stories-3.json").exists());
+    let names: Vec<String> = std::fs::read_dir(tmp.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "no temporary file left: {names:?}");
 }
 
 #[test]

@@ -158,6 +158,12 @@ fn story_index_writes_the_catalog_from_the_stories() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("c/story.json"), "{}", stdout(&out));
     assert_eq!(dir.read("news/stories.json"), before);
+    // Neither run left a temporary file (a page written, a spill) behind.
+    let names: Vec<String> = std::fs::read_dir(dir.path("news"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }
 
 #[test]

@@ -57,7 +57,10 @@ impl Keeper for FactsKeeper {
     fn keep(&self, story: &Story) -> io::Result<Listed> {
         let json = serde_json::to_vec(&Facts::of(story)).map_err(io::Error::other)?;
         let published = story.published.as_ref().map(|t| t.unix);
-        Ok(Listed { at: self.0.push(&json)?, published, id: story.id.clone().into_boxed_str() })
+        Ok(Listed { at: self.0.push(&json)?, published, id: super::id_key(&story.id) })
+    }
+    fn id(&self, listed: &Listed) -> io::Result<String> {
+        Ok(self.facts(listed)?.map(|f| f.id).unwrap_or_default())
     }
     fn facts(&self, listed: &Listed) -> io::Result<Option<Facts>> {
         let bytes = self.0.read(listed.at)?;
@@ -136,6 +139,9 @@ mod tests {
     impl Keeper for Forgetful {
         fn keep(&self, story: &Story) -> io::Result<Listed> {
             self.0.keep(story)
+        }
+        fn id(&self, listed: &Listed) -> io::Result<String> {
+            self.0.id(listed)
         }
     }
 
