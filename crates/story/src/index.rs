@@ -2,7 +2,6 @@
 //! the stories themselves (newest first), so nobody copies a title, date or
 //! tag by hand. A `stories.json` already there keeps its title.
 
-use std::borrow::Borrow;
 use std::path::{Path, PathBuf};
 
 use story_format::layout;
@@ -115,29 +114,10 @@ pub fn page_name(stem: &str, n: usize) -> String {
     }
 }
 
-/// The catalog of `stories` as its files (name, JSON), the first page
-/// first: one file while they fit in [`layout::CATALOG_PAGE`], else pages
-/// of that many, newest first, each naming the next and the previous
-/// (`STEM-2.json`...) and the total. `None`: `site` has no file URL.
-pub fn pages_from_stories<S: Borrow<Story>>(
-    site: &Path,
-    stories: Vec<(PathBuf, S)>,
-    stem: &str,
-) -> Option<Vec<(String, String)>> {
-    let CatalogOut { title, stories: entries, .. } = from_stories(site, stories)?;
-    let mut pages = Vec::new();
-    let total = entries.len();
-    let entries = entries.into_iter().map(Ok::<_, std::convert::Infallible>);
-    each_page(&title, total, entries, stem, |name, json| {
-        pages.push((name, json));
-        Ok(())
-    })
-    .unwrap_or_else(|never| match never {});
-    Some(pages)
-}
-
-/// The pages of a catalog of `total` entries, given newest first, as
-/// [`pages_from_stories`] names and writes them; each page is handed to
+/// The pages of a catalog of `total` entries, given newest first: one
+/// page while they fit in [`layout::CATALOG_PAGE`], else pages of that
+/// many, each naming the next and the previous (`STEM-2.json`...) and the
+/// total; each page is handed to
 /// `page` (name, JSON) as soon as it is made, so no more than one page's
 /// entries are held.
 pub fn each_page<E>(
@@ -171,9 +151,11 @@ pub fn newest_first(a: Option<i64>, b: Option<i64>) -> std::cmp::Ordering {
 }
 
 /// What the check keeps of each story for the build's catalog, instead
-/// of the story ([`check::Keeper`]): its entry in a [`Spill`] (on disk),
-/// its date and its id. (Each story's document held cost about 1.7 KB a
-/// story at 100,000.)
+/// of the story ([`check::Keeper`]): in a [`Spill`] (on disk), its entry
+/// and what a catalog's entry is compared with ([`check::Facts`]), one
+/// record (the entry's length, 4 bytes, then the two as JSON); in
+/// memory, its date and its id's hash. (Each story's document held cost
+/// about 1.7 KB a story at 100,000.)
 pub struct Listing {
     spill: Spill,
     /// The catalog's address (`SITE/stories.json`), as [`entry`] has it.
@@ -189,11 +171,21 @@ impl Listing {
         Ok(Listing { spill: Spill::new(dir)?, base, tags: Mutex::default() })
     }
 
+    /// A story's record, as its entry's JSON and its facts' JSON.
+    fn record(&self, listed: &Listed) -> std::io::Result<(Vec<u8>, usize)> {
+        let bytes = self.spill.read(listed.at)?;
+        let len = bytes.first_chunk::<4>().map(|n| u32::from_le_bytes(*n) as usize);
+        match len.filter(|&n| 4 + n <= bytes.len()) {
+            Some(n) => Ok((bytes, 4 + n)),
+            None => Err(std::io::Error::other("a story's record is cut short")),
+        }
+    }
+
     /// The catalog entry of a story kept, given its `href` (which depends
     /// on the path the story was reached by: see [`check::Docs::listed`]).
     pub fn entry(&self, listed: &Listed, href: String) -> std::io::Result<EntryOut> {
-        let bytes = self.spill.read(listed.at)?;
-        let mut entry: EntryOut = serde_json::from_slice(&bytes).map_err(std::io::Error::other)?;
+        let (bytes, end) = self.record(listed)?;
+        let mut entry: EntryOut = serde_json::from_slice(&bytes[4..end]).map_err(std::io::Error::other)?;
         entry.href = href;
         Ok(entry)
     }
@@ -206,15 +198,23 @@ impl Listing {
 
 impl check::Keeper for Listing {
     fn keep(&self, s: &Story) -> std::io::Result<Listed> {
-        let json = serde_json::to_vec(&entry(String::new(), s, &self.base)).map_err(std::io::Error::other)?;
+        let mut record = vec![0; 4];
+        serde_json::to_writer(&mut record, &entry(String::new(), s, &self.base))
+            .map_err(std::io::Error::other)?;
+        let len =
+            u32::try_from(record.len() - 4).map_err(|_| std::io::Error::other("an entry over 4 GiB"))?;
+        record[..4].copy_from_slice(&len.to_le_bytes());
+        serde_json::to_writer(&mut record, &check::Facts::of(s)).map_err(std::io::Error::other)?;
         self.tags.lock().expect("no panics while locked").extend(s.tags.iter().cloned());
         let published = s.published.as_ref().map(|t| t.unix);
-        Ok(Listed { at: self.spill.push(&json)?, published, id: check::id_key(&s.id) })
+        Ok(Listed { at: self.spill.push(&record)?, published, id: check::id_key(&s.id) })
+    }
+    fn facts(&self, listed: &Listed) -> std::io::Result<Option<check::Facts>> {
+        let (bytes, end) = self.record(listed)?;
+        serde_json::from_slice(&bytes[end..]).map(Some).map_err(std::io::Error::other)
     }
     fn id(&self, listed: &Listed) -> std::io::Result<String> {
-        let bytes = self.spill.read(listed.at)?;
-        let entry: EntryOut = serde_json::from_slice(&bytes).map_err(std::io::Error::other)?;
-        Ok(entry.id)
+        Ok(self.facts(listed)?.map(|f| f.id).unwrap_or_default())
     }
 }
 
@@ -266,22 +266,6 @@ fn remove_stale_pages(dir: &Path, stem: &str, from: usize) -> std::io::Result<()
         std::fs::remove_file(&stale)?;
     }
     Ok(())
-}
-
-/// The catalog of `stories` (checked, each with its `story.json`'s path
-/// below `site`), whole: newest first, the same date in path order, its
-/// addresses relative to `site/stories.json`. `None`: `site` has no file URL.
-/// Stories given owned are dropped as their entries are made.
-fn from_stories<S: Borrow<Story>>(site: &Path, mut stories: Vec<(PathBuf, S)>) -> Option<CatalogOut> {
-    let title = title_of(site);
-    let hrefs = Hrefs::new(site)?;
-    stories.sort_by(|(pa, a), (pb, b)| {
-        let key = |s: &S| s.borrow().published.as_ref().map(|t| t.unix);
-        newest_first(key(a), key(b)).then_with(|| pa.cmp(pb))
-    });
-    let entries =
-        stories.into_iter().map(|(path, s)| entry(hrefs.of(&path), s.borrow(), hrefs.base())).collect();
-    Some(CatalogOut { format: FORMAT, title, total: None, prev: None, next: None, stories: entries })
 }
 
 /// The title of `site/stories.json`, if there is one that parses ("Stories" else).

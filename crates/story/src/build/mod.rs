@@ -42,7 +42,7 @@ use std::sync::Arc;
 use entries::Entries;
 use story_format::layout::{self, TagFolders};
 use story_format::url::Url;
-use story_format::{Catalog, Document, Story};
+use story_format::Catalog;
 use story_viewer::publish::{self, CatalogPage, Place};
 
 use crate::check;
@@ -161,20 +161,16 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // OUT is empty or a previous build (`check_out`): its pages may be reused.
     let previous = incremental::Previous::read(&opts.out);
 
-    // 1. The check, as `story check SITE` does it. A site without a
-    // catalog file of its own has each story's catalog entry kept on
-    // disk, in the staging folder, instead of its document in memory.
+    // 1. The check, as `story check SITE` does it. Each story's catalog
+    // entry and what a catalog's entry is compared with are kept on disk,
+    // in the staging folder, instead of its document in memory.
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
     let tmp = Staging::new(&opts.out)?;
     let hrefs = crate::index::Hrefs::new(&site)
         .ok_or_else(|| Failure::Run(format!("{}: cannot turn the path into a file URL", site.display())))?;
-    let listing = match files.iter().any(|f| f.file_name().is_some_and(|n| n == layout::CATALOG_FILE)) {
-        true => None,
-        false => Some(crate::index::Listing::new(tmp.path(), hrefs.base().clone())?),
-    };
-    let keeper = listing.as_ref().map(|l| l as &dyn check::Keeper);
-    let (checked, docs) = check::check_files_and_docs(&sandbox, &files, keeper);
+    let listing = crate::index::Listing::new(tmp.path(), hrefs.base().clone())?;
+    let (checked, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
     phase.end("check");
     let mut reports = notes;
     // A file without a warning has no report to keep.
@@ -228,20 +224,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     copy_static(&sandbox, tmp.path(), &mut copies)?;
 
     // Every tag a story has (each once), for the tags' folders below.
-    let story_tags: Vec<String> = match &listing {
-        Some(listing) => listing.tags().into_iter().collect(),
-        None => {
-            let tags: BTreeSet<&str> = docs
-                .all()
-                .flat_map(|d| match d {
-                    Document::Story(s) => s.tags.as_slice(),
-                    Document::Catalog(_) => &[],
-                })
-                .map(String::as_str)
-                .collect();
-            tags.into_iter().map(str::to_owned).collect()
-        }
-    };
+    let story_tags: Vec<String> = listing.tags().into_iter().collect();
     // The catalog: the site's own (every page), or one made from the
     // stories, as `story index` makes it, a page at a time. What follows
     // streams the stories again, one at a time, and reads the catalog's
@@ -249,18 +232,6 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let made_pages = |page: &mut dyn FnMut(String, String) -> Result<(), Failure>| {
         let stem = crate::index::CATALOG_STEM;
         let title = crate::index::title_of(&site);
-        let Some(listing) = &listing else {
-            // A story.md is published as story.json beside it.
-            let stories: Vec<(PathBuf, Story)> = docs
-                .into_stories(&bundle_files)
-                .into_iter()
-                .map(|(j, s)| (bundles[j].with_file_name("story.json"), s))
-                .collect();
-            let pages = crate::index::pages_from_stories(&site, stories, stem).ok_or_else(|| {
-                Failure::Run(format!("{}: cannot turn the path into a file URL", site.display()))
-            })?;
-            return pages.into_iter().try_for_each(|(name, json)| page(name, json));
-        };
         // The bundles kept, sorted by number (4 bytes each: a sorted copy
         // of what was kept of them took 88 bytes a story).
         let listed = |j: u32| docs.listed_of(bundle_files[j as usize]);

@@ -147,8 +147,8 @@ mod tests {
 
     /// The fixture whose catalog disagrees with its stories in every field
     /// gives the same messages whether the check holds the documents, keeps
-    /// the stories' facts on disk (and then holds no document) or reads a
-    /// story again for its entry.
+    /// the stories' facts on disk (`story check`'s keeper and the build's,
+    /// which then hold no document) or reads a story again for its entry.
     #[test]
     fn an_entry_is_compared_alike_from_documents_from_facts_kept_and_read_again() {
         let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check/mismatches.site");
@@ -171,6 +171,9 @@ mod tests {
         let kept = FactsKeeper::new(&std::env::temp_dir()).unwrap();
         assert_eq!(messages(Some(&kept)), (held.clone(), 0), "facts kept, no document held");
         let forgetful = Forgetful(FactsKeeper::new(&std::env::temp_dir()).unwrap());
-        assert_eq!(messages(Some(&forgetful)), (held, 0), "read again");
+        assert_eq!(messages(Some(&forgetful)), (held.clone(), 0), "read again");
+        let base = crate::check::file_url(&sandbox.root().join("stories.json")).unwrap();
+        let listing = crate::index::Listing::new(&std::env::temp_dir(), base).unwrap();
+        assert_eq!(messages(Some(&listing)), (held, 0), "the build's keeper: its facts beside each entry");
     }
 }
