@@ -192,17 +192,12 @@ pub fn check_files_and_docs(
                 check_entry(entry, &mut cache, &mut report.diagnostics);
                 if catalog.next.is_some() || catalog.prev.is_some() {
                     let page = page_files.len() as u32;
-                    match listed[chain].get(&id_key(&entry.id)) {
-                        Some(&on) if on != page => {
-                            let on = &page_files[on as usize];
-                            let msg = format!("the story \"{}\" is also listed on {on}; a story belongs on one page of a catalog", entry.id);
-                            let path = FieldPath::root().field("stories").index(entry.index).field("id");
-                            report.diagnostics.push(Diagnostic::warning(Code::Mismatch, path, msg));
-                        }
-                        Some(_) => {}
-                        None => {
-                            listed[chain].insert(id_key(&entry.id), page);
-                        }
+                    let on = *listed[chain].entry(id_key(&entry.id)).or_insert(page);
+                    if on != page {
+                        let on = &page_files[on as usize];
+                        let msg = format!("the story \"{}\" is also listed on {on}; a story belongs on one page of a catalog", entry.id);
+                        let path = FieldPath::root().field("stories").index(entry.index).field("id");
+                        report.diagnostics.push(Diagnostic::warning(Code::Mismatch, path, msg));
                     }
                 }
             }

@@ -35,12 +35,13 @@ pub struct Written {
 /// `target` and, past [`layout::CATALOG_PAGE`] stories, its later pages
 /// beside it (see [`each_page`]); or nothing, with the reports of the
 /// stories that have errors. Nothing outside `site` is read, and each
-/// page is parsed as the checker parses it before anything is written.
+/// page is parsed as the checker parses it before any replaces the old
+/// catalog.
 ///
-/// Memory stays flat as the stories grow: the check keeps each story's
-/// entry on disk ([`Listing`], in a spill beside `target`) and only its
-/// date and id in memory; each page is written to a temporary file as it
-/// is made. Only when every page is made are they renamed into place, the
+/// Memory does not grow with the stories' text: the check keeps each
+/// story's entry on disk ([`Listing`], in a spill beside `target`) and
+/// only its date and id's hash in memory; each page is written to a
+/// temporary file as it is made. Only when every page is made are they renamed into place, the
 /// last page first, so a reader never meets a page that names one not
 /// there yet. A later page left from an earlier, longer catalog is
 /// removed when it is a catalog (anything else by that name is left).

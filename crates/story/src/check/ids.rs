@@ -5,15 +5,16 @@ use story_format::{Code, Diagnostic, Document, Location};
 
 use super::{short_hash, Cache, Held, Keeper};
 
-/// A story's id's hash ([`id_key`]), if it has a valid id.
-fn id_of(held: &Held) -> Option<IdKey> {
+/// A story's id's hash ([`id_key`]), if it has a valid id (`empty` is
+/// the hash of no id, worked out once by the caller).
+fn id_of(held: &Held, empty: &IdKey) -> Option<IdKey> {
     let key = match (held.doc.as_deref(), &held.listed) {
         (Some(Document::Story(s)), _) => id_key(&s.id),
         (_, Some(listed)) => listed.id,
         _ => return None,
     };
     // Not a valid id: that is its own error.
-    (key != id_key("")).then_some(key)
+    (key != *empty).then_some(key)
 }
 
 /// The id of the story of `held`, as written.
@@ -40,8 +41,9 @@ pub fn id_key(id: &str) -> IdKey {
 /// MB at 1,000,000, and a copy of each id with its file's name about 100
 /// bytes a story).
 pub(super) fn unique_ids(order: &[usize], cache: &mut Cache) {
+    let empty = id_key("");
     let mut by_id: Vec<(IdKey, u32)> = (0..order.len() as u32)
-        .filter_map(|k| Some((cache.slots[order[k as usize]].as_ref().and_then(id_of)?, k)))
+        .filter_map(|k| Some((id_of(cache.slots[order[k as usize]].as_ref()?, &empty)?, k)))
         .collect();
     // Stable: one id's stories stay in report order, the first first.
     by_id.sort_by_key(|a| a.0);
