@@ -30,12 +30,14 @@ fn samples(to: &Path) {
     }
 }
 
-/// No staging or set-aside folder of a build (`.out.…`) is left in `dir`.
+/// No staging or set-aside folder of a build (`.out.…`) is left in `dir`
+/// but the spare site the next build updates (`.out.spare`).
 fn assert_no_leftovers(dir: &Path) {
     let leftovers: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".out."))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out.") && n != ".out.spare")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -344,7 +346,11 @@ fn an_interrupted_build_leaves_the_old_site_whole() {
     let (site, out) = (tmp.dir().join("site"), tmp.dir().join("out"));
     let viewer = fake_viewer(tmp.dir());
     samples(&site);
+    // Twice: the second keeps the first's site as its spare, which the
+    // killed build below is updating in place.
     assert_eq!(build(&site, &out, &viewer).status.code(), Some(0));
+    assert_eq!(build(&site, &out, &viewer).status.code(), Some(0));
+    assert!(tmp.dir().join(".out.spare/index.html").is_file());
     let before = snapshot(&out);
     // Enough stories that the build takes a while.
     for i in 0..1500 {
@@ -385,6 +391,7 @@ fn an_interrupted_build_leaves_the_old_site_whole() {
             std::fs::remove_dir_all(&out).unwrap();
             let sample_only = tmp.dir().join("site-samples");
             samples(&sample_only);
+            assert_eq!(build(&sample_only, &out, &viewer).status.code(), Some(0));
             assert_eq!(build(&sample_only, &out, &viewer).status.code(), Some(0));
         }
     }

@@ -80,6 +80,29 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Every folder below `dir` (a full build leaves none empty, and an
+/// update in place must not either).
+fn folders(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo: Vec<PathBuf> = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                out.push(e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+                todo.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The spare site a build keeps beside `out` for the next to update.
+fn spare_of(out: &Path) -> PathBuf {
+    out.with_file_name(format!(".{}.spare", out.file_name().unwrap().to_string_lossy()))
+}
+
 /// What `--changes` must say, worked out from the two trees.
 fn expected_changes(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let ours = |p: &str| p == ".story-build" || p == ".story-site";
@@ -187,6 +210,11 @@ fn an_incremental_build_equals_a_full_build_over_random_edits() {
         let (inc, whole) = (tree(&out), tree(&full));
         let ctx = format!("seed {seed}, round {round}: {edited}");
         assert_eq!(inc.keys().collect::<Vec<_>>(), whole.keys().collect::<Vec<_>>(), "{ctx}: the same files");
+        assert_eq!(folders(&out), folders(&full), "{ctx}: the same folders");
+        // The site before is kept whole as the spare (nothing was written
+        // through a file it shares with the new one), and from the second
+        // round on the build updated the spare before it in place.
+        assert!(tree(&spare_of(&out)) == before, "{ctx}: the spare is the site before");
         for (p, bytes) in &inc {
             assert!(bytes == &whole[p], "{ctx}: {p} differs from a full build's");
         }
@@ -223,9 +251,13 @@ fn a_build_that_fails_leaves_the_previous_site_and_its_pages_whole() {
         write_story(&site, n, &format!("Story {n}"), &["Ports"], "Text.", false);
     }
     build(&site, &out, &viewer, &cache, None);
-    let before = tree(&out);
+    write_story(&site, 3, "Story 3, retitled", &["Ports"], "Text.", false);
+    build(&site, &out, &viewer, &cache, None);
+    let (before, spare) = (tree(&out), tree(&spare_of(&out)));
+    assert!(spare.contains_key("s003/index.html") && spare != before, "the site before is the spare");
     // A broken story: the build stops before writing, and the old site,
-    // whose pages the next build would reuse, is as it was.
+    // whose pages the next build would reuse, is as it was, and so is
+    // the spare the next build updates.
     std::fs::write(site.join("s002/story.json"), "{ not json").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_story"))
         .arg("build")
@@ -240,10 +272,44 @@ fn a_build_that_fails_leaves_the_previous_site_and_its_pages_whole() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_eq!(tree(&out), before);
-    // Fixed: every other story's pages are reused.
+    assert!(tree(&spare_of(&out)) == spare, "the spare as it was");
+    // Fixed: every other story's pages are reused, and the site is what a
+    // full build makes.
     write_story(&site, 2, "Story 2 again", &["Ports"], "Text.", false);
     let o = build(&site, &out, &viewer, &cache, None);
     assert_eq!(reused(&o), 4, "{}", text(&o));
+    let full = tmp.dir().join("full");
+    build(&site, &full, &viewer, &cache, None);
+    assert!(tree(&out) == tree(&full));
+
+    // What is by the spare's name but not a build's is left alone; a
+    // build's spare whose manifest does not list its files is not used.
+    std::fs::remove_dir_all(spare_of(&out)).unwrap();
+    std::fs::create_dir_all(spare_of(&out)).unwrap();
+    std::fs::write(spare_of(&out).join("notes.txt"), "mine").unwrap();
+    build(&site, &out, &viewer, &cache, None);
+    assert_eq!(std::fs::read_to_string(spare_of(&out).join("notes.txt")).unwrap(), "mine");
+    std::fs::remove_dir_all(spare_of(&out)).unwrap();
+    build(&site, &out, &viewer, &cache, None);
+    let unlisted = |dir: &Path| {
+        let manifest = dir.join(".story-build");
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+        json.as_object_mut().unwrap().remove("others");
+        std::fs::write(&manifest, json.to_string()).unwrap();
+    };
+    unlisted(&spare_of(&out)); // removed, and the site before kept in its place
+    let before = tree(&out);
+    build(&site, &out, &viewer, &cache, None);
+    assert!(tree(&spare_of(&out)) == before);
+    unlisted(&out); // not kept as a spare: removed
+    build(&site, &out, &viewer, &cache, None);
+    assert!(!spare_of(&out).exists());
+    write_story(&site, 4, "Story 4, retitled", &["Ports"], "Text.", false);
+    build(&site, &out, &viewer, &cache, None);
+    let _ = std::fs::remove_dir_all(&full);
+    build(&site, &full, &viewer, &cache, None);
+    assert!(tree(&out) == tree(&full) && folders(&out) == folders(&full));
 }
 
 /// `story serve`'s fast path (`build::again`): a saved story's pages,

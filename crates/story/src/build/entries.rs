@@ -88,6 +88,11 @@ impl Entries {
         Gathering { entries, last: None, sorted: true }
     }
 
+    /// The catalog's page files, in the new site.
+    pub(super) fn page_files(&self) -> impl Iterator<Item = &std::path::Path> + '_ {
+        self.pages.iter().map(|p| p.path.as_path())
+    }
+
     pub fn len(&self) -> usize {
         self.spots.len()
     }

@@ -7,10 +7,12 @@
 //! Order of work, and why:
 //! 1. Every file is checked as `story check` checks it, with its report
 //!    lines; any error stops the build before anything is written.
-//! 2. The site is built in a fresh folder beside OUT (stories rendered on
-//!    every core, one at a time each: memory does not grow with their
-//!    number), then swapped with OUT at the end. A failure, a crash or an
-//!    interrupt at any point leaves OUT exactly as it was.
+//! 2. The site is built in a folder beside OUT (a fresh one, or the spare
+//!    site the build before left there, updated in place: see
+//!    `incremental`; stories rendered on every core, one at a time each:
+//!    memory does not grow with their number), then swapped with OUT at
+//!    the end. A failure, a crash or an interrupt at any point leaves OUT
+//!    exactly as it was.
 //!
 //! The threat model (README, "Safety"): whoever can write SITE may be
 //! hostile; OUT is the publisher's. So SITE is read only through a
@@ -160,13 +162,15 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     check_out(&site, &opts.out)?;
     // OUT is empty or a previous build (`check_out`): its pages may be reused.
     let previous = incremental::Previous::read(&opts.out);
+    // Its manifest lists every file it holds: kept as the next build's spare.
+    let keep_spare = previous.can_be_spare();
 
     // 1. The check, as `story check SITE` does it. Each story's catalog
     // entry and what a catalog's entry is compared with are kept on disk,
     // in the staging folder, instead of its document in memory.
     let (mut files, mut notes) = (Vec::new(), Vec::new());
     check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
-    let tmp = Staging::new(&opts.out)?;
+    let mut tmp = Staging::new(&opts.out)?;
     let hrefs = crate::index::Hrefs::new(&site)
         .ok_or_else(|| Failure::Run(format!("{}: cannot turn the path into a file URL", site.display())))?;
     let listing = crate::index::Listing::new(tmp.path(), hrefs.base().clone())?;
@@ -211,10 +215,28 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         }
     }
 
-    // 2. A fresh folder beside OUT (made before the check).
+    // 2. A fresh folder beside OUT (made before the check), or the spare
+    // site a build left there, cleared of what this build does not keep:
+    // its other stories and every file that is not a page.
+    let spare = tmp.adopt_spare(&opts.out);
+    let previous = previous.with_spare(spare);
+    // A folder (`a/b/`) is a story's when a bundle's folder, as text, is
+    // the site's and it: the bundles are in that order (no set of folders).
+    let site_text = site.as_os_str().as_encoded_bytes();
+    let is_story = |f: &str| {
+        let text = || site_text.iter().chain(b"/").chain(f.as_bytes());
+        bundles.binary_search_by(|b| folder_text(b).cmp(text())).is_ok()
+    };
+    previous.clear_spare(tmp.path(), is_story).map_err(|e| run_err(tmp.path(), e))?;
+    // Every file written that is not a story's or a list's page, for the
+    // manifest (what the next build clears from this site as its spare).
+    let mut others: Vec<String> = Vec::new();
+    let rel = |to: &Path| to.strip_prefix(tmp.path()).ok().map(|r| r.to_string_lossy().into_owned());
     let mut viewer_copies = Vec::new();
     copy_viewer(&opts.viewer, tmp.path(), &mut viewer_copies)?;
     site_embed_js(&opts.viewer, tmp.path())?;
+    others.extend([files::EMBED_JS.to_owned(), format!("{}.gz", files::EMBED_JS)]);
+    others.extend(viewer_copies.iter().filter_map(|(_, to)| rel(to)));
     parallel(&viewer_copies, |(from, to)| {
         std::fs::create_dir_all(crate::sandbox::parent_dir(to))?;
         std::fs::copy(from, to).map(drop).map_err(|e| run_err(from, e))
@@ -249,6 +271,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     };
     let SiteCatalog { catalog, thumbnails, own: has_catalog } =
         site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len())?;
+    others.extend(catalog.page_files().filter_map(rel));
     drop(listing); // its spill's room
                    // The site's name: its catalog's own title, else its address's host
                    // (never the list heading's default, "Stories").
@@ -321,6 +344,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut list_keys = BTreeMap::new();
     let list_pages =
         catalog_pages(&all_tags, tmp.path(), &pages, &tag_path, &changes, &mut sitemap, &mut list_keys)?;
+    // A page more than the lists' own: the tags page.
+    if list_pages > list_keys.len() {
+        others.push(format!("{}{}", layout::TAGS_FOLDER, layout::PAGE_FILE));
+    }
     drop(changes);
     phase.end("list pages");
 
@@ -347,6 +374,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             None => copies.push((real, tmp.path().join(&rel))),
         }
     }
+    others.extend(copies.iter().chain(&made).filter_map(|(_, to)| rel(to)));
     parallel(&copies, |(from, to)| copy_file(&sandbox, from, to))?;
     // From the image cache, hard-linked where it can be: no bytes copied,
     // and a file unchanged since the last build is the same file.
@@ -357,7 +385,11 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             .map_err(|e| run_err(from, e))
     })?;
     phase.end("feed entries and published files");
-    let write = |name: &str, text: String| std::fs::write(tmp.path().join(name), text);
+    let written = std::cell::RefCell::new(Vec::new());
+    let write = |name: &str, text: String| {
+        written.borrow_mut().push(name.to_owned());
+        std::fs::write(tmp.path().join(name), text)
+    };
     write(layout::ATOM_FEED, feeds::atom(&root, &site_name, &items))?;
     write(layout::JSON_FEED, feeds::json_feed(&root, &site_name, &items))?;
     // The list pages, then every story (its address worked out again).
@@ -373,6 +405,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     phase.end("feeds, sitemaps and robots.txt written");
     // The search index, over the catalog with each story's own text.
     let search = search::write_index(tmp.path(), &root, &catalog, index, &tags)?;
+    others.extend(written.into_inner());
+    others.push(story_format::search::FOLDER.to_owned());
+    others.sort_unstable();
+    others.dedup();
     phase.end("search index");
     // In the bundles' order: their folders' as text, the manifest's.
     let keys = summary_of.iter().map(|&at| {
@@ -384,13 +420,13 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         };
         Ok((folder.map_err(message)?, records.key(s).map_err(message)?))
     });
-    incremental::write_manifest(tmp.path(), keys, &list_keys)?;
+    incremental::write_manifest(tmp.path(), keys, &list_keys, &others)?;
     let changes = match &opts.changes {
         Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
         None => None,
     };
     phase.end("manifest and changes");
-    let leftover = tmp.replace(&opts.out)?;
+    let leftover = tmp.replace(&opts.out, keep_spare)?;
     phase.end("swap and old site removed");
     phase.done();
     Ok(Built {
@@ -527,6 +563,11 @@ fn catalog_pages<'a>(
             jobs.push(at);
         }
     }
+    // The spare's list pages this build does not make, removed first.
+    let folders: std::collections::HashSet<String> =
+        jobs.iter().map(|at| at.folder(at.index, &**tag_path)).collect();
+    pages.previous.clear_spare_lists(out, |f| folders.contains(f)).map_err(|e| run_err(out, e))?;
+    drop(folders);
     let written = parallel::<_, _, Failure>(&jobs, |at| {
         let (tag, index) = (&at.tag, at.index);
         let folder = at.folder(index, &**tag_path);
@@ -569,7 +610,7 @@ fn catalog_pages<'a>(
             linked.map(|t| (place.tag_path)(t)),
         );
         let dir = out.join(&folder);
-        if !pages.previous.reuse_list(&folder, &key, &dir) {
+        if !pages.previous.reuse_list(&folder, &key, &dir)? {
             let body = publish::catalog_html(one, at.clone(), place);
             let kind = Kind::List { title, description, tag: tag.clone() };
             let html = head::document(info, &page, &kind, info.preview.as_ref(), &body);

@@ -5,8 +5,16 @@
 
 use std::path::{Path, PathBuf};
 
+use super::incremental::{Previous, Spare};
 use super::{run_err, Failure, SITE_MARK};
 use crate::parallel::parallel_io;
+
+/// Where a build keeps the site OUT held before it (`.NAME.spare` beside
+/// OUT), for the next build to update in place ([`Staging::adopt_spare`]).
+pub(super) fn spare_path(out: &Path) -> PathBuf {
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
+    crate::sandbox::parent_dir(out).join(format!(".{name}.spare"))
+}
 
 /// OUT must be neither SITE nor inside it nor around it, never a link, and,
 /// when it exists, a folder that is empty or holds a previous build (its
@@ -76,18 +84,54 @@ impl Staging {
             remove_tree(&path)?;
         }
         std::fs::create_dir(&path)?;
-        std::fs::write(path.join(SITE_MARK), "a site made by `story build`; it may replace this folder\n")?;
+        std::fs::write(path.join(SITE_MARK), MARK_TEXT)?;
         Ok(Staging { path, done: false })
     }
     pub(super) fn path(&self) -> &Path {
         &self.path
     }
-    /// Makes this folder OUT; the old OUT is removed after. `Ok(Some(why))`:
-    /// the new site is in place but the old one could not be removed whole.
-    pub(super) fn replace(mut self, out: &Path) -> Result<Option<String>, Failure> {
+
+    /// Takes the spare site beside OUT ([`spare_path`]), when a build left
+    /// one, as this folder: the build then updates it in place. Called
+    /// after the check (a story with an error leaves the spare as it was),
+    /// while this folder holds nothing but its mark (the spills made in it
+    /// are already unlinked). A spare whose manifest does not list every
+    /// file it holds is removed; anything else by that name that is not a
+    /// build's is left alone.
+    pub(super) fn adopt_spare(&mut self, out: &Path) -> Option<Spare> {
+        let spare = spare_path(out);
+        let ours = std::fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir())
+            && std::fs::symlink_metadata(spare.join(SITE_MARK)).is_ok_and(|m| m.is_file());
+        if !ours {
+            return None;
+        }
+        if !Previous::read(&spare).can_be_spare() {
+            let _ = remove_tree(&spare);
+            return None;
+        }
+        let mark = self.path.join(SITE_MARK);
+        std::fs::remove_file(&mark).ok()?;
+        if std::fs::remove_dir(&self.path).is_err() || std::fs::rename(&spare, &self.path).is_err() {
+            // This folder as it was (a build with nothing to update).
+            let _ = std::fs::create_dir(&self.path);
+            let _ = std::fs::write(&mark, MARK_TEXT);
+            return None;
+        }
+        // From here a kill leaves a build's folder, which the next build removes.
+        Previous::read_spare(&self.path)
+    }
+
+    /// Makes this folder OUT. The old OUT is kept as the next build's
+    /// spare when `keep` (it is a build whose manifest lists every file),
+    /// else removed. `Ok(Some(why))`: the new site is in place but the old
+    /// one could not be removed whole.
+    pub(super) fn replace(mut self, out: &Path, keep: bool) -> Result<Option<String>, Failure> {
         let old = crate::out::exchange_dir(&self.path, out)?;
         self.done = true;
         let Some(old) = old else { return Ok(None) };
+        if keep && std::fs::rename(&old, spare_path(out)).is_ok() {
+            return Ok(None);
+        }
         Ok(remove_tree(&old).err().map(|e| {
             let why = match e {
                 Failure::Run(m) | Failure::Changed(m) => m,
@@ -97,6 +141,8 @@ impl Staging {
         }))
     }
 }
+
+const MARK_TEXT: &str = "a site made by `story build`; it may replace this folder\n";
 
 /// Whether a leftover folder is a build's: it holds [`SITE_MARK`], or
 /// nothing but empty folders (a removal that got that far).

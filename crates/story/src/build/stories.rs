@@ -301,7 +301,7 @@ pub(super) fn render_story(
         key,
         reused,
     };
-    if pages.previous.reuse(&folder, &key, &dir) {
+    if pages.previous.reuse(&folder, &key, &dir)? {
         return Ok(summary(true));
     }
     let summary = summary(false);
