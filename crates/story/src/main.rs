@@ -219,8 +219,9 @@ fn cmd_build(opts: build::Options) -> ExitCode {
             );
             if built.reused > 0 {
                 eprintln!(
-                    "story build: {} unchanged since the last build, their pages kept",
-                    report::count_as(built.reused, "story", "stories")
+                    "story build: {} unchanged since the last build, their pages kept ({} of them not parsed again)",
+                    report::count_as(built.reused, "story", "stories"),
+                    built.remembered
                 );
             }
             if let Some(leftover) = &built.leftover {

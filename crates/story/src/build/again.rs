@@ -79,7 +79,16 @@ pub fn render_again(
     };
     let previous = incremental::Previous::default();
     let used = std::sync::Mutex::default();
-    let pages = Pages { info, place: &place, images: &images, previous: &previous, index: None, used: &used };
+    let pages = Pages {
+        info,
+        place: &place,
+        images: &images,
+        previous: &previous,
+        index: None,
+        used: &used,
+        memo: None,
+        remember: None,
+    };
 
     // Rendered beside OUT first, then each file moved into place, so a page
     // is never served half written.

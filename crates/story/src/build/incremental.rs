@@ -7,7 +7,7 @@
 //! OUT, a manifest from another version) is a full build.
 //!
 //! What a story's pages are made from, all in its key ([`story_key`]): the
-//! story's JSON as published, its address, the site's address, name and
+//! hash of the story's JSON as published, its address, the site's address, name and
 //! preview image, the versions of its images (named by their content's
 //! hash, so an edited photo changes them), the folders of its tags, and
 //! this program's version. A list page (the catalog's, a tag's) is kept the
@@ -39,7 +39,7 @@ pub const MANIFEST: &str = ".story-build";
 
 /// Changes whenever what a page is made from could change without its
 /// inputs changing: this program's version.
-const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/2");
+pub(super) const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/3");
 
 /// The previous build's keys (each story's pages, each list page), and
 /// where its site is; with the spare site the build is updating in place,
@@ -297,7 +297,7 @@ fn remove_empty(root: &Path, rel: &str) -> io::Result<()> {
 /// The key of a story's pages: a hash of everything they are made from
 /// (see the module's documentation).
 pub fn story_key<'t>(
-    json: &[u8],
+    json_hash: &[u8; 32],
     page: &Url,
     site: &Site,
     pictures: &Pictures,
@@ -305,7 +305,7 @@ pub fn story_key<'t>(
     tag_folders: impl Iterator<Item = String> + 't,
 ) -> PageKey {
     let mut key = Key::new();
-    key.part(json);
+    key.part(json_hash);
     key.site(page, site);
     key.pictures(pictures);
     key.debug(&hero);

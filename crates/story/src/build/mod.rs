@@ -30,6 +30,7 @@ pub mod feeds;
 mod files;
 pub mod head;
 pub mod incremental;
+mod memo;
 mod phases;
 pub mod pictures;
 pub mod search;
@@ -94,6 +95,9 @@ pub struct Built {
     pub images: (usize, usize),
     /// Stories whose pages were taken from the previous build unchanged.
     pub reused: usize,
+    /// Of those, the stories kept from what they gave the last build
+    /// (their JSON unchanged), not parsed again ([`memo`]).
+    pub remembered: usize,
     /// With `--changes`: the files added, changed and removed.
     pub changes: Option<Vec<incremental::Change>>,
     /// The search index's files and bytes.
@@ -142,6 +146,10 @@ include!("viewer_files.rs");
 /// files a publisher adds on purpose (a PDF, a `humans.txt`). Nothing else
 /// is published unless a story or the catalog names it.
 pub const STATIC_DIR: &str = "static";
+
+/// The memo being written, in the new site's folder until the stories are
+/// rendered ([`memo`]).
+const MEMO_NEW: &str = ".story-memo";
 
 /// The file that marks OUT as a site `story build` made, and so one it may
 /// replace (the staging folder has it from the start).
@@ -301,6 +309,12 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let index = search::Index::new(&catalog, &tags, tmp.path())?;
     phase.end("catalog and tags");
     let used = std::sync::Mutex::default();
+    // What each story gave the last build, and this build's record.
+    let memo_at = memo::memo_path(&opts.out);
+    let memo = memo::Memo::open(&memo_at, incremental::VERSION, &site, &root);
+    let memo_new = tmp.path().join(MEMO_NEW);
+    let remember = memo::Writer::new(&memo_new, incremental::VERSION, &site, &root)
+        .map_err(|e| run_err(&memo_new, e))?;
     let pages = Pages {
         info: &info,
         place: &place,
@@ -308,12 +322,18 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         previous: &previous,
         index: Some(&index),
         used: &used,
+        memo: memo.as_ref(),
+        remember: Some(&remember),
     };
 
     // Stories, on every core (each page's images with it).
     let records = stories::Records::new(tmp.path())?;
     let (mut summaries, bundle_of) =
         render_stories(&sandbox, &bundles, tmp.path(), &pages, &records, &catalog)?;
+    // The memo is whole: it replaces the last at once (its records hold
+    // for their stories' bytes whichever site is OUT, so it need not wait
+    // for the swap).
+    remember.finish(&memo_at).map_err(|e| run_err(&memo_at, e))?;
     phase.end("stories");
     let mut used: BTreeSet<String> = std::mem::take(&mut *used.lock().expect("no panics while locked"));
     // A file a story uses cannot take the place of a page the build writes.
@@ -437,6 +457,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         leftover,
         images: (pipeline.encoded.into_inner(), pipeline.cached.into_inner()),
         reused: summaries.iter().filter(|s| s.reused).count(),
+        remembered: summaries.iter().filter(|s| s.remembered).count(),
         changes,
         search,
         context: Context { info, folders, bundles: Arc::new(bundle_keys(&bundles)) },
@@ -574,9 +595,9 @@ fn catalog_pages<'a>(
         let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
         let (first, end) = ((index * per).min(at.total), ((index + 1) * per).min(at.total));
         // This page's entries only, read again from the catalog's files.
-        let entries = match tag {
-            None => catalog.read(first..end)?,
-            Some(t) => catalog.read_these(&catalog.tagged(t)[first..end])?,
+        let (entries, read) = match tag {
+            None => catalog.read_hashed(entries::Which::Range(first..end))?,
+            Some(t) => catalog.read_hashed(entries::Which::These(&catalog.tagged(t)[first..end]))?,
         };
         let modified = changes.list_modified(&entries)?.map(Cow::Owned);
         let one = Catalog {
@@ -602,10 +623,13 @@ fn catalog_pages<'a>(
         let pictures = pages.images.pictures(one.entries.iter().filter_map(|e| e.thumbnail.as_deref()))?;
         let place = Place { pictures, ..place(page.clone()) };
         let linked = at.tags.iter().chain(tag).chain(one.entries.iter().flat_map(|e| &e.tags));
+        // The entries by the hash of what they were read from; the rest
+        // of the catalog as it is.
+        let whole = (one.minor_version, &one.title, one.titled, &one.image, one.entries.len());
         let key = incremental::list_key(
             &page,
             info,
-            &[&one, at, &title, &description],
+            &[&read, &whole, at, &title, &description],
             &place.pictures,
             linked.map(|t| (place.tag_path)(t)),
         );

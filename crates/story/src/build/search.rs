@@ -87,27 +87,35 @@ impl<'c> Index<'c> {
         Ok(())
     }
 
-    /// Adds the terms of `story`'s own text (its id's hash `id`), folded
-    /// (outside the lock).
-    pub(super) fn add_story(&self, story: &Story, id: &IdHash) -> io::Result<()> {
+    /// Adds the terms of a story's own text ([`story_terms`]), its id's
+    /// hash `id`.
+    pub(super) fn add_story<'t>(
+        &self,
+        id: &IdHash,
+        terms: impl IntoIterator<Item = &'t str>,
+    ) -> io::Result<()> {
         let Some(number) = self.catalog.number_of(id) else { return Ok(()) };
-        let doc = self.catalog.len() as u32 - 1 - number;
-        let mut text = String::new();
-        let mut add = |s: &str| {
-            text.push_str(s);
-            text.push('\n');
-        };
-        story.byline.iter().for_each(|b| add(b));
-        story.authors.iter().for_each(|a| add(&a.name));
-        story.each_text(&mut add);
-        let folded = fold(&text);
-        // Each term once (a story repeats its words), found outside the lock.
-        let mut terms = foldhash::HashSet::default();
-        search::each_term(&folded, &mut |t| {
-            terms.insert(t);
-        });
-        self.add(doc, terms)
+        self.add(self.catalog.len() as u32 - 1 - number, terms)
     }
+}
+
+/// The terms of `story`'s own text (its byline, authors and every text
+/// of it), folded, each once (a story repeats its words), in no order.
+pub(super) fn story_terms(story: &Story) -> Vec<String> {
+    let mut text = String::new();
+    let mut add = |s: &str| {
+        text.push_str(s);
+        text.push('\n');
+    };
+    story.byline.iter().for_each(|b| add(b));
+    story.authors.iter().for_each(|a| add(&a.name));
+    story.each_text(&mut add);
+    let folded = fold(&text);
+    let mut terms = foldhash::HashSet::default();
+    search::each_term(&folded, &mut |t| {
+        terms.insert(t);
+    });
+    terms.into_iter().map(str::to_owned).collect()
 }
 
 /// A run: every term's list, in term order, as records (the term's length

@@ -15,6 +15,7 @@ use super::entries::Entries;
 use super::feeds::FeedItem;
 use super::files::below;
 use super::head::{self, Kind, Site};
+use super::memo::{self, Remembered};
 use super::pictures::Images;
 use super::{embed, incremental, Failure};
 use crate::check;
@@ -38,6 +39,8 @@ pub(super) struct Rendered {
     pub(super) key: incremental::PageKey,
     /// Its pages were taken from the previous build.
     pub(super) reused: bool,
+    /// And it was not parsed: kept from what it gave the last build.
+    pub(super) remembered: bool,
 }
 
 /// What the rest of the build holds of a rendered story, for every story
@@ -58,6 +61,8 @@ pub(super) struct Summary {
     pub(super) bundle: u32,
     /// Its pages were taken from the previous build.
     pub(super) reused: bool,
+    /// It was not parsed ([`Rendered::remembered`]).
+    pub(super) remembered: bool,
 }
 
 /// A date a story does not have: before every date it could have (a
@@ -170,6 +175,10 @@ pub(super) struct Pages<'a> {
     /// The local files the stories use, below the site's root, each once
     /// (each story's go in as it is rendered).
     pub(super) used: &'a std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// What each story gave the last build, and this build's record of
+    /// it ([`memo`]).
+    pub(super) memo: Option<&'a memo::Memo>,
+    pub(super) remember: Option<&'a memo::Writer>,
 }
 
 /// Renders every story of `bundles` (on every core); returns their
@@ -196,6 +205,7 @@ pub(super) fn render_stories(
             record: records.push(&r)?,
             bundle,
             reused: r.reused,
+            remembered: r.remembered,
         })
     })?;
     Ok((summaries, bundle_of.into_iter().map(AtomicU32::into_inner).collect()))
@@ -247,12 +257,17 @@ pub(super) struct Published {
 }
 
 pub(super) fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<Published, Failure> {
+    let (folder, page, json) = published_json(sandbox, file, root)?;
+    parse_published(file, folder, page, json, root)
+}
+
+/// A bundle's folder, address and JSON as published (not parsed).
+fn published_json(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<(String, Url, Vec<u8>), Failure> {
     let folder = folder_of(sandbox.root(), file)?;
     let page = page_of(root, &folder)?;
-    let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
     let bytes = check::read_limited(sandbox, file)
         .map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
-    let json = if file.extension().is_some_and(|e| e == "md") {
+    let json = if is_markdown(file) {
         let imported = crate::markdown::import_bytes(&bytes, file, sandbox).map_err(|_| {
             Failure::Changed(format!("{}: does not import (it did when checked)", file.display()))
         })?;
@@ -260,6 +275,22 @@ pub(super) fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Res
     } else {
         bytes
     };
+    Ok((folder, page, json))
+}
+
+fn is_markdown(file: &Path) -> bool {
+    file.extension().is_some_and(|e| e == "md")
+}
+
+/// The story of `json`, parsed against its address.
+fn parse_published(
+    file: &Path,
+    folder: String,
+    page: Url,
+    json: Vec<u8>,
+    root: &Url,
+) -> Result<Published, Failure> {
+    let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
     let (parsed, assets) = parse_document_with_assets(&json, &json_url);
     match parsed.value {
         Some(Document::Story(story)) => {
@@ -277,12 +308,22 @@ pub(super) fn render_story(
     pages: &Pages<'_>,
 ) -> Result<Rendered, Failure> {
     let info = pages.info;
-    let Published { folder, page, story, json, assets } = published_story(sandbox, file, &info.root)?;
-    pages.used.lock().expect("no panics while locked").extend(assets);
-    let id = super::entries::id_hash(&story.id);
-    if let Some(index) = pages.index {
-        index.add_story(&story, &id)?;
+    let (folder, page, json) = published_json(sandbox, file, &info.root)?;
+    let json_hash: [u8; 32] =
+        sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&json)).into();
+    let dir = out.join(&folder);
+    // What the story gave the last build, when its JSON is the same: its
+    // pages kept without parsing it, when they can be.
+    let remembered = pages.memo.filter(|_| !is_markdown(file)).and_then(|m| m.get(file, &json_hash));
+    if let Some(r) = remembered {
+        if let Some(kept) = kept_as_remembered(r, file, &folder, &page, &json_hash, &dir, pages)? {
+            return Ok(kept);
+        }
     }
+    let Published { folder, page, story, json, assets } =
+        parse_published(file, folder, page, json, &info.root)?;
+    let id = super::entries::id_hash(&story.id);
+    let terms = search_terms(pages, &story);
     // The story's images first: the head shows the hero's preview.
     let pictures = pages.images.pictures(story_images(&story))?;
     let hero = match &story.hero {
@@ -291,20 +332,35 @@ pub(super) fn render_story(
     };
     let place = Place { pictures, ..(pages.place)(page.clone()) };
     let tag_folders = story.tags.iter().map(|t| (place.tag_path)(t));
-    let key = incremental::story_key(&json, &page, info, &place.pictures, hero.as_ref(), tag_folders);
-    let dir = out.join(&folder);
-    let summary = |reused| Rendered {
-        folder: folder.clone(),
+    let key = incremental::story_key(&json_hash, &page, info, &place.pictures, hero.as_ref(), tag_folders);
+    let modified = story.updated.as_ref().or(story.published.as_ref()).cloned();
+    let r = Remembered {
+        json_hash,
         id,
         published: story.published.as_ref().map(|t| t.unix),
-        modified: story.updated.as_ref().or(story.published.as_ref()).cloned(),
+        modified: modified.as_ref().map(|m| m.raw.clone()),
+        tags: story.tags.clone(),
+        images: story_images(&story)
+            .map(|i| (i.src.as_ref().map(|s| s.as_str().to_owned()), i.alt.clone(), i.size, i.focus))
+            .collect(),
+        hero: story.hero.is_some(),
+        assets,
+        terms,
+    };
+    let reused = pages.previous.reuse(&folder, &key, &dir)?;
+    let summary = Rendered {
+        folder: folder.clone(),
+        id,
+        published: r.published,
+        modified,
         key,
         reused,
+        remembered: false,
     };
-    if pages.previous.reuse(&folder, &key, &dir)? {
-        return Ok(summary(true));
+    remember(pages, file, r)?;
+    if reused {
+        return Ok(summary);
     }
-    let summary = summary(false);
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("story.json"), json)?;
     // The head first (its description may read the first paragraph); the
@@ -320,6 +376,75 @@ pub(super) fn render_story(
     html.push_str(head::CLOSE);
     std::fs::write(dir.join(layout::PAGE_FILE), html)?;
     Ok(summary)
+}
+
+/// The search terms of `story`, when the build has an index (else none).
+fn search_terms(pages: &Pages<'_>, story: &Story) -> Vec<String> {
+    match pages.index {
+        Some(_) => super::search::story_terms(story),
+        None => Vec::new(),
+    }
+}
+
+/// What a rendered story gives the rest of the build that is not its
+/// pages (the files it uses, its search terms), and the memo's record of it.
+fn remember(pages: &Pages<'_>, file: &Path, r: Remembered) -> Result<(), Failure> {
+    pages.used.lock().expect("no panics while locked").extend(r.assets.iter().cloned());
+    if let Some(index) = pages.index {
+        index.add_story(&r.id, r.terms.iter().map(String::as_str))?;
+    }
+    if let Some(w) = pages.remember.filter(|_| !is_markdown(file) && pages.index.is_some()) {
+        w.put(file, &r)?;
+    }
+    Ok(())
+}
+
+/// A story kept from what it gave the last build (its JSON unchanged):
+/// its key worked out from the record as [`render_story`] works it out
+/// from the parsed story, and its pages kept when they were made from that
+/// key. `None`: they were not (the site, its tags' folders or its images
+/// changed), and the story is parsed and rendered.
+#[allow(clippy::too_many_arguments)]
+fn kept_as_remembered(
+    r: Remembered,
+    file: &Path,
+    folder: &str,
+    page: &Url,
+    json_hash: &[u8; 32],
+    dir: &Path,
+    pages: &Pages<'_>,
+) -> Result<Option<Rendered>, Failure> {
+    let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
+    let Some(images) = r.images(&json_url) else { return Ok(None) };
+    let pictures = pages.images.pictures(&images)?;
+    let hero = match images.first().filter(|_| r.hero) {
+        Some(h) => pages.images.preview(h)?,
+        None => None,
+    };
+    let modified = match &r.modified {
+        Some(raw) => match story_format::date::parse(raw) {
+            Ok(t) => Some(t),
+            Err(_) => return Ok(None),
+        },
+        None => None,
+    };
+    let tag_path = &(pages.place)(page.clone()).tag_path;
+    let tag_folders = r.tags.iter().map(|t| tag_path(t));
+    let key = incremental::story_key(json_hash, page, pages.info, &pictures, hero.as_ref(), tag_folders);
+    if !pages.previous.reuse(folder, &key, dir)? {
+        return Ok(None);
+    }
+    let kept = Rendered {
+        folder: folder.to_owned(),
+        id: r.id,
+        published: r.published,
+        modified,
+        key,
+        reused: true,
+        remembered: true,
+    };
+    remember(pages, file, r)?;
+    Ok(Some(kept))
 }
 
 /// The feed's entry of the story of `file` (its bundle file).
@@ -387,6 +512,7 @@ mod tests {
             modified: date.map(|d| story_format::date::parse(d).unwrap()),
             key: incremental::PageKey::from_bytes([n; 32]),
             reused: false,
+            remembered: false,
         };
         let dates = [Some("2026-03-14T09:30:00.123456789+05:30"), None, Some("2026-03-14")];
         let summaries: Vec<Summary> = (0..3u8)
@@ -398,6 +524,7 @@ mod tests {
                     record: records.push(&r).unwrap(),
                     bundle: u32::from(n),
                     reused: false,
+                    remembered: false,
                 }
             })
             .collect();
