@@ -19,10 +19,13 @@ use story_format::{
 
 mod facts;
 mod ids;
+mod recall;
 
 pub use facts::{compare, Facts};
 use ids::unique_ids;
 pub use ids::{id_key, IdKey};
+use recall::recalled;
+pub use recall::Recalled;
 
 use crate::markdown;
 use crate::report::{shown, Report};
@@ -58,6 +61,34 @@ pub trait Keeper: Sync {
     /// when this keeper does not hold it (the story is read again).
     fn facts(&self, _listed: &Listed) -> io::Result<Option<Facts>> {
         Ok(None)
+    }
+    /// Whether this keeper remembers stories between runs (a build's
+    /// memo): the check then hashes each `story.json` it reads.
+    fn recalls(&self) -> bool {
+        false
+    }
+    /// What was kept of the story at `real` (its canonical path) the last
+    /// time, when its JSON hashes to `hash` as it did then.
+    fn recall(&self, _real: &Path, _hash: &[u8; 32]) -> Option<Recalled> {
+        None
+    }
+    /// Keeps a recalled story again, as [`Keeper::keep`] kept it, and
+    /// remembers it again for the next run (the story at `real`, its
+    /// JSON's hash `hash`).
+    fn keep_recalled(&self, _real: &Path, _hash: &[u8; 32], _r: &Recalled) -> io::Result<Listed> {
+        Err(io::Error::other("this keeper recalls nothing"))
+    }
+    /// Remembers a story checked with nothing to say, for the next run:
+    /// its JSON's `hash`, what was kept of it, and the local files it
+    /// names (`checked`: looked for again when it is recalled).
+    fn remember(
+        &self,
+        _real: &Path,
+        _hash: &[u8; 32],
+        _listed: &Listed,
+        _story: &Story,
+        _checked: &[PathBuf],
+    ) {
     }
 }
 
@@ -349,14 +380,34 @@ impl Cache<'_> {
         named: bool,
     ) -> ((PathKey, Option<PathBuf>), Held) {
         let real = std::fs::canonicalize(path).ok();
-        let Checked { mut report, doc } = check_file_at(sandbox, path, real.as_deref());
+        // A `story.json` the keeper remembers: kept again unparsed when its
+        // JSON is the same; else checked from the bytes read for the hash.
+        let recalling = keeper.filter(|k| k.recalls() && path.file_name().is_some_and(|n| n == "story.json"));
+        let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, read_limited(sandbox, path)));
+        let (checked, remember) = match recalling {
+            Some((k, r, Ok(bytes))) => {
+                let hash = crate::memo::content_hash(&bytes);
+                if let Some(held) = recalled(sandbox, k, r, &hash, path, named) {
+                    return ((path_key(r), None), held);
+                }
+                let (checked, local) = check_bytes(sandbox, path, Some(r), bytes);
+                (checked, Some((hash, local)))
+            }
+            _ => (check_file_at(sandbox, path, real.as_deref()), None),
+        };
+        let Checked { mut report, doc } = checked;
         let real = real.unwrap_or_else(|| path.to_owned());
         let catalog = matches!(doc, Some(Document::Catalog(_)));
-        let key = (path_key(&real), catalog.then_some(real));
+        let key = (path_key(&real), catalog.then(|| real.clone()));
         let named = named || catalog;
         let held = match (doc, keeper) {
             (Some(Document::Story(s)), Some(keeper)) => match keeper.keep(&s) {
-                Ok(listed) => Held { report: kept(report, named), doc: None, listed: Some(listed) },
+                Ok(listed) => {
+                    if let Some((hash, local)) = remember.filter(|_| report.diagnostics.is_empty()) {
+                        keeper.remember(&real, &hash, &listed, &s, &local);
+                    }
+                    Held { report: kept(report, named), doc: None, listed: Some(listed) }
+                }
                 Err(e) => {
                     let msg = format!("could not be kept for the catalog: {e}");
                     report.diagnostics.push(Diagnostic::error(Code::Io, Location::document(), msg));
@@ -437,11 +488,23 @@ pub fn check_file(sandbox: &Sandbox, path: &Path) -> Checked {
 /// [`check_file`] of `path`, which is really at `real` (canonical).
 fn check_file_at(sandbox: &Sandbox, path: &Path, real: Option<&Path>) -> Checked {
     let file = path.display().to_string();
-    let failed =
-        |d: Diagnostic| Checked { report: Report { file: file.clone(), diagnostics: vec![d] }, doc: None };
-    let bytes = match read_limited(sandbox, path) {
-        Ok(b) => b,
-        Err(d) => return failed(d),
+    match read_limited(sandbox, path) {
+        Ok(bytes) => check_bytes(sandbox, path, real, bytes).0,
+        Err(d) => Checked { report: Report { file, diagnostics: vec![d] }, doc: None },
+    }
+}
+
+/// [`check_file_at`] of the bytes read from `path`; also the local files
+/// its document names that were looked for.
+fn check_bytes(
+    sandbox: &Sandbox,
+    path: &Path,
+    real: Option<&Path>,
+    bytes: Vec<u8>,
+) -> (Checked, Vec<PathBuf>) {
+    let file = path.display().to_string();
+    let failed = |d: Diagnostic| {
+        (Checked { report: Report { file: file.clone(), diagnostics: vec![d] }, doc: None }, Vec::new())
     };
     let Some(base) = real.and_then(|r| Url::from_file_path(r).ok()) else {
         return failed(Diagnostic::error(
@@ -455,7 +518,7 @@ fn check_file_at(sandbox: &Sandbox, path: &Path, real: Option<&Path>) -> Checked
             Ok(imported) => imported.json.into_bytes(),
             Err(problems) => {
                 let diagnostics = problems.into_iter().map(|p| p.to_diagnostic()).collect();
-                return Checked { report: Report { file, diagnostics }, doc: None };
+                return (Checked { report: Report { file, diagnostics }, doc: None }, Vec::new());
             }
         }
     } else {
@@ -463,15 +526,17 @@ fn check_file_at(sandbox: &Sandbox, path: &Path, real: Option<&Path>) -> Checked
     };
     let (parsed, assets) = parse_document_with_assets(&json, &base);
     let mut diagnostics = parsed.diagnostics;
+    let mut local = Vec::new();
     for a in &assets {
         if let Ok(p) = a.url.to_url().to_file_path() {
             if let Err(why) = local_file(sandbox, &p) {
                 let msg = format!("the image {} {why}", p.display());
                 diagnostics.push(Diagnostic::error(Code::MissingAsset, a.path.clone(), msg));
             }
+            local.push(p);
         }
     }
-    Checked { report: Report { file, diagnostics }, doc: parsed.value }
+    (Checked { report: Report { file, diagnostics }, doc: parsed.value }, local)
 }
 
 /// A local file a document names: a regular file inside the sandbox, else

@@ -163,13 +163,37 @@ pub struct Listing {
     base: Url,
     /// Every tag of every story.
     tags: Mutex<BTreeSet<String>>,
+    /// What the last build's check kept ([`check::Recalled`]), and this
+    /// one's record of it (a build's; `story index` remembers nothing).
+    memo: Option<(Option<crate::memo::Memo>, crate::memo::Writer)>,
+    /// How many stories were kept again as recalled.
+    recalled: std::sync::atomic::AtomicUsize,
 }
 
 impl Listing {
     /// A listing whose spill is in `dir` (a folder of the build's own),
     /// for the catalog at `base`.
     pub fn new(dir: &Path, base: Url) -> std::io::Result<Listing> {
-        Ok(Listing { spill: Spill::new(dir)?, base, tags: Mutex::default() })
+        Ok(Listing { spill: Spill::new(dir)?, base, tags: Mutex::default(), memo: None, recalled: 0.into() })
+    }
+
+    /// This listing recalls what `last` remembers, and remembers in `new`.
+    pub fn with_memo(mut self, last: Option<crate::memo::Memo>, new: crate::memo::Writer) -> Listing {
+        self.memo = Some((last, new));
+        self
+    }
+
+    /// How many stories the check kept as recalled, not parsed.
+    pub fn recalled(&self) -> usize {
+        self.recalled.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The memo this listing wrote, finished and moved to `to`.
+    pub fn finish_memo(&self, to: &Path) -> std::io::Result<()> {
+        match &self.memo {
+            Some((_, new)) => new.finish(to),
+            None => Ok(()),
+        }
     }
 
     /// A story's record, as its entry's JSON and its facts' JSON.
@@ -216,6 +240,37 @@ impl check::Keeper for Listing {
     }
     fn id(&self, listed: &Listed) -> std::io::Result<String> {
         Ok(self.facts(listed)?.map(|f| f.id).unwrap_or_default())
+    }
+    fn recalls(&self) -> bool {
+        self.memo.is_some()
+    }
+    fn recall(&self, real: &Path, hash: &[u8; 32]) -> Option<check::Recalled> {
+        let (Some(last), _) = self.memo.as_ref()? else { return None };
+        check::Recalled::decode(&last.get(real, hash)?)
+    }
+    fn keep_recalled(&self, real: &Path, hash: &[u8; 32], r: &check::Recalled) -> std::io::Result<Listed> {
+        self.tags.lock().expect("no panics while locked").extend(r.tags.iter().cloned());
+        let listed = Listed { at: self.spill.push(&r.record)?, published: r.published, id: r.id };
+        if let Some((_, new)) = &self.memo {
+            // A record not written is only a story parsed again next time.
+            let _ = new.put(real, &r.encode(hash));
+        }
+        self.recalled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(listed)
+    }
+    fn remember(&self, real: &Path, hash: &[u8; 32], listed: &Listed, story: &Story, checked: &[PathBuf]) {
+        let Some((_, new)) = &self.memo else { return };
+        let Ok(record) = self.spill.read(listed.at) else { return };
+        let checked = checked.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        let r = check::Recalled {
+            record,
+            published: listed.published,
+            id: listed.id,
+            tags: story.tags.clone(),
+            checked,
+        };
+        // A record not written is only a story parsed again next time.
+        let _ = new.put(real, &r.encode(hash));
     }
 }
 

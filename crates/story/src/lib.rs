@@ -16,7 +16,8 @@
 //! - [`report`]: each file's diagnostics, printed as lines or JSON, and counts;
 //! - [`sandbox`]: the one way SITE is read (nothing outside it, only
 //!   regular files, sizes counted while reading);
-//! - [`spill`]: what a build keeps of every story, on disk instead of in memory.
+//! - [`spill`]: what a build keeps of every story, on disk instead of in memory;
+//! - [`memo`]: what each file gave the last build, found again by its bytes' hash.
 
 // The schema is one `json!` literal, deeper than the default limit allows.
 #![recursion_limit = "256"]
@@ -27,6 +28,7 @@ pub mod check;
 pub mod images;
 pub mod index;
 pub mod markdown;
+pub mod memo;
 pub mod out;
 pub mod parallel;
 pub mod report;

@@ -32,13 +32,15 @@ fn samples(to: &Path) {
 
 /// No staging or set-aside folder of a build (`.out.…`) is left in `dir`
 /// but the spare site the next build updates (`.out.spare`) and what its
-/// stories gave it (`.out.memo`).
+/// stories gave it and its check (`.out.memo`, `.out.checked`).
 fn assert_no_leftovers(dir: &Path) {
     let leftovers: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".out.") && n != ".out.spare" && n != ".out.memo")
+        .filter(|n| {
+            n.starts_with(".out.") && ![".out.spare", ".out.memo", ".out.checked"].contains(&n.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -132,11 +132,18 @@ fn reused(o: &Output) -> usize {
 }
 
 /// How many stories a build kept without parsing them ("(N of them not
-/// parsed again)").
+/// parsed again").
 fn remembered(o: &Output) -> usize {
     let t = text(o);
     let Some(at) = t.find(" of them not parsed again") else { return 0 };
     t[..at].rsplit('(').next().and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+}
+
+/// How many stories' checks a build recalled ("; N checks recalled").
+fn recalled(o: &Output) -> usize {
+    let t = text(o);
+    let Some(at) = t.find(" checks recalled") else { return 0 };
+    t[..at].rsplit("; ").next().and_then(|n| n.trim().parse().ok()).unwrap_or(0)
 }
 
 #[test]
@@ -254,6 +261,9 @@ fn an_incremental_build_equals_a_full_build_over_random_edits() {
         } else {
             assert!(remembered(&o) > 0, "{ctx}: {}", text(&o));
         }
+        // The check of every story whose file is the same is recalled, round
+        // after round (each check remembers what it recalled).
+        assert!(recalled(&o) >= at_least.min(stories.len()), "{ctx}: {}", text(&o));
         std::fs::remove_dir_all(&full).unwrap();
     }
 }
@@ -326,6 +336,52 @@ fn a_build_that_fails_leaves_the_previous_site_and_its_pages_whole() {
     let _ = std::fs::remove_dir_all(&full);
     build(&site, &full, &viewer, &cache, None);
     assert!(tree(&out) == tree(&full) && folders(&out) == folders(&full));
+}
+
+/// A story whose file did not change is not parsed again, by the check
+/// or the build (what they kept of it is recalled), yet what it names
+/// outside itself is still looked at: a photo removed since is the same
+/// error as when the story is parsed, a photo edited gives new versions.
+#[test]
+fn a_story_kept_unparsed_still_has_its_photo_looked_for() {
+    let tmp = TempDir::new("recalled");
+    let (site, out, cache) = (tmp.dir().join("site"), tmp.dir().join("out"), tmp.dir().join("cache"));
+    let viewer = fake_viewer(tmp.dir());
+    for n in 0..4 {
+        write_story(&site, n, &format!("Story {n}"), &["Ports"], "Text.", n == 1);
+    }
+    build(&site, &out, &viewer, &cache, None);
+    for _ in 0..2 {
+        let o = build(&site, &out, &viewer, &cache, None);
+        assert_eq!((remembered(&o), recalled(&o)), (4, 4), "{}", text(&o));
+    }
+    for memo in [".out.memo", ".out.checked"] {
+        assert!(tmp.dir().join(memo).is_file(), "{memo}");
+    }
+    // Edited: its pages name the new versions, as a full build's do.
+    std::fs::write(site.join("s001/hero.png"), photo(77)).unwrap();
+    let o = build(&site, &out, &viewer, &cache, None);
+    assert_eq!(remembered(&o), 3, "{}", text(&o));
+    let full = tmp.dir().join("full");
+    build(&site, &full, &viewer, &cache, None);
+    assert!(tree(&out) == tree(&full));
+    // Removed: an error, and nothing changes.
+    std::fs::remove_file(site.join("s001/hero.png")).unwrap();
+    let before = tree(&out);
+    let o = Command::new(env!("CARGO_BIN_EXE_story"))
+        .arg("build")
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .args(["--url", URL, "--viewer"])
+        .arg(&viewer)
+        .arg("--cache")
+        .arg(&cache)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("s001/story.json: hero.src: error: the image"), "{}", text(&o));
+    assert!(tree(&out) == before);
 }
 
 /// `story serve`'s fast path (`build::again`): a saved story's pages,

@@ -11,6 +11,8 @@ use story_format::layout;
 use story_format::url::{relative_ref, Url};
 use story_format::{SafeUrl, Story};
 
+use super::Failure;
+
 pub use super::pictures::Preview;
 
 /// The description's length: what search results and link previews show.
@@ -279,4 +281,30 @@ fn authors(s: &Story) -> Option<Value> {
 pub fn json_for_script(v: &Value) -> String {
     let s = serde_json::to_string(v).expect("a JSON value always serialises");
     s.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+/// `--url`: an absolute http(s) address without credentials, made to end in `/`.
+pub(super) fn site_root(url: &str) -> Result<Url, Failure> {
+    let mut u = Url::parse(url).map_err(|e| {
+        let shown = if url.contains('@') { "(an address with credentials)" } else { url };
+        Failure::Run(format!("--url {shown}: not an absolute address ({e})"))
+    })?;
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(Failure::Run(
+            "--url: the address holds a user name or password, which every page would publish; \
+             give the public address only"
+                .into(),
+        ));
+    }
+    let bad = |why: &str| Failure::Run(format!("--url {url}: {why}"));
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(bad("use an http: or https: address"));
+    }
+    if u.query().is_some() || u.fragment().is_some() {
+        return Err(bad("the site's address cannot have a ?query or #fragment"));
+    }
+    if !u.path().ends_with('/') {
+        u.set_path(&format!("{}/", u.path()));
+    }
+    Ok(u)
 }

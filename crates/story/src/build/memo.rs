@@ -15,25 +15,24 @@
 //! Any doubt (another version, site or address; a record cut short; a
 //! URL that no longer resolves) is a miss: the story is parsed as before.
 
-use std::fs::File;
-use std::io::{self, Write};
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use story_format::url::{resolve, Url};
 use story_format::Image;
 
-use crate::check::{path_key, PathKey};
+use crate::memo::{Dec, Enc};
 
-/// The start of a memo file, then its context (the version, site and
-/// address it was made for).
-const MAGIC: &[u8; 8] = b"storymm1";
+/// The context of a build's memos: this version, the site, its address.
+pub(super) fn context(site: &Path, root: &Url) -> Vec<u8> {
+    let version = super::incremental::VERSION.as_bytes();
+    crate::memo::context(&[version, site.as_os_str().as_encoded_bytes(), root.as_str().as_bytes()])
+}
 
-/// Where the memo of the site at `out` is kept.
-pub(super) fn memo_path(out: &Path) -> PathBuf {
+/// Where a memo of the site at `out` is kept: `.NAME.memo` (the
+/// stories'), `.NAME.checked` (the check's).
+pub(super) fn memo_path(out: &Path, kind: &str) -> PathBuf {
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("site");
-    crate::sandbox::parent_dir(out).join(format!(".{name}.memo"))
+    crate::sandbox::parent_dir(out).join(format!(".{name}.{kind}"))
 }
 
 /// An image as the memo keeps it: `(src, alt, size, focus)`, what its
@@ -85,7 +84,7 @@ impl Remembered {
             .collect()
     }
 
-    fn encode(&self) -> Vec<u8> {
+    pub(super) fn encode(&self) -> Vec<u8> {
         let mut e = Enc(Vec::with_capacity(256 + self.terms.len() * 10));
         e.0.extend_from_slice(&self.json_hash);
         e.0.extend_from_slice(&self.id);
@@ -106,7 +105,7 @@ impl Remembered {
         e.0
     }
 
-    fn decode(bytes: &[u8]) -> Option<Remembered> {
+    pub(super) fn decode(bytes: &[u8]) -> Option<Remembered> {
         let mut d = Dec(bytes);
         let json_hash = d.take(32)?.try_into().ok()?;
         let id = d.take(16)?.try_into().ok()?;
@@ -152,194 +151,6 @@ impl Remembered {
     }
 }
 
-struct Enc(Vec<u8>);
-
-impl Enc {
-    fn u32(&mut self, n: u32) {
-        self.0.extend_from_slice(&n.to_le_bytes());
-    }
-    fn bytes(&mut self, b: &[u8]) {
-        self.u32(b.len() as u32);
-        self.0.extend_from_slice(b);
-    }
-    fn opt(&mut self, b: Option<&[u8]>) {
-        match b {
-            Some(b) => {
-                self.0.push(1);
-                self.bytes(b);
-            }
-            None => self.0.push(0),
-        }
-    }
-    fn strs(&mut self, list: &[String]) {
-        self.u32(list.len() as u32);
-        list.iter().for_each(|s| self.bytes(s.as_bytes()));
-    }
-}
-
-struct Dec<'a>(&'a [u8]);
-
-impl<'a> Dec<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = rest;
-        Some(head)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = self.u32()? as usize;
-        self.take(n)
-    }
-    fn opt(&mut self) -> Option<Option<&'a [u8]>> {
-        match self.take(1)?[0] {
-            0 => Some(None),
-            1 => Some(Some(self.bytes()?)),
-            _ => None,
-        }
-    }
-    fn strs(&mut self) -> Option<Vec<String>> {
-        let n = self.u32()? as usize;
-        // Each string takes 4 bytes at least: a count past that is a bad record.
-        if n > self.0.len() / 4 {
-            return None;
-        }
-        (0..n).map(|_| String::from_utf8(self.bytes()?.to_vec()).ok()).collect()
-    }
-}
-
-/// Each record's place: its file's path key, where it starts, its length.
-type Place = (PathKey, u64, u32);
-
-/// The last build's memo, read: its index in memory (28 bytes a story),
-/// its records read when asked for.
-pub(super) struct Memo {
-    file: File,
-    index: Vec<Place>,
-}
-
-/// The memo's context: what its records were made for.
-fn context(version: &str, site: &Path, root: &Url) -> Vec<u8> {
-    let mut c = Enc(Vec::new());
-    c.bytes(version.as_bytes());
-    c.bytes(site.as_os_str().as_encoded_bytes());
-    c.bytes(root.as_str().as_bytes());
-    c.0
-}
-
-impl Memo {
-    /// The memo at `path` when it was made for this version, site and
-    /// address; `None` otherwise (every story is then parsed).
-    pub(super) fn open(path: &Path, version: &str, site: &Path, root: &Url) -> Option<Memo> {
-        let file = File::open(path).ok()?;
-        if !file.metadata().ok()?.is_file() {
-            return None;
-        }
-        let len = file.metadata().ok()?.len();
-        let want = context(version, site, root);
-        let mut head = vec![0; MAGIC.len() + want.len()];
-        file.read_exact_at(&mut head, 0).ok()?;
-        if &head[..MAGIC.len()] != MAGIC || head[MAGIC.len()..] != want[..] {
-            return None;
-        }
-        // The index is at the end: its places, then where it starts.
-        let mut tail = [0; 8];
-        file.read_exact_at(&mut tail, len.checked_sub(8)?).ok()?;
-        let start = u64::from_le_bytes(tail);
-        let bytes = len.checked_sub(8)?.checked_sub(start)?;
-        if bytes % PLACE_BYTES != 0 || start < head.len() as u64 {
-            return None;
-        }
-        let mut raw = vec![0; usize::try_from(bytes).ok()?];
-        file.read_exact_at(&mut raw, start).ok()?;
-        let index = raw
-            .chunks_exact(PLACE_BYTES as usize)
-            .map(|c| {
-                let key: PathKey = c[..16].try_into().expect("16 bytes");
-                let at = u64::from_le_bytes(c[16..24].try_into().expect("8 bytes"));
-                let len = u32::from_le_bytes(c[24..28].try_into().expect("4 bytes"));
-                (key, at, len)
-            })
-            .collect::<Vec<_>>();
-        let sorted = index.windows(2).all(|w| w[0].0 < w[1].0);
-        let inside =
-            index.iter().all(|&(_, at, len)| at.checked_add(u64::from(len)).is_some_and(|e| e <= start));
-        (sorted && inside).then_some(Memo { file, index })
-    }
-
-    /// What the story in `file` (its canonical path) gave, when its JSON
-    /// hashes to `json_hash` as it did then.
-    pub(super) fn get(&self, file: &Path, json_hash: &[u8; 32]) -> Option<Remembered> {
-        let key = path_key(file);
-        let at = self.index.binary_search_by(|p| p.0.cmp(&key)).ok()?;
-        let (_, start, len) = self.index[at];
-        let mut bytes = vec![0; len as usize];
-        self.file.read_exact_at(&mut bytes, start).ok()?;
-        // The hash first: a changed story's record is not decoded at all.
-        if bytes.get(..32)? != json_hash {
-            return None;
-        }
-        Remembered::decode(&bytes)
-    }
-}
-
-const PLACE_BYTES: u64 = 28;
-
-/// The memo this build writes, in the build's own folder until it is
-/// done ([`Writer::finish`]).
-pub(super) struct Writer {
-    file: Mutex<(File, u64)>,
-    path: PathBuf,
-    index: Mutex<Vec<Place>>,
-}
-
-impl Writer {
-    /// A new memo at `path` for this version, site and address.
-    pub(super) fn new(path: &Path, version: &str, site: &Path, root: &Url) -> io::Result<Writer> {
-        let mut file = File::create(path)?;
-        file.write_all(MAGIC)?;
-        let c = context(version, site, root);
-        file.write_all(&c)?;
-        let end = (MAGIC.len() + c.len()) as u64;
-        Ok(Writer { file: Mutex::new((file, end)), path: path.to_owned(), index: Mutex::default() })
-    }
-
-    /// Keeps what the story in `file` (its canonical path) gave.
-    pub(super) fn put(&self, file: &Path, r: &Remembered) -> io::Result<()> {
-        let bytes = r.encode();
-        let len = u32::try_from(bytes.len()).map_err(|_| io::Error::other("a memo record over 4 GiB"))?;
-        let start = {
-            let mut f = self.file.lock().expect("no panics while locked");
-            let start = f.1;
-            f.0.write_all_at(&bytes, start)?;
-            f.1 += u64::from(len);
-            start
-        };
-        self.index.lock().expect("no panics while locked").push((path_key(file), start, len));
-        Ok(())
-    }
-
-    /// Writes the index and moves the memo to `to`, replacing the last
-    /// (an open reader of that one reads on undisturbed). Nothing may be
-    /// put after.
-    pub(super) fn finish(&self, to: &Path) -> io::Result<()> {
-        let (file, end) = &*self.file.lock().expect("no panics while locked");
-        let mut index = std::mem::take(&mut *self.index.lock().expect("no panics while locked"));
-        index.sort_unstable_by_key(|p| p.0);
-        index.dedup_by(|a, b| a.0 == b.0);
-        let mut tail = Vec::with_capacity(index.len() * PLACE_BYTES as usize + 8);
-        for (key, at, len) in &index {
-            tail.extend_from_slice(key);
-            tail.extend_from_slice(&at.to_le_bytes());
-            tail.extend_from_slice(&len.to_le_bytes());
-        }
-        tail.extend_from_slice(&end.to_le_bytes());
-        file.write_all_at(&tail, *end)?;
-        std::fs::rename(&self.path, to)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,44 +177,26 @@ mod tests {
         }
     }
 
-    /// A record comes back as it was put, found by its file's path and
-    /// only while the file's JSON hashes the same; a memo of another
-    /// version, site or address, or cut short, is not read at all.
+    /// A story's record comes back as it was made, its images as the
+    /// format's own (their `src` resolved again); a record cut short is
+    /// no record.
     #[test]
-    fn a_record_comes_back_only_for_the_same_file_and_bytes() {
-        let dir = std::env::temp_dir().join(format!("story-memo-test-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let (site, root) = (Path::new("/site"), Url::parse("https://news.example/").unwrap());
-        let w = Writer::new(&dir.join("new"), "v1", site, &root).unwrap();
-        for n in 0..50u8 {
-            w.put(&site.join(format!("s{n}/story.json")), &sample(n)).unwrap();
+    fn a_story_record_comes_back_as_it_was_made() {
+        for n in 0..6u8 {
+            assert_eq!(Remembered::decode(&sample(n).encode()), Some(sample(n)));
         }
-        let at = dir.join("memo");
-        w.finish(&at).unwrap();
-        let memo = Memo::open(&at, "v1", site, &root).unwrap();
-        for n in 0..50u8 {
-            let file = site.join(format!("s{n}/story.json"));
-            assert_eq!(memo.get(&file, &[n; 32]), Some(sample(n)));
-            assert_eq!(memo.get(&file, &[n.wrapping_add(1); 32]), None, "another JSON");
-        }
-        assert_eq!(memo.get(&site.join("s99/story.json"), &[1; 32]), None);
-        let img = sample(0).images;
-        let r = Remembered { images: img, ..sample(0) };
-        let images = r.images(&root).unwrap();
+        let root = Url::parse("https://news.example/a/story.json").unwrap();
+        let images = sample(0).images(&root).unwrap();
         assert_eq!(images[0].src.as_ref().unwrap().as_str(), "https://news.example/a/hero.png");
         assert_eq!((images[0].size, images[0].focus), (Some((640, 480)), Some((30, 70))));
         assert!(images[1].src.is_none());
-
-        assert!(Memo::open(&at, "v2", site, &root).is_none());
-        assert!(Memo::open(&at, "v1", Path::new("/other"), &root).is_none());
-        assert!(Memo::open(&at, "v1", site, &Url::parse("https://news.example/b/").unwrap()).is_none());
-        let bytes = std::fs::read(&at).unwrap();
-        std::fs::write(&at, &bytes[..bytes.len() - 3]).unwrap();
-        assert!(Memo::open(&at, "v1", site, &root).is_none(), "cut short");
+        let bad = Remembered {
+            images: vec![(Some("javascript:alert(1)".into()), "".into(), None, None)],
+            ..sample(1)
+        };
+        assert!(bad.images(&root).is_none(), "a src that does not resolve: no record");
         for cut in 0..sample(1).encode().len() {
             assert!(Remembered::decode(&sample(1).encode()[..cut]).is_none());
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -56,7 +56,7 @@ use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
 use feeds::{SitemapUrl, FEED_ENTRIES};
 use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path, site_embed_js};
-use head::{Kind, Site};
+use head::{site_root, Kind, Site};
 use phases::Phases;
 use pictures::Images;
 use staging::{check_out, Staging};
@@ -98,6 +98,8 @@ pub struct Built {
     /// Of those, the stories kept from what they gave the last build
     /// (their JSON unchanged), not parsed again ([`memo`]).
     pub remembered: usize,
+    /// The stories whose check was recalled ([`check::Recalled`]), not parsed.
+    pub recalled: usize,
     /// With `--changes`: the files added, changed and removed.
     pub changes: Option<Vec<incremental::Change>>,
     /// The search index's files and bytes.
@@ -150,6 +152,9 @@ pub const STATIC_DIR: &str = "static";
 /// The memo being written, in the new site's folder until the stories are
 /// rendered ([`memo`]).
 const MEMO_NEW: &str = ".story-memo";
+/// The check's memo being written ([`check::Recalled`]), until the check
+/// is done.
+const CHECKED_NEW: &str = ".story-checked";
 
 /// The file that marks OUT as a site `story build` made, and so one it may
 /// replace (the staging folder has it from the start).
@@ -181,8 +186,17 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let mut tmp = Staging::new(&opts.out)?;
     let hrefs = crate::index::Hrefs::new(&site)
         .ok_or_else(|| Failure::Run(format!("{}: cannot turn the path into a file URL", site.display())))?;
-    let listing = crate::index::Listing::new(tmp.path(), hrefs.base().clone())?;
+    // What the last build's check kept of each story, recalled for a story
+    // whose JSON is the same (not parsed), and this check's record.
+    let (checked_at, context) = (memo::memo_path(&opts.out, "checked"), memo::context(&site, &root));
+    let checked_new = tmp.path().join(CHECKED_NEW);
+    let remember = crate::memo::Writer::new(&checked_new, &context).map_err(|e| run_err(&checked_new, e))?;
+    let listing = crate::index::Listing::new(tmp.path(), hrefs.base().clone())?
+        .with_memo(crate::memo::Memo::open(&checked_at, &context), remember);
     let (checked, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
+    // Moved out at once: the folder is to hold nothing else ([`Staging::adopt_spare`]).
+    listing.finish_memo(&checked_at).map_err(|e| run_err(&checked_at, e))?;
+    let recalled = listing.recalled();
     phase.end("check");
     let mut reports = notes;
     // A file without a warning has no report to keep.
@@ -310,10 +324,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     phase.end("catalog and tags");
     let used = std::sync::Mutex::default();
     // What each story gave the last build, and this build's record.
-    let memo_at = memo::memo_path(&opts.out);
-    let memo = memo::Memo::open(&memo_at, incremental::VERSION, &site, &root);
+    let memo_at = memo::memo_path(&opts.out, "memo");
+    let memo = crate::memo::Memo::open(&memo_at, &memo::context(&site, &root));
     let memo_new = tmp.path().join(MEMO_NEW);
-    let remember = memo::Writer::new(&memo_new, incremental::VERSION, &site, &root)
+    let remember = crate::memo::Writer::new(&memo_new, &memo::context(&site, &root))
         .map_err(|e| run_err(&memo_new, e))?;
     let pages = Pages {
         info: &info,
@@ -458,6 +472,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         images: (pipeline.encoded.into_inner(), pipeline.cached.into_inner()),
         reused: summaries.iter().filter(|s| s.reused).count(),
         remembered: summaries.iter().filter(|s| s.remembered).count(),
+        recalled,
         changes,
         search,
         context: Context { info, folders, bundles: Arc::new(bundle_keys(&bundles)) },
@@ -495,32 +510,6 @@ fn folder_text(file: &Path) -> impl Iterator<Item = &u8> + '_ {
 fn as_story_json(file: &Path) -> impl Iterator<Item = std::path::Component<'_>> + '_ {
     let parent = file.parent().unwrap_or(Path::new(""));
     parent.components().chain([std::path::Component::Normal("story.json".as_ref())])
-}
-
-/// `--url`: an absolute http(s) address without credentials, made to end in `/`.
-fn site_root(url: &str) -> Result<Url, Failure> {
-    let mut u = Url::parse(url).map_err(|e| {
-        let shown = if url.contains('@') { "(an address with credentials)" } else { url };
-        Failure::Run(format!("--url {shown}: not an absolute address ({e})"))
-    })?;
-    if !u.username().is_empty() || u.password().is_some() {
-        return Err(Failure::Run(
-            "--url: the address holds a user name or password, which every page would publish; \
-             give the public address only"
-                .into(),
-        ));
-    }
-    let bad = |why: &str| Failure::Run(format!("--url {url}: {why}"));
-    if !matches!(u.scheme(), "http" | "https") {
-        return Err(bad("use an http: or https: address"));
-    }
-    if u.query().is_some() || u.fragment().is_some() {
-        return Err(bad("the site's address cannot have a ?query or #fragment"));
-    }
-    if !u.path().ends_with('/') {
-        u.set_path(&format!("{}/", u.path()));
-    }
-    Ok(u)
 }
 
 /// Each tag's folder below the site (`tags/energy/`), named by the one

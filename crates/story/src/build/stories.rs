@@ -15,7 +15,7 @@ use super::entries::Entries;
 use super::feeds::FeedItem;
 use super::files::below;
 use super::head::{self, Kind, Site};
-use super::memo::{self, Remembered};
+use super::memo::Remembered;
 use super::pictures::Images;
 use super::{embed, incremental, Failure};
 use crate::check;
@@ -177,8 +177,8 @@ pub(super) struct Pages<'a> {
     pub(super) used: &'a std::sync::Mutex<std::collections::BTreeSet<String>>,
     /// What each story gave the last build, and this build's record of
     /// it ([`memo`]).
-    pub(super) memo: Option<&'a memo::Memo>,
-    pub(super) remember: Option<&'a memo::Writer>,
+    pub(super) memo: Option<&'a crate::memo::Memo>,
+    pub(super) remember: Option<&'a crate::memo::Writer>,
 }
 
 /// Renders every story of `bundles` (on every core); returns their
@@ -309,12 +309,12 @@ pub(super) fn render_story(
 ) -> Result<Rendered, Failure> {
     let info = pages.info;
     let (folder, page, json) = published_json(sandbox, file, &info.root)?;
-    let json_hash: [u8; 32] =
-        sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&json)).into();
+    let json_hash = crate::memo::content_hash(&json);
     let dir = out.join(&folder);
     // What the story gave the last build, when its JSON is the same: its
     // pages kept without parsing it, when they can be.
     let remembered = pages.memo.filter(|_| !is_markdown(file)).and_then(|m| m.get(file, &json_hash));
+    let remembered = remembered.and_then(|bytes| Remembered::decode(&bytes));
     if let Some(r) = remembered {
         if let Some(kept) = kept_as_remembered(r, file, &folder, &page, &json_hash, &dir, pages)? {
             return Ok(kept);
@@ -394,7 +394,7 @@ fn remember(pages: &Pages<'_>, file: &Path, r: Remembered) -> Result<(), Failure
         index.add_story(&r.id, r.terms.iter().map(String::as_str))?;
     }
     if let Some(w) = pages.remember.filter(|_| !is_markdown(file) && pages.index.is_some()) {
-        w.put(file, &r)?;
+        w.put(file, &r.encode())?;
     }
     Ok(())
 }
