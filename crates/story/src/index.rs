@@ -188,9 +188,10 @@ impl Listing {
         self.recalled.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The memo this listing wrote, finished and moved to `to`.
-    pub fn finish_memo(&self, to: &Path) -> std::io::Result<()> {
-        match &self.memo {
+    /// The memo this listing wrote, finished and moved to `to`; both
+    /// memos' indexes are let go (28 bytes a story each).
+    pub fn finish_memo(&mut self, to: &Path) -> std::io::Result<()> {
+        match self.memo.take() {
             Some((_, new)) => new.finish(to),
             None => Ok(()),
         }

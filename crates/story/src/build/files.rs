@@ -140,3 +140,46 @@ pub(super) fn copy_viewer(
     }
     Ok(())
 }
+
+/// A bundle file's folder as its text is compared (`a/b/`): its folder's
+/// path and a `/`, without a copy.
+pub(super) fn folder_text(file: &Path) -> impl Iterator<Item = &u8> + '_ {
+    let parent = file.parent().unwrap_or(Path::new(""));
+    parent.as_os_str().as_encoded_bytes().iter().chain(b"/")
+}
+
+/// [`folder_text`] of `file` compared with `target` (a folder's path
+/// and `/`), as slices: the iterators' byte-at-a-time comparison was 3 %
+/// of an incremental build.
+pub(super) fn cmp_folder(file: &Path, target: &[u8]) -> std::cmp::Ordering {
+    let parent = file.parent().unwrap_or(Path::new("")).as_os_str().as_encoded_bytes();
+    match target.get(..parent.len()) {
+        Some(head) => parent.cmp(head).then_with(|| b"/"[..].cmp(&target[parent.len()..])),
+        None => parent[..target.len()].cmp(target).then(std::cmp::Ordering::Greater),
+    }
+}
+
+/// A bundle file's path as its `story.json`'s, to compare (a `story.md`
+/// is published as `story.json` beside it), without a copy.
+pub(super) fn as_story_json(file: &Path) -> impl Iterator<Item = std::path::Component<'_>> + '_ {
+    let parent = file.parent().unwrap_or(Path::new(""));
+    parent.components().chain([std::path::Component::Normal("story.json".as_ref())])
+}
+
+#[cfg(test)]
+mod tests {
+    /// `cmp_folder` orders as `folder_text` does, on folders that are
+    /// prefixes of one another and that sort differently as paths and text.
+    #[test]
+    fn a_folder_compares_as_its_text() {
+        let dirs = ["/s", "/s/a", "/s/a-b", "/s/a/b", "/s/ab", "/s/a.b", "/s/é", "/t", "/"];
+        for a in dirs {
+            for b in dirs {
+                let file = std::path::Path::new(a).join("story.json");
+                let target = [b.as_bytes(), b"/"].concat();
+                let want = super::folder_text(&file).cmp(target.iter());
+                assert_eq!(super::cmp_folder(&file, &target), want, "{a} against {b}");
+            }
+        }
+    }
+}

@@ -55,7 +55,10 @@ use crate::report::{self, Report};
 use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
 use feeds::{SitemapUrl, FEED_ENTRIES};
-use files::{below, check_viewer, copy_file, copy_static, copy_viewer, local_path, site_embed_js};
+use files::{
+    as_story_json, below, check_viewer, cmp_folder, copy_file, copy_static, copy_viewer, folder_text,
+    local_path, site_embed_js,
+};
 use head::{site_root, Kind, Site};
 use phases::Phases;
 use pictures::Images;
@@ -191,7 +194,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let (checked_at, context) = (memo::memo_path(&opts.out, "checked"), memo::context(&site, &root));
     let checked_new = tmp.path().join(CHECKED_NEW);
     let remember = crate::memo::Writer::new(&checked_new, &context).map_err(|e| run_err(&checked_new, e))?;
-    let listing = crate::index::Listing::new(tmp.path(), hrefs.base().clone())?
+    let mut listing = crate::index::Listing::new(tmp.path(), hrefs.base().clone())?
         .with_memo(crate::memo::Memo::open(&checked_at, &context), remember);
     let (checked, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
     // Moved out at once: the folder is to hold nothing else ([`Staging::adopt_spare`]).
@@ -246,8 +249,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // the site's and it: the bundles are in that order (no set of folders).
     let site_text = site.as_os_str().as_encoded_bytes();
     let is_story = |f: &str| {
-        let text = || site_text.iter().chain(b"/").chain(f.as_bytes());
-        bundles.binary_search_by(|b| folder_text(b).cmp(text())).is_ok()
+        let target = [site_text, b"/", f.as_bytes()].concat();
+        bundles.binary_search_by(|b| cmp_folder(b, &target)).is_ok()
     };
     previous.clear_spare(tmp.path(), is_story).map_err(|e| run_err(tmp.path(), e))?;
     // Every file written that is not a story's or a list's page, for the
@@ -496,20 +499,6 @@ impl Context {
     pub(super) fn is_bundle(&self, real: &Path) -> bool {
         self.bundles.binary_search(&check::path_key(real)).is_ok()
     }
-}
-
-/// A bundle file's folder as its text is compared (`a/b/`): its folder's
-/// path and a `/`, without a copy.
-fn folder_text(file: &Path) -> impl Iterator<Item = &u8> + '_ {
-    let parent = file.parent().unwrap_or(Path::new(""));
-    parent.as_os_str().as_encoded_bytes().iter().chain(b"/")
-}
-
-/// A bundle file's path as its `story.json`'s, to compare (a `story.md`
-/// is published as `story.json` beside it), without a copy.
-fn as_story_json(file: &Path) -> impl Iterator<Item = std::path::Component<'_>> + '_ {
-    let parent = file.parent().unwrap_or(Path::new(""));
-    parent.components().chain([std::path::Component::Normal("story.json".as_ref())])
 }
 
 /// Each tag's folder below the site (`tags/energy/`), named by the one

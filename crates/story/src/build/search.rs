@@ -100,8 +100,10 @@ impl<'c> Index<'c> {
 }
 
 /// The terms of `story`'s own text (its byline, authors and every text
-/// of it), folded, each once (a story repeats its words), in no order.
-pub(super) fn story_terms(story: &Story) -> Vec<String> {
+/// of it), folded, each once (a story repeats its words), in no order,
+/// each ended by a line break (no term holds one: terms are cut at
+/// whitespace).
+pub(super) fn story_terms(story: &Story) -> String {
     let mut text = String::new();
     let mut add = |s: &str| {
         text.push_str(s);
@@ -115,7 +117,12 @@ pub(super) fn story_terms(story: &Story) -> Vec<String> {
     search::each_term(&folded, &mut |t| {
         terms.insert(t);
     });
-    terms.into_iter().map(str::to_owned).collect()
+    let mut out = String::with_capacity(folded.len() / 2);
+    for t in terms {
+        out.push_str(t);
+        out.push('\n');
+    }
+    out
 }
 
 /// A run: every term's list, in term order, as records (the term's length

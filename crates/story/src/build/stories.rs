@@ -379,10 +379,10 @@ pub(super) fn render_story(
 }
 
 /// The search terms of `story`, when the build has an index (else none).
-fn search_terms(pages: &Pages<'_>, story: &Story) -> Vec<String> {
+fn search_terms(pages: &Pages<'_>, story: &Story) -> String {
     match pages.index {
         Some(_) => super::search::story_terms(story),
-        None => Vec::new(),
+        None => String::new(),
     }
 }
 
@@ -391,7 +391,7 @@ fn search_terms(pages: &Pages<'_>, story: &Story) -> Vec<String> {
 fn remember(pages: &Pages<'_>, file: &Path, r: Remembered) -> Result<(), Failure> {
     pages.used.lock().expect("no panics while locked").extend(r.assets.iter().cloned());
     if let Some(index) = pages.index {
-        index.add_story(&r.id, r.terms.iter().map(String::as_str))?;
+        index.add_story(&r.id, r.terms.split_terminator('\n'))?;
     }
     if let Some(w) = pages.remember.filter(|_| !is_markdown(file) && pages.index.is_some()) {
         w.put(file, &r.encode())?;
