@@ -328,6 +328,16 @@ fn a_build_that_fails_leaves_the_previous_site_and_its_pages_whole() {
     let before = tree(&out);
     build(&site, &out, &viewer, &cache, None);
     assert!(tree(&spare_of(&out)) == before);
+    // A spare whose manifest names a file outside it is not used (its
+    // files would be removed by those names): that file is left alone.
+    std::fs::write(tmp.dir().join("outside.txt"), "keep me").unwrap();
+    let manifest = spare_of(&out).join(".story-build");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
+    json["others"].as_array_mut().unwrap().push("../outside.txt".into());
+    std::fs::write(&manifest, json.to_string()).unwrap();
+    build(&site, &out, &viewer, &cache, None);
+    assert_eq!(std::fs::read_to_string(tmp.dir().join("outside.txt")).unwrap(), "keep me");
     unlisted(&out); // not kept as a spare: removed
     build(&site, &out, &viewer, &cache, None);
     assert!(!spare_of(&out).exists());

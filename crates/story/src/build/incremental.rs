@@ -143,17 +143,19 @@ impl Previous {
         self.others.is_some()
     }
 
-    /// The spare read from its manifest at `dir` (where the build now
-    /// writes), or `None` when it has none of this version that lists every
-    /// file. Its manifest is removed: from here on the folder is a build's
-    /// work in progress, never taken for a finished site.
+    /// The spare site at `dir`, read from its manifest: `None` when it has
+    /// none of this version that lists every file, or one that names a
+    /// path which is not plainly below the site (`..`, an absolute path):
+    /// the build removes files by these names.
     pub fn read_spare(dir: &Path) -> Option<Spare> {
         let spare = Previous::read(dir);
-        if !spare.can_be_spare() {
-            return None;
-        }
-        std::fs::remove_file(dir.join(MANIFEST)).ok()?;
-        Some(spare)
+        let plain = |rel: &String| {
+            let path = Path::new(rel.trim_end_matches('/'));
+            !rel.contains('\0') && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+        };
+        let names = spare.keys.keys().chain(spare.lists.keys().filter(|l| !l.is_empty()));
+        let all_plain = names.chain(spare.others.iter().flatten()).all(plain);
+        (spare.can_be_spare() && all_plain).then_some(spare)
     }
 
     /// Updates the spare in place rather than filling a fresh folder.

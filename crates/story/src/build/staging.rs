@@ -105,10 +105,10 @@ impl Staging {
         if !ours {
             return None;
         }
-        if !Previous::read(&spare).can_be_spare() {
+        let Some(found) = Previous::read_spare(&spare) else {
             let _ = remove_tree(&spare);
             return None;
-        }
+        };
         let mark = self.path.join(SITE_MARK);
         std::fs::remove_file(&mark).ok()?;
         if std::fs::remove_dir(&self.path).is_err() || std::fs::rename(&spare, &self.path).is_err() {
@@ -117,8 +117,10 @@ impl Staging {
             let _ = std::fs::write(&mark, MARK_TEXT);
             return None;
         }
-        // From here a kill leaves a build's folder, which the next build removes.
-        Previous::read_spare(&self.path)
+        // From here a kill leaves a build's folder, which the next build
+        // removes; its manifest goes (it no longer says what it holds).
+        let _ = std::fs::remove_file(self.path.join(super::incremental::MANIFEST));
+        Some(found)
     }
 
     /// Makes this folder OUT. The old OUT is kept as the next build's
