@@ -62,6 +62,15 @@ fn build(site: &Path, out: &Path, viewer: &Path, cache: &Path, changes: Option<&
     o
 }
 
+/// A build that stops on an error in the input (exit status 1).
+fn refused(site: &Path, out: &Path, viewer: &Path, cache: &Path) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_story"));
+    cmd.arg("build").arg(site).arg("--out").arg(out).args(["--url", URL, "--viewer"]).arg(viewer);
+    let o = cmd.arg("--cache").arg(cache).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    o
+}
+
 /// Every regular file below `dir` with its bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -285,18 +294,7 @@ fn a_build_that_fails_leaves_the_previous_site_and_its_pages_whole() {
     // whose pages the next build would reuse, is as it was, and so is
     // the spare the next build updates.
     std::fs::write(site.join("s002/story.json"), "{ not json").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_story"))
-        .arg("build")
-        .arg(&site)
-        .arg("--out")
-        .arg(&out)
-        .args(["--url", URL, "--viewer"])
-        .arg(&viewer)
-        .arg("--cache")
-        .arg(&cache)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    refused(&site, &out, &viewer, &cache);
     assert_eq!(tree(&out), before);
     assert!(tree(&spare_of(&out)) == spare, "the spare as it was");
     // Fixed: every other story's pages are reused, and the site is what a
@@ -378,18 +376,7 @@ fn a_story_kept_unparsed_still_has_its_photo_looked_for() {
     // Removed: an error, and nothing changes.
     std::fs::remove_file(site.join("s001/hero.png")).unwrap();
     let before = tree(&out);
-    let o = Command::new(env!("CARGO_BIN_EXE_story"))
-        .arg("build")
-        .arg(&site)
-        .arg("--out")
-        .arg(&out)
-        .args(["--url", URL, "--viewer"])
-        .arg(&viewer)
-        .arg("--cache")
-        .arg(&cache)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = refused(&site, &out, &viewer, &cache);
     assert!(text(&o).contains("s001/story.json: hero.src: error: the image"), "{}", text(&o));
     assert!(tree(&out) == before);
 }

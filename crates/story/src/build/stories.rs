@@ -324,15 +324,8 @@ pub(super) fn render_story(
         parse_published(file, folder, page, json, &info.root)?;
     let id = super::entries::id_hash(&story.id);
     let terms = search_terms(pages, &story);
-    // The story's images first: the head shows the hero's preview.
-    let pictures = pages.images.pictures(story_images(&story))?;
-    let hero = match &story.hero {
-        Some(h) => pages.images.preview(h)?,
-        None => None,
-    };
-    let place = Place { pictures, ..(pages.place)(page.clone()) };
-    let tag_folders = story.tags.iter().map(|t| (place.tag_path)(t));
-    let key = incremental::story_key(&json_hash, &page, info, &place.pictures, hero.as_ref(), tag_folders);
+    let (key, place, hero) =
+        keyed(pages, &page, &json_hash, story_images(&story), story.hero.as_ref(), &story.tags)?;
     let modified = story.updated.as_ref().or(story.published.as_ref()).cloned();
     let r = Remembered {
         json_hash,
@@ -399,6 +392,31 @@ fn remember(pages: &Pages<'_>, file: &Path, r: Remembered) -> Result<(), Failure
     Ok(())
 }
 
+/// A story's key ([`incremental::story_key`]), the place its pages are
+/// drawn in (its images' versions) and its hero's preview, from its JSON's
+/// hash, its images (the hero among them), its hero and its tags: the one
+/// way both a parsed story and a remembered one get their key.
+fn keyed<'i>(
+    pages: &Pages<'_>,
+    page: &Url,
+    json_hash: &[u8; 32],
+    images: impl IntoIterator<Item = &'i story_format::Image>,
+    hero: Option<&story_format::Image>,
+    tags: &[String],
+) -> Result<(incremental::PageKey, Place, Option<super::pictures::Preview>), Failure> {
+    // The images first: the head shows the hero's preview.
+    let pictures = pages.images.pictures(images)?;
+    let hero = match hero {
+        Some(h) => pages.images.preview(h)?,
+        None => None,
+    };
+    let place = Place { pictures, ..(pages.place)(page.clone()) };
+    let tag_folders = tags.iter().map(|t| (place.tag_path)(t));
+    let key =
+        incremental::story_key(json_hash, page, pages.info, &place.pictures, hero.as_ref(), tag_folders);
+    Ok((key, place, hero))
+}
+
 /// A story kept from what it gave the last build (its JSON unchanged):
 /// its key worked out from the record as [`render_story`] works it out
 /// from the parsed story, and its pages kept when they were made from that
@@ -416,11 +434,6 @@ fn kept_as_remembered(
 ) -> Result<Option<Rendered>, Failure> {
     let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
     let Some(images) = r.images(&json_url) else { return Ok(None) };
-    let pictures = pages.images.pictures(&images)?;
-    let hero = match images.first().filter(|_| r.hero) {
-        Some(h) => pages.images.preview(h)?,
-        None => None,
-    };
     let modified = match &r.modified {
         Some(raw) => match story_format::date::parse(raw) {
             Ok(t) => Some(t),
@@ -428,9 +441,8 @@ fn kept_as_remembered(
         },
         None => None,
     };
-    let tag_path = &(pages.place)(page.clone()).tag_path;
-    let tag_folders = r.tags.iter().map(|t| tag_path(t));
-    let key = incremental::story_key(json_hash, page, pages.info, &pictures, hero.as_ref(), tag_folders);
+    let hero = images.first().filter(|_| r.hero);
+    let (key, ..) = keyed(pages, page, json_hash, images.iter(), hero, &r.tags)?;
     if !pages.previous.reuse(folder, &key, dir)? {
         return Ok(None);
     }
