@@ -14,23 +14,25 @@ use std::path::{Path, PathBuf};
 use story_format::limits::{file_too_large, MAX_FILE_BYTES};
 use story_format::url::Url;
 use story_format::{
-    parse_document_with_assets, Catalog, Code, Diagnostic, Document, Entry, FieldPath, Location, Story,
+    parse_document_with_assets, Catalog, Code, Diagnostic, Document, Entry, FieldPath, Location,
 };
 
 mod facts;
 mod ids;
+mod keeper;
 mod recall;
 
+use crate::memo::Stamp;
 pub use facts::{compare, Facts};
 use ids::unique_ids;
 pub use ids::{id_key, IdKey};
+pub use keeper::{Keeper, Listed};
 use recall::recalled;
 pub use recall::Recalled;
 
 use crate::markdown;
 use crate::report::{shown, Report};
 use crate::sandbox::{Sandbox, Skipped};
-use crate::spill;
 
 /// A file read and parsed: its report and, when it could be read, the document.
 pub struct Checked {
@@ -48,59 +50,6 @@ struct Held {
     report: Option<Box<Report>>,
     doc: Option<Box<Document>>,
     listed: Option<Listed>,
-}
-
-/// What keeps each story instead of the check, which then holds only
-/// what is kept of it ([`Listed`]): the build's catalog listing
-/// (`Listing`, in `index.rs`).
-pub trait Keeper: Sync {
-    fn keep(&self, story: &Story) -> io::Result<Listed>;
-    /// The id of a story kept, as written (for a message).
-    fn id(&self, listed: &Listed) -> io::Result<String>;
-    /// What a catalog's entry is compared with, of a story kept; `None`
-    /// when this keeper does not hold it (the story is read again).
-    fn facts(&self, _listed: &Listed) -> io::Result<Option<Facts>> {
-        Ok(None)
-    }
-    /// Whether this keeper remembers stories between runs (a build's
-    /// memo): the check then hashes each `story.json` it reads.
-    fn recalls(&self) -> bool {
-        false
-    }
-    /// What was kept of the story at `real` (its canonical path) the last
-    /// time, when its JSON hashes to `hash` as it did then.
-    fn recall(&self, _real: &Path, _hash: &[u8; 32]) -> Option<Recalled> {
-        None
-    }
-    /// Keeps a recalled story again, as [`Keeper::keep`] kept it, and
-    /// remembers it again for the next run (the story at `real`, its
-    /// JSON's hash `hash`).
-    fn keep_recalled(&self, _real: &Path, _hash: &[u8; 32], _r: &Recalled) -> io::Result<Listed> {
-        Err(io::Error::other("this keeper recalls nothing"))
-    }
-    /// Remembers a story checked with nothing to say, for the next run:
-    /// its JSON's `hash`, what was kept of it, and the local files it
-    /// names (`checked`: looked for again when it is recalled).
-    fn remember(
-        &self,
-        _real: &Path,
-        _hash: &[u8; 32],
-        _listed: &Listed,
-        _story: &Story,
-        _checked: &[PathBuf],
-    ) {
-    }
-}
-
-/// A story as a [`Keeper`] kept it.
-#[derive(Clone, Debug)]
-pub struct Listed {
-    /// Where it is in the keeper's spill.
-    pub at: spill::At,
-    /// Its `published`, in seconds: the catalog's order.
-    pub published: Option<i64>,
-    /// Its id's hash ([`id_key`]).
-    pub id: IdKey,
 }
 
 /// Checks every file in `files`, reading nothing outside `sandbox`;
@@ -381,17 +330,28 @@ impl Cache<'_> {
     ) -> ((PathKey, Option<PathBuf>), Held) {
         let real = std::fs::canonicalize(path).ok();
         // A `story.json` the keeper remembers: kept again unparsed when its
-        // JSON is the same; else checked from the bytes read for the hash.
+        // JSON is the same (its stamp vouching for that, unread, or its
+        // bytes hashing the same); else checked from the bytes read for the
+        // hash. The stamp is taken before the bytes are read.
         let recalling = keeper.filter(|k| k.recalls() && path.file_name().is_some_and(|n| n == "story.json"));
-        let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, read_limited(sandbox, path)));
+        let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, Stamp::of(r)));
+        if let Some((k, r, Some(stamp))) = recalling {
+            let held = k
+                .known_hash(r, &stamp)
+                .and_then(|hash| recalled(sandbox, k, r, &hash, Some(&stamp), path, named));
+            if let Some(held) = held {
+                return ((path_key(r), None), held);
+            }
+        }
+        let recalling = recalling.map(|(k, r, stamp)| (k, r, stamp, read_limited(sandbox, path)));
         let (checked, remember) = match recalling {
-            Some((k, r, Ok(bytes))) => {
+            Some((k, r, stamp, Ok(bytes))) => {
                 let hash = crate::memo::content_hash(&bytes);
-                if let Some(held) = recalled(sandbox, k, r, &hash, path, named) {
+                if let Some(held) = recalled(sandbox, k, r, &hash, stamp.as_ref(), path, named) {
                     return ((path_key(r), None), held);
                 }
                 let (checked, local) = check_bytes(sandbox, path, Some(r), bytes);
-                (checked, Some((hash, local)))
+                (checked, Some((hash, stamp, local)))
             }
             _ => (check_file_at(sandbox, path, real.as_deref()), None),
         };
@@ -403,8 +363,8 @@ impl Cache<'_> {
         let held = match (doc, keeper) {
             (Some(Document::Story(s)), Some(keeper)) => match keeper.keep(&s) {
                 Ok(listed) => {
-                    if let Some((hash, local)) = remember.filter(|_| report.diagnostics.is_empty()) {
-                        keeper.remember(&real, &hash, &listed, &s, &local);
+                    if let Some((hash, stamp, local)) = remember.filter(|_| report.diagnostics.is_empty()) {
+                        keeper.remember(&real, &hash, stamp.as_ref(), &listed, &s, &local);
                     }
                     Held { report: kept(report, named), doc: None, listed: Some(listed) }
                 }

@@ -245,21 +245,39 @@ impl check::Keeper for Listing {
     fn recalls(&self) -> bool {
         self.memo.is_some()
     }
+    fn known_hash(&self, real: &Path, stamp: &crate::memo::Stamp) -> Option<[u8; 32]> {
+        let (Some(last), _) = self.memo.as_ref()? else { return None };
+        last.hash_by_stamp(real, stamp)
+    }
     fn recall(&self, real: &Path, hash: &[u8; 32]) -> Option<check::Recalled> {
         let (Some(last), _) = self.memo.as_ref()? else { return None };
         check::Recalled::decode(&last.get(real, hash)?)
     }
-    fn keep_recalled(&self, real: &Path, hash: &[u8; 32], r: &check::Recalled) -> std::io::Result<Listed> {
+    fn keep_recalled(
+        &self,
+        real: &Path,
+        hash: &[u8; 32],
+        stamp: Option<&crate::memo::Stamp>,
+        r: &check::Recalled,
+    ) -> std::io::Result<Listed> {
         self.tags.lock().expect("no panics while locked").extend(r.tags.iter().cloned());
         let listed = Listed { at: self.spill.push(&r.record)?, published: r.published, id: r.id };
         if let Some((_, new)) = &self.memo {
             // A record not written is only a story parsed again next time.
-            let _ = new.put(real, &r.encode(hash));
+            let _ = new.put(real, stamp, &r.encode(hash));
         }
         self.recalled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(listed)
     }
-    fn remember(&self, real: &Path, hash: &[u8; 32], listed: &Listed, story: &Story, checked: &[PathBuf]) {
+    fn remember(
+        &self,
+        real: &Path,
+        hash: &[u8; 32],
+        stamp: Option<&crate::memo::Stamp>,
+        listed: &Listed,
+        story: &Story,
+        checked: &[PathBuf],
+    ) {
         let Some((_, new)) = &self.memo else { return };
         let Ok(record) = self.spill.read(listed.at) else { return };
         let checked = checked.iter().map(|p| p.to_string_lossy().into_owned()).collect();
@@ -271,7 +289,7 @@ impl check::Keeper for Listing {
             checked,
         };
         // A record not written is only a story parsed again next time.
-        let _ = new.put(real, &r.encode(hash));
+        let _ = new.put(real, stamp, &r.encode(hash));
     }
 }
 

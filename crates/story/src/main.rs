@@ -219,9 +219,10 @@ fn cmd_build(opts: build::Options) -> ExitCode {
             );
             if built.reused > 0 {
                 eprintln!(
-                    "story build: {} unchanged since the last build, their pages kept ({} of them not parsed again; {} checks recalled)",
+                    "story build: {} unchanged since the last build, their pages kept ({} of them not parsed again, {} not read; {} checks recalled)",
                     report::count_as(built.reused, "story", "stories"),
                     built.remembered,
+                    built.unread,
                     built.recalled
                 );
             }

@@ -6,6 +6,19 @@
 //! for one context (the program's version, the site, its address), and a
 //! memo of another is not read. What a record holds is its user's: the
 //! build's stories (`build::memo`) and the check's (`check::Recalled`).
+//!
+//! Reading and hashing every file to find it unchanged costs most of an
+//! incremental build at 100,000 stories, so a record also keeps the file's
+//! [`Stamp`] (device, inode, size, and the nanoseconds its bytes and its
+//! metadata last changed) when that stamp can vouch for the bytes: a file
+//! whose stamp is the same is taken to hash the same, unread, as `git` and
+//! `rsync` take it. Any write to a file moves its change time (`ctime`) to
+//! the clock's now, which no program can set back; so a stamp is kept only
+//! when both its times are over [`MARGIN`] older than the moment the memo
+//! was begun (before the file was read): a write after that reading is
+//! then always a different stamp, even on a file system whose clock is
+//! coarse. A file changed within the margin is read and hashed each time
+//! until it is older.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -91,6 +104,68 @@ impl<'a> Dec<'a> {
     }
 }
 
+/// How much older than the memo's beginning a file's times must be for
+/// its [`Stamp`] to vouch for its bytes (file systems keep times to 2 s at
+/// the coarsest, FAT; most to the nanosecond, or to a clock tick).
+pub const MARGIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A file as its metadata shows it: which file (device, inode), its size,
+/// and when its bytes and its metadata last changed (seconds and
+/// nanoseconds). See the module's documentation for when it vouches for
+/// the file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    modified: (i64, u32),
+    changed: (i64, u32),
+}
+
+/// A record's head: whether it holds a stamp, the stamp (zeros when not).
+const STAMP_BYTES: usize = 1 + 48;
+
+impl Stamp {
+    /// The stamp of the regular file at `path` (a link is not followed:
+    /// `None`, as for a file that is not there).
+    pub fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::symlink_metadata(path).ok()?;
+        m.is_file().then(|| Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            modified: (m.mtime(), m.mtime_nsec() as u32),
+            changed: (m.ctime(), m.ctime_nsec() as u32),
+        })
+    }
+
+    /// Whether both its times are over [`MARGIN`] before `since`.
+    fn older_than(&self, since: std::time::SystemTime) -> bool {
+        let Ok(since) = since.duration_since(std::time::UNIX_EPOCH) else { return false };
+        let Some(limit) = since.checked_sub(MARGIN) else { return false };
+        let before = |(s, ns): (i64, u32)| {
+            u64::try_from(s).is_ok_and(|s| std::time::Duration::new(s, ns.min(999_999_999)) < limit)
+        };
+        before(self.modified) && before(self.changed)
+    }
+
+    fn encode(stamp: Option<&Stamp>) -> [u8; STAMP_BYTES] {
+        let mut b = [0; STAMP_BYTES];
+        if let Some(s) = stamp {
+            b[0] = 1;
+            b[1..9].copy_from_slice(&s.dev.to_le_bytes());
+            b[9..17].copy_from_slice(&s.ino.to_le_bytes());
+            b[17..25].copy_from_slice(&s.size.to_le_bytes());
+            b[25..33].copy_from_slice(&s.modified.0.to_le_bytes());
+            b[33..37].copy_from_slice(&s.modified.1.to_le_bytes());
+            b[37..45].copy_from_slice(&s.changed.0.to_le_bytes());
+            b[45..49].copy_from_slice(&s.changed.1.to_le_bytes());
+        }
+        b
+    }
+}
+
 /// Each record's place: its file's path key, where it starts, its length.
 type Place = (PathKey, u64, u32);
 
@@ -147,16 +222,36 @@ impl Memo {
         (sorted && inside).then_some(Memo { file, index })
     }
 
-    /// The record of `file` (its canonical path), when its bytes hash to
-    /// `hash` as they did then.
-    pub fn get(&self, file: &Path, hash: &[u8; 32]) -> Option<Vec<u8>> {
+    /// Where the record of `file` is: its start and length.
+    fn place(&self, file: &Path) -> Option<(u64, u32)> {
         let key = path_key(file);
         let at = self.index.binary_search_by(|p| p.0.cmp(&key)).ok()?;
         let (_, start, len) = self.index[at];
+        Some((start, len))
+    }
+
+    /// The record of `file` (its canonical path), when its bytes hash to
+    /// `hash` as they did then.
+    pub fn get(&self, file: &Path, hash: &[u8; 32]) -> Option<Vec<u8>> {
+        let (start, len) = self.place(file)?;
         let mut bytes = vec![0; len as usize];
         self.file.read_exact_at(&mut bytes, start).ok()?;
         // The hash first: a changed story's record is not decoded at all.
-        (bytes.get(..32)? == hash).then_some(bytes)
+        (bytes.get(STAMP_BYTES..STAMP_BYTES + 32)? == hash).then(|| bytes.split_off(STAMP_BYTES))
+    }
+
+    /// What `file`'s bytes hash to, unread: the hash its record was made
+    /// from, when the record's stamp vouches for the bytes and `now` (the
+    /// file's stamp now) is that stamp.
+    pub fn hash_by_stamp(&self, file: &Path, now: &Stamp) -> Option<[u8; 32]> {
+        let (start, len) = self.place(file)?;
+        let mut head = [0; STAMP_BYTES + 32];
+        if (len as usize) < head.len() {
+            return None;
+        }
+        self.file.read_exact_at(&mut head, start).ok()?;
+        (head[..STAMP_BYTES] == Stamp::encode(Some(now)))
+            .then(|| head[STAMP_BYTES..].try_into().expect("32 bytes"))
     }
 }
 
@@ -168,6 +263,8 @@ pub struct Writer {
     file: Mutex<(File, u64)>,
     path: PathBuf,
     index: Mutex<Vec<Place>>,
+    /// When it was begun: a stamp vouches only for files older ([`MARGIN`]).
+    since: std::time::SystemTime,
 }
 
 impl Writer {
@@ -177,17 +274,21 @@ impl Writer {
         file.write_all(MAGIC)?;
         file.write_all(c)?;
         let end = (MAGIC.len() + c.len()) as u64;
-        Ok(Writer { file: Mutex::new((file, end)), path: path.to_owned(), index: Mutex::default() })
+        let since = std::time::SystemTime::now();
+        Ok(Writer { file: Mutex::new((file, end)), path: path.to_owned(), index: Mutex::default(), since })
     }
 
     /// Keeps the record `bytes` (its first 32 bytes the hash of the file's
-    /// bytes) of `file` (its canonical path).
-    pub fn put(&self, file: &Path, bytes: &[u8]) -> io::Result<()> {
-        let len = u32::try_from(bytes.len()).map_err(|_| io::Error::other("a memo record over 4 GiB"))?;
+    /// bytes) of `file` (its canonical path), with the file's `stamp` as it
+    /// was before its bytes were read, kept when it can vouch for them.
+    pub fn put(&self, file: &Path, stamp: Option<&Stamp>, bytes: &[u8]) -> io::Result<()> {
+        let stamp = Stamp::encode(stamp.filter(|s| s.older_than(self.since)));
+        let len = u32::try_from(STAMP_BYTES + bytes.len())
+            .map_err(|_| io::Error::other("a memo record over 4 GiB"))?;
         let start = {
             let mut f = self.file.lock().expect("no panics while locked");
             let start = f.1;
-            f.0.write_all_at(bytes, start)?;
+            f.0.write_all_at(&[&stamp[..], bytes].concat(), start)?;
             f.1 += u64::from(len);
             start
         };
@@ -231,7 +332,7 @@ mod tests {
         let record = |n: u8| [vec![n; 32], format!("record {n}").into_bytes()].concat();
         let w = Writer::new(&dir.join("new"), &c).unwrap();
         for n in 0..50u8 {
-            w.put(&site.join(format!("s{n}/story.json")), &record(n)).unwrap();
+            w.put(&site.join(format!("s{n}/story.json")), None, &record(n)).unwrap();
         }
         let at = dir.join("memo");
         w.finish(&at).unwrap();
@@ -247,6 +348,46 @@ mod tests {
         let bytes = std::fs::read(&at).unwrap();
         std::fs::write(&at, &bytes[..bytes.len() - 3]).unwrap();
         assert!(Memo::open(&at, &c).is_none(), "cut short");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A record's stamp gives the file's hash unread only when the file's
+    /// stamp now is the same, and only when it was kept: a stamp whose
+    /// times are within the margin of the memo's beginning is not.
+    #[test]
+    fn a_stamp_vouches_only_for_a_file_older_than_the_memo() {
+        let dir = std::env::temp_dir().join(format!("story-memo-stamp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let c = context(&[b"v1"]);
+        let w = Writer::new(&dir.join("new"), &c).unwrap();
+        let now = w.since.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let old = Stamp { dev: 1, ino: 2, size: 3, modified: (now - 86_400, 5), changed: (now - 3_600, 7) };
+        let racy = Stamp { changed: (now - 1, 0), ..old };
+        let (a, b, c_) = (Path::new("/s/a.json"), Path::new("/s/b.json"), Path::new("/s/c.json"));
+        let record = |n: u8| [vec![n; 32], vec![n; 5]].concat();
+        w.put(a, Some(&old), &record(1)).unwrap();
+        w.put(b, Some(&racy), &record(2)).unwrap();
+        w.put(c_, None, &record(3)).unwrap();
+        w.finish(&dir.join("memo")).unwrap();
+        let memo = Memo::open(&dir.join("memo"), &c).unwrap();
+        assert_eq!(memo.hash_by_stamp(a, &old), Some([1; 32]));
+        assert_eq!(memo.get(a, &[1; 32]), Some(record(1)), "the record as it was put");
+        assert_eq!(memo.hash_by_stamp(a, &Stamp { size: 4, ..old }), None, "another size");
+        assert_eq!(memo.hash_by_stamp(a, &Stamp { ino: 9, ..old }), None, "another file");
+        assert_eq!(memo.hash_by_stamp(a, &Stamp { changed: (now - 3_600, 8), ..old }), None, "changed since");
+        assert_eq!(memo.hash_by_stamp(a, &Stamp { modified: (now - 86_400, 6), ..old }), None);
+        assert_eq!(memo.hash_by_stamp(b, &racy), None, "changed within the margin of the memo's beginning");
+        assert_eq!(memo.get(b, &[2; 32]), Some(record(2)), "its record is still found by its hash");
+        assert_eq!(memo.hash_by_stamp(c_, &old), None, "no stamp kept");
+        // A real file's stamp; a folder and a link have none.
+        let f = dir.join("f.json");
+        std::fs::write(&f, "{}").unwrap();
+        assert_eq!(Stamp::of(&f).map(|s| s.size), Some(2));
+        assert_eq!(Stamp::of(&f), Stamp::of(&f));
+        assert!(Stamp::of(&dir).is_none());
+        std::os::unix::fs::symlink(&f, dir.join("link.json")).unwrap();
+        assert!(Stamp::of(&dir.join("link.json")).is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -155,6 +155,13 @@ fn recalled(o: &Output) -> usize {
     t[..at].rsplit("; ").next().and_then(|n| n.trim().parse().ok()).unwrap_or(0)
 }
 
+/// How many stories a build kept without reading their files (", N not read").
+fn unread(o: &Output) -> usize {
+    let t = text(o);
+    let Some(at) = t.find(" not read;") else { return 0 };
+    t[..at].rsplit(", ").next().and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+}
+
 #[test]
 fn an_incremental_build_equals_a_full_build_over_random_edits() {
     let seed = std::env::var("STORY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20_261_203u64);
@@ -379,6 +386,47 @@ fn a_story_kept_unparsed_still_has_its_photo_looked_for() {
     let o = refused(&site, &out, &viewer, &cache);
     assert!(text(&o).contains("s001/story.json: hero.src: error: the image"), "{}", text(&o));
     assert!(tree(&out) == before);
+}
+
+/// A story file whose stamp (inode, size, times) is as the last build
+/// saw it, older than the memo by its margin, is not read at all, by the
+/// check or the build; any write to it is seen, even one that keeps its
+/// size and sets its modification time back (its change time moves), and
+/// a file written within the margin of a build is read again next time.
+#[test]
+fn a_story_file_is_left_unread_only_while_its_stamp_vouches_for_it() {
+    let tmp = TempDir::new("stamp");
+    let (site, out, cache) = (tmp.dir().join("site"), tmp.dir().join("out"), tmp.dir().join("cache"));
+    let viewer = fake_viewer(tmp.dir());
+    for n in 0..3 {
+        write_story(&site, n, &format!("Story {n}"), &["Ports"], "Text.", n == 1);
+    }
+    // Older than the margin when the first build begins its memos.
+    std::thread::sleep(std::time::Duration::from_millis(2_200));
+    build(&site, &out, &viewer, &cache, None);
+    let o = build(&site, &out, &viewer, &cache, None);
+    assert_eq!((unread(&o), remembered(&o), recalled(&o)), (3, 3, 3), "{}", text(&o));
+
+    // The same size, the same modification time, other bytes.
+    let file = site.join("s002/story.json");
+    let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let json = std::fs::read_to_string(&file).unwrap().replace("Story 2", "Story Z");
+    std::fs::write(&file, json).unwrap();
+    std::fs::File::options().write(true).open(&file).unwrap().set_modified(mtime).unwrap();
+    let o = build(&site, &out, &viewer, &cache, None);
+    assert_eq!((unread(&o), remembered(&o)), (2, 2), "{}", text(&o));
+    assert!(text_of(&out.join("s002/index.html")).contains("Story Z"));
+    let full = tmp.dir().join("full");
+    build(&site, &full, &viewer, &cache, None);
+    assert!(tree(&out) == tree(&full));
+    // Written within the margin of the last build: read again (and found
+    // the same), until it is older.
+    let o = build(&site, &out, &viewer, &cache, None);
+    assert_eq!((unread(&o), remembered(&o), recalled(&o)), (2, 3, 3), "{}", text(&o));
+}
+
+fn text_of(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
 }
 
 /// `story serve`'s fast path (`build::again`): a saved story's pages,

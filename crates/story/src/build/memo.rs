@@ -1,9 +1,10 @@
 //! What each story gave the last build, so that the next need not parse it
 //! again: kept beside OUT (`.NAME.memo`), one record a story, found by its
 //! file's path and used only when the file's bytes hash to what the record
-//! was made from. A story whose JSON did not change is then read and
-//! hashed, but neither parsed nor cut into search terms: at 100,000
-//! stories those were most of an incremental build's stories phase.
+//! was made from. A story whose JSON did not change is then neither parsed
+//! nor cut into search terms (at 100,000 stories those were most of an
+//! incremental build's stories phase), and not even read when its file's
+//! stamp vouches for its bytes ([`crate::memo::Stamp`]).
 //!
 //! A record holds what the build needs of a story besides its pages:
 //! its id, dates, tags, images (what their versions and the preview are

@@ -101,6 +101,9 @@ pub struct Built {
     /// Of those, the stories kept from what they gave the last build
     /// (their JSON unchanged), not parsed again ([`memo`]).
     pub remembered: usize,
+    /// Of those, the stories not even read: their file's stamp vouched
+    /// for their bytes ([`crate::memo::Stamp`]).
+    pub unread: usize,
     /// The stories whose check was recalled ([`check::Recalled`]), not parsed.
     pub recalled: usize,
     /// With `--changes`: the files added, changed and removed.
@@ -475,6 +478,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         images: (pipeline.encoded.into_inner(), pipeline.cached.into_inner()),
         reused: summaries.iter().filter(|s| s.reused).count(),
         remembered: summaries.iter().filter(|s| s.remembered).count(),
+        unread: summaries.iter().filter(|s| s.unread).count(),
         recalled,
         changes,
         search,

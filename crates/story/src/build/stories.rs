@@ -19,6 +19,7 @@ use super::memo::Remembered;
 use super::pictures::Images;
 use super::{embed, incremental, Failure};
 use crate::check;
+use crate::memo::Stamp;
 use crate::parallel::parallel_numbered_io;
 use crate::sandbox::Sandbox;
 use crate::spill::{At, Spill};
@@ -41,6 +42,8 @@ pub(super) struct Rendered {
     pub(super) reused: bool,
     /// And it was not parsed: kept from what it gave the last build.
     pub(super) remembered: bool,
+    /// Nor read: its stamp vouched that it was as then ([`crate::memo::Stamp`]).
+    pub(super) unread: bool,
 }
 
 /// What the rest of the build holds of a rendered story, for every story
@@ -63,6 +66,8 @@ pub(super) struct Summary {
     pub(super) reused: bool,
     /// It was not parsed ([`Rendered::remembered`]).
     pub(super) remembered: bool,
+    /// Nor read ([`Rendered::unread`]).
+    pub(super) unread: bool,
 }
 
 /// A date a story does not have: before every date it could have (a
@@ -206,6 +211,7 @@ pub(super) fn render_stories(
             bundle,
             reused: r.reused,
             remembered: r.remembered,
+            unread: r.unread,
         })
     })?;
     Ok((summaries, bundle_of.into_iter().map(AtomicU32::into_inner).collect()))
@@ -265,17 +271,22 @@ pub(super) fn published_story(sandbox: &Sandbox, file: &Path, root: &Url) -> Res
 fn published_json(sandbox: &Sandbox, file: &Path, root: &Url) -> Result<(String, Url, Vec<u8>), Failure> {
     let folder = folder_of(sandbox.root(), file)?;
     let page = page_of(root, &folder)?;
+    Ok((folder, page, published_bytes(sandbox, file)?))
+}
+
+/// A bundle's JSON as published: its `story.json`, or its `story.md`
+/// imported.
+fn published_bytes(sandbox: &Sandbox, file: &Path) -> Result<Vec<u8>, Failure> {
     let bytes = check::read_limited(sandbox, file)
         .map_err(|d| Failure::Run(format!("{}: {}", file.display(), d.message)))?;
-    let json = if is_markdown(file) {
+    Ok(if is_markdown(file) {
         let imported = crate::markdown::import_bytes(&bytes, file, sandbox).map_err(|_| {
             Failure::Changed(format!("{}: does not import (it did when checked)", file.display()))
         })?;
         imported.json.into_bytes()
     } else {
         bytes
-    };
-    Ok((folder, page, json))
+    })
 }
 
 fn is_markdown(file: &Path) -> bool {
@@ -308,15 +319,29 @@ pub(super) fn render_story(
     pages: &Pages<'_>,
 ) -> Result<Rendered, Failure> {
     let info = pages.info;
-    let (folder, page, json) = published_json(sandbox, file, &info.root)?;
-    let json_hash = crate::memo::content_hash(&json);
+    let folder = folder_of(sandbox.root(), file)?;
+    let page = page_of(&info.root, &folder)?;
     let dir = out.join(&folder);
     // What the story gave the last build, when its JSON is the same: its
-    // pages kept without parsing it, when they can be.
-    let remembered = pages.memo.filter(|_| !is_markdown(file)).and_then(|m| m.get(file, &json_hash));
-    let remembered = remembered.and_then(|bytes| Remembered::decode(&bytes));
-    if let Some(r) = remembered {
-        if let Some(kept) = kept_as_remembered(r, file, &folder, &page, &json_hash, &dir, pages)? {
+    // pages kept without parsing it, when they can be; without reading it
+    // when its stamp (taken before it is read) vouches for its bytes.
+    let memo = pages.memo.filter(|_| !is_markdown(file));
+    let stamp = pages.remember.filter(|_| !is_markdown(file)).and_then(|_| Stamp::of(file));
+    let vouched = memo.zip(stamp.as_ref()).and_then(|(m, s)| Some((m, m.hash_by_stamp(file, s)?)));
+    if let Some((memo, hash)) = vouched {
+        if let Some(r) = memo.get(file, &hash).and_then(|bytes| Remembered::decode(&bytes)) {
+            let kept = kept_as_remembered(r, file, (&folder, &page, &dir), &hash, stamp.as_ref(), pages)?;
+            if let Some(kept) = kept {
+                return Ok(Rendered { unread: true, ..kept });
+            }
+        }
+    }
+    let json = published_bytes(sandbox, file)?;
+    let json_hash = crate::memo::content_hash(&json);
+    let remembered = memo.and_then(|m| m.get(file, &json_hash));
+    if let Some(r) = remembered.and_then(|bytes| Remembered::decode(&bytes)) {
+        let kept = kept_as_remembered(r, file, (&folder, &page, &dir), &json_hash, stamp.as_ref(), pages)?;
+        if let Some(kept) = kept {
             return Ok(kept);
         }
     }
@@ -349,8 +374,9 @@ pub(super) fn render_story(
         key,
         reused,
         remembered: false,
+        unread: false,
     };
-    remember(pages, file, r)?;
+    remember(pages, file, stamp.as_ref(), r)?;
     if reused {
         return Ok(summary);
     }
@@ -380,14 +406,15 @@ fn search_terms(pages: &Pages<'_>, story: &Story) -> String {
 }
 
 /// What a rendered story gives the rest of the build that is not its
-/// pages (the files it uses, its search terms), and the memo's record of it.
-fn remember(pages: &Pages<'_>, file: &Path, r: Remembered) -> Result<(), Failure> {
+/// pages (the files it uses, its search terms), and the memo's record of it
+/// (with `stamp`, the file's before it was read).
+fn remember(pages: &Pages<'_>, file: &Path, stamp: Option<&Stamp>, r: Remembered) -> Result<(), Failure> {
     pages.used.lock().expect("no panics while locked").extend(r.assets.iter().cloned());
     if let Some(index) = pages.index {
         index.add_story(&r.id, r.terms.split_terminator('\n'))?;
     }
     if let Some(w) = pages.remember.filter(|_| !is_markdown(file) && pages.index.is_some()) {
-        w.put(file, &r.encode())?;
+        w.put(file, stamp, &r.encode())?;
     }
     Ok(())
 }
@@ -422,14 +449,14 @@ fn keyed<'i>(
 /// from the parsed story, and its pages kept when they were made from that
 /// key. `None`: they were not (the site, its tags' folders or its images
 /// changed), and the story is parsed and rendered.
-#[allow(clippy::too_many_arguments)]
+/// `(folder, page, dir)`: its bundle's folder, its page's address, and its
+/// folder in the new site.
 fn kept_as_remembered(
     r: Remembered,
     file: &Path,
-    folder: &str,
-    page: &Url,
+    (folder, page, dir): (&str, &Url, &Path),
     json_hash: &[u8; 32],
-    dir: &Path,
+    stamp: Option<&Stamp>,
     pages: &Pages<'_>,
 ) -> Result<Option<Rendered>, Failure> {
     let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
@@ -454,8 +481,9 @@ fn kept_as_remembered(
         key,
         reused: true,
         remembered: true,
+        unread: false,
     };
-    remember(pages, file, r)?;
+    remember(pages, file, stamp, r)?;
     Ok(Some(kept))
 }
 
@@ -525,6 +553,7 @@ mod tests {
             key: incremental::PageKey::from_bytes([n; 32]),
             reused: false,
             remembered: false,
+            unread: false,
         };
         let dates = [Some("2026-03-14T09:30:00.123456789+05:30"), None, Some("2026-03-14")];
         let summaries: Vec<Summary> = (0..3u8)
@@ -537,6 +566,7 @@ mod tests {
                     bundle: u32::from(n),
                     reused: false,
                     remembered: false,
+                    unread: false,
                 }
             })
             .collect();

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::{kept, local_file, Held, IdKey, Keeper};
+use crate::memo::Stamp;
 use crate::report::Report;
 use crate::sandbox::Sandbox;
 
@@ -52,13 +53,14 @@ impl Recalled {
 }
 
 /// What `keeper` recalls of the `story.json` at `path` (really at
-/// `real`), whose bytes hash to `hash`, kept again: when the files it
-/// names are all still there.
+/// `real`), whose bytes hash to `hash` (its stamp before it was read:
+/// `stamp`), kept again: when the files it names are all still there.
 pub(super) fn recalled(
     sandbox: &Sandbox,
     keeper: &dyn Keeper,
     real: &Path,
     hash: &[u8; 32],
+    stamp: Option<&Stamp>,
     path: &Path,
     named: bool,
 ) -> Option<Held> {
@@ -66,7 +68,7 @@ pub(super) fn recalled(
     if !r.checked.iter().all(|p| local_file(sandbox, Path::new(p)).is_ok()) {
         return None;
     }
-    let listed = keeper.keep_recalled(real, hash, &r).ok()?;
+    let listed = keeper.keep_recalled(real, hash, stamp, &r).ok()?;
     let report = Report { file: path.display().to_string(), diagnostics: Vec::new() };
     Some(Held { report: kept(report, named), doc: None, listed: Some(listed) })
 }
