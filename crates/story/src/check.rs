@@ -293,7 +293,7 @@ const LOADED: u32 = u32::MAX;
 impl Cache<'_> {
     /// Reads and checks `path` once; returns its slot.
     fn load(&mut self, path: &Path) -> usize {
-        let key = path_key(&std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()));
+        let key = path_key(&crate::sandbox::canonical(path).unwrap_or_else(|_| path.to_owned()));
         match self.index.get(&key) {
             Some(&slot) => slot,
             None => {
@@ -328,7 +328,7 @@ impl Cache<'_> {
         keeper: Option<&dyn Keeper>,
         named: bool,
     ) -> ((PathKey, Option<PathBuf>), Held) {
-        let real = std::fs::canonicalize(path).ok();
+        let real = crate::sandbox::canonical(path).ok();
         // A `story.json` the keeper remembers: kept again unparsed when its
         // JSON is the same (its stamp vouching for that, unread, or its
         // bytes hashing the same); else checked from the bytes read for the

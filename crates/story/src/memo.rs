@@ -224,8 +224,9 @@ impl Memo {
 
     /// Where the record of `file` is: its start and length.
     fn place(&self, file: &Path) -> Option<(u64, u32)> {
-        let key = path_key(file);
-        let at = self.index.binary_search_by(|p| p.0.cmp(&key)).ok()?;
+        // As one big-endian number: the bytes' order, compared in one step.
+        let key = u128::from_be_bytes(path_key(file));
+        let at = self.index.binary_search_by_key(&key, |p| u128::from_be_bytes(p.0)).ok()?;
         let (_, start, len) = self.index[at];
         Some((start, len))
     }

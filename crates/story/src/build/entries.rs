@@ -113,7 +113,11 @@ impl Entries {
 
     /// The number of the entry with this id (the last, if it is repeated).
     pub(super) fn number_of(&self, id: &IdHash) -> Option<u32> {
-        self.by_id.binary_search_by_key(id, |(h, _)| *h).ok().map(|at| self.by_id[at].1)
+        // As one big-endian number: the bytes' order, compared in one step
+        // (a `memcmp` a step was 4 % of an incremental build at 100,000).
+        let key = u128::from_be_bytes(*id);
+        let at = self.by_id.binary_search_by_key(&key, |(h, _)| u128::from_be_bytes(*h)).ok()?;
+        Some(self.by_id[at].1)
     }
 
     /// The entries numbered `range` (as far as there are), newest first,
