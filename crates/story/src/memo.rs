@@ -36,8 +36,9 @@ fn path_key(file: &Path) -> PathKey {
     key
 }
 
-/// The start of a memo file, then its context.
-const MAGIC: &[u8; 8] = b"storymm1";
+/// The start of a memo file, then its context (`storymm1` records had no
+/// stamp, and are not read).
+const MAGIC: &[u8; 8] = b"storymm2";
 
 /// The SHA-256 of `bytes`: what a record is checked against.
 pub fn content_hash(bytes: &[u8]) -> [u8; 32] {

@@ -158,6 +158,22 @@ impl Previous {
         (spare.can_be_spare() && all_plain).then_some(spare)
     }
 
+    /// Each story's folder and its pages' key.
+    pub fn keys(&self) -> &HashMap<String, PageKey> {
+        &self.keys
+    }
+
+    /// Each list page's folder and its key.
+    pub fn list_keys(&self) -> &HashMap<String, PageKey> {
+        &self.lists
+    }
+
+    /// Every file of the site that is not a page's (a folder ends in `/`),
+    /// when its manifest lists them.
+    pub fn others(&self) -> Option<&[String]> {
+        self.others.as_deref()
+    }
+
     /// Updates the spare in place rather than filling a fresh folder.
     pub fn with_spare(mut self, spare: Option<Spare>) -> Previous {
         self.spare = spare.map(Box::new);
@@ -453,122 +469,6 @@ pub fn write_manifest(
     io::Write::flush(&mut file)
 }
 
-/// A file of the site that a deploy must upload (added or changed) or delete.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Change {
-    Added(String),
-    Changed(String),
-    Removed(String),
-}
-
-impl Change {
-    /// The file's path in the site (`a/b/index.html`).
-    pub fn path(&self) -> &str {
-        change_path(self)
-    }
-    /// `A path`, `M path` or `D path` (as `git diff --name-status`).
-    pub fn line(&self) -> String {
-        match self {
-            Change::Added(p) => format!("A {p}"),
-            Change::Changed(p) => format!("M {p}"),
-            Change::Removed(p) => format!("D {p}"),
-        }
-    }
-}
-
-/// What differs between the site in `old` (absent: nothing) and the one in
-/// `new`, every file compared (the build's own marks left out), in path order.
-/// The two trees are walked together a folder at a time, so memory holds
-/// one folder's names, not every path of both sites (about 530,000 each at
-/// 100,000 stories).
-pub fn changes(old: &Path, new: &Path) -> io::Result<Vec<Change>> {
-    use std::os::unix::fs::MetadataExt;
-    let device = |p: &Path| std::fs::symlink_metadata(p).map(|m| m.dev());
-    let same_device = device(old).ok().is_some_and(|d| device(new).is_ok_and(|e| e == d));
-    let old = std::fs::symlink_metadata(old).is_ok().then_some(old);
-    let mut out = Vec::new();
-    diff_dirs(old, Some(new), "", same_device, &mut out)?;
-    out.retain(|c| !matches!(change_path(c), MANIFEST | super::SITE_MARK));
-    out.sort_unstable_by(|a, b| change_path(a).cmp(change_path(b)));
-    Ok(out)
-}
-
-fn change_path(c: &Change) -> &str {
-    match c {
-        Change::Added(p) | Change::Changed(p) | Change::Removed(p) => p,
-    }
-}
-
-/// A folder's regular files and folders (links are not followed), by name:
-/// whether each is a folder, and its inode number as the folder lists it.
-fn entries(dir: Option<&Path>) -> io::Result<BTreeMap<String, (bool, u64)>> {
-    use std::os::unix::fs::DirEntryExt;
-    let mut out = BTreeMap::new();
-    let Some(dir) = dir else { return Ok(out) };
-    for e in std::fs::read_dir(dir)? {
-        let e = e?;
-        let kind = e.file_type()?;
-        if kind.is_dir() || kind.is_file() {
-            out.insert(e.file_name().to_string_lossy().into_owned(), (kind.is_dir(), e.ino()));
-        }
-    }
-    Ok(out)
-}
-
-/// The changes below `rel` between folder `old` and folder `new` (either
-/// absent: everything in the other is added or removed). On one device,
-/// two files with the inode number their folders list are one file (a
-/// reused page, hard-linked), known without a `stat` of either.
-fn diff_dirs(
-    old: Option<&Path>,
-    new: Option<&Path>,
-    rel: &str,
-    same_device: bool,
-    out: &mut Vec<Change>,
-) -> io::Result<()> {
-    let (before, after) = (entries(old)?, entries(new)?);
-    let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    for name in names {
-        let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
-        let (was_ino, now_ino) = (before.get(name).map(|e| e.1), after.get(name).map(|e| e.1));
-        let was = before.get(name).map(|&(dir, _)| (old.map(|d| d.join(name)), dir));
-        let now = after.get(name).map(|&(dir, _)| (new.map(|d| d.join(name)), dir));
-        let sub = |e: &Option<(Option<PathBuf>, bool)>| match e {
-            Some((p, true)) => p.clone(),
-            _ => None,
-        };
-        let (was_dir, now_dir) = (sub(&was), sub(&now));
-        if was_dir.is_some() || now_dir.is_some() {
-            diff_dirs(was_dir.as_deref(), now_dir.as_deref(), &path, same_device, out)?;
-        }
-        match (&was, &now) {
-            (Some((Some(a), false)), Some((Some(b), false))) => {
-                if (same_device && was_ino == now_ino) || same_file(a, b)? {
-                    continue;
-                }
-                out.push(Change::Changed(path));
-            }
-            (_, Some((_, false))) => out.push(Change::Added(path)),
-            (Some((_, false)), _) => out.push(Change::Removed(path)),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// The same inode, or the same bytes.
-fn same_file(a: &Path, b: &Path) -> io::Result<bool> {
-    use std::os::unix::fs::MetadataExt;
-    let (ma, mb) = (std::fs::metadata(a)?, std::fs::metadata(b)?);
-    if ma.dev() == mb.dev() && ma.ino() == mb.ino() {
-        return Ok(true);
-    }
-    if ma.len() != mb.len() {
-        return Ok(false);
-    }
-    Ok(std::fs::read(a)? == std::fs::read(b)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,41 +488,5 @@ mod tests {
         for bad in ["\"\"", "\"052a\"", &json.replacen('0', "g", 1), &json.replacen('"', "\"00", 1)] {
             assert!(serde_json::from_str::<PageKey>(bad).is_err(), "{bad}");
         }
-    }
-
-    fn write(root: &Path, rel: &str, body: &str) {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-
-    #[test]
-    fn changes_walk_both_sites_together_and_list_every_kind_of_change() {
-        let root = std::env::temp_dir().join(format!("story-changes-test-{}", std::process::id()));
-        let (old, new) = (root.join("old"), root.join("new"));
-        let _ = std::fs::remove_dir_all(&root);
-        for (rel, body) in
-            [("a/index.html", "a"), ("b/index.html", "b"), ("gone/x/y.html", "y"), ("swap", "f")]
-        {
-            write(&old, rel, body);
-        }
-        write(&old, "linked.html", "same");
-        write(&old, MANIFEST, "{}");
-        write(&new, "a/index.html", "a");
-        write(&new, "b/index.html", "B");
-        write(&new, "new/deep/z.html", "z");
-        write(&new, "swap/inside.html", "now a folder");
-        write(&new, MANIFEST, "{\"other\": 1}");
-        std::fs::hard_link(old.join("linked.html"), new.join("linked.html")).unwrap();
-        let lines: Vec<String> = changes(&old, &new).unwrap().iter().map(Change::line).collect();
-        assert_eq!(
-            lines,
-            ["M b/index.html", "D gone/x/y.html", "A new/deep/z.html", "D swap", "A swap/inside.html"]
-        );
-        // No old site: everything is added.
-        let all = changes(&root.join("absent"), &new).unwrap();
-        assert_eq!(all.len(), 5);
-        assert!(all.iter().all(|c| matches!(c, Change::Added(_))));
-        std::fs::remove_dir_all(&root).unwrap();
     }
 }

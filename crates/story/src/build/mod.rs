@@ -24,6 +24,7 @@
 
 pub mod again;
 mod catalogs;
+pub mod changes;
 pub mod embed;
 pub mod entries;
 pub mod feeds;
@@ -78,7 +79,7 @@ pub struct Options {
     /// The image cache (`None`: [`Pipeline::default_cache`]).
     pub cache: Option<PathBuf>,
     /// Where the list of files that a deploy must upload or delete goes
-    /// (see [`incremental::changes`]): `Some` has the build list them in
+    /// (see [`changes::changes_between`]): `Some` has the build list them in
     /// [`Built::changes`], for the caller to write there.
     pub changes: Option<PathBuf>,
 }
@@ -107,7 +108,7 @@ pub struct Built {
     /// The stories whose check was recalled ([`check::Recalled`]), not parsed.
     pub recalled: usize,
     /// With `--changes`: the files added, changed and removed.
-    pub changes: Option<Vec<incremental::Change>>,
+    pub changes: Option<Vec<changes::Change>>,
     /// The search index's files and bytes.
     pub search: search::SearchStats,
     /// What rendering a story again in this site needs ([`again::render_again`]).
@@ -462,7 +463,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     });
     incremental::write_manifest(tmp.path(), keys, &list_keys, &others)?;
     let changes = match &opts.changes {
-        Some(_) => Some(incremental::changes(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
+        Some(_) => Some(changes::changes_between(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
         None => None,
     };
     phase.end("manifest and changes");
