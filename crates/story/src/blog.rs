@@ -67,7 +67,7 @@ pub fn import_all(srcs: &[PathBuf], site: &Path, root: Option<&Path>) -> std::io
         let (sandbox, files) = if src.is_dir() {
             let sandbox = Sandbox::new(src)?;
             let root = sandbox.root().to_owned();
-            let files = sandbox.walk(&root, &mut |p| is_post(p), &mut out.skipped)?;
+            let files = sandbox.walk(&root, &|p| is_post(p), &mut out.skipped)?;
             (sandbox, files)
         } else {
             (Sandbox::new(crate::sandbox::parent_dir(src))?, vec![src.clone()])

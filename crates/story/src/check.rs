@@ -587,7 +587,7 @@ pub fn collect(
     let mut skipped = Vec::new();
     let found = sandbox.walk(
         path,
-        &mut |e| match e.file_name().and_then(|n| n.to_str()) {
+        &|e| match e.file_name().and_then(|n| n.to_str()) {
             Some("story.json" | "stories.json") => true,
             Some("story.md") => std::fs::symlink_metadata(e.with_file_name("story.json")).is_err(),
             _ => false,

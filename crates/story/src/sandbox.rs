@@ -169,14 +169,27 @@ impl Sandbox {
     /// Every file below `dir` (inside the root) for which `keep` says yes,
     /// in sorted order, without following links to folders (listed in
     /// `skipped`). Hidden files and folders (`.git`, `.env`) are passed over.
+    /// The folders in `dir` are walked on every core, each on its own (a
+    /// walk reads a folder at a time: 100,000 bundles are 100,000 folders,
+    /// about 0.6 s of system time on one core), their files put back in
+    /// order.
     pub fn walk(
         &self,
         dir: &Path,
-        keep: &mut dyn FnMut(&Path) -> bool,
+        keep: &(dyn Fn(&Path) -> bool + Sync),
         skipped: &mut Vec<Skipped>,
     ) -> io::Result<Vec<PathBuf>> {
+        let entries = sorted_entries(dir)?;
+        let parts = crate::parallel::parallel_io(&entries, |e| {
+            let (mut found, mut skipped) = (Vec::new(), Vec::new());
+            walk_entry(e, keep, &mut skipped, &mut found)?;
+            Ok::<_, io::Error>((found, skipped))
+        })?;
         let mut found = Vec::new();
-        walk_into(dir, keep, skipped, &mut found)?;
+        for (files, passed) in parts {
+            found.extend(files);
+            skipped.extend(passed);
+        }
         Ok(found)
     }
 }
@@ -186,30 +199,47 @@ impl Sandbox {
 /// its depth is bounded by the system's longest path.
 fn walk_into(
     dir: &Path,
-    keep: &mut dyn FnMut(&Path) -> bool,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
     skipped: &mut Vec<Skipped>,
     found: &mut Vec<PathBuf>,
 ) -> io::Result<()> {
+    for e in sorted_entries(dir)? {
+        walk_entry(&e, keep, skipped, found)?;
+    }
+    Ok(())
+}
+
+/// A folder's entries, in name order.
+fn sorted_entries(dir: &Path) -> io::Result<Vec<std::fs::DirEntry>> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);
-    for e in entries {
-        let path = e.path();
-        if e.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let kind = e.file_type()?;
-        if kind.is_dir() {
-            walk_into(&path, keep, skipped, found)?;
-        } else if kind.is_symlink() && path.is_dir() {
-            skipped.push(Skipped {
-                path,
-                why: "a link to a folder is not followed (it could loop or lead outside the site); \
-                      put the folder itself here"
-                    .into(),
-            });
-        } else if keep(&path) {
-            found.push(path);
-        }
+    Ok(entries)
+}
+
+/// One entry of a walk: a folder walked into, a link to one passed over
+/// (in `skipped`), a file kept in `found` when `keep` says so.
+fn walk_entry(
+    e: &std::fs::DirEntry,
+    keep: &(dyn Fn(&Path) -> bool + Sync),
+    skipped: &mut Vec<Skipped>,
+    found: &mut Vec<PathBuf>,
+) -> io::Result<()> {
+    let path = e.path();
+    if e.file_name().to_string_lossy().starts_with('.') {
+        return Ok(());
+    }
+    let kind = e.file_type()?;
+    if kind.is_dir() {
+        walk_into(&path, keep, skipped, found)?;
+    } else if kind.is_symlink() && path.is_dir() {
+        skipped.push(Skipped {
+            path,
+            why: "a link to a folder is not followed (it could loop or lead outside the site); \
+                  put the folder itself here"
+                .into(),
+        });
+    } else if keep(&path) {
+        found.push(path);
     }
     Ok(())
 }

@@ -99,7 +99,7 @@ pub(super) fn copy_static(
         return Ok(());
     }
     let mut skipped = Vec::new();
-    let files = sandbox.walk(&dir, &mut |_| true, &mut skipped).map_err(|e| run_err(&dir, e))?;
+    let files = sandbox.walk(&dir, &|_| true, &mut skipped).map_err(|e| run_err(&dir, e))?;
     if let Some(s) = skipped.first() {
         return Err(Failure::Run(format!("{}: {}", s.path.display(), s.why)));
     }
@@ -131,9 +131,7 @@ pub(super) fn copy_viewer(
     if snippets.is_dir() {
         let viewer = Sandbox::new(dir).map_err(|e| run_err(dir, e))?;
         let (mut skipped, root) = (Vec::new(), viewer.root().to_owned());
-        for f in
-            viewer.walk(&root.join("snippets"), &mut |_| true, &mut skipped).map_err(|e| run_err(dir, e))?
-        {
+        for f in viewer.walk(&root.join("snippets"), &|_| true, &mut skipped).map_err(|e| run_err(dir, e))? {
             let rel = f.strip_prefix(&root).expect("walked below the root").to_owned();
             copies.push((f, to.join(rel)));
         }
