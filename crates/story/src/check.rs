@@ -335,11 +335,9 @@ impl Cache<'_> {
         // hash. The stamp is taken before the bytes are read.
         let recalling = keeper.filter(|k| k.recalls() && path.file_name().is_some_and(|n| n == "story.json"));
         let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, Stamp::of(r)));
-        if let Some((k, r, Some(stamp))) = recalling {
-            let held = k
-                .known_hash(r, &stamp)
-                .and_then(|hash| recalled(sandbox, k, r, &hash, Some(&stamp), path, named));
-            if let Some(held) = held {
+        let vouched = recalling.and_then(|(k, r, stamp)| k.known_hash(r, stamp.as_ref()?));
+        if let (Some((k, r, stamp)), Some(hash)) = (recalling, &vouched) {
+            if let Some(held) = recalled(sandbox, k, r, hash, stamp.as_ref(), path, named) {
                 return ((path_key(r), None), held);
             }
         }
@@ -347,7 +345,11 @@ impl Cache<'_> {
         let (checked, remember) = match recalling {
             Some((k, r, stamp, Ok(bytes))) => {
                 let hash = crate::memo::content_hash(&bytes);
-                if let Some(held) = recalled(sandbox, k, r, &hash, stamp.as_ref(), path, named) {
+                // The same bytes as vouched for: their record was just tried.
+                let again = vouched != Some(hash);
+                if let Some(held) =
+                    again.then(|| recalled(sandbox, k, r, &hash, stamp.as_ref(), path, named)).flatten()
+                {
                     return ((path_key(r), None), held);
                 }
                 let (checked, local) = check_bytes(sandbox, path, Some(r), bytes);

@@ -327,21 +327,22 @@ pub(super) fn render_story(
     // when its stamp (taken before it is read) vouches for its bytes.
     let memo = pages.memo.filter(|_| !is_markdown(file));
     let stamp = pages.remember.filter(|_| !is_markdown(file)).and_then(|_| Stamp::of(file));
-    let vouched = memo.zip(stamp.as_ref()).and_then(|(m, s)| Some((m, m.hash_by_stamp(file, s)?)));
-    if let Some((memo, hash)) = vouched {
-        if let Some(r) = memo.get(file, &hash).and_then(|bytes| Remembered::decode(&bytes)) {
-            let kept = kept_as_remembered(r, file, (&folder, &page, &dir), &hash, stamp.as_ref(), pages)?;
-            if let Some(kept) = kept {
-                return Ok(Rendered { unread: true, ..kept });
-            }
+    let kept_by =
+        |hash: &[u8; 32]| match memo.and_then(|m| m.get(file, hash)).and_then(|b| Remembered::decode(&b)) {
+            Some(r) => kept_as_remembered(r, file, (&folder, &page, &dir), hash, stamp.as_ref(), pages),
+            None => Ok(None),
+        };
+    let vouched = memo.zip(stamp.as_ref()).and_then(|(m, s)| m.hash_by_stamp(file, s));
+    if let Some(hash) = &vouched {
+        if let Some(kept) = kept_by(hash)? {
+            return Ok(Rendered { unread: true, ..kept });
         }
     }
     let json = published_bytes(sandbox, file)?;
     let json_hash = crate::memo::content_hash(&json);
-    let remembered = memo.and_then(|m| m.get(file, &json_hash));
-    if let Some(r) = remembered.and_then(|bytes| Remembered::decode(&bytes)) {
-        let kept = kept_as_remembered(r, file, (&folder, &page, &dir), &json_hash, stamp.as_ref(), pages)?;
-        if let Some(kept) = kept {
+    // The same bytes as vouched for: their record was just tried.
+    if vouched != Some(json_hash) {
+        if let Some(kept) = kept_by(&json_hash)? {
             return Ok(kept);
         }
     }
