@@ -174,7 +174,7 @@ impl Listing {
     /// A listing whose spill is in `dir` (a folder of the build's own),
     /// for the catalog at `base`.
     pub fn new(dir: &Path, base: Url) -> std::io::Result<Listing> {
-        Ok(Listing { spill: Spill::new(dir)?, base, tags: Mutex::default(), memo: None, recalled: 0.into() })
+        Ok(Listing { spill: Spill::held(dir)?, base, tags: Mutex::default(), memo: None, recalled: 0.into() })
     }
 
     /// This listing recalls what `last` remembers, and remembers in `new`.

@@ -80,7 +80,7 @@ pub(super) struct Records(Spill);
 
 impl Records {
     pub(super) fn new(dir: &Path) -> Result<Records, Failure> {
-        Ok(Records(Spill::new(dir)?))
+        Ok(Records(Spill::held(dir)?))
     }
 
     fn push(&self, r: &Rendered) -> Result<At, Failure> {

@@ -49,7 +49,7 @@ pub struct FactsKeeper(Spill);
 
 impl FactsKeeper {
     pub fn new(dir: &Path) -> io::Result<FactsKeeper> {
-        Ok(FactsKeeper(Spill::new(dir)?))
+        Ok(FactsKeeper(Spill::held(dir)?))
     }
 }
 
