@@ -335,12 +335,16 @@ impl Cache<'_> {
         // hash. The stamp is taken before the bytes are read.
         let recalling = keeper.filter(|k| k.recalls() && path.file_name().is_some_and(|n| n == "story.json"));
         let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, Stamp::of(r)));
-        let vouched = recalling.and_then(|(k, r, stamp)| k.known_hash(r, stamp.as_ref()?));
-        if let (Some((k, r, stamp)), Some(hash)) = (recalling, &vouched) {
-            if let Some(held) = recalled(sandbox, k, r, hash, stamp.as_ref(), path, named) {
-                return ((path_key(r), None), held);
+        let vouched = recalling.and_then(|(k, r, stamp)| k.recall_by_stamp(r, stamp.as_ref()?));
+        let vouched = match (recalling, vouched) {
+            (Some((k, r, stamp)), Some((hash, found))) => {
+                if let Some(held) = recalled(sandbox, k, r, &hash, stamp.as_ref(), path, named, Some(found)) {
+                    return ((path_key(r), None), held);
+                }
+                Some(hash)
             }
-        }
+            _ => None,
+        };
         let recalling = recalling.map(|(k, r, stamp)| (k, r, stamp, read_limited(sandbox, path)));
         let (checked, remember) = match recalling {
             Some((k, r, stamp, Ok(bytes))) => {
@@ -348,7 +352,7 @@ impl Cache<'_> {
                 // The same bytes as vouched for: their record was just tried.
                 let again = vouched != Some(hash);
                 if let Some(held) =
-                    again.then(|| recalled(sandbox, k, r, &hash, stamp.as_ref(), path, named)).flatten()
+                    again.then(|| recalled(sandbox, k, r, &hash, stamp.as_ref(), path, named, None)).flatten()
                 {
                     return ((path_key(r), None), held);
                 }

@@ -245,9 +245,14 @@ impl check::Keeper for Listing {
     fn recalls(&self) -> bool {
         self.memo.is_some()
     }
-    fn known_hash(&self, real: &Path, stamp: &crate::memo::Stamp) -> Option<[u8; 32]> {
+    fn recall_by_stamp(
+        &self,
+        real: &Path,
+        stamp: &crate::memo::Stamp,
+    ) -> Option<([u8; 32], check::Recalled)> {
         let (Some(last), _) = self.memo.as_ref()? else { return None };
-        last.hash_by_stamp(real, stamp)
+        let (hash, record) = last.get_by_stamp(real, stamp)?;
+        Some((hash, check::Recalled::decode(&record)?))
     }
     fn recall(&self, real: &Path, hash: &[u8; 32]) -> Option<check::Recalled> {
         let (Some(last), _) = self.memo.as_ref()? else { return None };
@@ -259,13 +264,16 @@ impl check::Keeper for Listing {
         hash: &[u8; 32],
         stamp: Option<&crate::memo::Stamp>,
         r: &check::Recalled,
+        vouched: bool,
     ) -> std::io::Result<Listed> {
         self.tags.lock().expect("no panics while locked").extend(r.tags.iter().cloned());
         let listed = Listed { at: self.spill.push(&r.record)?, published: r.published, id: r.id };
-        if let Some((_, new)) = &self.memo {
-            // A record not written is only a story parsed again next time.
-            let _ = new.put(real, stamp, &r.encode(hash));
-        }
+        // A record not written is only a story parsed again next time.
+        let _ = match &self.memo {
+            Some((Some(last), new)) if vouched => new.carry(real, last),
+            Some((_, new)) => new.put(real, stamp, &r.encode(hash)),
+            None => Ok(()),
+        };
         self.recalled.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(listed)
     }

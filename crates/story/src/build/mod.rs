@@ -197,9 +197,11 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // whose JSON is the same (not parsed), and this check's record.
     let (checked_at, context) = (memo::memo_path(&opts.out, "checked"), memo::context(&site, &root));
     let checked_new = tmp.path().join(CHECKED_NEW);
-    let remember = crate::memo::Writer::new(&checked_new, &context).map_err(|e| run_err(&checked_new, e))?;
-    let mut listing = crate::index::Listing::new(tmp.path(), hrefs.base().clone())?
-        .with_memo(crate::memo::Memo::open(&checked_at, &context), remember);
+    let last_checked = crate::memo::Memo::open(&checked_at, &context);
+    let remember = crate::memo::Writer::after(last_checked.as_ref(), &checked_new, &context)
+        .map_err(|e| run_err(&checked_new, e))?;
+    let mut listing =
+        crate::index::Listing::new(tmp.path(), hrefs.base().clone())?.with_memo(last_checked, remember);
     let (checked, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
     // Moved out at once: the folder is to hold nothing else ([`Staging::adopt_spare`]).
     listing.finish_memo(&checked_at).map_err(|e| run_err(&checked_at, e))?;
@@ -334,7 +336,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let memo_at = memo::memo_path(&opts.out, "memo");
     let memo = crate::memo::Memo::open(&memo_at, &memo::context(&site, &root));
     let memo_new = tmp.path().join(MEMO_NEW);
-    let remember = crate::memo::Writer::new(&memo_new, &memo::context(&site, &root))
+    let remember = crate::memo::Writer::after(memo.as_ref(), &memo_new, &memo::context(&site, &root))
         .map_err(|e| run_err(&memo_new, e))?;
     let pages = Pages {
         info: &info,

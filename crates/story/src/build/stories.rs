@@ -327,22 +327,31 @@ pub(super) fn render_story(
     // when its stamp (taken before it is read) vouches for its bytes.
     let memo = pages.memo.filter(|_| !is_markdown(file));
     let stamp = pages.remember.filter(|_| !is_markdown(file)).and_then(|_| Stamp::of(file));
-    let kept_by =
-        |hash: &[u8; 32]| match memo.and_then(|m| m.get(file, hash)).and_then(|b| Remembered::decode(&b)) {
-            Some(r) => kept_as_remembered(r, file, (&folder, &page, &dir), hash, stamp.as_ref(), pages),
+    // A record its stamp vouched for is carried over as it is, unread
+    // ([`crate::memo::Writer::carry`]).
+    let kept_by = |hash: &[u8; 32], vouched: Option<Vec<u8>>| {
+        let carried = vouched.is_some();
+        let record = vouched.or_else(|| memo.and_then(|m| m.get(file, hash)));
+        match record.and_then(|b| Remembered::decode(&b)) {
+            Some(r) => {
+                let how = (hash, stamp.as_ref(), carried);
+                kept_as_remembered(r, file, (&folder, &page, &dir), how, pages)
+            }
             None => Ok(None),
-        };
-    let vouched = memo.zip(stamp.as_ref()).and_then(|(m, s)| m.hash_by_stamp(file, s));
-    if let Some(hash) = &vouched {
-        if let Some(kept) = kept_by(hash)? {
+        }
+    };
+    let vouched = memo.zip(stamp.as_ref()).and_then(|(m, s)| m.get_by_stamp(file, s));
+    let vouched_hash = vouched.as_ref().map(|v| v.0);
+    if let Some((hash, record)) = vouched {
+        if let Some(kept) = kept_by(&hash, Some(record))? {
             return Ok(Rendered { unread: true, ..kept });
         }
     }
     let json = published_bytes(sandbox, file)?;
     let json_hash = crate::memo::content_hash(&json);
     // The same bytes as vouched for: their record was just tried.
-    if vouched != Some(json_hash) {
-        if let Some(kept) = kept_by(&json_hash)? {
+    if vouched_hash != Some(json_hash) {
+        if let Some(kept) = kept_by(&json_hash, None)? {
             return Ok(kept);
         }
     }
@@ -377,7 +386,7 @@ pub(super) fn render_story(
         remembered: false,
         unread: false,
     };
-    remember(pages, file, stamp.as_ref(), r)?;
+    remember(pages, file, stamp.as_ref(), r, false)?;
     if reused {
         return Ok(summary);
     }
@@ -408,14 +417,24 @@ fn search_terms(pages: &Pages<'_>, story: &Story) -> String {
 
 /// What a rendered story gives the rest of the build that is not its
 /// pages (the files it uses, its search terms), and the memo's record of it
-/// (with `stamp`, the file's before it was read).
-fn remember(pages: &Pages<'_>, file: &Path, stamp: Option<&Stamp>, r: Remembered) -> Result<(), Failure> {
+/// (with `stamp`, the file's before it was read; `carried`: the last
+/// memo's record, which that stamp vouched for, kept as it is).
+fn remember(
+    pages: &Pages<'_>,
+    file: &Path,
+    stamp: Option<&Stamp>,
+    r: Remembered,
+    carried: bool,
+) -> Result<(), Failure> {
     pages.used.lock().expect("no panics while locked").extend(r.assets.iter().cloned());
     if let Some(index) = pages.index {
         index.add_story(&r.id, r.terms.split_terminator('\n'))?;
     }
     if let Some(w) = pages.remember.filter(|_| !is_markdown(file) && pages.index.is_some()) {
-        w.put(file, stamp, &r.encode())?;
+        match pages.memo.filter(|_| carried) {
+            Some(last) => w.carry(file, last)?,
+            None => w.put(file, stamp, &r.encode())?,
+        }
     }
     Ok(())
 }
@@ -451,13 +470,13 @@ fn keyed<'i>(
 /// key. `None`: they were not (the site, its tags' folders or its images
 /// changed), and the story is parsed and rendered.
 /// `(folder, page, dir)`: its bundle's folder, its page's address, and its
-/// folder in the new site.
+/// folder in the new site; `(json_hash, stamp, carried)`: its JSON's hash,
+/// its stamp, and whether that stamp vouched for its record ([`remember`]).
 fn kept_as_remembered(
     r: Remembered,
     file: &Path,
     (folder, page, dir): (&str, &Url, &Path),
-    json_hash: &[u8; 32],
-    stamp: Option<&Stamp>,
+    (json_hash, stamp, carried): (&[u8; 32], Option<&Stamp>, bool),
     pages: &Pages<'_>,
 ) -> Result<Option<Rendered>, Failure> {
     let json_url = page.join("story.json").map_err(|e| Failure::Run(e.to_string()))?;
@@ -484,7 +503,7 @@ fn kept_as_remembered(
         remembered: true,
         unread: false,
     };
-    remember(pages, file, stamp, r)?;
+    remember(pages, file, stamp, r, carried)?;
     Ok(Some(kept))
 }
 

@@ -28,8 +28,9 @@ pub trait Keeper: Sync {
         false
     }
     /// What the story at `real` (its canonical path) hashes to, unread,
-    /// when its `stamp` now vouches for its bytes ([`crate::memo::Stamp`]).
-    fn known_hash(&self, _real: &Path, _stamp: &Stamp) -> Option<[u8; 32]> {
+    /// and what was kept of it the last time: when its `stamp` now
+    /// vouches for its bytes ([`crate::memo::Stamp`]).
+    fn recall_by_stamp(&self, _real: &Path, _stamp: &Stamp) -> Option<([u8; 32], Recalled)> {
         None
     }
     /// What was kept of the story at `real` (its canonical path) the last
@@ -39,13 +40,15 @@ pub trait Keeper: Sync {
     }
     /// Keeps a recalled story again, as [`Keeper::keep`] kept it, and
     /// remembers it again for the next run (the story at `real`, its
-    /// JSON's hash `hash`, its stamp before it was read).
+    /// JSON's hash `hash`, its stamp before it was read; `vouched`: that
+    /// stamp gave it, and its record is carried over as it is).
     fn keep_recalled(
         &self,
         _real: &Path,
         _hash: &[u8; 32],
         _stamp: Option<&Stamp>,
         _r: &Recalled,
+        _vouched: bool,
     ) -> io::Result<Listed> {
         Err(io::Error::other("this keeper recalls nothing"))
     }

@@ -55,6 +55,9 @@ impl Recalled {
 /// What `keeper` recalls of the `story.json` at `path` (really at
 /// `real`), whose bytes hash to `hash` (its stamp before it was read:
 /// `stamp`), kept again: when the files it names are all still there.
+/// `vouched`: what its stamp recalled ([`Keeper::recall_by_stamp`]),
+/// else it is recalled by its hash.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn recalled(
     sandbox: &Sandbox,
     keeper: &dyn Keeper,
@@ -63,12 +66,14 @@ pub(super) fn recalled(
     stamp: Option<&Stamp>,
     path: &Path,
     named: bool,
+    vouched: Option<Recalled>,
 ) -> Option<Held> {
-    let r = keeper.recall(real, hash)?;
+    let by_stamp = vouched.is_some();
+    let r = vouched.or_else(|| keeper.recall(real, hash))?;
     if !r.checked.iter().all(|p| local_file(sandbox, Path::new(p)).is_ok()) {
         return None;
     }
-    let listed = keeper.keep_recalled(real, hash, stamp, &r).ok()?;
+    let listed = keeper.keep_recalled(real, hash, stamp, &r, by_stamp).ok()?;
     let report = Report { file: path.display().to_string(), diagnostics: Vec::new() };
     Some(Held { report: kept(report, named), doc: None, listed: Some(listed) })
 }
