@@ -11,7 +11,7 @@ use story_format::layout;
 use story_format::url::Url;
 use story_format::{parse_document_with_assets, Asset, Catalog, Document};
 
-use super::entries::Entries;
+use super::entries::{Entries, Gathering};
 use super::files::{below, local_path};
 use super::{run_err, Failure};
 use crate::check;
@@ -76,17 +76,51 @@ pub fn site_catalog(
             gathering.add(out.join(&rel), url, &bytes, page.0)?;
         }
     } else {
-        made(&mut |name, json| {
-            let url = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
-            let shown = || format!("{name} (made from the bundles)");
-            let (page, assets) = parse_page(json.as_bytes(), &url, shown, files)?;
-            write(out, &name, json.as_bytes())?;
-            thumbnails.extend(assets);
-            gathering.add(out.join(&name), url, json.as_bytes(), page)
-        })?;
+        (gathering, thumbnails) = made_pages(root, out, made, files, (gathering, thumbnails))?;
     }
     Ok(SiteCatalog { catalog: gathering.done()?, thumbnails, own })
 }
+
+/// The pages `made` makes, each parsed, written and gathered as it comes,
+/// on a thread of its own: making a page (its entries read back and
+/// written as JSON) and parsing it again take about as long, and each
+/// took a core for half a second at 100,000 stories while the other
+/// waited. At most [`PAGES_AHEAD`] made pages wait to be parsed.
+fn made_pages(
+    root: &Url,
+    out: &Path,
+    made: impl FnOnce(&mut dyn FnMut(String, String) -> Result<(), Failure>) -> Result<(), Failure>,
+    files: usize,
+    (mut gathering, mut thumbnails): (Gathering, Vec<Asset>),
+) -> Result<(Gathering, Vec<Asset>), Failure> {
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(String, String)>(PAGES_AHEAD);
+        let gather = s.spawn(move || {
+            for (name, json) in rx {
+                let url = root.join(&name).map_err(|e| Failure::Run(e.to_string()))?;
+                let shown = || format!("{name} (made from the bundles)");
+                let (page, assets) = parse_page(json.as_bytes(), &url, shown, files)?;
+                write(out, &name, json.as_bytes())?;
+                thumbnails.extend(assets);
+                gathering.add(out.join(&name), url, json.as_bytes(), page)?;
+            }
+            Ok::<_, Failure>((gathering, thumbnails))
+        });
+        // A page not taken: the gathering stopped, and says why below.
+        let making = made(&mut |name, json| {
+            tx.send((name, json)).map_err(|_| Failure::Run("the catalog's pages were not gathered".into()))
+        });
+        drop(tx);
+        let gathered =
+            gather.join().map_err(|_| Failure::Run("the catalog's pages were not gathered".into()))?;
+        let gathered = gathered?;
+        making.map(|()| gathered)
+    })
+}
+
+/// Made pages that may wait to be parsed ([`made_pages`]): each is about
+/// 2 MB of JSON at [`layout::CATALOG_PAGE`] entries.
+const PAGES_AHEAD: usize = 2;
 
 /// One page parsed; its errors stop the build (a page SITE wrote was
 /// checked already; one made from the bundles can still break a limit).
