@@ -328,13 +328,19 @@ impl Cache<'_> {
         keeper: Option<&dyn Keeper>,
         named: bool,
     ) -> ((PathKey, Option<PathBuf>), Held) {
-        let real = crate::sandbox::canonical(path).ok();
+        let (real, meta) = match crate::sandbox::canonical_and_meta(path) {
+            Ok((real, meta)) => (Some(real), meta),
+            Err(_) => (None, None),
+        };
         // A `story.json` the keeper remembers: kept again unparsed when its
         // JSON is the same (its stamp vouching for that, unread, or its
         // bytes hashing the same); else checked from the bytes read for the
         // hash. The stamp is taken before the bytes are read.
         let recalling = keeper.filter(|k| k.recalls() && path.file_name().is_some_and(|n| n == "story.json"));
-        let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, Stamp::of(r)));
+        // The file's own metadata, read on the way to its canonical path,
+        // when it was (not a link): no second `lstat`.
+        let stamp_of = |r: &Path| meta.as_ref().map_or_else(|| Stamp::of(r), Stamp::of_meta);
+        let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, stamp_of(r)));
         let vouched = recalling.and_then(|(k, r, stamp)| k.recall_by_stamp(r, stamp.as_ref()?));
         let vouched = match (recalling, vouched) {
             (Some((k, r, stamp)), Some((hash, found))) => {

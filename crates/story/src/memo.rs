@@ -142,8 +142,13 @@ impl Stamp {
     /// The stamp of the regular file at `path` (a link is not followed:
     /// `None`, as for a file that is not there).
     pub fn of(path: &Path) -> Option<Stamp> {
+        Stamp::of_meta(&std::fs::symlink_metadata(path).ok()?)
+    }
+
+    /// The stamp of a file whose metadata (not following a link) is `m`;
+    /// `None` when it is not a regular file.
+    pub fn of_meta(m: &std::fs::Metadata) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::symlink_metadata(path).ok()?;
         m.is_file().then(|| Stamp {
             dev: m.dev(),
             ino: m.ino(),

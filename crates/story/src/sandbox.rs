@@ -360,6 +360,13 @@ pub fn parent_dir(path: &Path) -> &Path {
 /// path (remembered, a few thousand folders a thread) and its name; any
 /// other path goes the libc way.
 pub fn canonical(path: &Path) -> io::Result<PathBuf> {
+    canonical_and_meta(path).map(|(real, _)| real)
+}
+
+/// [`canonical`], and the metadata of the file itself when it was read on
+/// the way (`None` for a link, or a path libc resolved): what a stamp is
+/// taken from without asking again ([`crate::memo::Stamp::of_meta`]).
+pub fn canonical_and_meta(path: &Path) -> io::Result<(PathBuf, Option<std::fs::Metadata>)> {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::path::Component;
@@ -370,10 +377,11 @@ pub fn canonical(path: &Path) -> io::Result<PathBuf> {
     let plain = path.is_absolute()
         && path.components().all(|c| matches!(c, Component::RootDir | Component::Normal(_)));
     let (Some(dir), Some(name), true) = (path.parent(), path.file_name(), plain) else {
-        return std::fs::canonicalize(path);
+        return Ok((std::fs::canonicalize(path)?, None));
     };
-    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
-        return std::fs::canonicalize(path);
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Ok((std::fs::canonicalize(path)?, None));
     }
     let known = FOLDERS.with(|f| f.borrow().get(dir).cloned());
     let dir_real = match known {
@@ -390,7 +398,7 @@ pub fn canonical(path: &Path) -> io::Result<PathBuf> {
             real
         }
     };
-    Ok(dir_real.join(name))
+    Ok((dir_real.join(name), Some(meta)))
 }
 
 #[cfg(all(test, unix))]
@@ -427,6 +435,12 @@ mod tests {
             assert_eq!(ours.as_ref().ok(), libc.as_ref().ok(), "{}", p.display());
             assert_eq!(ours.is_err(), libc.is_err(), "{}", p.display());
         }
+        // The metadata read on the way is the file's own, and none for a link.
+        use std::os::unix::fs::MetadataExt;
+        let file = tmp.join("a/b/story.json");
+        let (_, meta) = canonical_and_meta(&file).unwrap();
+        assert_eq!(meta.map(|m| m.ino()), Some(std::fs::metadata(&file).unwrap().ino()));
+        assert!(canonical_and_meta(&tmp.join("a/file-link.json")).unwrap().1.is_none());
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 

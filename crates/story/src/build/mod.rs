@@ -57,8 +57,8 @@ use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
 use feeds::{SitemapUrl, FEED_ENTRIES};
 use files::{
-    as_story_json, below, check_viewer, cmp_folder, copy_file, copy_static, copy_viewer, folder_text,
-    local_path, site_embed_js,
+    as_story_json, below, check_viewer, cmp_parent, cmp_slashed, copy_file, copy_static, copy_viewer,
+    local_path, parent_bytes, site_embed_js,
 };
 use head::{site_root, Kind, Site};
 use phases::Phases;
@@ -217,10 +217,12 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // `docs`), and its path (borrowed: a copy cost 100 bytes a story). In
     // the order of their folders as text (`a/b/`): the order of stories of
     // one date in the lists, and of the manifest.
-    let mut bundle_files: Vec<usize> = (0..files.len())
+    let mut bundle_files: Vec<(usize, &[u8])> = (0..files.len())
         .filter(|&i| files[i].file_name().is_some_and(|n| n == "story.json" || n == "story.md"))
+        .map(|i| (i, parent_bytes(&files[i])))
         .collect();
-    bundle_files.sort_by(|&a, &b| folder_text(&files[a]).cmp(folder_text(&files[b])));
+    bundle_files.sort_by(|a, b| cmp_slashed(a.1, b.1));
+    let bundle_files: Vec<usize> = bundle_files.into_iter().map(|(i, _)| i).collect();
     let bundles: Vec<&Path> = bundle_files.iter().map(|&i| files[i].as_path()).collect();
     for b in &bundles {
         if b.parent() == Some(site.as_path()) {
@@ -254,9 +256,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // A folder (`a/b/`) is a story's when a bundle's folder, as text, is
     // the site's and it: the bundles are in that order (no set of folders).
     let site_text = site.as_os_str().as_encoded_bytes();
+    let parents: Vec<&[u8]> = bundles.iter().map(|b| parent_bytes(b)).collect();
     let is_story = |f: &str| {
         let target = [site_text, b"/", f.as_bytes()].concat();
-        bundles.binary_search_by(|b| cmp_folder(b, &target)).is_ok()
+        parents.binary_search_by(|p| cmp_parent(p, &target)).is_ok()
     };
     previous.clear_spare(tmp.path(), is_story).map_err(|e| run_err(tmp.path(), e))?;
     // Every file written that is not a story's or a list's page, for the
