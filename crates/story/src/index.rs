@@ -170,11 +170,22 @@ pub struct Listing {
     recalled: std::sync::atomic::AtomicUsize,
 }
 
+/// What a [`Listing`] holds of its records in memory: about 12,000
+/// stories' (each is read back twice; most of a build's peak is the check,
+/// while the listing is whole).
+const LISTING_HELD: usize = 8 << 20;
+
 impl Listing {
     /// A listing whose spill is in `dir` (a folder of the build's own),
     /// for the catalog at `base`.
     pub fn new(dir: &Path, base: Url) -> std::io::Result<Listing> {
-        Ok(Listing { spill: Spill::held(dir)?, base, tags: Mutex::default(), memo: None, recalled: 0.into() })
+        Ok(Listing {
+            spill: Spill::held(dir, LISTING_HELD)?,
+            base,
+            tags: Mutex::default(),
+            memo: None,
+            recalled: 0.into(),
+        })
     }
 
     /// This listing recalls what `last` remembers, and remembers in `new`.

@@ -5,13 +5,13 @@
 //! from it at once, so whatever happens to the build, nothing is left; its
 //! room is freed when the [`Spill`] is dropped.
 //!
-//! A spill made with [`Spill::held`] keeps its first [`HELD_BUDGET`]
-//! bytes in memory instead (in blocks of [`BLOCK`], so it never holds
-//! more than it needs, nor copies what it holds to grow): at 100,000
-//! stories the stories' records are then read back with no system call
-//! (each `pread` of a 42-byte record cost more than the work it was for,
-//! 3 of them a story), and a site ten times bigger still holds no more
-//! than the budget.
+//! A spill made with [`Spill::held`] keeps its first bytes in memory
+//! instead, up to a budget its user sets (in blocks of [`BLOCK`], so it
+//! never holds more than it needs, nor copies what it holds to grow): at
+//! 100,000 stories the stories' records are then read back with no system
+//! call (each `pread` of a 42-byte record cost more than the work it was
+//! for, 3 of them a story), and a site ten times bigger still holds no
+//! more than the budget.
 
 use std::fs::File;
 use std::io;
@@ -19,9 +19,6 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
-
-/// What a [`Spill::held`] spill holds in memory at most, in bytes.
-pub const HELD_BUDGET: usize = 24 << 20;
 
 /// The blocks a spill holds its records in.
 const BLOCK: usize = 1 << 20;
@@ -43,7 +40,7 @@ pub struct Spill {
     /// The first bytes, [`BLOCK`] in each block (the file has a hole in
     /// their place); `held_len` of them.
     held: RwLock<(Vec<Box<[u8]>>, usize)>,
-    /// What it may hold ([`HELD_BUDGET`], or none).
+    /// What it may hold in memory, in bytes.
     budget: usize,
 }
 
@@ -54,10 +51,10 @@ impl Spill {
         Spill::open(dir, 0)
     }
 
-    /// A new, empty spill in `dir` whose first [`HELD_BUDGET`] bytes are
-    /// held in memory.
-    pub fn held(dir: &Path) -> io::Result<Spill> {
-        Spill::open(dir, HELD_BUDGET)
+    /// A new, empty spill in `dir` whose first `budget` bytes are held
+    /// in memory.
+    pub fn held(dir: &Path, budget: usize) -> io::Result<Spill> {
+        Spill::open(dir, budget)
     }
 
     fn open(dir: &Path, budget: usize) -> io::Result<Spill> {
@@ -152,6 +149,7 @@ mod tests {
     /// midway), pushed from two threads at once.
     #[test]
     fn records_come_back_as_written_from_a_file_no_one_sees() {
+        const HELD_BUDGET: usize = 8 << 20;
         for (n, budget) in [0, HELD_BUDGET, 3000, 2 * BLOCK + 7].into_iter().enumerate() {
             // Records of 3 KB for the budget of two blocks and a bit.
             let pad = if budget > BLOCK && budget < HELD_BUDGET { 3000 } else { 0 };

@@ -43,13 +43,13 @@ impl Facts {
 }
 
 /// `story check`'s [`Keeper`]: each story's [`Facts`] in a spill (a file
-/// with no name, in the system's temporary folder), read back when a
-/// catalog lists the story.
+/// with no name, in the system's temporary folder; its first 8 MB held in
+/// memory), read back when a catalog lists the story.
 pub struct FactsKeeper(Spill);
 
 impl FactsKeeper {
     pub fn new(dir: &Path) -> io::Result<FactsKeeper> {
-        Ok(FactsKeeper(Spill::held(dir)?))
+        Ok(FactsKeeper(Spill::held(dir, 8 << 20)?))
     }
 }
 
