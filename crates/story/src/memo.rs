@@ -253,8 +253,13 @@ impl Memo {
 
     /// Where the record of `file` is: its start and length.
     fn place(&self, file: &Path) -> Option<(u64, u32)> {
+        self.place_of(path_key(file))
+    }
+
+    /// Where the record of the file whose path key is `key` is.
+    fn place_of(&self, key: PathKey) -> Option<(u64, u32)> {
         // As one big-endian number: the bytes' order, compared in one step.
-        let key = u128::from_be_bytes(path_key(file));
+        let key = u128::from_be_bytes(key);
         let at = self.index.binary_search_by_key(&key, |p| u128::from_be_bytes(p.0)).ok()?;
         let (_, start, len) = self.index[at];
         Some((start, len))
@@ -374,7 +379,7 @@ impl Writer {
     /// same. Growing `last`, the record stays where it is, unread.
     pub fn carry(&self, file: &Path, last: &Memo) -> io::Result<()> {
         let key = path_key(file);
-        let Some((start, len)) = last.place(file) else { return Ok(()) };
+        let Some((start, len)) = last.place_of(key) else { return Ok(()) };
         if self.grows.is_some() && self.path == last.path {
             self.index.lock().expect("no panics while locked").push((key, start, len));
             return Ok(());
