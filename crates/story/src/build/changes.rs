@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::incremental::{Previous, MANIFEST};
+use super::manifest::{self, Kind};
 
 /// What differs between the site in `old` and the one in `new`, read from
 /// their manifests when both list every file they hold: only the folders
@@ -24,14 +25,26 @@ pub fn changes_between(old: &Path, new: &Path) -> io::Result<Vec<Change>> {
         return changes(old, new);
     };
     let same_device = same_device(old, new);
-    let mut folders = BTreeSet::new();
-    for (a, b) in [(before.keys(), after.keys()), (before.list_keys(), after.list_keys())] {
-        folders.extend(a.iter().filter(|(f, k)| b.get(*f) != Some(k)).map(|(f, _)| f.as_str()));
-        folders.extend(b.iter().filter(|(f, k)| a.get(*f) != Some(k)).map(|(f, _)| f.as_str()));
+    // The stories' folders are read again from each manifest (the tables
+    // hold their hashes): those whose key the other site lacks.
+    let mut folders = BTreeSet::<String>::new();
+    for (site, other) in [(old, &after), (new, &before)] {
+        let read = manifest::each(&site.join(MANIFEST), |kind, f, k| {
+            let theirs = match kind {
+                Kind::Story => other.keys().get(f),
+                Kind::List => other.list_keys().get(f),
+            };
+            if theirs != Some(&k) && manifest::is_plain(f) {
+                folders.insert(f.to_owned());
+            }
+        });
+        if read.is_none() {
+            return changes(old, new); // changed since it was read: every file compared
+        }
     }
     let dir = |root: &Path, rel: &str| Some(root.join(rel)).filter(|d| d.is_dir());
     let mut out = Vec::new();
-    for f in folders {
+    for f in &folders {
         let (was, now) = (dir(old, f), dir(new, f));
         diff_dirs(was.as_deref(), now.as_deref(), f.trim_end_matches('/'), (same_device, false), &mut out)?;
     }

@@ -24,22 +24,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use story_format::layout;
 use story_format::url::Url;
 
 use super::head::Site;
+pub(super) use super::manifest::VERSION;
+use super::manifest::{Keys, Kind};
+pub use super::manifest::{PageKey, MANIFEST};
 use super::pictures::Preview;
 use story_viewer::publish::Pictures;
-
-/// The file in a built site that holds each story's key (JSON:
-/// `{"version": V, "stories": {"a/b/": "hex", ...}}`).
-pub const MANIFEST: &str = ".story-build";
-
-/// Changes whenever what a page is made from could change without its
-/// inputs changing: this program's version.
-pub(super) const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/3");
 
 /// The previous build's keys (each story's pages, each list page), and
 /// where its site is; with the spare site the build is updating in place,
@@ -47,11 +41,15 @@ pub(super) const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " 
 #[derive(Default)]
 pub struct Previous {
     dir: PathBuf,
-    keys: HashMap<String, PageKey>,
+    /// The stories' keys by their folders' hashes: the names are read
+    /// again from the manifest when they are needed ([`Previous::clear_spare`]).
+    keys: Keys,
     lists: HashMap<String, PageKey>,
     /// Every other file of the site (`None`: a manifest from before they
     /// were listed, whose site cannot be a spare).
     others: Option<Vec<String>>,
+    /// Whether every name in the manifest is plainly below the site.
+    plain: bool,
     spare: Option<Box<Previous>>,
 }
 
@@ -64,77 +62,26 @@ pub struct Previous {
 /// what each of its pages was made from, and every other file it holds.
 pub type Spare = Previous;
 
-/// What a page was made from, hashed (SHA-256): 32 bytes, held for every
-/// story and list page (as 64 hex digits it took 104 bytes and an
-/// allocation each). Written in the manifest as hex.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct PageKey([u8; 32]);
-
-impl PageKey {
-    pub(super) fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-    pub(super) fn from_bytes(bytes: [u8; 32]) -> PageKey {
-        PageKey(bytes)
-    }
-}
-
-impl std::fmt::Display for PageKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
-
-impl std::fmt::Debug for PageKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PageKey({self})")
-    }
-}
-
-impl Serialize for PageKey {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PageKey {
-    /// 64 hex digits; anything else makes the manifest unusable (a full build).
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        let digit = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
-        let bytes = text.as_bytes();
-        let mut key = [0u8; 32];
-        if bytes.len() != 64 {
-            return Err(serde::de::Error::custom("a key is 64 hex digits"));
-        }
-        for (i, pair) in bytes.chunks(2).enumerate() {
-            match (digit(pair[0]), digit(pair[1])) {
-                (Some(hi), Some(lo)) => key[i] = hi << 4 | lo,
-                _ => return Err(serde::de::Error::custom("a key is 64 hex digits")),
-            }
-        }
-        Ok(PageKey(key))
-    }
-}
+/// The spare's manifest once the spare is the folder being built: kept
+/// under this name until [`Previous::clear_spare`] has read the names of
+/// its stories from it, then removed.
+pub const SPARE_MANIFEST: &str = ".story-build.spare";
 
 impl Previous {
     /// The keys of the site at `out`, a folder `story build` made (checked
     /// before); none when it has no manifest, or one of another version.
     pub fn read(out: &Path) -> Previous {
-        let path = out.join(MANIFEST);
-        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() < 1 << 30);
-        // Read into its maps directly: as a JSON value first it held every
-        // key twice (about 70 MB more at 100,000 stories).
-        let Some(manifest) = regular
-            .then(|| std::fs::read(&path).ok())
-            .flatten()
-            .and_then(|b| serde_json::from_slice::<ManifestIn>(&b).ok())
-            .filter(|m| m.version == VERSION)
-        else {
+        let Some(read) = super::manifest::read(&out.join(MANIFEST)) else {
             return Previous::default();
         };
-        let others = manifest.others;
-        Previous { dir: out.to_owned(), keys: manifest.stories, lists: manifest.lists, others, spare: None }
+        Previous {
+            dir: out.to_owned(),
+            keys: read.stories,
+            lists: read.lists,
+            others: read.others,
+            plain: read.plain,
+            spare: None,
+        }
     }
 
     /// Whether this site can be kept as the next build's spare: its
@@ -149,17 +96,11 @@ impl Previous {
     /// the build removes files by these names.
     pub fn read_spare(dir: &Path) -> Option<Spare> {
         let spare = Previous::read(dir);
-        let plain = |rel: &String| {
-            let path = Path::new(rel.trim_end_matches('/'));
-            !rel.contains('\0') && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
-        };
-        let names = spare.keys.keys().chain(spare.lists.keys().filter(|l| !l.is_empty()));
-        let all_plain = names.chain(spare.others.iter().flatten()).all(plain);
-        (spare.can_be_spare() && all_plain).then_some(spare)
+        (spare.can_be_spare() && spare.plain).then_some(spare)
     }
 
-    /// Each story's folder and its pages' key.
-    pub fn keys(&self) -> &HashMap<String, PageKey> {
+    /// Each story's pages' key, by its folder.
+    pub fn keys(&self) -> &Keys {
         &self.keys
     }
 
@@ -186,12 +127,12 @@ impl Previous {
     /// made from the same `key` and are all there as regular files. `false`:
     /// the story is to be rendered, and none of its pages is left in `to`.
     pub fn reuse(&self, folder: &str, key: &PageKey, to: &Path) -> io::Result<bool> {
-        self.reuse_in(folder, key, to, |p| &p.keys, &layout::STORY_OUTPUTS)
+        self.reuse_in(folder, key, to, |p, f| p.keys.get(f), &layout::STORY_OUTPUTS)
     }
 
     /// As [`Previous::reuse`], for the list page in `folder` (its `index.html`).
     pub fn reuse_list(&self, folder: &str, key: &PageKey, to: &Path) -> io::Result<bool> {
-        self.reuse_in(folder, key, to, |p| &p.lists, &[layout::PAGE_FILE])
+        self.reuse_in(folder, key, to, |p, f| p.lists.get(f), &[layout::PAGE_FILE])
     }
 
     fn reuse_in(
@@ -199,11 +140,11 @@ impl Previous {
         folder: &str,
         key: &PageKey,
         to: &Path,
-        keys: fn(&Previous) -> &HashMap<String, PageKey>,
+        key_of: for<'p> fn(&'p Previous, &str) -> Option<&'p PageKey>,
         names: &[&str],
     ) -> io::Result<bool> {
         if let Some(spare) = &self.spare {
-            match keys(spare).get(folder) {
+            match key_of(spare, folder) {
                 Some(k) if k == key => return Ok(true),
                 // Removed, never written through: the spare's files may be
                 // the previous site's (or the image cache's) too.
@@ -211,18 +152,36 @@ impl Previous {
                 None => {}
             }
         }
-        Ok(keys(self).get(folder) == Some(key) && self.link(folder, names, to))
+        Ok(key_of(self, folder) == Some(key) && self.link(folder, names, to))
     }
 
     /// The spare's stories this build does not make (`stories`: whether
     /// it makes the story in a folder), and every file it holds that is not
     /// a page, removed with the folders they leave empty: what is left in
     /// `dir` is only pages the build may keep, so nothing else it writes
-    /// lands on a file of the spare. (Its list pages are cleared when the
-    /// build knows its lists: [`Previous::clear_spare_lists`].)
+    /// lands on a file of the spare. The stories' folders are read from
+    /// the spare's manifest, [`SPARE_MANIFEST`] in `dir`, which goes then.
+    /// (Its list pages are cleared when the build knows its lists:
+    /// [`Previous::clear_spare_lists`].)
     pub fn clear_spare(&self, dir: &Path, stories: impl Fn(&str) -> bool) -> io::Result<()> {
         let Some(spare) = &self.spare else { return Ok(()) };
-        gone(dir, &spare.keys, &stories, &layout::STORY_OUTPUTS)?;
+        let manifest = dir.join(SPARE_MANIFEST);
+        let mut failed = Ok(());
+        let read = super::manifest::each(&manifest, |kind, folder, _| {
+            if kind != Kind::Story || failed.is_err() || !super::manifest::is_plain(folder) || stories(folder)
+            {
+                return;
+            }
+            failed = remove_files(&dir.join(folder), &layout::STORY_OUTPUTS)
+                .and_then(|()| remove_empty(dir, folder));
+        });
+        failed?;
+        if read.is_none() {
+            // Read whole before the spare was taken: changed since, so its
+            // stories are not known; the build cannot keep it.
+            return Err(io::Error::other(format!("{}: changed while the build read it", manifest.display())));
+        }
+        std::fs::remove_file(&manifest)?;
         for rel in spare.others.iter().flatten() {
             let path = dir.join(rel);
             match rel.strip_suffix('/') {
@@ -239,10 +198,12 @@ impl Previous {
     /// does not make (`lists`: whether it makes the list page in a folder)
     /// removed, before any list page is written.
     pub fn clear_spare_lists(&self, dir: &Path, lists: impl Fn(&str) -> bool) -> io::Result<()> {
-        match &self.spare {
-            Some(spare) => gone(dir, &spare.lists, &lists, &[layout::PAGE_FILE]),
-            None => Ok(()),
+        let Some(spare) = &self.spare else { return Ok(()) };
+        for folder in spare.lists.keys().filter(|f| !lists(f)) {
+            remove_files(&dir.join(folder), &[layout::PAGE_FILE])?;
+            remove_empty(dir, folder)?;
         }
+        Ok(())
     }
 
     /// Links `names` from `folder` of the previous site into `to`, all or none.
@@ -265,21 +226,6 @@ impl Previous {
         }
         true
     }
-}
-
-/// The pages (`names`) in `dir` of each folder of `keys` that `made` says
-/// this build does not make, removed with the folders they leave empty.
-fn gone(
-    dir: &Path,
-    keys: &HashMap<String, PageKey>,
-    made: &dyn Fn(&str) -> bool,
-    names: &[&str],
-) -> io::Result<()> {
-    for folder in keys.keys().filter(|f| !made(f)) {
-        remove_files(&dir.join(folder), names)?;
-        remove_empty(dir, folder)?;
-    }
-    Ok(())
 }
 
 /// Removes `names` from the folder `dir`, those that are there.
@@ -404,89 +350,6 @@ impl Key {
         for folder in tag_folders {
             self.part(folder.as_bytes());
         }
-        PageKey(self.0.finalize().into())
-    }
-}
-
-/// The manifest as it is read: anything else in it is ignored, and a
-/// manifest of another version is not used.
-#[derive(serde::Deserialize)]
-struct ManifestIn {
-    version: String,
-    #[serde(default)]
-    stories: HashMap<String, PageKey>,
-    #[serde(default)]
-    lists: HashMap<String, PageKey>,
-    #[serde(default)]
-    others: Option<Vec<String>>,
-}
-
-/// The manifest as it is written: each story's folder and key, each list
-/// page's, in order. The stories are written as they are listed, not
-/// gathered first (a map of them took 40 MB at 1,000,000).
-#[derive(serde::Serialize)]
-#[serde(bound = "InOrder<I>: Serialize")]
-struct ManifestOut<'a, I> {
-    version: &'a str,
-    stories: InOrder<I>,
-    lists: &'a BTreeMap<String, PageKey>,
-    others: &'a [String],
-}
-
-/// A map written from a list of its members, already in order.
-struct InOrder<I>(std::cell::RefCell<Option<I>>);
-
-impl<I: Iterator<Item = Result<(String, PageKey), String>>> Serialize for InOrder<I> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeMap};
-        let mut map = s.serialize_map(None)?;
-        for member in self.0.borrow_mut().take().into_iter().flatten() {
-            let (folder, key) = member.map_err(S::Error::custom)?;
-            map.serialize_entry(&folder, &key)?;
-        }
-        map.end()
-    }
-}
-
-/// Writes the manifest of the site being built in `dir`: `stories` are
-/// each story's folder and key, in the folders' order as text (each once;
-/// the first failure to list one stops the writing), `lists` each list
-/// page's, `others` every other file of the site (a folder, ending in `/`,
-/// is the build's whole), sorted.
-pub fn write_manifest(
-    dir: &Path,
-    stories: impl Iterator<Item = Result<(String, PageKey), String>>,
-    lists: &BTreeMap<String, PageKey>,
-    others: &[String],
-) -> io::Result<()> {
-    let stories = InOrder(Some(stories).into());
-    let manifest = ManifestOut { version: VERSION, stories, lists, others };
-    let file = io::BufWriter::new(std::fs::File::create(dir.join(MANIFEST))?);
-    let mut file = serde_json::Serializer::pretty(file);
-    manifest.serialize(&mut file).map_err(io::Error::other)?;
-    let mut file = file.into_inner();
-    io::Write::write_all(&mut file, b"\n")?;
-    io::Write::flush(&mut file)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A key goes into the manifest as 64 hex digits and comes back the
-    /// same; anything else in its place makes the manifest unusable.
-    #[test]
-    fn a_key_is_written_as_hex_and_read_back() {
-        let mut bytes = [0u8; 32];
-        bytes.iter_mut().enumerate().for_each(|(i, b)| *b = (i * 37 + 5) as u8);
-        let key = PageKey(bytes);
-        let json = serde_json::to_string(&key).unwrap();
-        assert_eq!(json.len(), 66);
-        assert!(json.starts_with("\"052a4f"), "{json}");
-        assert_eq!(serde_json::from_str::<PageKey>(&json).unwrap(), key);
-        assert_eq!(serde_json::from_str::<PageKey>(&json.to_uppercase()).unwrap(), key);
-        for bad in ["\"\"", "\"052a\"", &json.replacen('0', "g", 1), &json.replacen('"', "\"00", 1)] {
-            assert!(serde_json::from_str::<PageKey>(bad).is_err(), "{bad}");
-        }
+        PageKey::from_bytes(self.0.finalize().into())
     }
 }

@@ -31,6 +31,7 @@ pub mod feeds;
 mod files;
 pub mod head;
 pub mod incremental;
+mod manifest;
 mod memo;
 mod phases;
 pub mod pictures;
@@ -466,7 +467,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         };
         Ok((folder.map_err(message)?, records.key(s).map_err(message)?))
     });
-    incremental::write_manifest(tmp.path(), keys, &list_keys, &others)?;
+    manifest::write(tmp.path(), keys, &list_keys, &others)?;
     let changes = match &opts.changes {
         Some(_) => Some(changes::changes_between(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
         None => None,

@@ -118,8 +118,16 @@ impl Staging {
             return None;
         }
         // From here a kill leaves a build's folder, which the next build
-        // removes; its manifest goes (it no longer says what it holds).
-        let _ = std::fs::remove_file(self.path.join(super::incremental::MANIFEST));
+        // removes. Its manifest no longer says what it holds: renamed, and
+        // read once more for its stories' names when it is cleared.
+        let manifest = self.path.join(super::incremental::MANIFEST);
+        let spare_manifest = self.path.join(super::incremental::SPARE_MANIFEST);
+        if std::fs::rename(manifest, spare_manifest).is_err() {
+            // A fresh folder after all (a build with nothing to update).
+            let fresh = remove_tree(&self.path).is_ok() && std::fs::create_dir(&self.path).is_ok();
+            let _ = fresh && std::fs::write(&mark, MARK_TEXT).is_ok();
+            return None;
+        }
         Some(found)
     }
 

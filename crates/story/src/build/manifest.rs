@@ -1,0 +1,415 @@
+//! The manifest of a built site (`.story-build`): each story's folder and
+//! the key of its pages, each list page's, and every other file the site
+//! holds. It is read as a stream (it is 118 MB at 1,000,000 stories), and
+//! the stories' part is held as [`Keys`]: a table of the folders' hashes
+//! and keys, 41 bytes a story where a map of the folders' names took about
+//! 160. The names themselves are read again from the file by whoever needs
+//! them ([`each`]): clearing the spare, listing a deploy's changes.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
+use std::io;
+use std::path::Path;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Serialize;
+
+/// Changes whenever what a page is made from could change without its
+/// inputs changing: this program's version. A manifest of another is not
+/// used (a full build).
+pub(super) const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/3");
+
+/// The file in a built site that holds each story's key (JSON:
+/// `{"version": V, "stories": {"a/b/": "hex", ...}, "lists": {...},
+/// "others": [...]}`, `version` first).
+pub const MANIFEST: &str = ".story-build";
+
+/// What a page was made from, hashed (SHA-256): 32 bytes, held for every
+/// story and list page (as 64 hex digits it took 104 bytes and an
+/// allocation each). Written in the manifest as hex.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PageKey([u8; 32]);
+
+impl PageKey {
+    pub(super) fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+    pub(super) fn from_bytes(bytes: [u8; 32]) -> PageKey {
+        PageKey(bytes)
+    }
+}
+
+impl std::fmt::Display for PageKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl std::fmt::Debug for PageKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PageKey({self})")
+    }
+}
+
+impl Serialize for PageKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageKey {
+    /// 64 hex digits; anything else makes the manifest unusable (a full
+    /// build). Read from the text as it is, never copied into a string.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Hex;
+        impl Visitor<'_> for Hex {
+            type Value = PageKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("64 hex digits")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<PageKey, E> {
+                let digit = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
+                let bytes = text.as_bytes();
+                let mut key = [0u8; 32];
+                if bytes.len() != 64 {
+                    return Err(E::custom("a key is 64 hex digits"));
+                }
+                for (i, pair) in bytes.chunks(2).enumerate() {
+                    match (digit(pair[0]), digit(pair[1])) {
+                        (Some(hi), Some(lo)) => key[i] = hi << 4 | lo,
+                        _ => return Err(E::custom("a key is 64 hex digits")),
+                    }
+                }
+                Ok(PageKey(key))
+            }
+        }
+        d.deserialize_str(Hex)
+    }
+}
+
+/// Each story's folder, hashed (8 bytes), beside its pages' key: sorted by
+/// the hash, with where each run of about four hashes starts, so a lookup
+/// reads one or two cache lines. Two folders with one hash are both kept
+/// and the first found answers for both: harmless, as a page's key covers
+/// its address, so the other folder's key does not match it and its story
+/// is rendered again.
+#[derive(Default)]
+pub struct Keys {
+    rows: Vec<(u64, PageKey)>,
+    /// `starts[b]`: the first row of bucket `b` ([`bucket`]); one more at the end.
+    starts: Vec<u32>,
+}
+
+/// The hash a folder is found by (the same in one process).
+fn folder_hash(folder: &str) -> u64 {
+    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(folder)
+}
+
+/// The bucket of `hash` among `buckets`: its top bits, scaled.
+fn bucket(hash: u64, buckets: usize) -> usize {
+    ((hash as u128 * buckets as u128) >> 64) as usize
+}
+
+impl Keys {
+    /// The table of `rows` (a folder's hash, its key), in any order.
+    fn new(mut rows: Vec<(u64, PageKey)>) -> Keys {
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.shrink_to_fit();
+        let buckets = rows.len() / 4 + 1;
+        let mut starts = Vec::with_capacity(buckets + 1);
+        let mut at = 0;
+        for b in 0..=buckets {
+            while at < rows.len() && bucket(rows[at].0, buckets) < b {
+                at += 1;
+            }
+            starts.push(at as u32);
+        }
+        Keys { rows, starts }
+    }
+
+    /// The key of the story in `folder` (`a/b/`), when the table has it.
+    pub fn get(&self, folder: &str) -> Option<&PageKey> {
+        let buckets = self.starts.len().checked_sub(1).filter(|&b| b > 0)?;
+        let hash = folder_hash(folder);
+        let b = bucket(hash, buckets);
+        let run = &self.rows[self.starts[b] as usize..self.starts[b + 1] as usize];
+        run.iter().find(|r| r.0 == hash).map(|r| &r.1)
+    }
+
+    /// How many stories the table holds.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+/// Which of the manifest's maps a folder is in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Story,
+    List,
+}
+
+/// A manifest read whole: the stories' table, the list pages' map (a
+/// few thousand at most), every other file (when it lists them), and
+/// whether every name in it is plainly below the site (no `..`, not
+/// absolute: the build removes files by these names).
+#[derive(Default)]
+pub struct Manifest {
+    pub stories: Keys,
+    pub lists: HashMap<String, PageKey>,
+    pub others: Option<Vec<String>>,
+    pub plain: bool,
+}
+
+/// The manifest at `path`, read: `None` when it is not a regular file
+/// under 1 GiB, not a manifest, or one of another version.
+pub fn read(path: &Path) -> Option<Manifest> {
+    let mut rows = Vec::new();
+    let mut lists = HashMap::new();
+    let mut plain = true;
+    let others = each(path, |kind, folder, key| {
+        plain &= is_plain(folder);
+        match kind {
+            Kind::Story => rows.push((folder_hash(folder), key)),
+            Kind::List => drop(lists.insert(folder.to_owned(), key)),
+        }
+    })?;
+    plain &= others.iter().flatten().all(|o| is_plain(o));
+    Some(Manifest { stories: Keys::new(rows), lists, others, plain })
+}
+
+/// Whether `rel` (a file, or a folder ending in `/`) is plainly below the
+/// site: no `..`, `.`, or root in it, no NUL.
+pub fn is_plain(rel: &str) -> bool {
+    let path = Path::new(rel.trim_end_matches('/'));
+    !rel.contains('\0') && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Reads the manifest at `path` as a stream, giving `each` every folder
+/// and key in it as they come (the stories in their folders' order, then
+/// the list pages'), and returns its list of other files (`Some(None)`: it
+/// has none). `None`: as [`read`]; `each` is then given nothing past a
+/// wrong version (it is the first thing in the file), but may have been
+/// given some folders before the file turned out not to be JSON.
+pub fn each(path: &Path, mut each: impl FnMut(Kind, &str, PageKey)) -> Option<Option<Vec<String>>> {
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() < 1 << 30);
+    let file = regular.then(|| std::fs::File::open(path).ok()).flatten()?;
+    let mut json = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 16, file));
+    let others = Whole { each: &mut each }.deserialize(&mut json).ok()?;
+    json.end().ok()?;
+    Some(others)
+}
+
+/// The manifest's top object, `version` first.
+struct Whole<'e, F> {
+    each: &'e mut F,
+}
+
+impl<'de, F: FnMut(Kind, &str, PageKey)> DeserializeSeed<'de> for Whole<'_, F> {
+    type Value = Option<Vec<String>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(Kind, &str, PageKey)> Visitor<'de> for Whole<'_, F> {
+    type Value = Option<Vec<String>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a build's manifest")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let first: Option<Cow<str>> = map.next_key()?;
+        let version: Cow<str> = match first.as_deref() {
+            Some("version") => map.next_value()?,
+            _ => return Err(de::Error::custom("the manifest's version is not first")),
+        };
+        if version != VERSION {
+            return Err(de::Error::custom("a manifest of another version"));
+        }
+        let mut others = None;
+        while let Some(name) = map.next_key::<Cow<str>>()? {
+            match name.as_ref() {
+                "stories" => map.next_value_seed(Folders { kind: Kind::Story, each: &mut *self.each })?,
+                "lists" => map.next_value_seed(Folders { kind: Kind::List, each: &mut *self.each })?,
+                "others" => others = map.next_value()?,
+                _ => drop(map.next_value::<IgnoredAny>()?),
+            }
+        }
+        Ok(others)
+    }
+}
+
+/// One of the manifest's maps of folders, each given to `each`.
+struct Folders<'e, F> {
+    kind: Kind,
+    each: &'e mut F,
+}
+
+impl<'de, F: FnMut(Kind, &str, PageKey)> DeserializeSeed<'de> for Folders<'_, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(Kind, &str, PageKey)> Visitor<'de> for Folders<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("folders and their keys")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // One buffer for every name: no allocation a folder.
+        let mut name = String::new();
+        while map.next_key_seed(Buffered(&mut name))?.is_some() {
+            let key: PageKey = map.next_value()?;
+            (self.each)(self.kind, &name, key);
+        }
+        Ok(())
+    }
+}
+
+/// A string read into a buffer kept from one name to the next.
+struct Buffered<'b>(&'b mut String);
+
+impl<'de> DeserializeSeed<'de> for Buffered<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for Buffered<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a folder")
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<(), E> {
+        self.0.clear();
+        self.0.push_str(text);
+        Ok(())
+    }
+}
+
+/// The manifest as it is written: each story's folder and key, each list
+/// page's, in order. The stories are written as they are listed, not
+/// gathered first (a map of them took 40 MB at 1,000,000).
+#[derive(serde::Serialize)]
+#[serde(bound = "InOrder<I>: Serialize")]
+struct ManifestOut<'a, I> {
+    version: &'a str,
+    stories: InOrder<I>,
+    lists: &'a BTreeMap<String, PageKey>,
+    others: &'a [String],
+}
+
+/// A map written from a list of its members, already in order.
+struct InOrder<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = Result<(String, PageKey), String>>> Serialize for InOrder<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let mut map = s.serialize_map(None)?;
+        for member in self.0.borrow_mut().take().into_iter().flatten() {
+            let (folder, key) = member.map_err(S::Error::custom)?;
+            map.serialize_entry(&folder, &key)?;
+        }
+        map.end()
+    }
+}
+
+/// Writes the manifest of the site being built in `dir`: `stories` are
+/// each story's folder and key, in the folders' order as text (each once;
+/// the first failure to list one stops the writing), `lists` each list
+/// page's, `others` every other file of the site (a folder, ending in `/`,
+/// is the build's whole), sorted.
+pub fn write(
+    dir: &Path,
+    stories: impl Iterator<Item = Result<(String, PageKey), String>>,
+    lists: &BTreeMap<String, PageKey>,
+    others: &[String],
+) -> io::Result<()> {
+    let stories = InOrder(Some(stories).into());
+    let manifest = ManifestOut { version: VERSION, stories, lists, others };
+    let file = io::BufWriter::new(std::fs::File::create(dir.join(MANIFEST))?);
+    let mut file = serde_json::Serializer::pretty(file);
+    manifest.serialize(&mut file).map_err(io::Error::other)?;
+    let mut file = file.into_inner();
+    io::Write::write_all(&mut file, b"\n")?;
+    io::Write::flush(&mut file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key goes into the manifest as 64 hex digits and comes back the
+    /// same; anything else in its place makes the manifest unusable.
+    #[test]
+    fn a_key_is_written_as_hex_and_read_back() {
+        let mut bytes = [0u8; 32];
+        bytes.iter_mut().enumerate().for_each(|(i, b)| *b = (i * 37 + 5) as u8);
+        let key = PageKey(bytes);
+        let json = serde_json::to_string(&key).unwrap();
+        assert_eq!(json.len(), 66);
+        assert!(json.starts_with("\"052a4f"), "{json}");
+        assert_eq!(serde_json::from_str::<PageKey>(&json).unwrap(), key);
+        assert_eq!(serde_json::from_str::<PageKey>(&json.to_uppercase()).unwrap(), key);
+        for bad in ["\"\"", "\"052a\"", &json.replacen('0', "g", 1), &json.replacen('"', "\"00", 1)] {
+            assert!(serde_json::from_str::<PageKey>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Every folder of a table is found with its own key, whatever the
+    /// table's size (an empty one, one story, buckets of every fill), and
+    /// a folder it lacks is not.
+    #[test]
+    fn a_table_finds_each_folder_it_holds_and_no_other() {
+        for n in [0usize, 1, 2, 3, 5, 17, 1000, 10_007] {
+            let folder = |i: usize| format!("{}/{i}/", i % 7);
+            let key = |i: usize| PageKey([(i % 251) as u8; 32]);
+            let keys = Keys::new((0..n).rev().map(|i| (folder_hash(&folder(i)), key(i))).collect());
+            assert_eq!(keys.len(), n);
+            for i in 0..n {
+                assert_eq!(keys.get(&folder(i)), Some(&key(i)), "{n}: {i}");
+            }
+            assert_eq!(keys.get(&folder(n)), None, "{n}");
+            assert_eq!(keys.get(""), None, "{n}");
+        }
+    }
+
+    /// A manifest written is read back the same, every folder given in
+    /// order; one of another version, with its version not first, or cut
+    /// short is not used, and a name that climbs out of the site is flagged.
+    #[test]
+    fn a_manifest_is_read_back_as_a_stream() {
+        let dir = std::env::temp_dir().join(format!("story-manifest-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let stories = ["a/", "b/c/", "d/"].map(|f| Ok((f.to_owned(), PageKey([f.len() as u8; 32]))));
+        let lists = BTreeMap::from([(String::new(), PageKey([9; 32])), ("tags/x/".into(), PageKey([8; 32]))]);
+        write(&dir, stories.clone().into_iter(), &lists, &["feed.xml".into(), "search/".into()]).unwrap();
+        let path = dir.join(MANIFEST);
+        let mut seen = Vec::new();
+        let others = each(&path, |kind, f, k| seen.push((kind, f.to_owned(), k))).unwrap();
+        assert_eq!(others, Some(vec!["feed.xml".to_owned(), "search/".to_owned()]));
+        let story = |f: &str| (Kind::Story, f.to_owned(), PageKey([f.len() as u8; 32]));
+        let list = |f: &str, n| (Kind::List, f.to_owned(), PageKey([n; 32]));
+        assert_eq!(seen, [story("a/"), story("b/c/"), story("d/"), list("", 9), list("tags/x/", 8)]);
+        let read = read(&path).unwrap();
+        assert!(read.plain);
+        assert_eq!((read.stories.get("b/c/"), read.stories.get("c/")), (Some(&PageKey([4; 32])), None));
+        assert_eq!(read.lists.len(), 2);
+
+        let text = std::fs::read_to_string(&path).unwrap();
+        let other_version = text.replace(VERSION, "story 0.0.0 build/1");
+        let version_last = format!("{{\"stories\":{{}},\"version\":\"{VERSION}\"}}");
+        for bad in [other_version.as_str(), &version_last, &text[..text.len() / 2], "[]"] {
+            std::fs::write(&path, bad).unwrap();
+            assert!(super::read(&path).is_none(), "{bad}");
+        }
+        std::fs::write(&path, text.replace("\"d/\"", "\"../d/\"")).unwrap();
+        assert!(!super::read(&path).unwrap().plain);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
