@@ -30,7 +30,7 @@ use story_format::url::Url;
 
 use super::head::Site;
 pub(super) use super::manifest::VERSION;
-use super::manifest::{Keys, Kind};
+use super::manifest::{self, Keys, Kind, Manifest};
 pub use super::manifest::{PageKey, MANIFEST};
 use super::pictures::Preview;
 use story_viewer::publish::Pictures;
@@ -41,15 +41,11 @@ use story_viewer::publish::Pictures;
 #[derive(Default)]
 pub struct Previous {
     dir: PathBuf,
-    /// The stories' keys by their folders' hashes: the names are read
-    /// again from the manifest when they are needed ([`Previous::clear_spare`]).
-    keys: Keys,
-    lists: HashMap<String, PageKey>,
-    /// Every other file of the site (`None`: a manifest from before they
-    /// were listed, whose site cannot be a spare).
-    others: Option<Vec<String>>,
-    /// Whether every name in the manifest is plainly below the site.
-    plain: bool,
+    /// Its manifest: the stories' keys by their folders' hashes (the
+    /// names are read again from the file when they are needed:
+    /// [`Previous::clear_spare`]), and `others: None` for a manifest from
+    /// before every file was listed, whose site cannot be a spare.
+    manifest: Manifest,
     spare: Option<Box<Previous>>,
 }
 
@@ -71,23 +67,16 @@ impl Previous {
     /// The keys of the site at `out`, a folder `story build` made (checked
     /// before); none when it has no manifest, or one of another version.
     pub fn read(out: &Path) -> Previous {
-        let Some(read) = super::manifest::read(&out.join(MANIFEST)) else {
-            return Previous::default();
-        };
-        Previous {
-            dir: out.to_owned(),
-            keys: read.stories,
-            lists: read.lists,
-            others: read.others,
-            plain: read.plain,
-            spare: None,
+        match manifest::read(&out.join(MANIFEST)) {
+            Some(manifest) => Previous { dir: out.to_owned(), manifest, spare: None },
+            None => Previous::default(),
         }
     }
 
     /// Whether this site can be kept as the next build's spare: its
     /// manifest lists every file it holds.
     pub fn can_be_spare(&self) -> bool {
-        self.others.is_some()
+        self.manifest.others.is_some()
     }
 
     /// The spare site at `dir`, read from its manifest: `None` when it has
@@ -96,23 +85,23 @@ impl Previous {
     /// the build removes files by these names.
     pub fn read_spare(dir: &Path) -> Option<Spare> {
         let spare = Previous::read(dir);
-        (spare.can_be_spare() && spare.plain).then_some(spare)
+        (spare.can_be_spare() && spare.manifest.plain).then_some(spare)
     }
 
     /// Each story's pages' key, by its folder.
     pub fn keys(&self) -> &Keys {
-        &self.keys
+        &self.manifest.stories
     }
 
     /// Each list page's folder and its key.
     pub fn list_keys(&self) -> &HashMap<String, PageKey> {
-        &self.lists
+        &self.manifest.lists
     }
 
     /// Every file of the site that is not a page's (a folder ends in `/`),
     /// when its manifest lists them.
     pub fn others(&self) -> Option<&[String]> {
-        self.others.as_deref()
+        self.manifest.others.as_deref()
     }
 
     /// Updates the spare in place rather than filling a fresh folder.
@@ -127,12 +116,12 @@ impl Previous {
     /// made from the same `key` and are all there as regular files. `false`:
     /// the story is to be rendered, and none of its pages is left in `to`.
     pub fn reuse(&self, folder: &str, key: &PageKey, to: &Path) -> io::Result<bool> {
-        self.reuse_in(folder, key, to, |p, f| p.keys.get(f), &layout::STORY_OUTPUTS)
+        self.reuse_in(folder, key, to, |p, f| p.manifest.stories.get(f), &layout::STORY_OUTPUTS)
     }
 
     /// As [`Previous::reuse`], for the list page in `folder` (its `index.html`).
     pub fn reuse_list(&self, folder: &str, key: &PageKey, to: &Path) -> io::Result<bool> {
-        self.reuse_in(folder, key, to, |p, f| p.lists.get(f), &[layout::PAGE_FILE])
+        self.reuse_in(folder, key, to, |p, f| p.manifest.lists.get(f), &[layout::PAGE_FILE])
     }
 
     fn reuse_in(
@@ -167,22 +156,20 @@ impl Previous {
         let Some(spare) = &self.spare else { return Ok(()) };
         let manifest = dir.join(SPARE_MANIFEST);
         let mut failed = Ok(());
-        let read = super::manifest::each(&manifest, |kind, folder, _| {
-            if kind != Kind::Story || failed.is_err() || !super::manifest::is_plain(folder) || stories(folder)
-            {
-                return;
+        let read = manifest::each(&manifest, |kind, folder, _| {
+            // Checked again: this is a second reading of the file.
+            if kind == Kind::Story && failed.is_ok() && manifest::is_plain(folder) && !stories(folder) {
+                failed = remove_page(dir, folder, &layout::STORY_OUTPUTS);
             }
-            failed = remove_files(&dir.join(folder), &layout::STORY_OUTPUTS)
-                .and_then(|()| remove_empty(dir, folder));
         });
         failed?;
         if read.is_none() {
-            // Read whole before the spare was taken: changed since, so its
-            // stories are not known; the build cannot keep it.
+            // Read whole when the spare was adopted, and not now: changed
+            // since, so its stories are not known and it cannot be kept.
             return Err(io::Error::other(format!("{}: changed while the build read it", manifest.display())));
         }
         std::fs::remove_file(&manifest)?;
-        for rel in spare.others.iter().flatten() {
+        for rel in spare.manifest.others.iter().flatten() {
             let path = dir.join(rel);
             match rel.strip_suffix('/') {
                 Some(_) => std::fs::remove_dir_all(&path),
@@ -199,11 +186,8 @@ impl Previous {
     /// removed, before any list page is written.
     pub fn clear_spare_lists(&self, dir: &Path, lists: impl Fn(&str) -> bool) -> io::Result<()> {
         let Some(spare) = &self.spare else { return Ok(()) };
-        for folder in spare.lists.keys().filter(|f| !lists(f)) {
-            remove_files(&dir.join(folder), &[layout::PAGE_FILE])?;
-            remove_empty(dir, folder)?;
-        }
-        Ok(())
+        let mut gone = spare.manifest.lists.keys().filter(|f| !lists(f));
+        gone.try_for_each(|folder| remove_page(dir, folder, &[layout::PAGE_FILE]))
     }
 
     /// Links `names` from `folder` of the previous site into `to`, all or none.
@@ -226,6 +210,13 @@ impl Previous {
         }
         true
     }
+}
+
+/// Removes the page's files (`names`) from `folder` below `dir`, and the
+/// folders that leaves empty.
+fn remove_page(dir: &Path, folder: &str, names: &[&str]) -> io::Result<()> {
+    remove_files(&dir.join(folder), names)?;
+    remove_empty(dir, folder)
 }
 
 /// Removes `names` from the folder `dir`, those that are there.
