@@ -70,11 +70,11 @@ pub fn import_all(srcs: &[PathBuf], site: &Path, root: Option<&Path>) -> std::io
             let files = sandbox.walk(&root, &|p| is_post(p), &mut out.skipped)?;
             (sandbox, files)
         } else {
-            (Sandbox::new(crate::sandbox::parent_dir(src))?, vec![src.clone()])
+            (Sandbox::new(crate::sandbox::parent_dir(src))?, std::iter::once(src).collect())
         };
-        for file in files {
-            let outcome = import_one(&sandbox, root.as_ref(), &file, site, &mut ids);
-            out.posts.push((file, outcome));
+        for file in &files {
+            let outcome = import_one(&sandbox, root.as_ref(), file, site, &mut ids);
+            out.posts.push((file.to_owned(), outcome));
         }
     }
     Ok(out)

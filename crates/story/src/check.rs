@@ -31,6 +31,7 @@ use recall::recalled;
 pub use recall::Recalled;
 
 use crate::markdown;
+use crate::paths::Paths;
 use crate::report::{shown, Report};
 use crate::sandbox::{Sandbox, Skipped};
 
@@ -60,7 +61,7 @@ struct Held {
 /// Each story's [`Facts`] are held on disk, in the system's temporary
 /// folder, not its document in memory (where that folder cannot be
 /// written, the documents are held).
-pub fn check_files(sandbox: &Sandbox, files: &[PathBuf]) -> (Vec<Report>, usize) {
+pub fn check_files(sandbox: &Sandbox, files: &Paths) -> (Vec<Report>, usize) {
     let keeper = facts::FactsKeeper::new(&std::env::temp_dir()).ok();
     let (reports, docs) = check_files_and_docs(sandbox, files, keeper.as_ref().map(|k| k as &dyn Keeper));
     (reports, docs.files_read())
@@ -77,8 +78,9 @@ pub struct Docs {
     docs: Vec<Option<Box<Document>>>,
     /// What a [`Keeper`] kept of each story instead (its slot's).
     listed: Vec<Option<Listed>>,
-    /// Each file given, in order: its slot in `docs`.
-    of_file: Vec<usize>,
+    /// Each file given, in order: its slot in `docs` (32 bits: the files
+    /// given are fewer, as [`Paths`] holds at most 4 GiB of their names).
+    of_file: Vec<u32>,
 }
 
 impl Docs {
@@ -88,7 +90,7 @@ impl Docs {
     }
     /// The document of the `i`th file given, when it parsed.
     pub fn of(&self, i: usize) -> Option<&Document> {
-        self.docs.get(*self.of_file.get(i)?)?.as_deref()
+        self.docs.get(*self.of_file.get(i)? as usize)?.as_deref()
     }
     /// Every document read, each once.
     pub fn all(&self) -> impl Iterator<Item = &Document> {
@@ -96,7 +98,7 @@ impl Docs {
     }
     /// What the [`Keeper`] kept of the story of the `i`th file given.
     pub fn listed_of(&self, i: usize) -> Option<&Listed> {
-        self.listed.get(*self.of_file.get(i)?)?.as_ref()
+        self.listed.get(*self.of_file.get(i)? as usize)?.as_ref()
     }
 }
 
@@ -112,7 +114,7 @@ impl Docs {
 /// is not kept: what the build's catalog needs of it goes to the keeper.
 pub fn check_files_and_docs(
     sandbox: &Sandbox,
-    files: &[PathBuf],
+    files: &Paths,
     keeper: Option<&dyn Keeper>,
 ) -> (Vec<Report>, Docs) {
     let mut cache = Cache {
@@ -132,13 +134,14 @@ pub fn check_files_and_docs(
     // here depends on another file), a part of the list at a time, each
     // part's results then put in their slots in order. (All at once, the
     // results and their slots were both held: 160 MB more at 1,000,000.)
-    for (p, part) in files.chunks(CHECK_PART).enumerate() {
-        let loaded = crate::parallel::parallel_io(part, |f| {
+    for p in 0..files.len().div_ceil(CHECK_PART) {
+        let part: Vec<&Path> = files.iter().skip(p * CHECK_PART).take(CHECK_PART).collect();
+        let loaded = crate::parallel::parallel_io(&part, |f| {
             Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper, false))
         });
         for (i, (key, checked)) in loaded.unwrap_or_else(|never| match never {}).into_iter().enumerate() {
             let (slot, new) = cache.slot(key, checked, (p * CHECK_PART + i) as u32);
-            of_file.push(slot);
+            of_file.push(slot as u32);
             if !new {
                 continue;
             }
@@ -270,7 +273,7 @@ struct Cache<'a> {
     /// What keeps the stories of the files given, when one does.
     keeper: Option<&'a dyn Keeper>,
     /// The files the check was given.
-    files: &'a [PathBuf],
+    files: &'a Paths,
     /// For each slot, the place in `files` of the file that made it
     /// ([`LOADED`]: one a catalog named, which always has its report).
     name_of: Vec<u32>,
@@ -585,16 +588,10 @@ fn kept_facts(cache: &Cache, listed: &Listed, path: &Path) -> Result<Facts, Stri
 /// (a `story.md` only where no `story.json` stands beside it: that one is
 /// what is published). Links to folders are not followed: each is a
 /// warning report instead.
-pub fn collect(
-    sandbox: &Sandbox,
-    path: &Path,
-    out: &mut Vec<PathBuf>,
-    notes: &mut Vec<Report>,
-) -> io::Result<()> {
+pub fn collect(sandbox: &Sandbox, path: &Path, out: &mut Paths, notes: &mut Vec<Report>) -> io::Result<()> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_dir() {
-        out.push(path.to_owned());
-        return Ok(());
+        return out.push(path);
     }
     let mut skipped = Vec::new();
     let found = sandbox.walk(
@@ -606,7 +603,7 @@ pub fn collect(
         },
         &mut skipped,
     )?;
-    out.extend(found);
+    out.append(&found)?;
     notes.extend(skipped.into_iter().map(|Skipped { path, why }| Report {
         file: path.display().to_string(),
         diagnostics: vec![Diagnostic::warning(Code::Io, Location::document(), why)],
@@ -643,7 +640,7 @@ mod tests {
         }
         std::os::unix::fs::symlink("s1", root.join("s2")).unwrap();
         let sandbox = Sandbox::new(&root).unwrap();
-        let files: Vec<PathBuf> =
+        let files: Paths =
             ["s1", "s2", "s3"].iter().map(|d| sandbox.root().join(d).join("story.json")).collect();
         let (reports, docs) = check_files_and_docs(&sandbox, &files, None);
         assert_eq!(docs.files_read(), 2, "each file read once");

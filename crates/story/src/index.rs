@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use crate::check::{self, file_url, Listed};
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
+use crate::paths::Paths;
 use crate::report::Report;
 use crate::sandbox::Sandbox;
 use crate::spill::Spill;
@@ -48,11 +49,13 @@ pub struct Written {
 pub fn write(site: &Path, target: &Path) -> Result<Written, Unwritten> {
     let reports = |path: &Path, e: std::io::Error| Unwritten::Reports(vec![io_report(path, &e)]);
     let sandbox = Sandbox::new(site).map_err(|e| reports(site, e))?;
-    let (mut files, mut notes) = (Vec::new(), Vec::new());
+    let (mut files, mut notes) = (Paths::new(), Vec::new());
     crate::check::collect(&sandbox, site, &mut files, &mut notes).map_err(|e| reports(site, e))?;
     // The published bundles: their story.json (not a story.md alone, nor catalogs).
-    files.retain(|f| f.file_name().is_some_and(|n| n == "story.json"));
-    files.sort();
+    let files = files
+        .filtered(|f| f.file_name().is_some_and(|n| n == "story.json"))
+        .and_then(|f| f.sorted())
+        .map_err(|e| reports(site, e))?;
     let dir = crate::sandbox::parent_dir(target);
     let hrefs = Hrefs::new(site).ok_or_else(|| reports(site, std::io::Error::other(NO_FILE_URL)))?;
     let listing = Listing::new(dir, hrefs.base().clone()).map_err(|e| Unwritten::Io(dir.to_owned(), e))?;
@@ -492,7 +495,7 @@ mod tests {
         let spill_dir = root.join("spill");
         std::fs::create_dir_all(&spill_dir).unwrap();
         let sandbox = Sandbox::new(&root).unwrap();
-        let files: Vec<PathBuf> =
+        let files: Paths =
             ["s1", "s2", "s3"].iter().map(|d| sandbox.root().join(d).join("story.json")).collect();
         let base = Url::from_file_path(sandbox.root().join("stories.json")).unwrap();
         let listing = Listing::new(&spill_dir, base.clone()).unwrap();

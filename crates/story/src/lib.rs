@@ -16,6 +16,7 @@
 //! - [`report`]: each file's diagnostics, printed as lines or JSON, and counts;
 //! - [`sandbox`]: the one way SITE is read (nothing outside it, only
 //!   regular files, sizes counted while reading);
+//! - [`paths`]: a list of paths in one buffer (every file a walk found);
 //! - [`spill`]: what a build keeps of every story, on disk instead of in memory;
 //! - [`memo`]: what each file gave the last build, found again by its bytes' hash.
 
@@ -31,6 +32,7 @@ pub mod markdown;
 pub mod memo;
 pub mod out;
 pub mod parallel;
+pub mod paths;
 pub mod report;
 pub mod sandbox;
 pub mod scaffold;

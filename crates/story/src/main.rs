@@ -165,7 +165,7 @@ fn cmd_check(json: bool, paths: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(e) => return fail(format!("{}: {e}", paths.join(", "))),
     };
-    let (mut files, mut notes) = (Vec::new(), Vec::new());
+    let (mut files, mut notes) = (story_cli::paths::Paths::new(), Vec::new());
     for p in paths {
         let before = files.len();
         if let Err(e) = check::collect(&sandbox, Path::new(p), &mut files, &mut notes) {

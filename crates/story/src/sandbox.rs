@@ -19,6 +19,7 @@
 //! older kernel, a path named another way) goes the portable way: the path
 //! resolved (`canonicalize`), checked to be inside, then opened.
 
+use crate::paths::Paths;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -178,19 +179,19 @@ impl Sandbox {
         dir: &Path,
         keep: &(dyn Fn(&Path) -> bool + Sync),
         skipped: &mut Vec<Skipped>,
-    ) -> io::Result<Vec<PathBuf>> {
+    ) -> io::Result<Paths> {
         let entries = sorted_entries(dir)?;
         let parts = crate::parallel::parallel_io(&entries, |e| {
-            let (mut found, mut skipped) = (Vec::new(), Vec::new());
+            let (mut found, mut skipped) = (Paths::new(), Vec::new());
             walk_entry(e, keep, &mut skipped, &mut found)?;
             Ok::<_, io::Error>((found, skipped))
         })?;
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(parts.len());
         for (files, passed) in parts {
-            found.extend(files);
+            found.push(files);
             skipped.extend(passed);
         }
-        Ok(found)
+        Paths::concat(&found)
     }
 }
 
@@ -201,7 +202,7 @@ fn walk_into(
     dir: &Path,
     keep: &(dyn Fn(&Path) -> bool + Sync),
     skipped: &mut Vec<Skipped>,
-    found: &mut Vec<PathBuf>,
+    found: &mut Paths,
 ) -> io::Result<()> {
     for e in sorted_entries(dir)? {
         walk_entry(&e, keep, skipped, found)?;
@@ -222,7 +223,7 @@ fn walk_entry(
     e: &std::fs::DirEntry,
     keep: &(dyn Fn(&Path) -> bool + Sync),
     skipped: &mut Vec<Skipped>,
-    found: &mut Vec<PathBuf>,
+    found: &mut Paths,
 ) -> io::Result<()> {
     let path = e.path();
     if e.file_name().to_string_lossy().starts_with('.') {
@@ -239,7 +240,7 @@ fn walk_entry(
                 .into(),
         });
     } else if keep(&path) {
-        found.push(path);
+        found.push(&path)?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use story_cli::sandbox::Sandbox;
 
 fn render(site: &Path) -> String {
     let sandbox = Sandbox::new(site).unwrap();
-    let (mut files, mut notes) = (Vec::new(), Vec::new());
+    let (mut files, mut notes) = (story_cli::paths::Paths::new(), Vec::new());
     collect(&sandbox, site, &mut files, &mut notes).unwrap();
     assert!(notes.is_empty(), "the fixtures hold no links to folders");
     let (reports, read) = check_files(&sandbox, &files);

@@ -244,7 +244,7 @@ mod tests {
         let (old, new) = (root.join("old"), root.join("new"));
         let _ = std::fs::remove_dir_all(&root);
         let manifest = |a: char, b: char| {
-            let key = |c: char| c.to_string().repeat(64);
+            let key = |c: char| c.to_string().repeat(32);
             let version = super::super::incremental::VERSION;
             format!(
                 r#"{{"version":"{version}","stories":{{"a/":"{}","b/":"{}"}},"lists":{{"":"{}"}},"others":["feed.xml","search/"]}}"#,

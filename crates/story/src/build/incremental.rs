@@ -104,6 +104,15 @@ impl Previous {
         self.manifest.others.as_deref()
     }
 
+    /// Lets the stories' keys go (25 bytes a story, each site's): once the
+    /// stories are made, only the list pages' are looked up.
+    pub fn forget_stories(&mut self) {
+        self.manifest.stories = Keys::default();
+        if let Some(spare) = &mut self.spare {
+            spare.forget_stories();
+        }
+    }
+
     /// Updates the spare in place rather than filling a fresh folder.
     pub fn with_spare(mut self, spare: Option<Spare>) -> Previous {
         self.spare = spare.map(Box::new);
@@ -341,6 +350,6 @@ impl Key {
         for folder in tag_folders {
             self.part(folder.as_bytes());
         }
-        PageKey::from_bytes(self.0.finalize().into())
+        PageKey::of_digest(&self.0.finalize().into())
     }
 }

@@ -2,7 +2,7 @@
 //! the key of its pages, each list page's, and every other file the site
 //! holds. It is read as a stream (it is 118 MB at 1,000,000 stories), and
 //! the stories' part is held as [`Keys`]: a table of the folders' hashes
-//! and keys, 41 bytes a story where a map of the folders' names took about
+//! and keys, 25 bytes a story where a map of the folders' names took about
 //! 160. The names themselves are read again from the file by whoever needs
 //! them ([`each`]): clearing the spare, listing a deploy's changes.
 
@@ -18,25 +18,37 @@ use serde::Serialize;
 /// Changes whenever what a page is made from could change without its
 /// inputs changing: this program's version. A manifest of another is not
 /// used (a full build).
-pub(super) const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/3");
+pub(super) const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " build/4");
 
 /// The file in a built site that holds each story's key (JSON:
 /// `{"version": V, "stories": {"a/b/": "hex", ...}, "lists": {...},
 /// "others": [...]}`, `version` first).
 pub const MANIFEST: &str = ".story-build";
 
-/// What a page was made from, hashed (SHA-256): 32 bytes, held for every
-/// story and list page (as 64 hex digits it took 104 bytes and an
-/// allocation each). Written in the manifest as hex.
+/// What a page was made from, hashed: the first 16 bytes of its inputs'
+/// SHA-256, held for every story and list page (as 64 hex digits it took
+/// 104 bytes and an allocation each; the whole digest, 32). Two different
+/// pages of a million share a key with a chance of about 10^-27, and
+/// making two on purpose takes about 2^64 hashes. Written in the
+/// manifest as hex.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct PageKey([u8; 32]);
+pub struct PageKey([u8; KEY_BYTES]);
+
+/// A [`PageKey`]'s length in bytes.
+pub(super) const KEY_BYTES: usize = 16;
 
 impl PageKey {
-    pub(super) fn as_bytes(&self) -> &[u8; 32] {
+    pub(super) fn as_bytes(&self) -> &[u8; KEY_BYTES] {
         &self.0
     }
-    pub(super) fn from_bytes(bytes: [u8; 32]) -> PageKey {
+    pub(super) fn from_bytes(bytes: [u8; KEY_BYTES]) -> PageKey {
         PageKey(bytes)
+    }
+    /// The key of a page whose inputs hash to `digest` (SHA-256).
+    pub(super) fn of_digest(digest: &[u8; 32]) -> PageKey {
+        let mut key = [0; KEY_BYTES];
+        key.copy_from_slice(&digest[..KEY_BYTES]);
+        PageKey(key)
     }
 }
 
@@ -59,26 +71,26 @@ impl Serialize for PageKey {
 }
 
 impl<'de> serde::Deserialize<'de> for PageKey {
-    /// 64 hex digits; anything else makes the manifest unusable (a full
+    /// 32 hex digits; anything else makes the manifest unusable (a full
     /// build). Read from the text as it is, never copied into a string.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Hex;
         impl Visitor<'_> for Hex {
             type Value = PageKey;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("64 hex digits")
+                f.write_str("32 hex digits")
             }
             fn visit_str<E: de::Error>(self, text: &str) -> Result<PageKey, E> {
                 let digit = |c: u8| (c as char).to_digit(16).map(|v| v as u8);
                 let bytes = text.as_bytes();
-                let mut key = [0u8; 32];
-                if bytes.len() != 64 {
-                    return Err(E::custom("a key is 64 hex digits"));
+                let mut key = [0u8; KEY_BYTES];
+                if bytes.len() != 2 * KEY_BYTES {
+                    return Err(E::custom("a key is 32 hex digits"));
                 }
                 for (i, pair) in bytes.chunks(2).enumerate() {
                     match (digit(pair[0]), digit(pair[1])) {
                         (Some(hi), Some(lo)) => key[i] = hi << 4 | lo,
-                        _ => return Err(E::custom("a key is 64 hex digits")),
+                        _ => return Err(E::custom("a key is 32 hex digits")),
                     }
                 }
                 Ok(PageKey(key))
@@ -343,15 +355,15 @@ pub fn write(
 mod tests {
     use super::*;
 
-    /// A key goes into the manifest as 64 hex digits and comes back the
+    /// A key goes into the manifest as 32 hex digits and comes back the
     /// same; anything else in its place makes the manifest unusable.
     #[test]
     fn a_key_is_written_as_hex_and_read_back() {
-        let mut bytes = [0u8; 32];
+        let mut bytes = [0u8; KEY_BYTES];
         bytes.iter_mut().enumerate().for_each(|(i, b)| *b = (i * 37 + 5) as u8);
         let key = PageKey(bytes);
         let json = serde_json::to_string(&key).unwrap();
-        assert_eq!(json.len(), 66);
+        assert_eq!(json.len(), 34);
         assert!(json.starts_with("\"052a4f"), "{json}");
         assert_eq!(serde_json::from_str::<PageKey>(&json).unwrap(), key);
         assert_eq!(serde_json::from_str::<PageKey>(&json.to_uppercase()).unwrap(), key);
@@ -367,7 +379,7 @@ mod tests {
     fn a_table_finds_each_folder_it_holds_and_no_other() {
         for n in [0usize, 1, 2, 3, 5, 17, 1000, 10_007] {
             let folder = |i: usize| format!("{}/{i}/", i % 7);
-            let key = |i: usize| PageKey([(i % 251) as u8; 32]);
+            let key = |i: usize| PageKey([(i % 251) as u8; KEY_BYTES]);
             let keys = Keys::new((0..n).rev().map(|i| (folder_hash(&folder(i)), key(i))).collect());
             assert_eq!(keys.len(), n);
             for i in 0..n {
@@ -386,19 +398,25 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("story-manifest-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let stories = ["a/", "b/c/", "d/"].map(|f| Ok((f.to_owned(), PageKey([f.len() as u8; 32]))));
-        let lists = BTreeMap::from([(String::new(), PageKey([9; 32])), ("tags/x/".into(), PageKey([8; 32]))]);
+        let stories = ["a/", "b/c/", "d/"].map(|f| Ok((f.to_owned(), PageKey([f.len() as u8; KEY_BYTES]))));
+        let lists = BTreeMap::from([
+            (String::new(), PageKey([9; KEY_BYTES])),
+            ("tags/x/".into(), PageKey([8; KEY_BYTES])),
+        ]);
         write(&dir, stories.clone().into_iter(), &lists, &["feed.xml".into(), "search/".into()]).unwrap();
         let path = dir.join(MANIFEST);
         let mut seen = Vec::new();
         let others = each(&path, |kind, f, k| seen.push((kind, f.to_owned(), k))).unwrap();
         assert_eq!(others, Some(vec!["feed.xml".to_owned(), "search/".to_owned()]));
-        let story = |f: &str| (Kind::Story, f.to_owned(), PageKey([f.len() as u8; 32]));
-        let list = |f: &str, n| (Kind::List, f.to_owned(), PageKey([n; 32]));
+        let story = |f: &str| (Kind::Story, f.to_owned(), PageKey([f.len() as u8; KEY_BYTES]));
+        let list = |f: &str, n| (Kind::List, f.to_owned(), PageKey([n; KEY_BYTES]));
         assert_eq!(seen, [story("a/"), story("b/c/"), story("d/"), list("", 9), list("tags/x/", 8)]);
         let read = read(&path).unwrap();
         assert!(read.plain);
-        assert_eq!((read.stories.get("b/c/"), read.stories.get("c/")), (Some(&PageKey([4; 32])), None));
+        assert_eq!(
+            (read.stories.get("b/c/"), read.stories.get("c/")),
+            (Some(&PageKey([4; KEY_BYTES])), None)
+        );
         assert_eq!(read.lists.len(), 2);
 
         let text = std::fs::read_to_string(&path).unwrap();

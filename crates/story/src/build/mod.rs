@@ -189,7 +189,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // 1. The check, as `story check SITE` does it. Each story's catalog
     // entry and what a catalog's entry is compared with are kept on disk,
     // in the staging folder, instead of its document in memory.
-    let (mut files, mut notes) = (Vec::new(), Vec::new());
+    let (mut files, mut notes) = (crate::paths::Paths::new(), Vec::new());
     check::collect(&sandbox, &site, &mut files, &mut notes).map_err(|e| run_err(&opts.site, e))?;
     let mut tmp = Staging::new(&opts.out)?;
     let hrefs = crate::index::Hrefs::new(&site)
@@ -224,7 +224,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         .collect();
     bundle_files.sort_by(|a, b| cmp_slashed(a.1, b.1));
     let bundle_files: Vec<usize> = bundle_files.into_iter().map(|(i, _)| i).collect();
-    let bundles: Vec<&Path> = bundle_files.iter().map(|&i| files[i].as_path()).collect();
+    let bundles: Vec<&Path> = bundle_files.iter().map(|&i| &files[i]).collect();
     for b in &bundles {
         if b.parent() == Some(site.as_path()) {
             return Err(Failure::Run(format!(
@@ -253,16 +253,19 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // site a build left there, cleared of what this build does not keep:
     // its other stories and every file that is not a page.
     let spare = tmp.adopt_spare(&opts.out);
-    let previous = previous.with_spare(spare);
+    let mut previous = previous.with_spare(spare);
     // A folder (`a/b/`) is a story's when a bundle's folder, as text, is
     // the site's and it: the bundles are in that order (no set of folders).
-    let site_text = site.as_os_str().as_encoded_bytes();
-    let parents: Vec<&[u8]> = bundles.iter().map(|b| parent_bytes(b)).collect();
-    let is_story = |f: &str| {
-        let target = [site_text, b"/", f.as_bytes()].concat();
-        parents.binary_search_by(|p| cmp_parent(p, &target)).is_ok()
-    };
-    previous.clear_spare(tmp.path(), is_story).map_err(|e| run_err(tmp.path(), e))?;
+    {
+        let site_text = site.as_os_str().as_encoded_bytes();
+        // Dropped at once (16 bytes a story, held to the end otherwise).
+        let parents: Vec<&[u8]> = bundles.iter().map(|b| parent_bytes(b)).collect();
+        let is_story = |f: &str| {
+            let target = [site_text, b"/", f.as_bytes()].concat();
+            parents.binary_search_by(|p| cmp_parent(p, &target)).is_ok()
+        };
+        previous.clear_spare(tmp.path(), is_story).map_err(|e| run_err(tmp.path(), e))?;
+    }
     // Every file written that is not a story's or a list's page, for the
     // manifest (what the next build clears from this site as its spare).
     let mut others: Vec<String> = Vec::new();
@@ -336,22 +339,25 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let index = search::Index::new(&catalog, &tags, tmp.path())?;
     phase.end("catalog and tags");
     let used = std::sync::Mutex::default();
+    // What every page needs; the stories also the last build's keys and the memo.
+    let no_previous = incremental::Previous::default();
+    let base = Pages {
+        info: &info,
+        place: &place,
+        images: &images,
+        previous: &no_previous,
+        index: Some(&index),
+        used: &used,
+        memo: None,
+        remember: None,
+    };
     // What each story gave the last build, and this build's record.
     let memo_at = memo::memo_path(&opts.out, "memo");
     let memo = crate::memo::Memo::open(&memo_at, &memo::context(&site, &root));
     let memo_new = tmp.path().join(MEMO_NEW);
     let remember = crate::memo::Writer::after(memo.as_ref(), &memo_new, &memo::context(&site, &root))
         .map_err(|e| run_err(&memo_new, e))?;
-    let pages = Pages {
-        info: &info,
-        place: &place,
-        images: &images,
-        previous: &previous,
-        index: Some(&index),
-        used: &used,
-        memo: memo.as_ref(),
-        remember: Some(&remember),
-    };
+    let pages = Pages { previous: &previous, memo: memo.as_ref(), remember: Some(&remember), ..base };
 
     // Stories, on every core (each page's images with it).
     let records = stories::Records::new(tmp.path())?;
@@ -361,6 +367,11 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // for their stories' bytes whichever site is OUT, so it need not wait
     // for the swap).
     remember.finish(&memo_at).map_err(|e| run_err(&memo_at, e))?;
+    // What only the stories used, let go: the memo's index and the last
+    // sites' keys of the stories (about 80 bytes a story in all).
+    drop((remember, memo));
+    previous.forget_stories();
+    let pages = Pages { previous: &previous, ..base };
     phase.end("stories");
     let mut used: BTreeSet<String> = std::mem::take(&mut *used.lock().expect("no panics while locked"));
     // A file a story uses cannot take the place of a page the build writes.

@@ -15,6 +15,7 @@ use super::entries::Entries;
 use super::feeds::FeedItem;
 use super::files::below;
 use super::head::{self, Kind, Site};
+use super::manifest::KEY_BYTES;
 use super::memo::Remembered;
 use super::pictures::Images;
 use super::{embed, incremental, Failure};
@@ -120,8 +121,6 @@ impl Records {
         parsed.map(Some).ok_or_else(|| Failure::Run("a story's record does not hold its date".into()))
     }
 }
-
-const KEY_BYTES: usize = 32;
 
 /// When each story last changed, for the pages that list it.
 pub(super) struct Changes<'a> {
@@ -574,7 +573,7 @@ mod tests {
             id: [n; 16],
             published: None,
             modified: date.map(|d| story_format::date::parse(d).unwrap()),
-            key: incremental::PageKey::from_bytes([n; 32]),
+            key: incremental::PageKey::from_bytes([n; KEY_BYTES]),
             reused: false,
             remembered: false,
             unread: false,
@@ -595,7 +594,7 @@ mod tests {
             })
             .collect();
         for (n, s) in summaries.iter().enumerate() {
-            assert_eq!(records.key(s).unwrap(), incremental::PageKey::from_bytes([n as u8; 32]));
+            assert_eq!(records.key(s).unwrap(), incremental::PageKey::from_bytes([n as u8; KEY_BYTES]));
             let modified = records.modified(s).unwrap();
             assert_eq!(modified.as_ref().map(|m| m.raw.as_str()), dates[n]);
         }

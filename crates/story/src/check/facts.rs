@@ -153,7 +153,7 @@ mod tests {
     fn an_entry_is_compared_alike_from_documents_from_facts_kept_and_read_again() {
         let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check/mismatches.site");
         let sandbox = Sandbox::new(&site).unwrap();
-        let (mut files, mut notes) = (Vec::new(), Vec::new());
+        let (mut files, mut notes) = (crate::paths::Paths::new(), Vec::new());
         collect(&sandbox, sandbox.root(), &mut files, &mut notes).unwrap();
         let messages = |keeper: Option<&dyn Keeper>| {
             let (reports, docs) = check_files_and_docs(&sandbox, &files, keeper);

@@ -1,0 +1,162 @@
+//! A list of paths in one buffer: what a walk of SITE found, held for a
+//! whole build. A `Vec<PathBuf>` cost about 126 bytes a file (a 24-byte
+//! header, and the path's own allocation, which `join` leaves about
+//! half empty); here a file costs its path's bytes and 4 more.
+
+use std::io;
+use std::ops::Index;
+use std::path::Path;
+
+/// Paths, in the order pushed, each read back as a `&Path`.
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// Every path's bytes, one after another.
+    bytes: Vec<u8>,
+    /// Where each path ends in `bytes`.
+    ends: Vec<u32>,
+}
+
+impl Paths {
+    /// No paths.
+    pub fn new() -> Paths {
+        Paths::default()
+    }
+
+    /// Adds `path` at the end. The paths' bytes are limited to 4 GiB in
+    /// all (about 60 million files of a typical site): past that, an error.
+    pub fn push(&mut self, path: &Path) -> io::Result<()> {
+        let bytes = path.as_os_str().as_encoded_bytes();
+        let end = u32::try_from(self.bytes.len() + bytes.len()).map_err(|_| {
+            io::Error::other(format!("more files than a build can list ({} of them)", self.len()))
+        })?;
+        self.bytes.extend_from_slice(bytes);
+        self.ends.push(end);
+        Ok(())
+    }
+
+    /// Adds every path of `other`, after these.
+    pub fn append(&mut self, other: &Paths) -> io::Result<()> {
+        self.bytes.reserve_exact(other.bytes.len());
+        self.ends.reserve_exact(other.ends.len());
+        other.iter().try_for_each(|p| self.push(p))
+    }
+
+    /// The paths of `parts`, in order, in a list that holds them with no
+    /// room to spare (growing one path at a time leaves up to half of
+    /// it unused).
+    pub fn concat(parts: &[Paths]) -> io::Result<Paths> {
+        let mut all = Paths {
+            bytes: Vec::with_capacity(parts.iter().map(|p| p.bytes.len()).sum()),
+            ends: Vec::with_capacity(parts.iter().map(Paths::len).sum()),
+        };
+        for part in parts {
+            all.append(part)?;
+        }
+        Ok(all)
+    }
+
+    /// How many paths.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`th path, if there are that many.
+    pub fn get(&self, i: usize) -> Option<&Path> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let bytes = &self.bytes[start..end];
+        // SAFETY: `bytes` is exactly what one `as_encoded_bytes` gave in
+        // `push`, from a path of this same program.
+        Some(Path::new(unsafe { std::ffi::OsStr::from_encoded_bytes_unchecked(bytes) }))
+    }
+
+    /// Every path, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Path> + '_ {
+        (0..self.len()).map(|i| &self[i])
+    }
+
+    /// The paths for which `keep` says yes, in the same order.
+    pub fn filtered(&self, keep: impl Fn(&Path) -> bool) -> io::Result<Paths> {
+        let mut kept = Paths::new();
+        for p in self.iter().filter(|p| keep(p)) {
+            kept.push(p)?;
+        }
+        Ok(kept)
+    }
+
+    /// The same paths, sorted (as `Path`s compare: by component).
+    pub fn sorted(&self) -> io::Result<Paths> {
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.sort_by(|&a, &b| self[a as usize].cmp(&self[b as usize]));
+        let mut sorted =
+            Paths { bytes: Vec::with_capacity(self.bytes.len()), ends: Vec::with_capacity(self.len()) };
+        for i in order {
+            sorted.push(&self[i as usize])?;
+        }
+        Ok(sorted)
+    }
+}
+
+impl Index<usize> for Paths {
+    type Output = Path;
+    /// The `i`th path; panics past the end, as a slice does.
+    fn index(&self, i: usize) -> &Path {
+        match self.get(i) {
+            Some(p) => p,
+            None => panic!("path {i} of {}", self.len()),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Paths {
+    type Item = &'a Path;
+    type IntoIter = Box<dyn ExactSizeIterator<Item = &'a Path> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl<P: AsRef<Path>> FromIterator<P> for Paths {
+    /// For tests and short lists: panics past 4 GiB of paths.
+    fn from_iter<I: IntoIterator<Item = P>>(iter: I) -> Paths {
+        let mut all = Paths::new();
+        for p in iter {
+            all.push(p.as_ref()).expect("a short list");
+        }
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever paths go in come out, in order, as they were (also
+        /// empty ones and bytes that are not UTF-8).
+        #[test]
+        fn paths_come_back_as_they_went_in(names in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..40), 0..50)) {
+            use std::os::unix::ffi::OsStrExt;
+            let paths: Vec<&Path> = names.iter().map(|n| Path::new(std::ffi::OsStr::from_bytes(n))).collect();
+            let all: Paths = paths.iter().collect();
+            prop_assert_eq!(all.len(), paths.len());
+            prop_assert_eq!(all.iter().collect::<Vec<_>>(), paths.clone());
+            prop_assert_eq!(all.get(paths.len()), None);
+            let halves = [paths[..paths.len() / 2].iter().collect::<Paths>(), paths[paths.len() / 2..].iter().collect()];
+            prop_assert_eq!(Paths::concat(&halves).unwrap(), all.clone());
+            let mut sorted = paths.clone();
+            sorted.sort();
+            let all_sorted = all.sorted().unwrap();
+            prop_assert_eq!(all_sorted.iter().collect::<Vec<_>>(), sorted);
+            let short = |p: &Path| p.as_os_str().len() < 20;
+            let kept = all.filtered(short).unwrap();
+            prop_assert_eq!(kept.iter().collect::<Vec<_>>(), paths.iter().copied().filter(|p| short(p)).collect::<Vec<_>>());
+        }
+    }
+}
