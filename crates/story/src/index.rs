@@ -206,7 +206,7 @@ impl Listing {
     /// memos' indexes are let go (28 bytes a story each).
     pub fn finish_memo(&mut self, to: &Path) -> std::io::Result<()> {
         match self.memo.take() {
-            Some((_, new)) => new.finish(to),
+            Some((last, new)) => new.finish(to, last.as_ref()),
             None => Ok(()),
         }
     }

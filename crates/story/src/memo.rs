@@ -34,6 +34,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// A file's key: the first 16 bytes of its canonical path's SHA-256.
@@ -258,11 +259,15 @@ impl Memo {
 
     /// Where the record of the file whose path key is `key` is.
     fn place_of(&self, key: PathKey) -> Option<(u64, u32)> {
+        let (_, start, len) = self.index[self.number_of(key)?];
+        Some((start, len))
+    }
+
+    /// The record's number in the index, by its file's path key.
+    fn number_of(&self, key: PathKey) -> Option<usize> {
         // As one big-endian number: the bytes' order, compared in one step.
         let key = u128::from_be_bytes(key);
-        let at = self.index.binary_search_by_key(&key, |p| u128::from_be_bytes(p.0)).ok()?;
-        let (_, start, len) = self.index[at];
-        Some((start, len))
+        self.index.binary_search_by_key(&key, |p| u128::from_be_bytes(p.0)).ok()
     }
 
     /// The record of `file` (its canonical path), when its bytes hash to
@@ -305,6 +310,10 @@ pub struct Writer {
     file: Mutex<(File, u64)>,
     path: PathBuf,
     index: Mutex<Vec<Place>>,
+    /// Growing the last memo: which of its records are carried, a bit
+    /// each by its number in that memo's index (a place each, 32 bytes a
+    /// story, was held twice: by the last memo and here).
+    carried: Vec<AtomicU64>,
     /// When it was begun: a stamp vouches only for files older ([`MARGIN`]).
     since: std::time::SystemTime,
     /// Growing the last memo: its length before (what a build that fails
@@ -335,7 +344,11 @@ impl Writer {
             locked && f.metadata().is_ok_and(|m| m.len() == last.len) && same_file(f, &last.file)
         });
         match grown {
-            Some(file) => Ok(Writer::of(file, last.len, &last.path, Some(last.len))),
+            Some(file) => {
+                let mut w = Writer::of(file, last.len, &last.path, Some(last.len));
+                w.carried = (0..last.index.len().div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
+                Ok(w)
+            }
             None => Writer::new(path, c),
         }
     }
@@ -346,6 +359,7 @@ impl Writer {
             file: Mutex::new((file, end)),
             path: path.to_owned(),
             index: Mutex::default(),
+            carried: Vec::new(),
             since,
             grows,
             done: false.into(),
@@ -379,38 +393,94 @@ impl Writer {
     /// same. Growing `last`, the record stays where it is, unread.
     pub fn carry(&self, file: &Path, last: &Memo) -> io::Result<()> {
         let key = path_key(file);
-        let Some((start, len)) = last.place_of(key) else { return Ok(()) };
-        if self.grows.is_some() && self.path == last.path {
-            self.index.lock().expect("no panics while locked").push((key, start, len));
+        let Some(number) = last.number_of(key) else { return Ok(()) };
+        if self.grows_from(last) {
+            self.carried[number / 64].fetch_or(1 << (number % 64), Ordering::Relaxed);
             return Ok(());
         }
+        let (_, start, len) = last.index[number];
         let mut bytes = vec![0; len as usize];
         last.file.read_exact_at(&mut bytes, start)?;
         self.write(key, &bytes)
     }
 
+    /// Whether this writer grows `last` in place (its records carried are
+    /// then bits in `carried`).
+    fn grows_from(&self, last: &Memo) -> bool {
+        self.grows.is_some() && self.path == last.path && self.carried.len() == last.index.len().div_ceil(64)
+    }
+
     /// Writes the index and the end mark, and moves the memo to `to`,
     /// replacing the last (an open reader of that one reads on
-    /// undisturbed); a memo grown in place is already there. Nothing may
+    /// undisturbed); a memo grown in place is already there. `last` is
+    /// the memo this one was begun after ([`Writer::after`]). Nothing may
     /// be put after.
-    pub fn finish(&self, to: &Path) -> io::Result<()> {
+    pub fn finish(&self, to: &Path, last: Option<&Memo>) -> io::Result<()> {
         let (file, end) = &*self.file.lock().expect("no panics while locked");
         let mut index = std::mem::take(&mut *self.index.lock().expect("no panics while locked"));
         index.sort_unstable_by_key(|p| p.0);
         index.dedup_by(|a, b| a.0 == b.0);
-        let mut tail = Vec::with_capacity(index.len() * PLACE_BYTES as usize + 16);
-        for (key, at, len) in &index {
-            tail.extend_from_slice(key);
-            tail.extend_from_slice(&at.to_le_bytes());
-            tail.extend_from_slice(&len.to_le_bytes());
+        let carried: &[Place] = match last {
+            Some(last) if self.grows_from(last) => &last.index,
+            _ if self.carried.is_empty() => &[],
+            _ => return Err(io::Error::other("a memo finished after another than it was begun after")),
+        };
+        let carried = carried
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| self.carried[n / 64].load(Ordering::Relaxed) & (1 << (n % 64)) != 0);
+        // Both sorted by key: merged, a record put again over the one carried.
+        let mut carried = carried.map(|(_, p)| p).peekable();
+        let mut put = index.iter().peekable();
+        let mut tail = TailWriter { file, at: *end, buf: Vec::with_capacity(TAIL_BUFFER) };
+        loop {
+            let next = match (carried.peek(), put.peek()) {
+                (Some(c), Some(p)) if c.0 < p.0 => carried.next(),
+                (Some(c), Some(p)) if c.0 == p.0 => {
+                    carried.next();
+                    put.next()
+                }
+                (_, Some(_)) => put.next(),
+                (Some(_), None) => carried.next(),
+                (None, None) => break,
+            };
+            let (key, at, len) = next.expect("peeked");
+            tail.add(&[key, &at.to_le_bytes()[..], &len.to_le_bytes()].concat())?;
         }
-        tail.extend_from_slice(&end.to_le_bytes());
-        tail.extend_from_slice(END);
-        file.write_all_at(&tail, *end)?;
-        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        tail.add(&end.to_le_bytes())?;
+        tail.add(END)?;
+        tail.flush()?;
+        self.done.store(true, Ordering::Relaxed);
         if self.path != to {
             std::fs::rename(&self.path, to)?;
         }
+        Ok(())
+    }
+}
+
+/// How much of an index [`Writer::finish`] writes at a time (it was
+/// one buffer of 28 bytes a record: 28 MB at 1,000,000 stories).
+const TAIL_BUFFER: usize = 1 << 16;
+
+/// A memo's tail, written at `at` a buffer at a time.
+struct TailWriter<'f> {
+    file: &'f File,
+    at: u64,
+    buf: Vec<u8>,
+}
+
+impl TailWriter<'_> {
+    fn add(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= TAIL_BUFFER {
+            self.flush()?;
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.write_all_at(&self.buf, self.at)?;
+        self.at += self.buf.len() as u64;
+        self.buf.clear();
         Ok(())
     }
 }
@@ -455,7 +525,7 @@ mod tests {
             w.put(&site.join(format!("s{n}/story.json")), None, &record(n)).unwrap();
         }
         let at = dir.join("memo");
-        w.finish(&at).unwrap();
+        w.finish(&at, None).unwrap();
         let memo = Memo::open(&at, &c).unwrap();
         for n in 0..50u8 {
             let file = site.join(format!("s{n}/story.json"));
@@ -496,7 +566,7 @@ mod tests {
         w.put(a, Some(&old), &record(1)).unwrap();
         w.put(b, Some(&racy), &record(2)).unwrap();
         w.put(c_, None, &record(3)).unwrap();
-        w.finish(&dir.join("memo")).unwrap();
+        w.finish(&dir.join("memo"), None).unwrap();
         let memo = Memo::open(&dir.join("memo"), &c).unwrap();
         assert_eq!(hash_by_stamp(&memo, a, &old), Some([1; 32]));
         assert_eq!(memo.get(a, &[1; 32]), Some(record(1)), "the record as it was put");
@@ -544,7 +614,7 @@ mod tests {
         for (n, file) in files.iter().enumerate() {
             w.put(file, Some(&old), &record(n as u8 + 1)).unwrap();
         }
-        w.finish(&at).unwrap();
+        w.finish(&at, None).unwrap();
         let first = Memo::open(&at, &c).unwrap();
         assert_eq!(first.unused, 0);
 
@@ -555,7 +625,7 @@ mod tests {
             w.carry(file, &first).unwrap();
         }
         w.put(b, Some(&old), &record(40)).unwrap();
-        w.finish(&at).unwrap();
+        w.finish(&at, Some(&first)).unwrap();
         drop(w);
         assert!(!new.exists(), "grown in place");
         let second = Memo::open(&at, &c).unwrap();
@@ -570,6 +640,7 @@ mod tests {
         let w = Writer::after(Some(&second), &new, &c).unwrap();
         assert!(w.grows.is_some());
         w.put(a, Some(&old), &record(5)).unwrap();
+        assert!(w.finish(&at, None).is_err(), "finished after another memo than it was begun after");
         drop(w);
         assert_eq!(std::fs::read(&at).unwrap(), bytes);
         // A killed one: no end mark, no memo.
@@ -587,7 +658,7 @@ mod tests {
             let w = Writer::after(Some(&last), &new, &c).unwrap();
             files.iter().filter(|p| p.as_path() != b).try_for_each(|p| w.carry(p, &last)).unwrap();
             w.put(b, Some(&old), &record(6)).unwrap();
-            w.finish(&at).unwrap();
+            w.finish(&at, Some(&last)).unwrap();
             drop(w);
             last = Memo::open(&at, &c).unwrap();
             grown += 1;
@@ -596,7 +667,7 @@ mod tests {
         let w = Writer::after(Some(&last), &new, &c).unwrap();
         assert!(w.grows.is_none());
         files.iter().try_for_each(|p| w.carry(p, &last)).unwrap();
-        w.finish(&at).unwrap();
+        w.finish(&at, Some(&last)).unwrap();
         let anew = Memo::open(&at, &c).unwrap();
         assert_eq!(anew.unused, 0);
         assert_eq!(anew.get_by_stamp(a, &old), Some(([1; 32], record(1))));

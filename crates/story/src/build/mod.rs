@@ -366,7 +366,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // The memo is whole: it replaces the last at once (its records hold
     // for their stories' bytes whichever site is OUT, so it need not wait
     // for the swap).
-    remember.finish(&memo_at).map_err(|e| run_err(&memo_at, e))?;
+    remember.finish(&memo_at, memo.as_ref()).map_err(|e| run_err(&memo_at, e))?;
     // What only the stories used, let go: the memo's index and the last
     // sites' keys of the stories (about 80 bytes a story in all).
     drop((remember, memo));
