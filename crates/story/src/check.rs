@@ -331,7 +331,7 @@ impl Cache<'_> {
         keeper: Option<&dyn Keeper>,
         named: bool,
     ) -> ((PathKey, Option<PathBuf>), Held) {
-        let (real, meta) = match crate::sandbox::canonical_and_meta(path) {
+        let (real, meta) = match sandbox.canonical_and_lstat(path) {
             Ok((real, meta)) => (Some(real), meta),
             Err(_) => (None, None),
         };
@@ -342,7 +342,7 @@ impl Cache<'_> {
         let recalling = keeper.filter(|k| k.recalls() && path.file_name().is_some_and(|n| n == "story.json"));
         // The file's own metadata, read on the way to its canonical path,
         // when it was (not a link): no second `lstat`.
-        let stamp_of = |r: &Path| meta.as_ref().map_or_else(|| Stamp::of(r), Stamp::of_meta);
+        let stamp_of = |r: &Path| meta.map_or_else(|| Stamp::of(r), |m| m.stamp);
         let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, stamp_of(r)));
         let vouched = recalling.and_then(|(k, r, stamp)| k.recall_by_stamp(r, stamp.as_ref()?));
         let vouched = match (recalling, vouched) {

@@ -159,6 +159,20 @@ impl Stamp {
         })
     }
 
+    /// The stamp of a file whose `lstat` record is `st` (as
+    /// [`Stamp::of_meta`] gives it from `std`'s metadata).
+    // The fields' types differ from one system to another (`u64` here).
+    #[allow(clippy::unnecessary_cast)]
+    pub fn of_stat(st: &libc::stat) -> Option<Stamp> {
+        (st.st_mode & libc::S_IFMT == libc::S_IFREG).then_some(Stamp {
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            size: st.st_size as u64,
+            modified: (st.st_mtime as i64, st.st_mtime_nsec as u32),
+            changed: (st.st_ctime as i64, st.st_ctime_nsec as u32),
+        })
+    }
+
     /// Whether both its times are over [`MARGIN`] before `since`.
     fn older_than(&self, since: std::time::SystemTime) -> bool {
         let Ok(since) = since.duration_since(std::time::UNIX_EPOCH) else { return false };

@@ -19,6 +19,7 @@
 //! older kernel, a path named another way) goes the portable way: the path
 //! resolved (`canonicalize`), checked to be inside, then opened.
 
+use crate::memo::Stamp;
 use crate::paths::Paths;
 use std::fs::File;
 use std::io::{self, Read};
@@ -147,6 +148,34 @@ impl Sandbox {
     #[cfg(not(target_os = "linux"))]
     fn open_beneath(&self, _path: &Path) -> Option<File> {
         None
+    }
+
+    /// `lstat` of `path` (its last step not followed): asked from the
+    /// root's descriptor when `path` is plainly below the root, so the
+    /// steps from `/` to the root are not looked up again for every file
+    /// (the kernel's lookups of them were about 5 % of a build that
+    /// changed nothing); else from `/`.
+    pub fn lstat(&self, path: &Path) -> io::Result<Lstat> {
+        #[cfg(target_os = "linux")]
+        if let (Some(dir), Ok(rel)) = (self.dir.as_deref(), path.strip_prefix(&self.root)) {
+            let plain = rel.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            if plain && !rel.as_os_str().is_empty() {
+                return beneath::lstat(dir, rel);
+            }
+        }
+        lstat_from_root(path)
+    }
+
+    /// The stamp of the regular file `path` ([`Sandbox::lstat`]).
+    pub fn stamp(&self, path: &Path) -> Option<Stamp> {
+        self.lstat(path).ok()?.stamp
+    }
+
+    /// [`canonical`], and what `lstat` said of the file itself when it
+    /// was asked on the way ([`Sandbox::lstat`]; `None` for a link, or a
+    /// path libc resolved).
+    pub fn canonical_and_lstat(&self, path: &Path) -> io::Result<(PathBuf, Option<Lstat>)> {
+        canonical_with(path, &|p| self.lstat(p))
     }
 
     /// Reads the regular file `path` inside the root, at most `limit`
@@ -307,6 +336,20 @@ mod beneath {
         Ok(unsafe { OwnedFd::from_raw_fd(fd) })
     }
 
+    /// `lstat` of `rel` below `root` (`fstatat`, the last step not
+    /// followed; the steps before it are, as from `/`).
+    pub(super) fn lstat(root: &OwnedFd, rel: &Path) -> io::Result<super::Lstat> {
+        let c = CString::new(rel.as_os_str().as_bytes())?;
+        // SAFETY: `stat` is plain data that `fstatat` fills; zeros are a valid start.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: a NUL-terminated path, a descriptor we hold, and a `stat` to fill.
+        if unsafe { libc::fstatat(root.as_raw_fd(), c.as_ptr(), &mut st, libc::AT_SYMLINK_NOFOLLOW) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let link = st.st_mode & libc::S_IFMT == libc::S_IFLNK;
+        Ok(super::Lstat { link, stamp: crate::memo::Stamp::of_stat(&st) })
+    }
+
     /// `rel` below `root`, opened for reading without blocking; any link
     /// followed must stay below `root` (`RESOLVE_BENEATH`), and no
     /// `/proc` magic link is followed.
@@ -361,13 +404,30 @@ pub fn parent_dir(path: &Path) -> &Path {
 /// path (remembered, a few thousand folders a thread) and its name; any
 /// other path goes the libc way.
 pub fn canonical(path: &Path) -> io::Result<PathBuf> {
-    canonical_and_meta(path).map(|(real, _)| real)
+    canonical_with(path, &lstat_from_root).map(|(real, _)| real)
 }
 
-/// [`canonical`], and the metadata of the file itself when it was read on
-/// the way (`None` for a link, or a path libc resolved): what a stamp is
-/// taken from without asking again ([`crate::memo::Stamp::of_meta`]).
-pub fn canonical_and_meta(path: &Path) -> io::Result<(PathBuf, Option<std::fs::Metadata>)> {
+/// What `lstat` said of a path: whether it is a link, and its stamp when
+/// it is a regular file (what the memo's records are vouched for by,
+/// without asking again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lstat {
+    pub link: bool,
+    pub stamp: Option<Stamp>,
+}
+
+/// `lstat` of `path`, from `/` (or the working folder).
+fn lstat_from_root(path: &Path) -> io::Result<Lstat> {
+    let m = std::fs::symlink_metadata(path)?;
+    Ok(Lstat { link: m.file_type().is_symlink(), stamp: Stamp::of_meta(&m) })
+}
+
+/// [`canonical`], each `lstat` on the way asked of `lstat`, and what it
+/// said of the file itself (`None` for a link, or a path libc resolved).
+fn canonical_with(
+    path: &Path,
+    lstat: &dyn Fn(&Path) -> io::Result<Lstat>,
+) -> io::Result<(PathBuf, Option<Lstat>)> {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::path::Component;
@@ -380,15 +440,15 @@ pub fn canonical_and_meta(path: &Path) -> io::Result<(PathBuf, Option<std::fs::M
     let (Some(dir), Some(name), true) = (path.parent(), path.file_name(), plain) else {
         return Ok((std::fs::canonicalize(path)?, None));
     };
-    let meta = std::fs::symlink_metadata(path)?;
-    if meta.file_type().is_symlink() {
+    let meta = lstat(path)?;
+    if meta.link {
         return Ok((std::fs::canonicalize(path)?, None));
     }
     let known = FOLDERS.with(|f| f.borrow().get(dir).cloned());
     let dir_real = match known {
         Some(real) => real,
         None => {
-            let real = canonical(dir)?;
+            let (real, _) = canonical_with(dir, lstat)?;
             FOLDERS.with(|f| {
                 let mut f = f.borrow_mut();
                 if f.len() >= FOLDERS_HELD {
@@ -436,12 +496,27 @@ mod tests {
             assert_eq!(ours.as_ref().ok(), libc.as_ref().ok(), "{}", p.display());
             assert_eq!(ours.is_err(), libc.is_err(), "{}", p.display());
         }
-        // The metadata read on the way is the file's own, and none for a link.
-        use std::os::unix::fs::MetadataExt;
+        // What `lstat` said on the way is of the file itself, and none for
+        // a link; from the root's descriptor or from `/`, the same, and
+        // the same canonical path.
+        let tmp = std::fs::canonicalize(&tmp).unwrap();
         let file = tmp.join("a/b/story.json");
-        let (_, meta) = canonical_and_meta(&file).unwrap();
-        assert_eq!(meta.map(|m| m.ino()), Some(std::fs::metadata(&file).unwrap().ino()));
-        assert!(canonical_and_meta(&tmp.join("a/file-link.json")).unwrap().1.is_none());
+        let stamp = Stamp::of(&file);
+        assert!(stamp.is_some());
+        for sandbox in [Sandbox::new(&tmp).unwrap(), Sandbox::new(&tmp.join("a/b")).unwrap()] {
+            let (real, lstat) = sandbox.canonical_and_lstat(&file).unwrap();
+            assert_eq!((real, lstat), (file.clone(), Some(Lstat { link: false, stamp })));
+            assert_eq!(sandbox.stamp(&file), stamp);
+            let (real, lstat) = sandbox.canonical_and_lstat(&tmp.join("link-a/file-link.json")).unwrap();
+            assert_eq!((real, lstat), (file.clone(), None));
+            assert_eq!(
+                sandbox.lstat(&tmp.join("a/file-link.json")).unwrap(),
+                Lstat { link: true, stamp: None }
+            );
+            assert_eq!(sandbox.lstat(&tmp.join("a/b")).unwrap(), Lstat { link: false, stamp: None });
+            assert!(sandbox.lstat(&tmp.join("a/b/missing.json")).is_err());
+            assert_eq!(sandbox.stamp(&tmp.join("a/b/../b/story.json")), stamp, "not plain: from /");
+        }
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 

@@ -329,7 +329,7 @@ pub(super) fn render_story(
     // pages kept without parsing it, when they can be; without reading it
     // when its stamp (taken before it is read) vouches for its bytes.
     let memo = pages.memo.filter(|_| !is_markdown(file));
-    let stamp = pages.remember.filter(|_| !is_markdown(file)).and_then(|_| Stamp::of(file));
+    let stamp = pages.remember.filter(|_| !is_markdown(file)).and_then(|_| sandbox.stamp(file));
     // A record its stamp vouched for is carried over as it is, unread
     // ([`crate::memo::Writer::carry`]).
     let kept_by = |hash: &[u8; 32], vouched: Option<Vec<u8>>| {
