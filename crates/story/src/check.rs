@@ -135,7 +135,8 @@ pub fn check_files_and_docs(
     // part's results then put in their slots in order. (All at once, the
     // results and their slots were both held: 160 MB more at 1,000,000.)
     for p in 0..files.len().div_ceil(CHECK_PART) {
-        let part: Vec<&Path> = files.iter().skip(p * CHECK_PART).take(CHECK_PART).collect();
+        let part: Vec<&Path> =
+            (p * CHECK_PART..files.len().min((p + 1) * CHECK_PART)).map(|i| &files[i]).collect();
         let loaded = crate::parallel::parallel_io(&part, |f| {
             Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper, false))
         });
