@@ -72,7 +72,7 @@ pub fn import_all(srcs: &[PathBuf], site: &Path, root: Option<&Path>) -> std::io
         } else {
             (Sandbox::new(crate::sandbox::parent_dir(src))?, std::iter::once(src).collect())
         };
-        for file in &files {
+        for file in files.iter() {
             let outcome = import_one(&sandbox, root.as_ref(), file, site, &mut ids);
             out.posts.push((file.to_owned(), outcome));
         }

@@ -22,7 +22,6 @@ mod ids;
 mod keeper;
 mod recall;
 
-use crate::memo::Stamp;
 pub use facts::{compare, Facts};
 use ids::unique_ids;
 pub use ids::{id_key, IdKey};
@@ -343,7 +342,7 @@ impl Cache<'_> {
         let recalling = keeper.filter(|k| k.recalls() && path.file_name().is_some_and(|n| n == "story.json"));
         // The file's own metadata, read on the way to its canonical path,
         // when it was (not a link): no second `lstat`.
-        let stamp_of = |r: &Path| meta.map_or_else(|| Stamp::of(r), |m| m.stamp);
+        let stamp_of = |r: &Path| meta.map_or_else(|| sandbox.stamp(r), |m| m.stamp);
         let recalling = recalling.zip(real.as_deref()).map(|(k, r)| (k, r, stamp_of(r)));
         let vouched = recalling.and_then(|(k, r, stamp)| k.recall_by_stamp(r, stamp.as_ref()?));
         let vouched = match (recalling, vouched) {
@@ -604,7 +603,12 @@ pub fn collect(sandbox: &Sandbox, path: &Path, out: &mut Paths, notes: &mut Vec<
         },
         &mut skipped,
     )?;
-    out.append(&found)?;
+    // The walk's list is already one buffer of the right size: taken as
+    // it is when it is the first (a build's one folder), not copied.
+    match out.is_empty() {
+        true => *out = found,
+        false => out.append(&found)?,
+    }
     notes.extend(skipped.into_iter().map(|Skipped { path, why }| Report {
         file: path.display().to_string(),
         diagnostics: vec![Diagnostic::warning(Code::Io, Location::document(), why)],

@@ -113,14 +113,6 @@ impl Index<usize> for Paths {
     }
 }
 
-impl<'a> IntoIterator for &'a Paths {
-    type Item = &'a Path;
-    type IntoIter = Box<dyn ExactSizeIterator<Item = &'a Path> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 impl<P: AsRef<Path>> FromIterator<P> for Paths {
     /// For tests and short lists: panics past 4 GiB of paths.
     fn from_iter<I: IntoIterator<Item = P>>(iter: I) -> Paths {

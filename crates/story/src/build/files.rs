@@ -103,7 +103,7 @@ pub(super) fn copy_static(
     if let Some(s) = skipped.first() {
         return Err(Failure::Run(format!("{}: {}", s.path.display(), s.why)));
     }
-    for f in &files {
+    for f in files.iter() {
         let real = sandbox.file(f).map_err(|why| Failure::Run(format!("{} {why}", f.display())))?;
         let rel = f.strip_prefix(sandbox.root()).expect("walked below the root");
         copies.push((real, to.join(rel)));
@@ -131,7 +131,9 @@ pub(super) fn copy_viewer(
     if snippets.is_dir() {
         let viewer = Sandbox::new(dir).map_err(|e| run_err(dir, e))?;
         let (mut skipped, root) = (Vec::new(), viewer.root().to_owned());
-        for f in &viewer.walk(&root.join("snippets"), &|_| true, &mut skipped).map_err(|e| run_err(dir, e))? {
+        let found =
+            viewer.walk(&root.join("snippets"), &|_| true, &mut skipped).map_err(|e| run_err(dir, e))?;
+        for f in found.iter() {
             let rel = f.strip_prefix(&root).expect("walked below the root").to_owned();
             copies.push((f.to_owned(), to.join(rel)));
         }
