@@ -33,7 +33,7 @@
 use std::ops::Range;
 
 mod builder;
-pub use builder::{merge_lists, write_terms, Builder, IndexFile, TermList, Written};
+pub use builder::{capped, merge_complete, merge_lists, write_terms, Builder, IndexFile, TermList, Written};
 
 /// The first line of `search/index.txt`.
 pub const FORMAT: &str = "story-search/1";

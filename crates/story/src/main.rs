@@ -211,8 +211,15 @@ fn cmd_build(opts: build::Options) -> ExitCode {
                 0 => String::new(),
                 n => format!("; its terms went to disk in {} on the way", report::count_as(n, "run", "runs")),
             };
+            let carried = match built.search.carried {
+                0 => String::new(),
+                n => format!(
+                    "; {} carried from the last build",
+                    report::count_as(n, "story's terms", "stories' terms")
+                ),
+            };
             eprintln!(
-                "story build: search index of {} in {} ({:.1} MB){runs}",
+                "story build: search index of {} in {} ({:.1} MB){carried}{runs}",
                 report::count_as(built.search.docs, "story", "stories"),
                 report::count_as(built.search.files, "file", "files"),
                 built.search.bytes as f64 / 1e6

@@ -32,14 +32,16 @@ fn samples(to: &Path) {
 
 /// No staging or set-aside folder of a build (`.out.…`) is left in `dir`
 /// but the spare site the next build updates (`.out.spare`) and what its
-/// stories gave it and its check (`.out.memo`, `.out.checked`).
+/// stories gave it, its check and its search index (`.out.memo`,
+/// `.out.checked`, `.out.search`).
 fn assert_no_leftovers(dir: &Path) {
     let leftovers: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            n.starts_with(".out.") && ![".out.spare", ".out.memo", ".out.checked"].contains(&n.as_str())
+            n.starts_with(".out.")
+                && ![".out.spare", ".out.memo", ".out.checked", ".out.search"].contains(&n.as_str())
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

@@ -34,11 +34,24 @@ fn photo(shade: u8) -> Vec<u8> {
 }
 
 fn write_story(site: &Path, n: usize, title: &str, tags: &[&str], text: &str, with_photo: bool) {
+    write_story_dated(site, n, n, title, tags, text, with_photo);
+}
+
+/// [`write_story`] with the date story `day` would have.
+fn write_story_dated(
+    site: &Path,
+    n: usize,
+    day: usize,
+    title: &str,
+    tags: &[&str],
+    text: &str,
+    with_photo: bool,
+) {
     let dir = site.join(format!("s{n:03}"));
     std::fs::create_dir_all(&dir).unwrap();
     let mut story = json!({
         "format": "story/1", "id": format!("s{n:03}"), "lang": "en", "title": title,
-        "published": format!("2026-0{}-{:02}T10:00:00Z", 1 + n % 9, 1 + n % 28), "tags": tags,
+        "published": format!("2026-0{}-{:02}T10:00:00Z", 1 + day % 9, 1 + day % 28), "tags": tags,
         "sections": [{ "heading": "One", "blocks": [text] }]
     });
     if with_photo {
@@ -155,6 +168,14 @@ fn recalled(o: &Output) -> usize {
     t[..at].rsplit("; ").next().and_then(|n| n.trim().parse().ok()).unwrap_or(0)
 }
 
+/// How many stories' search terms a build carried from the last
+/// ("; N stories' terms carried").
+fn carried(o: &Output) -> usize {
+    let t = text(o);
+    let Some(at) = t.find(" terms carried") else { return 0 };
+    t[..at].rsplit("; ").next().and_then(|n| n.split(' ').next()?.parse().ok()).unwrap_or(0)
+}
+
 /// How many stories a build kept without reading their files (", N not read").
 fn unread(o: &Output) -> usize {
     let t = text(o);
@@ -179,9 +200,11 @@ fn an_incremental_build_equals_a_full_build_over_random_edits() {
         write_story(&site, *n, title, tags, text, *photo);
     }
     build(&site, &out, &viewer, &cache, None);
+    // Stories given another story's date (moved among the others).
+    let mut days: BTreeMap<usize, usize> = BTreeMap::new();
     let mut next_id = 110;
     for round in 0..10 {
-        let what = rng.below(7);
+        let what = rng.below(8);
         let pick = |rng: &mut Lcg, stories: &BTreeMap<usize, _>| {
             *stories.keys().nth(rng.below(stories.len())).unwrap()
         };
@@ -228,10 +251,16 @@ fn an_incremental_build_equals_a_full_build_over_random_edits() {
                     None => "nothing".into(),
                 }
             }
+            6 => {
+                let n = pick(&mut rng, &stories);
+                days.insert(n, rng.below(400));
+                format!("re-dated s{n:03}")
+            }
             _ => "nothing".into(),
         };
         for (n, (title, tags, text, photo)) in &stories {
-            write_story(&site, *n, title, tags, text, *photo);
+            let day = days.get(n).copied().unwrap_or(*n);
+            write_story_dated(&site, *n, day, title, tags, text, *photo);
         }
         let before = tree(&out);
         let changes_file = tmp.dir().join("changes.txt");
@@ -280,6 +309,14 @@ fn an_incremental_build_equals_a_full_build_over_random_edits() {
         // The check of every story whose file is the same is recalled, round
         // after round (each check remembers what it recalled).
         assert!(recalled(&o) >= at_least.min(stories.len()), "{ctx}: {}", text(&o));
+        // The search index's lists carry the terms of the stories not
+        // edited (re-tagged: those whose tags' folders moved are added
+        // again; re-dated: those whose place among the others moved).
+        if what != 3 && what != 6 {
+            assert!(carried(&o) >= at_least.min(stories.len()), "{ctx}: {}", text(&o));
+        } else {
+            assert!(carried(&o) > 0, "{ctx}: {}", text(&o));
+        }
         std::fs::remove_dir_all(&full).unwrap();
     }
 }
@@ -539,4 +576,74 @@ fn a_story_rendered_again_in_place_is_what_a_full_build_writes() {
         _ => panic!("a story with errors is reported"),
     }
     assert!(tree(&out) == before, "nothing written");
+}
+
+/// The search index's lists carried from the last build keep every
+/// story's number in order: a site's own catalog that lists stories of
+/// one date in another order (their entries' bytes the same) numbers them
+/// anew, and the index is still what a full build writes; so it is when
+/// a tag's folder moves to another tag, and when an entry goes and comes
+/// back.
+#[test]
+fn the_search_lists_carried_are_what_a_full_build_writes() {
+    let tmp = TempDir::new("carried");
+    let (site, out, cache) = (tmp.dir().join("site"), tmp.dir().join("out"), tmp.dir().join("cache"));
+    let viewer = fake_viewer(tmp.dir());
+    let words = ["harbour", "crane", "tide", "ferry", "dock", "pier"];
+    for n in 0..12 {
+        let text = format!("{} {} story{n}.", words[n % 6], words[(n + 1) % 6]);
+        write_story_dated(&site, n, 0, &format!("Story {n}"), &[TAGS[n % 5]], &text, false);
+    }
+    let catalog = |order: &[usize]| {
+        let entries: Vec<serde_json::Value> = order
+            .iter()
+            .map(|n| {
+                json!({ "id": format!("s{n:03}"), "title": format!("Story {n}"), "tags": [TAGS[n % 5]],
+                        "published": "2026-01-01T10:00:00Z", "href": format!("s{n:03}/story.json") })
+            })
+            .collect();
+        let c = json!({ "format": "story-index/1", "title": "News", "stories": entries });
+        std::fs::write(site.join("stories.json"), c.to_string()).unwrap();
+    };
+    // s003's and s008's tag is "ports", and "Ports" (s000, s005, s010)
+    // takes the folder `ports` while the catalog lists it, leaving them
+    // `ports-2`: listed without those three, their entries are the same
+    // bytes but their tag's folder, and so its search term, is another.
+    let rounds: [Vec<usize>; 7] = [
+        (0..12).collect(),
+        (0..12).rev().collect(),
+        (0..12).collect(),
+        vec![3, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11],
+        (0..12).filter(|n| n % 5 != 0).collect(),
+        (0..11).collect(),
+        (0..12).collect(),
+    ];
+    for (round, order) in rounds.iter().enumerate() {
+        catalog(order);
+        let o = build(&site, &out, &viewer, &cache, None);
+        if round > 0 {
+            assert!(carried(&o) > 0, "round {round}: {}", text(&o));
+        }
+        let full = tmp.dir().join(format!("full{round}"));
+        build(&site, &full, &viewer, &cache, None);
+        let (inc, whole) = (tree(&out), tree(&full));
+        assert_eq!(inc.keys().collect::<Vec<_>>(), whole.keys().collect::<Vec<_>>(), "round {round}");
+        for (p, bytes) in &inc {
+            assert!(bytes == &whole[p], "round {round}: {p} differs from a full build's");
+        }
+        std::fs::remove_dir_all(&full).unwrap();
+    }
+    // Lists that do not hash as written are not carried: the index is
+    // made whole again, the same bytes.
+    let state = tmp.dir().join(".out.search");
+    let mut bytes = std::fs::read(&state).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&state, bytes).unwrap();
+    let before = tree(&out);
+    let o = build(&site, &out, &viewer, &cache, None);
+    assert_eq!(carried(&o), 0, "{}", text(&o));
+    assert!(tree(&out) == before, "the same site");
+    let o = build(&site, &out, &viewer, &cache, None);
+    assert_eq!(carried(&o), 12, "written whole again: {}", text(&o));
 }

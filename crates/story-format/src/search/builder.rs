@@ -15,6 +15,8 @@ pub struct Builder {
     docs: u32,
     /// Roughly what `lists` holds, in bytes.
     held: usize,
+    /// Every story of a term kept, none left out ([`Builder::complete`]).
+    complete: bool,
 }
 
 /// A term with its stories, newest first, and whether older ones were
@@ -28,7 +30,16 @@ const TERM_COST: usize = 96;
 impl Builder {
     /// An index of `docs` stories with these tags (`(tag, folder)`).
     pub fn new(docs: u32, tags: Vec<(String, String)>) -> Builder {
-        Builder { lists: foldhash::HashMap::default(), tags, docs, held: 0 }
+        Builder { lists: foldhash::HashMap::default(), tags, docs, held: 0, complete: false }
+    }
+
+    /// A builder that keeps every story of each term, none left out: the
+    /// lists a build carries to the next ([`Builder::take_sorted`] gives
+    /// them whole, never capped; a caller caps them as it writes the
+    /// files). Memory then grows with the stories a common word is in, so
+    /// its caller takes the lists out past a budget.
+    pub fn complete(docs: u32) -> Builder {
+        Builder { complete: true, ..Builder::new(docs, Vec::new()) }
     }
 
     /// How many stories the index numbers.
@@ -56,7 +67,10 @@ impl Builder {
         let mut terms: Vec<TermList> = std::mem::take(&mut self.lists)
             .into_iter()
             .map(|(t, (mut list, mut capped))| {
-                keep_newest(&mut list, &mut capped);
+                match self.complete {
+                    true => newest_first(&mut list),
+                    false => keep_newest(&mut list, &mut capped),
+                }
                 (t, list, capped)
             })
             .collect();
@@ -85,7 +99,7 @@ impl Builder {
             if docs.last() != Some(&doc) {
                 docs.push(doc);
                 self.held += 4;
-                if docs.len() >= 2 * MAX_POSTINGS {
+                if docs.len() >= 2 * MAX_POSTINGS && !self.complete {
                     let before = docs.len();
                     keep_newest(docs, capped);
                     self.held -= 4 * (before - docs.len());
@@ -213,12 +227,37 @@ impl IndexFile {
 /// A term's stories newest first, each once, the newest [`MAX_POSTINGS`]
 /// kept (`capped` when some were left out).
 fn keep_newest(docs: &mut Vec<u32>, capped: &mut bool) {
-    docs.sort_unstable_by(|a, b| b.cmp(a));
-    docs.dedup();
+    newest_first(docs);
     if docs.len() > MAX_POSTINGS {
         docs.truncate(MAX_POSTINGS);
         *capped = true;
     }
+}
+
+/// A term's stories newest first, each once.
+fn newest_first(docs: &mut Vec<u32>) {
+    docs.sort_unstable_by(|a, b| b.cmp(a));
+    docs.dedup();
+}
+
+/// A term's stories newest first, each once, from several such lists
+/// (each newest first, each story once): the whole of them, none left out.
+pub fn merge_complete(mut parts: Vec<Vec<u32>>) -> Vec<u32> {
+    if parts.len() == 1 {
+        return parts.pop().unwrap_or_default();
+    }
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    parts.iter().for_each(|p| all.extend_from_slice(p));
+    newest_first(&mut all);
+    all
+}
+
+/// A whole list cut to what the index's files hold: its newest
+/// [`MAX_POSTINGS`], and whether some were left out.
+pub fn capped(mut docs: Vec<u32>) -> (Vec<u32>, bool) {
+    let capped = docs.len() > MAX_POSTINGS;
+    docs.truncate(MAX_POSTINGS);
+    (docs, capped)
 }
 
 /// A search index's files, as text.

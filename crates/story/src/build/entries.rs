@@ -67,6 +67,21 @@ pub struct Entries {
     /// repeated id: the last in the pages' order). 20 bytes an entry; a
     /// map took 44 MB at 1,000,000, and half as much again as it grew.
     by_id: Vec<(IdHash, u32)>,
+    /// Each entry's [`entry_digest`], by number.
+    digests: Vec<u64>,
+    /// No two entries share an id.
+    unique: bool,
+}
+
+/// What an entry's search terms are made from, as a number: its page's
+/// format and its JSON as written (the first 8 bytes of their SHA-256).
+fn entry_digest(format: &str, json: &str) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update((format.len() as u64).to_le_bytes());
+    h.update(format);
+    h.update(json);
+    u64::from_le_bytes(h.finalize()[..8].try_into().expect("eight bytes"))
 }
 
 impl Entries {
@@ -84,6 +99,8 @@ impl Entries {
             tag_at: HashMap::new(),
             lists: Vec::new(),
             by_id: Vec::new(),
+            digests: Vec::new(),
+            unique: true,
         };
         Gathering { entries, last: None, sorted: true }
     }
@@ -118,6 +135,17 @@ impl Entries {
         let key = u128::from_be_bytes(*id);
         let at = self.by_id.binary_search_by_key(&key, |(h, _)| u128::from_be_bytes(*h)).ok()?;
         Some(self.by_id[at].1)
+    }
+
+    /// What entry `number`'s search terms are made from, as a number (its
+    /// page's format and JSON as written: [`entry_digest`]).
+    pub(super) fn digest(&self, number: u32) -> u64 {
+        self.digests[number as usize]
+    }
+
+    /// Each entry's id's hash and number, when no two entries share an id.
+    pub(super) fn ids(&self) -> Option<&[(IdHash, u32)]> {
+        self.unique.then_some(self.by_id.as_slice())
     }
 
     /// The entries numbered `range` (as far as there are), newest first,
@@ -265,6 +293,7 @@ impl Gathering {
                 return Err(bad("too large to index".into()));
             };
             e.spots.push(Spot { page, start, len, index });
+            e.digests.push(entry_digest(raw.format.get(), value.get()));
             e.by_id.push((id_hash(&entry.id), number));
             for t in &entry.tags {
                 let at = match e.tag_at.get(t.as_str()) {
@@ -311,6 +340,7 @@ impl Gathering {
                 new_number[old as usize] = new as u32;
             }
             e.spots = order.iter().map(|&old| e.spots[old as usize]).collect();
+            e.digests = order.iter().map(|&old| e.digests[old as usize]).collect();
             for (_, n) in &mut e.by_id {
                 *n = new_number[*n as usize];
             }
@@ -324,6 +354,7 @@ impl Gathering {
         // By hash; stable, so one id's entries stay in the pages' order,
         // and the last of them is the one kept.
         e.by_id.sort_by_key(|(h, _)| *h);
+        let all = e.by_id.len();
         e.by_id.dedup_by(|later, kept| {
             let same = later.0 == kept.0;
             if same {
@@ -331,6 +362,7 @@ impl Gathering {
             }
             same
         });
+        e.unique = e.by_id.len() == all;
         e.by_id.shrink_to_fit();
         Ok(e)
     }

@@ -36,6 +36,7 @@ mod memo;
 mod phases;
 pub mod pictures;
 pub mod search;
+mod search_state;
 mod staging;
 mod stories;
 
@@ -336,7 +337,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         pictures: Default::default(),
     };
     let tags: Vec<(String, String)> = all_tags.iter().map(|t| (t.clone(), tag_path(t))).collect();
-    let index = search::Index::new(&catalog, &tags, tmp.path())?;
+    let carried = (memo::memo_path(&opts.out, "search"), memo::context(&site, &root));
+    let index = search::Index::new(&catalog, &tags, tmp.path(), carried)?;
     phase.end("catalog and tags");
     let used = std::sync::Mutex::default();
     // What every page needs; the stories also the last build's keys and the memo.

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::Path;
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicIsize, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use story_format::search::{self, Builder, TermList, DOCS_PER_FILE};
@@ -15,6 +16,7 @@ use story_format::Story;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::entries::{Entries, IdHash};
+use super::search_state::{self as state, doc_digest, Last, GONE};
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
 use crate::parallel::parallel;
@@ -62,7 +64,28 @@ pub(super) struct Index<'c> {
     tags: Vec<(String, String)>,
     spill: Spill,
     budget: usize,
+    /// The lists carried from the last build and to the next
+    /// ([`super::search_state`]); `None` when two entries share an id.
+    carry: Option<Carry>,
 }
+
+/// What [`Index`] carries: where the lists go for the next build, the last
+/// build's, and for each entry of the catalog (by number) what its terms
+/// were made from when carried (0: not carried) and what they are made
+/// from in this build: its entry's digest (its lowest bit 0) until its
+/// story's terms come, then [`doc_digest`] (its lowest bit 1).
+struct Carry {
+    /// The state's path beside OUT, and its context.
+    path: PathBuf,
+    context: Vec<u8>,
+    last: Option<Last>,
+    expected: Vec<u64>,
+    now: Vec<AtomicU64>,
+}
+
+/// Where the lists being carried are written, in the new site's folder
+/// until they are whole.
+const STATE_NEW: &str = ".story-search";
 
 /// The builders a term may be in ([`Index`]).
 const SHARDS: usize = 16;
@@ -75,13 +98,36 @@ impl<'c> Index<'c> {
     /// its folder below the root (`tags/energy/`). Its runs go to an
     /// unnamed file in `dir` (a folder the build owns).
     /// `STORY_INDEX_BUDGET` (bytes) sets another budget than
-    /// [`INDEX_BUDGET`], for tests and benchmarks of the runs.
-    pub(super) fn new(catalog: &'c Entries, tags: &[(String, String)], dir: &Path) -> io::Result<Index<'c>> {
+    /// [`INDEX_BUDGET`], for tests and benchmarks of the runs. `carried`:
+    /// where the lists are carried between builds, and their context.
+    pub(super) fn new(
+        catalog: &'c Entries,
+        tags: &[(String, String)],
+        dir: &Path,
+        carried: (PathBuf, Vec<u8>),
+    ) -> io::Result<Index<'c>> {
         let budget = std::env::var("STORY_INDEX_BUDGET").ok().and_then(|b| b.parse().ok());
         let budget = budget.unwrap_or(INDEX_BUDGET);
         let docs = catalog.len() as u32;
-        let tags = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
-        let shards = (0..SHARDS).map(|_| Mutex::new(Builder::new(docs, Vec::new()))).collect();
+        let tags: Vec<(String, String)> = tags.iter().map(|(t, p)| (t.clone(), folder_of(p))).collect();
+        let shards = (0..SHARDS).map(|_| Mutex::new(Builder::complete(docs))).collect();
+        let carry = catalog.ids().map(|_| {
+            // An entry's terms are its JSON's and its tags' folders'.
+            let mut entry: Vec<u64> = (0..docs).map(|n| catalog.digest(n) & !1).collect();
+            for (tag, folder) in &tags {
+                // The lowest bit left 0, as the entries' ([`Carry::now`]).
+                let h = crate::check::short_hash(format!("{tag}\n{folder}").as_bytes());
+                let h = u64::from_le_bytes(h[..8].try_into().expect("8 bytes")) & !1;
+                catalog.tagged(tag).iter().for_each(|&n| entry[n as usize] ^= h);
+            }
+            let (path, context) = carried;
+            let (last, expected) = match state::open(&path, &context, catalog) {
+                Some((last, expected)) => (Some(last), expected),
+                None => (None, vec![0; docs as usize]),
+            };
+            let now = entry.into_iter().map(AtomicU64::new).collect();
+            Carry { path, context, last, expected, now }
+        });
         Ok(Index {
             catalog,
             shards,
@@ -91,6 +137,7 @@ impl<'c> Index<'c> {
             tags,
             spill: Spill::new(dir)?,
             budget,
+            carry,
         })
     }
 
@@ -135,13 +182,27 @@ impl<'c> Index<'c> {
     }
 
     /// Adds the terms of a story's own text ([`story_terms`]), its id's
-    /// hash `id`.
+    /// hash `id`, its JSON's SHA-256 `json`; not when the last build's
+    /// lists, carried, hold them already.
     pub(super) fn add_story<'t>(
         &self,
         id: &IdHash,
+        json: &[u8; 32],
         terms: impl IntoIterator<Item = &'t str>,
     ) -> io::Result<()> {
         let Some(number) = self.catalog.number_of(id) else { return Ok(()) };
+        if let Some(c) = &self.carry {
+            let n = number as usize;
+            let entry = c.now[n].load(Ordering::Relaxed);
+            let digest = doc_digest(entry, Some(json));
+            let set = c.now[n].compare_exchange(entry, digest, Ordering::Relaxed, Ordering::Relaxed);
+            if entry & 1 == 1 || set.is_err() {
+                return Err(io::Error::other("two stories of the site gave the search index one id"));
+            }
+            if c.expected[n] == digest {
+                return Ok(());
+            }
+        }
         self.add(self.catalog.len() as u32 - 1 - number, terms)
     }
 }
@@ -272,6 +333,7 @@ impl RunReader<'_> {
 enum Source<'s> {
     Run(RunReader<'s>),
     Held(std::vec::IntoIter<TermList>),
+    Carried(state::Terms<'s>),
 }
 
 impl Source<'_> {
@@ -279,12 +341,13 @@ impl Source<'_> {
         match self {
             Source::Run(r) => r.next(),
             Source::Held(h) => Ok(h.next()),
+            Source::Carried(c) => Ok(c.next()?.map(|(t, list)| (t, list, false))),
         }
     }
 }
 
 /// Every term of `sources` (each in term order) once, in term order, its
-/// lists merged ([`search::merge_lists`]).
+/// lists merged whole ([`search::merge_complete`]).
 fn merged(mut sources: Vec<Source<'_>>) -> impl Iterator<Item = io::Result<TermList>> + '_ {
     let mut heads: Vec<Option<TermList>> = Vec::with_capacity(sources.len());
     let mut failed = None;
@@ -306,8 +369,8 @@ fn merged(mut sources: Vec<Source<'_>>) -> impl Iterator<Item = io::Result<TermL
         let mut parts = Vec::new();
         for (head, source) in heads.iter_mut().zip(&mut sources) {
             if head.as_ref().is_some_and(|h| h.0 == first) {
-                let (_, list, capped) = head.take().expect("just seen");
-                parts.push((list, capped));
+                let (_, list, _) = head.take().expect("just seen");
+                parts.push(list);
                 match source.next() {
                     Ok(next) => *head = next,
                     Err(e) => {
@@ -316,8 +379,7 @@ fn merged(mut sources: Vec<Source<'_>>) -> impl Iterator<Item = io::Result<TermL
                 }
             }
         }
-        let (list, capped) = search::merge_lists(parts);
-        Some(Ok((first, list, capped)))
+        Some(Ok((first, search::merge_complete(parts), false)))
     })
 }
 
@@ -333,6 +395,8 @@ pub struct SearchStats {
     pub docs: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Stories whose terms the last build's lists carried (not added again).
+    pub carried: usize,
     /// Runs its terms went to disk in, past the memory budget (0: none).
     pub runs: usize,
 }
@@ -345,22 +409,48 @@ pub(super) fn write_index(
     out: &Path,
     root: &Url,
     catalog: &Entries,
-    index: Index<'_>,
+    mut index: Index<'_>,
     tags: &[(String, String)],
 ) -> Result<SearchStats, Failure> {
     let folders: HashMap<&str, String> = tags.iter().map(|(t, p)| (t.as_str(), folder_of(p))).collect();
     let n = catalog.len() as u32;
 
+    // The entries whose terms go in: every entry's, but those whose terms
+    // the last build's lists carry (their story's digest the same).
+    let mut carry = index.carry.take();
+    let mut todo = Vec::new();
+    match &mut carry {
+        Some(c) => {
+            for (k, now) in c.now.iter_mut().enumerate() {
+                let now = now.get_mut();
+                if *now & 1 == 0 {
+                    *now = doc_digest(*now, None);
+                }
+                if c.expected[k] != *now {
+                    todo.push(k as u32);
+                }
+            }
+            if let Some(last) = &mut c.last {
+                for d in last.renumbered.iter_mut().filter(|d| **d != GONE) {
+                    let k = (n - 1 - *d) as usize;
+                    if c.expected[k] != *c.now[k].get_mut() {
+                        *d = GONE;
+                    }
+                }
+            }
+        }
+        None => todo.extend(0..n),
+    }
     // Each entry's own terms (title, dek, source, tags), folded on every
     // core a block of entries at a time, then added in order; a few
     // blocks at once (one a core), so their terms are never all held
     // together (eight at once cost 30 MB more at 100,000 stories).
-    let blocks: Vec<usize> = (0..catalog.len()).step_by(ENTRY_BLOCK).collect();
+    let blocks: Vec<&[u32]> = todo.chunks(ENTRY_BLOCK).collect();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     for wave in blocks.chunks(cores) {
-        let termed = parallel(wave, |&first| {
-            let part = catalog.read(first..(first + ENTRY_BLOCK).min(catalog.len()))?;
-            let terms: Vec<Vec<String>> = part
+        let termed = parallel(wave, |&part| {
+            let terms: Vec<Vec<String>> = catalog
+                .read_these(part)?
                 .iter()
                 .map(|e| {
                     let mut text = e.title.clone();
@@ -377,24 +467,26 @@ pub(super) fn write_index(
                     own
                 })
                 .collect();
-            Ok::<_, Failure>((first, terms))
+            Ok::<_, Failure>((part, terms))
         })?;
-        for (first, terms) in termed {
-            for (i, own) in terms.iter().enumerate() {
-                index.add(n - 1 - (first + i) as u32, own.iter().map(String::as_str))?;
+        for (part, terms) in termed {
+            for (&number, own) in part.iter().zip(&terms) {
+                index.add(n - 1 - number, own.iter().map(String::as_str))?;
             }
         }
     }
+    let carried = catalog.len() - todo.len();
+    drop(todo);
     std::fs::create_dir_all(out.join(search::FOLDER))?;
-    let mut stats = SearchStats { docs: catalog.len(), ..SearchStats::default() };
+    let mut stats = SearchStats { docs: catalog.len(), carried, ..SearchStats::default() };
     let write = |file: search::IndexFile, text: String| {
         std::fs::write(out.join(file.path()), &text)?;
         stats.files += 1;
         stats.bytes += text.len() as u64;
         Ok::<_, io::Error>(())
     };
-    // The runs on disk and what is held, merged term by term (with no
-    // run, what is held alone).
+    // The runs on disk, what is held and the lists carried, merged term
+    // by term (with no run and nothing carried, what is held alone).
     let held = index.take_shards();
     let Index { runs, spill, docs, tags: folders_of_tags, .. } = index;
     let runs = runs.into_inner().expect("no panics while locked");
@@ -403,7 +495,33 @@ pub(super) fn write_index(
         .map(|&(pos, end)| Source::Run(RunReader { spill: &spill, pos, end, buf: Vec::new(), at: 0 }))
         .collect();
     sources.extend(held);
-    search::write_terms(merged(sources), docs, &folders_of_tags, write)?;
+    let last = carry.as_ref().and_then(|c| c.last.as_ref());
+    if let Some(last) = last {
+        sources.push(Source::Carried(last.terms()?));
+    }
+    // Every list whole for the next build; the files keep each term's newest.
+    let new_state = out.join(STATE_NEW);
+    let mut carrying = match &carry {
+        Some(c) => {
+            let ids = catalog.ids().unwrap_or_default().iter();
+            let docs = ids.map(|(id, k)| (*id, n - 1 - k, c.now[*k as usize].load(Ordering::Relaxed)));
+            Some(state::Writer::new(&new_state, &c.context, docs)?)
+        }
+        None => None,
+    };
+    let terms = merged(sources).map(|term| {
+        let (t, list, _) = term?;
+        if let Some(w) = &mut carrying {
+            w.term(&t, &list)?;
+        }
+        let (list, capped) = search::capped(list);
+        Ok((t, list, capped))
+    });
+    search::write_terms(terms, docs, &folders_of_tags, write)?;
+    if let (Some(w), Some(c)) = (carrying, &carry) {
+        w.finish(&new_state, &c.path)?;
+    }
+    drop(carry);
     // The lists of stories, numbered from the oldest (the last entry is
     // 0), written on every core.
     let parts: Vec<usize> = (0..catalog.len().div_ceil(DOCS_PER_FILE)).collect();

@@ -431,7 +431,7 @@ fn remember(
 ) -> Result<(), Failure> {
     pages.used.lock().expect("no panics while locked").extend(r.assets.iter().cloned());
     if let Some(index) = pages.index {
-        index.add_story(&r.id, r.terms.split_terminator('\n'))?;
+        index.add_story(&r.id, &r.json_hash, r.terms.split_terminator('\n'))?;
     }
     if let Some(w) = pages.remember.filter(|_| !is_markdown(file) && pages.index.is_some()) {
         match pages.memo.filter(|_| carried) {
