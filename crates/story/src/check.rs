@@ -25,7 +25,7 @@ mod recall;
 pub use facts::{compare, Facts};
 use ids::unique_ids;
 pub use ids::{id_key, IdKey};
-pub use keeper::{Keeper, Listed};
+pub use keeper::{json_prefix, Keeper, Listed};
 use recall::recalled;
 pub use recall::Recalled;
 
@@ -377,7 +377,10 @@ impl Cache<'_> {
         let named = named || catalog;
         let held = match (doc, keeper) {
             (Some(Document::Story(s)), Some(keeper)) => match keeper.keep(&s) {
-                Ok(listed) => {
+                Ok(mut listed) => {
+                    if let Some((hash, ..)) = &remember {
+                        listed.json = json_prefix(hash);
+                    }
                     if let Some((hash, stamp, local)) = remember.filter(|_| report.diagnostics.is_empty()) {
                         keeper.remember(&real, &hash, stamp.as_ref(), &listed, &s, &local);
                     }

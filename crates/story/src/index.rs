@@ -259,7 +259,7 @@ impl check::Keeper for Listing {
         serde_json::to_writer(&mut record, &check::Facts::of(s)).map_err(std::io::Error::other)?;
         self.add_tags(&s.tags);
         let published = s.published.as_ref().map(|t| t.unix);
-        Ok(Listed { at: self.spill.push(&record)?, published, id: check::id_key(&s.id) })
+        Ok(Listed { at: self.spill.push(&record)?, published, id: check::id_key(&s.id), json: [0; 16] })
     }
     fn facts(&self, listed: &Listed) -> std::io::Result<Option<check::Facts>> {
         let (bytes, end) = self.record(listed)?;
@@ -293,7 +293,12 @@ impl check::Keeper for Listing {
         vouched: bool,
     ) -> std::io::Result<Listed> {
         self.add_tags(&r.tags);
-        let listed = Listed { at: self.spill.push(&r.record)?, published: r.published, id: r.id };
+        let listed = Listed {
+            at: self.spill.push(&r.record)?,
+            published: r.published,
+            id: r.id,
+            json: check::json_prefix(hash),
+        };
         // A record not written is only a story parsed again next time.
         let _ = match &self.memo {
             Some((Some(last), new)) if vouched => new.carry(real, last),

@@ -37,6 +37,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+mod codec;
+pub use codec::{Dec, Enc};
+
 /// A file's key: the first 16 bytes of its canonical path's SHA-256.
 type PathKey = [u8; 16];
 
@@ -57,65 +60,6 @@ const END: &[u8; 8] = b"storyend";
 pub fn content_hash(bytes: &[u8]) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes).into()
-}
-
-/// A record being written: counts and byte strings, little-endian.
-pub struct Enc(pub Vec<u8>);
-
-impl Enc {
-    pub fn u32(&mut self, n: u32) {
-        self.0.extend_from_slice(&n.to_le_bytes());
-    }
-    pub fn bytes(&mut self, b: &[u8]) {
-        self.u32(b.len() as u32);
-        self.0.extend_from_slice(b);
-    }
-    pub fn opt(&mut self, b: Option<&[u8]>) {
-        match b {
-            Some(b) => {
-                self.0.push(1);
-                self.bytes(b);
-            }
-            None => self.0.push(0),
-        }
-    }
-    pub fn strs(&mut self, list: &[String]) {
-        self.u32(list.len() as u32);
-        list.iter().for_each(|s| self.bytes(s.as_bytes()));
-    }
-}
-
-/// A record being read; every read is `None` past its end.
-pub struct Dec<'a>(pub &'a [u8]);
-
-impl<'a> Dec<'a> {
-    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = rest;
-        Some(head)
-    }
-    pub fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    pub fn bytes(&mut self) -> Option<&'a [u8]> {
-        let n = self.u32()? as usize;
-        self.take(n)
-    }
-    pub fn opt(&mut self) -> Option<Option<&'a [u8]>> {
-        match self.take(1)?[0] {
-            0 => Some(None),
-            1 => Some(Some(self.bytes()?)),
-            _ => None,
-        }
-    }
-    pub fn strs(&mut self) -> Option<Vec<String>> {
-        let n = self.u32()? as usize;
-        // Each string takes 4 bytes at least: a count past that is a bad record.
-        if n > self.0.len() / 4 {
-            return None;
-        }
-        (0..n).map(|_| String::from_utf8(self.bytes()?.to_vec()).ok()).collect()
-    }
 }
 
 /// How much older than the memo's beginning a file's times must be for
@@ -287,11 +231,27 @@ impl Memo {
     /// The record of `file` (its canonical path), when its bytes hash to
     /// `hash` as they did then.
     pub fn get(&self, file: &Path, hash: &[u8; 32]) -> Option<Vec<u8>> {
+        // The hash first: a changed story's record is not decoded at all.
+        self.get_by_prefix(file, hash[..16].try_into().expect("16 bytes"))
+            .and_then(|(h, record)| (h == *hash).then_some(record))
+    }
+
+    /// `file`'s record as written: its stamp's bytes, then the record.
+    fn stamped(&self, file: &Path) -> Option<Vec<u8>> {
         let (start, len) = self.place(file)?;
         let mut bytes = vec![0; len as usize];
         self.file.read_exact_at(&mut bytes, start).ok()?;
-        // The hash first: a changed story's record is not decoded at all.
-        (bytes.get(STAMP_BYTES..STAMP_BYTES + 32)? == hash).then(|| bytes.split_off(STAMP_BYTES))
+        Some(bytes)
+    }
+
+    /// What `file`'s bytes hash to and its record, when they hash to what
+    /// begins with `prefix` (the first 16 bytes of a hash another reader
+    /// worked out, or a record of its own vouched for): as [`Memo::get`]
+    /// gives it, and can be carried over as it is ([`Writer::carry`]).
+    pub fn get_by_prefix(&self, file: &Path, prefix: &[u8; 16]) -> Option<([u8; 32], Vec<u8>)> {
+        let mut bytes = self.stamped(file)?;
+        let hash: [u8; 32] = bytes.get(STAMP_BYTES..STAMP_BYTES + 32)?.try_into().ok()?;
+        (hash[..16] == prefix[..]).then(|| (hash, bytes.split_off(STAMP_BYTES)))
     }
 
     /// What `file`'s bytes hash to, unread, and its record: when the
@@ -299,9 +259,7 @@ impl Memo {
     /// now) is that stamp. The record is then as [`Memo::get`] gives it,
     /// and can be carried over as it is ([`Writer::carry`]).
     pub fn get_by_stamp(&self, file: &Path, now: &Stamp) -> Option<([u8; 32], Vec<u8>)> {
-        let (start, len) = self.place(file)?;
-        let mut bytes = vec![0; len as usize];
-        self.file.read_exact_at(&mut bytes, start).ok()?;
+        let mut bytes = self.stamped(file)?;
         if bytes.get(..STAMP_BYTES)? != Stamp::encode(Some(now)) {
             return None;
         }
@@ -545,6 +503,9 @@ mod tests {
             let file = site.join(format!("s{n}/story.json"));
             assert_eq!(memo.get(&file, &[n; 32]), Some(record(n)));
             assert_eq!(memo.get(&file, &[n.wrapping_add(1); 32]), None, "other bytes");
+            // By the first half of the hash, as the check hands it on.
+            assert_eq!(memo.get_by_prefix(&file, &[n; 16]), Some(([n; 32], record(n))));
+            assert_eq!(memo.get_by_prefix(&file, &[n.wrapping_add(1); 16]), None);
         }
         assert_eq!(memo.get(&site.join("s99/story.json"), &[1; 32]), None);
         assert!(Memo::open(&at, &context(&[b"v2", b"/site"])).is_none());

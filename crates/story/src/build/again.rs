@@ -99,7 +99,7 @@ pub fn render_again(
         if tags.iter().any(|t| ctx.folders.path(t).is_none()) {
             return Ok(None);
         }
-        let s = render_story(&sandbox, file, scratch.path(), &pages)?;
+        let s = render_story(&sandbox, file, scratch.path(), &pages, [0; 16])?;
         // The files the story uses, as the build publishes them (an image's
         // versions from the cache; a file already there is the same file,
         // its name holding its content's hash).

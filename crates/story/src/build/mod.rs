@@ -364,7 +364,9 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // Stories, on every core (each page's images with it).
     let records = stories::Records::new(tmp.path())?;
     let (mut summaries, bundle_of) =
-        render_stories(&sandbox, &bundles, tmp.path(), &pages, &records, &catalog)?;
+        render_stories(&sandbox, &bundles, tmp.path(), &pages, &records, &catalog, &|b| {
+            docs.listed_of(bundle_files[b]).map_or([0; 16], |l| l.json)
+        })?;
     // The memo is whole: it replaces the last at once (its records hold
     // for their stories' bytes whichever site is OUT, so it need not wait
     // for the swap).

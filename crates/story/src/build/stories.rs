@@ -191,7 +191,8 @@ pub(super) struct Pages<'a> {
 
 /// Renders every story of `bundles` (on every core); returns their
 /// summaries in the same order, and for each entry of `catalog` the
-/// number of its story's bundle ([`NOT_BUILT`] for none).
+/// number of its story's bundle ([`NOT_BUILT`] for none). `checked`
+/// gives each bundle's [`check::Listed::json`].
 pub(super) fn render_stories(
     sandbox: &Sandbox,
     bundles: &[&Path],
@@ -199,10 +200,11 @@ pub(super) fn render_stories(
     pages: &Pages<'_>,
     records: &Records,
     catalog: &Entries,
+    checked: &(dyn Fn(usize) -> [u8; 16] + Sync),
 ) -> Result<(Vec<Summary>, Vec<u32>), Failure> {
     let bundle_of: Vec<AtomicU32> = (0..catalog.len()).map(|_| AtomicU32::new(NOT_BUILT)).collect();
     let summaries = parallel_numbered_io(bundles, |b, file| {
-        let r = render_story(sandbox, file, out, pages)?;
+        let r = render_story(sandbox, file, out, pages, checked(b))?;
         let bundle = u32::try_from(b).map_err(|_| Failure::Run("too many stories".into()))?;
         if let Some(n) = catalog.number_of(&r.id) {
             bundle_of[n as usize].store(bundle, Ordering::Relaxed);
@@ -315,11 +317,14 @@ fn parse_published(
     }
 }
 
+/// `checked`: the first 16 bytes of the SHA-256 of the story's JSON as
+/// the check found it ([`check::Listed::json`]; zeros when unknown).
 pub(super) fn render_story(
     sandbox: &Sandbox,
     file: &Path,
     out: &Path,
     pages: &Pages<'_>,
+    checked: [u8; 16],
 ) -> Result<Rendered, Failure> {
     let info = pages.info;
     let folder = folder_of(sandbox.root(), file)?;
@@ -327,26 +332,34 @@ pub(super) fn render_story(
     let dir = out.join(&folder);
     // What the story gave the last build, when its JSON is the same: its
     // pages kept without parsing it, when they can be; without reading it
-    // when its stamp (taken before it is read) vouches for its bytes.
+    // when the check found its bytes (read, or vouched for by its stamp)
+    // to hash as the record says, or when its own stamp (taken before it
+    // is read) vouches for them.
     let memo = pages.memo.filter(|_| !is_markdown(file));
-    let stamp = pages.remember.filter(|_| !is_markdown(file)).and_then(|_| sandbox.stamp(file));
-    // A record its stamp vouched for is carried over as it is, unread
+    // A record vouched for is carried over as it is, unread
     // ([`crate::memo::Writer::carry`]).
-    let kept_by = |hash: &[u8; 32], vouched: Option<Vec<u8>>| {
+    let kept_by = |hash: &[u8; 32], vouched: Option<Vec<u8>>, stamp: Option<&Stamp>| {
         let carried = vouched.is_some();
         let record = vouched.or_else(|| memo.and_then(|m| m.get(file, hash)));
         match record.and_then(|b| Remembered::decode(&b)) {
             Some(r) => {
-                let how = (hash, stamp.as_ref(), carried);
+                let how = (hash, stamp, carried);
                 kept_as_remembered(r, file, (&folder, &page, &dir), how, pages)
             }
             None => Ok(None),
         }
     };
+    let known = memo.filter(|_| checked != [0; 16] && pages.remember.is_some());
+    if let Some((hash, record)) = known.and_then(|m| m.get_by_prefix(file, &checked)) {
+        if let Some(kept) = kept_by(&hash, Some(record), None)? {
+            return Ok(Rendered { unread: true, ..kept });
+        }
+    }
+    let stamp = pages.remember.filter(|_| !is_markdown(file)).and_then(|_| sandbox.stamp(file));
     let vouched = memo.zip(stamp.as_ref()).and_then(|(m, s)| m.get_by_stamp(file, s));
     let vouched_hash = vouched.as_ref().map(|v| v.0);
     if let Some((hash, record)) = vouched {
-        if let Some(kept) = kept_by(&hash, Some(record))? {
+        if let Some(kept) = kept_by(&hash, Some(record), stamp.as_ref())? {
             return Ok(Rendered { unread: true, ..kept });
         }
     }
@@ -354,7 +367,7 @@ pub(super) fn render_story(
     let json_hash = crate::memo::content_hash(&json);
     // The same bytes as vouched for: their record was just tried.
     if vouched_hash != Some(json_hash) {
-        if let Some(kept) = kept_by(&json_hash, None)? {
+        if let Some(kept) = kept_by(&json_hash, None, stamp.as_ref())? {
             return Ok(kept);
         }
     }

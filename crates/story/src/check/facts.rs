@@ -57,7 +57,7 @@ impl Keeper for FactsKeeper {
     fn keep(&self, story: &Story) -> io::Result<Listed> {
         let json = serde_json::to_vec(&Facts::of(story)).map_err(io::Error::other)?;
         let published = story.published.as_ref().map(|t| t.unix);
-        Ok(Listed { at: self.0.push(&json)?, published, id: super::id_key(&story.id) })
+        Ok(Listed { at: self.0.push(&json)?, published, id: super::id_key(&story.id), json: [0; 16] })
     }
     fn id(&self, listed: &Listed) -> io::Result<String> {
         Ok(self.facts(listed)?.map(|f| f.id).unwrap_or_default())

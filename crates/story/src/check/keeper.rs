@@ -78,4 +78,14 @@ pub struct Listed {
     pub published: Option<i64>,
     /// Its id's hash ([`super::id_key`]).
     pub id: IdKey,
+    /// The first 16 bytes of the SHA-256 of its JSON as checked, when the
+    /// check knew it (read, or vouched for by its stamp); zeros when not.
+    /// The build finds what the story gave the last build by it, without
+    /// looking at the file again.
+    pub json: [u8; 16],
+}
+
+/// The first 16 bytes of `hash` ([`Listed::json`]).
+pub fn json_prefix(hash: &[u8; 32]) -> [u8; 16] {
+    hash[..16].try_into().expect("16 bytes")
 }
