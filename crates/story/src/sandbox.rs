@@ -21,6 +21,9 @@
 
 use crate::memo::Stamp;
 use crate::paths::Paths;
+use listing::{Entry, Folder, Kind};
+
+mod listing;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -209,10 +212,12 @@ impl Sandbox {
         keep: &(dyn Fn(&Path) -> bool + Sync),
         skipped: &mut Vec<Skipped>,
     ) -> io::Result<Paths> {
-        let entries = sorted_entries(dir)?;
+        let mut top = Folder::open(None, dir)?;
+        let entries = top.entries(dir)?;
+        let top = &top;
         let parts = crate::parallel::parallel_io(&entries, |e| {
             let (mut found, mut skipped) = (Paths::new(), Vec::new());
-            walk_entry(e, keep, &mut skipped, &mut found)?;
+            walk_entry(top, e, keep, &mut skipped, &mut found)?;
             Ok::<_, io::Error>((found, skipped))
         })?;
         let mut found = Vec::with_capacity(parts.len());
@@ -226,50 +231,42 @@ impl Sandbox {
 
 /// [`Sandbox::walk`]'s recursion: entries in name order, a folder's files
 /// where its name sorts. Without links to folders a walk cannot loop, and
-/// its depth is bounded by the system's longest path.
+/// its depth is bounded by the system's longest path (each folder is open
+/// while its own are walked).
 fn walk_into(
+    parent: &Folder,
     dir: &Path,
     keep: &(dyn Fn(&Path) -> bool + Sync),
     skipped: &mut Vec<Skipped>,
     found: &mut Paths,
 ) -> io::Result<()> {
-    for e in sorted_entries(dir)? {
-        walk_entry(&e, keep, skipped, found)?;
+    let mut folder = Folder::open(Some(parent), dir)?;
+    for e in folder.entries(dir)? {
+        walk_entry(&folder, &e, keep, skipped, found)?;
     }
     Ok(())
 }
 
-/// A folder's entries, in name order.
-fn sorted_entries(dir: &Path) -> io::Result<Vec<std::fs::DirEntry>> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    Ok(entries)
-}
-
-/// One entry of a walk: a folder walked into, a link to one passed over
-/// (in `skipped`), a file kept in `found` when `keep` says so.
+/// One entry of a walk, in the folder `parent`: a folder walked into, a
+/// link to one passed over (in `skipped`), a file kept in `found` when
+/// `keep` says so. (Hidden names were left out of the folder's entries.)
 fn walk_entry(
-    e: &std::fs::DirEntry,
+    parent: &Folder,
+    e: &Entry,
     keep: &(dyn Fn(&Path) -> bool + Sync),
     skipped: &mut Vec<Skipped>,
     found: &mut Paths,
 ) -> io::Result<()> {
-    let path = e.path();
-    if e.file_name().to_string_lossy().starts_with('.') {
-        return Ok(());
-    }
-    let kind = e.file_type()?;
-    if kind.is_dir() {
-        walk_into(&path, keep, skipped, found)?;
-    } else if kind.is_symlink() && path.is_dir() {
-        skipped.push(Skipped {
-            path,
+    match e.kind {
+        Kind::Folder => walk_into(parent, &e.path, keep, skipped, found)?,
+        Kind::Link if e.path.is_dir() => skipped.push(Skipped {
+            path: e.path.clone(),
             why: "a link to a folder is not followed (it could loop or lead outside the site); \
                   put the folder itself here"
                 .into(),
-        });
-    } else if keep(&path) {
-        found.push(&path)?;
+        }),
+        _ if keep(&e.path) => found.push(&e.path)?,
+        _ => {}
     }
     Ok(())
 }
