@@ -248,7 +248,10 @@ pub fn merge_complete(mut parts: Vec<Vec<u32>>) -> Vec<u32> {
     }
     let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     parts.iter().for_each(|p| all.extend_from_slice(p));
-    newest_first(&mut all);
+    // A stable sort finds the parts as runs already in order and merges
+    // them (a common word's list is in every part of a big site's build).
+    all.sort_by(|a, b| b.cmp(a));
+    all.dedup();
     all
 }
 

@@ -257,11 +257,7 @@ impl Writer {
         push_varint(&mut buf, term.len() as u64);
         buf.extend_from_slice(term.as_bytes());
         push_varint(&mut buf, docs.len() as u64);
-        let mut before = None;
-        for &d in docs {
-            push_varint(&mut buf, before.map_or(u64::from(d), |b: u32| u64::from(b - d)));
-            before = Some(d);
-        }
+        push_deltas(&mut buf, docs);
         self.put(&buf)
     }
 
@@ -273,6 +269,29 @@ impl Writer {
         self.out.into_inner().map_err(io::IntoInnerError::into_error)?.sync_all()?;
         std::fs::rename(from, to)
     }
+}
+
+/// `docs` (newest first, each once) as varints: the first whole, each
+/// next as its distance from the one before.
+pub(super) fn push_deltas(buf: &mut Vec<u8>, docs: &[u32]) {
+    let mut before = None;
+    for &d in docs {
+        push_varint(buf, before.map_or(u64::from(d), |b: u32| u64::from(b - d)));
+        before = Some(d);
+    }
+}
+
+/// `count` numbers as [`push_deltas`] wrote them.
+pub(super) fn read_deltas(r: &mut impl io::BufRead, count: usize) -> io::Result<Vec<u32>> {
+    let bad = || io::Error::other("a list of the search index that does not read back");
+    let mut list = Vec::with_capacity(count);
+    let mut doc = 0u64;
+    for k in 0..count {
+        let v = read_varint(r)?;
+        doc = if k == 0 { v } else { doc.checked_sub(v).ok_or_else(bad)? };
+        list.push(u32::try_from(doc).map_err(|_| bad())?);
+    }
+    Ok(list)
 }
 
 fn read_u32(r: &mut impl Read) -> io::Result<u32> {
