@@ -195,16 +195,19 @@ fn an_index_built_in_runs_on_disk_is_the_index_held_whole() {
     let o = build(&site, &held, &viewer);
     assert!(o.status.success(), "{}", text(&o));
     assert!(!text(&o).contains("went to disk"), "{}", text(&o));
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_story"))
-        .env("STORY_INDEX_BUDGET", "4096")
-        .args(["build"])
-        .arg(&site)
-        .arg("--out")
-        .arg(&runs)
-        .args(["--url", support::site::URL, "--viewer"])
-        .arg(&viewer)
-        .output()
-        .unwrap();
+    let in_runs = |out: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_story"))
+            .env("STORY_INDEX_BUDGET", "4096")
+            .args(["build"])
+            .arg(&site)
+            .arg("--out")
+            .arg(out)
+            .args(["--url", support::site::URL, "--viewer"])
+            .arg(&viewer)
+            .output()
+            .unwrap()
+    };
+    let o = in_runs(&runs);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("its terms went to disk in "), "{}", text(&o));
     let files = |out: &Path| {
@@ -224,4 +227,27 @@ fn an_index_built_in_runs_on_disk_is_the_index_held_whole() {
     }
     assert_eq!(find(&runs, "unique235"), ["s235"]);
     assert_eq!(find(&runs, "number123"), ["s123"]);
+
+    // A third of the stories given new text: the next build carries the
+    // rest's lists from the last one and merges them with its runs, and
+    // its files are a full build's.
+    for i in (0..240).step_by(3) {
+        let file = site.join(format!("s{i:03}/story.json"));
+        let json = std::fs::read_to_string(&file).unwrap().replace("and the rest", "and a changed end");
+        std::fs::write(&file, json).unwrap();
+    }
+    let o = in_runs(&runs);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("160 stories' terms carried"), "{}", text(&o));
+    assert!(text(&o).contains("went to disk in "), "{}", text(&o));
+    let full = tmp.dir().join("full");
+    let o = build(&site, &full, &viewer);
+    assert!(o.status.success(), "{}", text(&o));
+    let (a, b) = (files(&full), files(&runs));
+    assert_eq!(a.iter().map(|f| &f.0).collect::<Vec<_>>(), b.iter().map(|f| &f.0).collect::<Vec<_>>());
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.1 == y.1, "search/{} differs after the edits", x.0);
+    }
+    assert_eq!(find(&runs, "changed"), find(&full, "changed"));
+    assert_eq!(find(&runs, "changed").len(), 80);
 }

@@ -341,6 +341,64 @@ mod tests {
         assert_eq!(n, [GONE, GONE]);
     }
 
+    /// The longest rising run is kept whatever the numbers: what is kept
+    /// rises, and no rising run is longer (checked against the quadratic
+    /// count); nothing gone comes back.
+    #[test]
+    fn the_run_kept_rises_and_is_longest() {
+        use proptest::prelude::*;
+        let numbers = proptest::collection::vec(prop_oneof![4 => 0u32..40, 1 => Just(GONE)], 0..60);
+        proptest!(ProptestConfig::with_cases(300), |(n in numbers)| {
+            let mut kept = n.clone();
+            carried_in_order(&mut kept);
+            let left: Vec<u32> = kept.iter().copied().filter(|&d| d != GONE).collect();
+            prop_assert!(left.windows(2).all(|w| w[0] < w[1]));
+            for (k, (&before, &after)) in n.iter().zip(&kept).enumerate() {
+                prop_assert!(after == GONE || after == before, "place {k}");
+            }
+            // The longest rising run of `n`, counted the slow way.
+            let mut best = vec![0usize; n.len()];
+            for i in 0..n.len() {
+                if n[i] == GONE { continue; }
+                best[i] = 1 + (0..i).filter(|&j| n[j] != GONE && n[j] < n[i]).map(|j| best[j]).max().unwrap_or(0);
+            }
+            prop_assert_eq!(left.len(), best.iter().copied().max().unwrap_or(0));
+        });
+    }
+
+    /// Lists written come back numbered anew: a story gone is left out, a
+    /// term none of whose stories is left is skipped; a file changed by
+    /// one bit does not hash as written.
+    #[test]
+    fn lists_written_come_back_renumbered() {
+        let dir = std::env::temp_dir().join(format!("story-search-state-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (new, at) = (dir.join("new"), dir.join("state"));
+        let docs = (0..5u32).map(|d| ([d as u8; 16], d, u64::from(d) * 2 + 1));
+        let mut w = Writer::new(&new, b"context", docs).unwrap();
+        w.term("crane", &[4, 2, 0]).unwrap();
+        w.term("gone", &[3]).unwrap();
+        w.term("harbour", &[4, 3, 2, 1, 0]).unwrap();
+        w.finish(&new, &at).unwrap();
+        let mut file = File::open(&at).unwrap();
+        let body = file.metadata().unwrap().len() - 32;
+        assert!(hashes_as_written(&mut file, body).unwrap());
+        // Story 3 gone, the others moved up by one (a story came before them).
+        let start = (8 + 4 + b"context".len() + 4 + 5 * 28) as u64;
+        let last = Last { file, terms: (start, body), renumbered: vec![1, 2, 3, GONE, 5] };
+        let mut terms = last.terms().unwrap();
+        assert_eq!(terms.next().unwrap(), Some(("crane".to_owned(), vec![5, 3, 1])));
+        assert_eq!(terms.next().unwrap(), Some(("harbour".to_owned(), vec![5, 3, 2, 1])));
+        assert_eq!(terms.next().unwrap(), None);
+        let mut bytes = std::fs::read(&at).unwrap();
+        bytes[start as usize + 3] ^= 1;
+        std::fs::write(&at, bytes).unwrap();
+        let mut file = File::open(&at).unwrap();
+        assert!(!hashes_as_written(&mut file, body).unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     /// Varints come back as written, at their limits too.
     #[test]
     fn varints_come_back() {
