@@ -199,17 +199,13 @@ impl Terms<'_> {
             let mut term = vec![0; len];
             self.r.read_exact(&mut term)?;
             let term = String::from_utf8(term).map_err(|_| bad())?;
-            let count = read_varint(&mut self.r)?;
-            let mut list = Vec::new();
-            let mut doc = 0u64;
-            for k in 0..count {
-                let v = read_varint(&mut self.r)?;
-                doc = if k == 0 { v } else { doc.checked_sub(v).ok_or_else(bad)? };
-                let now = *self.last.renumbered.get(doc as usize).ok_or_else(bad)?;
-                if now != GONE {
-                    list.push(now);
-                }
+            let count = read_varint(&mut self.r)? as usize;
+            let mut list = read_deltas(&mut self.r, count)?;
+            // Each story's number in this build; those not carried left out.
+            for d in &mut list {
+                *d = *self.last.renumbered.get(*d as usize).ok_or_else(bad)?;
             }
+            list.retain(|&d| d != GONE);
             if !list.is_empty() {
                 return Ok(Some((term, list)));
             }
