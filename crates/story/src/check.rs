@@ -137,7 +137,7 @@ pub fn check_files_and_docs(
         let part: Vec<&Path> =
             (p * CHECK_PART..files.len().min((p + 1) * CHECK_PART)).map(|i| &files[i]).collect();
         let loaded = crate::parallel::parallel_io(&part, |f| {
-            Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper, false))
+            Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper, false, files.walked()))
         });
         for (i, (key, checked)) in loaded.unwrap_or_else(|never| match never {}).into_iter().enumerate() {
             let (slot, new) = cache.slot(key, checked, (p * CHECK_PART + i) as u32);
@@ -300,7 +300,7 @@ impl Cache<'_> {
         match self.index.get(&key) {
             Some(&slot) => slot,
             None => {
-                let (key, checked) = Cache::read(&self.sandbox, path, None, true);
+                let (key, checked) = Cache::read(&self.sandbox, path, None, true, false);
                 self.slot(key, checked, LOADED).0
             }
         }
@@ -325,13 +325,19 @@ impl Cache<'_> {
     /// path, and that path when it is a catalog) and what the check found
     /// (a story's document, or what `keeper` keeps of it). Its report is
     /// kept when it has something to say, it is a catalog's, or `named`.
+    /// `walked`: `path` is of a walk's list ([`Paths::walked`]).
     fn read(
         sandbox: &Sandbox,
         path: &Path,
         keeper: Option<&dyn Keeper>,
         named: bool,
+        walked: bool,
     ) -> ((PathKey, Option<PathBuf>), Held) {
-        let (real, meta) = match sandbox.canonical_and_lstat(path) {
+        let real_and_meta = match walked {
+            true => sandbox.walked_and_lstat(path),
+            false => sandbox.canonical_and_lstat(path),
+        };
+        let (real, meta) = match real_and_meta {
             Ok((real, meta)) => (Some(real), meta),
             Err(_) => (None, None),
         };
@@ -665,6 +671,36 @@ mod tests {
         };
         assert_eq!([ids(0), ids(1), ids(2)].map(|(id, ..)| id), ["a", "a", "b"]);
         assert_eq!((ids(0).1, ids(0).2), (0, None));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A walk's list of a canonical folder is marked as one: its paths'
+    /// folders are not looked up again, yet a `story.json` that is a link
+    /// to another story of the site is still that story, read once. The
+    /// same folder walked through a link to it, or a path added by hand,
+    /// is not such a list.
+    #[test]
+    fn a_walks_list_is_trusted_for_its_folders_only() {
+        let root = std::env::temp_dir().join(format!("story-walked-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for dir in ["s1", "s2"] {
+            std::fs::create_dir_all(root.join("site").join(dir)).unwrap();
+        }
+        std::fs::write(root.join("site/s1/story.json"), story("a")).unwrap();
+        std::os::unix::fs::symlink("../s1/story.json", root.join("site/s2/story.json")).unwrap();
+        std::os::unix::fs::symlink("site", root.join("link")).unwrap();
+        let sandbox = Sandbox::new(&root.join("site")).unwrap();
+        let (mut files, mut notes) = (Paths::new(), Vec::new());
+        collect(&sandbox, sandbox.root(), &mut files, &mut notes).unwrap();
+        assert!(files.walked() && files.len() == 2, "{files:?}");
+        let (reports, docs) = check_files_and_docs(&sandbox, &files, None);
+        assert!(reports.is_empty(), "nothing to say");
+        assert_eq!(docs.files_read(), 1, "the linked file is the story it links to");
+        let (mut through_link, mut notes) = (Paths::new(), Vec::new());
+        collect(&sandbox, &root.join("link"), &mut through_link, &mut notes).unwrap();
+        assert!(!through_link.walked(), "walked through a link: not canonical");
+        files.push(&root.join("elsewhere/story.json")).unwrap();
+        assert!(!files.walked(), "a path added by hand");
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -14,6 +14,9 @@ pub struct Paths {
     bytes: Vec<u8>,
     /// Where each path ends in `bytes`.
     ends: Vec<u32>,
+    /// Every path was found by [`crate::sandbox::Sandbox::walk`] of a
+    /// canonical folder ([`Paths::walked`]).
+    walked: bool,
 }
 
 impl Paths {
@@ -25,6 +28,8 @@ impl Paths {
     /// Adds `path` at the end. The paths' bytes are limited to 4 GiB in
     /// all (about 60 million files of a typical site): past that, an error.
     pub fn push(&mut self, path: &Path) -> io::Result<()> {
+        // A path from anywhere: the list is no longer only a walk's.
+        self.walked = false;
         let bytes = path.as_os_str().as_encoded_bytes();
         let end = u32::try_from(self.bytes.len() + bytes.len()).map_err(|_| {
             io::Error::other(format!("more files than a build can list ({} of them)", self.len()))
@@ -48,11 +53,25 @@ impl Paths {
         let mut all = Paths {
             bytes: Vec::with_capacity(parts.iter().map(|p| p.bytes.len()).sum()),
             ends: Vec::with_capacity(parts.iter().map(Paths::len).sum()),
+            walked: false,
         };
         for part in parts {
             all.append(part)?;
         }
         Ok(all)
+    }
+
+    /// Whether every path was found by a walk of a canonical folder
+    /// that went only through folders, never a link to one: each path is
+    /// its own canonical path but for its last name (a link to a file is
+    /// still found; only what that name is must be asked).
+    pub fn walked(&self) -> bool {
+        self.walked
+    }
+
+    /// Says that every path was found so ([`Paths::walked`]).
+    pub(crate) fn mark_walked(&mut self) {
+        self.walked = true;
     }
 
     /// How many paths.
@@ -93,8 +112,11 @@ impl Paths {
     pub fn sorted(&self) -> io::Result<Paths> {
         let mut order: Vec<u32> = (0..self.len() as u32).collect();
         order.sort_by(|&a, &b| self[a as usize].cmp(&self[b as usize]));
-        let mut sorted =
-            Paths { bytes: Vec::with_capacity(self.bytes.len()), ends: Vec::with_capacity(self.len()) };
+        let mut sorted = Paths {
+            bytes: Vec::with_capacity(self.bytes.len()),
+            ends: Vec::with_capacity(self.len()),
+            walked: false,
+        };
         for i in order {
             sorted.push(&self[i as usize])?;
         }

@@ -181,6 +181,18 @@ impl Sandbox {
         canonical_with(path, &|p| self.lstat(p))
     }
 
+    /// [`Sandbox::canonical_and_lstat`] of a path of a walk's list
+    /// ([`Paths::walked`]): its folders are canonical already, so only
+    /// its last name is asked (for 100,000 stories, the folders' lookups
+    /// were about a third of a check that changed nothing).
+    pub fn walked_and_lstat(&self, path: &Path) -> io::Result<(PathBuf, Option<Lstat>)> {
+        let meta = self.lstat(path)?;
+        if meta.link {
+            return Ok((std::fs::canonicalize(path)?, None));
+        }
+        Ok((path.to_owned(), Some(meta)))
+    }
+
     /// Reads the regular file `path` inside the root, at most `limit`
     /// bytes: the limit is counted while reading, whatever the metadata
     /// says. `Err(Ok(len))`: the file is larger (at least `len` bytes).
@@ -225,7 +237,13 @@ impl Sandbox {
             found.push(files);
             skipped.extend(passed);
         }
-        Paths::concat(&found)
+        let mut all = Paths::concat(&found)?;
+        // Found through folders opened by name, never through a link to
+        // one ([`Folder::open`]): below a canonical `dir`, canonical.
+        if std::fs::canonicalize(dir).is_ok_and(|real| real == dir) {
+            all.mark_walked();
+        }
+        Ok(all)
     }
 }
 
