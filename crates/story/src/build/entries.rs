@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 use story_format::date::Timestamp;
-use story_format::url::Url;
+use story_format::url::{SafeUrl, Url};
 use story_format::{parse_document, Catalog, Document, Entry, Image};
 
 use super::Failure;
@@ -71,7 +71,21 @@ pub struct Entries {
     digests: Vec<u64>,
     /// No two entries share an id.
     unique: bool,
+    /// Each entry's thumbnail (its place in `thumbs`), by number;
+    /// [`NO_THUMBNAIL`] for none.
+    thumb_of: Vec<u32>,
+    /// The thumbnails with an address: each one's `src` and `focus`,
+    /// what its versions are made from (a list page's pictures).
+    thumbs: Vec<Thumbnail>,
 }
+
+/// A thumbnail's address and the point its crops keep in view: what its
+/// versions depend on ([`Entries::thumbnail`]).
+pub type Thumbnail = (SafeUrl, Option<(u8, u8)>);
+
+/// [`Entries::thumb_of`] of an entry without a thumbnail (or whose
+/// thumbnail has no address).
+const NO_THUMBNAIL: u32 = u32::MAX;
 
 /// What an entry's search terms are made from, as a number: its page's
 /// format and its JSON as written (the first 8 bytes of their SHA-256).
@@ -101,6 +115,8 @@ impl Entries {
             by_id: Vec::new(),
             digests: Vec::new(),
             unique: true,
+            thumb_of: Vec::new(),
+            thumbs: Vec::new(),
         };
         Gathering { entries, last: None, sorted: true }
     }
@@ -148,39 +164,72 @@ impl Entries {
         self.unique.then_some(self.by_id.as_slice())
     }
 
+    /// Entry `number`'s thumbnail, when it has one with an address.
+    pub(super) fn thumbnail(&self, number: u32) -> Option<&Thumbnail> {
+        let at = *self.thumb_of.get(number as usize)?;
+        self.thumbs.get(at as usize)
+    }
+
+    /// For each entry, by number, a digest of its tags' folders as
+    /// `folder` names them (0 for none): with its JSON (which names its
+    /// tags), what its tags' links on a list page are made from.
+    pub(super) fn tag_digests(&self, folder: &dyn Fn(&str) -> String) -> Vec<u64> {
+        let mut digests = vec![0u64; self.spots.len()];
+        for (tag, list) in self.tags.iter().zip(&self.lists) {
+            let path = folder(tag);
+            let pair = [tag.len().to_le_bytes().as_slice(), tag.as_bytes(), path.as_bytes()].concat();
+            let hash = crate::check::short_hash(&pair);
+            let hash = u64::from_le_bytes(hash[..8].try_into().expect("eight bytes"));
+            // A tag is in an entry's list once ([`Gathering::add`]).
+            for &n in list {
+                digests[n as usize] ^= hash;
+            }
+        }
+        digests
+    }
+
+    /// A hash of what the entries numbered `numbers` are read from, and
+    /// their tags' folders (`tag_digests`, [`Entries::tag_digests`]): each
+    /// one's page address, its JSON as written with its page's format
+    /// ([`entry_digest`]) and its place in its page. Two lists with the
+    /// same hash read as the same entries, whose tags lead to the same
+    /// folders, without a byte of them read or parsed (parsing every list
+    /// page's entries was a fifth of a build that changed nothing).
+    pub(super) fn list_hash(&self, numbers: &[u32], tag_digests: &[u64]) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        let mut page = None;
+        for &n in numbers {
+            let Some(spot) = self.spots.get(n as usize) else { continue };
+            if page != Some(spot.page) {
+                page = Some(spot.page);
+                let url = self.pages[spot.page as usize].url.as_str();
+                hash.update((url.len() as u64).to_le_bytes());
+                hash.update(url);
+            }
+            hash.update(u64::from(spot.index).to_le_bytes());
+            hash.update(self.digests[n as usize].to_le_bytes());
+            hash.update(tag_digests.get(n as usize).copied().unwrap_or(0).to_le_bytes());
+        }
+        hash.finalize().into()
+    }
+
+    /// Whether no two entries share an id (an entry's story is then the
+    /// one its own number names).
+    pub(super) fn unique(&self) -> bool {
+        self.unique
+    }
+
     /// The entries numbered `range` (as far as there are), newest first,
     /// read again.
     pub fn read(&self, range: std::ops::Range<usize>) -> Result<Vec<Entry>, Failure> {
-        self.read_spots(self.range(range), &mut |_| ())
-    }
-
-    /// The entries numbered `range` or `which` ([`Entries::read`],
-    /// [`Entries::read_these`]) and a hash of everything they were parsed
-    /// from (each run's page address, format and entries' JSON as written,
-    /// and each entry's place in its page): what a list page's key needs of
-    /// them, without formatting every entry read (`Debug` of 50 entries,
-    /// for every list page, was 7 % of an incremental build).
-    pub fn read_hashed(&self, which: Which<'_>) -> Result<(Vec<Entry>, [u8; 32]), Failure> {
-        use sha2::{Digest, Sha256};
-        let mut hash = Sha256::new();
-        let mut part = |bytes: &[u8]| {
-            hash.update((bytes.len() as u64).to_le_bytes());
-            hash.update(bytes);
-        };
-        let entries = match which {
-            Which::Range(range) => self.read_spots(self.range(range), &mut part)?,
-            Which::These(these) => self.read_spots(&self.spots_of(these), &mut part)?,
-        };
-        for e in &entries {
-            hash.update((e.index as u64).to_le_bytes());
-        }
-        Ok((entries, hash.finalize().into()))
+        self.read_spots(self.range(range))
     }
 
     /// The entries numbered `which` (ascending, as [`Entries::tagged`]
     /// gives them: newest first), read again.
     pub fn read_these(&self, which: &[u32]) -> Result<Vec<Entry>, Failure> {
-        self.read_spots(&self.spots_of(which), &mut |_| ())
+        self.read_spots(&self.spots_of(which))
     }
 
     fn range(&self, range: std::ops::Range<usize>) -> &[Spot] {
@@ -195,8 +244,7 @@ impl Entries {
 
     /// Reads each run of `spots` from one page as one small catalog of
     /// that page's format and address: the same entries its parse gave.
-    /// `seen` is given each run's address and JSON as parsed.
-    fn read_spots(&self, spots: &[Spot], seen: &mut dyn FnMut(&[u8])) -> Result<Vec<Entry>, Failure> {
+    fn read_spots(&self, spots: &[Spot]) -> Result<Vec<Entry>, Failure> {
         let mut out = Vec::with_capacity(spots.len());
         for run in spots.chunk_by(|a, b| a.page == b.page) {
             let page = &self.pages[run[0].page as usize];
@@ -220,8 +268,6 @@ impl Entries {
                 })?;
             }
             json.extend_from_slice(b"]}");
-            seen(page.url.as_str().as_bytes());
-            seen(&json);
             let parsed = parse_document(&json, &page.url);
             let entries = match parsed.value {
                 Some(Document::Catalog(c)) if c.entries.len() == run.len() => c.entries,
@@ -235,12 +281,6 @@ impl Entries {
         }
         Ok(out)
     }
-}
-
-/// Which entries to read: those numbered in a range, or these.
-pub enum Which<'a> {
-    Range(std::ops::Range<usize>),
-    These(&'a [u32]),
 }
 
 /// [`Entries`] as its pages are added.
@@ -293,6 +333,14 @@ impl Gathering {
                 return Err(bad("too large to index".into()));
             };
             e.spots.push(Spot { page, start, len, index });
+            let thumbnail = entry.thumbnail.as_deref().and_then(|t| Some((t.src.clone()?, t.focus)));
+            e.thumb_of.push(match thumbnail {
+                Some(t) => {
+                    e.thumbs.push(t);
+                    u32::try_from(e.thumbs.len() - 1).map_err(|_| bad("too many thumbnails".into()))?
+                }
+                None => NO_THUMBNAIL,
+            });
             e.digests.push(entry_digest(raw.format.get(), value.get()));
             e.by_id.push((id_hash(&entry.id), number));
             for t in &entry.tags {
@@ -341,6 +389,7 @@ impl Gathering {
             }
             e.spots = order.iter().map(|&old| e.spots[old as usize]).collect();
             e.digests = order.iter().map(|&old| e.digests[old as usize]).collect();
+            e.thumb_of = order.iter().map(|&old| e.thumb_of[old as usize]).collect();
             for (_, n) in &mut e.by_id {
                 *n = new_number[*n as usize];
             }
@@ -364,6 +413,7 @@ impl Gathering {
         });
         e.unique = e.by_id.len() == all;
         e.by_id.shrink_to_fit();
+        e.thumbs.shrink_to_fit();
         Ok(e)
     }
 }

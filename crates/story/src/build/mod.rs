@@ -31,6 +31,7 @@ pub mod feeds;
 mod files;
 pub mod head;
 pub mod incremental;
+mod lists;
 mod manifest;
 mod memo;
 mod phases;
@@ -48,13 +49,12 @@ use std::sync::Arc;
 use entries::Entries;
 use story_format::layout::{self, TagFolders};
 use story_format::url::Url;
-use story_format::Catalog;
-use story_viewer::publish::{self, CatalogPage, Place};
+use story_viewer::publish::Place;
 
 use crate::check;
 use crate::images::Pipeline;
 use crate::parallel::parallel;
-use crate::report::{self, Report};
+use crate::report::Report;
 use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
 use feeds::{SitemapUrl, FEED_ENTRIES};
@@ -62,7 +62,7 @@ use files::{
     as_story_json, below, check_viewer, cmp_parent, cmp_slashed, copy_file, copy_static, copy_viewer,
     local_path, parent_bytes, site_embed_js,
 };
-use head::{site_root, Kind, Site};
+use head::{site_root, Site};
 use phases::Phases;
 use pictures::Images;
 use staging::{check_out, Staging};
@@ -405,8 +405,15 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let changes = Changes { catalog: &catalog, summaries: &summaries, story_of, records: &records };
     let mut sitemap = Vec::new();
     let mut list_keys = BTreeMap::new();
-    let list_pages =
-        catalog_pages(&all_tags, tmp.path(), &pages, &tag_path, &changes, &mut sitemap, &mut list_keys)?;
+    let list_pages = lists::catalog_pages(
+        &all_tags,
+        tmp.path(),
+        &pages,
+        &tag_path,
+        &changes,
+        &mut sitemap,
+        &mut list_keys,
+    )?;
     // A page more than the lists' own: the tags page.
     if list_pages > list_keys.len() {
         others.push(format!("{}{}", layout::TAGS_FOLDER, layout::PAGE_FILE));
@@ -543,150 +550,3 @@ fn tag_path_of(folders: Arc<TagFolders>) -> TagPath {
 
 /// A tag's folder below the site's root (`tags/energy/`).
 type TagPath = Arc<dyn Fn(&str) -> String + Send + Sync>;
-
-/// The catalog's pages and each tag's; returns how many were written.
-fn catalog_pages<'a>(
-    all_tags: &[String],
-    out: &Path,
-    pages: &Pages<'_>,
-    tag_path: &TagPath,
-    changes: &Changes<'_>,
-    sitemap: &mut Vec<SitemapUrl<'a>>,
-    list_keys: &mut BTreeMap<String, incremental::PageKey>,
-) -> Result<usize, Failure> {
-    let (info, place, catalog) = (pages.info, pages.place, changes.catalog);
-    let tags: Vec<String> = catalog.all_tags().into_iter().map(str::to_owned).collect();
-    let known: std::collections::HashSet<&str> = tags.iter().map(String::as_str).collect();
-    let others: Vec<String> = all_tags.iter().filter(|t| !known.contains(t.as_str())).cloned().collect();
-    let per = layout::LIST_PAGE;
-    let count = |t: &str| catalog.tagged(t).len();
-    let top = Arc::new(top_tags(&tags, &count));
-    let every = tags.len() + others.len();
-    let all_tags_page = (every > top.len()).then_some(every);
-    // Every page of every list: (the list's entries, the page).
-    let mut jobs = Vec::new();
-    for tag in std::iter::once(None).chain(tags.iter().chain(&others).cloned().map(Some)) {
-        // The list's entries by number: every one, or the tag's.
-        let total = match &tag {
-            None => catalog.len(),
-            Some(t) => catalog.tagged(t).len(),
-        };
-        // The filter offers the top tags, and the page's own.
-        let shown = match &tag {
-            Some(t) if !top.contains(t) => Arc::new(top.iter().chain([t]).cloned().collect()),
-            _ => top.clone(),
-        };
-        let pages = total.div_ceil(per).max(1);
-        for index in 0..pages {
-            let at = CatalogPage {
-                tag: tag.clone(),
-                index,
-                pages,
-                total,
-                tags: shown.clone(),
-                all_tags: all_tags_page,
-            };
-            jobs.push(at);
-        }
-    }
-    // The spare's list pages this build does not make, removed first.
-    let folders: std::collections::HashSet<String> =
-        jobs.iter().map(|at| at.folder(at.index, &**tag_path)).collect();
-    pages.previous.clear_spare_lists(out, |f| folders.contains(f)).map_err(|e| run_err(out, e))?;
-    drop(folders);
-    let written = parallel::<_, _, Failure>(&jobs, |at| {
-        let (tag, index) = (&at.tag, at.index);
-        let folder = at.folder(index, &**tag_path);
-        let page = info.root.join(&folder).map_err(|e| Failure::Run(e.to_string()))?;
-        let (first, end) = ((index * per).min(at.total), ((index + 1) * per).min(at.total));
-        // This page's entries only, read again from the catalog's files.
-        let (entries, read) = match tag {
-            None => catalog.read_hashed(entries::Which::Range(first..end))?,
-            Some(t) => catalog.read_hashed(entries::Which::These(&catalog.tagged(t)[first..end]))?,
-        };
-        let modified = changes.list_modified(&entries)?.map(Cow::Owned);
-        let one = Catalog {
-            minor_version: catalog.minor_version,
-            title: catalog.title.clone(),
-            titled: catalog.titled,
-            image: catalog.image.clone(),
-            entries,
-            next: None,
-            prev: None,
-            total: None,
-        };
-        let name = &info.name;
-        let title = match (&tag, index) {
-            (None, 0) => name.clone(),
-            (None, i) => format!("{name} (page {})", i + 1),
-            (Some(t), 0) => format!("{t}: {name}"),
-            (Some(t), i) => format!("{t}: {name} (page {})", i + 1),
-        };
-        let description = report::count_as(at.total, "story", "stories")
-            + &tag.as_ref().map(|t| format!(" tagged “{t}”")).unwrap_or_default()
-            + &format!(" from {name}");
-        let pictures = pages.images.pictures(one.entries.iter().filter_map(|e| e.thumbnail.as_deref()))?;
-        let place = Place { pictures, ..place(page.clone()) };
-        let linked = at.tags.iter().chain(tag).chain(one.entries.iter().flat_map(|e| &e.tags));
-        // The entries by the hash of what they were read from; the rest
-        // of the catalog as it is.
-        let whole = (one.minor_version, &one.title, one.titled, &one.image, one.entries.len());
-        let key = incremental::list_key(
-            &page,
-            info,
-            &[&read, &whole, at, &title, &description],
-            &place.pictures,
-            linked.map(|t| (place.tag_path)(t)),
-        );
-        let dir = out.join(&folder);
-        if !pages.previous.reuse_list(&folder, &key, &dir)? {
-            let body = publish::catalog_html(one, at.clone(), place);
-            let kind = Kind::List { title, description, tag: tag.clone() };
-            let html = head::document(info, &page, &kind, info.preview.as_ref(), &body);
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-        }
-        Ok((SitemapUrl { url: Cow::Owned(page), modified }, (folder, key)))
-    })?;
-    let mut n = written.len();
-    // Every story is on a page of the main list (the first jobs).
-    let main_pages = catalog.len().div_ceil(per).max(1);
-    let newest = written.iter().take(main_pages).filter_map(|(u, _)| u.modified.clone()).max();
-    let (urls, keys): (Vec<_>, Vec<_>) = written.into_iter().unzip();
-    list_keys.extend(keys);
-    sitemap.extend(urls);
-    if all_tags_page.is_some() {
-        // The tags page: every tag once, with its count (linear in the tags).
-        let list = tags.iter().chain(&others).map(|t| (t.clone(), count(t))).collect();
-        let page = info.root.join(layout::TAGS_FOLDER).map_err(|e| Failure::Run(e.to_string()))?;
-        let body = publish::tags_html(list, place(page.clone()));
-        let title = format!("{}: {}", story_viewer::labels::ui::TAGS, info.name);
-        let description = report::count_as(every, "tag", "tags") + &format!(" of {}", info.name);
-        let html = head::document(
-            info,
-            &page,
-            &Kind::List { title, description, tag: None },
-            info.preview.as_ref(),
-            &body,
-        );
-        let dir = out.join(layout::TAGS_FOLDER);
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(layout::PAGE_FILE), html)?;
-        sitemap.push(SitemapUrl { url: Cow::Owned(page), modified: newest });
-        n += 1;
-    }
-    Ok(n)
-}
-
-/// The [`TOP_TAGS`] tags with the most entries (ties: the catalog's
-/// order), in the catalog's order.
-fn top_tags(tags: &[String], count: &dyn Fn(&str) -> usize) -> Vec<String> {
-    if tags.len() <= TOP_TAGS {
-        return tags.to_vec();
-    }
-    let mut ranked: Vec<usize> = (0..tags.len()).collect();
-    ranked.sort_by_key(|&i| (std::cmp::Reverse(count(&tags[i])), i));
-    ranked.truncate(TOP_TAGS);
-    ranked.sort_unstable();
-    ranked.into_iter().map(|i| tags[i].clone()).collect()
-}

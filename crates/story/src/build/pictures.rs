@@ -72,13 +72,21 @@ impl Images<'_> {
 
     /// The versions of `images` (a page's), by the address of each `src`.
     pub fn pictures<'i>(&self, images: impl IntoIterator<Item = &'i Image>) -> Result<Pictures, Failure> {
+        self.pictures_of(images.into_iter().filter_map(|img| Some((img.src.as_ref()?, img.focus))))
+    }
+
+    /// [`Images::pictures`] of images given by what their versions are
+    /// made from: each one's address and focus.
+    pub fn pictures_of<'i>(
+        &self,
+        images: impl IntoIterator<Item = (&'i SafeUrl, Option<(u8, u8)>)>,
+    ) -> Result<Pictures, Failure> {
         let mut map = HashMap::new();
-        for img in images {
-            let Some(src) = &img.src else { continue };
+        for (src, focus) in images {
             if map.contains_key(src.as_str()) {
                 continue;
             }
-            if let Some(d) = self.versions(src, img)? {
+            if let Some(d) = self.versions(src, focus)? {
                 map.insert(src.as_str().to_owned(), picture(src, &d));
             }
         }
@@ -86,9 +94,9 @@ impl Images<'_> {
     }
 
     /// An image's versions, processed or from the cache.
-    fn versions(&self, src: &SafeUrl, img: &Image) -> Result<Option<Derived>, Failure> {
+    fn versions(&self, src: &SafeUrl, focus: Option<(u8, u8)>) -> Result<Option<Derived>, Failure> {
         let Some(file) = self.file_of(src)? else { return Ok(None) };
-        let (x, y) = img.focus.unwrap_or((50, 50));
+        let (x, y) = focus.unwrap_or((50, 50));
         let want = Want { versions: true, focus: (f64::from(x) / 100.0, f64::from(y) / 100.0) };
         Ok(self.derive(&file, want)?.filter(|d| !d.versions.is_empty()))
     }
@@ -97,7 +105,7 @@ impl Images<'_> {
     /// and crops when it is a raster file of the site, else itself.
     pub fn preview(&self, img: &Image) -> Result<Option<Preview>, Failure> {
         let Some(src) = &img.src else { return Ok(None) };
-        let Some(d) = self.versions(src, img)? else {
+        let Some(d) = self.versions(src, img.focus)? else {
             let (width, height) = img.size.unwrap_or((0, 0));
             return Ok(Some(Preview {
                 url: src.clone(),

@@ -134,6 +134,24 @@ pub(super) struct Changes<'a> {
 }
 
 impl Changes<'_> {
+    /// [`Changes::list_modified`] of the entries numbered `numbers`, from
+    /// their stories alone, unread; `None` when one of them has no story
+    /// with a date, or two entries share an id (its entry is then read).
+    pub(super) fn list_modified_of(&self, numbers: &[u32]) -> Result<Option<Option<Timestamp>>, Failure> {
+        if !self.catalog.unique() {
+            return Ok(None);
+        }
+        let mut stories = Vec::with_capacity(numbers.len());
+        for &n in numbers {
+            let s = self.story_of.get(n as usize).and_then(|&at| self.summaries.get(at as usize));
+            match s {
+                Some(s) if s.modified != NO_DATE => stories.push(s),
+                _ => return Ok(None),
+            }
+        }
+        newest(&stories, |s| Some(s.modified), |s| self.records.modified(s)).map(Some)
+    }
+
     /// When a list of these entries last changed: the newest change of a
     /// story it lists (the story with the entry's id; the catalog's
     /// `published` for a story not built here).
@@ -147,27 +165,34 @@ impl Changes<'_> {
             let s = self.summaries.get(at as usize)?;
             (s.modified != NO_DATE).then_some(s)
         };
-        let seconds = |e| match story(e) {
+        let seconds = |e: &story_format::Entry| match story(e) {
             Some(s) => Some(s.modified),
             None => e.published.as_ref().map(|t| t.unix),
         };
-        let Some(newest) = entries.iter().filter_map(seconds).max() else { return Ok(None) };
-        // Of those changed in that second, the date that sorts last as
-        // written (as dates compare), read from its record.
-        let mut last: Option<Timestamp> = None;
-        for e in entries.iter().filter(|&e| seconds(e) == Some(newest)) {
-            let t = match story(e) {
-                Some(s) => self.records.modified(s)?,
-                None => e.published.clone(),
-            };
-            if let Some(t) = t {
-                if last.as_ref().is_none_or(|l| *l < t) {
-                    last = Some(t);
-                }
+        newest(entries, seconds, |e| match story(e) {
+            Some(s) => self.records.modified(s),
+            None => Ok(e.published.clone()),
+        })
+    }
+}
+
+/// The newest date of `items`: of those whose `seconds` are the most, the
+/// date that sorts last as written (as dates compare), as `date` reads it.
+fn newest<T>(
+    items: &[T],
+    seconds: impl Fn(&T) -> Option<i64>,
+    date: impl Fn(&T) -> Result<Option<Timestamp>, Failure>,
+) -> Result<Option<Timestamp>, Failure> {
+    let Some(most) = items.iter().filter_map(&seconds).max() else { return Ok(None) };
+    let mut last: Option<Timestamp> = None;
+    for item in items.iter().filter(|&i| seconds(i) == Some(most)) {
+        if let Some(t) = date(item)? {
+            if last.as_ref().is_none_or(|l| *l < t) {
+                last = Some(t);
             }
         }
-        Ok(last)
     }
+    Ok(last)
 }
 
 /// Reads, renders and writes every story, on every core; returns their summaries.
