@@ -252,6 +252,20 @@ pub(super) const NOT_BUILT: u32 = u32::MAX;
 
 /// The folder of `file`'s bundle below `site`, on disk (`a/b/`).
 pub(super) fn folder_of(site: &Path, file: &Path) -> Result<String, Failure> {
+    // A plain path (as a walk gives it) as bytes: what its components
+    // give, without parsing them (three times over, in `strip_prefix`:
+    // 0.3 s of CPU a build at 100,000 stories).
+    let (site_bytes, bytes) = (site.as_os_str().as_encoded_bytes(), file.as_os_str().as_encoded_bytes());
+    if let Some(rest) = bytes.strip_prefix(site_bytes).and_then(|r| r.strip_prefix(b"/")) {
+        if let Some(end) = rest.iter().rposition(|&b| b == b'/') {
+            let dir = &rest[..end];
+            let plain = !site_bytes.is_empty()
+                && dir.split(|&b| b == b'/').all(|name| !name.is_empty() && name != b"." && name != b"..");
+            if let (true, Ok(dir)) = (plain, std::str::from_utf8(dir)) {
+                return Ok(format!("{dir}/"));
+            }
+        }
+    }
     let dir = file.parent().and_then(|d| d.strip_prefix(site).ok());
     let dir = dir.ok_or_else(|| Failure::Run(format!("{}: outside the site", file.display())))?;
     let mut folder = String::new();
@@ -597,6 +611,25 @@ fn story_images(story: &Story) -> impl Iterator<Item = &story_format::Image> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A bundle's folder, read from the path's bytes, is what the
+        /// path's components give: also with `.`, `..`, doubled or
+        /// trailing slashes, a site of `/`, and outside the site.
+        #[test]
+        fn a_folder_from_bytes_is_the_folder_from_components(
+            site in "(/[a-c.]{1,2}){0,2}",
+            rest in "(/{1,2}[a-c.]{1,2}){0,4}/?story.json",
+        ) {
+            let (site, file) = (Path::new(if site.is_empty() { "/" } else { &site }), format!("{site}{rest}"));
+            let file = Path::new(&file);
+            let slow = file.parent().and_then(|d| d.strip_prefix(site).ok()).map(|dir| {
+                dir.components().map(|c| format!("{}/", c.as_os_str().to_str().unwrap())).collect::<String>()
+            });
+            prop_assert_eq!(folder_of(site, file).ok(), slow);
+        }
+    }
 
     /// A story's record gives back its key and its last change as written
     /// (a fraction of a second and an offset kept), or no date.
