@@ -63,17 +63,9 @@ fn write_story_dated(
     std::fs::write(dir.join("story.json"), story.to_string()).unwrap();
 }
 
-/// Asserts that `out` holds what a full build of `site` into `full` (made,
-/// then removed with what it left beside it: the next is full too) writes,
-/// byte for byte; returns `out`'s files.
-fn same_as_full(
-    site: &Path,
-    out: &Path,
-    full: &Path,
-    viewer: &Path,
-    cache: &Path,
-    round: &str,
-) -> BTreeMap<String, Vec<u8>> {
+/// Asserts that `out` holds what a full build of `site` into `full` (a new
+/// folder, removed after) writes, byte for byte; returns `out`'s files.
+fn same_as_full([site, out, full, viewer, cache]: [&Path; 5], round: &str) -> BTreeMap<String, Vec<u8>> {
     build(site, full, viewer, cache, None);
     let (inc, whole) = (tree(out), tree(full));
     assert_eq!(inc.keys().collect::<Vec<_>>(), whole.keys().collect::<Vec<_>>(), "{round}");
@@ -81,13 +73,6 @@ fn same_as_full(
         assert!(bytes == &whole[p], "{round}: {p} differs from a full build's");
     }
     std::fs::remove_dir_all(full).unwrap();
-    let beside = format!(".{}.", full.file_name().unwrap().to_string_lossy());
-    for e in std::fs::read_dir(full.parent().unwrap()).unwrap().flatten() {
-        if e.file_name().to_string_lossy().starts_with(&beside) {
-            let p = e.path();
-            std::fs::remove_dir_all(&p).or_else(|_| std::fs::remove_file(&p)).unwrap();
-        }
-    }
     inc
 }
 
@@ -653,7 +638,8 @@ fn the_search_lists_carried_are_what_a_full_build_writes() {
         if round > 0 {
             assert!(carried(&o) > 0, "round {round}: {}", text(&o));
         }
-        same_as_full(&site, &out, &tmp.dir().join("full"), &viewer, &cache, &format!("round {round}"));
+        let full = tmp.dir().join(format!("full{round}"));
+        same_as_full([&site, &out, &full, &viewer, &cache], &format!("round {round}"));
     }
     // Lists that do not hash as written are not carried: the index is
     // made whole again, the same bytes.
@@ -670,18 +656,15 @@ fn the_search_lists_carried_are_what_a_full_build_writes() {
     assert_eq!(carried(&o), 12, "written whole again: {}", text(&o));
 }
 
-/// A list page is made again when what its entries show changes though
-/// their JSON does not: a tag's folder (here "ports", which gives its
-/// folder `ports` up to "Ports" when a story on another page takes that
-/// tag; past the filter's top tags, only the entry links it) and a
-/// thumbnail's picture (its file replaced). Each build equals a full one.
+/// A list page is made again when what its entries show changes, not their
+/// JSON: a tag's folder ("ports" gives `ports` up to "Ports", a tag taken on
+/// another page; past the top tags only the entry links it) and a picture.
 #[test]
 fn a_list_page_follows_its_entries_tag_folders_and_thumbnails() {
     let tmp = TempDir::new("list-keys");
     let (site, out, cache) = (tmp.dir().join("site"), tmp.dir().join("out"), tmp.dir().join("cache"));
     let viewer = fake_viewer(tmp.dir());
-    // s000 is the newest; the rest share a date, in folder order: the
-    // main list's first page holds s000-s049, its second s050-s059. 22
+    // s000 is the newest, the rest in folder order (page 1: s000-s049); 22
     // tags of two or three stories each fill the filter's top 20.
     let tags_of = |n: usize| match n {
         0 => "ports".to_owned(),
@@ -692,18 +675,18 @@ fn a_list_page_follows_its_entries_tag_folders_and_thumbnails() {
         let day = if n == 0 { 8 } else { 0 };
         write_story_dated(&site, n, day, &format!("Story {n}"), &[&tags_of(n)], "Text.", n == 1);
     }
-    let same_as_full = |round: &str| {
+    let same_as_full = |n: usize, round: &str| {
         let o = build(&site, &out, &viewer, &cache, None);
         assert!(o.status.success(), "{round}: {}", text(&o));
-        same_as_full(&site, &out, &tmp.dir().join("full"), &viewer, &cache, round)
+        same_as_full([&site, &out, &tmp.dir().join(format!("full{n}")), &viewer, &cache], round)
     };
-    let first = same_as_full("first");
+    let first = same_as_full(0, "first");
     let page = "index.html";
     assert!(String::from_utf8_lossy(&first[page]).contains("tags/ports/"), "{page} links s000's tag");
     write_story_dated(&site, 59, 0, "Story 59", &["Ports"], "Text.", false);
-    let retagged = same_as_full("s059 tagged Ports");
+    let retagged = same_as_full(1, "s059 tagged Ports");
     assert!(String::from_utf8_lossy(&retagged[page]).contains("tags/ports-2/"), "{page}: \"ports\" moved");
     std::fs::write(site.join("s001/hero.png"), photo(200)).unwrap();
-    let pictured = same_as_full("s001's photo replaced");
+    let pictured = same_as_full(2, "s001's photo replaced");
     assert!(pictured[page] != retagged[page], "{page} shows s001's new picture");
 }

@@ -59,7 +59,7 @@ use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
 use feeds::{SitemapUrl, FEED_ENTRIES};
 use files::{
-    as_story_json, below, check_viewer, cmp_parent, cmp_slashed, copy_file, copy_static, copy_viewer,
+    below, check_viewer, cmp_as_story_json, cmp_parent, cmp_slashed, copy_file, copy_static, copy_viewer,
     local_path, parent_bytes, site_embed_js,
 };
 use head::{site_root, Site};
@@ -293,15 +293,18 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let made_pages = |page: &mut dyn FnMut(String, String) -> Result<(), Failure>| {
         let stem = crate::index::CATALOG_STEM;
         let title = crate::index::title_of(&site);
-        // The bundles kept, sorted by number (4 bytes each: a sorted copy
-        // of what was kept of them took 88 bytes a story).
+        // The bundles kept, by number, each with its date (16 bytes each:
+        // a sorted copy of what was kept of them took 88 bytes a story;
+        // the date looked up at each comparison, 0.25 s at 100,000). No
+        // two bundles are one: an unstable sort gives the one order.
         let listed = |j: u32| docs.listed_of(bundle_files[j as usize]);
-        let mut order: Vec<u32> = (0..bundles.len() as u32).filter(|&j| listed(j).is_some()).collect();
-        order.sort_by(|&a, &b| {
-            let published = |j| listed(j).and_then(|l| l.published);
-            crate::index::newest_first(published(a), published(b))
-                .then_with(|| as_story_json(bundles[a as usize]).cmp(as_story_json(bundles[b as usize])))
+        let mut dated: Vec<(Option<i64>, u32)> =
+            (0..bundles.len() as u32).filter_map(|j| Some((listed(j)?.published, j))).collect();
+        dated.sort_unstable_by(|&(da, a), &(db, b)| {
+            crate::index::newest_first(da, db)
+                .then_with(|| cmp_as_story_json(bundles[a as usize], bundles[b as usize]))
         });
+        let order: Vec<u32> = dated.into_iter().map(|(_, j)| j).collect();
         let entries = order.iter().filter_map(|&j| Some((j, listed(j)?))).map(|(j, l)| {
             let href = hrefs.of(&bundles[j as usize].with_file_name("story.json"));
             listing.entry(l, href).map_err(|e| Failure::Run(format!("the catalog's entries: {e}")))
