@@ -222,7 +222,7 @@ impl Listing {
     }
 
     /// The catalog entry of a story kept, given its `href` (which depends
-    /// on the path the story was reached by: see [`check::Docs::listed`]).
+    /// on the path the story was reached by: see `check::Docs::listed`).
     pub fn entry(&self, listed: &Listed, href: String) -> std::io::Result<EntryOut> {
         let (bytes, end) = self.record(listed)?;
         let mut entry: EntryOut = serde_json::from_slice(&bytes[4..end]).map_err(std::io::Error::other)?;

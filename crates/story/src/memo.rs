@@ -305,7 +305,7 @@ impl Writer {
     }
 
     /// The memo after `last` (read for the same context `c`): `last`
-    /// itself, grown, when it can be ([`Memo::can_grow`]) and no other
+    /// itself, grown, when it can be (`Memo::can_grow`) and no other
     /// program is writing it; else a new one at `path`.
     pub fn after(last: Option<&Memo>, path: &Path, c: &[u8]) -> io::Result<Writer> {
         let Some(last) = last.filter(|m| m.can_grow()) else { return Writer::new(path, c) };

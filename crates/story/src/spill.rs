@@ -6,7 +6,7 @@
 //! room is freed when the [`Spill`] is dropped.
 //!
 //! A spill made with [`Spill::held`] keeps its first bytes in memory
-//! instead, up to a budget its user sets (in blocks of [`BLOCK`], so it
+//! instead, up to a budget its user sets (in blocks of `BLOCK`, so it
 //! never holds more than it needs, nor copies what it holds to grow): at
 //! 100,000 stories the stories' records are then read back with no system
 //! call (each `pread` of a 42-byte record cost more than the work it was

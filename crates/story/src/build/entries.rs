@@ -81,7 +81,7 @@ pub struct Entries {
 
 /// A thumbnail's address and the point its crops keep in view: what its
 /// versions depend on ([`Entries::thumbnail`]).
-pub type Thumbnail = (SafeUrl, Option<(u8, u8)>);
+pub(super) type Thumbnail = (SafeUrl, Option<(u8, u8)>);
 
 /// [`Entries::thumb_of`] of an entry without a thumbnail (or whose
 /// thumbnail has no address).

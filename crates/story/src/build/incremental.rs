@@ -15,7 +15,7 @@
 //! thumbnails and its tags' folders are the same ([`list_key`]). Feeds,
 //! sitemaps and the catalog's files are written every time.
 //!
-//! After a build, [`changes`] compares the new site with the old one file by
+//! After a build, [`super::changes`] compares the new site with the old one file by
 //! file (a reused page is the same inode; anything else is compared byte
 //! for byte), so `--changes FILE` lists exactly what a deploy must upload
 //! and delete.
@@ -50,7 +50,7 @@ pub struct Previous {
 }
 
 /// The site before the previous one, kept beside OUT after a build (see
-/// [`super::staging::Staging::adopt_spare`]) and brought up to date in
+/// `Staging::adopt_spare`) and brought up to date in
 /// place by the next: only the pages whose key changed since it was built
 /// are written, so an unchanged story costs no file operation at all
 /// (linking its five files into a fresh folder cost about 3 s at 100,000

@@ -102,7 +102,7 @@ pub struct Built {
     /// Stories whose pages were taken from the previous build unchanged.
     pub reused: usize,
     /// Of those, the stories kept from what they gave the last build
-    /// (their JSON unchanged), not parsed again ([`memo`]).
+    /// (their JSON unchanged), not parsed again (`memo`).
     pub remembered: usize,
     /// Of those, the stories not even read: their file's stamp vouched
     /// for their bytes ([`crate::memo::Stamp`]).

@@ -26,7 +26,7 @@ fn id_text(held: &Held, keeper: Option<&dyn Keeper>) -> String {
     }
 }
 
-/// A story's id as the check knows it: a 128-bit hash ([`short_hash`]),
+/// A story's id as the check knows it: a 128-bit hash (`short_hash`),
 /// 16 bytes where the id held was about 48 with its allocation.
 pub type IdKey = [u8; 16];
 
