@@ -190,7 +190,7 @@ pub(super) fn cmp_as_story_json(a: &Path, b: &Path) -> std::cmp::Ordering {
 
 /// An absolute path of one name or more, none empty (`//`, a trailing
 /// `/`), `.` or `..`: its components are `/` and its names.
-fn plain(path: &[u8]) -> bool {
+pub(super) fn plain(path: &[u8]) -> bool {
     path.strip_prefix(b"/").is_some_and(|names| {
         !names.is_empty() && names.split(|&c| c == b'/').all(|n| !n.is_empty() && n != b"." && n != b"..")
     })

@@ -258,9 +258,8 @@ pub(super) fn folder_of(site: &Path, file: &Path) -> Result<String, Failure> {
     let (site_bytes, bytes) = (site.as_os_str().as_encoded_bytes(), file.as_os_str().as_encoded_bytes());
     if let Some(rest) = bytes.strip_prefix(site_bytes).and_then(|r| r.strip_prefix(b"/")) {
         if let Some(end) = rest.iter().rposition(|&b| b == b'/') {
-            let dir = &rest[..end];
-            let plain = !site_bytes.is_empty()
-                && dir.split(|&b| b == b'/').all(|name| !name.is_empty() && name != b"." && name != b"..");
+            let (slashed, dir) = (&bytes[site_bytes.len()..site_bytes.len() + 1 + end], &rest[..end]);
+            let plain = !site_bytes.is_empty() && super::files::plain(slashed);
             if let (true, Ok(dir)) = (plain, std::str::from_utf8(dir)) {
                 return Ok(format!("{dir}/"));
             }
