@@ -172,20 +172,57 @@ pub(super) fn cmp_parent(parent: &[u8], target: &[u8]) -> std::cmp::Ordering {
     }
 }
 
-/// Two bundle files' paths compared as paths (component by component) of
-/// their `story.json`s (a `story.md` is published as `story.json` beside
-/// it), without a copy. (Compared as components, 100,000 bundles took
-/// 0.3 s to sort by date.)
-pub(super) fn cmp_as_story_json(a: &Path, b: &Path) -> std::cmp::Ordering {
-    let (pa, pb) = (parent_bytes(a), parent_bytes(b));
-    if plain(pa) && plain(pb) {
-        // A plain path's components, in order, are its bytes with each
-        // `/` made the lowest byte: a name ends before any longer one.
-        let tail: &[u8] = b"/story.json";
-        let mapped = |c: &u8| if *c == b'/' { 0 } else { *c };
-        return pa.iter().chain(tail).map(mapped).cmp(pb.iter().chain(tail).map(mapped));
+/// Bundle files in the order of their `story.json`s' paths, component by
+/// component (a `story.md` is published as `story.json` beside it). Each
+/// folder's bytes are found, and checked plain, once: found again at each
+/// comparison, sorting 100,000 bundles by date took 0.3 s when most
+/// shared their date (as components, 0.3 s before that).
+pub(super) struct StoryJsonOrder<'a> {
+    files: &'a [&'a Path],
+    /// Each file's [`parent_bytes`], when every one is [`plain`].
+    parents: Option<Vec<&'a [u8]>>,
+}
+
+impl<'a> StoryJsonOrder<'a> {
+    pub(super) fn new(files: &'a [&'a Path]) -> Self {
+        let parents: Vec<&[u8]> = files.iter().map(|f| parent_bytes(f)).collect();
+        let all_plain = parents.iter().all(|p| plain(p));
+        StoryJsonOrder { files, parents: all_plain.then_some(parents) }
     }
-    as_story_json(a).cmp(as_story_json(b))
+
+    /// File `a` against file `b` (their places in the files given).
+    pub(super) fn cmp(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        match &self.parents {
+            Some(parents) => cmp_plain_story_json(parents[a], parents[b]),
+            None => as_story_json(self.files[a]).cmp(as_story_json(self.files[b])),
+        }
+    }
+}
+
+/// Two [`plain`] folders' `story.json`s compared as paths: a plain
+/// path's components, in order, are its bytes with each `/` made the
+/// lowest byte (a name ends before any longer one). What they share is
+/// skipped eight bytes at a time.
+fn cmp_plain_story_json(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let n = common_prefix(a, b);
+    let tail: &[u8] = b"/story.json";
+    let mapped = |c: &u8| if *c == b'/' { 0 } else { *c };
+    a[n..].iter().chain(tail).map(mapped).cmp(b[n..].iter().chain(tail).map(mapped))
+}
+
+/// How many bytes `a` and `b` begin with alike.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut at = 0;
+    while at + 8 <= n {
+        let word = |s: &[u8]| u64::from_le_bytes(s[at..at + 8].try_into().expect("eight bytes"));
+        let differ = word(a) ^ word(b);
+        if differ != 0 {
+            return at + (differ.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + a[at..n].iter().zip(&b[at..n]).take_while(|(x, y)| x == y).count()
 }
 
 /// An absolute path of one name or more, none empty (`//`, a trailing
@@ -212,11 +249,24 @@ mod tests {
         /// nested bundles, dots, doubled slashes and relative paths.
         #[test]
         fn bundles_compare_as_their_story_json_paths(
-            a in "/?([a.b/-]{1,3}/){0,3}story\\.(json|md)",
-            b in "/?([a.b/-]{1,3}/){0,3}story\\.(json|md)",
+            a in "/?([a.b/-]{1,12}/){0,3}story\\.(json|md)",
+            b in "/?([a.b/-]{1,12}/){0,3}story\\.(json|md)",
         ) {
             let (a, b) = (std::path::Path::new(&a), std::path::Path::new(&b));
-            prop_assert_eq!(super::cmp_as_story_json(a, b), super::as_story_json(a).cmp(super::as_story_json(b)));
+            let want = super::as_story_json(a).cmp(super::as_story_json(b));
+            let files = [a, b];
+            prop_assert_eq!(super::StoryJsonOrder::new(&files).cmp(0, 1), want);
+            // One plain, one not: each path compared as components.
+            let files = [a, b, std::path::Path::new("x//story.json")];
+            prop_assert_eq!(super::StoryJsonOrder::new(&files).cmp(0, 1), want);
+        }
+
+        /// Two texts' common beginning, found eight bytes at a time, is
+        /// the one found a byte at a time.
+        #[test]
+        fn a_common_prefix_is_found_a_word_at_a_time(a in "[ab]{0,40}", b in "[ab]{0,40}") {
+            let want = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            prop_assert_eq!(super::common_prefix(a.as_bytes(), b.as_bytes()), want);
         }
     }
 

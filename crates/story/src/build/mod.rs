@@ -59,8 +59,8 @@ use crate::sandbox::Sandbox;
 use catalogs::{site_catalog, SiteCatalog};
 use feeds::{SitemapUrl, FEED_ENTRIES};
 use files::{
-    below, check_viewer, cmp_as_story_json, cmp_parent, cmp_slashed, copy_file, copy_static, copy_viewer,
-    local_path, parent_bytes, site_embed_js,
+    below, check_viewer, cmp_parent, cmp_slashed, copy_file, copy_static, copy_viewer, local_path,
+    parent_bytes, site_embed_js, StoryJsonOrder,
 };
 use head::{site_root, Site};
 use phases::Phases;
@@ -298,11 +298,11 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         // the date looked up at each comparison, 0.25 s at 100,000). No
         // two bundles are one: an unstable sort gives the one order.
         let listed = |j: u32| docs.listed_of(bundle_files[j as usize]);
+        let by_path = StoryJsonOrder::new(&bundles);
         let mut dated: Vec<(Option<i64>, u32)> =
             (0..bundles.len() as u32).filter_map(|j| Some((listed(j)?.published, j))).collect();
         dated.sort_unstable_by(|&(da, a), &(db, b)| {
-            crate::index::newest_first(da, db)
-                .then_with(|| cmp_as_story_json(bundles[a as usize], bundles[b as usize]))
+            crate::index::newest_first(da, db).then_with(|| by_path.cmp(a as usize, b as usize))
         });
         let order: Vec<u32> = dated.into_iter().map(|(_, j)| j).collect();
         let entries = order.iter().filter_map(|&j| Some((j, listed(j)?))).map(|(j, l)| {
