@@ -131,21 +131,38 @@ pub fn each_page<E>(
     stem: &str,
     mut page: impl FnMut(String, String) -> Result<(), E>,
 ) -> Result<(), E> {
-    let count = total.div_ceil(layout::CATALOG_PAGE).max(1);
-    for n in 1..=count {
+    for n in 1..=page_count(total) {
         let stories = entries.by_ref().take(layout::CATALOG_PAGE).collect::<Result<Vec<EntryOut>, E>>()?;
-        let paged = count > 1;
-        let out = CatalogOut {
-            format: FORMAT,
-            title: title.to_owned(),
-            total: paged.then_some(total),
-            prev: (n > 1).then(|| page_name(stem, n - 1)),
-            next: (n < count).then(|| page_name(stem, n + 1)),
-            stories,
-        };
-        page(page_name(stem, n), crate::out::to_json(&out))?;
+        page(page_name(stem, n), page_json(title, total, n, stem, stories))?;
     }
     Ok(())
+}
+
+/// How many pages a catalog of `total` entries has ([`each_page`]).
+pub fn page_count(total: usize) -> usize {
+    total.div_ceil(layout::CATALOG_PAGE).max(1)
+}
+
+/// Which of a catalog's entries (newest first, from 0) page `n` (from 1)
+/// holds.
+pub fn page_range(total: usize, n: usize) -> std::ops::Range<usize> {
+    let start = (n.saturating_sub(1) * layout::CATALOG_PAGE).min(total);
+    start..(start + layout::CATALOG_PAGE).min(total)
+}
+
+/// Page `n` (from 1) of a catalog of `total` entries titled `title`, its
+/// entries `stories`, as JSON ([`each_page`]).
+pub fn page_json(title: &str, total: usize, n: usize, stem: &str, stories: Vec<EntryOut>) -> String {
+    let count = page_count(total);
+    let out = CatalogOut {
+        format: FORMAT,
+        title: title.to_owned(),
+        total: (count > 1).then_some(total),
+        prev: (n > 1).then(|| page_name(stem, n - 1)),
+        next: (n < count).then(|| page_name(stem, n + 1)),
+        stories,
+    };
+    crate::out::to_json(&out)
 }
 
 /// The catalog's order by `published` (in seconds): newest first,

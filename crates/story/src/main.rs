@@ -233,6 +233,13 @@ fn cmd_build(opts: build::Options) -> ExitCode {
                     built.recalled
                 );
             }
+            if built.catalog_pages.0 > 0 {
+                eprintln!(
+                    "story build: {} of the catalog's {} kept as the last build made them",
+                    built.catalog_pages.0,
+                    report::count_as(built.catalog_pages.1, "page", "pages"),
+                );
+            }
             if let Some(leftover) = &built.leftover {
                 eprintln!("story build: the new site is in {}, but {leftover}", opts.out.display());
             }

@@ -11,9 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::json;
+use support::edits::{build, photo, same_as_full, tree, write_story, write_story_dated, URL};
 use support::{fake_viewer, text, TempDir};
-
-const URL: &str = "https://news.example/";
 
 /// A small deterministic generator (no dependency; the seed is printed on failure).
 struct Lcg(u64);
@@ -26,68 +25,6 @@ impl Lcg {
 
 const TAGS: [&str; 5] = ["Ports", "Energy", "Rail", "ports", "Städte"];
 
-fn photo(shade: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([shade, (x * 4) as u8, (y * 5) as u8]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-fn write_story(site: &Path, n: usize, title: &str, tags: &[&str], text: &str, with_photo: bool) {
-    write_story_dated(site, n, n, title, tags, text, with_photo);
-}
-
-/// [`write_story`] with the date story `day` would have.
-fn write_story_dated(
-    site: &Path,
-    n: usize,
-    day: usize,
-    title: &str,
-    tags: &[&str],
-    text: &str,
-    with_photo: bool,
-) {
-    let dir = site.join(format!("s{n:03}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut story = json!({
-        "format": "story/1", "id": format!("s{n:03}"), "lang": "en", "title": title,
-        "published": format!("2026-0{}-{:02}T10:00:00Z", 1 + day % 9, 1 + day % 28), "tags": tags,
-        "sections": [{ "heading": "One", "blocks": [text] }]
-    });
-    if with_photo {
-        story["hero"] = json!({ "src": "hero.png", "alt": "A test card", "width": 64, "height": 48 });
-        if !dir.join("hero.png").exists() {
-            std::fs::write(dir.join("hero.png"), photo(n as u8)).unwrap();
-        }
-    }
-    std::fs::write(dir.join("story.json"), story.to_string()).unwrap();
-}
-
-/// Asserts that `out` holds what a full build of `site` into `full` (a new
-/// folder, removed after) writes, byte for byte; returns `out`'s files.
-fn same_as_full([site, out, full, viewer, cache]: [&Path; 5], round: &str) -> BTreeMap<String, Vec<u8>> {
-    build(site, full, viewer, cache, None);
-    let (inc, whole) = (tree(out), tree(full));
-    assert_eq!(inc.keys().collect::<Vec<_>>(), whole.keys().collect::<Vec<_>>(), "{round}");
-    for (p, bytes) in &inc {
-        assert!(bytes == &whole[p], "{round}: {p} differs from a full build's");
-    }
-    std::fs::remove_dir_all(full).unwrap();
-    inc
-}
-
-fn build(site: &Path, out: &Path, viewer: &Path, cache: &Path, changes: Option<&Path>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_story"));
-    cmd.arg("build").arg(site).arg("--out").arg(out).args(["--url", URL, "--viewer"]).arg(viewer);
-    cmd.arg("--cache").arg(cache);
-    if let Some(c) = changes {
-        cmd.arg("--changes").arg(c);
-    }
-    let o = cmd.output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    o
-}
-
 /// A build that stops on an error in the input (exit status 1).
 fn refused(site: &Path, out: &Path, viewer: &Path, cache: &Path) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_story"));
@@ -95,24 +32,6 @@ fn refused(site: &Path, out: &Path, viewer: &Path, cache: &Path) -> Output {
     let o = cmd.arg("--cache").arg(cache).output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     o
-}
-
-/// Every regular file below `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut todo: Vec<PathBuf> = vec![dir.to_owned()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            if e.file_type().unwrap().is_dir() {
-                todo.push(e.path());
-            } else {
-                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// Every folder below `dir` (a full build leaves none empty, and an

@@ -12,7 +12,6 @@ use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 
 use serde_json::value::RawValue;
-use story_format::date::Timestamp;
 use story_format::url::{SafeUrl, Url};
 use story_format::{parse_document, Catalog, Document, Entry, Image};
 
@@ -286,23 +285,49 @@ impl Entries {
 /// [`Entries`] as its pages are added.
 pub(super) struct Gathering {
     entries: Entries,
-    /// The last entry's date so far, and whether every page so far
-    /// follows the one before (each is newest first, as parsed).
-    last: Option<Option<Timestamp>>,
+    /// The last entry's date so far (as it is ordered: its seconds, then
+    /// its text), and whether every page so far follows the one before
+    /// (each is newest first, as parsed).
+    last: Option<Option<(i64, String)>>,
     sorted: bool,
 }
 
-impl Gathering {
-    /// Adds the next page: `bytes` as written to `path`, its address
-    /// `url`, and `catalog` as the parser read it (its entries newest
-    /// first; each one's `index` its place in the file's `stories`).
-    pub(super) fn add(
-        &mut self,
-        path: PathBuf,
-        url: Url,
+/// What one page gives [`Entries`] besides the catalog's own fields (its
+/// first page's): its `format` as written, and each entry's place in it
+/// and what the lists and the search index need of it. A page's is kept
+/// between builds ([`super::kept_pages`]), so an unchanged page is
+/// neither made nor parsed again.
+#[derive(Debug, PartialEq)]
+pub(super) struct GatheredPage {
+    pub(super) format: String,
+    pub(super) entries: Vec<GatheredEntry>,
+}
+
+/// An entry of a [`GatheredPage`].
+#[derive(Debug, PartialEq)]
+pub(super) struct GatheredEntry {
+    /// Its JSON's bytes in the page, and its place in the page's `stories`.
+    pub(super) start: u32,
+    pub(super) len: u32,
+    pub(super) index: u32,
+    pub(super) thumbnail: Option<Thumbnail>,
+    /// Its [`entry_digest`].
+    pub(super) digest: u64,
+    pub(super) id: IdHash,
+    pub(super) tags: Vec<String>,
+    /// Its `published`: the seconds, and the text (what orders two).
+    pub(super) published: Option<(i64, String)>,
+}
+
+impl GatheredPage {
+    /// What the page `bytes` gives, `catalog`'s entries as the parser read
+    /// them (each one's `index` its place in the file's `stories`);
+    /// `bad` says what is wrong with the file.
+    pub(super) fn of(
         bytes: &[u8],
-        catalog: Catalog,
-    ) -> Result<(), Failure> {
+        entries: Vec<Entry>,
+        bad: &dyn Fn(String) -> Failure,
+    ) -> Result<GatheredPage, Failure> {
         #[derive(serde::Deserialize)]
         struct Raw<'a> {
             #[serde(borrow)]
@@ -310,9 +335,48 @@ impl Gathering {
             #[serde(borrow)]
             stories: Vec<&'a RawValue>,
         }
-        let bad = |why: String| Failure::Run(format!("{}: {why}", path.display()));
         let raw: Raw<'_> = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
         let offset = |v: &RawValue| v.get().as_ptr() as usize - bytes.as_ptr() as usize;
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let value = raw.stories.get(entry.index).ok_or_else(|| bad("an entry out of place".into()))?;
+            let (start, len) = (offset(value), value.get().len());
+            let (Ok(start), Ok(len), Ok(index)) =
+                (u32::try_from(start), u32::try_from(len), u32::try_from(entry.index))
+            else {
+                return Err(bad("too large to index".into()));
+            };
+            out.push(GatheredEntry {
+                start,
+                len,
+                index,
+                thumbnail: entry.thumbnail.as_deref().and_then(|t| Some((t.src.clone()?, t.focus))),
+                digest: entry_digest(raw.format.get(), value.get()),
+                id: id_hash(&entry.id),
+                tags: entry.tags,
+                published: entry.published.map(|t| (t.unix, t.raw)),
+            });
+        }
+        Ok(GatheredPage { format: raw.format.get().to_owned(), entries: out })
+    }
+}
+
+impl Gathering {
+    /// Adds the next page: `bytes` as written to `path`, its address
+    /// `url`, and `catalog` as the parser read it (its entries newest
+    /// first; each one's `index` its place in the file's `stories`).
+    /// `keep` is shown what the page gave, before it is added.
+    pub(super) fn add(
+        &mut self,
+        path: PathBuf,
+        url: Url,
+        bytes: &[u8],
+        catalog: Catalog,
+        keep: impl FnOnce(&GatheredPage),
+    ) -> Result<(), Failure> {
+        let bad = |why: String| Failure::Run(format!("{}: {why}", path.display()));
+        let page = GatheredPage::of(bytes, catalog.entries, &bad)?;
+        keep(&page);
         let e = &mut self.entries;
         if e.pages.is_empty() {
             e.minor_version = catalog.minor_version;
@@ -320,35 +384,41 @@ impl Gathering {
             e.titled = catalog.titled;
             e.image = catalog.image;
         }
-        let page = u32::try_from(e.pages.len()).map_err(|_| bad("too many pages".into()))?;
-        for entry in catalog.entries {
-            let value = raw.stories.get(entry.index).ok_or_else(|| bad("an entry out of place".into()))?;
-            let (start, len) = (offset(value), value.get().len());
-            let (Ok(start), Ok(len), Ok(index), Ok(number)) = (
-                u32::try_from(start),
-                u32::try_from(len),
-                u32::try_from(entry.index),
-                u32::try_from(e.spots.len()),
-            ) else {
-                return Err(bad("too large to index".into()));
-            };
-            e.spots.push(Spot { page, start, len, index });
-            let thumbnail = entry.thumbnail.as_deref().and_then(|t| Some((t.src.clone()?, t.focus)));
-            e.thumb_of.push(match thumbnail {
+        self.add_gathered(path, url, page)
+    }
+
+    /// Adds the next page as it was gathered before ([`GatheredPage`]),
+    /// unparsed: never the first, which also gives the catalog's title
+    /// and image.
+    pub(super) fn add_kept(&mut self, path: PathBuf, url: Url, page: GatheredPage) -> Result<(), Failure> {
+        if self.entries.pages.is_empty() {
+            return Err(Failure::Run(format!("{}: a catalog's first page is parsed", path.display())));
+        }
+        self.add_gathered(path, url, page)
+    }
+
+    fn add_gathered(&mut self, path: PathBuf, url: Url, page: GatheredPage) -> Result<(), Failure> {
+        let bad = |why: &str| Failure::Run(format!("{}: {why}", path.display()));
+        let e = &mut self.entries;
+        let page_number = u32::try_from(e.pages.len()).map_err(|_| bad("too many pages"))?;
+        for entry in page.entries {
+            let number = u32::try_from(e.spots.len()).map_err(|_| bad("too large to index"))?;
+            e.spots.push(Spot { page: page_number, start: entry.start, len: entry.len, index: entry.index });
+            e.thumb_of.push(match entry.thumbnail {
                 Some(t) => {
                     e.thumbs.push(t);
-                    u32::try_from(e.thumbs.len() - 1).map_err(|_| bad("too many thumbnails".into()))?
+                    u32::try_from(e.thumbs.len() - 1).map_err(|_| bad("too many thumbnails"))?
                 }
                 None => NO_THUMBNAIL,
             });
-            e.digests.push(entry_digest(raw.format.get(), value.get()));
-            e.by_id.push((id_hash(&entry.id), number));
-            for t in &entry.tags {
+            e.digests.push(entry.digest);
+            e.by_id.push((entry.id, number));
+            for t in entry.tags {
                 let at = match e.tag_at.get(t.as_str()) {
                     Some(&at) => at,
                     None => {
                         e.tag_at.insert(t.clone(), e.tags.len());
-                        e.tags.push(t.clone());
+                        e.tags.push(t);
                         e.lists.push(Vec::new());
                         e.tags.len() - 1
                     }
@@ -363,7 +433,7 @@ impl Gathering {
             }
             self.last = Some(entry.published);
         }
-        e.pages.push(PageFile { path, url, format: raw.format.get().to_owned() });
+        e.pages.push(PageFile { path, url, format: page.format });
         Ok(())
     }
 
@@ -419,8 +489,9 @@ impl Gathering {
 }
 
 /// `a` then `b` is newest first (entries without a date last), as the
-/// parser and [`Gathering::done`] order them.
-fn newer_first(a: &Option<Timestamp>, b: &Option<Timestamp>) -> bool {
+/// parser and [`Gathering::done`] order them (a date's seconds, then its
+/// text, as a `Timestamp` is ordered).
+fn newer_first(a: &Option<(i64, String)>, b: &Option<(i64, String)>) -> bool {
     b <= a
 }
 
@@ -459,7 +530,7 @@ mod tests {
                 panic!("{rel}")
             };
             all.extend(c.entries.iter().cloned());
-            g.add(path, url, json.as_bytes(), c).unwrap();
+            g.add(path, url, json.as_bytes(), c, |_| ()).unwrap();
         }
         (g.done().unwrap(), all)
     }

@@ -31,6 +31,7 @@ pub mod feeds;
 mod files;
 pub mod head;
 pub mod incremental;
+mod kept_pages;
 mod lists;
 mod manifest;
 mod memo;
@@ -109,6 +110,9 @@ pub struct Built {
     pub unread: usize,
     /// The stories whose check was recalled ([`check::Recalled`]), not parsed.
     pub recalled: usize,
+    /// The catalog's pages made from the bundles that were kept as the
+    /// last build made them (`kept_pages`), and its pages in all.
+    pub catalog_pages: (usize, usize),
     /// With `--changes`: the files added, changed and removed.
     pub changes: Option<Vec<changes::Change>>,
     /// The search index's files and bytes.
@@ -290,7 +294,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // stories, as `story index` makes it, a page at a time. What follows
     // streams the stories again, one at a time, and reads the catalog's
     // entries from its pages.
-    let made_pages = |page: &mut dyn FnMut(String, String) -> Result<(), Failure>| {
+    let made_pages = |page: &mut catalogs::PageSink<'_>| {
         let stem = crate::index::CATALOG_STEM;
         let title = crate::index::title_of(&site);
         // The bundles kept, by number, each with its date (16 bytes each:
@@ -305,14 +309,28 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             crate::index::newest_first(da, db).then_with(|| by_path.cmp(a as usize, b as usize))
         });
         let order: Vec<u32> = dated.into_iter().map(|(_, j)| j).collect();
-        let entries = order.iter().filter_map(|&j| Some((j, listed(j)?))).map(|(j, l)| {
-            let href = hrefs.of(&bundles[j as usize].with_file_name("story.json"));
-            listing.entry(l, href).map_err(|e| Failure::Run(format!("the catalog's entries: {e}")))
-        });
-        crate::index::each_page(&title, order.len(), entries, stem, page)
+        let total = order.len();
+        for n in 1..=crate::index::page_count(total) {
+            let these = &order[crate::index::page_range(total, n)];
+            let name = crate::index::page_name(stem, n);
+            let json_of = |j: u32| listed(j).map_or([0; 16], |l| l.json);
+            let path_of = |j: u32| bundles[j as usize].as_os_str().as_encoded_bytes();
+            let key =
+                kept_pages::page_key(&title, &name, total, these.iter().map(|&j| (path_of(j), json_of(j))));
+            page(name, key, &mut || {
+                let entries = these.iter().filter_map(|&j| Some((j, listed(j)?))).map(|(j, l)| {
+                    let href = hrefs.of(&bundles[j as usize].with_file_name("story.json"));
+                    listing.entry(l, href).map_err(|e| Failure::Run(format!("the catalog's entries: {e}")))
+                });
+                Ok(crate::index::page_json(&title, total, n, stem, entries.collect::<Result<_, _>>()?))
+            })?;
+        }
+        Ok(())
     };
-    let SiteCatalog { catalog, thumbnails, own: has_catalog } =
-        site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len())?;
+    let kept_at = memo::memo_path(&opts.out, "pages");
+    let kept = (kept_at.as_path(), memo::context(&site, &root));
+    let SiteCatalog { catalog, thumbnails, own: has_catalog, kept: kept_pages } =
+        site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len(), (kept.0, &kept.1))?;
     others.extend(catalog.page_files().filter_map(rel));
     drop(listing); // its spill's room
                    // The site's name: its catalog's own title, else its address's host
@@ -393,7 +411,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             site.join(clash).display()
         )));
     }
-    used.extend(thumbnails.iter().filter_map(|a| below(&root, a.url.as_str())));
+    used.extend(thumbnails.iter().filter_map(|a| below(&root, a.as_str())));
     // Newest first; the same date in folder order (the bundles' order).
     // No two stories share a bundle, so the order is total and an
     // unstable sort (no copy of the list) gives it.
@@ -527,6 +545,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         remembered: summaries.iter().filter(|s| s.remembered).count(),
         unread: summaries.iter().filter(|s| s.unread).count(),
         recalled,
+        catalog_pages: (kept_pages, catalog.page_files().count()),
         changes,
         search,
         context: Context { info, folders, bundles: Arc::new(bundle_keys(&bundles)) },

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod edits;
 pub mod site;
 
 use std::path::{Path, PathBuf};
