@@ -30,6 +30,7 @@ use recall::recalled;
 pub use recall::Recalled;
 
 use crate::markdown;
+use crate::memo::Stamp;
 use crate::paths::Paths;
 use crate::report::{shown, Report};
 use crate::sandbox::{Sandbox, Skipped};
@@ -134,10 +135,10 @@ pub fn check_files_and_docs(
     // part's results then put in their slots in order. (All at once, the
     // results and their slots were both held: 160 MB more at 1,000,000.)
     for p in 0..files.len().div_ceil(CHECK_PART) {
-        let part: Vec<&Path> =
-            (p * CHECK_PART..files.len().min((p + 1) * CHECK_PART)).map(|i| &files[i]).collect();
-        let loaded = crate::parallel::parallel_io(&part, |f| {
-            Ok::<_, std::convert::Infallible>(Cache::read(sandbox, f, keeper, false, files.walked()))
+        let part: Vec<usize> = (p * CHECK_PART..files.len().min((p + 1) * CHECK_PART)).collect();
+        let loaded = crate::parallel::parallel_io(&part, |&i| {
+            let walked = files.walked().then(|| files.stamp(i));
+            Ok::<_, std::convert::Infallible>(Cache::read(sandbox, &files[i], keeper, false, walked))
         });
         for (i, (key, checked)) in loaded.unwrap_or_else(|never| match never {}).into_iter().enumerate() {
             let (slot, new) = cache.slot(key, checked, (p * CHECK_PART + i) as u32);
@@ -300,7 +301,7 @@ impl Cache<'_> {
         match self.index.get(&key) {
             Some(&slot) => slot,
             None => {
-                let (key, checked) = Cache::read(&self.sandbox, path, None, true, false);
+                let (key, checked) = Cache::read(&self.sandbox, path, None, true, None);
                 self.slot(key, checked, LOADED).0
             }
         }
@@ -325,17 +326,18 @@ impl Cache<'_> {
     /// path, and that path when it is a catalog) and what the check found
     /// (a story's document, or what `keeper` keeps of it). Its report is
     /// kept when it has something to say, it is a catalog's, or `named`.
-    /// `walked`: `path` is of a walk's list ([`Paths::walked`]).
+    /// `walked`: `path` is of a walk's list ([`Paths::walked`]), with
+    /// its stamp when the walk saw it ([`Paths::stamp`]).
     fn read(
         sandbox: &Sandbox,
         path: &Path,
         keeper: Option<&dyn Keeper>,
         named: bool,
-        walked: bool,
+        walked: Option<Option<Stamp>>,
     ) -> ((PathKey, Option<PathBuf>), Held) {
         let real_and_meta = match walked {
-            true => sandbox.walked_and_lstat(path),
-            false => sandbox.canonical_and_lstat(path),
+            Some(stamp) => sandbox.walked_and_lstat(path, stamp),
+            None => sandbox.canonical_and_lstat(path),
         };
         let (real, meta) = match real_and_meta {
             Ok((real, meta)) => (Some(real), meta),

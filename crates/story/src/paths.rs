@@ -1,8 +1,11 @@
 //! A list of paths in one buffer: what a walk of SITE found, held for a
 //! whole build. A `Vec<PathBuf>` cost about 126 bytes a file (a 24-byte
 //! header, and the path's own allocation, which `join` leaves about
-//! half empty); here a file costs its path's bytes and 4 more.
+//! half empty); here a file costs its path's bytes and 4 more. A walk's
+//! list also holds each file's stamp until the check has used it
+//! ([`Paths::stamp`]).
 
+use crate::memo::Stamp;
 use std::io;
 use std::ops::Index;
 use std::path::Path;
@@ -17,6 +20,10 @@ pub struct Paths {
     /// Every path was found by [`crate::sandbox::Sandbox::walk`] of a
     /// canonical folder ([`Paths::walked`]).
     walked: bool,
+    /// What the walk's `lstat` of each path, asked from its folder by
+    /// its name, said: its stamp when it was a regular file. Empty, or
+    /// one for each path.
+    stamps: Vec<Option<Stamp>>,
 }
 
 impl Paths {
@@ -30,6 +37,24 @@ impl Paths {
     pub fn push(&mut self, path: &Path) -> io::Result<()> {
         // A path from anywhere: the list is no longer only a walk's.
         self.walked = false;
+        if !self.stamps.is_empty() {
+            self.stamps = Vec::new();
+        }
+        self.push_bytes(path)
+    }
+
+    /// Adds `path`, found by a walk, with what its `lstat` said
+    /// ([`Paths::stamp`]).
+    pub(crate) fn push_walked(&mut self, path: &Path, stamp: Option<Stamp>) -> io::Result<()> {
+        if self.stamps.len() != self.len() {
+            return self.push(path);
+        }
+        self.push_bytes(path)?;
+        self.stamps.push(stamp);
+        Ok(())
+    }
+
+    fn push_bytes(&mut self, path: &Path) -> io::Result<()> {
         let bytes = path.as_os_str().as_encoded_bytes();
         let end = u32::try_from(self.bytes.len() + bytes.len()).map_err(|_| {
             io::Error::other(format!("more files than a build can list ({} of them)", self.len()))
@@ -49,16 +74,37 @@ impl Paths {
     /// The paths of `parts`, in order, in a list that holds them with no
     /// room to spare (growing one path at a time leaves up to half of
     /// it unused).
+    /// Each part's stamps come too when every part has them.
     pub fn concat(parts: &[Paths]) -> io::Result<Paths> {
+        let len = parts.iter().map(Paths::len).sum();
+        let stamped = parts.iter().all(|p| p.stamps.len() == p.len());
         let mut all = Paths {
             bytes: Vec::with_capacity(parts.iter().map(|p| p.bytes.len()).sum()),
-            ends: Vec::with_capacity(parts.iter().map(Paths::len).sum()),
+            ends: Vec::with_capacity(len),
             walked: false,
+            stamps: Vec::with_capacity(if stamped { len } else { 0 }),
         };
         for part in parts {
-            all.append(part)?;
+            part.iter().try_for_each(|p| all.push_bytes(p))?;
+            if stamped {
+                all.stamps.extend_from_slice(&part.stamps);
+            }
         }
         Ok(all)
+    }
+
+    /// The stamp of the `i`th path as the walk that found it saw it
+    /// (`lstat` from its folder: one step for the kernel to look up,
+    /// where from the root a bundle's `story.json` is three); `None`
+    /// when it was not a regular file, or not asked, or forgotten.
+    pub fn stamp(&self, i: usize) -> Option<Stamp> {
+        self.stamps.get(i).copied().flatten().filter(|_| self.walked)
+    }
+
+    /// Lets the stamps go (64 bytes a file) once the check has used
+    /// them.
+    pub fn forget_stamps(&mut self) {
+        self.stamps = Vec::new();
     }
 
     /// Whether every path was found by a walk of a canonical folder
@@ -115,7 +161,7 @@ impl Paths {
         let mut sorted = Paths {
             bytes: Vec::with_capacity(self.bytes.len()),
             ends: Vec::with_capacity(self.len()),
-            walked: false,
+            ..Paths::default()
         };
         for i in order {
             sorted.push(&self[i as usize])?;

@@ -184,8 +184,17 @@ impl Sandbox {
     /// [`Sandbox::canonical_and_lstat`] of a path of a walk's list
     /// ([`Paths::walked`]): its folders are canonical already, so only
     /// its last name is asked (for 100,000 stories, the folders' lookups
-    /// were about a third of a check that changed nothing).
-    pub fn walked_and_lstat(&self, path: &Path) -> io::Result<(PathBuf, Option<Lstat>)> {
+    /// were about a third of a check that changed nothing). `stamp`: what
+    /// the walk saw of it ([`Paths::stamp`]), when it was a regular file;
+    /// then nothing is asked.
+    pub fn walked_and_lstat(
+        &self,
+        path: &Path,
+        stamp: Option<Stamp>,
+    ) -> io::Result<(PathBuf, Option<Lstat>)> {
+        if let Some(stamp) = stamp {
+            return Ok((path.to_owned(), Some(Lstat { link: false, stamp: Some(stamp) })));
+        }
         let meta = self.lstat(path)?;
         if meta.link {
             return Ok((std::fs::canonicalize(path)?, None));
@@ -267,7 +276,8 @@ fn walk_into(
 
 /// One entry of a walk, in the folder `parent`: a folder walked into, a
 /// link to one passed over (in `skipped`), a file kept in `found` when
-/// `keep` says so. (Hidden names were left out of the folder's entries.)
+/// `keep` says so, with its stamp ([`Paths::stamp`]). (Hidden names were
+/// left out of the folder's entries.)
 fn walk_entry(
     parent: &Folder,
     e: &Entry,
@@ -283,7 +293,12 @@ fn walk_entry(
                   put the folder itself here"
                 .into(),
         }),
-        _ if keep(&e.path) => found.push(&e.path)?,
+        // Its stamp asked from its folder, where the kernel looks up one
+        // name: from the root, a bundle's `story.json` is three.
+        _ if keep(&e.path) => {
+            let stamp = if e.kind == Kind::Other { parent.stamp(&e.path) } else { None };
+            found.push_walked(&e.path, stamp)?
+        }
         _ => {}
     }
     Ok(())

@@ -55,6 +55,11 @@ fn a_walks_list_is_trusted_for_its_folders_only() {
     let (mut files, mut notes) = (Paths::new(), Vec::new());
     collect(&sandbox, sandbox.root(), &mut files, &mut notes).unwrap();
     assert!(files.walked() && files.len() == 2, "{files:?}");
+    // Each regular file's stamp as the walk saw it, the same as asked
+    // from the root; none for the link.
+    let real = root.join("site/s1/story.json");
+    assert_eq!(files.stamp(0), Some(crate::memo::Stamp::of(&real).unwrap()));
+    assert_eq!(files.stamp(1), None, "a link has no stamp of its own");
     let (reports, docs) = check_files_and_docs(&sandbox, &files, None);
     assert!(reports.is_empty(), "nothing to say");
     assert_eq!(docs.files_read(), 1, "the linked file is the story it links to");
@@ -63,5 +68,6 @@ fn a_walks_list_is_trusted_for_its_folders_only() {
     assert!(!through_link.walked(), "walked through a link: not canonical");
     files.push(&root.join("elsewhere/story.json")).unwrap();
     assert!(!files.walked(), "a path added by hand");
+    assert_eq!(files.stamp(0), None, "a list that is no longer a walk's has no stamps");
     std::fs::remove_dir_all(&root).unwrap();
 }
