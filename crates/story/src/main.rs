@@ -218,8 +218,15 @@ fn cmd_build(opts: build::Options) -> ExitCode {
                     report::count_as(n, "story's terms", "stories' terms")
                 ),
             };
+            let docs = match built.search.docs_kept {
+                0 => String::new(),
+                n => format!(
+                    "; {} as the last build wrote them",
+                    report::count_as(n, "list of stories", "lists of stories")
+                ),
+            };
             eprintln!(
-                "story build: search index of {} in {} ({:.1} MB){carried}{runs}",
+                "story build: search index of {} in {} ({:.1} MB){carried}{docs}{runs}",
                 report::count_as(built.search.docs, "story", "stories"),
                 report::count_as(built.search.files, "file", "files"),
                 built.search.bytes as f64 / 1e6

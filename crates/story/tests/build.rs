@@ -32,8 +32,9 @@ fn samples(to: &Path) {
 
 /// No staging or set-aside folder of a build (`.out.…`) is left in `dir`
 /// but the spare site the next build updates (`.out.spare`) and what its
-/// stories gave it, its check and its search index (`.out.memo`,
-/// `.out.checked`, `.out.search`).
+/// stories gave it, its check, its catalog's pages, its search index and
+/// lists of stories (`.out.memo`, `.out.checked`, `.out.pages`,
+/// `.out.search`, `.out.docs`).
 fn assert_no_leftovers(dir: &Path) {
     let leftovers: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -41,7 +42,8 @@ fn assert_no_leftovers(dir: &Path) {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| {
             n.starts_with(".out.")
-                && ![".out.spare", ".out.memo", ".out.checked", ".out.search"].contains(&n.as_str())
+                && ![".out.spare", ".out.memo", ".out.checked", ".out.pages", ".out.search", ".out.docs"]
+                    .contains(&n.as_str())
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

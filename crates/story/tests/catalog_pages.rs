@@ -1,7 +1,8 @@
 //! The catalog's pages made from the bundles (#24), past one page's 1,000
 //! stories: a page whose entries are the last build's is kept as that
 //! build made it, neither made nor parsed again, and the site is still
-//! byte for byte what a full build writes.
+//! byte for byte what a full build writes. So is each of the search
+//! index's lists of stories (32 stories each).
 
 mod support;
 
@@ -16,6 +17,14 @@ use support::{fake_viewer, text, TempDir};
 fn kept(o: &Output) -> usize {
     let t = text(o);
     let Some(at) = t.find(" of the catalog's ") else { return 0 };
+    t[..at].rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// How many lists of stories of the search index (`search/docs-K.json`)
+/// a build kept ("; N lists of stories as the last build wrote them").
+fn lists_kept(o: &Output) -> usize {
+    let t = text(o);
+    let Some(at) = t.find(" lists of stories as the last build") else { return 0 };
     t[..at].rsplit(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
@@ -48,12 +57,15 @@ fn a_catalog_page_of_the_same_entries_is_kept_as_it_was_made() {
     assert_eq!(kept(&round("the first build")), 0, "nothing to keep yet");
     let o = round("nothing changed");
     assert_eq!(kept(&o), 2, "the first page is always made; the others kept: {}", text(&o));
+    assert_eq!(lists_kept(&o), 66, "every list of stories (2,100 / 32) kept: {}", text(&o));
     let thumbnails = std::fs::read_to_string(out.join("stories-2.json")).unwrap().matches("hero.png").count();
     assert!(thumbnails > 0, "a kept page names thumbnails");
     // A story retitled on the last page: the second is kept.
     let n = story_on(&out, "stories-3.json", 40);
     story(n, "Retitled on the last page");
-    assert_eq!(kept(&round("a story retitled on page 3")), 1);
+    let o = round("a story retitled on page 3");
+    assert_eq!(kept(&o), 1);
+    assert_eq!(lists_kept(&o), 65, "only the retitled story's list of stories is made again");
     assert!(std::fs::read_to_string(out.join("stories-3.json"))
         .unwrap()
         .contains("Retitled on the last page"));
@@ -71,4 +83,10 @@ fn a_catalog_page_of_the_same_entries_is_kept_as_it_was_made() {
     std::fs::write(&memo, &bytes[..bytes.len() - 5]).unwrap();
     assert_eq!(kept(&round("the memo cut short")), 0);
     assert_eq!(kept(&round("the memo written whole again")), 2);
+    // The same for the lists of stories.
+    let memo = tmp.dir().join(".out.docs");
+    let bytes = std::fs::read(&memo).unwrap();
+    std::fs::write(&memo, &bytes[..bytes.len() - 5]).unwrap();
+    assert_eq!(lists_kept(&round("the lists' memo cut short")), 0);
+    assert_eq!(lists_kept(&round("the lists' memo written whole again")), 66);
 }

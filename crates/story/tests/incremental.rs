@@ -515,8 +515,8 @@ fn a_story_rendered_again_in_place_is_what_a_full_build_writes() {
 /// story's number in order: a site's own catalog that lists stories of
 /// one date in another order (their entries' bytes the same) numbers them
 /// anew, and the index is still what a full build writes; so it is when
-/// a tag's folder moves to another tag, and when an entry goes and comes
-/// back.
+/// a tag's folder moves to another tag, when an entry goes and comes
+/// back, and when the catalog is retitled.
 #[test]
 fn the_search_lists_carried_are_what_a_full_build_writes() {
     let tmp = TempDir::new("carried");
@@ -527,7 +527,7 @@ fn the_search_lists_carried_are_what_a_full_build_writes() {
         let text = format!("{} {} story{n}.", words[n % 6], words[(n + 1) % 6]);
         write_story_dated(&site, n, 0, &format!("Story {n}"), &[TAGS[n % 5]], &text, false);
     }
-    let catalog = |order: &[usize]| {
+    let catalog = |title: &str, order: &[usize]| {
         let entries: Vec<serde_json::Value> = order
             .iter()
             .map(|n| {
@@ -535,24 +535,27 @@ fn the_search_lists_carried_are_what_a_full_build_writes() {
                         "published": "2026-01-01T10:00:00Z", "href": format!("s{n:03}/story.json") })
             })
             .collect();
-        let c = json!({ "format": "story-index/1", "title": "News", "stories": entries });
+        let c = json!({ "format": "story-index/1", "title": title, "stories": entries });
         std::fs::write(site.join("stories.json"), c.to_string()).unwrap();
     };
     // s003's and s008's tag is "ports", and "Ports" (s000, s005, s010)
     // takes the folder `ports` while the catalog lists it, leaving them
     // `ports-2`: listed without those three, their entries are the same
     // bytes but their tag's folder, and so its search term, is another.
-    let rounds: [Vec<usize>; 7] = [
-        (0..12).collect(),
-        (0..12).rev().collect(),
-        (0..12).collect(),
-        vec![3, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11],
-        (0..12).filter(|n| n % 5 != 0).collect(),
-        (0..11).collect(),
-        (0..12).collect(),
+    // The last round retitles the catalog, which each list of stories
+    // (`search/docs-K.json`) names.
+    let rounds: [(&str, Vec<usize>); 8] = [
+        ("News", (0..12).collect()),
+        ("News", (0..12).rev().collect()),
+        ("News", (0..12).collect()),
+        ("News", vec![3, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11]),
+        ("News", (0..12).filter(|n| n % 5 != 0).collect()),
+        ("News", (0..11).collect()),
+        ("News", (0..12).collect()),
+        ("Harbour News", (0..12).collect()),
     ];
-    for (round, order) in rounds.iter().enumerate() {
-        catalog(order);
+    for (round, (title, order)) in rounds.iter().enumerate() {
+        catalog(title, order);
         let o = build(&site, &out, &viewer, &cache, None);
         if round > 0 {
             assert!(carried(&o) > 0, "round {round}: {}", text(&o));

@@ -13,7 +13,9 @@
 //! this program's version. A list page (the catalog's, a tag's) is kept the
 //! same way when its entries, its place among the pages, the site, its
 //! thumbnails and its tags' folders are the same ([`list_key`]). Feeds,
-//! sitemaps and the catalog's files are written every time.
+//! sitemaps and the catalog's files are written every time (the catalog's
+//! pages and the search's lists of stories from their memos when what
+//! they are made from is the same).
 //!
 //! After a build, [`super::changes`] compares the new site with the old one file by
 //! file (a reused page is the same inode; anything else is compared byte
