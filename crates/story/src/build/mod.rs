@@ -263,13 +263,14 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // A folder (`a/b/`) is a story's when a bundle's folder, as text, is
     // the site's and it: the bundles are in that order (no set of folders).
     {
-        let site_text = site.as_os_str().as_encoded_bytes();
+        let site_text = [site.as_os_str().as_encoded_bytes(), b"/"].concat();
         // Dropped at once (16 bytes a story, held to the end otherwise).
-        let parents: Vec<&[u8]> = bundles.iter().map(|b| parent_bytes(b)).collect();
-        let is_story = |f: &str| {
-            let target = [site_text, b"/", f.as_bytes()].concat();
-            parents.binary_search_by(|p| cmp_parent(p, &target)).is_ok()
-        };
+        // Compared without the site's path, which they all begin with (a
+        // walk of it found them; a bundle at its top was refused above):
+        // still in order.
+        let parents: Vec<&[u8]> =
+            bundles.iter().filter_map(|b| parent_bytes(b).strip_prefix(&site_text[..])).collect();
+        let is_story = |f: &str| parents.binary_search_by(|p| cmp_parent(p, f.as_bytes())).is_ok();
         previous.clear_spare(tmp.path(), is_story).map_err(|e| run_err(tmp.path(), e))?;
     }
     // Every file written that is not a story's or a list's page, for the
