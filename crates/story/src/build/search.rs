@@ -182,15 +182,10 @@ impl<'c> Index<'c> {
         self.shards.iter().map(|s| Source::Held(take(s).into_iter())).collect()
     }
 
-    /// Adds the terms of a story's own text ([`story_terms`]), its id's
-    /// hash `id`, its JSON's SHA-256 `json`; not when the last build's
-    /// lists, carried, hold them already.
-    pub(super) fn add_story<'t>(
-        &self,
-        id: &IdHash,
-        json: &[u8; 32],
-        terms: impl IntoIterator<Item = &'t str>,
-    ) -> io::Result<()> {
+    /// Adds the terms of a story's own text ([`story_terms`], as UTF-8:
+    /// else an error), its id's hash `id`, its JSON's SHA-256 `json`; not
+    /// when the last build's lists, carried, hold them already.
+    pub(super) fn add_story(&self, id: &IdHash, json: &[u8; 32], terms: &[u8]) -> io::Result<()> {
         let Some(number) = self.catalog.number_of(id) else { return Ok(()) };
         if let Some(c) = &self.carry {
             let n = number as usize;
@@ -204,7 +199,21 @@ impl<'c> Index<'c> {
                 return Ok(());
             }
         }
-        self.add(self.catalog.len() as u32 - 1 - number, terms)
+        // Read back from the memo, checked by `wants_terms`' caller.
+        let text = std::str::from_utf8(terms)
+            .map_err(|_| io::Error::other("a story's search terms are not text"))?;
+        self.add(self.catalog.len() as u32 - 1 - number, text.split_terminator('\n'))
+    }
+
+    /// Whether [`Index::add_story`] would take the terms of the story
+    /// `id` whose JSON hashes to `json`: it is listed, and its terms are
+    /// not carried from the last build.
+    pub(super) fn wants_terms(&self, id: &IdHash, json: &[u8; 32]) -> bool {
+        let Some(number) = self.catalog.number_of(id) else { return false };
+        let Some(c) = &self.carry else { return true };
+        let n = number as usize;
+        let entry = c.now[n].load(Ordering::Relaxed);
+        entry & 1 == 1 || c.expected.get(n) != Some(&doc_digest(entry, Some(json)))
     }
 }
 

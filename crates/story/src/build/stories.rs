@@ -412,7 +412,8 @@ pub(super) fn render_story(
     let Published { folder, page, story, json, assets } =
         parse_published(file, folder, page, json, &info.root)?;
     let id = super::entries::id_hash(&story.id);
-    let terms = search_terms(pages, &story);
+    // Its search terms, when the build has an index (else none).
+    let terms = pages.index.map(|_| super::search::story_terms(&story)).unwrap_or_default().into_bytes();
     let (key, place, hero) =
         keyed(pages, &page, &json_hash, story_images(&story), story.hero.as_ref(), &story.tags)?;
     let modified = story.updated.as_ref().or(story.published.as_ref()).cloned();
@@ -461,14 +462,6 @@ pub(super) fn render_story(
     Ok(summary)
 }
 
-/// The search terms of `story`, when the build has an index (else none).
-fn search_terms(pages: &Pages<'_>, story: &Story) -> String {
-    match pages.index {
-        Some(_) => super::search::story_terms(story),
-        None => String::new(),
-    }
-}
-
 /// What a rendered story gives the rest of the build that is not its
 /// pages (the files it uses, its search terms), and the memo's record of it
 /// (with `stamp`, the file's before it was read; `carried`: the last
@@ -482,7 +475,7 @@ fn remember(
 ) -> Result<(), Failure> {
     pages.used.lock().expect("no panics while locked").extend(r.assets.iter().cloned());
     if let Some(index) = pages.index {
-        index.add_story(&r.id, &r.json_hash, r.terms.split_terminator('\n'))?;
+        index.add_story(&r.id, &r.json_hash, &r.terms)?;
     }
     if let Some(w) = pages.remember.filter(|_| !is_markdown(file) && pages.index.is_some()) {
         match pages.memo.filter(|_| carried) {
@@ -542,6 +535,10 @@ fn kept_as_remembered(
         },
         None => None,
     };
+    // Its terms are read as text only when the index takes them.
+    if pages.index.is_some_and(|i| i.wants_terms(&r.id, json_hash)) && r.terms().is_none() {
+        return Ok(None);
+    }
     let hero = images.first().filter(|_| r.hero);
     let (key, ..) = keyed(pages, page, json_hash, images.iter(), hero, &r.tags)?;
     if !pages.previous.reuse(folder, &key, dir)? {
