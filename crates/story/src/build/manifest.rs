@@ -50,11 +50,21 @@ impl PageKey {
         key.copy_from_slice(&digest[..KEY_BYTES]);
         PageKey(key)
     }
+    /// As 32 hex digits, made by table (a digit at a time through
+    /// `write!`, the keys were a third of writing a manifest).
+    fn hex(&self) -> [u8; 2 * KEY_BYTES] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 2 * KEY_BYTES];
+        for (pair, b) in text.chunks_exact_mut(2).zip(self.0) {
+            pair.copy_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+        text
+    }
 }
 
 impl std::fmt::Display for PageKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+        f.write_str(std::str::from_utf8(&self.hex()).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -65,15 +75,9 @@ impl std::fmt::Debug for PageKey {
 }
 
 impl Serialize for PageKey {
-    /// As 32 hex digits, made by table (through `Display`, a digit at a
-    /// time, the keys were a third of writing a manifest).
+    /// As 32 hex digits ([`PageKey::hex`]).
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut text = [0u8; 2 * KEY_BYTES];
-        for (pair, b) in text.chunks_exact_mut(2).zip(self.0) {
-            pair.copy_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-        }
-        s.serialize_str(std::str::from_utf8(&text).expect("hex digits are ASCII"))
+        s.serialize_str(std::str::from_utf8(&self.hex()).map_err(serde::ser::Error::custom)?)
     }
 }
 

@@ -506,9 +506,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
             Ok::<_, Failure>(written)
         });
         // The search index, over the catalog with each story's own text.
-        let docs_memo = (memo::memo_path(&opts.out, "docs"), memo::context(&site, &root));
-        let docs_memo = (docs_memo.0.as_path(), docs_memo.1.as_slice());
-        let search = search::write_index(tmp.path(), &root, &catalog, index, &tags, docs_memo);
+        let docs_at = memo::memo_path(&opts.out, "docs");
+        let search = search::write_index(tmp.path(), &root, &catalog, index, &tags, (&docs_at, &context));
         let maps = maps.join().map_err(|_| Failure::Run("the sitemaps were not written".into()));
         (maps, search)
     });
