@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::json;
-use support::edits::{build, photo, same_as_full, tree, write_story, write_story_dated, URL};
+use support::edits::{
+    build, expected_changes, photo, same_as_full, tree, write_story, write_story_dated, URL,
+};
 use support::{fake_viewer, text, TempDir};
 
 /// A small deterministic generator (no dependency; the seed is printed on failure).
@@ -55,26 +57,6 @@ fn folders(dir: &Path) -> Vec<String> {
 /// The spare site a build keeps beside `out` for the next to update.
 fn spare_of(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{}.spare", out.file_name().unwrap().to_string_lossy()))
-}
-
-/// What `--changes` must say, worked out from the two trees.
-fn expected_changes(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let ours = |p: &str| p == ".story-build" || p == ".story-site";
-    let mut lines = Vec::new();
-    for (p, bytes) in after {
-        match before.get(p) {
-            None if !ours(p) => lines.push(format!("A {p}")),
-            Some(b) if b != bytes && !ours(p) => lines.push(format!("M {p}")),
-            _ => {}
-        }
-    }
-    for p in before.keys() {
-        if !after.contains_key(p) && !ours(p) {
-            lines.push(format!("D {p}"));
-        }
-    }
-    lines.sort_by(|a, b| a[2..].cmp(&b[2..]));
-    lines
 }
 
 fn reused(o: &Output) -> usize {

@@ -14,6 +14,7 @@ use story_format::{parse_document_with_assets, Asset, Catalog, Document};
 use super::entries::{Entries, GatheredPage, Gathering};
 use super::files::{below, local_path};
 use super::kept_pages;
+use super::manifest::{file_key, Keyed};
 use super::{run_err, Failure};
 use crate::check;
 use crate::report::{self, Report};
@@ -31,6 +32,9 @@ pub struct SiteCatalog {
     pub thumbnails: Vec<SafeUrl>,
     /// SITE had its own `stories.json`.
     pub own: bool,
+    /// Each page made from the bundles with a key: its file's name and its
+    /// key in the manifest ([`super::manifest::file_key`]).
+    pub keyed: Vec<Keyed>,
     /// The pages made from the bundles that were kept as the last build
     /// made them ([`kept_pages`]).
     pub kept: usize,
@@ -59,7 +63,7 @@ pub fn site_catalog(
     let own = std::fs::symlink_metadata(site.join(layout::CATALOG_FILE)).is_ok();
     let mut gathering = Entries::gather();
     let mut thumbnails = Vec::new();
-    let mut kept_pages = 0;
+    let (mut kept_pages, mut keyed) = (0, Vec::new());
     if own {
         let mut seen = HashSet::new();
         let mut name = Some(layout::CATALOG_FILE.to_owned());
@@ -90,10 +94,10 @@ pub fn site_catalog(
             gathering.add(out.join(&rel), url, &bytes, page.0, |_| ())?;
         }
     } else {
-        (gathering, thumbnails, kept_pages) =
+        (gathering, thumbnails, kept_pages, keyed) =
             made_pages(root, out, made, files, (gathering, thumbnails), kept)?;
     }
-    Ok(SiteCatalog { catalog: gathering.done()?, thumbnails, own, kept: kept_pages })
+    Ok(SiteCatalog { catalog: gathering.done()?, thumbnails, own, keyed, kept: kept_pages })
 }
 
 /// A page made from the bundles, on its way to be gathered.
@@ -111,7 +115,8 @@ enum Made {
 /// waited. At most [`PAGES_AHEAD`] made pages wait to be parsed. A page
 /// the last build made from the same entries is taken as it was, neither
 /// made nor parsed ([`kept_pages`]); the first never is (it also gives
-/// the catalog's title and image).
+/// the catalog's title and image). Gives how many were kept, and each
+/// keyed page's name and key in the manifest.
 fn made_pages(
     root: &Url,
     out: &Path,
@@ -119,12 +124,13 @@ fn made_pages(
     files: usize,
     (mut gathering, mut thumbnails): (Gathering, Vec<SafeUrl>),
     (kept_at, context): (&Path, &[u8]),
-) -> Result<(Gathering, Vec<SafeUrl>, usize), Failure> {
+) -> Result<(Gathering, Vec<SafeUrl>, usize, Vec<Keyed>), Failure> {
     let last = crate::memo::Memo::open(kept_at, context);
     let new_at = out.join(PAGES_NEW);
     let keep =
         crate::memo::Writer::after(last.as_ref(), &new_at, context).map_err(|e| run_err(&new_at, e))?;
     let url_of = |name: &str| root.join(name).map_err(|e| Failure::Run(e.to_string()));
+    let mut keyed = Vec::new();
     let ((gathering, thumbnails), taken) = std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Made>(PAGES_AHEAD);
         let (keep, last) = (&keep, last.as_ref());
@@ -169,6 +175,9 @@ fn made_pages(
             };
             first = false;
             let decoded = record.and_then(|r| kept_pages::decode(&r, &url_of(&name).ok()?));
+            if let Some(key) = &key {
+                keyed.push((name.clone(), file_key(context, key)));
+            }
             let made = match decoded {
                 Some((page, assets, bytes)) => {
                     taken += 1;
@@ -184,7 +193,7 @@ fn made_pages(
         making.map(|()| (gathered, taken))
     })?;
     keep.finish(kept_at, last.as_ref()).map_err(|e| run_err(kept_at, e))?;
-    Ok((gathering, thumbnails, taken))
+    Ok((gathering, thumbnails, taken, keyed))
 }
 
 /// The memo of made pages being written ([`kept_pages`]), until the

@@ -100,6 +100,12 @@ impl Previous {
         &self.manifest.lists
     }
 
+    /// Each keyed file's path in the site and its key (none from a
+    /// manifest older than them).
+    pub fn files(&self) -> &HashMap<String, PageKey> {
+        &self.manifest.files
+    }
+
     /// Every file of the site that is not a page's (a folder ends in `/`),
     /// when its manifest lists them.
     pub fn others(&self) -> Option<&[String]> {

@@ -1,6 +1,8 @@
 //! The manifest of a built site (`.story-build`): each story's folder and
-//! the key of its pages, each list page's, and every other file the site
-//! holds. It is read as a stream (it is 118 MB at 1,000,000 stories), and
+//! the key of its pages, each list page's, each keyed file's (a catalog
+//! page made from the bundles, a list of stories of the search), and every
+//! other file the site holds. It is read as a stream (it is 118 MB at
+//! 1,000,000 stories), and
 //! the stories' part is held as [`Keys`]: a table of the folders' hashes
 //! and keys, 25 bytes a story where a map of the folders' names took about
 //! 160. The names themselves are read again from the file by whoever needs
@@ -22,7 +24,8 @@ pub(super) const VERSION: &str = concat!("story ", env!("CARGO_PKG_VERSION"), " 
 
 /// The file in a built site that holds each story's key (JSON:
 /// `{"version": V, "stories": {"a/b/": "hex", ...}, "lists": {...},
-/// "others": [...]}`, `version` first).
+/// "files": {"search/docs-0.json": "hex", ...}, "others": [...]}`,
+/// `version` first; `files` may be missing, as from an older build).
 pub const MANIFEST: &str = ".story-build";
 
 /// What a page was made from, hashed: the first 16 bytes of its inputs'
@@ -111,6 +114,22 @@ impl<'de> serde::Deserialize<'de> for PageKey {
     }
 }
 
+/// The manifest's key of a file whose bytes are all made from what
+/// `key` (a SHA-256) hashes within a memo's `context` (this version, the
+/// site, its address): a catalog page or list of stories kept between
+/// builds by that key. A deploy's changes compare such files by key.
+pub(super) fn file_key(context: &[u8], key: &[u8; 32]) -> PageKey {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update((context.len() as u64).to_le_bytes());
+    hash.update(context);
+    hash.update(key);
+    PageKey::of_digest(&hash.finalize().into())
+}
+
+/// A keyed file: its path in the site and its key ([`file_key`]).
+pub type Keyed = (String, PageKey);
+
 /// Each story's folder, hashed (8 bytes), beside its pages' key: sorted by
 /// the hash, with where each run of about four hashes starts, so a lookup
 /// reads one or two cache lines. Two folders with one hash are both kept
@@ -166,21 +185,25 @@ impl Keys {
     }
 }
 
-/// Which of the manifest's maps a folder is in.
+/// Which of the manifest's maps a name is in: a story's folder, a list
+/// page's, or a keyed file's.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
     Story,
     List,
+    File,
 }
 
 /// A manifest read whole: the stories' table, the list pages' map (a
-/// few thousand at most), every other file (when it lists them), and
+/// few thousand at most), the keyed files' (one for 32 stories), every
+/// other file (when it lists them), and
 /// whether every name in it is plainly below the site (no `..`, not
 /// absolute: the build removes files by these names).
 #[derive(Default)]
 pub struct Manifest {
     pub stories: Keys,
     pub lists: HashMap<String, PageKey>,
+    pub files: HashMap<String, PageKey>,
     pub others: Option<Vec<String>>,
     pub plain: bool,
 }
@@ -189,17 +212,18 @@ pub struct Manifest {
 /// under 1 GiB, not a manifest, or one of another version.
 pub fn read(path: &Path) -> Option<Manifest> {
     let mut rows = Vec::new();
-    let mut lists = HashMap::new();
+    let (mut lists, mut files) = (HashMap::new(), HashMap::new());
     let mut plain = true;
     let others = each(path, |kind, folder, key| {
         plain &= is_plain(folder);
         match kind {
             Kind::Story => rows.push((folder_hash(folder), key)),
             Kind::List => drop(lists.insert(folder.to_owned(), key)),
+            Kind::File => drop(files.insert(folder.to_owned(), key)),
         }
     })?;
     plain &= others.iter().flatten().all(|o| is_plain(o));
-    Some(Manifest { stories: Keys::new(rows), lists, others, plain })
+    Some(Manifest { stories: Keys::new(rows), lists, files, others, plain })
 }
 
 /// Whether `rel` (a file, or a folder ending in `/`) is plainly below the
@@ -216,8 +240,9 @@ pub fn is_plain(rel: &str) -> bool {
 
 /// Reads the manifest at `path` as a stream, giving `each` every folder
 /// and key in it as they come (the stories in their folders' order, then
-/// the list pages'), and returns its list of other files (`Some(None)`: it
-/// has none). `None`: as [`read`]; `each` is then given nothing past a
+/// the list pages', then the keyed files'), and returns its list of other
+/// files (`Some(None)`: it has none). `None`: as [`read`]; `each` is then
+/// given nothing past a
 /// wrong version (it is the first thing in the file), but may have been
 /// given some folders before the file turned out not to be JSON.
 pub fn each(path: &Path, each: impl FnMut(Kind, &str, PageKey)) -> Option<Option<Vec<String>>> {
@@ -286,6 +311,7 @@ impl<'de, F: FnMut(Kind, &str, PageKey)> Visitor<'de> for Whole<'_, F> {
             match name.as_ref() {
                 "stories" => map.next_value_seed(Folders { kind: Kind::Story, each: &mut *self.each })?,
                 "lists" => map.next_value_seed(Folders { kind: Kind::List, each: &mut *self.each })?,
+                "files" => map.next_value_seed(Folders { kind: Kind::File, each: &mut *self.each })?,
                 "others" => others = map.next_value()?,
                 _ => drop(map.next_value::<IgnoredAny>()?),
             }
@@ -354,6 +380,7 @@ struct ManifestOut<'a, I> {
     version: &'a str,
     stories: InOrder<I>,
     lists: &'a BTreeMap<String, PageKey>,
+    files: &'a BTreeMap<String, PageKey>,
     others: &'a [String],
 }
 
@@ -375,16 +402,17 @@ impl<I: Iterator<Item = Result<(String, PageKey), String>>> Serialize for InOrde
 /// Writes the manifest of the site being built in `dir`: `stories` are
 /// each story's folder and key, in the folders' order as text (each once;
 /// the first failure to list one stops the writing), `lists` each list
-/// page's, `others` every other file of the site (a folder, ending in `/`,
-/// is the build's whole), sorted.
+/// page's, `files` each file whose bytes its key stands for (they are also
+/// in `others`, in their folder or by name), `others` every other file of
+/// the site (a folder, ending in `/`, is the build's whole), sorted.
 pub fn write(
     dir: &Path,
     stories: impl Iterator<Item = Result<(String, PageKey), String>>,
-    lists: &BTreeMap<String, PageKey>,
+    (lists, files): (&BTreeMap<String, PageKey>, &BTreeMap<String, PageKey>),
     others: &[String],
 ) -> io::Result<()> {
     let stories = InOrder(Some(stories).into());
-    let manifest = ManifestOut { version: VERSION, stories, lists, others };
+    let manifest = ManifestOut { version: VERSION, stories, lists, files, others };
     let file = io::BufWriter::new(std::fs::File::create(dir.join(MANIFEST))?);
     let mut file = serde_json::Serializer::pretty(file);
     manifest.serialize(&mut file).map_err(io::Error::other)?;
@@ -457,7 +485,9 @@ mod tests {
             (String::new(), PageKey([9; KEY_BYTES])),
             ("tags/x/".into(), PageKey([8; KEY_BYTES])),
         ]);
-        write(&dir, stories.clone().into_iter(), &lists, &["feed.xml".into(), "search/".into()]).unwrap();
+        let files = BTreeMap::from([("search/docs-0.json".into(), PageKey([7; KEY_BYTES]))]);
+        write(&dir, stories.clone().into_iter(), (&lists, &files), &["feed.xml".into(), "search/".into()])
+            .unwrap();
         let path = dir.join(MANIFEST);
         // Read whole, and as a stream (a file past the size read whole).
         for whole in [READ_WHOLE, 0] {
@@ -466,7 +496,11 @@ mod tests {
             assert_eq!(others, Some(vec!["feed.xml".to_owned(), "search/".to_owned()]));
             let story = |f: &str| (Kind::Story, f.to_owned(), PageKey([f.len() as u8; KEY_BYTES]));
             let list = |f: &str, n| (Kind::List, f.to_owned(), PageKey([n; KEY_BYTES]));
-            assert_eq!(seen, [story("a/"), story("b/c/"), story("d/"), list("", 9), list("tags/x/", 8)]);
+            let file = (Kind::File, "search/docs-0.json".to_owned(), PageKey([7; KEY_BYTES]));
+            assert_eq!(
+                seen,
+                [story("a/"), story("b/c/"), story("d/"), list("", 9), list("tags/x/", 8), file]
+            );
         }
         let read = read(&path).unwrap();
         assert!(read.plain);
@@ -475,6 +509,7 @@ mod tests {
             (Some(&PageKey([4; KEY_BYTES])), None)
         );
         assert_eq!(read.lists.len(), 2);
+        assert_eq!(read.files.get("search/docs-0.json"), Some(&PageKey([7; KEY_BYTES])));
 
         let text = std::fs::read_to_string(&path).unwrap();
         let other_version = text.replace(VERSION, "story 0.0.0 build/1");

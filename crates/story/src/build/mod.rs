@@ -331,7 +331,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     };
     let kept_at = memo::memo_path(&opts.out, "pages");
     let kept = (kept_at.as_path(), memo::context(&site, &root));
-    let SiteCatalog { catalog, thumbnails, own: has_catalog, kept: kept_pages } =
+    let SiteCatalog { catalog, thumbnails, own: has_catalog, keyed: catalog_keyed, kept: kept_pages } =
         site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len(), (kept.0, &kept.1))?;
     others.extend(catalog.page_files().filter_map(rel));
     drop(listing); // its spill's room
@@ -512,7 +512,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         (maps, search)
     });
     written.extend(maps??);
-    let search = search?;
+    let (search, mut keyed_files) = search?;
+    keyed_files.extend(catalog_keyed);
     others.extend(written);
     others.push(story_format::search::FOLDER.to_owned());
     others.sort_unstable();
@@ -528,7 +529,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         };
         Ok((folder.map_err(message)?, records.key(s).map_err(message)?))
     });
-    manifest::write(tmp.path(), keys, &list_keys, &others)?;
+    manifest::write(tmp.path(), keys, (&list_keys, &keyed_files), &others)?;
     let changes = match &opts.changes {
         Some(_) => Some(changes::changes_between(&opts.out, tmp.path()).map_err(|e| run_err(&opts.out, e))?),
         None => None,

@@ -3,7 +3,7 @@
 //! its title, dek, source, tags, byline, authors and full text; the lists
 //! of stories a result shows (`docs-K.json`, small catalogs).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::Path;
 use std::path::PathBuf;
@@ -16,6 +16,7 @@ use story_format::Story;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::entries::{Entries, IdHash};
+use super::manifest::{file_key, Keyed, PageKey};
 use super::search_state::{self as state, doc_digest, Last, GONE};
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
@@ -426,7 +427,9 @@ pub struct SearchStats {
 /// numbered from the oldest), each with its story's `terms` when the site
 /// has the story (by id). `tags` are every tag with its folder below the
 /// root (`tags/energy/`). `docs_memo`: where the lists of stories are
-/// kept between builds, and the memo's context ([`write_docs`]).
+/// kept between builds, and the memo's context ([`write_docs`]). Gives
+/// what it wrote, and each list of stories' path and key for the
+/// manifest.
 pub(super) fn write_index(
     out: &Path,
     root: &Url,
@@ -434,7 +437,7 @@ pub(super) fn write_index(
     mut index: Index<'_>,
     tags: &[(String, String)],
     docs_memo: (&Path, &[u8]),
-) -> Result<SearchStats, Failure> {
+) -> Result<(SearchStats, BTreeMap<String, PageKey>), Failure> {
     let folders: HashMap<&str, String> = tags.iter().map(|(t, p)| (t.as_str(), folder_of(p))).collect();
     let n = catalog.len() as u32;
 
@@ -545,17 +548,18 @@ pub(super) fn write_index(
         w.finish(&new_state, &c.path)?;
     }
     drop(carry);
-    let (sizes, kept) = write_docs(out, root, catalog, docs_memo)?;
+    let (written, kept) = write_docs(out, root, catalog, docs_memo)?;
     stats.docs_kept = kept;
     stats.runs = runs.len();
-    stats.files += sizes.len();
-    stats.bytes += sizes.iter().sum::<u64>();
-    Ok(stats)
+    stats.files += written.len();
+    stats.bytes += written.iter().map(|w| w.0).sum::<u64>();
+    Ok((stats, written.into_iter().map(|w| w.1).collect()))
 }
 
 /// The lists of stories (`docs-K.json`), numbered from the oldest (the
-/// last entry is 0), written on every core; each one's size, and how
-/// many were kept as the last build wrote them. A list is kept beside
+/// last entry is 0), written on every core; each one's size, path and
+/// key in the manifest (its key below, within `context`), and how many
+/// were kept as the last build wrote them. A list is kept beside
 /// OUT (the memo at `kept_at`, one record a file: its key, then its
 /// bytes) by a key of what it is made from: the catalog's title, the
 /// file's name and [`Entries::list_hash`] of its entries (each one's
@@ -569,7 +573,7 @@ fn write_docs(
     root: &Url,
     catalog: &Entries,
     (kept_at, context): (&Path, &[u8]),
-) -> Result<(Vec<u64>, usize), Failure> {
+) -> Result<(Vec<(u64, Keyed)>, usize), Failure> {
     let last = crate::memo::Memo::open(kept_at, context);
     let new_at = out.join(DOCS_NEW);
     let keep = crate::memo::Writer::after(last.as_ref(), &new_at, context)
@@ -598,7 +602,7 @@ fn write_docs(
             }
         };
         std::fs::write(out.join(&name), &json)?;
-        Ok::<_, Failure>(json.len() as u64)
+        Ok::<_, Failure>((json.len() as u64, (name, file_key(context, &key))))
     })?;
     keep.finish(kept_at, last.as_ref()).map_err(|e| super::run_err(kept_at, e))?;
     Ok((sizes, kept.into_inner() as usize))

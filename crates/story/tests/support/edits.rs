@@ -109,3 +109,26 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// What `--changes` must say, worked out from the two trees.
+pub fn expected_changes(
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let ours = |p: &str| p == ".story-build" || p == ".story-site";
+    let mut lines = Vec::new();
+    for (p, bytes) in after {
+        match before.get(p) {
+            None if !ours(p) => lines.push(format!("A {p}")),
+            Some(b) if b != bytes && !ours(p) => lines.push(format!("M {p}")),
+            _ => {}
+        }
+    }
+    for p in before.keys() {
+        if !after.contains_key(p) && !ours(p) {
+            lines.push(format!("D {p}"));
+        }
+    }
+    lines.sort_by(|a, b| a[2..].cmp(&b[2..]));
+    lines
+}
