@@ -22,7 +22,7 @@
 //! for byte), so `--changes FILE` lists exactly what a deploy must upload
 //! and delete.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -88,28 +88,6 @@ impl Previous {
     pub fn read_spare(dir: &Path) -> Option<Spare> {
         let spare = Previous::read(dir);
         (spare.can_be_spare() && spare.manifest.plain).then_some(spare)
-    }
-
-    /// Each story's pages' key, by its folder.
-    pub fn keys(&self) -> &Keys {
-        &self.manifest.stories
-    }
-
-    /// Each list page's folder and its key.
-    pub fn list_keys(&self) -> &HashMap<String, PageKey> {
-        &self.manifest.lists
-    }
-
-    /// Each keyed file's path in the site and its key (none from a
-    /// manifest older than them).
-    pub fn files(&self) -> &HashMap<String, PageKey> {
-        &self.manifest.files
-    }
-
-    /// Every file of the site that is not a page's (a folder ends in `/`),
-    /// when its manifest lists them.
-    pub fn others(&self) -> Option<&[String]> {
-        self.manifest.others.as_deref()
     }
 
     /// Lets the stories' keys go (25 bytes a story, each site's): once the
