@@ -2,11 +2,11 @@
 //! the key of its pages, each list page's, each keyed file's (a catalog
 //! page made from the bundles, a list of stories of the search), and every
 //! other file the site holds. It is read as a stream (it is 118 MB at
-//! 1,000,000 stories), and
-//! the stories' part is held as [`Keys`]: a table of the folders' hashes
-//! and keys, 25 bytes a story where a map of the folders' names took about
-//! 160. The names themselves are read again from the file by whoever needs
-//! them ([`each`]): clearing the spare, listing a deploy's changes.
+//! 1,000,000 stories), and the stories' part is held as [`Keys`]: a table
+//! of the folders' hashes and keys, 25 bytes a story where a map of the
+//! folders' names took about 160. The names themselves are read again
+//! from the file by whoever needs them ([`each`]): clearing the spare,
+//! listing a deploy's changes.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -241,9 +241,9 @@ pub fn is_plain(rel: &str) -> bool {
 /// and key in it as they come (the stories in their folders' order, then
 /// the list pages', then the keyed files'), and returns its list of other
 /// files (`Some(None)`: it has none). `None`: as [`read`]; `each` is then
-/// given nothing past a
-/// wrong version (it is the first thing in the file), but may have been
-/// given some folders before the file turned out not to be JSON.
+/// given nothing past a wrong version (it is the first thing in the file),
+/// but may have been given some folders before the file turned out not to
+/// be JSON.
 pub fn each(path: &Path, each: impl FnMut(Kind, &str, PageKey)) -> Option<Option<Vec<String>>> {
     each_within(path, each, READ_WHOLE)
 }

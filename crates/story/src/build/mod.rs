@@ -515,8 +515,9 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         (maps, search)
     });
     written.extend(maps??);
-    let (search, mut keyed_files) = search?;
-    keyed_files.extend(catalog_keyed);
+    let (search, docs_keyed) = search?;
+    let keyed_files: BTreeMap<String, manifest::PageKey> =
+        docs_keyed.into_iter().chain(catalog_keyed).collect();
     others.extend(written);
     others.push(story_format::search::FOLDER.to_owned());
     others.sort_unstable();

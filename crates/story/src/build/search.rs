@@ -3,7 +3,7 @@
 //! its title, dek, source, tags, byline, authors and full text; the lists
 //! of stories a result shows (`docs-K.json`, small catalogs).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 use std::path::PathBuf;
@@ -16,7 +16,7 @@ use story_format::Story;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::entries::{Entries, IdHash};
-use super::manifest::{file_key, Keyed, PageKey};
+use super::manifest::{file_key, Keyed};
 use super::search_state::{self as state, doc_digest, Last, GONE};
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
@@ -437,7 +437,7 @@ pub(super) fn write_index(
     mut index: Index<'_>,
     tags: &[(String, String)],
     docs_memo: (&Path, &[u8]),
-) -> Result<(SearchStats, BTreeMap<String, PageKey>), Failure> {
+) -> Result<(SearchStats, Vec<Keyed>), Failure> {
     let folders: HashMap<&str, String> = tags.iter().map(|(t, p)| (t.as_str(), folder_of(p))).collect();
     let n = catalog.len() as u32;
 
