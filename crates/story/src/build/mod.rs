@@ -225,7 +225,9 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         .map(|i| (i, parent_bytes(&files[i])))
         .collect();
     bundle_files.sort_by(|a, b| cmp_slashed(a.1, b.1));
-    let bundle_files: Vec<usize> = bundle_files.into_iter().map(|(i, _)| i).collect();
+    // Collected anew, not in place: in place it kept the pairs' room (16
+    // bytes a story more).
+    let bundle_files: Vec<usize> = bundle_files.iter().map(|&(i, _)| i).collect();
     let bundles: Vec<&Path> = bundle_files.iter().map(|&i| &files[i]).collect();
     for b in &bundles {
         if b.parent() == Some(site.as_path()) {
@@ -338,8 +340,14 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len(), (kept.0, &kept.1))?;
     others.extend(catalog.page_files().filter_map(rel));
     drop(listing); // its spill's room
-                   // The site's name: its catalog's own title, else its address's host
-                   // (never the list heading's default, "Stories").
+                   // What the stories need of the check from here: the hash it found of
+                   // each bundle's JSON, 16 bytes a story (its slots, held to here, are
+                   // 80 and the bundles' list 8).
+    let checked_json: Vec<[u8; 16]> =
+        bundle_files.iter().map(|&i| docs.listed_of(i).map_or([0; 16], |l| l.json)).collect();
+    drop((docs, bundle_files));
+    // The site's name: its catalog's own title, else its address's host
+    // (never the list heading's default, "Stories").
     let site_name = if has_catalog && catalog.titled {
         catalog.title.clone()
     } else {
@@ -390,17 +398,15 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // Stories, on every core (each page's images with it).
     let records = stories::Records::new(tmp.path())?;
     let (mut summaries, bundle_of) =
-        render_stories(&sandbox, &bundles, tmp.path(), &pages, &records, &catalog, &|b| {
-            docs.listed_of(bundle_files[b]).map_or([0; 16], |l| l.json)
-        })?;
+        render_stories(&sandbox, &bundles, tmp.path(), &pages, &records, &catalog, &|b| checked_json[b])?;
     // The memo is whole: it replaces the last at once (its records hold
     // for their stories' bytes whichever site is OUT, so it need not wait
     // for the swap).
     remember.finish(&memo_at, memo.as_ref()).map_err(|e| run_err(&memo_at, e))?;
     // What only the stories used, let go: the memo's index, the last
-    // sites' keys of the stories and what the check kept of each (about
-    // 150 bytes a story in all).
-    drop((remember, memo, docs, bundle_files));
+    // sites' keys of the stories and the check's hash of each (about 90
+    // bytes a story in all).
+    drop((remember, memo, checked_json));
     previous.forget_stories();
     let pages = Pages { previous: &previous, ..base };
     phase.end("stories");
