@@ -339,10 +339,10 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     let SiteCatalog { catalog, thumbnails, own: has_catalog, keyed: catalog_keyed, kept: kept_pages } =
         site_catalog(&sandbox, &site, &root, tmp.path(), made_pages, files.len(), (kept.0, &kept.1))?;
     others.extend(catalog.page_files().filter_map(rel));
-    drop(listing); // its spill's room
-                   // What the stories need of the check from here: the hash it found of
-                   // each bundle's JSON, 16 bytes a story (its slots, held to here, are
-                   // 80 and the bundles' list 8).
+    // The listing's spill let go, and of the check only what the stories
+    // need from here: the hash it found of each bundle's JSON, 16 bytes a
+    // story (its slots, held to here, are 80 and the bundles' list 8).
+    drop(listing);
     let checked_json: Vec<[u8; 16]> =
         bundle_files.iter().map(|&i| docs.listed_of(i).map_or([0; 16], |l| l.json)).collect();
     drop((docs, bundle_files));
