@@ -301,6 +301,8 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // stories, as `story index` makes it, a page at a time. What follows
     // streams the stories again, one at a time, and reads the catalog's
     // entries from its pages.
+    // The hash the check found of the `i`th file's JSON (zeros when unknown).
+    let checked_of = |i: usize| docs.listed_of(i).map_or([0; 16], |l| l.json);
     let made_pages = |page: &mut catalogs::PageSink<'_>| {
         let stem = crate::index::CATALOG_STEM;
         let title = crate::index::title_of(&site);
@@ -320,7 +322,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         for n in 1..=crate::index::page_count(total) {
             let these = &order[crate::index::page_range(total, n)];
             let name = crate::index::page_name(stem, n);
-            let json_of = |j: u32| listed(j).map_or([0; 16], |l| l.json);
+            let json_of = |j: u32| checked_of(bundle_files[j as usize]);
             let path_of = |j: u32| bundles[j as usize].as_os_str().as_encoded_bytes();
             let key =
                 kept_pages::page_key(&title, &name, total, these.iter().map(|&j| (path_of(j), json_of(j))));
@@ -343,8 +345,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
     // need from here: the hash it found of each bundle's JSON, 16 bytes a
     // story (its slots, held to here, are 80 and the bundles' list 8).
     drop(listing);
-    let checked_json: Vec<[u8; 16]> =
-        bundle_files.iter().map(|&i| docs.listed_of(i).map_or([0; 16], |l| l.json)).collect();
+    let checked_json: Vec<[u8; 16]> = bundle_files.iter().map(|&i| checked_of(i)).collect();
     drop((docs, bundle_files));
     // The site's name: its catalog's own title, else its address's host
     // (never the list heading's default, "Stories").
