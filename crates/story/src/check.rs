@@ -61,15 +61,15 @@ struct Held {
 /// Each story's [`Facts`] are held on disk, in the system's temporary
 /// folder, not its document in memory (where that folder cannot be
 /// written, the documents are held).
-pub fn check_files(sandbox: &Sandbox, files: &Paths) -> (Vec<Report>, usize) {
+pub fn check_files(sandbox: &Sandbox, files: &mut Paths) -> (Vec<Report>, usize) {
     let keeper = facts::FactsKeeper::new(&std::env::temp_dir()).ok();
     let (reports, docs) = check_files_and_docs(sandbox, files, keeper.as_ref().map(|k| k as &dyn Keeper));
     (reports, docs.files_read())
 }
 
 /// How many files the check reads (on every core) before it puts what
-/// it found in their slots.
-const CHECK_PART: usize = 8192;
+/// it found in their slots: a part of the walk's stamps.
+const CHECK_PART: usize = crate::paths::STAMP_PART;
 
 /// Every document [`check_files_and_docs`] read (stories without their
 /// sections), one slot per file read: a file reached by two paths (a link
@@ -119,9 +119,14 @@ impl Docs {
 /// is not kept: what the build's catalog needs of it goes to the keeper.
 pub fn check_files_and_docs(
     sandbox: &Sandbox,
-    files: &Paths,
+    files: &mut Paths,
     keeper: Option<&dyn Keeper>,
 ) -> (Vec<Report>, Docs) {
+    // The walk's stamps, each part's let go once its files are read (64
+    // MB at 1,000,000 files: held to the check's end, they were in its
+    // peak).
+    let mut stamps = files.take_stamps();
+    let files = &*files;
     let mut cache = Cache {
         sandbox: sandbox.clone(),
         keeper,
@@ -142,9 +147,13 @@ pub fn check_files_and_docs(
     for p in 0..files.len().div_ceil(CHECK_PART) {
         let part: Vec<usize> = (p * CHECK_PART..files.len().min((p + 1) * CHECK_PART)).collect();
         let loaded = crate::parallel::parallel_io(&part, |&i| {
-            let walked = files.walked().then(|| files.stamp(i));
+            let stamp = stamps.get(p).and_then(|part| part.get(i % CHECK_PART).copied().flatten());
+            let walked = files.walked().then_some(stamp);
             Ok::<_, std::convert::Infallible>(Cache::read(sandbox, &files[i], keeper, false, walked))
         });
+        if let Some(part) = stamps.get_mut(p) {
+            *part = Vec::new();
+        }
         for (i, (key, checked)) in loaded.unwrap_or_else(|never| match never {}).into_iter().enumerate() {
             let (slot, new) = cache.slot(key, checked, (p * CHECK_PART + i) as u32);
             of_file.push(slot as u32);
@@ -201,6 +210,9 @@ pub fn check_files_and_docs(
         }
         catalog_reports.push(report);
     }
+    // No file is read after the catalogs: the index of every path goes
+    // before the ids' sort (52 MB at 1,000,000 files, in the check's peak).
+    cache.index = HashMap::new();
     let order = std::mem::take(&mut cache.order);
     unique_ids(&order, &mut cache);
     // The reports with something to say go out; the documents stay in their slots.
@@ -208,8 +220,7 @@ pub fn check_files_and_docs(
         order.iter().filter_map(|&slot| cache.slots[slot].as_mut()?.report.take()).map(|r| *r).collect();
     out.extend(catalog_reports);
     out.retain(|r| !r.diagnostics.is_empty());
-    // The slots stay as they are; the rest of the cache goes now (its
-    // index of every path is 52 MB at 1,000,000 files).
+    // The slots stay as they are; the rest of the cache goes now.
     let slots = std::mem::take(&mut cache.slots);
     drop(cache);
     (out, Docs { slots, of_file })

@@ -52,14 +52,14 @@ pub fn write(site: &Path, target: &Path) -> Result<Written, Unwritten> {
     let (mut files, mut notes) = (Paths::new(), Vec::new());
     crate::check::collect(&sandbox, site, &mut files, &mut notes).map_err(|e| reports(site, e))?;
     // The published bundles: their story.json (not a story.md alone, nor catalogs).
-    let files = files
+    let mut files = files
         .filtered(|f| f.file_name().is_some_and(|n| n == "story.json"))
         .and_then(|f| f.sorted())
         .map_err(|e| reports(site, e))?;
     let dir = crate::sandbox::parent_dir(target);
     let hrefs = Hrefs::new(site).ok_or_else(|| reports(site, std::io::Error::other(NO_FILE_URL)))?;
     let listing = Listing::new(dir, hrefs.base().clone()).map_err(|e| Unwritten::Io(dir.to_owned(), e))?;
-    let (checked, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
+    let (checked, docs) = check::check_files_and_docs(&sandbox, &mut files, Some(&listing));
     let failed: Vec<Report> = checked.into_iter().filter(Report::has_errors).collect();
     if !failed.is_empty() {
         return Err(Unwritten::Reports(failed));
@@ -550,11 +550,11 @@ mod tests {
         let spill_dir = root.join("spill");
         std::fs::create_dir_all(&spill_dir).unwrap();
         let sandbox = Sandbox::new(&root).unwrap();
-        let files: Paths =
+        let mut files: Paths =
             ["s1", "s2", "s3"].iter().map(|d| sandbox.root().join(d).join("story.json")).collect();
         let base = Url::from_file_path(sandbox.root().join("stories.json")).unwrap();
         let listing = Listing::new(&spill_dir, base.clone()).unwrap();
-        let (reports, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
+        let (reports, docs) = check::check_files_and_docs(&sandbox, &mut files, Some(&listing));
         assert_eq!(docs.all().count(), 0, "no documents held");
         let errors: Vec<&str> =
             reports.iter().flat_map(|r| &r.diagnostics).map(|d| d.message.as_str()).collect();

@@ -178,7 +178,7 @@ fn cmd_check(json: bool, paths: &[String]) -> ExitCode {
         }
     }
     let mut reports = notes;
-    let (checked, read) = check::check_files(&sandbox, &files);
+    let (checked, read) = check::check_files(&sandbox, &mut files);
     reports.extend(checked);
     let mut stdout = io::stdout().lock();
     // An error here is a reader that stopped reading: the exit status still

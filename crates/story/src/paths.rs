@@ -22,9 +22,14 @@ pub struct Paths {
     walked: bool,
     /// What the walk's `lstat` of each path, asked from its folder by
     /// its name, said: its stamp when it was a regular file. Empty, or
-    /// one for each path.
-    stamps: Vec<Option<Stamp>>,
+    /// one for each path, in parts of [`STAMP_PART`] (the check lets each
+    /// part go once it has read its files).
+    stamps: Vec<Vec<Option<Stamp>>>,
 }
+
+/// How many paths' stamps a part of them holds ([`Paths::take_stamps`]):
+/// a power of two, as a `Vec` grows.
+pub const STAMP_PART: usize = 8192;
 
 impl Paths {
     /// No paths.
@@ -46,12 +51,26 @@ impl Paths {
     /// Adds `path`, found by a walk, with what its `lstat` said
     /// ([`Paths::stamp`]).
     pub(crate) fn push_walked(&mut self, path: &Path, stamp: Option<Stamp>) -> io::Result<()> {
-        if self.stamps.len() != self.len() {
+        if self.stamped() != self.len() {
             return self.push(path);
         }
         self.push_bytes(path)?;
-        self.stamps.push(stamp);
+        self.push_stamp(stamp);
         Ok(())
+    }
+
+    /// How many paths have their stamp.
+    fn stamped(&self) -> usize {
+        self.stamps.last().map_or(0, |last| (self.stamps.len() - 1) * STAMP_PART + last.len())
+    }
+
+    fn push_stamp(&mut self, stamp: Option<Stamp>) {
+        match self.stamps.last_mut().filter(|last| last.len() < STAMP_PART) {
+            Some(last) => last.push(stamp),
+            // Grown as pushed (a walk's list of one folder holds a few),
+            // to exactly `STAMP_PART`, a power of two.
+            None => self.stamps.push(vec![stamp]),
+        }
     }
 
     fn push_bytes(&mut self, path: &Path) -> io::Result<()> {
@@ -77,17 +96,17 @@ impl Paths {
     /// Each part's stamps come too when every part has them.
     pub fn concat(parts: &[Paths]) -> io::Result<Paths> {
         let len = parts.iter().map(Paths::len).sum();
-        let stamped = parts.iter().all(|p| p.stamps.len() == p.len());
+        let stamped = parts.iter().all(|p| p.stamped() == p.len());
         let mut all = Paths {
             bytes: Vec::with_capacity(parts.iter().map(|p| p.bytes.len()).sum()),
             ends: Vec::with_capacity(len),
             walked: false,
-            stamps: Vec::with_capacity(if stamped { len } else { 0 }),
+            stamps: Vec::with_capacity(if stamped { len.div_ceil(STAMP_PART) } else { 0 }),
         };
         for part in parts {
             part.iter().try_for_each(|p| all.push_bytes(p))?;
             if stamped {
-                all.stamps.extend_from_slice(&part.stamps);
+                part.stamps.iter().flatten().for_each(|&s| all.push_stamp(s));
             }
         }
         Ok(all)
@@ -98,13 +117,21 @@ impl Paths {
     /// where from the root a bundle's `story.json` is three); `None`
     /// when it was not a regular file, or not asked, or forgotten.
     pub fn stamp(&self, i: usize) -> Option<Stamp> {
-        self.stamps.get(i).copied().flatten().filter(|_| self.walked)
+        let part = self.stamps.get(i / STAMP_PART)?;
+        part.get(i % STAMP_PART).copied().flatten().filter(|_| self.walked)
     }
 
-    /// Lets the stamps go (64 bytes a file) once the check has used
-    /// them.
-    pub fn forget_stamps(&mut self) {
-        self.stamps = Vec::new();
+    /// Takes the stamps out of the list (64 bytes a file), for the check
+    /// to let each part go as soon as it has read its files: the `i`th
+    /// path's is the `i % STAMP_PART`th of the `i / STAMP_PART`th part
+    /// (what [`Paths::stamp`] gave). Empty when the list is not a walk's.
+    pub fn take_stamps(&mut self) -> Vec<Vec<Option<Stamp>>> {
+        let stamps = std::mem::take(&mut self.stamps);
+        if self.walked {
+            stamps
+        } else {
+            Vec::new()
+        }
     }
 
     /// Whether every path was found by a walk of a canonical folder
@@ -218,5 +245,40 @@ mod tests {
             let kept = all.filtered(short).unwrap();
             prop_assert_eq!(kept.iter().collect::<Vec<_>>(), paths.iter().copied().filter(|p| short(p)).collect::<Vec<_>>());
         }
+    }
+
+    /// A walk's stamps come back for the path they were pushed with, across
+    /// parts and lists put together, and are taken in parts of
+    /// [`STAMP_PART`] (the check lets each go after its files).
+    #[test]
+    fn stamps_stay_with_their_paths_in_parts() {
+        let stamp = Stamp::of(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml").as_path());
+        assert!(stamp.is_some(), "a regular file has a stamp");
+        let n = 2 * STAMP_PART + 5;
+        // Every third path has no stamp (a link, or not asked).
+        let of = |i: usize| stamp.filter(|_| i % 3 != 0);
+        let walk = |range: std::ops::Range<usize>| {
+            let mut list = Paths::new();
+            for i in range {
+                list.push_walked(Path::new(&format!("site/{i}/story.json")), of(i)).unwrap();
+            }
+            list.mark_walked();
+            list
+        };
+        let (whole, split) = (walk(0..n), [walk(0..3), walk(3..STAMP_PART + 1), walk(STAMP_PART + 1..n)]);
+        let mut joined = Paths::concat(&split).unwrap();
+        joined.mark_walked();
+        for list in [whole, joined] {
+            assert!((0..n).all(|i| list.stamp(i) == of(i)), "each path's own stamp");
+            let mut list = list;
+            let parts = list.take_stamps();
+            let sizes: Vec<usize> = parts.iter().map(Vec::len).collect();
+            assert_eq!(sizes, [STAMP_PART, STAMP_PART, 5]);
+            assert!((0..n).all(|i| parts[i / STAMP_PART][i % STAMP_PART] == of(i)));
+            assert_eq!(list.stamp(0), None, "taken");
+        }
+        let mut by_hand = walk(0..3);
+        by_hand.push(Path::new("elsewhere/story.json")).unwrap();
+        assert!(by_hand.take_stamps().is_empty(), "no longer a walk's list: no stamps");
     }
 }

@@ -17,7 +17,7 @@ fn render(site: &Path) -> String {
     let (mut files, mut notes) = (story_cli::paths::Paths::new(), Vec::new());
     collect(&sandbox, site, &mut files, &mut notes).unwrap();
     assert!(notes.is_empty(), "the fixtures hold no links to folders");
-    let (reports, read) = check_files(&sandbox, &files);
+    let (reports, read) = check_files(&sandbox, &mut files);
     let root = std::fs::canonicalize(site).unwrap();
     let mut out = String::new();
     for r in &reports {

@@ -62,7 +62,7 @@ pub fn render_again(
     if bundles.is_empty() {
         return Ok(None);
     }
-    let (reports, _) = check::check_files(&sandbox, &bundles.iter().collect());
+    let (reports, _) = check::check_files(&sandbox, &mut bundles.iter().collect());
     if reports.iter().any(Report::has_errors) {
         return Err(Failure::Input { reports, files: bundles.len() });
     }

@@ -204,8 +204,7 @@ pub fn build(opts: &Options) -> Result<Built, Failure> {
         .map_err(|e| run_err(&checked_new, e))?;
     let mut listing =
         crate::index::Listing::new(tmp.path(), hrefs.base().clone())?.with_memo(last_checked, remember);
-    let (checked, docs) = check::check_files_and_docs(&sandbox, &files, Some(&listing));
-    files.forget_stamps();
+    let (checked, docs) = check::check_files_and_docs(&sandbox, &mut files, Some(&listing));
     // Moved out at once: the folder is to hold nothing else ([`Staging::adopt_spare`]).
     listing.finish_memo(&checked_at).map_err(|e| run_err(&checked_at, e))?;
     let recalled = listing.recalled();

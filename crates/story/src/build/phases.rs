@@ -47,14 +47,23 @@ fn phase_peak_kb() -> Option<u64> {
     kb
 }
 
-/// Hands the pages that glibc's freed memory holds back to the system
-/// (glibc keeps them, in every thread's arena, until asked). The `story`
-/// binary allocates with mimalloc, which returns them on its own; glibc's
-/// malloc is still what the C libraries (libwebp) and any other program
-/// built on this library use. A phase's leftovers (the check's parsed
-/// files, the catalog's pages as JSON) otherwise stay in the process's
-/// memory to the end, under every later phase's own.
+/// Hands the memory a phase freed back to the system. The `story` binary
+/// allocates with mimalloc, which returns freed pages on its own but only
+/// a second later (its `purge_delay`): at 1,000,000 stories the check's
+/// freed pages were still held through the catalog's phase, 60-90 MB of
+/// its peak (docs/perf.md, "Session 36"). Forced here, at a phase's end
+/// only: a delay of 0 throughout made rendering the list pages twice as
+/// slow. glibc keeps its freed pages too, in every thread's arena, until
+/// asked: its malloc is still what the C libraries (libwebp) and any other
+/// program built on this library use. A phase's leftovers (the check's
+/// parsed files, the catalog's pages as JSON) otherwise stay in the
+/// process's memory under every later phase's own.
 pub(super) fn give_back_freed_memory() {
+    // SAFETY: mi_collect only frees and purges memory no block is in; it
+    // is thread-safe (a no-op for what another allocator holds).
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free memory; it is thread-safe.
     unsafe {

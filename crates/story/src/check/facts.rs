@@ -155,8 +155,8 @@ mod tests {
         let sandbox = Sandbox::new(&site).unwrap();
         let (mut files, mut notes) = (crate::paths::Paths::new(), Vec::new());
         collect(&sandbox, sandbox.root(), &mut files, &mut notes).unwrap();
-        let messages = |keeper: Option<&dyn Keeper>| {
-            let (reports, docs) = check_files_and_docs(&sandbox, &files, keeper);
+        let mut messages = |keeper: Option<&dyn Keeper>| {
+            let (reports, docs) = check_files_and_docs(&sandbox, &mut files, keeper);
             let lines: Vec<String> = reports
                 .iter()
                 .flat_map(|r| r.diagnostics.iter().map(move |d| format!("{}: {}", r.file, d.message)))

@@ -17,8 +17,9 @@ fn a_file_reached_twice_is_one_slot_and_goes_to_both() {
     }
     std::os::unix::fs::symlink("s1", root.join("s2")).unwrap();
     let sandbox = Sandbox::new(&root).unwrap();
-    let files: Paths = ["s1", "s2", "s3"].iter().map(|d| sandbox.root().join(d).join("story.json")).collect();
-    let (reports, docs) = check_files_and_docs(&sandbox, &files, None);
+    let mut files: Paths =
+        ["s1", "s2", "s3"].iter().map(|d| sandbox.root().join(d).join("story.json")).collect();
+    let (reports, docs) = check_files_and_docs(&sandbox, &mut files, None);
     assert_eq!(docs.files_read(), 2, "each file read once");
     assert!(reports.is_empty(), "nothing to say");
     assert!(
@@ -60,7 +61,7 @@ fn a_walks_list_is_trusted_for_its_folders_only() {
     let real = root.join("site/s1/story.json");
     assert_eq!(files.stamp(0), Some(crate::memo::Stamp::of(&real).unwrap()));
     assert_eq!(files.stamp(1), None, "a link has no stamp of its own");
-    let (reports, docs) = check_files_and_docs(&sandbox, &files, None);
+    let (reports, docs) = check_files_and_docs(&sandbox, &mut files, None);
     assert!(reports.is_empty(), "nothing to say");
     assert_eq!(docs.files_read(), 1, "the linked file is the story it links to");
     let (mut through_link, mut notes) = (Paths::new(), Vec::new());
