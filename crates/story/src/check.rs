@@ -147,8 +147,7 @@ pub fn check_files_and_docs(
     for p in 0..files.len().div_ceil(CHECK_PART) {
         let part: Vec<usize> = (p * CHECK_PART..files.len().min((p + 1) * CHECK_PART)).collect();
         let loaded = crate::parallel::parallel_io(&part, |&i| {
-            let stamp = stamps.get(p).and_then(|part| part.get(i % CHECK_PART).copied().flatten());
-            let walked = files.walked().then_some(stamp);
+            let walked = files.walked().then(|| crate::paths::stamp_in(&stamps, i));
             Ok::<_, std::convert::Infallible>(Cache::read(sandbox, &files[i], keeper, false, walked))
         });
         if let Some(part) = stamps.get_mut(p) {

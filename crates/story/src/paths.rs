@@ -31,6 +31,12 @@ pub struct Paths {
 /// a power of two, as a `Vec` grows.
 pub const STAMP_PART: usize = 8192;
 
+/// The `i`th path's stamp in `parts` (a list's, or what
+/// [`Paths::take_stamps`] gave); `None` past them or once its part is let go.
+pub fn stamp_in(parts: &[Vec<Option<Stamp>>], i: usize) -> Option<Stamp> {
+    parts.get(i / STAMP_PART)?.get(i % STAMP_PART).copied().flatten()
+}
+
 impl Paths {
     /// No paths.
     pub fn new() -> Paths {
@@ -117,14 +123,13 @@ impl Paths {
     /// where from the root a bundle's `story.json` is three); `None`
     /// when it was not a regular file, or not asked, or forgotten.
     pub fn stamp(&self, i: usize) -> Option<Stamp> {
-        let part = self.stamps.get(i / STAMP_PART)?;
-        part.get(i % STAMP_PART).copied().flatten().filter(|_| self.walked)
+        stamp_in(&self.stamps, i).filter(|_| self.walked)
     }
 
     /// Takes the stamps out of the list (64 bytes a file), for the check
     /// to let each part go as soon as it has read its files: the `i`th
-    /// path's is the `i % STAMP_PART`th of the `i / STAMP_PART`th part
-    /// (what [`Paths::stamp`] gave). Empty when the list is not a walk's.
+    /// path's is [`stamp_in`] them (what [`Paths::stamp`] gave). Empty
+    /// when the list is not a walk's.
     pub fn take_stamps(&mut self) -> Vec<Vec<Option<Stamp>>> {
         let stamps = std::mem::take(&mut self.stamps);
         if self.walked {
