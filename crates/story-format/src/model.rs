@@ -578,6 +578,19 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_keeps_the_reading_time_worked_out_before_it() {
+        let base = crate::url::Url::parse("https://news.example/s/a/story.json").expect("a URL");
+        let json = br#"{"format": "story/1.1", "id": "a", "lang": "en", "title": "T", "sections": [{"blocks": [{"type": "paragraph", "text": "One two three."}]}]}"#;
+        let parsed = crate::parse_story(json, &base);
+        let story = parsed.value.unwrap_or_else(|| panic!("{:?}", parsed.diagnostics));
+        assert!(story.minutes.0.get().is_none(), "not worked out until asked");
+        assert_eq!(story.reading_minutes(), 1);
+        // `story build` asks before it copies the story for the embed, so
+        // that the copy's render does not count every word again.
+        assert_eq!(story.clone().minutes.0.get(), Some(&1));
+    }
+
+    #[test]
     fn inline_keeps_runs_and_their_marks() {
         let em = Marks { em: true, ..Marks::default() };
         let strong = Marks { strong: true, ..Marks::default() };

@@ -451,6 +451,9 @@ pub(super) fn render_story(
     // story then moves into the renderer, keeping only its metadata here.
     let preview = hero.as_ref().or(info.preview.as_ref());
     let mut html = head::open(info, &page, &Kind::Story(&story), preview);
+    // Its reading time worked out before the copy for the embed, which
+    // keeps it: else each of the two renders counts every word again.
+    story.reading_minutes();
     // The story alone, for other pages: its embed page, oEmbed response and snippet.
     let alone = publish::embed_html(story.clone(), place.clone(), &info.name);
     std::fs::write(dir.join(layout::EMBED_PAGE), embed::page(info, &page, &story, &alone))?;
