@@ -38,6 +38,7 @@ mod memo;
 mod phases;
 pub mod pictures;
 pub mod search;
+mod search_runs;
 mod search_state;
 mod staging;
 mod stories;

@@ -10,13 +10,14 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicIsize, AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use story_format::search::{self, Builder, TermList, DOCS_PER_FILE};
+use story_format::search::{self, Builder, DOCS_PER_FILE};
 use story_format::url::{relative_ref, Url};
 use story_format::Story;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::entries::{Entries, IdHash};
 use super::manifest::{file_key, Keyed};
+use super::search_runs::{merged, write_run, RunReader, Source};
 use super::search_state::{self as state, doc_digest, Last, GONE};
 use super::Failure;
 use crate::out::{CatalogOut, EntryOut, ImageOut, SourceOut};
@@ -91,8 +92,12 @@ const STATE_NEW: &str = ".story-search";
 /// The builders a term may be in ([`Index`]).
 const SHARDS: usize = 16;
 
-/// What the index's lists may take in memory before they go to disk.
-const INDEX_BUDGET: usize = 32 << 20;
+/// What the index's lists may take in memory before they go to disk. At
+/// 100,000 stories, 8 MB against 32 took the stories' phase's peak from
+/// 105-125 MB to 73-87 and the search's from 118-130 to 99-105 (11 runs
+/// instead of 2; at 1,000,000 about 110 instead of 28, merged through a
+/// heap: [`merged`]).
+const INDEX_BUDGET: usize = 8 << 20;
 
 impl<'c> Index<'c> {
     /// An empty index of `catalog`'s entries; `tags` are every tag with
@@ -244,36 +249,6 @@ pub(super) fn story_terms(story: &Story) -> String {
     out
 }
 
-/// A run: every term's list, in term order, as records (the term's length
-/// and bytes, whether it was capped, its stories' count, then their
-/// numbers' length in bytes and the numbers, newest first, the first whole
-/// and each next as its distance from the one before, as varints; the
-/// rest little-endian), written to `spill` a megabyte at a time; returns
-/// where it is. (As four bytes each, a million stories' runs were about
-/// 800 MB.)
-fn write_run(spill: &Spill, terms: impl Iterator<Item = io::Result<TermList>>) -> io::Result<(u64, u64)> {
-    let start = spill.end();
-    let mut buf = Vec::with_capacity(RUN_BLOCK);
-    for term in terms {
-        let (t, list, capped) = term?;
-        buf.extend_from_slice(&(t.len() as u32).to_le_bytes());
-        buf.extend_from_slice(t.as_bytes());
-        buf.push(u8::from(capped));
-        buf.extend_from_slice(&(list.len() as u32).to_le_bytes());
-        let at = buf.len();
-        buf.extend_from_slice(&[0; 4]);
-        state::push_deltas(&mut buf, &list);
-        let len = (buf.len() - at - 4) as u32;
-        buf[at..at + 4].copy_from_slice(&len.to_le_bytes());
-        if buf.len() >= RUN_BLOCK {
-            spill.push(&buf)?;
-            buf.clear();
-        }
-    }
-    spill.push(&buf)?;
-    Ok((start, spill.end()))
-}
-
 /// The shard of [`Index`] that holds `term`: FNV-1a of its bytes, a
 /// hash of its own. (The builders' maps hash with foldhash; the shard
 /// taken from a foldhash of the same seed leaves every term of a shard
@@ -282,125 +257,6 @@ fn shard_of(term: &str) -> usize {
     let hash =
         term.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     (hash >> 32) as usize % SHARDS
-}
-
-/// How much of a run is written at a time.
-const RUN_BLOCK: usize = 1 << 20;
-/// How much of a run is read at a time: a big site's build merges tens of
-/// runs, each read through a buffer of its own.
-const READ_BLOCK: usize = 256 << 10;
-
-/// Reads a run back, term by term.
-struct RunReader<'s> {
-    spill: &'s Spill,
-    /// The next byte to read from the spill, and the run's end.
-    pos: u64,
-    end: u64,
-    buf: Vec<u8>,
-    at: usize,
-}
-
-impl RunReader<'_> {
-    /// At least `n` unread bytes in `buf`.
-    fn fill(&mut self, n: usize) -> io::Result<()> {
-        if self.buf.len() - self.at >= n {
-            return Ok(());
-        }
-        self.buf.drain(..self.at);
-        self.at = 0;
-        let short = n - self.buf.len();
-        let left = usize::try_from(self.end - self.pos).unwrap_or(usize::MAX);
-        let want = short.max(READ_BLOCK).min(left);
-        let old = self.buf.len();
-        self.buf.resize(old + want, 0);
-        let got = self.spill.read_at(self.pos, &mut self.buf[old..])?;
-        self.pos += got as u64;
-        if got < short {
-            return Err(io::Error::other("a run of the search index ends early"));
-        }
-        self.buf.truncate(old + got);
-        Ok(())
-    }
-
-    fn take_u32(&mut self) -> io::Result<u32> {
-        self.fill(4)?;
-        let v = u32::from_le_bytes(self.buf[self.at..self.at + 4].try_into().expect("four bytes"));
-        self.at += 4;
-        Ok(v)
-    }
-
-    fn next(&mut self) -> io::Result<Option<TermList>> {
-        if self.pos == self.end && self.at == self.buf.len() {
-            return Ok(None);
-        }
-        let len = self.take_u32()? as usize;
-        self.fill(len + 1)?;
-        let term = String::from_utf8(self.buf[self.at..self.at + len].to_vec()).map_err(io::Error::other)?;
-        let capped = self.buf[self.at + len] != 0;
-        self.at += len + 1;
-        let count = self.take_u32()? as usize;
-        let len = self.take_u32()? as usize;
-        self.fill(len)?;
-        let mut bytes = &self.buf[self.at..self.at + len];
-        let list = state::read_deltas(&mut bytes, count)?;
-        self.at += len;
-        Ok(Some((term, list, capped)))
-    }
-}
-
-/// Where a term's lists come from when the files are written: a run on
-/// disk, or what the builder held last.
-enum Source<'s> {
-    Run(RunReader<'s>),
-    Held(std::vec::IntoIter<TermList>),
-    Carried(state::Terms<'s>),
-}
-
-impl Source<'_> {
-    fn next(&mut self) -> io::Result<Option<TermList>> {
-        match self {
-            Source::Run(r) => r.next(),
-            Source::Held(h) => Ok(h.next()),
-            Source::Carried(c) => Ok(c.next()?.map(|(t, list)| (t, list, false))),
-        }
-    }
-}
-
-/// Every term of `sources` (each in term order) once, in term order, its
-/// lists merged whole ([`search::merge_complete`]).
-fn merged(mut sources: Vec<Source<'_>>) -> impl Iterator<Item = io::Result<TermList>> + '_ {
-    let mut heads: Vec<Option<TermList>> = Vec::with_capacity(sources.len());
-    let mut failed = None;
-    for s in &mut sources {
-        match s.next() {
-            Ok(h) => heads.push(h),
-            Err(e) => {
-                failed.get_or_insert(e);
-                heads.push(None);
-            }
-        }
-    }
-    std::iter::from_fn(move || {
-        if let Some(e) = failed.take() {
-            heads.clear();
-            return Some(Err(e));
-        }
-        let first = heads.iter().flatten().map(|h| &h.0).min()?.clone();
-        let mut parts = Vec::new();
-        for (head, source) in heads.iter_mut().zip(&mut sources) {
-            if head.as_ref().is_some_and(|h| h.0 == first) {
-                let (_, list, _) = head.take().expect("just seen");
-                parts.push(list);
-                match source.next() {
-                    Ok(next) => *head = next,
-                    Err(e) => {
-                        failed = Some(e);
-                    }
-                }
-            }
-        }
-        Some(Ok((first, search::merge_complete(parts), false)))
-    })
 }
 
 /// A tag's folder below `tags/` (`energy`), from its path below the root.
@@ -516,10 +372,8 @@ pub(super) fn write_index(
     let held = index.take_shards();
     let Index { runs, spill, docs, tags: folders_of_tags, .. } = index;
     let runs = runs.into_inner().expect("no panics while locked");
-    let mut sources: Vec<Source<'_>> = runs
-        .iter()
-        .map(|&(pos, end)| Source::Run(RunReader { spill: &spill, pos, end, buf: Vec::new(), at: 0 }))
-        .collect();
+    let mut sources: Vec<Source<'_>> =
+        runs.iter().map(|&(pos, end)| Source::Run(RunReader::new(&spill, pos, end))).collect();
     sources.extend(held);
     let last = carry.as_ref().and_then(|c| c.last.as_ref());
     if let Some(last) = last {
