@@ -95,8 +95,8 @@ const SHARDS: usize = 16;
 /// What the index's lists may take in memory before they go to disk. At
 /// 100,000 stories, 8 MB against 32 took the stories' phase's peak from
 /// 105-125 MB to 73-87 and the search's from 118-130 to 99-105 (11 runs
-/// instead of 2; at 1,000,000 about 110 instead of 28, merged through a
-/// heap: [`merged`]).
+/// instead of 2; at 1,000,000 over a hundred instead of 28, merged
+/// through a heap: [`merged`]).
 const INDEX_BUDGET: usize = 8 << 20;
 
 impl<'c> Index<'c> {

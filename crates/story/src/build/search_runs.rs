@@ -133,8 +133,8 @@ impl Source<'_> {
 
 /// Every term of `sources` (each in term order) once, in term order, its
 /// lists merged whole ([`search::merge_complete`]). The sources' next
-/// terms are kept in a heap: a 1,000,000-story build merges tens of runs,
-/// and each term costs a few comparisons, not two for every run.
+/// terms are kept in a heap: a 1,000,000-story build merges over a
+/// hundred runs, and each term costs a few comparisons, not two a run.
 pub(super) fn merged(mut sources: Vec<Source<'_>>) -> impl Iterator<Item = io::Result<TermList>> + '_ {
     let mut heads =
         Heads { heap: BinaryHeap::with_capacity(sources.len()), lists: vec![Vec::new(); sources.len()] };
