@@ -198,9 +198,10 @@ pub fn tags_html(tags: Vec<(String, usize)>, place: Place) -> String {
     render(place, Body::Tags(tags))
 }
 
-/// The HTML of a story's article, as the viewer draws it, whole.
-pub fn story_html(story: Story, place: Place) -> String {
-    render(place, Body::Story(ByPtr(std::rc::Rc::new(story))))
+/// The HTML of a story's article, as the viewer draws it, whole (`story`
+/// may be shared with [`embed_html`]'s: neither render copies it).
+pub fn story_html(story: impl Into<std::rc::Rc<Story>>, place: Place) -> String {
+    render(place, Body::Story(ByPtr(story.into())))
 }
 
 /// The HTML of one page of a catalog: `entries` are that page's (already
@@ -253,9 +254,9 @@ fn Embed(props: &EmbedProps) -> Html {
 /// The HTML of a story's embed page's content (see [`Embed`]): `place.page`
 /// is the story's own page, `site` the site's name (the last line links
 /// to the page under it).
-pub fn embed_html(story: Story, place: Place, site: &str) -> String {
+pub fn embed_html(story: impl Into<std::rc::Rc<Story>>, place: Place, site: &str) -> String {
     let site = site.to_owned();
-    render_here::<Embed>(EmbedProps { story: ByPtr(std::rc::Rc::new(story)), place, site })
+    render_here::<Embed>(EmbedProps { story: ByPtr(story.into()), place, site })
 }
 
 #[derive(Properties)]

@@ -585,8 +585,7 @@ mod tests {
         let story = parsed.value.unwrap_or_else(|| panic!("{:?}", parsed.diagnostics));
         assert!(story.minutes.0.get().is_none(), "not worked out until asked");
         assert_eq!(story.reading_minutes(), 1);
-        // `story build` asks before it copies the story for the embed, so
-        // that the copy's render does not count every word again.
+        // A copy keeps what was worked out: it does not count every word again.
         assert_eq!(story.clone().minutes.0.get(), Some(&1));
     }
 

@@ -3,6 +3,7 @@
 //! ([`RunReader`]) and merged with the rest term by term ([`merged`]).
 
 use std::cmp::Reverse;
+use std::collections::binary_heap::PeekMut;
 use std::collections::BinaryHeap;
 use std::io;
 
@@ -149,17 +150,16 @@ pub(super) fn merged(mut sources: Vec<Source<'_>>) -> impl Iterator<Item = io::R
             heads.heap.clear();
             return Some(Err(e));
         }
+        // Each source that holds `first` gives its list and moves on: its
+        // next term comes after `first`, so the heap gives it later.
         let Reverse((first, k)) = heads.heap.pop()?;
-        let mut these = vec![k];
-        while heads.heap.peek().is_some_and(|Reverse((t, _))| *t == first) {
-            these.extend(heads.heap.pop().map(|Reverse((_, k))| k));
-        }
-        let mut parts = Vec::with_capacity(these.len());
-        for k in these {
+        let (mut at, mut parts) = (Some(k), Vec::new());
+        while let Some(k) = at {
             parts.push(std::mem::take(&mut heads.lists[k]));
             if let Err(e) = heads.advance(k, &mut sources[k]) {
                 failed = Some(e);
             }
+            at = heads.pop_if(&first);
         }
         Some(Ok((first, search::merge_complete(parts), false)))
     })
@@ -180,6 +180,13 @@ impl Heads {
             self.heap.push(Reverse((term, k)));
         }
         Ok(())
+    }
+
+    /// The source whose next term is the least, when that term is `term`,
+    /// out of the heap.
+    fn pop_if(&mut self, term: &str) -> Option<usize> {
+        let top = self.heap.peek_mut().filter(|top| top.0 .0 == term)?;
+        Some(PeekMut::pop(top).0 .1)
     }
 }
 

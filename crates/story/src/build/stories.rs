@@ -447,13 +447,12 @@ pub(super) fn render_story(
     }
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("story.json"), json)?;
-    // The head first (its description may read the first paragraph); the
-    // story then moves into the renderer, keeping only its metadata here.
+    // The head first (its description may read the first paragraph). The
+    // page's render and the embed's share the story, uncopied, and with it
+    // its reading time, worked out once.
+    let story = std::rc::Rc::new(story);
     let preview = hero.as_ref().or(info.preview.as_ref());
     let mut html = head::open(info, &page, &Kind::Story(&story), preview);
-    // Its reading time worked out before the copy for the embed, which
-    // keeps it: else each of the two renders counts every word again.
-    story.reading_minutes();
     // The story alone, for other pages: its embed page, oEmbed response and snippet.
     let alone = publish::embed_html(story.clone(), place.clone(), &info.name);
     std::fs::write(dir.join(layout::EMBED_PAGE), embed::page(info, &page, &story, &alone))?;
